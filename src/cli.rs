@@ -1,0 +1,189 @@
+//! The command line (clap): parsing and dispatch to the subcommands.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::exit;
+use crate::sim::{Scenario, SimOptions, SimServer};
+
+/// azfailover — multi-region disaster recovery console for Azure Machine Learning.
+#[derive(Debug, Parser)]
+#[command(name = "azfailover", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: config.toml in the platform config directory).
+    #[arg(long, global = true, env = "AZFAILOVER_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Never change anything in Azure: mutating requests are impossible.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands of CONTRACT.md.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Azure simulator as a server until SIGINT/SIGTERM.
+    Sim {
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: SocketAddr,
+        /// A built-in scenario name or a path to a scenario file.
+        #[arg(long, value_name = "NAME_OR_PATH")]
+        scenario: Option<String>,
+        /// Simulated seconds per real second (long-running operations run this much faster).
+        #[arg(long, value_name = "N")]
+        time_scale: Option<f64>,
+    },
+    /// Validate a configuration file.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Validate a configuration (exit 0 when valid, 78 when not).
+    Check {
+        /// The file to check (default: --config, $AZFAILOVER_CONFIG, then the platform path).
+        path: Option<PathBuf>,
+    },
+}
+
+/// Output formats of `status`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+/// Which configuration a command uses.
+pub enum ConfigSource {
+    File(PathBuf),
+    Demo,
+}
+
+/// Resolves `--config`, `$AZFAILOVER_CONFIG` (both in `explicit`), then the platform path.
+pub fn config_source(explicit: Option<PathBuf>) -> ConfigSource {
+    if let Some(p) = explicit {
+        return ConfigSource::File(p);
+    }
+    match Config::default_path() {
+        Some(p) if p.exists() => ConfigSource::File(p),
+        _ => ConfigSource::Demo,
+    }
+}
+
+fn load(source: &ConfigSource) -> Result<Config, i32> {
+    match source {
+        ConfigSource::Demo => Ok(Config::demo()),
+        ConfigSource::File(p) => Config::load(p).map_err(|e| {
+            eprintln!("{e}");
+            eprintln!("azfailover: the configuration is not valid; `azfailover config check` lists every problem (see config.example.toml)");
+            exit::CONFIG
+        }),
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub async fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Some(Command::Config { action: ConfigAction::Check { path } }) => {
+            let source = match path.or(cli.config) {
+                Some(p) => ConfigSource::File(p),
+                None => match Config::default_path() {
+                    Some(p) => ConfigSource::File(p),
+                    None => {
+                        eprintln!("azfailover: no configuration path given and no platform config directory");
+                        return exit::USAGE;
+                    }
+                },
+            };
+            match load(&source) {
+                Ok(cfg) => {
+                    println!(
+                        "{}: valid — deployment '{}', {} components, {} → {}",
+                        cfg.origin,
+                        cfg.deployment.name,
+                        cfg.components.len(),
+                        cfg.deployment.primary_region,
+                        cfg.deployment.secondary_region
+                    );
+                    exit::OK
+                }
+                Err(code) => code,
+            }
+        }
+        Some(Command::Sim { listen, scenario, time_scale }) => {
+            let source = config_source(cli.config);
+            let cfg = match load(&source) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            run_sim(&cfg, listen, scenario.as_deref(), time_scale).await
+        }
+        None => {
+            eprintln!("azfailover: the console is not built yet; run `azfailover sim` for the simulator (see --help)");
+            exit::USAGE
+        }
+    }
+}
+
+async fn run_sim(cfg: &Config, listen: SocketAddr, scenario: Option<&str>, time_scale: Option<f64>) -> i32 {
+    if time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+        eprintln!("azfailover: --time-scale must be a positive number");
+        return exit::USAGE;
+    }
+    let scenario = match scenario.map(Scenario::resolve).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("azfailover: {e}");
+            return exit::USAGE;
+        }
+    };
+    let scenario_name = scenario.as_ref().map(|s| s.name.clone());
+    let server = match SimServer::start(cfg, SimOptions { listen, time_scale, scenario }).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("azfailover: cannot listen on {listen}: {e}");
+            return exit::UNAVAILABLE;
+        }
+    };
+    println!("listening on {}", server.url());
+    let scale = server.world().lock().map(|w| w.clock.scale()).unwrap_or(1.0);
+    if listen.ip().is_loopback() {
+        eprintln!("simulator bound to loopback only ({}); it is not reachable from other machines", server.url());
+    } else {
+        eprintln!("WARNING: simulator bound to {listen}, reachable beyond this machine; it accepts any bearer token");
+    }
+    eprintln!(
+        "simulating '{}' ({} components) from {}; time scale {scale}×{}",
+        cfg.deployment.name,
+        cfg.components.len(),
+        cfg.origin,
+        scenario_name.map(|n| format!("; scenario {n}")).unwrap_or_default()
+    );
+    eprintln!("control API: POST {0}/_sim/faults, GET {0}/_sim/state; Ctrl-C stops", server.url());
+    wait_for_shutdown().await;
+    server.stop().await;
+    exit::OK
+}
+
+async fn wait_for_shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,222 @@
+use super::*;
+
+const HEAD: &str = r#"[deployment]
+name = "t"
+subscription_id = "00000000-0000-0000-0000-000000000000"
+primary_region = "eastus"
+secondary_region = "West US"
+rto_minutes = 60
+rpo_minutes = 15
+"#;
+
+const SA: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st";
+const WS1: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/a";
+const WS2: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/b";
+
+fn storage(name: &str) -> String {
+    format!("\n[[components]]\nname = \"{name}\"\nkind = \"storage\"\nmode = \"hot-cold\"\nresource = \"{SA}\"\n")
+}
+
+fn errors(text: &str) -> Vec<ConfigIssue> {
+    Config::parse(text, "cfg.toml").unwrap_err().issues
+}
+
+fn one_error(text: &str) -> ConfigIssue {
+    let issues = errors(text);
+    assert_eq!(issues.len(), 1, "{issues:#?}");
+    issues.into_iter().next().unwrap()
+}
+
+#[test]
+fn demo_and_example_are_valid_and_cover_every_kind() {
+    let demo = Config::demo();
+    let example = Config::parse(
+        include_str!("../../config.example.toml"),
+        "config.example.toml",
+    )
+    .unwrap();
+    for kind in ComponentKind::ALL {
+        assert!(
+            demo.components
+                .iter()
+                .chain(&example.components)
+                .any(|c| c.kind == *kind),
+            "{kind} appears in neither file"
+        );
+    }
+    assert_eq!(demo.deployment.secondary_region.as_str(), "westus");
+    assert_eq!(demo.custom_steps.len(), 2);
+    assert_eq!(example.auth.method, AuthMethod::AzureCli);
+    assert_eq!(example.deployment.arm_endpoint, PUBLIC_ARM_ENDPOINT);
+}
+
+#[test]
+fn minimal_config_uses_defaults() {
+    let cfg = Config::parse(&format!("{HEAD}{}", storage("data")), "x").unwrap();
+    assert_eq!(cfg.auth.method, AuthMethod::AzureCli);
+    assert_eq!(cfg.console.refresh_seconds, 15);
+    assert!(!cfg.console.mouse);
+    let c = &cfg.components[0];
+    assert_eq!(cfg.rpo_minutes(c), 15);
+    match &c.targets {
+        Targets::Replicated { regions, .. } => {
+            assert_eq!(regions, &[Region::new("eastus"), Region::new("westus")])
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn toml_syntax_error_names_line_and_column() {
+    let e = one_error(&format!("{HEAD}\n[[components]]\nname = \"x\nkind = 1\n"));
+    assert_eq!(e.line, Some(10));
+    assert!(e.column.is_some());
+    let rendered = Config::parse(&format!("{HEAD}\n[[components]]\nname = \"x\n"), "cfg.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(rendered.starts_with("cfg.toml:10:"), "{rendered}");
+}
+
+#[test]
+fn unknown_key_is_named() {
+    let e = one_error(&format!("{HEAD}rto_minuts = 3\n{}", storage("d")));
+    assert!(e.message.contains("rto_minuts"), "{}", e.message);
+    assert_eq!(e.line, Some(8));
+}
+
+#[test]
+fn unknown_kind_lists_the_kinds() {
+    let e = one_error(&format!(
+        "{HEAD}\n[[components]]\nname = \"x\"\nkind = \"blob\"\nmode = \"hot-cold\"\nresource = \"{SA}\"\n"
+    ));
+    assert_eq!(e.line, Some(11));
+    assert!(e.message.contains("unknown kind 'blob'"));
+    assert!(e.message.contains("sql-failover-group"));
+}
+
+#[test]
+fn wrong_shape_is_named() {
+    let e = errors(&format!(
+        "{HEAD}\n[[components]]\nname = \"ws\"\nkind = \"ml-workspace\"\nmode = \"hot-cold\"\nresource = \"{WS1}\"\n"
+    ));
+    assert!(e.iter().any(|i| i.message.contains("'resource' does not apply")));
+    assert!(e.iter().any(|i| i.message.contains("needs 'primary'")));
+    let e = errors(&format!(
+        "{HEAD}\n[[components]]\nname = \"st\"\nkind = \"storage\"\nmode = \"hot-cold\"\nprimary = \"{SA}\"\n"
+    ));
+    assert!(e.iter().any(|i| i.message.contains("'primary' does not apply")));
+}
+
+#[test]
+fn resource_type_must_match_kind() {
+    let e = one_error(&format!(
+        "{HEAD}\n[[components]]\nname = \"ws\"\nkind = \"ml-workspace\"\nmode = \"hot-cold\"\nprimary = \"{SA}\"\nsecondary = \"{WS2}\"\n"
+    ));
+    assert!(
+        e.message.contains("Microsoft.Storage/storageAccounts but kind 'ml-workspace'"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.line, Some(13));
+}
+
+#[test]
+fn malformed_resource_id_is_named() {
+    let e = one_error(&format!(
+        "{HEAD}\n[[components]]\nname = \"st\"\nkind = \"storage\"\nmode = \"hot-cold\"\nresource = \"stcontoso\"\n"
+    ));
+    assert!(e.message.contains("'stcontoso' is not a resource id"), "{}", e.message);
+}
+
+#[test]
+fn duplicate_names_and_resources_are_refused() {
+    let e = errors(&format!("{HEAD}{}{}", storage("d"), storage("d")));
+    assert!(e.iter().any(|i| i.message.contains("duplicate component name 'd'")));
+    assert!(e.iter().any(|i| i.message.contains("more than one component")));
+}
+
+#[test]
+fn region_outside_the_deployment_is_refused() {
+    let cosmos = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/c";
+    let e = errors(&format!(
+        "{HEAD}\n[[components]]\nname = \"c\"\nkind = \"cosmos-db\"\nmode = \"hot-hot\"\nresource = \"{cosmos}\"\nregions = [\"eastus\", \"centralus\"]\n"
+    ));
+    assert!(
+        e.iter().any(|i| i.message.contains("'centralus' is not in the deployment")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn unknown_region_gets_a_suggestion() {
+    let text = format!("{HEAD}{}", storage("d")).replace("\"eastus\"", "\"estus\"");
+    let e = one_error(&text);
+    assert!(e.message.contains("did you mean 'eastus'"), "{}", e.message);
+    assert_eq!(e.line, Some(4));
+}
+
+#[test]
+fn plain_http_is_only_for_loopback() {
+    let ok = format!("{HEAD}arm_endpoint = \"http://127.0.0.1:8080\"\n{}", storage("d"));
+    assert!(Config::parse(&ok, "x").is_ok());
+    let v6 = format!("{HEAD}arm_endpoint = \"http://[::1]:8080/\"\n{}", storage("d"));
+    assert_eq!(Config::parse(&v6, "x").unwrap().deployment.arm_endpoint, "http://[::1]:8080");
+    let bad = format!("{HEAD}arm_endpoint = \"http://10.0.0.5:8080\"\n{}", storage("d"));
+    let e = one_error(&bad);
+    assert!(e.message.contains("plain http:// to '10.0.0.5:8080'"), "{}", e.message);
+    let sneaky = format!("{HEAD}arm_endpoint = \"http://127.0.0.1.evil.example\"\n{}", storage("d"));
+    assert!(Config::parse(&sneaky, "x").is_err());
+}
+
+#[test]
+fn simulator_auth_needs_loopback() {
+    let text = format!("{HEAD}{}\n[auth]\nmethod = \"simulator\"\n", storage("d"));
+    let e = one_error(&text);
+    assert!(e.message.contains("refused unless arm_endpoint is a loopback"));
+}
+
+#[test]
+fn client_secret_needs_ids() {
+    let text = format!("{HEAD}{}\n[auth]\nmethod = \"client-secret\"\n", storage("d"));
+    let e = errors(&text);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(e[0].message.contains("AZURE_CLIENT_SECRET"));
+}
+
+#[test]
+fn custom_steps_are_validated() {
+    let text = format!(
+        "{HEAD}{}\n[[runbook.steps]]\nid = \"Bad Id\"\ntitle = \"t\"\nphase = \"later\"\ninstructions = \"i\"\napplies_to = [\"drill\"]\n",
+        storage("d")
+    );
+    let e = errors(&text);
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert!(e[0].message.contains("may only use"));
+    assert!(e[1].message.contains("unknown phase 'later'"));
+    assert!(e[2].message.contains("applies_to"));
+}
+
+#[test]
+fn routing_kinds_need_their_endpoint_names() {
+    let tm = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/trafficManagerProfiles/tm";
+    let e = errors(&format!(
+        "{HEAD}\n[[components]]\nname = \"tm\"\nkind = \"traffic-manager\"\nmode = \"hot-hot\"\nresource = \"{tm}\"\nprimary_origin = \"a\"\n"
+    ));
+    assert!(e.iter().any(|i| i.message.contains("'primary_origin' does not apply")));
+    assert!(e.iter().any(|i| i.message.contains("needs 'primary_endpoint'")));
+}
+
+#[test]
+fn no_components_is_an_error() {
+    let e = one_error(HEAD);
+    assert!(e.message.contains("no [[components]]"));
+}
+
+#[test]
+fn loopback_detection() {
+    assert!(is_loopback_url("http://localhost:1/x"));
+    assert!(is_loopback_url("http://127.1.2.3"));
+    assert!(is_loopback_url("http://[::1]:9"));
+    assert!(!is_loopback_url("http://example.com"));
+    assert!(!is_loopback_url("http://user@10.0.0.1"));
+}

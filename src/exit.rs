@@ -1,0 +1,16 @@
+//! Process exit codes fixed by CONTRACT.md.
+
+/// Success; for `status`: every region healthy and every standby ready.
+pub const OK: i32 = 0;
+/// `status`: something degraded, a lag over the RPO, or a standby not ready.
+pub const DEGRADED: i32 = 1;
+/// `status`: a region outage or a primary component unavailable.
+pub const OUTAGE: i32 = 2;
+/// Bad command line.
+pub const USAGE: i32 = 64;
+/// Azure (or the simulator) could not be reached, or authentication failed.
+pub const UNAVAILABLE: i32 = 69;
+/// Bad configuration.
+pub const CONFIG: i32 = 78;
+/// The user aborted.
+pub const ABORTED: i32 = 130;

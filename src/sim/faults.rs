@@ -1,0 +1,276 @@
+//! Faults the simulator can inject, from the control API (`POST /_sim/faults`) or a scenario.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::world::{ArmBehaviour, Flaky, Incident, RegionStatus, World};
+use crate::config::{ComponentKind, Shape};
+
+/// One fault. `resource` is a full resource id; scenarios may use `target` instead:
+/// a component name, `kind:<kind>` or `kind:<kind>@primary|secondary`, or `*` (everything that
+/// replicates). Regions may be written `primary` / `secondary`.
+/// Durations (`seconds` of throttle and flaky, `millis`) are real time; replication lag is data time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Fault {
+    RegionOutage {
+        region: String,
+        title: Option<String>,
+        /// What ARM does with requests about the region's own resources (default `error`).
+        arm: Option<ArmBehaviour>,
+    },
+    RegionRecover {
+        region: String,
+    },
+    RegionDegrade {
+        region: String,
+        title: Option<String>,
+    },
+    ReplicationLag {
+        resource: Option<String>,
+        target: Option<String>,
+        seconds: f64,
+    },
+    Throttle {
+        seconds: f64,
+    },
+    ResourceDown {
+        resource: Option<String>,
+        target: Option<String>,
+    },
+    ResourceRecover {
+        resource: Option<String>,
+        target: Option<String>,
+    },
+    Latency {
+        millis: u64,
+        region: Option<String>,
+    },
+    Flaky {
+        #[serde(default)]
+        error_rate: f64,
+        #[serde(default)]
+        drop_rate: f64,
+        seconds: Option<f64>,
+    },
+    Malformed {
+        resource: Option<String>,
+        count: Option<u32>,
+    },
+    /// Removes throttling, latency, flaky and malformed faults (regions stay as they are).
+    Clear,
+}
+
+impl World {
+    /// Applies a fault; Ok describes what changed, Err says why it does not apply.
+    pub fn apply_fault(&mut self, fault: &Fault) -> Result<String, String> {
+        let now = self.now();
+        let out = match fault {
+            Fault::RegionOutage { region, title, arm } => {
+                let r = self.region_arg(region)?;
+                let st = self.regions.get_mut(&r).expect("resolved");
+                if st.status == RegionStatus::Down {
+                    return Err(format!("region '{r}' is already down"));
+                }
+                st.status = RegionStatus::Down;
+                st.since = Some(now);
+                st.arm = arm.unwrap_or_default();
+                self.resolve_incidents(&r);
+                let title = title.clone().unwrap_or_else(|| {
+                    format!("Multiple services impacted in {}", r.display_name())
+                });
+                self.raise_incident(&r, title, "Critical");
+                format!("region {r} is down (ARM requests for its resources: {:?})", st_arm(self, &r))
+            }
+            Fault::RegionRecover { region } => {
+                let r = self.region_arg(region)?;
+                let st = self.regions.get_mut(&r).expect("resolved");
+                if st.status == RegionStatus::Up {
+                    return Err(format!("region '{r}' is not down or degraded"));
+                }
+                st.status = RegionStatus::Up;
+                st.since = Some(now);
+                self.resolve_incidents(&r);
+                format!("region {r} recovered")
+            }
+            Fault::RegionDegrade { region, title } => {
+                let r = self.region_arg(region)?;
+                let st = self.regions.get_mut(&r).expect("resolved");
+                if st.status != RegionStatus::Up {
+                    return Err(format!("region '{r}' is already {:?}", st.status));
+                }
+                st.status = RegionStatus::Degraded;
+                st.since = Some(now);
+                let title = title.clone().unwrap_or_else(|| {
+                    format!("Degraded performance in {}", r.display_name())
+                });
+                self.raise_incident(&r, title, "Warning");
+                format!("region {r} is degraded")
+            }
+            Fault::ReplicationLag {
+                resource,
+                target,
+                seconds,
+            } => {
+                if !seconds.is_finite() || *seconds < 0.0 {
+                    return Err("seconds must be zero or more".into());
+                }
+                let targets = self.targets(resource.as_deref(), target.as_deref())?;
+                let mut changed = Vec::new();
+                for i in targets {
+                    if let Some(rep) = self.replication_mut(i) {
+                        rep.lag_secs = *seconds;
+                        changed.push(self.resources[i].id.name().to_string());
+                    }
+                }
+                if changed.is_empty() {
+                    return Err("none of the named resources replicates (storage, SQL failover group, Cosmos DB, or a PostgreSQL/MySQL replica)".into());
+                }
+                format!("replication lag {seconds} s on {}", changed.join(", "))
+            }
+            Fault::Throttle { seconds } => {
+                let d = real_duration(*seconds)?;
+                self.faults.throttle_until = Some(Instant::now() + d);
+                format!("every ARM request answers 429 for {seconds} s")
+            }
+            Fault::ResourceDown { resource, target } | Fault::ResourceRecover { resource, target } => {
+                let down = matches!(fault, Fault::ResourceDown { .. });
+                let targets = self.targets(resource.as_deref(), target.as_deref())?;
+                let names: Vec<String> = targets
+                    .iter()
+                    .map(|&i| {
+                        self.resources[i].down = down;
+                        self.resources[i].id.name().to_string()
+                    })
+                    .collect();
+                format!("{} {}", names.join(", "), if down { "down" } else { "recovered" })
+            }
+            Fault::Latency { millis, region } => {
+                let key = match region {
+                    Some(r) => Some(self.region_arg(r)?),
+                    None => None,
+                };
+                let desc = key.as_ref().map_or("every request".to_string(), |r| format!("requests about {r}"));
+                if *millis == 0 {
+                    self.faults.latency.remove(&key);
+                    format!("no added latency on {desc}")
+                } else {
+                    self.faults.latency.insert(key, Duration::from_millis(*millis));
+                    format!("{millis} ms added to {desc}")
+                }
+            }
+            Fault::Flaky {
+                error_rate,
+                drop_rate,
+                seconds,
+            } => {
+                for (v, n) in [(error_rate, "error_rate"), (drop_rate, "drop_rate")] {
+                    if !(0.0..=1.0).contains(v) {
+                        return Err(format!("{n} must be between 0 and 1"));
+                    }
+                }
+                let until = seconds.map(real_duration).transpose()?.map(|d| Instant::now() + d);
+                self.faults.flaky = Some(Flaky {
+                    error_rate: *error_rate,
+                    drop_rate: *drop_rate,
+                    until,
+                });
+                format!("{:.0}% of requests fail with 5xx, {:.0}% lose their connection", error_rate * 100.0, drop_rate * 100.0)
+            }
+            Fault::Malformed { resource, count } => {
+                let key = match resource {
+                    Some(r) => {
+                        let (i, _) = self.find(r).ok_or_else(|| format!("no simulated resource '{r}'"))?;
+                        self.resources[i].id.key()
+                    }
+                    None => String::new(),
+                };
+                let n = count.unwrap_or(1);
+                self.faults.malformed.insert(key, n);
+                format!("the next {n} answer(s) are malformed JSON")
+            }
+            Fault::Clear => {
+                self.faults = Default::default();
+                "transport faults cleared".into()
+            }
+        };
+        self.refresh_replication();
+        tracing::info!(target: "azfailover::sim", "fault: {out}");
+        Ok(out)
+    }
+
+    fn region_arg(&self, raw: &str) -> Result<crate::region::Region, String> {
+        self.resolve_region(raw).ok_or_else(|| {
+            format!(
+                "region '{raw}' is not in the deployment (primary {}, secondary {})",
+                self.primary, self.secondary
+            )
+        })
+    }
+
+    fn raise_incident(&mut self, region: &crate::region::Region, title: String, level: &'static str) {
+        let n = self.incidents.len() + 1;
+        let tracking_id = format!("SIM{}-{:03}", region.as_str().to_ascii_uppercase().chars().take(3).collect::<String>(), n);
+        self.incidents.push(Incident {
+            tracking_id,
+            title,
+            region: region.clone(),
+            level,
+            started: self.now(),
+            mitigated: None,
+        });
+    }
+
+    fn resolve_incidents(&mut self, region: &crate::region::Region) {
+        let now = self.now();
+        for inc in self.incidents.iter_mut().filter(|i| &i.region == region && i.mitigated.is_none()) {
+            inc.mitigated = Some(now);
+        }
+    }
+
+    /// Resolves a fault's resource id or scenario target to resource indexes.
+    pub fn targets(&self, resource: Option<&str>, target: Option<&str>) -> Result<Vec<usize>, String> {
+        if let Some(r) = resource {
+            let (i, rest) = self.find(r).ok_or_else(|| format!("no simulated resource '{r}'"))?;
+            if !rest.is_empty() {
+                return Err(format!("no simulated resource '{r}'"));
+            }
+            return Ok(vec![i]);
+        }
+        let Some(t) = target else {
+            return Err("name a 'resource' (a full resource id)".into());
+        };
+        let all = 0..self.resources.len();
+        let found: Vec<usize> = if t == "*" {
+            all.filter(|&i| self.resources[i].kind.shape() != Shape::Routing).collect()
+        } else if let Some(spec) = t.strip_prefix("kind:") {
+            let (kind, side) = spec.split_once('@').map_or((spec, None), |(k, s)| (k, Some(s)));
+            let kind = ComponentKind::parse(kind).ok_or_else(|| format!("unknown kind '{kind}'"))?;
+            let region = side.map(|s| self.region_arg(s)).transpose()?;
+            all.filter(|&i| {
+                let r = &self.resources[i];
+                r.kind == kind && region.as_ref().is_none_or(|reg| !r.regional || &r.home == reg)
+            })
+            .collect()
+        } else {
+            all.filter(|&i| self.resources[i].component == t).collect()
+        };
+        if found.is_empty() {
+            return Err(format!("target '{t}' names no simulated resource"));
+        }
+        Ok(found)
+    }
+}
+
+fn st_arm(world: &World, r: &crate::region::Region) -> ArmBehaviour {
+    world.regions.get(r).map(|s| s.arm).unwrap_or_default()
+}
+
+fn real_duration(seconds: f64) -> Result<Duration, String> {
+    if seconds.is_finite() && seconds > 0.0 && seconds < 86_400.0 {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err("seconds must be more than 0 and less than a day".into())
+    }
+}

@@ -1,0 +1,91 @@
+//! What a simulated ARM handler answers: a status, headers and an optional JSON body, and ARM's
+//! error shape.
+
+use serde_json::{Value, json};
+
+/// An ARM error: HTTP status plus the `{"error":{"code","message"}}` body.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArmError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+impl ArmError {
+    /// An error with a status, ARM code and message.
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> ArmError {
+        ArmError {
+            status,
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// 400 with a code.
+    pub fn bad_request(code: &str, message: impl Into<String>) -> ArmError {
+        ArmError::new(400, code, message)
+    }
+
+    /// 404 ResourceNotFound for a path.
+    pub fn not_found(what: &str) -> ArmError {
+        ArmError::new(
+            404,
+            "ResourceNotFound",
+            format!("The Resource '{what}' was not found."),
+        )
+    }
+
+    /// 409 Conflict for a resource busy with another operation.
+    pub fn conflict(code: &str, message: impl Into<String>) -> ArmError {
+        ArmError::new(409, code, message)
+    }
+
+    /// The JSON body ARM sends.
+    pub fn body(&self) -> Value {
+        json!({"error": {"code": self.code, "message": self.message}})
+    }
+}
+
+/// A response to send.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+}
+
+impl Reply {
+    /// 200 with a JSON body.
+    pub fn ok(body: Value) -> Reply {
+        Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: Some(body),
+        }
+    }
+
+    /// A status with no body.
+    pub fn empty(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Reply {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+}
+
+impl From<ArmError> for Reply {
+    fn from(e: ArmError) -> Reply {
+        Reply {
+            status: e.status,
+            headers: Vec::new(),
+            body: Some(e.body()),
+        }
+    }
+}

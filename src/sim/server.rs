@@ -1,0 +1,506 @@
+//! The simulator's HTTP server (hyper on tokio): authentication, api-version, transport faults,
+//! the ARM routes, the `/_sim/` control API, and request logging.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request as HttpRequest, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use super::faults::Fault;
+use super::ops::Request;
+use super::reply::{ArmError, Reply};
+use super::scenario::Scenario;
+use super::world::{ArmBehaviour, RegionStatus, World};
+use super::{SimClock, render};
+use crate::config::Config;
+
+type Shared = Arc<Mutex<World>>;
+
+/// How to run the simulator.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    pub listen: SocketAddr,
+    /// Simulated seconds per real second (default: the scenario's, else 1).
+    pub time_scale: Option<f64>,
+    pub scenario: Option<Scenario>,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            time_scale: None,
+            scenario: None,
+        }
+    }
+}
+
+/// A running simulator.
+pub struct SimServer {
+    url: String,
+    world: Shared,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Marks a request whose connection is dropped without an answer (the `flaky` fault).
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by the flaky fault")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+impl SimServer {
+    /// Binds and starts serving the resources `cfg` names.
+    pub async fn start(cfg: &Config, opts: SimOptions) -> std::io::Result<SimServer> {
+        let scale = opts
+            .time_scale
+            .or(opts.scenario.as_ref().and_then(|s| s.time_scale))
+            .unwrap_or(1.0);
+        let mut world = World::from_config(cfg, SimClock::new(scale));
+        if let Some(s) = opts.scenario {
+            world.start_scenario(s);
+        }
+        let listener = TcpListener::bind(opts.listen).await?;
+        let addr = listener.local_addr()?;
+        let host = match addr {
+            SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+            SocketAddr::V4(a) => a.to_string(),
+        };
+        let world = Arc::new(Mutex::new(world));
+        let (tx, rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, world.clone(), rx));
+        Ok(SimServer {
+            url: format!("http://{host}"),
+            world,
+            shutdown: tx,
+            task,
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The simulated world (for in-process inspection and fault injection).
+    pub fn world(&self) -> Arc<Mutex<World>> {
+        self.world.clone()
+    }
+
+    /// Applies a fault directly (what `POST /_sim/faults` does).
+    pub fn inject(&self, fault: &Fault) -> Result<String, String> {
+        let mut w = self.world.lock().expect("world lock");
+        w.advance();
+        w.apply_fault(fault)
+    }
+
+    /// Stops serving and closes every connection.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
+
+async fn accept_loop(listener: TcpListener, world: Shared, mut shutdown: watch::Receiver<bool>) {
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let world = world.clone();
+                let mut stop = shutdown.clone();
+                conns.spawn(async move {
+                    let svc = service_fn(move |req| serve(world.clone(), req));
+                    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+                    tokio::select! {
+                        _ = conn => {}
+                        _ = stop.changed() => {}
+                    }
+                });
+            }
+        }
+        while conns.try_join_next().is_some() {}
+    }
+    conns.abort_all();
+}
+
+fn query_map(q: Option<&str>) -> BTreeMap<String, String> {
+    form_urlencoded::parse(q.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+        .collect()
+}
+
+fn is_api_version(v: &str) -> bool {
+    let (date, rest) = v.split_at(v.len().min(10));
+    let b = date.as_bytes();
+    date.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && (rest.is_empty() || rest == "-preview")
+}
+
+/// What the locked part of request handling decided.
+struct Decision {
+    reply: Option<Reply>,
+    delay: Duration,
+    hang: bool,
+    malformed: bool,
+    drop: bool,
+    now: time::OffsetDateTime,
+}
+
+async fn serve(world: Shared, req: HttpRequest<Incoming>) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let started = Instant::now();
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = query_map(req.uri().query());
+    let host = req
+        .headers()
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let auth = req.headers().get(hyper::header::AUTHORIZATION).and_then(|h| h.to_str().ok()).map(str::to_string);
+    let correlation = req
+        .headers()
+        .get("x-ms-correlation-request-id")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let client_request_id = req.headers().get("x-ms-client-request-id").and_then(|h| h.to_str().ok()).map(str::to_string);
+    let body = match Limited::new(req.into_body(), 1 << 20).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            let reply = Reply::from(ArmError::bad_request("RequestTooLarge", "The request body is larger than 1 MiB."));
+            return Ok(respond(reply, &correlation, client_request_id.as_deref(), time::OffsetDateTime::now_utc(), false));
+        }
+    };
+
+    if path.starts_with("/_sim/") || path == "/_sim" {
+        let (reply, now) = control(&world, &method, &path, &body);
+        log(&method, &path, reply.status, started);
+        return Ok(respond(reply, &correlation, client_request_id.as_deref(), now, false));
+    }
+
+    let decision = {
+        let mut w = world.lock().expect("world lock");
+        decide(&mut w, &method, &path, &query, &host, auth.as_deref(), &body)
+    };
+    if decision.drop {
+        log(&method, &path, 0, started);
+        return Err(DropConnection);
+    }
+    if !decision.delay.is_zero() {
+        tokio::time::sleep(decision.delay).await;
+    }
+    if decision.hang {
+        // Hang as an unreachable region does; the client's deadline ends the wait.
+        tokio::time::sleep(Duration::from_secs(600)).await;
+    }
+    let reply = decision.reply.unwrap_or_else(|| Reply::empty(500));
+    log(&method, &path, reply.status, started);
+    Ok(respond(reply, &correlation, client_request_id.as_deref(), decision.now, decision.malformed))
+}
+
+fn log(method: &str, path: &str, status: u16, started: Instant) {
+    tracing::info!(
+        target: "azfailover::sim",
+        "{method} {path} -> {} ({} ms)",
+        if status == 0 { "dropped".to_string() } else { status.to_string() },
+        started.elapsed().as_millis()
+    );
+}
+
+fn decide(
+    w: &mut World,
+    method: &str,
+    path: &str,
+    query: &BTreeMap<String, String>,
+    host: &str,
+    auth: Option<&str>,
+    body: &Bytes,
+) -> Decision {
+    w.advance();
+    w.requests += 1;
+    let now = w.now();
+    let mut d = Decision {
+        reply: None,
+        delay: Duration::ZERO,
+        hang: false,
+        malformed: false,
+        drop: false,
+        now,
+    };
+    let token_ok = auth
+        .and_then(|a| a.strip_prefix("Bearer ").or_else(|| a.strip_prefix("bearer ")))
+        .is_some_and(|t| !t.trim().is_empty());
+    if !token_ok {
+        let msg = if auth.is_none() {
+            "Authentication failed. The 'Authorization' header is missing."
+        } else {
+            "Authentication failed. The 'Authorization' header is provided in an invalid format."
+        };
+        d.reply = Some(
+            Reply::from(ArmError::new(401, if auth.is_none() { "AuthenticationFailed" } else { "InvalidAuthenticationToken" }, msg))
+                .header("WWW-Authenticate", "Bearer authorization_uri=\"https://login.microsoftonline.com/common\", error=\"invalid_token\""),
+        );
+        return d;
+    }
+    let Some(api_version) = query.get("api-version").cloned() else {
+        d.reply = Some(ArmError::bad_request("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.").into());
+        return d;
+    };
+    if !is_api_version(&api_version) {
+        d.reply = Some(ArmError::bad_request("InvalidApiVersionParameter",
+            format!("The api-version '{api_version}' is invalid. The supported versions are of the form 'YYYY-MM-DD' or 'YYYY-MM-DD-preview'.")).into());
+        return d;
+    }
+
+    // Transport faults: flaky connections and 5xx, then throttling.
+    if let Some(f) = w.faults.flaky {
+        if f.until.is_some_and(|u| Instant::now() >= u) {
+            w.faults.flaky = None;
+        } else if fastrand::f64() < f.drop_rate {
+            d.drop = true;
+            return d;
+        } else if fastrand::f64() < f.error_rate {
+            let (status, code) = if fastrand::bool() { (500, "InternalServerError") } else { (503, "ServiceUnavailable") };
+            d.reply = Some(ArmError::new(status, code, "The server encountered a transient error. Please retry the request.").into());
+            return d;
+        }
+    }
+    if let Some(until) = w.faults.throttle_until {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            w.faults.throttle_until = None;
+        } else {
+            let secs = left.as_secs_f64().ceil().max(1.0) as u64;
+            let reply = Reply::from(ArmError::new(429, "TooManyRequests",
+                format!("The request is being throttled as the limit has been reached for operation type - {}. Please try again after {secs} seconds.",
+                    if method == "GET" { "Read" } else { "Write" })))
+                .header("Retry-After", secs.to_string());
+            d.reply = Some(reply);
+            return d;
+        }
+    }
+
+    // Region effects: latency, and the ARM behaviour of a downed region for its regional resources.
+    let found = w.find(path).map(|(i, rest)| (i, rest.to_ascii_lowercase()));
+    let region = found.as_ref().map(|(i, _)| w.serving_region(*i));
+    d.delay = w.faults.latency.get(&None).copied().unwrap_or_default()
+        + region.as_ref().and_then(|r| w.faults.latency.get(&Some(r.clone()))).copied().unwrap_or_default();
+    if let (Some((i, rest)), Some(region)) = (&found, &region) {
+        let health_call = rest.starts_with("/providers/microsoft.resourcehealth");
+        let st = w.regions.get(region);
+        if w.resources[*i].regional && !health_call && st.is_some_and(|s| s.status == RegionStatus::Down) {
+            match st.map(|s| s.arm).unwrap_or_default() {
+                ArmBehaviour::Error => {
+                    d.reply = Some(ArmError::new(503, "ServiceUnavailable",
+                        format!("The resource provider in region '{region}' is unavailable. Please retry later.")).into());
+                    if method != "GET" {
+                        w.log_mutation(method, path, 503);
+                    }
+                    return d;
+                }
+                ArmBehaviour::Hang => {
+                    if method != "GET" {
+                        w.log_mutation(method, path, 0);
+                    }
+                    d.hang = true;
+                    d.reply = Some(Reply::empty(504));
+                    return d;
+                }
+                ArmBehaviour::Up => {}
+            }
+        }
+    }
+    let key = found.as_ref().map(|(i, _)| w.resources[*i].id.key()).unwrap_or_default();
+    for k in [key, String::new()] {
+        if let Some(n) = w.faults.malformed.get_mut(&k).filter(|n| **n > 0) {
+            *n -= 1;
+            d.malformed = true;
+            break;
+        }
+    }
+
+    let json_body = if body.is_empty() {
+        None
+    } else {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                d.reply = Some(ArmError::bad_request("InvalidRequestContent", format!("The request content was invalid and could not be deserialized: {e}")).into());
+                return d;
+            }
+        }
+    };
+    let base_url = format!("http://{host}");
+    let req = Request {
+        method,
+        path,
+        query,
+        body: json_body,
+        base_url: &base_url,
+        api_version: &api_version,
+    };
+    let reply = w.handle(&req).unwrap_or_else(Reply::from);
+    if method != "GET" {
+        w.log_mutation(method, path, reply.status);
+    }
+    d.reply = Some(reply);
+    d
+}
+
+fn respond(reply: Reply, correlation: &str, client_request_id: Option<&str>, now: time::OffsetDateTime, malformed: bool) -> Response<Full<Bytes>> {
+    let mut b = Response::builder()
+        .status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header("x-ms-request-id", uuid::Uuid::new_v4().to_string())
+        .header("x-ms-correlation-request-id", correlation)
+        .header("x-ms-ratelimit-remaining-subscription-reads", "11999")
+        .header("x-ms-ratelimit-remaining-subscription-writes", "1199")
+        .header("Date", crate::timefmt::http_date(now))
+        .header("Cache-Control", "no-cache");
+    if let Some(id) = client_request_id {
+        b = b.header("x-ms-client-request-id", id);
+    }
+    for (k, v) in &reply.headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    let body = match reply.body {
+        Some(v) => {
+            b = b.header("Content-Type", "application/json; charset=utf-8");
+            let mut text = serde_json::to_vec(&v).unwrap_or_default();
+            if malformed {
+                // A truncated body, as a broken proxy or a cut connection would deliver.
+                text.truncate(text.len() / 2);
+            }
+            Bytes::from(text)
+        }
+        None if malformed => {
+            b = b.header("Content-Type", "application/json; charset=utf-8");
+            Bytes::from_static(b"{\"value\": [")
+        }
+        None => Bytes::new(),
+    };
+    b.body(Full::new(body)).unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+/// The `/_sim/` control API.
+fn control(world: &Shared, method: &str, path: &str, body: &Bytes) -> (Reply, time::OffsetDateTime) {
+    let mut w = world.lock().expect("world lock");
+    w.advance();
+    let now = w.now();
+    let bad = |msg: String| Reply::from(ArmError::bad_request("InvalidFault", msg));
+    let reply = match (method, path.trim_end_matches('/')) {
+        ("POST", "/_sim/faults") => match serde_json::from_slice::<Fault>(body) {
+            Err(e) => bad(format!("not a fault: {e}; see CONTRACT.md for the kinds and their fields")),
+            Ok(f) => match w.apply_fault(&f) {
+                Ok(done) => Reply::ok(json!({"applied": done})),
+                Err(why) => bad(why),
+            },
+        },
+        ("DELETE", "/_sim/faults") => {
+            let done = w.apply_fault(&Fault::Clear).unwrap_or_default();
+            Reply::ok(json!({"applied": done}))
+        }
+        ("GET", "/_sim/state") => Reply::ok(state(&w)),
+        ("POST", "/_sim/time-scale") => {
+            match serde_json::from_slice::<Value>(body).ok().and_then(|v| v.get("scale").and_then(Value::as_f64)) {
+                Some(s) if s > 0.0 && s.is_finite() => {
+                    w.clock.set_scale(s);
+                    Reply::ok(json!({"time_scale": s}))
+                }
+                _ => bad("the body must be {\"scale\": N} with N > 0".into()),
+            }
+        }
+        _ => ArmError::not_found(path).into(),
+    };
+    (reply, now)
+}
+
+/// The simulated world as JSON (`GET /_sim/state`).
+pub fn state(w: &World) -> Value {
+    let resources: Vec<Value> = (0..w.resources.len())
+        .map(|i| {
+            let r = &w.resources[i];
+            json!({
+                "id": r.id, "component": r.component, "kind": r.kind, "home": r.home,
+                "serving_region": w.serving_region(i), "down": r.down,
+                "availability": w.availability(i).0,
+                "arm": render::resource(w, i, r.id.as_str(), true),
+            })
+        })
+        .collect();
+    let lros: Vec<Value> = w
+        .ops
+        .iter()
+        .map(|o| {
+            json!({
+                "id": o.id, "resource": w.resources[o.resource].id, "action": format!("{:?}", o.action),
+                "started": crate::timefmt::rfc3339(o.started), "completes": crate::timefmt::rfc3339(o.completes),
+                "status": match &o.status {
+                    super::ops::OpStatus::InProgress => json!("InProgress"),
+                    super::ops::OpStatus::Succeeded => json!("Succeeded"),
+                    super::ops::OpStatus::Failed(e) => json!({"Failed": e}),
+                },
+            })
+        })
+        .collect();
+    json!({
+        "deployment": w.deployment,
+        "subscription": w.subscription,
+        "now": crate::timefmt::rfc3339(w.now()),
+        "time_scale": w.clock.scale(),
+        "primary_region": w.primary,
+        "secondary_region": w.secondary,
+        "regions": w.regions,
+        "incidents": w.incidents,
+        "resources": resources,
+        "operations": w.log,
+        "long_running_operations": lros,
+        "data_loss": w.data_loss,
+        "faults": {
+            "throttled": w.faults.throttle_until.is_some_and(|u| u > Instant::now()),
+            "latency_ms": w.faults.latency.iter().map(|(r, d)| json!({"region": r, "millis": d.as_millis() as u64})).collect::<Vec<_>>(),
+            "flaky": w.faults.flaky,
+        },
+        "scenario": w.timeline.as_ref().map(|t| json!({
+            "name": t.scenario.name, "description": t.scenario.description,
+            "events": t.scenario.events.len(), "applied": t.applied,
+        })),
+        "requests": w.requests,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_version_forms() {
+        assert!(is_api_version("2025-01-01"));
+        assert!(is_api_version("2024-10-01-preview"));
+        assert!(!is_api_version("2025-1-01"));
+        assert!(!is_api_version("latest"));
+        assert!(!is_api_version("2025-01-01-beta"));
+    }
+
+}
