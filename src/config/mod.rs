@@ -766,13 +766,13 @@ fn validate_component(
             misplaced(ck, key, v, why);
         }
     }
-    if let Some(r) = &c.regions {
-        if !kind.has_replica_regions() {
-            ck.at(
-                r.span(),
-                format!("component '{name}' ({kind}): 'regions' applies only to cosmos-db and container-registry"),
-            );
-        }
+    if let Some(r) = &c.regions
+        && !kind.has_replica_regions()
+    {
+        ck.at(
+            r.span(),
+            format!("component '{name}' ({kind}): 'regions' applies only to cosmos-db and container-registry"),
+        );
     }
 
     let targets = match kind.shape() {
@@ -790,13 +790,13 @@ fn validate_component(
                 .secondary
                 .as_ref()
                 .and_then(|v| parse_id(ck, "secondary", v));
-            if let (Some(p), Some(s)) = (&p, &s) {
-                if p == s {
-                    ck.at(
-                        c.secondary.as_ref().unwrap().span(),
-                        format!("component '{name}': primary and secondary are the same resource"),
-                    );
-                }
+            if let (Some(p), Some(s)) = (&p, &s)
+                && p == s
+            {
+                ck.at(
+                    c.secondary.as_ref().unwrap().span(),
+                    format!("component '{name}': primary and secondary are the same resource"),
+                );
             }
             Targets::Paired {
                 primary: p?,
@@ -819,13 +819,10 @@ fn validate_component(
                 };
                 required(ck, pk, pv);
                 required(ck, sk, sv);
-                if let (Some(p), Some(s)) = (pv, sv) {
-                    if p.get_ref() == s.get_ref() {
-                        ck.at(
-                            s.span(),
-                            format!("component '{name}': {pk} and {sk} are the same"),
-                        );
-                    }
+                if let (Some(p), Some(s)) = (pv, sv)
+                    && p.get_ref() == s.get_ref()
+                {
+                    ck.at(s.span(), format!("component '{name}': {pk} and {sk} are the same"));
                 }
                 Targets::Routing {
                     resource: resource?,

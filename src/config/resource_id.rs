@@ -61,7 +61,7 @@ impl ResourceId {
             return Err(ResourceIdError::NoProvider);
         }
         let pairs = &segs[6..];
-        if pairs.is_empty() || pairs.len() % 2 != 0 {
+        if pairs.is_empty() || !pairs.len().is_multiple_of(2) {
             return Err(ResourceIdError::UnpairedType);
         }
         Ok(ResourceId {

@@ -543,12 +543,11 @@ impl World {
                 let Some(pos) = a.replicas.iter().position(|(r, _)| r.as_str() == *name) else {
                     return Err(ArmError::not_found(req.path));
                 };
-                if req.method == "PATCH" {
-                    if let Some(en) = body.pointer("/properties/regionEndpointEnabled").and_then(Value::as_bool) {
-                        if let State::Acr(a) = &mut self.resources[i].state {
-                            a.replicas[pos].1 = en;
-                        }
-                    }
+                if req.method == "PATCH"
+                    && let Some(en) = body.pointer("/properties/regionEndpointEnabled").and_then(Value::as_bool)
+                    && let State::Acr(a) = &mut self.resources[i].state
+                {
+                    a.replicas[pos].1 = en;
                 }
                 let State::Acr(a) = &self.resources[i].state else { unreachable!() };
                 let (r, e) = &a.replicas[pos];

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::world::{Resource, State, TmEndpoint, World, write_region};
+use super::world::{Incident, Resource, State, TmEndpoint, World, write_region};
 use crate::config::ComponentKind;
 use crate::region::Region;
 use crate::timefmt::rfc3339;
@@ -18,8 +18,10 @@ fn system_data() -> Value {
            "lastModifiedAt": CREATED, "lastModifiedBy": "platform-team@contoso.com", "lastModifiedByType": "User"})
 }
 
+/// A system-assigned managed identity (`userAssignedIdentities` is the empty map, as for the
+/// workspace).
 fn identity() -> Value {
-    json!({"type": "SystemAssigned", "principalId": PRINCIPAL, "tenantId": TENANT})
+    json!({"type": "SystemAssigned", "principalId": PRINCIPAL, "tenantId": TENANT, "userAssignedIdentities": {}})
 }
 
 /// The first resource of a kind, preferring one in `region` (for workspace dependencies).
@@ -150,7 +152,13 @@ pub fn resource(world: &World, i: usize, id: &str, expand_geo: bool) -> Value {
                 "authConfig": {"activeDirectoryAuth": "Enabled", "passwordAuth": "Disabled"},
                 "backup": {"backupRetentionDays": 7, "geoRedundantBackup": "Disabled", "earliestRestoreDate": rfc3339(now - time::Duration::days(7))},
                 "network": {"publicNetworkAccess": "Disabled"},
-                "highAvailability": {"mode": "ZoneRedundant", "state": "Healthy"},
+                // Read replicas cannot have high availability [F:postgres-flex-replicas-list]; a
+                // zone-redundant primary names its standby's zone [F:postgres-flex-promote-*].
+                "highAvailability": if f.role == "Primary" {
+                    json!({"mode": "ZoneRedundant", "state": "Healthy", "standbyAvailabilityZone": "2"})
+                } else {
+                    json!({"mode": "Disabled", "state": "NotEnabled"})
+                },
                 "maintenanceWindow": {"customWindow": "Disabled", "dayOfWeek": 0, "startHour": 0, "startMinute": 0},
                 "replicationRole": f.role,
                 "replicaCapacity": if f.role == "Primary" { 5 } else { 0 },
@@ -236,7 +244,7 @@ pub fn resource(world: &World, i: usize, id: &str, expand_geo: bool) -> Value {
                         "primaryReadonlyMasterKey": {"generationTime": CREATED}, "secondaryReadonlyMasterKey": {"generationTime": CREATED}},
                     "enablePartitionMerge": false, "minimalTlsVersion": "Tls12"
                 },
-                "identity": {"type": "SystemAssigned", "principalId": PRINCIPAL, "tenantId": TENANT}
+                "identity": identity()
             })
         }
         State::Acr(a) => json!({
@@ -463,16 +471,39 @@ pub fn availability(world: &World, i: usize) -> Value {
             {"action": "Check Azure Service Health for incidents in this region", "actionUrl": "<#ServiceHealth>", "actionUrlText": "Service Health"}
         ]
     });
+    let m: &mut Map<String, Value> = props.as_object_mut().expect("object");
     if state != "Available" {
-        let m: &mut Map<String, Value> = props.as_object_mut().expect("object");
         m.insert("rootCauseAttributionTime".into(), json!(since));
         m.insert("resolutionETA".into(), Value::Null);
+    } else if let Some(inc) = recently_resolved(world, i) {
+        // An outage of the serving region that ended within the last day.
+        m.insert(
+            "recentlyResolved".into(),
+            json!({
+                "unavailableOccuredTime": rfc3339(inc.started),
+                "resolvedTime": inc.mitigated.map(rfc3339),
+                "unavailableSummary": format!("An Azure service issue in {} made this resource unavailable.", inc.region.display_name()),
+            }),
+        );
     }
     json!({
         "id": format!("{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current", r.id),
         "name": "current", "type": "Microsoft.ResourceHealth/AvailabilityStatuses",
         "location": world.serving_region(i).as_str(), "properties": props
     })
+}
+
+/// The latest outage (Critical incident) of resource `i`'s serving region that was mitigated in
+/// the last 24 hours of simulated time, for Resource Health's `recentlyResolved`.
+fn recently_resolved(world: &World, i: usize) -> Option<&Incident> {
+    let region = world.serving_region(i);
+    let now = world.now();
+    world
+        .incidents
+        .iter()
+        .filter(|inc| inc.region == region && inc.level == "Critical")
+        .filter(|inc| inc.mitigated.is_some_and(|m| now - m <= time::Duration::hours(24)))
+        .max_by_key(|inc| inc.mitigated)
 }
 
 /// The Service Health events of the subscription.

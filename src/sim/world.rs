@@ -244,6 +244,7 @@ pub struct Origin {
 
 /// Kind-specific state.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum State {
     Workspace,
     Compute(Compute),
@@ -506,23 +507,25 @@ impl World {
                 format!("The resource '{}' is unavailable.", r.id.name()),
             );
         }
-        if let State::Storage(s) = &r.state {
-            if s.failover_in_progress {
-                return (
-                    "Unavailable",
-                    "Failover in progress".into(),
-                    "A customer-initiated failover is in progress; the account is unavailable until it completes.".into(),
-                );
-            }
+        if let State::Storage(s) = &r.state
+            && s.failover_in_progress
+        {
+            return (
+                "Unavailable",
+                "Failover in progress".into(),
+                "A customer-initiated failover is in progress; the account is unavailable until it completes.".into(),
+            );
         }
-        if let State::Aks(a) = &r.state {
-            if !a.running && r.regional && self.region_up(&region) {
-                return (
-                    "Available",
-                    "Available".into(),
-                    "The cluster is stopped; its control plane is healthy.".into(),
-                );
-            }
+        if let State::Aks(a) = &r.state
+            && !a.running
+            && r.regional
+            && self.region_up(&region)
+        {
+            return (
+                "Available",
+                "Available".into(),
+                "The cluster is stopped; its control plane is healthy.".into(),
+            );
         }
         match self.region_status(&region) {
             RegionStatus::Down => (

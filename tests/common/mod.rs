@@ -1,0 +1,188 @@
+//! Helpers shared by the integration tests: a simulator on loopback and a raw ARM caller.
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use azfailover::config::Config;
+use azfailover::sim::{Fault, SimOptions, SimServer};
+use serde_json::Value;
+
+pub const SUB: &str = "8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b";
+
+/// A resource id of the demo deployment: `rg` group, then the provider path.
+pub fn rid(rg: &str, provider_path: &str) -> String {
+    format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/{provider_path}")
+}
+
+pub fn storage_id() -> String {
+    rid("rg-contoso-ml-data", "Microsoft.Storage/storageAccounts/stcontosotraindata")
+}
+
+pub fn sql_fg(server: &str) -> String {
+    rid(
+        "rg-contoso-ml-data",
+        &format!("Microsoft.Sql/servers/{server}/failoverGroups/fog-contoso-features"),
+    )
+}
+
+pub fn cosmos_id() -> String {
+    rid("rg-contoso-ml-data", "Microsoft.DocumentDB/databaseAccounts/cosmos-contoso-sessions")
+}
+
+pub fn workspace(region: &str) -> String {
+    rid(
+        &format!("rg-contoso-ml-{region}"),
+        &format!("Microsoft.MachineLearningServices/workspaces/mlw-contoso-{region}"),
+    )
+}
+
+pub fn aks(region: &str) -> String {
+    rid(
+        &format!("rg-contoso-ml-{region}"),
+        &format!("Microsoft.ContainerService/managedClusters/aks-contoso-{region}"),
+    )
+}
+
+pub fn pg(region: &str) -> String {
+    rid(
+        &format!("rg-contoso-ml-{region}"),
+        &format!("Microsoft.DBforPostgreSQL/flexibleServers/psql-contoso-{region}"),
+    )
+}
+
+pub fn tm_id() -> String {
+    rid("rg-contoso-ml-global", "Microsoft.Network/trafficManagerProfiles/tm-contoso-scoring")
+}
+
+/// A simulator of the demo deployment at a high time scale, with a raw client.
+pub struct Sim {
+    pub server: SimServer,
+    pub http: reqwest::Client,
+}
+
+/// A response: status, headers and parsed JSON (Null when empty).
+pub struct Resp {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub json: Value,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl Sim {
+    pub async fn start(scale: f64) -> Sim {
+        Sim::with_config(&Config::demo(), scale).await
+    }
+
+    pub async fn with_config(cfg: &Config, scale: f64) -> Sim {
+        let server = SimServer::start(
+            cfg,
+            SimOptions {
+                time_scale: Some(scale),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("simulator starts");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
+        Sim { server, http }
+    }
+
+    pub fn url(&self) -> &str {
+        self.server.url()
+    }
+
+    /// Sends an authenticated request; `path` may already carry a query.
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Resp {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else if path.contains("api-version=") {
+            format!("{}{path}", self.url())
+        } else {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            format!("{}{path}{sep}api-version=2025-01-01", self.url())
+        };
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), &url)
+            .bearer_auth("test-token");
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Resp {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        let r = self.call("GET", path, None).await;
+        assert_eq!(r.status, 200, "GET {path}: {}", r.json);
+        r.json
+    }
+
+    /// Follows an LRO's Azure-AsyncOperation (preferred) or Location to its end; returns
+    /// (terminal status, last monitor response).
+    pub async fn wait_lro(&self, started: &Resp) -> (String, Resp) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let async_url = started
+            .header("azure-asyncoperation")
+            .map(str::to_string);
+        let mut location = started.header("location").map(str::to_string);
+        loop {
+            assert!(Instant::now() < deadline, "LRO did not finish in time");
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            if let Some(u) = &async_url {
+                let r = self.call("GET", u, None).await;
+                assert_eq!(r.status, 200, "async monitor: {}", r.json);
+                let s = r.json["status"].as_str().unwrap().to_string();
+                if s != "InProgress" {
+                    return (s, r);
+                }
+            } else {
+                let u = location.clone().expect("a monitor header");
+                let r = self.call("GET", &u, None).await;
+                match r.status {
+                    202 => {
+                        if let Some(l) = r.header("location") {
+                            location = Some(l.to_string());
+                        }
+                    }
+                    200 | 204 => return ("Succeeded".into(), r),
+                    _ => return ("Failed".into(), r),
+                }
+            }
+        }
+    }
+
+    pub fn inject(&self, f: Fault) {
+        self.server.inject(&f).expect("fault applies");
+    }
+
+    pub async fn state(&self) -> Value {
+        let r = self
+            .http
+            .get(format!("{}/_sim/state", self.url()))
+            .send()
+            .await
+            .unwrap();
+        r.json().await.unwrap()
+    }
+}
