@@ -4,6 +4,7 @@
 //! Layers point one way: `config` (the model) ← `sim` (the simulated Azure) and the rest;
 //! nothing in the domain imports the terminal UI.
 
+pub mod azure;
 pub mod cli;
 pub mod config;
 pub mod exit;

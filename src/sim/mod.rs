@@ -14,5 +14,5 @@ pub mod world;
 pub use clock::SimClock;
 pub use faults::Fault;
 pub use scenario::Scenario;
-pub use server::{SimOptions, SimServer, state};
+pub use server::{SimOptions, SimServer, fingerprint, state};
 pub use world::World;

@@ -381,11 +381,12 @@ impl World {
         reply.header("Retry-After", wait.to_string())
     }
 
-    /// Real seconds a client should wait before polling again (at least 1, at most 10).
+    /// Real seconds a client should wait before polling again: about a quarter of what is
+    /// left, so progress shows, at least 1 and at most 10.
     fn retry_after(&self, completes: OffsetDateTime) -> u64 {
         let sim_left = (completes - self.now()).as_seconds_f64().max(0.0);
         let real_left = self.clock.real(Duration::from_secs_f64(sim_left)).as_secs_f64();
-        (real_left.ceil() as u64).clamp(1, 10)
+        ((real_left / 4.0).ceil() as u64).clamp(1, 10)
     }
 
     /// Answers a monitor URL of a long-running operation, if `path` is one.

@@ -264,6 +264,11 @@ fn decide(
         );
         return d;
     }
+    if let Some(t) = auth.and_then(|a| a.split_once(' ')).map(|(_, t)| t.trim())
+        && w.token_fingerprints.len() < 64
+    {
+        w.token_fingerprints.insert(fingerprint(t));
+    }
     let Some(api_version) = query.get("api-version").cloned() else {
         d.reply = Some(ArmError::bad_request("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.").into());
         return d;
@@ -367,6 +372,16 @@ fn decide(
     }
     d.reply = Some(reply);
     d
+}
+
+/// A short, non-reversible fingerprint of a token (FNV-1a), so state never holds a token.
+pub fn fingerprint(token: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in token.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 fn respond(reply: Reply, correlation: &str, client_request_id: Option<&str>, now: time::OffsetDateTime, malformed: bool) -> Response<Full<Bytes>> {
@@ -487,6 +502,7 @@ pub fn state(w: &World) -> Value {
             "events": t.scenario.events.len(), "applied": t.applied,
         })),
         "requests": w.requests,
+        "token_fingerprints": w.token_fingerprints,
     })
 }
 

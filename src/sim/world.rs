@@ -301,6 +301,8 @@ pub struct World {
     pub data_loss: Vec<DataLoss>,
     pub timeline: Option<Timeline>,
     pub requests: u64,
+    /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
+    pub token_fingerprints: std::collections::BTreeSet<String>,
 }
 
 fn secondary_name(name: &str, primary: &Region, secondary: &Region) -> String {
@@ -344,6 +346,7 @@ impl World {
             data_loss: Vec::new(),
             timeline: None,
             requests: 0,
+            token_fingerprints: Default::default(),
         };
         for c in &cfg.components {
             let hot = c.mode == Mode::HotHot;

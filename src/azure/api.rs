@@ -1,0 +1,300 @@
+//! The ARM operations azfailover uses, typed: reads of every kind, Resource Health, Service
+//! Health, and the failover actions (only on an [`ArmWriter`]).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::client::{ArmClient, ArmWriter, Submitted};
+use super::error::{AzureError, ErrorKind};
+use super::models::*;
+use crate::region::Region;
+
+/// api-versions, per provider (ARM-API.md).
+pub mod versions {
+    pub const RESOURCE_HEALTH: &str = "2025-04-01";
+    pub const STORAGE: &str = "2025-01-01";
+    pub const SQL: &str = "2023-08-01";
+    pub const COSMOS: &str = "2025-04-15";
+    pub const ACR: &str = "2025-04-01";
+    pub const AKS: &str = "2025-08-01";
+    pub const AML: &str = "2025-09-01";
+    pub const TRAFFIC_MANAGER: &str = "2022-04-01";
+    pub const FRONT_DOOR: &str = "2025-04-15";
+    pub const POSTGRES: &str = "2024-08-01";
+    pub const MYSQL: &str = "2023-12-30";
+    pub const KEY_VAULT: &str = "2024-11-01";
+    pub const APP_INSIGHTS: &str = "2020-02-02";
+}
+
+use versions as v;
+
+/// The three SQL failover actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlFailover {
+    /// `failover`: synchronises first, loses nothing, needs the primary.
+    Planned,
+    /// `forceFailoverAllowDataLoss`.
+    Forced,
+    /// `tryPlannedBeforeForcedFailover`.
+    TryPlanned,
+}
+
+/// How a PostgreSQL replica is promoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PromoteOptions {
+    /// `switchover` swaps roles; otherwise `standalone` detaches the replica.
+    pub switchover: bool,
+    /// `forced` skips synchronisation (region-down mode; loses the lag).
+    pub forced: bool,
+}
+
+impl ArmClient {
+    /// Every availability status of the subscription, in one paged call.
+    pub async fn availability_statuses(&self, subscription: &str) -> Result<Vec<AvailabilityStatus>, AzureError> {
+        self.list(&format!("/subscriptions/{subscription}/providers/Microsoft.ResourceHealth/availabilityStatuses"), v::RESOURCE_HEALTH, &[])
+            .await
+    }
+
+    /// The current availability of one resource.
+    pub async fn availability(&self, resource_id: &str) -> Result<AvailabilityStatus, AzureError> {
+        self.get(&format!("{resource_id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current"), v::RESOURCE_HEALTH, &[])
+            .await
+    }
+
+    /// Service Health events of the subscription.
+    pub async fn service_health_events(&self, subscription: &str) -> Result<Vec<ServiceHealthEvent>, AzureError> {
+        self.list(&format!("/subscriptions/{subscription}/providers/Microsoft.ResourceHealth/events"), v::RESOURCE_HEALTH, &[])
+            .await
+    }
+
+    /// A storage account with its geo-replication statistics.
+    pub async fn storage_account(&self, id: &str) -> Result<StorageAccount, AzureError> {
+        self.get(id, v::STORAGE, &[("$expand", "geoReplicationStats")]).await
+    }
+
+    /// A SQL failover group as one server sees it.
+    pub async fn failover_group(&self, id: &str) -> Result<FailoverGroup, AzureError> {
+        self.get(id, v::SQL, &[]).await
+    }
+
+    /// A Cosmos DB account.
+    pub async fn cosmos_account(&self, id: &str) -> Result<CosmosAccount, AzureError> {
+        self.get(id, v::COSMOS, &[]).await
+    }
+
+    /// A container registry.
+    pub async fn registry(&self, id: &str) -> Result<Registry, AzureError> {
+        self.get(id, v::ACR, &[]).await
+    }
+
+    /// The geo-replications of a registry.
+    pub async fn registry_replications(&self, id: &str) -> Result<Vec<RegistryReplication>, AzureError> {
+        self.list(&format!("{id}/replications"), v::ACR, &[]).await
+    }
+
+    /// An AKS cluster.
+    pub async fn managed_cluster(&self, id: &str) -> Result<ManagedCluster, AzureError> {
+        self.get(id, v::AKS, &[]).await
+    }
+
+    /// An Azure ML workspace.
+    pub async fn workspace(&self, id: &str) -> Result<Workspace, AzureError> {
+        self.get(id, v::AML, &[]).await
+    }
+
+    /// The computes of a workspace.
+    pub async fn workspace_computes(&self, workspace_id: &str) -> Result<Vec<Compute>, AzureError> {
+        self.list(&format!("{workspace_id}/computes"), v::AML, &[]).await
+    }
+
+    /// An Azure ML compute.
+    pub async fn compute(&self, id: &str) -> Result<Compute, AzureError> {
+        self.get(id, v::AML, &[]).await
+    }
+
+    /// A managed online endpoint.
+    pub async fn online_endpoint(&self, id: &str) -> Result<OnlineEndpoint, AzureError> {
+        self.get(id, v::AML, &[]).await
+    }
+
+    /// The deployments of an online endpoint.
+    pub async fn online_deployments(&self, endpoint_id: &str) -> Result<Vec<OnlineDeployment>, AzureError> {
+        self.list(&format!("{endpoint_id}/deployments"), v::AML, &[]).await
+    }
+
+    /// A Traffic Manager profile with its endpoints.
+    pub async fn traffic_manager(&self, id: &str) -> Result<TrafficManagerProfile, AzureError> {
+        self.get(id, v::TRAFFIC_MANAGER, &[]).await
+    }
+
+    /// A Front Door origin group.
+    pub async fn origin_group(&self, id: &str) -> Result<OriginGroup, AzureError> {
+        self.get(id, v::FRONT_DOOR, &[]).await
+    }
+
+    /// The origins of a Front Door origin group.
+    pub async fn origins(&self, origin_group_id: &str) -> Result<Vec<Origin>, AzureError> {
+        self.list(&format!("{origin_group_id}/origins"), v::FRONT_DOOR, &[]).await
+    }
+
+    /// A PostgreSQL flexible server.
+    pub async fn postgres_server(&self, id: &str) -> Result<FlexibleServer, AzureError> {
+        self.get(id, v::POSTGRES, &[]).await
+    }
+
+    /// A MySQL flexible server.
+    pub async fn mysql_server(&self, id: &str) -> Result<FlexibleServer, AzureError> {
+        self.get(id, v::MYSQL, &[]).await
+    }
+
+    /// A Key Vault.
+    pub async fn key_vault(&self, id: &str) -> Result<KeyVault, AzureError> {
+        self.get(id, v::KEY_VAULT, &[]).await
+    }
+
+    /// An Application Insights component.
+    pub async fn app_insights(&self, id: &str) -> Result<AppInsights, AzureError> {
+        self.get(id, v::APP_INSIGHTS, &[]).await
+    }
+}
+
+impl ArmWriter {
+    /// Storage account failover: planned (no loss, both regions up) or unplanned (loses writes
+    /// after lastSyncTime; the account becomes locally redundant).
+    pub async fn storage_failover(&self, id: &str, planned: bool) -> Result<Submitted, AzureError> {
+        let q: &[(&str, &str)] = if planned { &[("failoverType", "Planned")] } else { &[] };
+        self.submit("POST", &format!("{id}/failover"), v::STORAGE, q, None).await
+    }
+
+    /// Changes a storage account's sku (re-protect: back to a geo-redundant sku).
+    pub async fn storage_set_sku(&self, id: &str, sku: &str) -> Result<Submitted, AzureError> {
+        self.submit("PATCH", id, v::STORAGE, &[], Some(&json!({"sku": {"name": sku}}))).await
+    }
+
+    /// A SQL failover, posted to the failover group on the server that becomes primary.
+    pub async fn sql_failover(&self, group_on_new_primary: &str, kind: SqlFailover) -> Result<Submitted, AzureError> {
+        let action = match kind {
+            SqlFailover::Planned => "failover",
+            SqlFailover::Forced => "forceFailoverAllowDataLoss",
+            SqlFailover::TryPlanned => "tryPlannedBeforeForcedFailover",
+        };
+        self.submit("POST", &format!("{group_on_new_primary}/{action}"), v::SQL, &[], None).await
+    }
+
+    /// Cosmos DB manual failover: new priorities for every region (0 = write region).
+    pub async fn cosmos_failover_priority_change(&self, id: &str, priorities: &[(Region, u32)]) -> Result<Submitted, AzureError> {
+        let policies: Vec<Value> = priorities
+            .iter()
+            .map(|(r, p)| json!({"locationName": r.as_str(), "failoverPriority": p}))
+            .collect();
+        self.submit("POST", &format!("{id}/failoverPriorityChange"), v::COSMOS, &[], Some(&json!({"failoverPolicies": policies})))
+            .await
+    }
+
+    /// Cosmos DB: takes a region offline (forced failover of the write region; may lose writes).
+    pub async fn cosmos_offline_region(&self, id: &str, region: &Region) -> Result<Submitted, AzureError> {
+        self.submit("POST", &format!("{id}/offlineRegion"), v::COSMOS, &[], Some(&json!({"region": region.display_name()})))
+            .await
+    }
+
+    /// Cosmos DB: brings a region back online (as a read region).
+    pub async fn cosmos_online_region(&self, id: &str, region: &Region) -> Result<Submitted, AzureError> {
+        self.submit("POST", &format!("{id}/onlineRegion"), v::COSMOS, &[], Some(&json!({"region": region.display_name()})))
+            .await
+    }
+
+    /// Promotes a PostgreSQL read replica.
+    pub async fn postgres_promote(&self, replica_id: &str, opts: PromoteOptions) -> Result<Submitted, AzureError> {
+        let body = json!({"properties": {"replica": {
+            "promoteMode": if opts.switchover { "switchover" } else { "standalone" },
+            "promoteOption": if opts.forced { "forced" } else { "planned" },
+        }}});
+        self.submit("PATCH", replica_id, v::POSTGRES, &[], Some(&body)).await
+    }
+
+    /// Stops replication of a MySQL read replica (irreversible; loses the lag).
+    pub async fn mysql_stop_replication(&self, replica_id: &str) -> Result<Submitted, AzureError> {
+        self.submit("PATCH", replica_id, v::MYSQL, &[], Some(&json!({"properties": {"replicationRole": "None"}})))
+            .await
+    }
+
+    /// Starts (true) or stops (false) an AKS cluster.
+    pub async fn aks_power(&self, id: &str, start: bool) -> Result<Submitted, AzureError> {
+        self.submit("POST", &format!("{id}/{}", if start { "start" } else { "stop" }), v::AKS, &[], None).await
+    }
+
+    /// Scales an AKS node pool.
+    pub async fn aks_scale_pool(&self, cluster_id: &str, pool: &str, count: u32) -> Result<Submitted, AzureError> {
+        self.submit("PUT", &format!("{cluster_id}/agentPools/{pool}"), v::AKS, &[], Some(&json!({"properties": {"count": count}})))
+            .await
+    }
+
+    /// Resizes an AmlCompute cluster (the body nests `properties` twice).
+    pub async fn compute_scale(&self, id: &str, scale: &ScaleSettings) -> Result<Submitted, AzureError> {
+        self.submit("PATCH", id, v::AML, &[], Some(&json!({"properties": {"properties": {"scaleSettings": scale}}})))
+            .await
+    }
+
+    /// Sets an online endpoint's traffic split: a PUT of the whole endpoint, since PATCH cannot.
+    pub async fn endpoint_set_traffic(&self, id: &str, traffic: &BTreeMap<String, u32>) -> Result<Submitted, AzureError> {
+        let current = self.reader().online_endpoint(id).await?;
+        let mut body = current.raw.clone();
+        let Some(obj) = body.as_object_mut() else {
+            return Err(AzureError::new(ErrorKind::Malformed("the endpoint is not a JSON object".into()), "PUT", id));
+        };
+        // Read-only fields are not sent back.
+        for k in ["id", "name", "type", "systemData"] {
+            obj.remove(k);
+        }
+        if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+            for k in ["provisioningState", "scoringUri", "swaggerUri"] {
+                props.remove(k);
+            }
+            props.insert("traffic".into(), json!(traffic));
+        }
+        self.submit("PUT", id, v::AML, &[], Some(&body)).await
+    }
+
+    /// Scales a managed online deployment.
+    pub async fn deployment_scale(&self, endpoint_id: &str, deployment: &str, instances: u32) -> Result<Submitted, AzureError> {
+        self.submit("PATCH", &format!("{endpoint_id}/deployments/{deployment}"), v::AML, &[], Some(&json!({"sku": {"capacity": instances}})))
+            .await
+    }
+
+    /// Updates a Traffic Manager endpoint (status, priority, weight); synchronous.
+    pub async fn traffic_manager_endpoint(&self, profile_id: &str, endpoint: &TrafficManagerEndpoint, update: &EndpointUpdate) -> Result<Submitted, AzureError> {
+        let path = format!("{profile_id}/{}/{}", endpoint.path_type(), endpoint.name);
+        self.submit("PATCH", &path, v::TRAFFIC_MANAGER, &[], Some(&update.body("endpointStatus"))).await
+    }
+
+    /// Updates a Front Door origin (enabled state, priority, weight).
+    pub async fn front_door_origin(&self, origin_group_id: &str, origin: &str, update: &EndpointUpdate) -> Result<Submitted, AzureError> {
+        let path = format!("{origin_group_id}/origins/{origin}");
+        self.submit("PATCH", &path, v::FRONT_DOOR, &[], Some(&update.body("enabledState"))).await
+    }
+}
+
+/// A change to a Traffic Manager endpoint or Front Door origin.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointUpdate {
+    pub enabled: Option<bool>,
+    pub priority: Option<u32>,
+    pub weight: Option<u32>,
+}
+
+impl EndpointUpdate {
+    fn body(&self, status_field: &str) -> Value {
+        let mut props = serde_json::Map::new();
+        if let Some(e) = self.enabled {
+            props.insert(status_field.into(), json!(if e { "Enabled" } else { "Disabled" }));
+        }
+        if let Some(p) = self.priority {
+            props.insert("priority".into(), json!(p));
+        }
+        if let Some(w) = self.weight {
+            props.insert("weight".into(), json!(w));
+        }
+        json!({"properties": props})
+    }
+}

@@ -1,0 +1,610 @@
+//! The ARM HTTP client: deadlines, retries with backoff and jitter, Retry-After, long-running
+//! operations, paging — and the read-only capability: only an [`ArmWriter`] can send a mutating
+//! request, and read-only mode never creates one.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use super::auth::{Identity, TokenSource};
+use super::error::{AzureError, ErrorKind};
+use crate::config::{Config, is_loopback_url};
+
+/// Timeouts and retry limits.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Deadline of one HTTP request (a hanging region shows as "not responding" after it).
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Attempts per call, the first included.
+    pub max_attempts: u32,
+    /// Deadline of one call, retries included.
+    pub total_deadline: Duration,
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Poll interval of a long-running operation that gives no Retry-After.
+    pub default_poll: Duration,
+    /// Longest wait for a sign-in.
+    pub auth_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            request_timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            max_attempts: 5,
+            total_deadline: Duration::from_secs(60),
+            base_backoff: Duration::from_millis(400),
+            max_backoff: Duration::from_secs(20),
+            default_poll: Duration::from_secs(10),
+            auth_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ClientOptions {
+    /// The options the configuration's `[console]` table implies.
+    pub fn from_config(cfg: &Config) -> ClientOptions {
+        ClientOptions {
+            request_timeout: Duration::from_secs(cfg.console.request_timeout_seconds.into()),
+            ..ClientOptions::default()
+        }
+    }
+}
+
+/// Whether mutating requests are allowed at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadOnly,
+    ReadWrite,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: String,
+    tokens: TokenSource,
+    opts: ClientOptions,
+    requests: AtomicU64,
+}
+
+/// Reads from ARM. Cheap to clone; every clone shares one connection pool and token cache.
+#[derive(Clone)]
+pub struct ArmClient {
+    inner: Arc<Inner>,
+}
+
+/// Sends mutating requests. Only [`connect`] creates one, and only with [`Access::ReadWrite`].
+#[derive(Clone)]
+pub struct ArmWriter {
+    client: ArmClient,
+}
+
+/// An answer from ARM.
+#[derive(Debug, Clone)]
+pub struct ArmResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub request_id: Option<String>,
+    pub client_request_id: String,
+}
+
+impl ArmResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON (None when empty).
+    pub fn json_value(&self) -> Result<Option<Value>, String> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        serde_json::from_slice(&self.body).map(Some).map_err(|e| format!("the body is not valid JSON ({e})"))
+    }
+}
+
+/// Opens a session: a reader, and a writer unless read-only.
+pub fn connect(cfg: &Config, access: Access, opts: ClientOptions) -> Result<(ArmClient, Option<ArmWriter>), AzureError> {
+    let base = cfg.deployment.arm_endpoint.trim_end_matches('/').to_string();
+    if base.starts_with("http://") && !is_loopback_url(&base) {
+        return Err(AzureError::new(
+            ErrorKind::Auth(format!("refusing to send a bearer token over plain HTTP to '{base}'")),
+            "CONNECT",
+            &base,
+        ));
+    }
+    let tokens = TokenSource::from_config(cfg, opts.auth_timeout)
+        .map_err(|e| AzureError::new(ErrorKind::Auth(e.to_string()), "SIGN-IN", &base))?;
+    let http = reqwest::Client::builder()
+        .connect_timeout(opts.connect_timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .user_agent(concat!("azfailover/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| AzureError::new(ErrorKind::Unreachable(e.to_string()), "CONNECT", &base))?;
+    let client = ArmClient {
+        inner: Arc::new(Inner {
+            http,
+            base,
+            tokens,
+            opts,
+            requests: AtomicU64::new(0),
+        }),
+    };
+    let writer = (access == Access::ReadWrite).then(|| ArmWriter { client: client.clone() });
+    Ok((client, writer))
+}
+
+/// Whether a failed attempt may be tried again.
+enum Retry {
+    No,
+    After(Option<Duration>),
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs >= 0.0 && secs.is_finite()).then(|| Duration::from_secs_f64(secs));
+    }
+    let when = time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;
+    let left = (when - time::OffsetDateTime::now_utc()).as_seconds_f64();
+    Some(Duration::from_secs_f64(left.max(0.0)))
+}
+
+/// Parses ARM's `{"error": {"code", "message"}}` (or a bare `{"code","message"}`).
+fn arm_error(status: u16, body: &Bytes) -> ErrorKind {
+    let v: Option<Value> = serde_json::from_slice(body).ok();
+    let err = v.as_ref().map(|v| v.get("error").unwrap_or(v));
+    let code = err.and_then(|e| e.get("code")).and_then(Value::as_str);
+    let message = err.and_then(|e| e.get("message")).and_then(Value::as_str);
+    match (code, message) {
+        (Some(c), m) => ErrorKind::Api {
+            status,
+            code: c.to_string(),
+            message: m.unwrap_or_default().to_string(),
+        },
+        _ => ErrorKind::Api {
+            status,
+            code: StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("Error")
+                .replace(' ', ""),
+            message: String::from_utf8_lossy(&body[..body.len().min(200)]).trim().to_string(),
+        },
+    }
+}
+
+impl ArmClient {
+    /// The ARM base URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// Who is signed in.
+    pub fn identity(&self) -> Identity {
+        self.inner.tokens.identity()
+    }
+
+    /// Requests sent so far (every attempt counts).
+    pub fn requests_sent(&self) -> u64 {
+        self.inner.requests.load(Ordering::Relaxed)
+    }
+
+    /// Signs in now (to fail early with a clear message rather than on the first call).
+    pub async fn sign_in(&self) -> Result<Identity, AzureError> {
+        self.inner
+            .tokens
+            .token()
+            .await
+            .map_err(|e| AzureError::new(ErrorKind::Auth(e.to_string()), "SIGN-IN", &self.inner.base))?;
+        Ok(self.identity())
+    }
+
+    /// Turns a path or an absolute URL into a URL on this endpoint; refuses other hosts, so a
+    /// token never follows a nextLink or monitor URL somewhere else.
+    fn url(&self, path_or_url: &str, query: &[(&str, &str)]) -> Result<String, AzureError> {
+        let mut url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
+            let origin = |u: &str| -> String {
+                let rest = u.split_once("://").map(|(s, r)| (s, r.split('/').next().unwrap_or_default()));
+                rest.map(|(s, h)| format!("{s}://{}", h.to_ascii_lowercase())).unwrap_or_default()
+            };
+            if origin(path_or_url) != origin(&self.inner.base) {
+                return Err(AzureError::new(
+                    ErrorKind::Malformed(format!("refusing to follow a link to another host: {}", origin(path_or_url))),
+                    "GET",
+                    path_or_url,
+                ));
+            }
+            path_or_url.to_string()
+        } else {
+            format!("{}{}", self.inner.base, path_or_url)
+        };
+        for (k, v) in query {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(k);
+            url.push('=');
+            url.push_str(&form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>());
+        }
+        Ok(url)
+    }
+
+    /// One call with retries. Reads retry on 408/429/5xx and lost connections; a mutation is
+    /// retried only when it certainly did not reach ARM (no connection, or 429).
+    async fn send(&self, method: Method, url: String, body: Option<&Value>) -> Result<ArmResponse, AzureError> {
+        let o = &self.inner.opts;
+        let mutating = method != Method::GET;
+        let path = url
+            .strip_prefix(&self.inner.base)
+            .unwrap_or(&url)
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let started = Instant::now();
+        let client_request_id = uuid::Uuid::new_v4().to_string();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let token = self.inner.tokens.token().await.map_err(|e| {
+                let mut err = AzureError::new(ErrorKind::Auth(e.to_string()), method.as_str(), &path);
+                err.client_request_id = Some(client_request_id.clone());
+                err
+            })?;
+            let left = o.total_deadline.saturating_sub(started.elapsed());
+            let timeout = o.request_timeout.min(left.max(Duration::from_millis(1)));
+            let mut req = self
+                .inner
+                .http
+                .request(method.clone(), &url)
+                .timeout(timeout)
+                .header(reqwest::header::AUTHORIZATION, token.header_value())
+                .header("x-ms-client-request-id", &client_request_id)
+                .header("x-ms-correlation-request-id", &client_request_id)
+                .header(reqwest::header::ACCEPT, "application/json");
+            if let Some(b) = body {
+                req = req.json(b);
+            } else if mutating {
+                req = req.header(reqwest::header::CONTENT_LENGTH, "0");
+            }
+            self.inner.requests.fetch_add(1, Ordering::Relaxed);
+            let sent_at = Instant::now();
+            let outcome = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let headers = resp.headers().clone();
+                    match resp.bytes().await {
+                        Ok(body) => Ok((status, headers, body)),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            let (kind, retry, request_id) = match outcome {
+                Ok((status, headers, body)) => {
+                    let request_id = headers.get("x-ms-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+                    if (200..300).contains(&status) {
+                        tracing::debug!("{method} {path} -> {status} ({} ms)", sent_at.elapsed().as_millis());
+                        return Ok(ArmResponse {
+                            status,
+                            headers,
+                            body,
+                            request_id,
+                            client_request_id,
+                        });
+                    }
+                    let retry = match status {
+                        429 => Retry::After(retry_after(&headers)),
+                        408 | 500 | 502 | 503 | 504 if !mutating => Retry::After(retry_after(&headers)),
+                        _ => Retry::No,
+                    };
+                    (arm_error(status, &body), retry, request_id)
+                }
+                Err(e) if e.is_timeout() => {
+                    let kind = if mutating {
+                        ErrorKind::Ambiguous(format!("no answer within {:.1} s after the request was sent", timeout.as_secs_f64()))
+                    } else {
+                        ErrorKind::Deadline {
+                            after_ms: sent_at.elapsed().as_millis() as u64,
+                        }
+                    };
+                    // A hanging region usually keeps hanging: a timeout is not retried.
+                    (kind, Retry::No, None)
+                }
+                Err(e) if e.is_connect() => (ErrorKind::Unreachable(root_cause(&e)), Retry::After(None), None),
+                Err(e) => {
+                    if mutating {
+                        (ErrorKind::Ambiguous(format!("the connection broke after the request was sent: {}", root_cause(&e))), Retry::No, None)
+                    } else {
+                        (ErrorKind::Unreachable(format!("the connection broke: {}", root_cause(&e))), Retry::After(None), None)
+                    }
+                }
+            };
+            let fail = |kind: ErrorKind| AzureError {
+                kind,
+                method: method.to_string(),
+                path: path.clone(),
+                request_id: request_id.clone(),
+                client_request_id: Some(client_request_id.clone()),
+                attempts: attempt,
+            };
+            let Retry::After(hint) = retry else {
+                return Err(fail(kind));
+            };
+            if attempt >= o.max_attempts {
+                return Err(fail(kind));
+            }
+            let backoff = o.base_backoff.saturating_mul(1 << (attempt - 1).min(16)).min(o.max_backoff);
+            let jittered = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
+            let wait = hint.map_or(jittered, |h| h.min(Duration::from_secs(120)));
+            if started.elapsed() + wait >= o.total_deadline {
+                return Err(fail(kind));
+            }
+            tracing::info!("{method} {path}: {} — retrying in {:.1} s (attempt {attempt})", fail(kind.clone()), wait.as_secs_f64());
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// GET a path (query added) and return the raw answer.
+    pub async fn get_raw(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<ArmResponse, AzureError> {
+        let mut q = vec![("api-version", api_version)];
+        q.extend_from_slice(query);
+        let url = self.url(path, &q)?;
+        self.send(Method::GET, url, None).await
+    }
+
+    /// GET a resource and parse it.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<T, AzureError> {
+        let resp = self.get_raw(path, api_version, query).await?;
+        parse(&resp, "GET", path)
+    }
+
+    /// GET a paged list, following nextLink to the end.
+    pub async fn list<T: DeserializeOwned>(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Vec<T>, AzureError> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Page<T> {
+            #[serde(default = "Vec::new")]
+            value: Vec<T>,
+            next_link: Option<String>,
+        }
+        let mut out = Vec::new();
+        let mut page: Page<T> = self.get(path, api_version, query).await?;
+        for _ in 0..10_000 {
+            out.append(&mut page.value);
+            let Some(next) = page.next_link.filter(|n| !n.is_empty()) else {
+                return Ok(out);
+            };
+            let url = self.url(&next, &[])?;
+            let resp = self.send(Method::GET, url, None).await?;
+            page = parse(&resp, "GET", path)?;
+        }
+        Err(AzureError::new(ErrorKind::Malformed("more than 10000 pages".into()), "GET", path))
+    }
+
+    /// Polls a long-running operation once.
+    pub async fn poll(&self, lro: &mut Lro) -> Result<LroState, AzureError> {
+        let elapsed = lro.started.elapsed();
+        if let Some(url) = lro.async_url.clone() {
+            let resp = self.send(Method::GET, self.url(&url, &[])?, None).await?;
+            let status: super::models::OperationStatus = parse(&resp, "GET", &lro.path)?;
+            lro.retry_after = retry_after(&resp.headers);
+            let s = status.status.to_ascii_lowercase();
+            return match s.as_str() {
+                "succeeded" => {
+                    let body = match (&lro.location_url, lro.method.as_str()) {
+                        (Some(loc), "POST") => {
+                            let r = self.send(Method::GET, self.url(loc, &[])?, None).await?;
+                            r.json_value().ok().flatten()
+                        }
+                        (_, "PUT" | "PATCH") => self.get_raw(&lro.path, &lro.api_version, &[]).await?.json_value().ok().flatten(),
+                        _ => None,
+                    };
+                    Ok(LroState::Done(body))
+                }
+                "failed" | "canceled" | "cancelled" => {
+                    let (code, message) = status
+                        .error
+                        .map(|e| (e.code, e.message))
+                        .unwrap_or_else(|| ("Unknown".into(), "the operation gave no error detail".into()));
+                    Err(AzureError {
+                        kind: ErrorKind::OperationFailed {
+                            status: status.status,
+                            code,
+                            message,
+                        },
+                        method: lro.method.clone(),
+                        path: lro.path.clone(),
+                        request_id: resp.request_id,
+                        client_request_id: Some(resp.client_request_id),
+                        attempts: 1,
+                    })
+                }
+                _ => Ok(LroState::Running(LroProgress {
+                    status: status.status,
+                    percent: status.percent_complete,
+                    elapsed,
+                })),
+            };
+        }
+        let Some(url) = lro.location_url.clone() else {
+            return Ok(LroState::Done(None));
+        };
+        let target = self.url(&url, &[])?;
+        match self.send(Method::GET, target, None).await {
+            Ok(resp) if resp.status == 202 => {
+                if let Some(l) = resp.header("location") {
+                    lro.location_url = Some(l.to_string());
+                }
+                lro.retry_after = retry_after(&resp.headers);
+                Ok(LroState::Running(LroProgress {
+                    status: "InProgress".into(),
+                    percent: None,
+                    elapsed,
+                }))
+            }
+            Ok(resp) => Ok(LroState::Done(resp.json_value().ok().flatten())),
+            Err(e) => match e.kind {
+                ErrorKind::Api { status, code, message } if (400..500).contains(&status) && ![404, 408, 429].contains(&status) => Err(AzureError {
+                    kind: ErrorKind::OperationFailed {
+                        status: "Failed".into(),
+                        code,
+                        message,
+                    },
+                    method: lro.method.clone(),
+                    path: lro.path.clone(),
+                    ..e
+                }),
+                _ => Err(e),
+            },
+        }
+    }
+
+    /// Follows a long-running operation to its end, reporting progress; `cancel` stops waiting
+    /// (ARM has no general cancel: the operation itself goes on in Azure).
+    pub async fn wait(&self, mut lro: Lro, cancel: &CancellationToken, mut progress: impl FnMut(&LroProgress)) -> Result<Option<Value>, AzureError> {
+        loop {
+            let pause = lro.retry_after.unwrap_or(self.inner.opts.default_poll);
+            tokio::select! {
+                _ = cancel.cancelled() => {
+                    return Err(AzureError::new(ErrorKind::Cancelled, &lro.method, &lro.path));
+                }
+                _ = tokio::time::sleep(pause) => {}
+            }
+            match self.poll(&mut lro).await? {
+                LroState::Done(body) => return Ok(body),
+                LroState::Running(p) => progress(&p),
+            }
+        }
+    }
+}
+
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+fn parse<T: DeserializeOwned>(resp: &ArmResponse, method: &str, path: &str) -> Result<T, AzureError> {
+    serde_json::from_slice(&resp.body).map_err(|e| {
+        let mut err = AzureError::new(ErrorKind::Malformed(format!("the answer could not be read: {e}")), method, path);
+        err.request_id = resp.request_id.clone();
+        err.client_request_id = Some(resp.client_request_id.clone());
+        err
+    })
+}
+
+/// A long-running operation in progress.
+#[derive(Debug, Clone)]
+pub struct Lro {
+    pub(crate) async_url: Option<String>,
+    pub(crate) location_url: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) started: Instant,
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) api_version: String,
+    /// ARM's request id of the submission (for the journal).
+    pub request_id: Option<String>,
+}
+
+/// Progress of a running operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LroProgress {
+    pub status: String,
+    pub percent: Option<f64>,
+    pub elapsed: Duration,
+}
+
+/// One poll's result.
+#[derive(Debug, Clone)]
+pub enum LroState {
+    Running(LroProgress),
+    Done(Option<Value>),
+}
+
+/// What a mutation's first answer says.
+#[derive(Debug, Clone)]
+pub enum Submitted {
+    /// Finished synchronously (200/201/204 without a monitor).
+    Done { status: u16, body: Option<Value>, request_id: Option<String> },
+    /// Accepted: follow it with [`ArmClient::wait`] or [`ArmClient::poll`].
+    Running(Lro),
+}
+
+impl ArmWriter {
+    /// The reader this writer belongs to.
+    pub fn reader(&self) -> &ArmClient {
+        &self.client
+    }
+
+    /// Sends a mutating request (POST, PUT, PATCH); never re-sent after an ambiguous failure.
+    pub async fn submit(&self, method: &str, path: &str, api_version: &str, query: &[(&str, &str)], body: Option<&Value>) -> Result<Submitted, AzureError> {
+        let method = match method {
+            "POST" => Method::POST,
+            "PUT" => Method::PUT,
+            "PATCH" => Method::PATCH,
+            "DELETE" => Method::DELETE,
+            other => return Err(AzureError::new(ErrorKind::Malformed(format!("{other} is not a mutating method")), other, path)),
+        };
+        let mut q = vec![("api-version", api_version)];
+        q.extend_from_slice(query);
+        let url = self.client.url(path, &q)?;
+        let resp = self.client.send(method.clone(), url, body).await?;
+        let async_url = resp.header("azure-asyncoperation").map(str::to_string);
+        let location_url = resp.header("location").map(str::to_string);
+        let running = async_url.is_some() || (resp.status == 202 && location_url.is_some());
+        if !running {
+            return Ok(Submitted::Done {
+                status: resp.status,
+                body: resp.json_value().ok().flatten(),
+                request_id: resp.request_id,
+            });
+        }
+        Ok(Submitted::Running(Lro {
+            async_url,
+            location_url,
+            retry_after: retry_after(&resp.headers),
+            started: Instant::now(),
+            method: method.to_string(),
+            path: path.to_string(),
+            api_version: api_version.to_string(),
+            request_id: resp.request_id,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        let later = time::OffsetDateTime::now_utc() + time::Duration::seconds(30);
+        h.insert("retry-after", crate::timefmt::http_date(later).replace("GMT", "+0000").parse().unwrap());
+        let d = retry_after(&h).unwrap();
+        assert!(d > Duration::from_secs(25) && d <= Duration::from_secs(31), "{d:?}");
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn arm_errors_are_parsed_with_or_without_a_body() {
+        let e = arm_error(409, &Bytes::from_static(br#"{"error":{"code":"Busy","message":"try later"}}"#));
+        assert_eq!(e, ErrorKind::Api { status: 409, code: "Busy".into(), message: "try later".into() });
+        let e = arm_error(502, &Bytes::from_static(b"<html>bad gateway</html>"));
+        assert!(matches!(e, ErrorKind::Api { status: 502, ref code, .. } if code == "BadGateway"));
+    }
+}

@@ -1,0 +1,13 @@
+//! Everything azfailover knows about Azure goes through here: sign-in, the ARM HTTP client
+//! (deadlines, retries, long-running operations, paging), typed resources and operations.
+
+pub mod api;
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod models;
+
+pub use api::{EndpointUpdate, PromoteOptions, SqlFailover};
+pub use auth::Identity;
+pub use client::{Access, ArmClient, ArmWriter, ClientOptions, Lro, LroProgress, LroState, Submitted, connect};
+pub use error::{AzureError, ErrorKind};
