@@ -93,13 +93,17 @@ fn load(source: &ConfigSource) -> Result<Config, i32> {
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     match cli.command {
-        Some(Command::Config { action: ConfigAction::Check { path } }) => {
+        Some(Command::Config {
+            action: ConfigAction::Check { path },
+        }) => {
             let source = match path.or(cli.config) {
                 Some(p) => ConfigSource::File(p),
                 None => match Config::default_path() {
                     Some(p) => ConfigSource::File(p),
                     None => {
-                        eprintln!("azfailover: no configuration path given and no platform config directory");
+                        eprintln!(
+                            "azfailover: no configuration path given and no platform config directory"
+                        );
                         return exit::USAGE;
                     }
                 },
@@ -119,7 +123,11 @@ pub async fn run(cli: Cli) -> i32 {
                 Err(code) => code,
             }
         }
-        Some(Command::Sim { listen, scenario, time_scale }) => {
+        Some(Command::Sim {
+            listen,
+            scenario,
+            time_scale,
+        }) => {
             let source = config_source(cli.config);
             let cfg = match load(&source) {
                 Ok(c) => c,
@@ -128,13 +136,20 @@ pub async fn run(cli: Cli) -> i32 {
             run_sim(&cfg, listen, scenario.as_deref(), time_scale).await
         }
         None => {
-            eprintln!("azfailover: the console is not built yet; run `azfailover sim` for the simulator (see --help)");
+            eprintln!(
+                "azfailover: the console is not built yet; run `azfailover sim` for the simulator (see --help)"
+            );
             exit::USAGE
         }
     }
 }
 
-async fn run_sim(cfg: &Config, listen: SocketAddr, scenario: Option<&str>, time_scale: Option<f64>) -> i32 {
+async fn run_sim(
+    cfg: &Config,
+    listen: SocketAddr,
+    scenario: Option<&str>,
+    time_scale: Option<f64>,
+) -> i32 {
     if time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
         eprintln!("azfailover: --time-scale must be a positive number");
         return exit::USAGE;
@@ -147,7 +162,16 @@ async fn run_sim(cfg: &Config, listen: SocketAddr, scenario: Option<&str>, time_
         }
     };
     let scenario_name = scenario.as_ref().map(|s| s.name.clone());
-    let server = match SimServer::start(cfg, SimOptions { listen, time_scale, scenario }).await {
+    let server = match SimServer::start(
+        cfg,
+        SimOptions {
+            listen,
+            time_scale,
+            scenario,
+        },
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("azfailover: cannot listen on {listen}: {e}");
@@ -155,20 +179,34 @@ async fn run_sim(cfg: &Config, listen: SocketAddr, scenario: Option<&str>, time_
         }
     };
     println!("listening on {}", server.url());
-    let scale = server.world().lock().map(|w| w.clock.scale()).unwrap_or(1.0);
+    let scale = server
+        .world()
+        .lock()
+        .map(|w| w.clock.scale())
+        .unwrap_or(1.0);
     if listen.ip().is_loopback() {
-        eprintln!("simulator bound to loopback only ({}); it is not reachable from other machines", server.url());
+        eprintln!(
+            "simulator bound to loopback only ({}); it is not reachable from other machines",
+            server.url()
+        );
     } else {
-        eprintln!("WARNING: simulator bound to {listen}, reachable beyond this machine; it accepts any bearer token");
+        eprintln!(
+            "WARNING: simulator bound to {listen}, reachable beyond this machine; it accepts any bearer token"
+        );
     }
     eprintln!(
         "simulating '{}' ({} components) from {}; time scale {scale}×{}",
         cfg.deployment.name,
         cfg.components.len(),
         cfg.origin,
-        scenario_name.map(|n| format!("; scenario {n}")).unwrap_or_default()
+        scenario_name
+            .map(|n| format!("; scenario {n}"))
+            .unwrap_or_default()
     );
-    eprintln!("control API: POST {0}/_sim/faults, GET {0}/_sim/state; Ctrl-C stops", server.url());
+    eprintln!(
+        "control API: POST {0}/_sim/faults, GET {0}/_sim/state; Ctrl-C stops",
+        server.url()
+    );
     wait_for_shutdown().await;
     server.stop().await;
     exit::OK

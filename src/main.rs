@@ -6,7 +6,11 @@ fn main() {
     let cli = match azfailover::cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { azfailover::exit::USAGE } else { 0 };
+            let code = if e.use_stderr() {
+                azfailover::exit::USAGE
+            } else {
+                0
+            };
             let _ = e.print();
             std::process::exit(code);
         }

@@ -88,6 +88,9 @@ mod tests {
         let t = time::macros::datetime!(2026-11-26 02:41:07.5 UTC);
         assert_eq!(rfc3339(t), "2026-11-26T02:41:07Z");
         assert_eq!(http_date(t), "Thu, 26 Nov 2026 02:41:07 GMT");
-        assert_eq!(parse_rfc3339("2026-11-26T02:41:07Z"), Some(t.replace_nanosecond(0).unwrap()));
+        assert_eq!(
+            parse_rfc3339("2026-11-26T02:41:07Z"),
+            Some(t.replace_nanosecond(0).unwrap())
+        );
     }
 }

@@ -41,7 +41,10 @@ async fn azure_cli_token_reaches_the_simulator_and_failures_say_what_to_do() {
     let mut cfg = Config::demo();
     cfg.deployment.arm_endpoint = sim.url().to_string();
     cfg.auth.method = AuthMethod::AzureCli;
-    let opts = ClientOptions { auth_timeout: Duration::from_secs(10), ..ClientOptions::default() };
+    let opts = ClientOptions {
+        auth_timeout: Duration::from_secs(10),
+        ..ClientOptions::default()
+    };
     let (client, _) = connect(&cfg, Access::ReadOnly, opts.clone()).unwrap();
     let who = client.sign_in().await.expect("the fake az signs in");
     assert_eq!(who.user.as_deref(), Some("oncall@contoso.com"));
@@ -49,12 +52,18 @@ async fn azure_cli_token_reaches_the_simulator_and_failures_say_what_to_do() {
     client.storage_account(&storage_id()).await.unwrap();
     let state = sim.state().await;
     let seen: Vec<String> = serde_json::from_value(state["token_fingerprints"].clone()).unwrap();
-    assert!(seen.contains(&azfailover::sim::fingerprint(&token)), "the az token reached the simulator");
+    assert!(
+        seen.contains(&azfailover::sim::fingerprint(&token)),
+        "the az token reached the simulator"
+    );
     // The token never appears in what the simulator exposes.
     assert!(!state.to_string().contains(&token));
 
     // A failing az: the error says to run `az login`.
-    fake_az(dir.path(), "echo \"ERROR: Please run 'az login' to setup account.\" >&2; exit 1");
+    fake_az(
+        dir.path(),
+        "echo \"ERROR: Please run 'az login' to setup account.\" >&2; exit 1",
+    );
     let (client, _) = connect(&cfg, Access::ReadOnly, opts).unwrap();
     let e = client.sign_in().await.unwrap_err();
     assert!(matches!(e.kind, ErrorKind::Auth(_)));

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use azfailover::azure::models::{GeoReplicationStatus, PowerState, ReplicationRole};
-use azfailover::azure::{Access, ClientOptions, ErrorKind, PromoteOptions, SqlFailover, Submitted, connect};
+use azfailover::azure::{
+    Access, ClientOptions, ErrorKind, PromoteOptions, SqlFailover, Submitted, connect,
+};
 use azfailover::config::Config;
 use azfailover::sim::Fault;
 use azfailover::sim::world::ArmBehaviour;
@@ -34,7 +36,13 @@ fn pointed_at(cfg: &Config, url: &str) -> Config {
     cfg
 }
 
-async fn session(sim: &Sim, access: Access) -> (azfailover::azure::ArmClient, Option<azfailover::azure::ArmWriter>) {
+async fn session(
+    sim: &Sim,
+    access: Access,
+) -> (
+    azfailover::azure::ArmClient,
+    Option<azfailover::azure::ArmWriter>,
+) {
     connect(&pointed_at(&Config::demo(), sim.url()), access, fast()).expect("connects")
 }
 
@@ -47,31 +55,87 @@ async fn typed_reads_of_every_kind() {
     let geo = sa.properties.geo_replication_stats.unwrap();
     assert_eq!(geo.status, Some(GeoReplicationStatus::Live));
     assert!(geo.last_sync_time.is_some());
-    let fg = c.failover_group(&sql_fg("sql-contoso-westus")).await.unwrap();
-    assert_eq!(fg.properties.partner_servers[0].location.as_ref().unwrap().as_str(), "eastus");
+    let fg = c
+        .failover_group(&sql_fg("sql-contoso-westus"))
+        .await
+        .unwrap();
+    assert_eq!(
+        fg.properties.partner_servers[0]
+            .location
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "eastus"
+    );
     let cosmos = c.cosmos_account(&cosmos_id()).await.unwrap();
     assert_eq!(cosmos.write_region().unwrap().as_str(), "eastus");
-    let acr = rid("rg-contoso-ml-global", "Microsoft.ContainerRegistry/registries/acrcontosoml");
+    let acr = rid(
+        "rg-contoso-ml-global",
+        "Microsoft.ContainerRegistry/registries/acrcontosoml",
+    );
     assert_eq!(c.registry(&acr).await.unwrap().sku.name, "Premium");
     assert_eq!(c.registry_replications(&acr).await.unwrap().len(), 2);
-    assert_eq!(c.managed_cluster(&aks("westus")).await.unwrap().power(), PowerState::Stopped);
+    assert_eq!(
+        c.managed_cluster(&aks("westus")).await.unwrap().power(),
+        PowerState::Stopped
+    );
     let ws = c.workspace(&workspace("eastus")).await.unwrap();
     assert!(ws.properties.key_vault.is_some());
     let computes = c.workspace_computes(&workspace("westus")).await.unwrap();
-    assert_eq!(computes[0].properties.properties.as_ref().unwrap().scale_settings.as_ref().unwrap().max_node_count, 0);
+    assert_eq!(
+        computes[0]
+            .properties
+            .properties
+            .as_ref()
+            .unwrap()
+            .scale_settings
+            .as_ref()
+            .unwrap()
+            .max_node_count,
+        0
+    );
     let ep = format!("{}/onlineEndpoints/churn-eastus", workspace("eastus"));
-    assert_eq!(c.online_endpoint(&ep).await.unwrap().traffic.get("blue"), Some(&100));
-    assert_eq!(c.online_deployments(&ep).await.unwrap()[0].sku.as_ref().unwrap().capacity, Some(3));
+    assert_eq!(
+        c.online_endpoint(&ep).await.unwrap().traffic.get("blue"),
+        Some(&100)
+    );
+    assert_eq!(
+        c.online_deployments(&ep).await.unwrap()[0]
+            .sku
+            .as_ref()
+            .unwrap()
+            .capacity,
+        Some(3)
+    );
     let tm = c.traffic_manager(&tm_id()).await.unwrap();
     assert_eq!(tm.properties.endpoints.len(), 2);
     assert_eq!(tm.properties.endpoints[0].path_type(), "ExternalEndpoints");
     let replica = c.postgres_server(&pg("westus")).await.unwrap();
     assert_eq!(replica.role(), Some(ReplicationRole::AsyncReplica));
-    let kv = c.key_vault(&rid("rg-contoso-ml-global", "Microsoft.KeyVault/vaults/kv-contoso-ml")).await.unwrap();
+    let kv = c
+        .key_vault(&rid(
+            "rg-contoso-ml-global",
+            "Microsoft.KeyVault/vaults/kv-contoso-ml",
+        ))
+        .await
+        .unwrap();
     assert!(kv.properties.vault_uri.is_some());
-    let ai = c.app_insights(&rid("rg-contoso-ml-eastus", "Microsoft.Insights/components/appi-contoso-eastus")).await.unwrap();
+    let ai = c
+        .app_insights(&rid(
+            "rg-contoso-ml-eastus",
+            "Microsoft.Insights/components/appi-contoso-eastus",
+        ))
+        .await
+        .unwrap();
     assert_eq!(ai.location.unwrap().as_str(), "eastus");
-    assert!(c.availability(&storage_id()).await.unwrap().properties.availability_state.is_some());
+    assert!(
+        c.availability(&storage_id())
+            .await
+            .unwrap()
+            .properties
+            .availability_state
+            .is_some()
+    );
 }
 
 #[tokio::test]
@@ -83,7 +147,10 @@ async fn front_door_and_mysql_reads() {
     assert_eq!(c.origin_group(og).await.unwrap().name, "scoring");
     assert_eq!(c.origins(og).await.unwrap().len(), 2);
     let my = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-westus/providers/Microsoft.DBforMySQL/flexibleServers/mysql-westus";
-    assert_eq!(c.mysql_server(my).await.unwrap().role(), Some(ReplicationRole::AsyncReplica));
+    assert_eq!(
+        c.mysql_server(my).await.unwrap().role(),
+        Some(ReplicationRole::AsyncReplica)
+    );
 }
 
 #[tokio::test]
@@ -94,10 +161,19 @@ async fn availability_for_the_whole_subscription_is_one_request() {
     let all = c.availability_statuses(SUB).await.unwrap();
     assert_eq!(c.requests_sent() - before, 1);
     assert!(all.len() >= 15);
-    assert!(all.iter().any(|s| s.target_key() == storage_id().to_ascii_lowercase()));
+    assert!(
+        all.iter()
+            .any(|s| s.target_key() == storage_id().to_ascii_lowercase())
+    );
     // Paging by nextLink when ARM pages.
     let paged: Vec<azfailover::azure::models::AvailabilityStatus> = c
-        .list(&format!("/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses"), "2025-04-01", &[("$top", "4")])
+        .list(
+            &format!(
+                "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses"
+            ),
+            "2025-04-01",
+            &[("$top", "4")],
+        )
         .await
         .unwrap();
     assert_eq!(paged.len(), all.len());
@@ -111,10 +187,18 @@ async fn throttling_waits_as_told_then_succeeds() {
     sim.inject(Fault::Throttle { seconds: 1.0 });
     let t = Instant::now();
     c.storage_account(&storage_id()).await.unwrap();
-    assert!(t.elapsed() >= Duration::from_millis(900), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        t.elapsed()
+    );
     // A throttled mutation is retried too: ARM rejected it before doing anything.
     sim.inject(Fault::Throttle { seconds: 1.0 });
-    let s = w.unwrap().storage_failover(&storage_id(), true).await.unwrap();
+    let s = w
+        .unwrap()
+        .storage_failover(&storage_id(), true)
+        .await
+        .unwrap();
     assert!(matches!(s, Submitted::Running(_)));
     let ops = sim.state().await["operations"].as_array().unwrap().clone();
     assert_eq!(ops.len(), 1, "{ops:?}");
@@ -124,14 +208,30 @@ async fn throttling_waits_as_told_then_succeeds() {
 async fn server_errors_and_dropped_connections_are_retried_for_reads() {
     let sim = Sim::start(SCALE).await;
     let (c, _) = session(&sim, Access::ReadOnly).await;
-    sim.inject(Fault::Flaky { error_rate: 1.0, drop_rate: 0.0, seconds: Some(0.4) });
+    sim.inject(Fault::Flaky {
+        error_rate: 1.0,
+        drop_rate: 0.0,
+        seconds: Some(0.4),
+    });
     let t = Instant::now();
-    c.storage_account(&storage_id()).await.expect("succeeds after the 5xx window");
+    c.storage_account(&storage_id())
+        .await
+        .expect("succeeds after the 5xx window");
     assert!(t.elapsed() >= Duration::from_millis(350));
-    sim.inject(Fault::Flaky { error_rate: 0.0, drop_rate: 1.0, seconds: Some(0.4) });
-    c.storage_account(&storage_id()).await.expect("succeeds after the dropped connections");
+    sim.inject(Fault::Flaky {
+        error_rate: 0.0,
+        drop_rate: 1.0,
+        seconds: Some(0.4),
+    });
+    c.storage_account(&storage_id())
+        .await
+        .expect("succeeds after the dropped connections");
     // When the errors outlast the attempts, the error says so.
-    sim.inject(Fault::Flaky { error_rate: 1.0, drop_rate: 0.0, seconds: None });
+    sim.inject(Fault::Flaky {
+        error_rate: 1.0,
+        drop_rate: 0.0,
+        seconds: None,
+    });
     let e = c.storage_account(&storage_id()).await.unwrap_err();
     assert_eq!(e.attempts, 5, "{e}");
     assert!(matches!(e.status(), Some(500 | 503)));
@@ -142,16 +242,30 @@ async fn server_errors_and_dropped_connections_are_retried_for_reads() {
 async fn a_hanging_region_fires_the_deadline_and_names_the_resource() {
     let sim = Sim::start(SCALE).await;
     let cfg = pointed_at(&Config::demo(), sim.url());
-    let opts = ClientOptions { request_timeout: Duration::from_millis(300), ..fast() };
+    let opts = ClientOptions {
+        request_timeout: Duration::from_millis(300),
+        ..fast()
+    };
     let (c, _) = connect(&cfg, Access::ReadOnly, opts).unwrap();
-    sim.inject(Fault::RegionOutage { region: "eastus".into(), title: None, arm: Some(ArmBehaviour::Hang) });
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: Some(ArmBehaviour::Hang),
+    });
     let t = Instant::now();
     let e = c.workspace(&workspace("eastus")).await.unwrap_err();
-    assert!(t.elapsed() < Duration::from_secs(2), "a hang is not retried: {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "a hang is not retried: {:?}",
+        t.elapsed()
+    );
     assert!(matches!(e.kind, ErrorKind::Deadline { .. }), "{e:?}");
     assert!(e.is_unreachable());
     let msg = e.to_string();
-    assert!(msg.contains("mlw-contoso-eastus") && msg.contains("not responding"), "{msg}");
+    assert!(
+        msg.contains("mlw-contoso-eastus") && msg.contains("not responding"),
+        "{msg}"
+    );
     assert!(e.client_request_id.is_some());
 }
 
@@ -159,19 +273,38 @@ async fn a_hanging_region_fires_the_deadline_and_names_the_resource() {
 async fn a_mutation_is_never_resent_after_an_ambiguous_failure() {
     let sim = Sim::start(SCALE).await;
     let cfg = pointed_at(&Config::demo(), sim.url());
-    let opts = ClientOptions { request_timeout: Duration::from_millis(300), ..fast() };
+    let opts = ClientOptions {
+        request_timeout: Duration::from_millis(300),
+        ..fast()
+    };
     let (_, w) = connect(&cfg, Access::ReadWrite, opts).unwrap();
-    sim.inject(Fault::RegionOutage { region: "westus".into(), title: None, arm: Some(ArmBehaviour::Hang) });
-    let e = w.unwrap().aks_power(&aks("westus"), true).await.unwrap_err();
+    sim.inject(Fault::RegionOutage {
+        region: "westus".into(),
+        title: None,
+        arm: Some(ArmBehaviour::Hang),
+    });
+    let e = w
+        .unwrap()
+        .aks_power(&aks("westus"), true)
+        .await
+        .unwrap_err();
     assert!(matches!(e.kind, ErrorKind::Ambiguous(_)), "{e:?}");
     assert!(e.to_string().contains("re-read"), "{e}");
     let ops = sim.state().await["operations"].as_array().unwrap().clone();
     assert_eq!(ops.len(), 1, "sent exactly once: {ops:?}");
 
     // A 503 answer to a mutation is not retried either.
-    sim.inject(Fault::Flaky { error_rate: 1.0, drop_rate: 0.0, seconds: None });
+    sim.inject(Fault::Flaky {
+        error_rate: 1.0,
+        drop_rate: 0.0,
+        seconds: None,
+    });
     let (_, w) = connect(&cfg, Access::ReadWrite, fast()).unwrap();
-    let e = w.unwrap().storage_failover(&storage_id(), true).await.unwrap_err();
+    let e = w
+        .unwrap()
+        .storage_failover(&storage_id(), true)
+        .await
+        .unwrap_err();
     assert_eq!(e.attempts, 1);
 }
 
@@ -179,7 +312,10 @@ async fn a_mutation_is_never_resent_after_an_ambiguous_failure() {
 async fn malformed_json_is_a_clear_error() {
     let sim = Sim::start(SCALE).await;
     let (c, _) = session(&sim, Access::ReadOnly).await;
-    sim.inject(Fault::Malformed { resource: Some(storage_id()), count: Some(1) });
+    sim.inject(Fault::Malformed {
+        resource: Some(storage_id()),
+        count: Some(1),
+    });
     let e = c.storage_account(&storage_id()).await.unwrap_err();
     assert!(matches!(e.kind, ErrorKind::Malformed(_)), "{e:?}");
     assert!(e.to_string().contains("stcontosotraindata"), "{e}");
@@ -196,7 +332,13 @@ async fn long_running_operations_report_progress_and_finish() {
     let w = w.unwrap();
     // Cosmos answers with Azure-AsyncOperation and Location: the async monitor is used.
     let Submitted::Running(lro) = w
-        .cosmos_failover_priority_change(&cosmos_id(), &[(azfailover::region::Region::new("westus"), 0), (azfailover::region::Region::new("eastus"), 1)])
+        .cosmos_failover_priority_change(
+            &cosmos_id(),
+            &[
+                (azfailover::region::Region::new("westus"), 0),
+                (azfailover::region::Region::new("eastus"), 1),
+            ],
+        )
         .await
         .unwrap()
     else {
@@ -204,36 +346,77 @@ async fn long_running_operations_report_progress_and_finish() {
     };
     assert!(lro.request_id.is_some());
     let mut seen = Vec::new();
-    c.wait(lro, &CancellationToken::new(), |p| seen.push(p.clone())).await.unwrap();
+    c.wait(lro, &CancellationToken::new(), |p| seen.push(p.clone()))
+        .await
+        .unwrap();
     assert!(!seen.is_empty(), "progress was reported");
     assert!(seen.iter().all(|p| p.status == "InProgress"));
-    assert_eq!(c.cosmos_account(&cosmos_id()).await.unwrap().write_region().unwrap().as_str(), "westus");
+    assert_eq!(
+        c.cosmos_account(&cosmos_id())
+            .await
+            .unwrap()
+            .write_region()
+            .unwrap()
+            .as_str(),
+        "westus"
+    );
 
     // SQL answers 202 + Location only; the final answer carries the group.
-    let Submitted::Running(lro) = w.sql_failover(&sql_fg("sql-contoso-westus"), SqlFailover::Planned).await.unwrap() else {
+    let Submitted::Running(lro) = w
+        .sql_failover(&sql_fg("sql-contoso-westus"), SqlFailover::Planned)
+        .await
+        .unwrap()
+    else {
         panic!("expected an LRO")
     };
-    let body = c.wait(lro, &CancellationToken::new(), |_| {}).await.unwrap().unwrap();
+    let body = c
+        .wait(lro, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(body["properties"]["replicationRole"], "Primary");
 
     // AmlCompute answers 200 + Azure-AsyncOperation; the final GET reads the resource.
     let compute = format!("{}/computes/gpu-train", workspace("westus"));
-    let scale = azfailover::azure::models::ScaleSettings { max_node_count: 8, min_node_count: 1, node_idle_time_before_scale_down: Some("PT5M".into()) };
-    let Submitted::Running(lro) = w.compute_scale(&compute, &scale).await.unwrap() else { panic!() };
-    let body = c.wait(lro, &CancellationToken::new(), |_| {}).await.unwrap().unwrap();
-    assert_eq!(body["properties"]["properties"]["scaleSettings"]["maxNodeCount"], 8);
+    let scale = azfailover::azure::models::ScaleSettings {
+        max_node_count: 8,
+        min_node_count: 1,
+        node_idle_time_before_scale_down: Some("PT5M".into()),
+    };
+    let Submitted::Running(lro) = w.compute_scale(&compute, &scale).await.unwrap() else {
+        panic!()
+    };
+    let body = c
+        .wait(lro, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        body["properties"]["properties"]["scaleSettings"]["maxNodeCount"],
+        8
+    );
 
     // Traffic Manager is synchronous.
     let tm = c.traffic_manager(&tm_id()).await.unwrap();
-    let update = azfailover::azure::EndpointUpdate { enabled: Some(false), ..Default::default() };
-    let s = w.traffic_manager_endpoint(&tm_id(), &tm.properties.endpoints[0], &update).await.unwrap();
+    let update = azfailover::azure::EndpointUpdate {
+        enabled: Some(false),
+        ..Default::default()
+    };
+    let s = w
+        .traffic_manager_endpoint(&tm_id(), &tm.properties.endpoints[0], &update)
+        .await
+        .unwrap();
     assert!(matches!(s, Submitted::Done { status: 200, .. }));
 
     // Traffic through PUT of the whole endpoint.
     let ep = format!("{}/onlineEndpoints/churn-eastus", workspace("eastus"));
     let traffic: BTreeMap<String, u32> = [("blue".to_string(), 0)].into();
-    let Submitted::Running(lro) = w.endpoint_set_traffic(&ep, &traffic).await.unwrap() else { panic!() };
-    c.wait(lro, &CancellationToken::new(), |_| {}).await.unwrap();
+    let Submitted::Running(lro) = w.endpoint_set_traffic(&ep, &traffic).await.unwrap() else {
+        panic!()
+    };
+    c.wait(lro, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
     assert_eq!(c.online_endpoint(&ep).await.unwrap().traffic["blue"], 0);
 }
 
@@ -242,20 +425,49 @@ async fn failed_operations_carry_arm_code_and_message() {
     let sim = Sim::start(SCALE).await;
     let (c, w) = session(&sim, Access::ReadWrite).await;
     let w = w.unwrap();
-    sim.inject(Fault::RegionOutage { region: "eastus".into(), title: None, arm: None });
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
     // Planned PostgreSQL promotion needs the primary: accepted, then Failed.
-    let Submitted::Running(lro) = w.postgres_promote(&pg("westus"), PromoteOptions { switchover: false, forced: false }).await.unwrap() else {
+    let Submitted::Running(lro) = w
+        .postgres_promote(
+            &pg("westus"),
+            PromoteOptions {
+                switchover: false,
+                forced: false,
+            },
+        )
+        .await
+        .unwrap()
+    else {
         panic!()
     };
-    let e = c.wait(lro, &CancellationToken::new(), |_| {}).await.unwrap_err();
+    let e = c
+        .wait(lro, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Some("PlannedPromotionNotPossible"), "{e}");
     assert!(matches!(e.kind, ErrorKind::OperationFailed { .. }));
     // A planned SQL failover (Location-only monitor) fails the same way.
-    let Submitted::Running(lro) = w.sql_failover(&sql_fg("sql-contoso-westus"), SqlFailover::Planned).await.unwrap() else { panic!() };
-    let e = c.wait(lro, &CancellationToken::new(), |_| {}).await.unwrap_err();
+    let Submitted::Running(lro) = w
+        .sql_failover(&sql_fg("sql-contoso-westus"), SqlFailover::Planned)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let e = c
+        .wait(lro, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Some("PlannedFailoverTimedOut"), "{e}");
     // A synchronous refusal is an API error with ARM's code.
-    let e = w.sql_failover(&sql_fg("sql-contoso-eastus"), SqlFailover::Forced).await.unwrap_err();
+    let e = w
+        .sql_failover(&sql_fg("sql-contoso-eastus"), SqlFailover::Forced)
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Some("FailoverGroupFailoverRequestOnPrimary"));
     assert_eq!(e.status(), Some(400));
 }
@@ -264,7 +476,14 @@ async fn failed_operations_carry_arm_code_and_message() {
 async fn waiting_can_be_cancelled() {
     let sim = Sim::start(1.0).await;
     let (c, w) = session(&sim, Access::ReadWrite).await;
-    let Submitted::Running(lro) = w.unwrap().storage_failover(&storage_id(), false).await.unwrap() else { panic!() };
+    let Submitted::Running(lro) = w
+        .unwrap()
+        .storage_failover(&storage_id(), false)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
     tokio::spawn(async move {
@@ -296,6 +515,8 @@ async fn read_only_mode_cannot_send_a_mutating_request() {
 async fn plain_http_to_a_remote_host_is_refused() {
     let mut cfg = Config::demo();
     cfg.deployment.arm_endpoint = "http://arm.example.com".into();
-    let e = connect(&cfg, Access::ReadOnly, fast()).err().expect("refused");
+    let e = connect(&cfg, Access::ReadOnly, fast())
+        .err()
+        .expect("refused");
     assert!(e.to_string().contains("plain HTTP"), "{e}");
 }

@@ -20,7 +20,9 @@ async fn requests_need_a_bearer_token_and_an_api_version() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "AuthenticationFailed");
 
-    let r = sim.call("GET", &format!("{}?x=1", storage_id()), None).await;
+    let r = sim
+        .call("GET", &format!("{}?x=1", storage_id()), None)
+        .await;
     // `call` adds api-version when missing; send one without it explicitly.
     assert_eq!(r.status, 200);
     let no_version = sim
@@ -34,10 +36,18 @@ async fn requests_need_a_bearer_token_and_an_api_version() {
     let body: serde_json::Value = no_version.json().await.unwrap();
     assert_eq!(body["error"]["code"], "MissingApiVersionParameter");
 
-    let bad = sim.call("GET", &format!("{}?api-version=latest", storage_id()), None).await;
+    let bad = sim
+        .call("GET", &format!("{}?api-version=latest", storage_id()), None)
+        .await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json["error"]["code"], "InvalidApiVersionParameter");
-    let preview = sim.call("GET", &format!("{}?api-version=2023-01-01-preview", storage_id()), None).await;
+    let preview = sim
+        .call(
+            "GET",
+            &format!("{}?api-version=2023-01-01-preview", storage_id()),
+            None,
+        )
+        .await;
     assert_eq!(preview.status, 200);
     assert!(preview.header("x-ms-request-id").is_some());
     assert!(preview.header("x-ms-correlation-request-id").is_some());
@@ -46,10 +56,18 @@ async fn requests_need_a_bearer_token_and_an_api_version() {
 #[tokio::test]
 async fn paths_match_case_insensitively_and_unknown_ones_are_404() {
     let sim = Sim::start(SCALE).await;
-    let upper = storage_id().to_uppercase().replace("SUBSCRIPTIONS", "subscriptions");
+    let upper = storage_id()
+        .to_uppercase()
+        .replace("SUBSCRIPTIONS", "subscriptions");
     let body = sim.get(&upper).await;
     assert_eq!(body["name"], "stcontosotraindata");
-    let missing = sim.call("GET", &rid("rg", "Microsoft.Storage/storageAccounts/nope"), None).await;
+    let missing = sim
+        .call(
+            "GET",
+            &rid("rg", "Microsoft.Storage/storageAccounts/nope"),
+            None,
+        )
+        .await;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json["error"]["code"], "ResourceNotFound");
     let other_sub = sim.call("GET", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.ResourceHealth/events", None).await;
@@ -62,18 +80,30 @@ async fn paths_match_case_insensitively_and_unknown_ones_are_404() {
 #[tokio::test]
 async fn storage_unplanned_failover_moves_primary_and_drops_to_lrs() {
     let sim = Sim::start(SCALE).await;
-    let before = sim.get(&format!("{}?$expand=geoReplicationStats", storage_id())).await;
+    let before = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
     assert_eq!(before["sku"]["name"], "Standard_RAGRS");
-    assert_eq!(before["properties"]["geoReplicationStats"]["status"], "Live");
-    assert_eq!(before["properties"]["geoReplicationStats"]["canFailover"], true);
+    assert_eq!(
+        before["properties"]["geoReplicationStats"]["status"],
+        "Live"
+    );
+    assert_eq!(
+        before["properties"]["geoReplicationStats"]["canFailover"],
+        true
+    );
 
-    let r = sim.call("POST", &format!("{}/failover", storage_id()), None).await;
+    let r = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
     assert_eq!(r.status, 202, "{}", r.json);
     assert!(r.header("location").unwrap().contains("/asyncoperations/"));
     assert!(r.header("azure-asyncoperation").is_none());
     assert!(r.header("retry-after").is_some());
     // A second failover while one runs is refused.
-    let again = sim.call("POST", &format!("{}/failover", storage_id()), None).await;
+    let again = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
     assert_eq!(again.status, 409);
     let during = sim.get(&storage_id()).await;
     assert_eq!(during["properties"]["failoverInProgress"], true);
@@ -81,14 +111,19 @@ async fn storage_unplanned_failover_moves_primary_and_drops_to_lrs() {
     let (status, last) = sim.wait_lro(&r).await;
     assert_eq!(status, "Succeeded");
     assert_eq!(last.status, 200);
-    let after = sim.get(&format!("{}?$expand=geoReplicationStats", storage_id())).await;
+    let after = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
     let p = &after["properties"];
     assert_eq!(p["primaryLocation"], "westus");
     assert!(p.get("secondaryLocation").is_none());
     assert!(p.get("geoReplicationStats").is_none());
     assert!(p.get("lastGeoFailoverTime").is_some());
     assert_eq!(after["sku"]["name"], "Standard_LRS");
-    assert_eq!(after["location"], "eastus", "the resource provider does not move");
+    assert_eq!(
+        after["location"], "eastus",
+        "the resource provider does not move"
+    );
     let state = sim.state().await;
     assert_eq!(state["data_loss"].as_array().unwrap().len(), 1);
     assert!(state["data_loss"][0]["seconds"].as_f64().unwrap() >= 90.0);
@@ -97,7 +132,13 @@ async fn storage_unplanned_failover_moves_primary_and_drops_to_lrs() {
 #[tokio::test]
 async fn storage_planned_failover_keeps_geo_redundancy_and_needs_both_regions() {
     let sim = Sim::start(SCALE).await;
-    let r = sim.call("POST", &format!("{}/failover?failoverType=Planned", storage_id()), None).await;
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/failover?failoverType=Planned", storage_id()),
+            None,
+        )
+        .await;
     assert_eq!(r.status, 202);
     let (status, _) = sim.wait_lro(&r).await;
     assert_eq!(status, "Succeeded");
@@ -105,33 +146,74 @@ async fn storage_planned_failover_keeps_geo_redundancy_and_needs_both_regions() 
     assert_eq!(after["properties"]["primaryLocation"], "westus");
     assert_eq!(after["properties"]["secondaryLocation"], "eastus");
     assert_eq!(after["sku"]["name"], "Standard_RAGRS");
-    assert!(sim.state().await["data_loss"].as_array().unwrap().is_empty());
+    assert!(
+        sim.state().await["data_loss"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
-    sim.inject(Fault::RegionOutage { region: "westus".into(), title: None, arm: None });
-    let refused = sim.call("POST", &format!("{}/failover?failoverType=Planned", storage_id()), None).await;
+    sim.inject(Fault::RegionOutage {
+        region: "westus".into(),
+        title: None,
+        arm: None,
+    });
+    let refused = sim
+        .call(
+            "POST",
+            &format!("{}/failover?failoverType=Planned", storage_id()),
+            None,
+        )
+        .await;
     assert_eq!(refused.status, 400);
     assert_eq!(refused.json["error"]["code"], "PlannedFailoverNotAllowed");
-    let bad_type = sim.call("POST", &format!("{}/failover?failoverType=Soon", storage_id()), None).await;
+    let bad_type = sim
+        .call(
+            "POST",
+            &format!("{}/failover?failoverType=Soon", storage_id()),
+            None,
+        )
+        .await;
     assert_eq!(bad_type.status, 400);
 }
 
 #[tokio::test]
 async fn storage_reprotect_bootstraps_then_goes_live() {
     let sim = Sim::start(SCALE).await;
-    let r = sim.call("POST", &format!("{}/failover", storage_id()), None).await;
+    let r = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
     sim.wait_lro(&r).await;
-    let lrs = sim.call("POST", &format!("{}/failover", storage_id()), None).await;
+    let lrs = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
     assert_eq!(lrs.status, 400);
     assert_eq!(lrs.json["error"]["code"], "FailoverNotSupported");
-    let patched = sim.call("PATCH", &storage_id(), Some(json!({"sku": {"name": "Standard_RAGRS"}}))).await;
+    let patched = sim
+        .call(
+            "PATCH",
+            &storage_id(),
+            Some(json!({"sku": {"name": "Standard_RAGRS"}})),
+        )
+        .await;
     assert_eq!(patched.status, 200);
-    let geo = sim.get(&format!("{}?$expand=geoReplicationStats", storage_id())).await;
+    let geo = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
     assert_eq!(geo["properties"]["secondaryLocation"], "eastus");
-    assert_eq!(geo["properties"]["geoReplicationStats"]["status"], "Bootstrap");
-    assert_eq!(geo["properties"]["geoReplicationStats"]["canFailover"], false);
+    assert_eq!(
+        geo["properties"]["geoReplicationStats"]["status"],
+        "Bootstrap"
+    );
+    assert_eq!(
+        geo["properties"]["geoReplicationStats"]["canFailover"],
+        false
+    );
     // 30 simulated minutes at 2000× ≈ 0.9 s.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let geo = sim.get(&format!("{}?$expand=geoReplicationStats", storage_id())).await;
+    let geo = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
     assert_eq!(geo["properties"]["geoReplicationStats"]["status"], "Live");
 }
 
@@ -141,54 +223,131 @@ async fn sql_failover_goes_to_the_secondary_and_swaps_roles() {
     let primary = sim.get(&sql_fg("sql-contoso-eastus")).await;
     assert_eq!(primary["properties"]["replicationRole"], "Primary");
     assert_eq!(primary["location"], "East US");
-    assert_eq!(primary["properties"]["partnerServers"][0]["replicationRole"], "Secondary");
+    assert_eq!(
+        primary["properties"]["partnerServers"][0]["replicationRole"],
+        "Secondary"
+    );
     let secondary = sim.get(&sql_fg("sql-contoso-westus")).await;
     assert_eq!(secondary["properties"]["replicationRole"], "Secondary");
 
-    let wrong = sim.call("POST", &format!("{}/failover", sql_fg("sql-contoso-eastus")), None).await;
+    let wrong = sim
+        .call(
+            "POST",
+            &format!("{}/failover", sql_fg("sql-contoso-eastus")),
+            None,
+        )
+        .await;
     assert_eq!(wrong.status, 400);
-    assert_eq!(wrong.json["error"]["code"], "FailoverGroupFailoverRequestOnPrimary");
+    assert_eq!(
+        wrong.json["error"]["code"],
+        "FailoverGroupFailoverRequestOnPrimary"
+    );
 
-    let r = sim.call("POST", &format!("{}/failover", sql_fg("sql-contoso-westus")), None).await;
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/failover", sql_fg("sql-contoso-westus")),
+            None,
+        )
+        .await;
     assert_eq!(r.status, 202);
-    assert!(r.header("location").unwrap().contains("failoverGroupOperationResults"));
-    let busy = sim.call("POST", &format!("{}/failover", sql_fg("sql-contoso-westus")), None).await;
+    assert!(
+        r.header("location")
+            .unwrap()
+            .contains("failoverGroupOperationResults")
+    );
+    let busy = sim
+        .call(
+            "POST",
+            &format!("{}/failover", sql_fg("sql-contoso-westus")),
+            None,
+        )
+        .await;
     assert_eq!(busy.status, 409);
     assert_eq!(busy.json["error"]["code"], "FailoverGroupBusy");
     let (status, last) = sim.wait_lro(&r).await;
     assert_eq!(status, "Succeeded");
     assert_eq!(last.json["properties"]["replicationRole"], "Primary");
-    assert_eq!(sim.get(&sql_fg("sql-contoso-eastus")).await["properties"]["replicationRole"], "Secondary");
-    assert!(sim.state().await["data_loss"].as_array().unwrap().is_empty());
+    assert_eq!(
+        sim.get(&sql_fg("sql-contoso-eastus")).await["properties"]["replicationRole"],
+        "Secondary"
+    );
+    assert!(
+        sim.state().await["data_loss"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
 async fn sql_planned_failover_times_out_in_an_outage_and_forced_loses_the_lag() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::ReplicationLag { resource: Some(sql_fg("sql-contoso-eastus")), target: None, seconds: 120.0 });
-    sim.inject(Fault::RegionOutage { region: "eastus".into(), title: None, arm: None });
+    sim.inject(Fault::ReplicationLag {
+        resource: Some(sql_fg("sql-contoso-eastus")),
+        target: None,
+        seconds: 120.0,
+    });
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
     let fg = sim.get(&sql_fg("sql-contoso-westus")).await;
     assert_eq!(fg["properties"]["replicationState"], "SUSPENDED");
 
-    let planned = sim.call("POST", &format!("{}/failover", sql_fg("sql-contoso-westus")), None).await;
+    let planned = sim
+        .call(
+            "POST",
+            &format!("{}/failover", sql_fg("sql-contoso-westus")),
+            None,
+        )
+        .await;
     let (status, last) = sim.wait_lro(&planned).await;
     assert_eq!(status, "Failed");
     assert_eq!(last.json["error"]["code"], "PlannedFailoverTimedOut");
 
-    let forced = sim.call("POST", &format!("{}/forceFailoverAllowDataLoss", sql_fg("sql-contoso-westus")), None).await;
+    let forced = sim
+        .call(
+            "POST",
+            &format!(
+                "{}/forceFailoverAllowDataLoss",
+                sql_fg("sql-contoso-westus")
+            ),
+            None,
+        )
+        .await;
     assert_eq!(forced.status, 202);
     let (status, _) = sim.wait_lro(&forced).await;
     assert_eq!(status, "Succeeded");
-    assert_eq!(sim.get(&sql_fg("sql-contoso-westus")).await["properties"]["replicationRole"], "Primary");
-    let loss = sim.state().await["data_loss"][0]["seconds"].as_f64().unwrap();
+    assert_eq!(
+        sim.get(&sql_fg("sql-contoso-westus")).await["properties"]["replicationRole"],
+        "Primary"
+    );
+    let loss = sim.state().await["data_loss"][0]["seconds"]
+        .as_f64()
+        .unwrap();
     assert!(loss >= 120.0, "{loss}");
 }
 
 #[tokio::test]
 async fn sql_try_planned_falls_back_to_forced_when_the_primary_is_down() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::RegionOutage { region: "eastus".into(), title: None, arm: None });
-    let r = sim.call("POST", &format!("{}/tryPlannedBeforeForcedFailover", sql_fg("sql-contoso-westus")), None).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    let r = sim
+        .call(
+            "POST",
+            &format!(
+                "{}/tryPlannedBeforeForcedFailover",
+                sql_fg("sql-contoso-westus")
+            ),
+            None,
+        )
+        .await;
     assert_eq!(r.status, 202);
     assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
     assert_eq!(sim.state().await["data_loss"].as_array().unwrap().len(), 1);
@@ -198,48 +357,113 @@ async fn sql_try_planned_falls_back_to_forced_when_the_primary_is_down() {
 async fn cosmos_priority_change_moves_the_write_region_and_fails_in_an_outage() {
     let sim = Sim::start(SCALE).await;
     let acct = sim.get(&cosmos_id()).await;
-    assert_eq!(acct["properties"]["writeLocations"][0]["locationName"], "East US");
+    assert_eq!(
+        acct["properties"]["writeLocations"][0]["locationName"],
+        "East US"
+    );
     let body = json!({"failoverPolicies": [{"locationName": "westus", "failoverPriority": 0}, {"locationName": "East US", "failoverPriority": 1}]});
-    let r = sim.call("POST", &format!("{}/failoverPriorityChange", cosmos_id()), Some(body.clone())).await;
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/failoverPriorityChange", cosmos_id()),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(r.status, 202);
     assert!(r.header("azure-asyncoperation").is_some() && r.header("location").is_some());
     assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
     let acct = sim.get(&cosmos_id()).await;
-    assert_eq!(acct["properties"]["writeLocations"][0]["locationName"], "West US");
+    assert_eq!(
+        acct["properties"]["writeLocations"][0]["locationName"],
+        "West US"
+    );
 
     let invalid = sim
-        .call("POST", &format!("{}/failoverPriorityChange", cosmos_id()), Some(json!({"failoverPolicies": [{"locationName": "eastus", "failoverPriority": 0}]})))
+        .call(
+            "POST",
+            &format!("{}/failoverPriorityChange", cosmos_id()),
+            Some(json!({"failoverPolicies": [{"locationName": "eastus", "failoverPriority": 0}]})),
+        )
         .await;
     assert_eq!(invalid.status, 400);
 
     // Back to East US while East US is down: accepted, then the operation fails.
-    sim.inject(Fault::RegionOutage { region: "eastus".into(), title: None, arm: None });
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
     let back = json!({"failoverPolicies": [{"locationName": "eastus", "failoverPriority": 0}, {"locationName": "westus", "failoverPriority": 1}]});
-    let r = sim.call("POST", &format!("{}/failoverPriorityChange", cosmos_id()), Some(back)).await;
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/failoverPriorityChange", cosmos_id()),
+            Some(back),
+        )
+        .await;
     let (status, last) = sim.wait_lro(&r).await;
     assert_eq!(status, "Failed");
     assert_eq!(last.json["error"]["code"], "ServiceUnavailable");
-    assert_eq!(sim.get(&cosmos_id()).await["properties"]["writeLocations"][0]["locationName"], "West US");
+    assert_eq!(
+        sim.get(&cosmos_id()).await["properties"]["writeLocations"][0]["locationName"],
+        "West US"
+    );
 }
 
 #[tokio::test]
 async fn cosmos_offline_region_fails_writes_over_and_online_returns_as_read() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::RegionOutage { region: "eastus".into(), title: None, arm: None });
-    let r = sim.call("POST", &format!("{}/offlineRegion", cosmos_id()), Some(json!({"region": "East US"}))).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/offlineRegion", cosmos_id()),
+            Some(json!({"region": "East US"})),
+        )
+        .await;
     assert_eq!(r.status, 202);
     assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
     let acct = sim.get(&cosmos_id()).await;
-    assert_eq!(acct["properties"]["writeLocations"][0]["locationName"], "West US");
-    assert_eq!(acct["properties"]["readLocations"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        acct["properties"]["writeLocations"][0]["locationName"],
+        "West US"
+    );
+    assert_eq!(
+        acct["properties"]["readLocations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(sim.state().await["data_loss"].as_array().unwrap().len(), 1);
 
-    sim.inject(Fault::RegionRecover { region: "eastus".into() });
-    let r = sim.call("POST", &format!("{}/onlineRegion", cosmos_id()), Some(json!({"region": "eastus"}))).await;
+    sim.inject(Fault::RegionRecover {
+        region: "eastus".into(),
+    });
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/onlineRegion", cosmos_id()),
+            Some(json!({"region": "eastus"})),
+        )
+        .await;
     assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
     let acct = sim.get(&cosmos_id()).await;
-    assert_eq!(acct["properties"]["writeLocations"][0]["locationName"], "West US", "switching back is manual");
-    assert_eq!(acct["properties"]["readLocations"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        acct["properties"]["writeLocations"][0]["locationName"], "West US",
+        "switching back is manual"
+    );
+    assert_eq!(
+        acct["properties"]["readLocations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -247,19 +471,31 @@ async fn aks_start_stop_and_node_pool_scale() {
     let sim = Sim::start(SCALE).await;
     let cold = sim.get(&aks("westus")).await;
     assert_eq!(cold["properties"]["powerState"]["code"], "Stopped");
-    let r = sim.call("POST", &format!("{}/start", aks("westus")), None).await;
+    let r = sim
+        .call("POST", &format!("{}/start", aks("westus")), None)
+        .await;
     assert_eq!(r.status, 202);
     assert!(r.header("location").unwrap().contains("/operationresults/"));
-    assert_eq!(sim.get(&aks("westus")).await["properties"]["provisioningState"], "Starting");
+    assert_eq!(
+        sim.get(&aks("westus")).await["properties"]["provisioningState"],
+        "Starting"
+    );
     let (status, last) = sim.wait_lro(&r).await;
     assert_eq!(status, "Succeeded");
     assert_eq!(last.status, 204);
-    assert_eq!(sim.get(&aks("westus")).await["properties"]["powerState"]["code"], "Running");
-    let again = sim.call("POST", &format!("{}/start", aks("westus")), None).await;
+    assert_eq!(
+        sim.get(&aks("westus")).await["properties"]["powerState"]["code"],
+        "Running"
+    );
+    let again = sim
+        .call("POST", &format!("{}/start", aks("westus")), None)
+        .await;
     assert_eq!(again.status, 400);
 
     let pool = format!("{}/agentPools/gpu", aks("westus"));
-    let r = sim.call("PUT", &pool, Some(json!({"properties": {"count": 4}}))).await;
+    let r = sim
+        .call("PUT", &pool, Some(json!({"properties": {"count": 4}})))
+        .await;
     assert_eq!(r.status, 200);
     assert!(r.header("azure-asyncoperation").is_some());
     assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
@@ -273,8 +509,17 @@ async fn aml_compute_scale_uses_the_doubly_nested_body() {
     let sim = Sim::start(SCALE).await;
     let c = format!("{}/computes/gpu-train", workspace("westus"));
     let before = sim.get(&c).await;
-    assert_eq!(before["properties"]["properties"]["scaleSettings"]["maxNodeCount"], 0);
-    let flat = sim.call("PATCH", &c, Some(json!({"properties": {"scaleSettings": {"maxNodeCount": 8}}}))).await;
+    assert_eq!(
+        before["properties"]["properties"]["scaleSettings"]["maxNodeCount"],
+        0
+    );
+    let flat = sim
+        .call(
+            "PATCH",
+            &c,
+            Some(json!({"properties": {"scaleSettings": {"maxNodeCount": 8}}})),
+        )
+        .await;
     assert_eq!(flat.status, 400);
     let body = json!({"properties": {"properties": {"scaleSettings": {"maxNodeCount": 8, "minNodeCount": 2, "nodeIdleTimeBeforeScaleDown": "PT5M"}}}});
     let r = sim.call("PATCH", &c, Some(body)).await;
@@ -283,7 +528,10 @@ async fn aml_compute_scale_uses_the_doubly_nested_body() {
     assert!(r.header("azure-asyncoperation").is_some());
     assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
     let after = sim.get(&c).await;
-    assert_eq!(after["properties"]["properties"]["scaleSettings"]["maxNodeCount"], 8);
+    assert_eq!(
+        after["properties"]["properties"]["scaleSettings"]["maxNodeCount"],
+        8
+    );
     assert_eq!(after["properties"]["properties"]["currentNodeCount"], 2);
     let listed = sim.get(&format!("{}/computes", workspace("westus"))).await;
     assert_eq!(listed["value"][0]["name"], "gpu-train");
@@ -293,9 +541,17 @@ async fn aml_compute_scale_uses_the_doubly_nested_body() {
 async fn online_endpoint_traffic_changes_by_put_only() {
     let sim = Sim::start(SCALE).await;
     let ep = format!("{}/onlineEndpoints/churn-westus", workspace("westus"));
-    let patch = sim.call("PATCH", &ep, Some(json!({"properties": {"traffic": {"blue": 0}}}))).await;
+    let patch = sim
+        .call(
+            "PATCH",
+            &ep,
+            Some(json!({"properties": {"traffic": {"blue": 0}}})),
+        )
+        .await;
     assert_eq!(patch.status, 400);
-    let tags = sim.call("PATCH", &ep, Some(json!({"tags": {"drill": "yes"}}))).await;
+    let tags = sim
+        .call("PATCH", &ep, Some(json!({"tags": {"drill": "yes"}})))
+        .await;
     assert_eq!(tags.status, 200);
     assert_eq!(tags.json["tags"]["drill"], "yes");
     let bad = sim
@@ -314,13 +570,18 @@ async fn online_endpoint_traffic_changes_by_put_only() {
     assert_eq!(sim.get(&ep).await["properties"]["traffic"]["blue"], 0);
 
     let dep = format!("{ep}/deployments/blue");
-    let r = sim.call("PATCH", &dep, Some(json!({"sku": {"capacity": 5}}))).await;
+    let r = sim
+        .call("PATCH", &dep, Some(json!({"sku": {"capacity": 5}})))
+        .await;
     assert_eq!(r.status, 202);
     let (status, last) = sim.wait_lro(&r).await;
     assert_eq!(status, "Succeeded");
     assert_eq!(last.json["status"], "Succeeded");
     assert_eq!(sim.get(&dep).await["sku"]["capacity"], 5);
-    assert_eq!(sim.get(&format!("{ep}/deployments")).await["value"][0]["name"], "blue");
+    assert_eq!(
+        sim.get(&format!("{ep}/deployments")).await["value"][0]["name"],
+        "blue"
+    );
 }
 
 #[tokio::test]
@@ -332,25 +593,51 @@ async fn traffic_manager_accepts_disabling_every_endpoint() {
     assert_eq!(eps[0]["properties"]["endpointMonitorStatus"], "Online");
     for name in ["eastus-endpoint", "westus-endpoint"] {
         let r = sim
-            .call("PATCH", &format!("{}/ExternalEndpoints/{name}", tm_id()), Some(json!({"properties": {"endpointStatus": "Disabled"}})))
+            .call(
+                "PATCH",
+                &format!("{}/ExternalEndpoints/{name}", tm_id()),
+                Some(json!({"properties": {"endpointStatus": "Disabled"}})),
+            )
             .await;
         assert_eq!(r.status, 200, "{}", r.json);
         assert_eq!(r.json["properties"]["endpointStatus"], "Disabled");
     }
     let profile = sim.get(&tm_id()).await;
-    assert_eq!(profile["properties"]["monitorConfig"]["profileMonitorStatus"], "Inactive");
+    assert_eq!(
+        profile["properties"]["monitorConfig"]["profileMonitorStatus"],
+        "Inactive"
+    );
     let dup = sim
-        .call("PATCH", &format!("{}/ExternalEndpoints/westus-endpoint", tm_id()), Some(json!({"properties": {"priority": 1}})))
+        .call(
+            "PATCH",
+            &format!("{}/ExternalEndpoints/westus-endpoint", tm_id()),
+            Some(json!({"properties": {"priority": 1}})),
+        )
         .await;
     assert_eq!(dup.status, 400);
-    sim.call("PATCH", &format!("{}/ExternalEndpoints/westus-endpoint", tm_id()), Some(json!({"properties": {"endpointStatus": "Enabled"}}))).await;
-    sim.inject(Fault::RegionOutage { region: "westus".into(), title: None, arm: None });
-    let ep = sim.get(&format!("{}/externalEndpoints/westus-endpoint", tm_id())).await;
+    sim.call(
+        "PATCH",
+        &format!("{}/ExternalEndpoints/westus-endpoint", tm_id()),
+        Some(json!({"properties": {"endpointStatus": "Enabled"}})),
+    )
+    .await;
+    sim.inject(Fault::RegionOutage {
+        region: "westus".into(),
+        title: None,
+        arm: None,
+    });
+    let ep = sim
+        .get(&format!("{}/externalEndpoints/westus-endpoint", tm_id()))
+        .await;
     assert_eq!(ep["properties"]["endpointMonitorStatus"], "Degraded");
 }
 
 fn example() -> Config {
-    Config::parse(include_str!("../config.example.toml"), "config.example.toml").unwrap()
+    Config::parse(
+        include_str!("../config.example.toml"),
+        "config.example.toml",
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -359,7 +646,13 @@ async fn front_door_origin_patch_is_async_with_a_lowercase_header() {
     let og = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-global/providers/Microsoft.Cdn/profiles/afd-ml/originGroups/scoring";
     let origins = sim.get(&format!("{og}/origins")).await;
     assert_eq!(origins["value"].as_array().unwrap().len(), 2);
-    let r = sim.call("PATCH", &format!("{og}/origins/eastus-origin"), Some(json!({"properties": {"enabledState": "Disabled"}}))).await;
+    let r = sim
+        .call(
+            "PATCH",
+            &format!("{og}/origins/eastus-origin"),
+            Some(json!({"properties": {"enabledState": "Disabled"}})),
+        )
+        .await;
     assert_eq!(r.status, 202);
     assert!(r.headers.contains_key("azure-asyncoperation"));
     assert_eq!(r.json["properties"]["provisioningState"], "Updating");
@@ -367,7 +660,10 @@ async fn front_door_origin_patch_is_async_with_a_lowercase_header() {
     let o = sim.get(&format!("{og}/origins/eastus-origin")).await;
     assert_eq!(o["properties"]["enabledState"], "Disabled");
     assert_eq!(o["properties"]["provisioningState"], "Succeeded");
-    assert_eq!(sim.get(og).await["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(
+        sim.get(og).await["properties"]["provisioningState"],
+        "Succeeded"
+    );
 }
 
 #[tokio::test]
@@ -375,7 +671,10 @@ async fn postgres_promotion_switchover_and_forced_standalone() {
     let sim = Sim::start(SCALE).await;
     let replica = sim.get(&pg("westus")).await;
     assert_eq!(replica["properties"]["replicationRole"], "AsyncReplica");
-    assert_eq!(replica["properties"]["replica"]["replicationState"], "Active");
+    assert_eq!(
+        replica["properties"]["replica"]["replicationState"],
+        "Active"
+    );
     let on_primary = sim
         .call("PATCH", &pg("eastus"), Some(json!({"properties": {"replica": {"promoteMode": "switchover", "promoteOption": "planned"}}})))
         .await;
@@ -384,16 +683,30 @@ async fn postgres_promotion_switchover_and_forced_standalone() {
         .call("PATCH", &pg("westus"), Some(json!({"properties": {"replica": {"promoteMode": "switchover", "promoteOption": "planned"}}})))
         .await;
     assert_eq!(r.status, 202);
-    assert!(r.header("azure-asyncoperation").unwrap().contains("azureAsyncOperation"));
+    assert!(
+        r.header("azure-asyncoperation")
+            .unwrap()
+            .contains("azureAsyncOperation")
+    );
     assert!(r.header("location").unwrap().contains("operationResults"));
     assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
-    assert_eq!(sim.get(&pg("westus")).await["properties"]["replicationRole"], "Primary");
-    assert_eq!(sim.get(&pg("eastus")).await["properties"]["replicationRole"], "AsyncReplica");
+    assert_eq!(
+        sim.get(&pg("westus")).await["properties"]["replicationRole"],
+        "Primary"
+    );
+    assert_eq!(
+        sim.get(&pg("eastus")).await["properties"]["replicationRole"],
+        "AsyncReplica"
+    );
     let replicas = sim.get(&format!("{}/replicas", pg("westus"))).await;
     assert_eq!(replicas["value"][0]["name"], "psql-contoso-eastus");
 
     // In an outage of the (new) primary region, only a forced promotion works, and loses the lag.
-    sim.inject(Fault::RegionOutage { region: "westus".into(), title: None, arm: Some(azfailover::sim::world::ArmBehaviour::Up) });
+    sim.inject(Fault::RegionOutage {
+        region: "westus".into(),
+        title: None,
+        arm: Some(azfailover::sim::world::ArmBehaviour::Up),
+    });
     let planned = sim
         .call("PATCH", &pg("eastus"), Some(json!({"properties": {"replica": {"promoteMode": "standalone", "promoteOption": "planned"}}})))
         .await;
@@ -404,7 +717,10 @@ async fn postgres_promotion_switchover_and_forced_standalone() {
         .call("PATCH", &pg("eastus"), Some(json!({"properties": {"replica": {"promoteMode": "standalone", "promoteOption": "forced"}}})))
         .await;
     assert_eq!(sim.wait_lro(&forced).await.0, "Succeeded");
-    assert_eq!(sim.get(&pg("eastus")).await["properties"]["replicationRole"], "None");
+    assert_eq!(
+        sim.get(&pg("eastus")).await["properties"]["replicationRole"],
+        "None"
+    );
     assert_eq!(sim.state().await["data_loss"].as_array().unwrap().len(), 1);
 }
 
@@ -412,8 +728,17 @@ async fn postgres_promotion_switchover_and_forced_standalone() {
 async fn mysql_stop_replication_detaches_the_replica() {
     let sim = Sim::with_config(&example(), SCALE).await;
     let replica = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-westus/providers/Microsoft.DBforMySQL/flexibleServers/mysql-westus";
-    assert_eq!(sim.get(replica).await["properties"]["replicationRole"], "AsyncReplica");
-    let r = sim.call("PATCH", replica, Some(json!({"properties": {"replicationRole": "None"}}))).await;
+    assert_eq!(
+        sim.get(replica).await["properties"]["replicationRole"],
+        "AsyncReplica"
+    );
+    let r = sim
+        .call(
+            "PATCH",
+            replica,
+            Some(json!({"properties": {"replicationRole": "None"}})),
+        )
+        .await;
     assert_eq!(r.status, 202);
     assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
     let after = sim.get(replica).await;
@@ -424,47 +749,127 @@ async fn mysql_stop_replication_detaches_the_replica() {
 #[tokio::test]
 async fn read_only_kinds_answer_get() {
     let sim = Sim::start(SCALE).await;
-    let kv = sim.get(&rid("rg-contoso-ml-global", "Microsoft.KeyVault/vaults/kv-contoso-ml")).await;
-    assert_eq!(kv["properties"]["vaultUri"], "https://kv-contoso-ml.vault.azure.net");
-    let ai = sim.get(&rid("rg-contoso-ml-westus", "Microsoft.Insights/components/appi-contoso-westus")).await;
+    let kv = sim
+        .get(&rid(
+            "rg-contoso-ml-global",
+            "Microsoft.KeyVault/vaults/kv-contoso-ml",
+        ))
+        .await;
+    assert_eq!(
+        kv["properties"]["vaultUri"],
+        "https://kv-contoso-ml.vault.azure.net"
+    );
+    let ai = sim
+        .get(&rid(
+            "rg-contoso-ml-westus",
+            "Microsoft.Insights/components/appi-contoso-westus",
+        ))
+        .await;
     assert_eq!(ai["location"], "West US");
     let ws = sim.get(&workspace("eastus")).await;
-    assert!(ws["properties"]["keyVault"].as_str().unwrap().ends_with("kv-contoso-ml"));
-    let acr = rid("rg-contoso-ml-global", "Microsoft.ContainerRegistry/registries/acrcontosoml");
+    assert!(
+        ws["properties"]["keyVault"]
+            .as_str()
+            .unwrap()
+            .ends_with("kv-contoso-ml")
+    );
+    let acr = rid(
+        "rg-contoso-ml-global",
+        "Microsoft.ContainerRegistry/registries/acrcontosoml",
+    );
     assert_eq!(sim.get(&acr).await["sku"]["name"], "Premium");
     let reps = sim.get(&format!("{acr}/replications")).await;
     assert_eq!(reps["value"].as_array().unwrap().len(), 2);
-    let off = sim.call("PATCH", &format!("{acr}/replications/westus"), Some(json!({"properties": {"regionEndpointEnabled": false}}))).await;
+    let off = sim
+        .call(
+            "PATCH",
+            &format!("{acr}/replications/westus"),
+            Some(json!({"properties": {"regionEndpointEnabled": false}})),
+        )
+        .await;
     assert_eq!(off.json["properties"]["regionEndpointEnabled"], false);
-    let write = sim.call("POST", &format!("{}/failover", rid("rg-contoso-ml-global", "Microsoft.KeyVault/vaults/kv-contoso-ml")), None).await;
+    let write = sim
+        .call(
+            "POST",
+            &format!(
+                "{}/failover",
+                rid(
+                    "rg-contoso-ml-global",
+                    "Microsoft.KeyVault/vaults/kv-contoso-ml"
+                )
+            ),
+            None,
+        )
+        .await;
     assert_eq!(write.status, 405);
 }
 
 #[tokio::test]
 async fn resource_health_and_service_health_follow_an_outage() {
     let sim = Sim::start(SCALE).await;
-    let list = sim.get(&format!("/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses")).await;
+    let list = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses"
+        ))
+        .await;
     let items = list["value"].as_array().unwrap();
     assert!(items.len() >= 15);
-    assert!(items.iter().all(|i| i["properties"]["availabilityState"] == "Available"));
+    assert!(
+        items
+            .iter()
+            .all(|i| i["properties"]["availabilityState"] == "Available")
+    );
     assert!(list.get("nextLink").is_none());
-    assert!(sim.get(&format!("/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events")).await["value"].as_array().unwrap().is_empty());
+    assert!(
+        sim.get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events"
+        ))
+        .await["value"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
-    sim.inject(Fault::RegionOutage { region: "eastus".into(), title: Some("Power event in East US".into()), arm: None });
-    let current = sim.get(&format!("{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current", workspace("eastus"))).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: Some("Power event in East US".into()),
+        arm: None,
+    });
+    let current = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            workspace("eastus")
+        ))
+        .await;
     assert_eq!(current["properties"]["availabilityState"], "Unavailable");
     assert_eq!(current["name"], "current");
-    let secondary = sim.get(&format!("{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current", workspace("westus"))).await;
+    let secondary = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            workspace("westus")
+        ))
+        .await;
     assert_eq!(secondary["properties"]["availabilityState"], "Available");
-    let events = sim.get(&format!("/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events")).await;
+    let events = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events"
+        ))
+        .await;
     let ev = &events["value"][0]["properties"];
     assert_eq!(ev["eventType"], "ServiceIssue");
     assert_eq!(ev["status"], "Active");
     assert_eq!(ev["title"], "Power event in East US");
-    assert_eq!(ev["impact"][0]["impactedRegions"][0]["impactedRegion"], "East US");
+    assert_eq!(
+        ev["impact"][0]["impactedRegions"][0]["impactedRegion"],
+        "East US"
+    );
 
     // Paging by $top follows nextLink.
-    let first = sim.get(&format!("/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses?$top=5")).await;
+    let first = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses?$top=5"
+        ))
+        .await;
     assert_eq!(first["value"].as_array().unwrap().len(), 5);
     let mut next = first["nextLink"].as_str().map(str::to_string);
     let mut total = 5;
@@ -475,42 +880,89 @@ async fn resource_health_and_service_health_follow_an_outage() {
     }
     assert_eq!(total, items.len());
     let rg = sim.get(&format!("/subscriptions/{SUB}/resourceGroups/rg-contoso-ml-westus/providers/Microsoft.ResourceHealth/availabilityStatuses")).await;
-    assert!(rg["value"].as_array().unwrap().iter().all(|v| v["id"].as_str().unwrap().contains("rg-contoso-ml-westus")));
+    assert!(
+        rg["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["id"].as_str().unwrap().contains("rg-contoso-ml-westus"))
+    );
 
-    sim.inject(Fault::RegionRecover { region: "eastus".into() });
-    let events = sim.get(&format!("/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events")).await;
+    sim.inject(Fault::RegionRecover {
+        region: "eastus".into(),
+    });
+    let events = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events"
+        ))
+        .await;
     assert_eq!(events["value"][0]["properties"]["status"], "Resolved");
 }
 
 #[tokio::test]
 async fn an_outage_fails_regional_arm_calls_and_freezes_replication() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::RegionOutage { region: "primary".into(), title: None, arm: None });
+    sim.inject(Fault::RegionOutage {
+        region: "primary".into(),
+        title: None,
+        arm: None,
+    });
     let ws = sim.call("GET", &workspace("eastus"), None).await;
     assert_eq!(ws.status, 503);
     assert_eq!(ws.json["error"]["code"], "ServiceUnavailable");
     // Replicated resources stay manageable, and their lastSyncTime freezes.
-    let a = sim.get(&format!("{}?$expand=geoReplicationStats", storage_id())).await;
+    let a = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
     assert_eq!(a["properties"]["statusOfPrimary"], "unavailable");
     assert_eq!(a["properties"]["geoReplicationStats"]["canFailover"], true);
-    assert_eq!(a["properties"]["geoReplicationStats"]["canPlannedFailover"], false);
+    assert_eq!(
+        a["properties"]["geoReplicationStats"]["canPlannedFailover"],
+        false
+    );
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let b = sim.get(&format!("{}?$expand=geoReplicationStats", storage_id())).await;
-    assert_eq!(a["properties"]["geoReplicationStats"]["lastSyncTime"], b["properties"]["geoReplicationStats"]["lastSyncTime"]);
+    let b = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    assert_eq!(
+        a["properties"]["geoReplicationStats"]["lastSyncTime"],
+        b["properties"]["geoReplicationStats"]["lastSyncTime"]
+    );
     let replica = sim.get(&pg("westus")).await;
-    assert_eq!(replica["properties"]["replica"]["replicationState"], "Broken");
+    assert_eq!(
+        replica["properties"]["replica"]["replicationState"],
+        "Broken"
+    );
 
-    let bad = sim.server.inject(&Fault::RegionOutage { region: "eastus".into(), title: None, arm: None });
+    let bad = sim.server.inject(&Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
     assert!(bad.unwrap_err().contains("already down"));
 }
 
 #[tokio::test]
 async fn a_hanging_region_makes_the_client_deadline_fire() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::RegionOutage { region: "eastus".into(), title: None, arm: Some(azfailover::sim::world::ArmBehaviour::Hang) });
-    let url = format!("{}{}?api-version=2025-09-01", sim.url(), workspace("eastus"));
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: Some(azfailover::sim::world::ArmBehaviour::Hang),
+    });
+    let url = format!(
+        "{}{}?api-version=2025-09-01",
+        sim.url(),
+        workspace("eastus")
+    );
     let started = std::time::Instant::now();
-    let r = sim.http.get(&url).bearer_auth("t").timeout(Duration::from_millis(300)).send().await;
+    let r = sim
+        .http
+        .get(&url)
+        .bearer_auth("t")
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
     assert!(r.unwrap_err().is_timeout());
     assert!(started.elapsed() < Duration::from_secs(2));
     // The other region still answers at once.
@@ -532,14 +984,20 @@ async fn throttling_answers_429_with_retry_after() {
 #[tokio::test]
 async fn latency_slows_only_the_named_region() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::Latency { millis: 250, region: Some("eastus".into()) });
+    sim.inject(Fault::Latency {
+        millis: 250,
+        region: Some("eastus".into()),
+    });
     let t = std::time::Instant::now();
     sim.get(&workspace("eastus")).await;
     assert!(t.elapsed() >= Duration::from_millis(240));
     let t = std::time::Instant::now();
     sim.get(&workspace("westus")).await;
     assert!(t.elapsed() < Duration::from_millis(200));
-    sim.inject(Fault::Latency { millis: 0, region: Some("eastus".into()) });
+    sim.inject(Fault::Latency {
+        millis: 0,
+        region: Some("eastus".into()),
+    });
     let t = std::time::Instant::now();
     sim.get(&workspace("eastus")).await;
     assert!(t.elapsed() < Duration::from_millis(200));
@@ -548,11 +1006,25 @@ async fn latency_slows_only_the_named_region() {
 #[tokio::test]
 async fn flaky_faults_drop_connections_and_answer_5xx() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::Flaky { error_rate: 0.0, drop_rate: 1.0, seconds: None });
+    sim.inject(Fault::Flaky {
+        error_rate: 0.0,
+        drop_rate: 1.0,
+        seconds: None,
+    });
     let url = format!("{}{}?api-version=2025-01-01", sim.url(), storage_id());
-    let err = sim.http.get(&url).bearer_auth("t").send().await.unwrap_err();
+    let err = sim
+        .http
+        .get(&url)
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap_err();
     assert!(!err.is_timeout(), "{err}");
-    sim.inject(Fault::Flaky { error_rate: 1.0, drop_rate: 0.0, seconds: None });
+    sim.inject(Fault::Flaky {
+        error_rate: 1.0,
+        drop_rate: 0.0,
+        seconds: None,
+    });
     let r = sim.call("GET", &storage_id(), None).await;
     assert!(r.status == 500 || r.status == 503, "{}", r.status);
     sim.inject(Fault::Clear);
@@ -562,36 +1034,90 @@ async fn flaky_faults_drop_connections_and_answer_5xx() {
 #[tokio::test]
 async fn resource_down_and_recover() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::ResourceDown { resource: Some(storage_id()), target: None });
-    let h = sim.get(&format!("{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current", storage_id())).await;
+    sim.inject(Fault::ResourceDown {
+        resource: Some(storage_id()),
+        target: None,
+    });
+    let h = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            storage_id()
+        ))
+        .await;
     assert_eq!(h["properties"]["availabilityState"], "Unavailable");
-    sim.inject(Fault::ResourceRecover { resource: Some(storage_id()), target: None });
-    let h = sim.get(&format!("{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current", storage_id())).await;
+    sim.inject(Fault::ResourceRecover {
+        resource: Some(storage_id()),
+        target: None,
+    });
+    let h = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            storage_id()
+        ))
+        .await;
     assert_eq!(h["properties"]["availabilityState"], "Available");
     // Scenario-style targets.
-    sim.inject(Fault::ResourceDown { resource: None, target: Some("kind:aks@secondary".into()) });
-    let h = sim.get(&format!("{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current", aks("westus"))).await;
+    sim.inject(Fault::ResourceDown {
+        resource: None,
+        target: Some("kind:aks@secondary".into()),
+    });
+    let h = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            aks("westus")
+        ))
+        .await;
     assert_eq!(h["properties"]["availabilityState"], "Unavailable");
-    let h = sim.get(&format!("{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current", aks("eastus"))).await;
+    let h = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            aks("eastus")
+        ))
+        .await;
     assert_eq!(h["properties"]["availabilityState"], "Available");
 }
 
 #[tokio::test]
 async fn replication_lag_moves_last_sync_time() {
     let sim = Sim::start(1.0).await;
-    sim.inject(Fault::ReplicationLag { resource: Some(storage_id()), target: None, seconds: 1800.0 });
-    let a = sim.get(&format!("{}?$expand=geoReplicationStats", storage_id())).await;
-    let lst = azfailover::timefmt::parse_rfc3339(a["properties"]["geoReplicationStats"]["lastSyncTime"].as_str().unwrap()).unwrap();
+    sim.inject(Fault::ReplicationLag {
+        resource: Some(storage_id()),
+        target: None,
+        seconds: 1800.0,
+    });
+    let a = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    let lst = azfailover::timefmt::parse_rfc3339(
+        a["properties"]["geoReplicationStats"]["lastSyncTime"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
     let lag = (time::OffsetDateTime::now_utc() - lst).as_seconds_f64();
     assert!((1795.0..1810.0).contains(&lag), "{lag}");
-    let kv = rid("rg-contoso-ml-global", "Microsoft.KeyVault/vaults/kv-contoso-ml");
-    assert!(sim.server.inject(&Fault::ReplicationLag { resource: Some(kv), target: None, seconds: 5.0 }).is_err());
+    let kv = rid(
+        "rg-contoso-ml-global",
+        "Microsoft.KeyVault/vaults/kv-contoso-ml",
+    );
+    assert!(
+        sim.server
+            .inject(&Fault::ReplicationLag {
+                resource: Some(kv),
+                target: None,
+                seconds: 5.0
+            })
+            .is_err()
+    );
 }
 
 #[tokio::test]
 async fn malformed_answers_are_truncated_json() {
     let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::Malformed { resource: Some(storage_id()), count: Some(1) });
+    sim.inject(Fault::Malformed {
+        resource: Some(storage_id()),
+        count: Some(1),
+    });
     let r = sim.call("GET", &storage_id(), None).await;
     assert_eq!(r.status, 200);
     assert!(r.json.is_string(), "the body does not parse as JSON");
@@ -606,7 +1132,8 @@ async fn control_api_validates_faults_and_logs_mutations() {
         let url = format!("{}/_sim/faults", sim.url());
         async move { http.post(url).json(&body).send().await.unwrap() }
     };
-    let ok = post(json!({"kind": "region-outage", "region": "eastus", "title": "Drill outage"})).await;
+    let ok =
+        post(json!({"kind": "region-outage", "region": "eastus", "title": "Drill outage"})).await;
     assert_eq!(ok.status(), 200);
     let unknown_region = post(json!({"kind": "region-outage", "region": "centralus"})).await;
     assert_eq!(unknown_region.status(), 400);
@@ -614,11 +1141,27 @@ async fn control_api_validates_faults_and_logs_mutations() {
     assert!(text.contains("not in the deployment"), "{text}");
     assert_eq!(post(json!({"kind": "meteor"})).await.status(), 400);
     assert_eq!(post(json!({"kind": "resource-down", "resource": "/subscriptions/x/resourceGroups/y/providers/A.B/c/d"})).await.status(), 400);
-    assert_eq!(post(json!({"kind": "latency", "millis": 10})).await.status(), 200);
-    assert_eq!(post(json!({"kind": "throttle", "seconds": 0})).await.status(), 400);
+    assert_eq!(
+        post(json!({"kind": "latency", "millis": 10}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        post(json!({"kind": "throttle", "seconds": 0}))
+            .await
+            .status(),
+        400
+    );
 
-    sim.call("POST", &format!("{}/failover", storage_id()), None).await;
-    sim.call("PATCH", &format!("{}/ExternalEndpoints/eastus-endpoint", tm_id()), Some(json!({"properties": {"endpointStatus": "Disabled"}}))).await;
+    sim.call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    sim.call(
+        "PATCH",
+        &format!("{}/ExternalEndpoints/eastus-endpoint", tm_id()),
+        Some(json!({"properties": {"endpointStatus": "Disabled"}})),
+    )
+    .await;
     let state = sim.state().await;
     let ops = state["operations"].as_array().unwrap();
     assert_eq!(ops.len(), 2);
@@ -636,7 +1179,11 @@ async fn a_scenario_unfolds_over_simulated_time() {
     let scenario = azfailover::sim::Scenario::resolve("eastus-outage").unwrap();
     let server = azfailover::sim::SimServer::start(
         &cfg,
-        azfailover::sim::SimOptions { time_scale: Some(600.0), scenario: Some(scenario), ..Default::default() },
+        azfailover::sim::SimOptions {
+            time_scale: Some(600.0),
+            scenario: Some(scenario),
+            ..Default::default()
+        },
     )
     .await
     .unwrap();

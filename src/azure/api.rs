@@ -51,26 +51,43 @@ pub struct PromoteOptions {
 
 impl ArmClient {
     /// Every availability status of the subscription, in one paged call.
-    pub async fn availability_statuses(&self, subscription: &str) -> Result<Vec<AvailabilityStatus>, AzureError> {
+    pub async fn availability_statuses(
+        &self,
+        subscription: &str,
+    ) -> Result<Vec<AvailabilityStatus>, AzureError> {
         self.list(&format!("/subscriptions/{subscription}/providers/Microsoft.ResourceHealth/availabilityStatuses"), v::RESOURCE_HEALTH, &[])
             .await
     }
 
     /// The current availability of one resource.
     pub async fn availability(&self, resource_id: &str) -> Result<AvailabilityStatus, AzureError> {
-        self.get(&format!("{resource_id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current"), v::RESOURCE_HEALTH, &[])
-            .await
+        self.get(
+            &format!(
+                "{resource_id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current"
+            ),
+            v::RESOURCE_HEALTH,
+            &[],
+        )
+        .await
     }
 
     /// Service Health events of the subscription.
-    pub async fn service_health_events(&self, subscription: &str) -> Result<Vec<ServiceHealthEvent>, AzureError> {
-        self.list(&format!("/subscriptions/{subscription}/providers/Microsoft.ResourceHealth/events"), v::RESOURCE_HEALTH, &[])
-            .await
+    pub async fn service_health_events(
+        &self,
+        subscription: &str,
+    ) -> Result<Vec<ServiceHealthEvent>, AzureError> {
+        self.list(
+            &format!("/subscriptions/{subscription}/providers/Microsoft.ResourceHealth/events"),
+            v::RESOURCE_HEALTH,
+            &[],
+        )
+        .await
     }
 
     /// A storage account with its geo-replication statistics.
     pub async fn storage_account(&self, id: &str) -> Result<StorageAccount, AzureError> {
-        self.get(id, v::STORAGE, &[("$expand", "geoReplicationStats")]).await
+        self.get(id, v::STORAGE, &[("$expand", "geoReplicationStats")])
+            .await
     }
 
     /// A SQL failover group as one server sees it.
@@ -89,7 +106,10 @@ impl ArmClient {
     }
 
     /// The geo-replications of a registry.
-    pub async fn registry_replications(&self, id: &str) -> Result<Vec<RegistryReplication>, AzureError> {
+    pub async fn registry_replications(
+        &self,
+        id: &str,
+    ) -> Result<Vec<RegistryReplication>, AzureError> {
         self.list(&format!("{id}/replications"), v::ACR, &[]).await
     }
 
@@ -105,7 +125,8 @@ impl ArmClient {
 
     /// The computes of a workspace.
     pub async fn workspace_computes(&self, workspace_id: &str) -> Result<Vec<Compute>, AzureError> {
-        self.list(&format!("{workspace_id}/computes"), v::AML, &[]).await
+        self.list(&format!("{workspace_id}/computes"), v::AML, &[])
+            .await
     }
 
     /// An Azure ML compute.
@@ -119,8 +140,12 @@ impl ArmClient {
     }
 
     /// The deployments of an online endpoint.
-    pub async fn online_deployments(&self, endpoint_id: &str) -> Result<Vec<OnlineDeployment>, AzureError> {
-        self.list(&format!("{endpoint_id}/deployments"), v::AML, &[]).await
+    pub async fn online_deployments(
+        &self,
+        endpoint_id: &str,
+    ) -> Result<Vec<OnlineDeployment>, AzureError> {
+        self.list(&format!("{endpoint_id}/deployments"), v::AML, &[])
+            .await
     }
 
     /// A Traffic Manager profile with its endpoints.
@@ -135,7 +160,8 @@ impl ArmClient {
 
     /// The origins of a Front Door origin group.
     pub async fn origins(&self, origin_group_id: &str) -> Result<Vec<Origin>, AzureError> {
-        self.list(&format!("{origin_group_id}/origins"), v::FRONT_DOOR, &[]).await
+        self.list(&format!("{origin_group_id}/origins"), v::FRONT_DOOR, &[])
+            .await
     }
 
     /// A PostgreSQL flexible server.
@@ -163,85 +189,185 @@ impl ArmWriter {
     /// Storage account failover: planned (no loss, both regions up) or unplanned (loses writes
     /// after lastSyncTime; the account becomes locally redundant).
     pub async fn storage_failover(&self, id: &str, planned: bool) -> Result<Submitted, AzureError> {
-        let q: &[(&str, &str)] = if planned { &[("failoverType", "Planned")] } else { &[] };
-        self.submit("POST", &format!("{id}/failover"), v::STORAGE, q, None).await
+        let q: &[(&str, &str)] = if planned {
+            &[("failoverType", "Planned")]
+        } else {
+            &[]
+        };
+        self.submit("POST", &format!("{id}/failover"), v::STORAGE, q, None)
+            .await
     }
 
     /// Changes a storage account's sku (re-protect: back to a geo-redundant sku).
     pub async fn storage_set_sku(&self, id: &str, sku: &str) -> Result<Submitted, AzureError> {
-        self.submit("PATCH", id, v::STORAGE, &[], Some(&json!({"sku": {"name": sku}}))).await
+        self.submit(
+            "PATCH",
+            id,
+            v::STORAGE,
+            &[],
+            Some(&json!({"sku": {"name": sku}})),
+        )
+        .await
     }
 
     /// A SQL failover, posted to the failover group on the server that becomes primary.
-    pub async fn sql_failover(&self, group_on_new_primary: &str, kind: SqlFailover) -> Result<Submitted, AzureError> {
+    pub async fn sql_failover(
+        &self,
+        group_on_new_primary: &str,
+        kind: SqlFailover,
+    ) -> Result<Submitted, AzureError> {
         let action = match kind {
             SqlFailover::Planned => "failover",
             SqlFailover::Forced => "forceFailoverAllowDataLoss",
             SqlFailover::TryPlanned => "tryPlannedBeforeForcedFailover",
         };
-        self.submit("POST", &format!("{group_on_new_primary}/{action}"), v::SQL, &[], None).await
+        self.submit(
+            "POST",
+            &format!("{group_on_new_primary}/{action}"),
+            v::SQL,
+            &[],
+            None,
+        )
+        .await
     }
 
     /// Cosmos DB manual failover: new priorities for every region (0 = write region).
-    pub async fn cosmos_failover_priority_change(&self, id: &str, priorities: &[(Region, u32)]) -> Result<Submitted, AzureError> {
+    pub async fn cosmos_failover_priority_change(
+        &self,
+        id: &str,
+        priorities: &[(Region, u32)],
+    ) -> Result<Submitted, AzureError> {
         let policies: Vec<Value> = priorities
             .iter()
             .map(|(r, p)| json!({"locationName": r.as_str(), "failoverPriority": p}))
             .collect();
-        self.submit("POST", &format!("{id}/failoverPriorityChange"), v::COSMOS, &[], Some(&json!({"failoverPolicies": policies})))
-            .await
+        self.submit(
+            "POST",
+            &format!("{id}/failoverPriorityChange"),
+            v::COSMOS,
+            &[],
+            Some(&json!({"failoverPolicies": policies})),
+        )
+        .await
     }
 
     /// Cosmos DB: takes a region offline (forced failover of the write region; may lose writes).
-    pub async fn cosmos_offline_region(&self, id: &str, region: &Region) -> Result<Submitted, AzureError> {
-        self.submit("POST", &format!("{id}/offlineRegion"), v::COSMOS, &[], Some(&json!({"region": region.display_name()})))
-            .await
+    pub async fn cosmos_offline_region(
+        &self,
+        id: &str,
+        region: &Region,
+    ) -> Result<Submitted, AzureError> {
+        self.submit(
+            "POST",
+            &format!("{id}/offlineRegion"),
+            v::COSMOS,
+            &[],
+            Some(&json!({"region": region.display_name()})),
+        )
+        .await
     }
 
     /// Cosmos DB: brings a region back online (as a read region).
-    pub async fn cosmos_online_region(&self, id: &str, region: &Region) -> Result<Submitted, AzureError> {
-        self.submit("POST", &format!("{id}/onlineRegion"), v::COSMOS, &[], Some(&json!({"region": region.display_name()})))
-            .await
+    pub async fn cosmos_online_region(
+        &self,
+        id: &str,
+        region: &Region,
+    ) -> Result<Submitted, AzureError> {
+        self.submit(
+            "POST",
+            &format!("{id}/onlineRegion"),
+            v::COSMOS,
+            &[],
+            Some(&json!({"region": region.display_name()})),
+        )
+        .await
     }
 
     /// Promotes a PostgreSQL read replica.
-    pub async fn postgres_promote(&self, replica_id: &str, opts: PromoteOptions) -> Result<Submitted, AzureError> {
+    pub async fn postgres_promote(
+        &self,
+        replica_id: &str,
+        opts: PromoteOptions,
+    ) -> Result<Submitted, AzureError> {
         let body = json!({"properties": {"replica": {
             "promoteMode": if opts.switchover { "switchover" } else { "standalone" },
             "promoteOption": if opts.forced { "forced" } else { "planned" },
         }}});
-        self.submit("PATCH", replica_id, v::POSTGRES, &[], Some(&body)).await
+        self.submit("PATCH", replica_id, v::POSTGRES, &[], Some(&body))
+            .await
     }
 
     /// Stops replication of a MySQL read replica (irreversible; loses the lag).
     pub async fn mysql_stop_replication(&self, replica_id: &str) -> Result<Submitted, AzureError> {
-        self.submit("PATCH", replica_id, v::MYSQL, &[], Some(&json!({"properties": {"replicationRole": "None"}})))
-            .await
+        self.submit(
+            "PATCH",
+            replica_id,
+            v::MYSQL,
+            &[],
+            Some(&json!({"properties": {"replicationRole": "None"}})),
+        )
+        .await
     }
 
     /// Starts (true) or stops (false) an AKS cluster.
     pub async fn aks_power(&self, id: &str, start: bool) -> Result<Submitted, AzureError> {
-        self.submit("POST", &format!("{id}/{}", if start { "start" } else { "stop" }), v::AKS, &[], None).await
+        self.submit(
+            "POST",
+            &format!("{id}/{}", if start { "start" } else { "stop" }),
+            v::AKS,
+            &[],
+            None,
+        )
+        .await
     }
 
     /// Scales an AKS node pool.
-    pub async fn aks_scale_pool(&self, cluster_id: &str, pool: &str, count: u32) -> Result<Submitted, AzureError> {
-        self.submit("PUT", &format!("{cluster_id}/agentPools/{pool}"), v::AKS, &[], Some(&json!({"properties": {"count": count}})))
-            .await
+    pub async fn aks_scale_pool(
+        &self,
+        cluster_id: &str,
+        pool: &str,
+        count: u32,
+    ) -> Result<Submitted, AzureError> {
+        self.submit(
+            "PUT",
+            &format!("{cluster_id}/agentPools/{pool}"),
+            v::AKS,
+            &[],
+            Some(&json!({"properties": {"count": count}})),
+        )
+        .await
     }
 
     /// Resizes an AmlCompute cluster (the body nests `properties` twice).
-    pub async fn compute_scale(&self, id: &str, scale: &ScaleSettings) -> Result<Submitted, AzureError> {
-        self.submit("PATCH", id, v::AML, &[], Some(&json!({"properties": {"properties": {"scaleSettings": scale}}})))
-            .await
+    pub async fn compute_scale(
+        &self,
+        id: &str,
+        scale: &ScaleSettings,
+    ) -> Result<Submitted, AzureError> {
+        self.submit(
+            "PATCH",
+            id,
+            v::AML,
+            &[],
+            Some(&json!({"properties": {"properties": {"scaleSettings": scale}}})),
+        )
+        .await
     }
 
     /// Sets an online endpoint's traffic split: a PUT of the whole endpoint, since PATCH cannot.
-    pub async fn endpoint_set_traffic(&self, id: &str, traffic: &BTreeMap<String, u32>) -> Result<Submitted, AzureError> {
+    pub async fn endpoint_set_traffic(
+        &self,
+        id: &str,
+        traffic: &BTreeMap<String, u32>,
+    ) -> Result<Submitted, AzureError> {
         let current = self.reader().online_endpoint(id).await?;
         let mut body = current.raw.clone();
         let Some(obj) = body.as_object_mut() else {
-            return Err(AzureError::new(ErrorKind::Malformed("the endpoint is not a JSON object".into()), "PUT", id));
+            return Err(AzureError::new(
+                ErrorKind::Malformed("the endpoint is not a JSON object".into()),
+                "PUT",
+                id,
+            ));
         };
         // Read-only fields are not sent back.
         for k in ["id", "name", "type", "systemData"] {
@@ -257,21 +383,56 @@ impl ArmWriter {
     }
 
     /// Scales a managed online deployment.
-    pub async fn deployment_scale(&self, endpoint_id: &str, deployment: &str, instances: u32) -> Result<Submitted, AzureError> {
-        self.submit("PATCH", &format!("{endpoint_id}/deployments/{deployment}"), v::AML, &[], Some(&json!({"sku": {"capacity": instances}})))
-            .await
+    pub async fn deployment_scale(
+        &self,
+        endpoint_id: &str,
+        deployment: &str,
+        instances: u32,
+    ) -> Result<Submitted, AzureError> {
+        self.submit(
+            "PATCH",
+            &format!("{endpoint_id}/deployments/{deployment}"),
+            v::AML,
+            &[],
+            Some(&json!({"sku": {"capacity": instances}})),
+        )
+        .await
     }
 
     /// Updates a Traffic Manager endpoint (status, priority, weight); synchronous.
-    pub async fn traffic_manager_endpoint(&self, profile_id: &str, endpoint: &TrafficManagerEndpoint, update: &EndpointUpdate) -> Result<Submitted, AzureError> {
+    pub async fn traffic_manager_endpoint(
+        &self,
+        profile_id: &str,
+        endpoint: &TrafficManagerEndpoint,
+        update: &EndpointUpdate,
+    ) -> Result<Submitted, AzureError> {
         let path = format!("{profile_id}/{}/{}", endpoint.path_type(), endpoint.name);
-        self.submit("PATCH", &path, v::TRAFFIC_MANAGER, &[], Some(&update.body("endpointStatus"))).await
+        self.submit(
+            "PATCH",
+            &path,
+            v::TRAFFIC_MANAGER,
+            &[],
+            Some(&update.body("endpointStatus")),
+        )
+        .await
     }
 
     /// Updates a Front Door origin (enabled state, priority, weight).
-    pub async fn front_door_origin(&self, origin_group_id: &str, origin: &str, update: &EndpointUpdate) -> Result<Submitted, AzureError> {
+    pub async fn front_door_origin(
+        &self,
+        origin_group_id: &str,
+        origin: &str,
+        update: &EndpointUpdate,
+    ) -> Result<Submitted, AzureError> {
         let path = format!("{origin_group_id}/origins/{origin}");
-        self.submit("PATCH", &path, v::FRONT_DOOR, &[], Some(&update.body("enabledState"))).await
+        self.submit(
+            "PATCH",
+            &path,
+            v::FRONT_DOOR,
+            &[],
+            Some(&update.body("enabledState")),
+        )
+        .await
     }
 }
 
@@ -287,7 +448,10 @@ impl EndpointUpdate {
     fn body(&self, status_field: &str) -> Value {
         let mut props = serde_json::Map::new();
         if let Some(e) = self.enabled {
-            props.insert(status_field.into(), json!(if e { "Enabled" } else { "Disabled" }));
+            props.insert(
+                status_field.into(),
+                json!(if e { "Enabled" } else { "Disabled" }),
+            );
         }
         if let Some(p) = self.priority {
             props.insert("priority".into(), json!(p));

@@ -111,11 +111,19 @@ pub fn scope_for(arm_endpoint: &str) -> String {
 
 fn hint(method: AuthMethod) -> &'static str {
     match method {
-        AuthMethod::AzureCli => "run `az login` (and `az account set --subscription <id>`), or choose another [auth] method",
+        AuthMethod::AzureCli => {
+            "run `az login` (and `az account set --subscription <id>`), or choose another [auth] method"
+        }
         AuthMethod::DeveloperTools => "run `az login` or `azd auth login`",
-        AuthMethod::ManagedIdentity => "run azfailover on an Azure VM, App Service or container with a managed identity; for a user-assigned identity set client_id in [auth]",
-        AuthMethod::WorkloadIdentity => "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE (Kubernetes workload identity)",
-        AuthMethod::ClientSecret => "set AZURE_CLIENT_SECRET for the service principal named by tenant_id and client_id in [auth]",
+        AuthMethod::ManagedIdentity => {
+            "run azfailover on an Azure VM, App Service or container with a managed identity; for a user-assigned identity set client_id in [auth]"
+        }
+        AuthMethod::WorkloadIdentity => {
+            "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE (Kubernetes workload identity)"
+        }
+        AuthMethod::ClientSecret => {
+            "set AZURE_CLIENT_SECRET for the service principal named by tenant_id and client_id in [auth]"
+        }
         AuthMethod::Simulator => "the simulator method only works with a loopback arm_endpoint",
     }
 }
@@ -146,9 +154,9 @@ impl TokenSource {
                 }))
                 .map_err(|e| fail(e.to_string()))?,
             ),
-            AuthMethod::DeveloperTools => Source::Azure(
-                DeveloperToolsCredential::new(None).map_err(|e| fail(e.to_string()))?,
-            ),
+            AuthMethod::DeveloperTools => {
+                Source::Azure(DeveloperToolsCredential::new(None).map_err(|e| fail(e.to_string()))?)
+            }
             AuthMethod::ManagedIdentity => Source::Azure(
                 ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
                     user_assigned_id: cfg.auth.client_id.clone().map(UserAssignedId::ClientId),
@@ -257,7 +265,9 @@ fn claims_identity(token: &str, method: AuthMethod) -> Option<Identity> {
     Some(Identity {
         method: method.as_str().into(),
         tenant_id: s("tid"),
-        user: s("upn").or_else(|| s("unique_name")).or_else(|| s("preferred_username")),
+        user: s("upn")
+            .or_else(|| s("unique_name"))
+            .or_else(|| s("preferred_username")),
         client_id: s("appid").or_else(|| s("azp")),
     })
 }
@@ -284,11 +294,17 @@ mod tests {
 
     #[test]
     fn scope_follows_the_endpoint() {
-        assert_eq!(scope_for("https://management.azure.com"), "https://management.azure.com/.default");
+        assert_eq!(
+            scope_for("https://management.azure.com"),
+            "https://management.azure.com/.default"
+        );
         assert_eq!(
             scope_for("https://management.usgovcloudapi.net/"),
             "https://management.usgovcloudapi.net/.default"
         );
-        assert_eq!(scope_for("http://127.0.0.1:8080"), "https://management.azure.com/.default");
+        assert_eq!(
+            scope_for("http://127.0.0.1:8080"),
+            "https://management.azure.com/.default"
+        );
     }
 }

@@ -107,16 +107,28 @@ impl ArmResponse {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        serde_json::from_slice(&self.body).map(Some).map_err(|e| format!("the body is not valid JSON ({e})"))
+        serde_json::from_slice(&self.body)
+            .map(Some)
+            .map_err(|e| format!("the body is not valid JSON ({e})"))
     }
 }
 
 /// Opens a session: a reader, and a writer unless read-only.
-pub fn connect(cfg: &Config, access: Access, opts: ClientOptions) -> Result<(ArmClient, Option<ArmWriter>), AzureError> {
-    let base = cfg.deployment.arm_endpoint.trim_end_matches('/').to_string();
+pub fn connect(
+    cfg: &Config,
+    access: Access,
+    opts: ClientOptions,
+) -> Result<(ArmClient, Option<ArmWriter>), AzureError> {
+    let base = cfg
+        .deployment
+        .arm_endpoint
+        .trim_end_matches('/')
+        .to_string();
     if base.starts_with("http://") && !is_loopback_url(&base) {
         return Err(AzureError::new(
-            ErrorKind::Auth(format!("refusing to send a bearer token over plain HTTP to '{base}'")),
+            ErrorKind::Auth(format!(
+                "refusing to send a bearer token over plain HTTP to '{base}'"
+            )),
             "CONNECT",
             &base,
         ));
@@ -138,7 +150,9 @@ pub fn connect(cfg: &Config, access: Access, opts: ClientOptions) -> Result<(Arm
             requests: AtomicU64::new(0),
         }),
     };
-    let writer = (access == Access::ReadWrite).then(|| ArmWriter { client: client.clone() });
+    let writer = (access == Access::ReadWrite).then(|| ArmWriter {
+        client: client.clone(),
+    });
     Ok((client, writer))
 }
 
@@ -153,7 +167,8 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Ok(secs) = v.parse::<f64>() {
         return (secs >= 0.0 && secs.is_finite()).then(|| Duration::from_secs_f64(secs));
     }
-    let when = time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;
+    let when =
+        time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;
     let left = (when - time::OffsetDateTime::now_utc()).as_seconds_f64();
     Some(Duration::from_secs_f64(left.max(0.0)))
 }
@@ -177,7 +192,9 @@ fn arm_error(status: u16, body: &Bytes) -> ErrorKind {
                 .and_then(|s| s.canonical_reason())
                 .unwrap_or("Error")
                 .replace(' ', ""),
-            message: String::from_utf8_lossy(&body[..body.len().min(200)]).trim().to_string(),
+            message: String::from_utf8_lossy(&body[..body.len().min(200)])
+                .trim()
+                .to_string(),
         },
     }
 }
@@ -200,11 +217,9 @@ impl ArmClient {
 
     /// Signs in now (to fail early with a clear message rather than on the first call).
     pub async fn sign_in(&self) -> Result<Identity, AzureError> {
-        self.inner
-            .tokens
-            .token()
-            .await
-            .map_err(|e| AzureError::new(ErrorKind::Auth(e.to_string()), "SIGN-IN", &self.inner.base))?;
+        self.inner.tokens.token().await.map_err(|e| {
+            AzureError::new(ErrorKind::Auth(e.to_string()), "SIGN-IN", &self.inner.base)
+        })?;
         Ok(self.identity())
     }
 
@@ -213,12 +228,18 @@ impl ArmClient {
     fn url(&self, path_or_url: &str, query: &[(&str, &str)]) -> Result<String, AzureError> {
         let mut url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
             let origin = |u: &str| -> String {
-                let rest = u.split_once("://").map(|(s, r)| (s, r.split('/').next().unwrap_or_default()));
-                rest.map(|(s, h)| format!("{s}://{}", h.to_ascii_lowercase())).unwrap_or_default()
+                let rest = u
+                    .split_once("://")
+                    .map(|(s, r)| (s, r.split('/').next().unwrap_or_default()));
+                rest.map(|(s, h)| format!("{s}://{}", h.to_ascii_lowercase()))
+                    .unwrap_or_default()
             };
             if origin(path_or_url) != origin(&self.inner.base) {
                 return Err(AzureError::new(
-                    ErrorKind::Malformed(format!("refusing to follow a link to another host: {}", origin(path_or_url))),
+                    ErrorKind::Malformed(format!(
+                        "refusing to follow a link to another host: {}",
+                        origin(path_or_url)
+                    )),
                     "GET",
                     path_or_url,
                 ));
@@ -238,7 +259,12 @@ impl ArmClient {
 
     /// One call with retries. Reads retry on 408/429/5xx and lost connections; a mutation is
     /// retried only when it certainly did not reach ARM (no connection, or 429).
-    async fn send(&self, method: Method, url: String, body: Option<&Value>) -> Result<ArmResponse, AzureError> {
+    async fn send(
+        &self,
+        method: Method,
+        url: String,
+        body: Option<&Value>,
+    ) -> Result<ArmResponse, AzureError> {
         let o = &self.inner.opts;
         let mutating = method != Method::GET;
         let path = url
@@ -254,7 +280,8 @@ impl ArmClient {
         loop {
             attempt += 1;
             let token = self.inner.tokens.token().await.map_err(|e| {
-                let mut err = AzureError::new(ErrorKind::Auth(e.to_string()), method.as_str(), &path);
+                let mut err =
+                    AzureError::new(ErrorKind::Auth(e.to_string()), method.as_str(), &path);
                 err.client_request_id = Some(client_request_id.clone());
                 err
             })?;
@@ -289,9 +316,15 @@ impl ArmClient {
             };
             let (kind, retry, request_id) = match outcome {
                 Ok((status, headers, body)) => {
-                    let request_id = headers.get("x-ms-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+                    let request_id = headers
+                        .get("x-ms-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
                     if (200..300).contains(&status) {
-                        tracing::debug!("{method} {path} -> {status} ({} ms)", sent_at.elapsed().as_millis());
+                        tracing::debug!(
+                            "{method} {path} -> {status} ({} ms)",
+                            sent_at.elapsed().as_millis()
+                        );
                         return Ok(ArmResponse {
                             status,
                             headers,
@@ -302,14 +335,19 @@ impl ArmClient {
                     }
                     let retry = match status {
                         429 => Retry::After(retry_after(&headers)),
-                        408 | 500 | 502 | 503 | 504 if !mutating => Retry::After(retry_after(&headers)),
+                        408 | 500 | 502 | 503 | 504 if !mutating => {
+                            Retry::After(retry_after(&headers))
+                        }
                         _ => Retry::No,
                     };
                     (arm_error(status, &body), retry, request_id)
                 }
                 Err(e) if e.is_timeout() => {
                     let kind = if mutating {
-                        ErrorKind::Ambiguous(format!("no answer within {:.1} s after the request was sent", timeout.as_secs_f64()))
+                        ErrorKind::Ambiguous(format!(
+                            "no answer within {:.1} s after the request was sent",
+                            timeout.as_secs_f64()
+                        ))
                     } else {
                         ErrorKind::Deadline {
                             after_ms: sent_at.elapsed().as_millis() as u64,
@@ -318,12 +356,30 @@ impl ArmClient {
                     // A hanging region usually keeps hanging: a timeout is not retried.
                     (kind, Retry::No, None)
                 }
-                Err(e) if e.is_connect() => (ErrorKind::Unreachable(root_cause(&e)), Retry::After(None), None),
+                Err(e) if e.is_connect() => (
+                    ErrorKind::Unreachable(root_cause(&e)),
+                    Retry::After(None),
+                    None,
+                ),
                 Err(e) => {
                     if mutating {
-                        (ErrorKind::Ambiguous(format!("the connection broke after the request was sent: {}", root_cause(&e))), Retry::No, None)
+                        (
+                            ErrorKind::Ambiguous(format!(
+                                "the connection broke after the request was sent: {}",
+                                root_cause(&e)
+                            )),
+                            Retry::No,
+                            None,
+                        )
                     } else {
-                        (ErrorKind::Unreachable(format!("the connection broke: {}", root_cause(&e))), Retry::After(None), None)
+                        (
+                            ErrorKind::Unreachable(format!(
+                                "the connection broke: {}",
+                                root_cause(&e)
+                            )),
+                            Retry::After(None),
+                            None,
+                        )
                     }
                 }
             };
@@ -341,19 +397,31 @@ impl ArmClient {
             if attempt >= o.max_attempts {
                 return Err(fail(kind));
             }
-            let backoff = o.base_backoff.saturating_mul(1 << (attempt - 1).min(16)).min(o.max_backoff);
+            let backoff = o
+                .base_backoff
+                .saturating_mul(1 << (attempt - 1).min(16))
+                .min(o.max_backoff);
             let jittered = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
             let wait = hint.map_or(jittered, |h| h.min(Duration::from_secs(120)));
             if started.elapsed() + wait >= o.total_deadline {
                 return Err(fail(kind));
             }
-            tracing::info!("{method} {path}: {} — retrying in {:.1} s (attempt {attempt})", fail(kind.clone()), wait.as_secs_f64());
+            tracing::info!(
+                "{method} {path}: {} — retrying in {:.1} s (attempt {attempt})",
+                fail(kind.clone()),
+                wait.as_secs_f64()
+            );
             tokio::time::sleep(wait).await;
         }
     }
 
     /// GET a path (query added) and return the raw answer.
-    pub async fn get_raw(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<ArmResponse, AzureError> {
+    pub async fn get_raw(
+        &self,
+        path: &str,
+        api_version: &str,
+        query: &[(&str, &str)],
+    ) -> Result<ArmResponse, AzureError> {
         let mut q = vec![("api-version", api_version)];
         q.extend_from_slice(query);
         let url = self.url(path, &q)?;
@@ -361,13 +429,23 @@ impl ArmClient {
     }
 
     /// GET a resource and parse it.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<T, AzureError> {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        api_version: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, AzureError> {
         let resp = self.get_raw(path, api_version, query).await?;
         parse(&resp, "GET", path)
     }
 
     /// GET a paged list, following nextLink to the end.
-    pub async fn list<T: DeserializeOwned>(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Vec<T>, AzureError> {
+    pub async fn list<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        api_version: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Vec<T>, AzureError> {
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Page<T> {
@@ -386,7 +464,11 @@ impl ArmClient {
             let resp = self.send(Method::GET, url, None).await?;
             page = parse(&resp, "GET", path)?;
         }
-        Err(AzureError::new(ErrorKind::Malformed("more than 10000 pages".into()), "GET", path))
+        Err(AzureError::new(
+            ErrorKind::Malformed("more than 10000 pages".into()),
+            "GET",
+            path,
+        ))
     }
 
     /// Polls a long-running operation once.
@@ -404,16 +486,27 @@ impl ArmClient {
                             let r = self.send(Method::GET, self.url(loc, &[])?, None).await?;
                             r.json_value().ok().flatten()
                         }
-                        (_, "PUT" | "PATCH") => self.get_raw(&lro.path, &lro.api_version, &[]).await?.json_value().ok().flatten(),
+                        (_, "PUT" | "PATCH") => self
+                            .get_raw(&lro.path, &lro.api_version, &[])
+                            .await?
+                            .json_value()
+                            .ok()
+                            .flatten(),
                         _ => None,
                     };
                     Ok(LroState::Done(body))
                 }
                 "failed" | "canceled" | "cancelled" => {
-                    let (code, message) = status
-                        .error
-                        .map(|e| (e.code, e.message))
-                        .unwrap_or_else(|| ("Unknown".into(), "the operation gave no error detail".into()));
+                    let (code, message) =
+                        status
+                            .error
+                            .map(|e| (e.code, e.message))
+                            .unwrap_or_else(|| {
+                                (
+                                    "Unknown".into(),
+                                    "the operation gave no error detail".into(),
+                                )
+                            });
                     Err(AzureError {
                         kind: ErrorKind::OperationFailed {
                             status: status.status,
@@ -452,16 +545,22 @@ impl ArmClient {
             }
             Ok(resp) => Ok(LroState::Done(resp.json_value().ok().flatten())),
             Err(e) => match e.kind {
-                ErrorKind::Api { status, code, message } if (400..500).contains(&status) && ![404, 408, 429].contains(&status) => Err(AzureError {
-                    kind: ErrorKind::OperationFailed {
-                        status: "Failed".into(),
-                        code,
-                        message,
-                    },
-                    method: lro.method.clone(),
-                    path: lro.path.clone(),
-                    ..e
-                }),
+                ErrorKind::Api {
+                    status,
+                    code,
+                    message,
+                } if (400..500).contains(&status) && ![404, 408, 429].contains(&status) => {
+                    Err(AzureError {
+                        kind: ErrorKind::OperationFailed {
+                            status: "Failed".into(),
+                            code,
+                            message,
+                        },
+                        method: lro.method.clone(),
+                        path: lro.path.clone(),
+                        ..e
+                    })
+                }
                 _ => Err(e),
             },
         }
@@ -469,7 +568,12 @@ impl ArmClient {
 
     /// Follows a long-running operation to its end, reporting progress; `cancel` stops waiting
     /// (ARM has no general cancel: the operation itself goes on in Azure).
-    pub async fn wait(&self, mut lro: Lro, cancel: &CancellationToken, mut progress: impl FnMut(&LroProgress)) -> Result<Option<Value>, AzureError> {
+    pub async fn wait(
+        &self,
+        mut lro: Lro,
+        cancel: &CancellationToken,
+        mut progress: impl FnMut(&LroProgress),
+    ) -> Result<Option<Value>, AzureError> {
         loop {
             let pause = lro.retry_after.unwrap_or(self.inner.opts.default_poll);
             tokio::select! {
@@ -494,9 +598,17 @@ fn root_cause(e: &reqwest::Error) -> String {
     cause.to_string()
 }
 
-fn parse<T: DeserializeOwned>(resp: &ArmResponse, method: &str, path: &str) -> Result<T, AzureError> {
+fn parse<T: DeserializeOwned>(
+    resp: &ArmResponse,
+    method: &str,
+    path: &str,
+) -> Result<T, AzureError> {
     serde_json::from_slice(&resp.body).map_err(|e| {
-        let mut err = AzureError::new(ErrorKind::Malformed(format!("the answer could not be read: {e}")), method, path);
+        let mut err = AzureError::new(
+            ErrorKind::Malformed(format!("the answer could not be read: {e}")),
+            method,
+            path,
+        );
         err.request_id = resp.request_id.clone();
         err.client_request_id = Some(resp.client_request_id.clone());
         err
@@ -536,7 +648,11 @@ pub enum LroState {
 #[derive(Debug, Clone)]
 pub enum Submitted {
     /// Finished synchronously (200/201/204 without a monitor).
-    Done { status: u16, body: Option<Value>, request_id: Option<String> },
+    Done {
+        status: u16,
+        body: Option<Value>,
+        request_id: Option<String>,
+    },
     /// Accepted: follow it with [`ArmClient::wait`] or [`ArmClient::poll`].
     Running(Lro),
 }
@@ -548,13 +664,26 @@ impl ArmWriter {
     }
 
     /// Sends a mutating request (POST, PUT, PATCH); never re-sent after an ambiguous failure.
-    pub async fn submit(&self, method: &str, path: &str, api_version: &str, query: &[(&str, &str)], body: Option<&Value>) -> Result<Submitted, AzureError> {
+    pub async fn submit(
+        &self,
+        method: &str,
+        path: &str,
+        api_version: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<Submitted, AzureError> {
         let method = match method {
             "POST" => Method::POST,
             "PUT" => Method::PUT,
             "PATCH" => Method::PATCH,
             "DELETE" => Method::DELETE,
-            other => return Err(AzureError::new(ErrorKind::Malformed(format!("{other} is not a mutating method")), other, path)),
+            other => {
+                return Err(AzureError::new(
+                    ErrorKind::Malformed(format!("{other} is not a mutating method")),
+                    other,
+                    path,
+                ));
+            }
         };
         let mut q = vec![("api-version", api_version)];
         q.extend_from_slice(query);
@@ -593,17 +722,36 @@ mod tests {
         h.insert("retry-after", "7".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
         let later = time::OffsetDateTime::now_utc() + time::Duration::seconds(30);
-        h.insert("retry-after", crate::timefmt::http_date(later).replace("GMT", "+0000").parse().unwrap());
+        h.insert(
+            "retry-after",
+            crate::timefmt::http_date(later)
+                .replace("GMT", "+0000")
+                .parse()
+                .unwrap(),
+        );
         let d = retry_after(&h).unwrap();
-        assert!(d > Duration::from_secs(25) && d <= Duration::from_secs(31), "{d:?}");
+        assert!(
+            d > Duration::from_secs(25) && d <= Duration::from_secs(31),
+            "{d:?}"
+        );
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
     }
 
     #[test]
     fn arm_errors_are_parsed_with_or_without_a_body() {
-        let e = arm_error(409, &Bytes::from_static(br#"{"error":{"code":"Busy","message":"try later"}}"#));
-        assert_eq!(e, ErrorKind::Api { status: 409, code: "Busy".into(), message: "try later".into() });
+        let e = arm_error(
+            409,
+            &Bytes::from_static(br#"{"error":{"code":"Busy","message":"try later"}}"#),
+        );
+        assert_eq!(
+            e,
+            ErrorKind::Api {
+                status: 409,
+                code: "Busy".into(),
+                message: "try later".into()
+            }
+        );
         let e = arm_error(502, &Bytes::from_static(b"<html>bad gateway</html>"));
         assert!(matches!(e, ErrorKind::Api { status: 502, ref code, .. } if code == "BadGateway"));
     }

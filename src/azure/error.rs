@@ -13,7 +13,11 @@ pub enum ErrorKind {
     /// The per-request deadline or the total deadline passed.
     Deadline { after_ms: u64 },
     /// ARM answered with an error status.
-    Api { status: u16, code: String, message: String },
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// ARM answered something that is not what the API promises.
     Malformed(String),
     /// A mutation's outcome is unknown (the request left, no answer came back): re-read the
@@ -22,7 +26,11 @@ pub enum ErrorKind {
     /// The caller cancelled.
     Cancelled,
     /// A long-running operation ended Failed or Canceled.
-    OperationFailed { status: String, code: String, message: String },
+    OperationFailed {
+        status: String,
+        code: String,
+        message: String,
+    },
 }
 
 /// An error of one ARM call.
@@ -70,12 +78,19 @@ impl AzureError {
 
     /// Whether the failure is about reaching Azure at all (exit 69 for one-shot commands).
     pub fn is_unreachable(&self) -> bool {
-        matches!(self.kind, ErrorKind::Auth(_) | ErrorKind::Unreachable(_) | ErrorKind::Deadline { .. })
+        matches!(
+            self.kind,
+            ErrorKind::Auth(_) | ErrorKind::Unreachable(_) | ErrorKind::Deadline { .. }
+        )
     }
 
     /// The resource's short name (last path segment), for compact messages.
     pub fn resource_name(&self) -> &str {
-        self.path.trim_end_matches('/').rsplit('/').next().unwrap_or_default()
+        self.path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
     }
 }
 
@@ -85,12 +100,27 @@ impl fmt::Display for AzureError {
         match &self.kind {
             ErrorKind::Auth(m) => write!(f, "{m}")?,
             ErrorKind::Unreachable(m) => write!(f, "cannot reach Azure Resource Manager: {m}")?,
-            ErrorKind::Deadline { after_ms } => write!(f, "no answer within {:.1} s (not responding)", *after_ms as f64 / 1000.0)?,
-            ErrorKind::Api { status, code, message } => write!(f, "{status} {code}: {message}")?,
+            ErrorKind::Deadline { after_ms } => write!(
+                f,
+                "no answer within {:.1} s (not responding)",
+                *after_ms as f64 / 1000.0
+            )?,
+            ErrorKind::Api {
+                status,
+                code,
+                message,
+            } => write!(f, "{status} {code}: {message}")?,
             ErrorKind::Malformed(m) => write!(f, "unexpected answer: {m}")?,
-            ErrorKind::Ambiguous(m) => write!(f, "outcome unknown ({m}); re-read the resource's state before retrying")?,
+            ErrorKind::Ambiguous(m) => write!(
+                f,
+                "outcome unknown ({m}); re-read the resource's state before retrying"
+            )?,
             ErrorKind::Cancelled => write!(f, "cancelled")?,
-            ErrorKind::OperationFailed { status, code, message } => write!(f, "operation {status}: {code}: {message}")?,
+            ErrorKind::OperationFailed {
+                status,
+                code,
+                message,
+            } => write!(f, "operation {status}: {code}: {message}")?,
         }
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;

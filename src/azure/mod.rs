@@ -9,5 +9,7 @@ pub mod models;
 
 pub use api::{EndpointUpdate, PromoteOptions, SqlFailover};
 pub use auth::Identity;
-pub use client::{Access, ArmClient, ArmWriter, ClientOptions, Lro, LroProgress, LroState, Submitted, connect};
+pub use client::{
+    Access, ArmClient, ArmWriter, ClientOptions, Lro, LroProgress, LroState, Submitted, connect,
+};
 pub use error::{AzureError, ErrorKind};

@@ -127,7 +127,10 @@ impl AvailabilityState {
 impl ProvisioningState {
     /// Whether the state is terminal (Succeeded, Failed, Canceled).
     pub fn is_terminal(&self) -> bool {
-        matches!(self, ProvisioningState::Succeeded | ProvisioningState::Failed | ProvisioningState::Canceled)
+        matches!(
+            self,
+            ProvisioningState::Succeeded | ProvisioningState::Failed | ProvisioningState::Canceled
+        )
     }
 }
 
@@ -279,7 +282,10 @@ impl ServiceHealthEvent {
         let p = &self.properties;
         p.event_type == Some(EventType::ServiceIssue)
             && p.status != Some(EventStatus::Resolved)
-            && p.impact.iter().flat_map(|i| &i.impacted_regions).any(|r| &r.impacted_region == region && r.status != Some(EventStatus::Resolved))
+            && p.impact
+                .iter()
+                .flat_map(|i| &i.impacted_regions)
+                .any(|r| &r.impacted_region == region && r.status != Some(EventStatus::Resolved))
     }
 }
 
@@ -442,7 +448,10 @@ pub struct CosmosLocation {
 impl CosmosAccount {
     /// The write region (single-write accounts: `writeLocations[0]`).
     pub fn write_region(&self) -> Option<Region> {
-        self.properties.write_locations.first().map(|l| l.location_name.clone())
+        self.properties
+            .write_locations
+            .first()
+            .map(|l| l.location_name.clone())
     }
 }
 
@@ -558,12 +567,19 @@ pub struct AgentPool {
 impl ManagedCluster {
     /// The power state (Running when absent: the upstream examples omit it for running clusters).
     pub fn power(&self) -> PowerState {
-        self.properties.power_state.as_ref().map_or(PowerState::Running, |p| p.code.clone())
+        self.properties
+            .power_state
+            .as_ref()
+            .map_or(PowerState::Running, |p| p.code.clone())
     }
 
     /// Nodes across all pools.
     pub fn node_count(&self) -> u32 {
-        self.properties.agent_pool_profiles.iter().filter_map(|p| p.count).sum()
+        self.properties
+            .agent_pool_profiles
+            .iter()
+            .filter_map(|p| p.count)
+            .sum()
     }
 }
 
@@ -693,7 +709,12 @@ impl<'de> Deserialize<'de> for OnlineEndpoint {
             provisioning_state: props.as_ref().and_then(|p| p.provisioning_state.clone()),
             traffic: props
                 .as_ref()
-                .map(|p| p.traffic.iter().filter_map(|(k, v)| Some((k.clone(), v.as_u64()? as u32))).collect())
+                .map(|p| {
+                    p.traffic
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_u64()? as u32)))
+                        .collect()
+                })
                 .unwrap_or_default(),
             scoring_uri: props.and_then(|p| p.scoring_uri),
             raw,
@@ -791,7 +812,11 @@ pub struct TrafficManagerEndpointProperties {
 impl TrafficManagerEndpoint {
     /// The PascalCase endpoint type used in the PATCH path (`ExternalEndpoints`, ...).
     pub fn path_type(&self) -> &'static str {
-        let t = self.kind.as_deref().unwrap_or_default().to_ascii_lowercase();
+        let t = self
+            .kind
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if t.ends_with("azureendpoints") {
             "AzureEndpoints"
         } else if t.ends_with("nestedendpoints") {
@@ -889,10 +914,12 @@ pub struct ReplicaInfo {
 impl FlexibleServer {
     /// The replication role (from `replica.role` or `replicationRole`).
     pub fn role(&self) -> Option<ReplicationRole> {
-        self.properties
-            .replication_role
-            .clone()
-            .or_else(|| self.properties.replica.as_ref().and_then(|r| r.role.clone()))
+        self.properties.replication_role.clone().or_else(|| {
+            self.properties
+                .replica
+                .as_ref()
+                .and_then(|r| r.role.clone())
+        })
     }
 }
 
@@ -958,7 +985,10 @@ mod tests {
 
     #[test]
     fn missing_fields_and_bad_times_are_none() {
-        let a: StorageAccount = serde_json::from_str(r#"{"id":"x","name":"n","properties":{"lastGeoFailoverTime":"yesterday","extra":1}}"#).unwrap();
+        let a: StorageAccount = serde_json::from_str(
+            r#"{"id":"x","name":"n","properties":{"lastGeoFailoverTime":"yesterday","extra":1}}"#,
+        )
+        .unwrap();
         assert!(a.properties.last_geo_failover_time.is_none());
         assert!(a.properties.geo_replication_stats.is_none());
     }

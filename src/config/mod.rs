@@ -450,7 +450,10 @@ fn validate(raw: RawConfig, ck: &mut Checker<'_>, origin: &str) -> Config {
             ),
         );
     }
-    for (v, key) in [(&d.rto_minutes, "rto_minutes"), (&d.rpo_minutes, "rpo_minutes")] {
+    for (v, key) in [
+        (&d.rto_minutes, "rto_minutes"),
+        (&d.rpo_minutes, "rpo_minutes"),
+    ] {
         if *v.get_ref() == 0 {
             ck.at(v.span(), format!("{key} must be at least 1"));
         }
@@ -759,7 +762,9 @@ fn validate_component(
     ] {
         if key != pk && key != sk {
             let why = match kind {
-                ComponentKind::TrafficManager => "Traffic Manager takes primary_endpoint and secondary_endpoint",
+                ComponentKind::TrafficManager => {
+                    "Traffic Manager takes primary_endpoint and secondary_endpoint"
+                }
                 ComponentKind::FrontDoor => "Front Door takes primary_origin and secondary_origin",
                 _ => "only traffic-manager and front-door name endpoints or origins",
             };
@@ -822,7 +827,10 @@ fn validate_component(
                 if let (Some(p), Some(s)) = (pv, sv)
                     && p.get_ref() == s.get_ref()
                 {
-                    ck.at(s.span(), format!("component '{name}': {pk} and {sk} are the same"));
+                    ck.at(
+                        s.span(),
+                        format!("component '{name}': {pk} and {sk} are the same"),
+                    );
                 }
                 Targets::Routing {
                     resource: resource?,
@@ -866,7 +874,10 @@ fn validate_component(
     };
     let rpo_minutes = c.rpo_minutes.map(|v| {
         if *v.get_ref() == 0 {
-            ck.at(v.span(), format!("component '{name}': rpo_minutes must be at least 1"));
+            ck.at(
+                v.span(),
+                format!("component '{name}': rpo_minutes must be at least 1"),
+            );
         }
         v.into_inner()
     });

@@ -70,7 +70,12 @@ impl ResourceId {
             resource_group: segs[3].to_string(),
             namespace: segs[5].to_string(),
             types: pairs.iter().step_by(2).map(|s| s.to_string()).collect(),
-            names: pairs.iter().skip(1).step_by(2).map(|s| s.to_string()).collect(),
+            names: pairs
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .map(|s| s.to_string())
+                .collect(),
         })
     }
 
@@ -200,8 +205,10 @@ mod tests {
             NoProvider
         );
         assert_eq!(
-            ResourceId::parse("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts")
-                .unwrap_err(),
+            ResourceId::parse(
+                "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts"
+            )
+            .unwrap_err(),
             UnpairedType
         );
         assert_eq!(

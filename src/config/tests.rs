@@ -14,7 +14,9 @@ const WS1: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceG
 const WS2: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/b";
 
 fn storage(name: &str) -> String {
-    format!("\n[[components]]\nname = \"{name}\"\nkind = \"storage\"\nmode = \"hot-cold\"\nresource = \"{SA}\"\n")
+    format!(
+        "\n[[components]]\nname = \"{name}\"\nkind = \"storage\"\nmode = \"hot-cold\"\nresource = \"{SA}\"\n"
+    )
 }
 
 fn errors(text: &str) -> Vec<ConfigIssue> {
@@ -99,12 +101,18 @@ fn wrong_shape_is_named() {
     let e = errors(&format!(
         "{HEAD}\n[[components]]\nname = \"ws\"\nkind = \"ml-workspace\"\nmode = \"hot-cold\"\nresource = \"{WS1}\"\n"
     ));
-    assert!(e.iter().any(|i| i.message.contains("'resource' does not apply")));
+    assert!(
+        e.iter()
+            .any(|i| i.message.contains("'resource' does not apply"))
+    );
     assert!(e.iter().any(|i| i.message.contains("needs 'primary'")));
     let e = errors(&format!(
         "{HEAD}\n[[components]]\nname = \"st\"\nkind = \"storage\"\nmode = \"hot-cold\"\nprimary = \"{SA}\"\n"
     ));
-    assert!(e.iter().any(|i| i.message.contains("'primary' does not apply")));
+    assert!(
+        e.iter()
+            .any(|i| i.message.contains("'primary' does not apply"))
+    );
 }
 
 #[test]
@@ -113,7 +121,8 @@ fn resource_type_must_match_kind() {
         "{HEAD}\n[[components]]\nname = \"ws\"\nkind = \"ml-workspace\"\nmode = \"hot-cold\"\nprimary = \"{SA}\"\nsecondary = \"{WS2}\"\n"
     ));
     assert!(
-        e.message.contains("Microsoft.Storage/storageAccounts but kind 'ml-workspace'"),
+        e.message
+            .contains("Microsoft.Storage/storageAccounts but kind 'ml-workspace'"),
         "{}",
         e.message
     );
@@ -125,14 +134,24 @@ fn malformed_resource_id_is_named() {
     let e = one_error(&format!(
         "{HEAD}\n[[components]]\nname = \"st\"\nkind = \"storage\"\nmode = \"hot-cold\"\nresource = \"stcontoso\"\n"
     ));
-    assert!(e.message.contains("'stcontoso' is not a resource id"), "{}", e.message);
+    assert!(
+        e.message.contains("'stcontoso' is not a resource id"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn duplicate_names_and_resources_are_refused() {
     let e = errors(&format!("{HEAD}{}{}", storage("d"), storage("d")));
-    assert!(e.iter().any(|i| i.message.contains("duplicate component name 'd'")));
-    assert!(e.iter().any(|i| i.message.contains("more than one component")));
+    assert!(
+        e.iter()
+            .any(|i| i.message.contains("duplicate component name 'd'"))
+    );
+    assert!(
+        e.iter()
+            .any(|i| i.message.contains("more than one component"))
+    );
 }
 
 #[test]
@@ -142,7 +161,8 @@ fn region_outside_the_deployment_is_refused() {
         "{HEAD}\n[[components]]\nname = \"c\"\nkind = \"cosmos-db\"\nmode = \"hot-hot\"\nresource = \"{cosmos}\"\nregions = [\"eastus\", \"centralus\"]\n"
     ));
     assert!(
-        e.iter().any(|i| i.message.contains("'centralus' is not in the deployment")),
+        e.iter()
+            .any(|i| i.message.contains("'centralus' is not in the deployment")),
         "{e:#?}"
     );
 }
@@ -157,14 +177,33 @@ fn unknown_region_gets_a_suggestion() {
 
 #[test]
 fn plain_http_is_only_for_loopback() {
-    let ok = format!("{HEAD}arm_endpoint = \"http://127.0.0.1:8080\"\n{}", storage("d"));
+    let ok = format!(
+        "{HEAD}arm_endpoint = \"http://127.0.0.1:8080\"\n{}",
+        storage("d")
+    );
     assert!(Config::parse(&ok, "x").is_ok());
-    let v6 = format!("{HEAD}arm_endpoint = \"http://[::1]:8080/\"\n{}", storage("d"));
-    assert_eq!(Config::parse(&v6, "x").unwrap().deployment.arm_endpoint, "http://[::1]:8080");
-    let bad = format!("{HEAD}arm_endpoint = \"http://10.0.0.5:8080\"\n{}", storage("d"));
+    let v6 = format!(
+        "{HEAD}arm_endpoint = \"http://[::1]:8080/\"\n{}",
+        storage("d")
+    );
+    assert_eq!(
+        Config::parse(&v6, "x").unwrap().deployment.arm_endpoint,
+        "http://[::1]:8080"
+    );
+    let bad = format!(
+        "{HEAD}arm_endpoint = \"http://10.0.0.5:8080\"\n{}",
+        storage("d")
+    );
     let e = one_error(&bad);
-    assert!(e.message.contains("plain http:// to '10.0.0.5:8080'"), "{}", e.message);
-    let sneaky = format!("{HEAD}arm_endpoint = \"http://127.0.0.1.evil.example\"\n{}", storage("d"));
+    assert!(
+        e.message.contains("plain http:// to '10.0.0.5:8080'"),
+        "{}",
+        e.message
+    );
+    let sneaky = format!(
+        "{HEAD}arm_endpoint = \"http://127.0.0.1.evil.example\"\n{}",
+        storage("d")
+    );
     assert!(Config::parse(&sneaky, "x").is_err());
 }
 
@@ -172,12 +211,18 @@ fn plain_http_is_only_for_loopback() {
 fn simulator_auth_needs_loopback() {
     let text = format!("{HEAD}{}\n[auth]\nmethod = \"simulator\"\n", storage("d"));
     let e = one_error(&text);
-    assert!(e.message.contains("refused unless arm_endpoint is a loopback"));
+    assert!(
+        e.message
+            .contains("refused unless arm_endpoint is a loopback")
+    );
 }
 
 #[test]
 fn client_secret_needs_ids() {
-    let text = format!("{HEAD}{}\n[auth]\nmethod = \"client-secret\"\n", storage("d"));
+    let text = format!(
+        "{HEAD}{}\n[auth]\nmethod = \"client-secret\"\n",
+        storage("d")
+    );
     let e = errors(&text);
     assert_eq!(e.len(), 2, "{e:#?}");
     assert!(e[0].message.contains("AZURE_CLIENT_SECRET"));
@@ -202,8 +247,14 @@ fn routing_kinds_need_their_endpoint_names() {
     let e = errors(&format!(
         "{HEAD}\n[[components]]\nname = \"tm\"\nkind = \"traffic-manager\"\nmode = \"hot-hot\"\nresource = \"{tm}\"\nprimary_origin = \"a\"\n"
     ));
-    assert!(e.iter().any(|i| i.message.contains("'primary_origin' does not apply")));
-    assert!(e.iter().any(|i| i.message.contains("needs 'primary_endpoint'")));
+    assert!(
+        e.iter()
+            .any(|i| i.message.contains("'primary_origin' does not apply"))
+    );
+    assert!(
+        e.iter()
+            .any(|i| i.message.contains("needs 'primary_endpoint'"))
+    );
 }
 
 #[test]

@@ -19,7 +19,11 @@ impl SimClock {
         SimClock {
             real_start: Instant::now(),
             sim_start: OffsetDateTime::now_utc(),
-            scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 },
+            scale: if scale.is_finite() && scale > 0.0 {
+                scale
+            } else {
+                1.0
+            },
         }
     }
 
@@ -30,7 +34,8 @@ impl SimClock {
 
     /// The current simulated time.
     pub fn now(&self) -> OffsetDateTime {
-        self.sim_start + time::Duration::seconds_f64(self.real_start.elapsed().as_secs_f64() * self.scale)
+        self.sim_start
+            + time::Duration::seconds_f64(self.real_start.elapsed().as_secs_f64() * self.scale)
     }
 
     /// Simulated seconds since the simulation started.

@@ -81,7 +81,10 @@ impl World {
                     format!("Multiple services impacted in {}", r.display_name())
                 });
                 self.raise_incident(&r, title, "Critical");
-                format!("region {r} is down (ARM requests for its resources: {:?})", st_arm(self, &r))
+                format!(
+                    "region {r} is down (ARM requests for its resources: {:?})",
+                    st_arm(self, &r)
+                )
             }
             Fault::RegionRecover { region } => {
                 let r = self.region_arg(region)?;
@@ -102,9 +105,9 @@ impl World {
                 }
                 st.status = RegionStatus::Degraded;
                 st.since = Some(now);
-                let title = title.clone().unwrap_or_else(|| {
-                    format!("Degraded performance in {}", r.display_name())
-                });
+                let title = title
+                    .clone()
+                    .unwrap_or_else(|| format!("Degraded performance in {}", r.display_name()));
                 self.raise_incident(&r, title, "Warning");
                 format!("region {r} is degraded")
             }
@@ -134,7 +137,8 @@ impl World {
                 self.faults.throttle_until = Some(Instant::now() + d);
                 format!("every ARM request answers 429 for {seconds} s")
             }
-            Fault::ResourceDown { resource, target } | Fault::ResourceRecover { resource, target } => {
+            Fault::ResourceDown { resource, target }
+            | Fault::ResourceRecover { resource, target } => {
                 let down = matches!(fault, Fault::ResourceDown { .. });
                 let targets = self.targets(resource.as_deref(), target.as_deref())?;
                 let names: Vec<String> = targets
@@ -144,19 +148,27 @@ impl World {
                         self.resources[i].id.name().to_string()
                     })
                     .collect();
-                format!("{} {}", names.join(", "), if down { "down" } else { "recovered" })
+                format!(
+                    "{} {}",
+                    names.join(", "),
+                    if down { "down" } else { "recovered" }
+                )
             }
             Fault::Latency { millis, region } => {
                 let key = match region {
                     Some(r) => Some(self.region_arg(r)?),
                     None => None,
                 };
-                let desc = key.as_ref().map_or("every request".to_string(), |r| format!("requests about {r}"));
+                let desc = key.as_ref().map_or("every request".to_string(), |r| {
+                    format!("requests about {r}")
+                });
                 if *millis == 0 {
                     self.faults.latency.remove(&key);
                     format!("no added latency on {desc}")
                 } else {
-                    self.faults.latency.insert(key, Duration::from_millis(*millis));
+                    self.faults
+                        .latency
+                        .insert(key, Duration::from_millis(*millis));
                     format!("{millis} ms added to {desc}")
                 }
             }
@@ -170,18 +182,27 @@ impl World {
                         return Err(format!("{n} must be between 0 and 1"));
                     }
                 }
-                let until = seconds.map(real_duration).transpose()?.map(|d| Instant::now() + d);
+                let until = seconds
+                    .map(real_duration)
+                    .transpose()?
+                    .map(|d| Instant::now() + d);
                 self.faults.flaky = Some(Flaky {
                     error_rate: *error_rate,
                     drop_rate: *drop_rate,
                     until,
                 });
-                format!("{:.0}% of requests fail with 5xx, {:.0}% lose their connection", error_rate * 100.0, drop_rate * 100.0)
+                format!(
+                    "{:.0}% of requests fail with 5xx, {:.0}% lose their connection",
+                    error_rate * 100.0,
+                    drop_rate * 100.0
+                )
             }
             Fault::Malformed { resource, count } => {
                 let key = match resource {
                     Some(r) => {
-                        let (i, _) = self.find(r).ok_or_else(|| format!("no simulated resource '{r}'"))?;
+                        let (i, _) = self
+                            .find(r)
+                            .ok_or_else(|| format!("no simulated resource '{r}'"))?;
                         self.resources[i].id.key()
                     }
                     None => String::new(),
@@ -209,9 +230,23 @@ impl World {
         })
     }
 
-    fn raise_incident(&mut self, region: &crate::region::Region, title: String, level: &'static str) {
+    fn raise_incident(
+        &mut self,
+        region: &crate::region::Region,
+        title: String,
+        level: &'static str,
+    ) {
         let n = self.incidents.len() + 1;
-        let tracking_id = format!("SIM{}-{:03}", region.as_str().to_ascii_uppercase().chars().take(3).collect::<String>(), n);
+        let tracking_id = format!(
+            "SIM{}-{:03}",
+            region
+                .as_str()
+                .to_ascii_uppercase()
+                .chars()
+                .take(3)
+                .collect::<String>(),
+            n
+        );
         self.incidents.push(Incident {
             tracking_id,
             title,
@@ -224,15 +259,25 @@ impl World {
 
     fn resolve_incidents(&mut self, region: &crate::region::Region) {
         let now = self.now();
-        for inc in self.incidents.iter_mut().filter(|i| &i.region == region && i.mitigated.is_none()) {
+        for inc in self
+            .incidents
+            .iter_mut()
+            .filter(|i| &i.region == region && i.mitigated.is_none())
+        {
             inc.mitigated = Some(now);
         }
     }
 
     /// Resolves a fault's resource id or scenario target to resource indexes.
-    pub fn targets(&self, resource: Option<&str>, target: Option<&str>) -> Result<Vec<usize>, String> {
+    pub fn targets(
+        &self,
+        resource: Option<&str>,
+        target: Option<&str>,
+    ) -> Result<Vec<usize>, String> {
         if let Some(r) = resource {
-            let (i, rest) = self.find(r).ok_or_else(|| format!("no simulated resource '{r}'"))?;
+            let (i, rest) = self
+                .find(r)
+                .ok_or_else(|| format!("no simulated resource '{r}'"))?;
             if !rest.is_empty() {
                 return Err(format!("no simulated resource '{r}'"));
             }
@@ -243,14 +288,21 @@ impl World {
         };
         let all = 0..self.resources.len();
         let found: Vec<usize> = if t == "*" {
-            all.filter(|&i| self.resources[i].kind.shape() != Shape::Routing).collect()
+            all.filter(|&i| self.resources[i].kind.shape() != Shape::Routing)
+                .collect()
         } else if let Some(spec) = t.strip_prefix("kind:") {
-            let (kind, side) = spec.split_once('@').map_or((spec, None), |(k, s)| (k, Some(s)));
-            let kind = ComponentKind::parse(kind).ok_or_else(|| format!("unknown kind '{kind}'"))?;
+            let (kind, side) = spec
+                .split_once('@')
+                .map_or((spec, None), |(k, s)| (k, Some(s)));
+            let kind =
+                ComponentKind::parse(kind).ok_or_else(|| format!("unknown kind '{kind}'"))?;
             let region = side.map(|s| self.region_arg(s)).transpose()?;
             all.filter(|&i| {
                 let r = &self.resources[i];
-                r.kind == kind && region.as_ref().is_none_or(|reg| !r.regional || &r.home == reg)
+                r.kind == kind
+                    && region
+                        .as_ref()
+                        .is_none_or(|reg| !r.regional || &r.home == reg)
             })
             .collect()
         } else {

@@ -116,7 +116,9 @@ impl World {
         self.run_timeline();
         let now = self.now();
         let due: Vec<usize> = (0..self.ops.len())
-            .filter(|&k| matches!(self.ops[k].status, OpStatus::InProgress) && self.ops[k].completes <= now)
+            .filter(|&k| {
+                matches!(self.ops[k].status, OpStatus::InProgress) && self.ops[k].completes <= now
+            })
             .collect();
         for k in due {
             let result = self.complete(k);
@@ -151,7 +153,9 @@ impl World {
                     d.provisioning = "Succeeded";
                 }
             }
-            (State::FrontDoor { origins }, _) => origins.iter_mut().for_each(|o| o.updating = false),
+            (State::FrontDoor { origins }, _) => {
+                origins.iter_mut().for_each(|o| o.updating = false)
+            }
             (State::Postgres(f) | State::Mysql(f), _) => f.state = "Ready",
             _ => {}
         }
@@ -180,21 +184,35 @@ impl World {
         match (&mut self.resources[i].state, action) {
             (State::Storage(s), Action::StorageFailover { planned }) => {
                 let Some(sec) = s.secondary.clone() else {
-                    return Err(ArmError::bad_request("FailoverNotSupported", "The account has no secondary region."));
+                    return Err(ArmError::bad_request(
+                        "FailoverNotSupported",
+                        "The account has no secondary region.",
+                    ));
                 };
                 if !up(&sec) {
                     return Err(Self::unavailable(&sec));
                 }
                 if planned {
                     if !up(&s.primary) {
-                        return Err(ArmError::new(409, "PlannedFailoverNotPossible",
-                            format!("A planned failover needs both regions available; '{}' is not. Use an unplanned failover.", s.primary)));
+                        return Err(ArmError::new(
+                            409,
+                            "PlannedFailoverNotPossible",
+                            format!(
+                                "A planned failover needs both regions available; '{}' is not. Use an unplanned failover.",
+                                s.primary
+                            ),
+                        ));
                     }
                     s.secondary = Some(std::mem::replace(&mut s.primary, sec));
                 } else {
                     s.primary = sec;
                     s.secondary = None;
-                    s.sku = if s.sku.contains("GZRS") { "Standard_ZRS" } else { "Standard_LRS" }.into();
+                    s.sku = if s.sku.contains("GZRS") {
+                        "Standard_ZRS"
+                    } else {
+                        "Standard_LRS"
+                    }
+                    .into();
                     s.replication.frozen_at = None;
                 }
                 s.last_geo_failover = Some(now);
@@ -207,8 +225,13 @@ impl World {
                 }
                 let old_up = up(&fg.servers[old].1);
                 if mode == SqlMode::Planned && !old_up {
-                    return Err(ArmError::bad_request("PlannedFailoverTimedOut",
-                        format!("The planned failover of '{}' timed out: the primary server in '{}' did not respond. Use a forced failover (forceFailoverAllowDataLoss).", fg.name, fg.servers[old].1)));
+                    return Err(ArmError::bad_request(
+                        "PlannedFailoverTimedOut",
+                        format!(
+                            "The planned failover of '{}' timed out: the primary server in '{}' did not respond. Use a forced failover (forceFailoverAllowDataLoss).",
+                            fg.name, fg.servers[old].1
+                        ),
+                    ));
                 }
                 fg.primary = target;
                 if !old_up {
@@ -221,8 +244,14 @@ impl World {
                 let cur_write = write_region(c);
                 for r in [new_write, cur_write].into_iter().flatten() {
                     if !up(&r) {
-                        return Err(ArmError::new(503, "ServiceUnavailable",
-                            format!("Failover priority change failed: region '{}' is unavailable. A manual failover needs every involved region healthy; use offlineRegion during an outage.", r.display_name())));
+                        return Err(ArmError::new(
+                            503,
+                            "ServiceUnavailable",
+                            format!(
+                                "Failover priority change failed: region '{}' is unavailable. A manual failover needs every involved region healthy; use offlineRegion during an outage.",
+                                r.display_name()
+                            ),
+                        ));
                     }
                 }
                 for cr in &mut c.regions {
@@ -264,7 +293,11 @@ impl World {
                 if !up(&home) {
                     return Err(Self::unavailable(&home));
                 }
-                if let Some(p) = a.pools.iter_mut().find(|p| p.name.eq_ignore_ascii_case(&pool)) {
+                if let Some(p) = a
+                    .pools
+                    .iter_mut()
+                    .find(|p| p.name.eq_ignore_ascii_case(&pool))
+                {
                     p.count = count;
                 }
                 Ok(())
@@ -287,8 +320,13 @@ impl World {
             }
             (State::Endpoint(e), Action::DeploymentScale { name, capacity }) => {
                 if !up(&home) {
-                    return Err(ArmError::new(503, "ServiceUnavailable",
-                        format!("Not enough capacity in '{home}' to scale deployment '{name}': the region is unavailable.")));
+                    return Err(ArmError::new(
+                        503,
+                        "ServiceUnavailable",
+                        format!(
+                            "Not enough capacity in '{home}' to scale deployment '{name}': the region is unavailable."
+                        ),
+                    ));
                 }
                 if let Some(d) = e.deployments.iter_mut().find(|d| d.name == name) {
                     d.capacity = capacity;
@@ -299,11 +337,20 @@ impl World {
             (State::Postgres(_) | State::Mysql(_), Action::FlexPromote { switchover, forced }) => {
                 self.complete_promote(i, switchover, forced)
             }
-            (_, action) => Err(ArmError::new(500, "InternalServerError", format!("unexpected operation {action:?}"))),
+            (_, action) => Err(ArmError::new(
+                500,
+                "InternalServerError",
+                format!("unexpected operation {action:?}"),
+            )),
         }
     }
 
-    fn complete_promote(&mut self, i: usize, switchover: bool, forced: bool) -> Result<(), ArmError> {
+    fn complete_promote(
+        &mut self,
+        i: usize,
+        switchover: bool,
+        forced: bool,
+    ) -> Result<(), ArmError> {
         let home = self.resources[i].home.clone();
         if !self.region_up(&home) {
             return Err(Self::unavailable(&home));
@@ -312,12 +359,20 @@ impl World {
             unreachable!()
         };
         let Some(src) = f.source else {
-            return Err(ArmError::bad_request("ServerIsNotReplica", "The server is no longer a replica."));
+            return Err(ArmError::bad_request(
+                "ServerIsNotReplica",
+                "The server is no longer a replica.",
+            ));
         };
         let src_up = self.region_up(&self.resources[src].home);
         if !forced && !src_up {
-            return Err(ArmError::bad_request("PlannedPromotionNotPossible",
-                format!("A planned promotion needs the primary server '{}' to be reachable to synchronise; its region is unavailable. Use promoteOption 'forced'.", self.resources[src].id.name())));
+            return Err(ArmError::bad_request(
+                "PlannedPromotionNotPossible",
+                format!(
+                    "A planned promotion needs the primary server '{}' to be reachable to synchronise; its region is unavailable. Use promoteOption 'forced'.",
+                    self.resources[src].id.name()
+                ),
+            ));
         }
         if let State::Postgres(f) | State::Mysql(f) = &mut self.resources[i].state {
             f.role = if switchover { "Primary" } else { "None" };
@@ -341,8 +396,15 @@ impl World {
         let now = self.now();
         let id = uuid::Uuid::new_v4().to_string();
         let loc = self.resources[i].home.clone();
-        let loc = if loc.as_str() == "global" { self.primary.clone() } else { loc };
-        let prefix = format!("/subscriptions/{}/providers/{}/locations/{}", self.subscription, spec.namespace, loc);
+        let loc = if loc.as_str() == "global" {
+            self.primary.clone()
+        } else {
+            loc
+        };
+        let prefix = format!(
+            "/subscriptions/{}/providers/{}/locations/{}",
+            self.subscription, spec.namespace, loc
+        );
         let async_path = format!("{prefix}/{}/{id}", spec.async_segment);
         let location_path = format!("{prefix}/{}/{id}", spec.location_segment);
         let url = |p: &str| format!("{}{p}?api-version={}", req.base_url, req.api_version);
@@ -370,7 +432,9 @@ impl World {
             body: spec.initial_body,
         };
         match spec.monitors {
-            Monitors::AsyncLowercase => reply = reply.header("azure-asyncoperation", url(&async_path)),
+            Monitors::AsyncLowercase => {
+                reply = reply.header("azure-asyncoperation", url(&async_path))
+            }
             _ if has_async => reply = reply.header("Azure-AsyncOperation", url(&async_path)),
             _ => {}
         }
@@ -385,27 +449,42 @@ impl World {
     /// left, so progress shows, at least 1 and at most 10.
     fn retry_after(&self, completes: OffsetDateTime) -> u64 {
         let sim_left = (completes - self.now()).as_seconds_f64().max(0.0);
-        let real_left = self.clock.real(Duration::from_secs_f64(sim_left)).as_secs_f64();
+        let real_left = self
+            .clock
+            .real(Duration::from_secs_f64(sim_left))
+            .as_secs_f64();
         ((real_left / 4.0).ceil() as u64).clamp(1, 10)
     }
 
     /// Answers a monitor URL of a long-running operation, if `path` is one.
     pub fn monitor(&self, path: &str, req: &Request<'_>) -> Option<Reply> {
         let lower = path.to_ascii_lowercase();
-        let op = self
-            .ops
-            .iter()
-            .find(|o| o.async_path.as_deref() == Some(lower.as_str()) || o.location_path.as_deref() == Some(lower.as_str()))?;
+        let op = self.ops.iter().find(|o| {
+            o.async_path.as_deref() == Some(lower.as_str())
+                || o.location_path.as_deref() == Some(lower.as_str())
+        })?;
         if req.method != "GET" {
-            return Some(ArmError::new(405, "MethodNotAllowed", "Operation monitors answer GET only.").into());
+            return Some(
+                ArmError::new(
+                    405,
+                    "MethodNotAllowed",
+                    "Operation monitors answer GET only.",
+                )
+                .into(),
+            );
         }
         if op.async_path.as_deref() == Some(lower.as_str()) {
             let total = (op.completes - op.started).as_seconds_f64().max(1.0);
-            let done = ((self.now() - op.started).as_seconds_f64() / total * 100.0).clamp(0.0, 100.0);
+            let done =
+                ((self.now() - op.started).as_seconds_f64() / total * 100.0).clamp(0.0, 100.0);
             let (status, pct, error) = match &op.status {
                 OpStatus::InProgress => ("InProgress", done.floor().min(99.0), None),
                 OpStatus::Succeeded => ("Succeeded", 100.0, None),
-                OpStatus::Failed(e) => ("Failed", done.floor(), Some(json!({"code": e.code, "message": e.message}))),
+                OpStatus::Failed(e) => (
+                    "Failed",
+                    done.floor(),
+                    Some(json!({"code": e.code, "message": e.message})),
+                ),
             };
             let mut body = json!({
                 "id": path, "name": op.id, "status": status,
@@ -425,7 +504,10 @@ impl World {
         }
         Some(match &op.status {
             OpStatus::InProgress => Reply::empty(202)
-                .header("Location", format!("{}{}?api-version={}", req.base_url, path, req.api_version))
+                .header(
+                    "Location",
+                    format!("{}{}?api-version={}", req.base_url, path, req.api_version),
+                )
                 .header("Retry-After", self.retry_after(op.completes).to_string()),
             OpStatus::Failed(e) => e.clone().into(),
             OpStatus::Succeeded => match &op.final_reply {
@@ -449,16 +531,26 @@ impl World {
         // Subscription and resource-group scoped Resource Health.
         if segs.len() >= 2 && segs[0] == "subscriptions" {
             if segs[1] != self.subscription.to_ascii_lowercase() {
-                return Err(ArmError::new(404, "SubscriptionNotFound", format!("The subscription '{}' could not be found.", segs[1])));
+                return Err(ArmError::new(
+                    404,
+                    "SubscriptionNotFound",
+                    format!("The subscription '{}' could not be found.", segs[1]),
+                ));
             }
             let tail = segs[2..].join("/");
             let rg = (segs.len() >= 4 && segs[2] == "resourcegroups").then(|| segs[3]);
-            let rg_tail = if segs.len() >= 4 { segs[4..].join("/") } else { String::new() };
+            let rg_tail = if segs.len() >= 4 {
+                segs[4..].join("/")
+            } else {
+                String::new()
+            };
             if req.method == "GET" {
                 if tail == "providers/microsoft.resourcehealth/availabilitystatuses" {
                     return Ok(self.list_availability(req, None));
                 }
-                if let (Some(rg), "providers/microsoft.resourcehealth/availabilitystatuses") = (rg, rg_tail.as_str()) {
+                if let (Some(rg), "providers/microsoft.resourcehealth/availabilitystatuses") =
+                    (rg, rg_tail.as_str())
+                {
                     return Ok(self.list_availability(req, Some(rg)));
                 }
                 if tail == "providers/microsoft.resourcehealth/events" {
@@ -479,7 +571,10 @@ impl World {
                 return Ok(Reply::ok(json!({"value": [render::availability(self, i)]})));
             }
             ("GET", "") => {
-                let expand = req.query.get("$expand").is_some_and(|e| e.to_ascii_lowercase().contains("georeplicationstats"));
+                let expand = req
+                    .query
+                    .get("$expand")
+                    .is_some_and(|e| e.to_ascii_lowercase().contains("georeplicationstats"));
                 return Ok(Reply::ok(render::resource(self, i, req.path, expand)));
             }
             _ => {}
@@ -496,28 +591,59 @@ impl World {
             .map(|(i, _)| render::availability(self, i))
             .collect();
         // Pages of 1000 (or $top), continued by nextLink with $skipToken, as ARM pages.
-        let page = req.query.get("$top").and_then(|t| t.parse::<usize>().ok()).unwrap_or(1000).clamp(1, 1000);
-        let skip = req.query.get("$skiptoken").and_then(|t| t.parse::<usize>().ok()).unwrap_or(0);
+        let page = req
+            .query
+            .get("$top")
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(1000)
+            .clamp(1, 1000);
+        let skip = req
+            .query
+            .get("$skiptoken")
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(0);
         let total = items.len();
         let rest: Vec<Value> = items.drain(..).skip(skip).take(page).collect();
         let mut body = json!({"value": rest});
         if skip + page < total {
             body["nextLink"] = json!(format!(
                 "{}{}?api-version={}&$top={page}&$skipToken={}",
-                req.base_url, req.path, req.api_version, skip + page
+                req.base_url,
+                req.path,
+                req.api_version,
+                skip + page
             ));
         }
         Reply::ok(body)
     }
 
-    fn kind_operation(&mut self, req: &Request<'_>, i: usize, rest: &str) -> Result<Reply, ArmError> {
+    fn kind_operation(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        rest: &str,
+    ) -> Result<Reply, ArmError> {
         let rest_lower = rest.to_ascii_lowercase();
-        let segs: Vec<&str> = rest_lower.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
-        let orig: Vec<&str> = rest.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+        let segs: Vec<&str> = rest_lower
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        let orig: Vec<&str> = rest
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
         let body = req.body.clone().unwrap_or(Value::Null);
         let not_supported = || {
-            ArmError::new(405, "MethodNotAllowed",
-                format!("The simulator does not support {} on '{}'.", req.method, req.path))
+            ArmError::new(
+                405,
+                "MethodNotAllowed",
+                format!(
+                    "The simulator does not support {} on '{}'.",
+                    req.method, req.path
+                ),
+            )
         };
         let kind_state = &self.resources[i].state;
         match (kind_state, req.method, segs.as_slice()) {
@@ -532,12 +658,18 @@ impl World {
                 };
                 self.sql_failover(req, i, mode)
             }
-            (State::Cosmos(_), "POST", ["failoverprioritychange"]) => self.cosmos_priority(req, i, &body),
+            (State::Cosmos(_), "POST", ["failoverprioritychange"]) => {
+                self.cosmos_priority(req, i, &body)
+            }
             (State::Cosmos(_), "POST", [a @ ("offlineregion" | "onlineregion")]) => {
                 self.cosmos_region(req, i, &body, *a == "offlineregion")
             }
             (State::Acr(a), "GET", ["replications"]) => {
-                let value: Vec<Value> = a.replicas.iter().map(|(r, e)| render::replication(self, &self.resources[i], r, *e)).collect();
+                let value: Vec<Value> = a
+                    .replicas
+                    .iter()
+                    .map(|(r, e)| render::replication(self, &self.resources[i], r, *e))
+                    .collect();
                 Ok(Reply::ok(json!({"value": value})))
             }
             (State::Acr(a), "GET" | "PATCH", ["replications", name]) => {
@@ -545,28 +677,51 @@ impl World {
                     return Err(ArmError::not_found(req.path));
                 };
                 if req.method == "PATCH"
-                    && let Some(en) = body.pointer("/properties/regionEndpointEnabled").and_then(Value::as_bool)
+                    && let Some(en) = body
+                        .pointer("/properties/regionEndpointEnabled")
+                        .and_then(Value::as_bool)
                     && let State::Acr(a) = &mut self.resources[i].state
                 {
                     a.replicas[pos].1 = en;
                 }
-                let State::Acr(a) = &self.resources[i].state else { unreachable!() };
+                let State::Acr(a) = &self.resources[i].state else {
+                    unreachable!()
+                };
                 let (r, e) = &a.replicas[pos];
-                Ok(Reply::ok(render::replication(self, &self.resources[i], r, *e)))
+                Ok(Reply::ok(render::replication(
+                    self,
+                    &self.resources[i],
+                    r,
+                    *e,
+                )))
             }
-            (State::Aks(_), "POST", [a @ ("start" | "stop")]) => self.aks_power(req, i, *a == "start"),
+            (State::Aks(_), "POST", [a @ ("start" | "stop")]) => {
+                self.aks_power(req, i, *a == "start")
+            }
             (State::Aks(a), "GET", ["agentpools"]) => {
                 let all = render::resource(self, i, req.path, false);
-                let pools = all["properties"]["agentPoolProfiles"].as_array().cloned().unwrap_or_default();
+                let pools = all["properties"]["agentPoolProfiles"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 let id = self.resources[i].id.to_string();
-                let value: Vec<Value> = pools.into_iter().zip(&a.pools).map(|(p, pool)| agent_pool(&id, &pool.name, p)).collect();
+                let value: Vec<Value> = pools
+                    .into_iter()
+                    .zip(&a.pools)
+                    .map(|(p, pool)| agent_pool(&id, &pool.name, p))
+                    .collect();
                 Ok(Reply::ok(json!({"value": value})))
             }
-            (State::Aks(_), "GET" | "PUT", ["agentpools", pool]) => self.aks_pool(req, i, pool, &body),
+            (State::Aks(_), "GET" | "PUT", ["agentpools", pool]) => {
+                self.aks_pool(req, i, pool, &body)
+            }
             (State::Compute(_), "PATCH", []) => self.compute_patch(req, i, &body),
             (State::Workspace, "GET", [child @ ("computes" | "onlineendpoints")]) => {
                 let prefix = format!("{}/{}/", self.resources[i].id.key(), child);
-                let value: Vec<Value> = self.resources.iter().enumerate()
+                let value: Vec<Value> = self
+                    .resources
+                    .iter()
+                    .enumerate()
                     .filter(|(_, r)| r.id.key().starts_with(&prefix))
                     .map(|(k, r)| render::resource(self, k, r.id.as_str(), false))
                     .collect();
@@ -575,24 +730,39 @@ impl World {
             (State::Endpoint(_), "PUT", []) => self.endpoint_put(req, i, &body),
             (State::Endpoint(_), "PATCH", []) => {
                 if body.get("properties").is_some() || body.get("sku").is_some() {
-                    return Err(ArmError::bad_request("BadRequest",
-                        "PATCH on an online endpoint updates only 'tags' and 'identity'; change 'traffic' with PUT (createOrUpdate)."));
+                    return Err(ArmError::bad_request(
+                        "BadRequest",
+                        "PATCH on an online endpoint updates only 'tags' and 'identity'; change 'traffic' with PUT (createOrUpdate).",
+                    ));
                 }
-                if let (Some(tags), State::Endpoint(e)) = (body.get("tags").and_then(Value::as_object), &mut self.resources[i].state) {
+                if let (Some(tags), State::Endpoint(e)) = (
+                    body.get("tags").and_then(Value::as_object),
+                    &mut self.resources[i].state,
+                ) {
                     e.tags = tags.clone();
                 }
                 Ok(Reply::ok(render::resource(self, i, req.path, false)))
             }
             (State::Endpoint(e), "GET", ["deployments"]) => {
-                let value: Vec<Value> = e.deployments.iter().map(|d| render::deployment(&self.resources[i], d)).collect();
+                let value: Vec<Value> = e
+                    .deployments
+                    .iter()
+                    .map(|d| render::deployment(&self.resources[i], d))
+                    .collect();
                 Ok(Reply::ok(json!({"value": value})))
             }
             (State::Endpoint(e), "GET", ["deployments", _]) => {
                 let name = orig[1];
-                let d = e.deployments.iter().find(|d| d.name.eq_ignore_ascii_case(name)).ok_or_else(|| ArmError::not_found(req.path))?;
+                let d = e
+                    .deployments
+                    .iter()
+                    .find(|d| d.name.eq_ignore_ascii_case(name))
+                    .ok_or_else(|| ArmError::not_found(req.path))?;
                 Ok(Reply::ok(render::deployment(&self.resources[i], d)))
             }
-            (State::Endpoint(_), "PATCH", ["deployments", _]) => self.deployment_patch(req, i, orig[1], &body),
+            (State::Endpoint(_), "PATCH", ["deployments", _]) => {
+                self.deployment_patch(req, i, orig[1], &body)
+            }
             (State::Postgres(_), "PATCH", []) => self.flex_patch(req, i, &body, true),
             (State::Mysql(_), "PATCH", []) => self.flex_patch(req, i, &body, false),
             (State::Postgres(_) | State::Mysql(_), "GET", ["replicas"]) => {
@@ -602,17 +772,29 @@ impl World {
                     .collect();
                 Ok(Reply::ok(json!({"value": value})))
             }
-            (State::TrafficManager { .. }, "GET" | "PATCH", [ty @ ("azureendpoints" | "externalendpoints" | "nestedendpoints"), _]) => {
+            (
+                State::TrafficManager { .. },
+                "GET" | "PATCH",
+                [
+                    ty @ ("azureendpoints" | "externalendpoints" | "nestedendpoints"),
+                    _,
+                ],
+            ) => {
                 if *ty != "externalendpoints" {
                     return Err(ArmError::not_found(req.path));
                 }
                 self.tm_endpoint(req, i, orig[1], &body)
             }
             (State::FrontDoor { origins }, "GET", ["origins"]) => {
-                let value: Vec<Value> = origins.iter().map(|o| render::origin(&self.resources[i], o)).collect();
+                let value: Vec<Value> = origins
+                    .iter()
+                    .map(|o| render::origin(&self.resources[i], o))
+                    .collect();
                 Ok(Reply::ok(json!({"value": value})))
             }
-            (State::FrontDoor { .. }, "GET" | "PATCH", ["origins", _]) => self.origin_op(req, i, orig[1], &body),
+            (State::FrontDoor { .. }, "GET" | "PATCH", ["origins", _]) => {
+                self.origin_op(req, i, orig[1], &body)
+            }
             (_, "GET", _) => Err(ArmError::not_found(req.path)),
             _ => Err(not_supported()),
         }
@@ -622,29 +804,57 @@ impl World {
         let planned = match req.query.get("failovertype").map(String::as_str) {
             None => false,
             Some(t) if t.eq_ignore_ascii_case("planned") => true,
-            Some(t) => return Err(ArmError::bad_request("InvalidQueryParameterValue", format!("Value '{t}' is not valid for failoverType; the only value is 'Planned'."))),
+            Some(t) => {
+                return Err(ArmError::bad_request(
+                    "InvalidQueryParameterValue",
+                    format!(
+                        "Value '{t}' is not valid for failoverType; the only value is 'Planned'."
+                    ),
+                ));
+            }
         };
         let now = self.now();
         let name = self.resources[i].id.name().to_string();
-        let State::Storage(s) = &self.resources[i].state else { unreachable!() };
+        let State::Storage(s) = &self.resources[i].state else {
+            unreachable!()
+        };
         let Some(sec) = s.secondary.clone() else {
-            return Err(ArmError::bad_request("FailoverNotSupported",
-                format!("The storage account '{name}' is {} and has no secondary region to fail over to.", s.sku)));
+            return Err(ArmError::bad_request(
+                "FailoverNotSupported",
+                format!(
+                    "The storage account '{name}' is {} and has no secondary region to fail over to.",
+                    s.sku
+                ),
+            ));
         };
         if s.failover_in_progress {
-            return Err(ArmError::conflict("FailoverInProgress", format!("A failover of '{name}' is already in progress.")));
+            return Err(ArmError::conflict(
+                "FailoverInProgress",
+                format!("A failover of '{name}' is already in progress."),
+            ));
         }
         if s.bootstrap_until.is_some_and(|t| t > now) {
-            return Err(ArmError::bad_request("FailoverNotAllowed",
-                format!("Geo-replication of '{name}' is still bootstrapping; failover is possible once its status is Live.")));
+            return Err(ArmError::bad_request(
+                "FailoverNotAllowed",
+                format!(
+                    "Geo-replication of '{name}' is still bootstrapping; failover is possible once its status is Live."
+                ),
+            ));
         }
         if !self.region_up(&sec) {
-            return Err(ArmError::bad_request("FailoverNotAllowed",
-                format!("The secondary region '{sec}' of '{name}' is unavailable.")));
+            return Err(ArmError::bad_request(
+                "FailoverNotAllowed",
+                format!("The secondary region '{sec}' of '{name}' is unavailable."),
+            ));
         }
         if planned && (!self.region_up(&s.primary) || s.replication.frozen_at.is_some()) {
-            return Err(ArmError::bad_request("PlannedFailoverNotAllowed",
-                format!("A planned failover of '{name}' needs both regions available (canPlannedFailover is false); '{}' is unavailable.", s.primary)));
+            return Err(ArmError::bad_request(
+                "PlannedFailoverNotAllowed",
+                format!(
+                    "A planned failover of '{name}' needs both regions available (canPlannedFailover is false); '{}' is unavailable.",
+                    s.primary
+                ),
+            ));
         }
         let lag = s.replication.lag(now);
         let id = self.resources[i].id.to_string();
@@ -652,32 +862,66 @@ impl World {
             s.failover_in_progress = true;
         }
         if !planned {
-            self.data_loss.push(DataLoss { resource: id, seconds: lag, at: now });
+            self.data_loss.push(DataLoss {
+                resource: id,
+                seconds: lag,
+                at: now,
+            });
         }
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::StorageFailover { planned },
-            duration_secs: if planned { 30 * 60 } else { 20 * 60 },
-            monitors: Monitors::Location,
-            namespace: "Microsoft.Storage",
-            async_segment: "asyncoperations",
-            location_segment: "asyncoperations",
-            initial_status: 202,
-            initial_body: None,
-            final_reply: FinalReply::Empty,
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::StorageFailover { planned },
+                duration_secs: if planned { 30 * 60 } else { 20 * 60 },
+                monitors: Monitors::Location,
+                namespace: "Microsoft.Storage",
+                async_segment: "asyncoperations",
+                location_segment: "asyncoperations",
+                initial_status: 202,
+                initial_body: None,
+                final_reply: FinalReply::Empty,
+            },
+        ))
     }
 
-    fn storage_patch(&mut self, i: usize, body: &Value, req: &Request<'_>) -> Result<Reply, ArmError> {
+    fn storage_patch(
+        &mut self,
+        i: usize,
+        body: &Value,
+        req: &Request<'_>,
+    ) -> Result<Reply, ArmError> {
         let now = self.now();
-        let other = |w: &World, p: &Region| if *p == w.primary { w.secondary.clone() } else { w.primary.clone() };
+        let other = |w: &World, p: &Region| {
+            if *p == w.primary {
+                w.secondary.clone()
+            } else {
+                w.primary.clone()
+            }
+        };
         if let Some(sku) = body.pointer("/sku/name").and_then(Value::as_str) {
-            const SKUS: &[&str] = &["Standard_LRS", "Standard_GRS", "Standard_RAGRS", "Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS"];
+            const SKUS: &[&str] = &[
+                "Standard_LRS",
+                "Standard_GRS",
+                "Standard_RAGRS",
+                "Standard_ZRS",
+                "Standard_GZRS",
+                "Standard_RAGZRS",
+            ];
             let Some(sku) = SKUS.iter().find(|s| s.eq_ignore_ascii_case(sku)) else {
-                return Err(ArmError::bad_request("InvalidValuesForRequestParameters", format!("Values for request parameters are invalid: sku.name '{sku}'.")));
+                return Err(ArmError::bad_request(
+                    "InvalidValuesForRequestParameters",
+                    format!("Values for request parameters are invalid: sku.name '{sku}'."),
+                ));
             };
-            let State::Storage(s) = &self.resources[i].state else { unreachable!() };
+            let State::Storage(s) = &self.resources[i].state else {
+                unreachable!()
+            };
             if s.failover_in_progress {
-                return Err(ArmError::conflict("FailoverInProgress", "The account cannot be updated while a failover is in progress."));
+                return Err(ArmError::conflict(
+                    "FailoverInProgress",
+                    "The account cannot be updated while a failover is in progress.",
+                ));
             }
             let pair = other(self, &s.primary);
             let geo = sku.contains("GRS") || sku.contains("GZRS");
@@ -695,249 +939,473 @@ impl World {
         Ok(Reply::ok(render::resource(self, i, req.path, false)))
     }
 
-    fn sql_failover(&mut self, req: &Request<'_>, i: usize, mode: SqlMode) -> Result<Reply, ArmError> {
+    fn sql_failover(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        mode: SqlMode,
+    ) -> Result<Reply, ArmError> {
         let now = self.now();
-        let State::SqlFg(fg) = &self.resources[i].state else { unreachable!() };
+        let State::SqlFg(fg) = &self.resources[i].state else {
+            unreachable!()
+        };
         let lower = req.path.to_ascii_lowercase();
-        let target = fg.servers.iter().position(|(id, _)| lower.starts_with(&format!("{}/", id.key()))).unwrap_or(0);
+        let target = fg
+            .servers
+            .iter()
+            .position(|(id, _)| lower.starts_with(&format!("{}/", id.key())))
+            .unwrap_or(0);
         if target == fg.primary {
-            return Err(ArmError::bad_request("FailoverGroupFailoverRequestOnPrimary",
-                format!("The failover request for failover group '{}' was sent to server '{}', which is already its primary. Send it to the secondary server '{}'.",
-                    fg.name, fg.servers[target].0.name(), fg.servers[1 - target].0.name())));
+            return Err(ArmError::bad_request(
+                "FailoverGroupFailoverRequestOnPrimary",
+                format!(
+                    "The failover request for failover group '{}' was sent to server '{}', which is already its primary. Send it to the secondary server '{}'.",
+                    fg.name,
+                    fg.servers[target].0.name(),
+                    fg.servers[1 - target].0.name()
+                ),
+            ));
         }
         if fg.busy {
-            return Err(ArmError::conflict("FailoverGroupBusy", format!("The failover group '{}' is busy with another operation.", fg.name)));
+            return Err(ArmError::conflict(
+                "FailoverGroupBusy",
+                format!(
+                    "The failover group '{}' is busy with another operation.",
+                    fg.name
+                ),
+            ));
         }
         let old_up = self.region_up(&fg.servers[fg.primary].1);
         let forced = mode == SqlMode::Forced || (mode == SqlMode::TryPlanned && !old_up);
         let lag = fg.replication.lag(now);
         let id = self.resources[i].id.to_string();
         if forced {
-            self.data_loss.push(DataLoss { resource: id, seconds: lag, at: now });
+            self.data_loss.push(DataLoss {
+                resource: id,
+                seconds: lag,
+                at: now,
+            });
         }
         if let State::SqlFg(fg) = &mut self.resources[i].state {
             fg.busy = true;
         }
-        let fg_id = req.path.trim_end_matches('/').rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::SqlFailover { target, mode: if forced { SqlMode::Forced } else { SqlMode::Planned } },
-            duration_secs: if forced { 30 } else { 60 },
-            monitors: Monitors::Location,
-            namespace: "Microsoft.Sql",
-            async_segment: "failoverGroupAzureAsyncOperation",
-            location_segment: "failoverGroupOperationResults",
-            initial_status: 202,
-            initial_body: None,
-            final_reply: FinalReply::Resource(fg_id),
-        }))
+        let fg_id = req
+            .path
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::SqlFailover {
+                    target,
+                    mode: if forced {
+                        SqlMode::Forced
+                    } else {
+                        SqlMode::Planned
+                    },
+                },
+                duration_secs: if forced { 30 } else { 60 },
+                monitors: Monitors::Location,
+                namespace: "Microsoft.Sql",
+                async_segment: "failoverGroupAzureAsyncOperation",
+                location_segment: "failoverGroupOperationResults",
+                initial_status: 202,
+                initial_body: None,
+                final_reply: FinalReply::Resource(fg_id),
+            },
+        ))
     }
 
-    fn cosmos_priority(&mut self, req: &Request<'_>, i: usize, body: &Value) -> Result<Reply, ArmError> {
-        let State::Cosmos(c) = &self.resources[i].state else { unreachable!() };
+    fn cosmos_priority(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        body: &Value,
+    ) -> Result<Reply, ArmError> {
+        let State::Cosmos(c) = &self.resources[i].state else {
+            unreachable!()
+        };
         if c.busy {
-            return Err(ArmError::conflict("Conflict", "Another region operation is in progress on this account; retry when it completes."));
+            return Err(ArmError::conflict(
+                "Conflict",
+                "Another region operation is in progress on this account; retry when it completes.",
+            ));
         }
         let Some(list) = body.get("failoverPolicies").and_then(Value::as_array) else {
-            return Err(ArmError::bad_request("BadRequest", "The request body needs 'failoverPolicies': every region of the account with a unique failoverPriority."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "The request body needs 'failoverPolicies': every region of the account with a unique failoverPriority.",
+            ));
         };
         let mut order = Vec::new();
         for p in list {
-            let (Some(name), Some(prio)) = (p.get("locationName").and_then(Value::as_str), p.get("failoverPriority").and_then(Value::as_u64)) else {
-                return Err(ArmError::bad_request("BadRequest", "Each failover policy needs 'locationName' and 'failoverPriority'."));
+            let (Some(name), Some(prio)) = (
+                p.get("locationName").and_then(Value::as_str),
+                p.get("failoverPriority").and_then(Value::as_u64),
+            ) else {
+                return Err(ArmError::bad_request(
+                    "BadRequest",
+                    "Each failover policy needs 'locationName' and 'failoverPriority'.",
+                ));
             };
             order.push((Region::new(name), prio as u32));
         }
         let mut prios: Vec<u32> = order.iter().map(|(_, p)| *p).collect();
         prios.sort_unstable();
-        let regions_match = order.len() == c.regions.len() && c.regions.iter().all(|cr| order.iter().any(|(r, _)| *r == cr.region));
+        let regions_match = order.len() == c.regions.len()
+            && c.regions
+                .iter()
+                .all(|cr| order.iter().any(|(r, _)| *r == cr.region));
         if !regions_match {
-            let names: Vec<String> = c.regions.iter().map(|cr| cr.region.display_name()).collect();
-            return Err(ArmError::bad_request("BadRequest", format!("failoverPolicies must list every region of the account exactly once: {}.", names.join(", "))));
+            let names: Vec<String> = c
+                .regions
+                .iter()
+                .map(|cr| cr.region.display_name())
+                .collect();
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                format!(
+                    "failoverPolicies must list every region of the account exactly once: {}.",
+                    names.join(", ")
+                ),
+            ));
         }
         if prios != (0..order.len() as u32).collect::<Vec<_>>() {
-            return Err(ArmError::bad_request("BadRequest", "Failover priorities must be unique and run from 0 to the number of regions minus one."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "Failover priorities must be unique and run from 0 to the number of regions minus one.",
+            ));
         }
         if let State::Cosmos(c) = &mut self.resources[i].state {
             c.busy = true;
         }
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::CosmosPriority { order },
-            duration_secs: 120,
-            monitors: Monitors::Both,
-            namespace: "Microsoft.DocumentDB",
-            async_segment: "operationsStatus",
-            location_segment: "operationResults",
-            initial_status: 202,
-            initial_body: None,
-            final_reply: FinalReply::Empty,
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::CosmosPriority { order },
+                duration_secs: 120,
+                monitors: Monitors::Both,
+                namespace: "Microsoft.DocumentDB",
+                async_segment: "operationsStatus",
+                location_segment: "operationResults",
+                initial_status: 202,
+                initial_body: None,
+                final_reply: FinalReply::NoContent,
+            },
+        ))
     }
 
-    fn cosmos_region(&mut self, req: &Request<'_>, i: usize, body: &Value, offline: bool) -> Result<Reply, ArmError> {
+    fn cosmos_region(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        body: &Value,
+        offline: bool,
+    ) -> Result<Reply, ArmError> {
         let now = self.now();
         let Some(name) = body.get("region").and_then(Value::as_str) else {
-            return Err(ArmError::bad_request("BadRequest", "The request body needs 'region'."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "The request body needs 'region'.",
+            ));
         };
         let region = Region::new(name);
-        let State::Cosmos(c) = &self.resources[i].state else { unreachable!() };
+        let State::Cosmos(c) = &self.resources[i].state else {
+            unreachable!()
+        };
         let Some(cr) = c.regions.iter().find(|cr| cr.region == region) else {
-            return Err(ArmError::bad_request("BadRequest", format!("'{name}' is not a region of this account.")));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                format!("'{name}' is not a region of this account."),
+            ));
         };
         if c.busy {
-            return Err(ArmError::conflict("Conflict", "Another region operation is in progress on this account; retry when it completes."));
+            return Err(ArmError::conflict(
+                "Conflict",
+                "Another region operation is in progress on this account; retry when it completes.",
+            ));
         }
         if offline == cr.offline {
-            return Err(ArmError::bad_request("BadRequest", format!("Region '{name}' is already {}.", if offline { "offline" } else { "online" })));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                format!(
+                    "Region '{name}' is already {}.",
+                    if offline { "offline" } else { "online" }
+                ),
+            ));
         }
         if offline && c.regions.iter().filter(|r| !r.offline).count() < 2 {
-            return Err(ArmError::bad_request("BadRequest", "The last online region of an account cannot be taken offline."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "The last online region of an account cannot be taken offline.",
+            ));
         }
         if offline && write_region(c).as_ref() == Some(&region) {
             let lag = c.replication.lag(now);
             let id = self.resources[i].id.to_string();
-            self.data_loss.push(DataLoss { resource: id, seconds: lag, at: now });
+            self.data_loss.push(DataLoss {
+                resource: id,
+                seconds: lag,
+                at: now,
+            });
         }
         if let State::Cosmos(c) = &mut self.resources[i].state {
             c.busy = true;
         }
-        Ok(self.start_lro(req, i, LroSpec {
-            action: if offline { Action::CosmosOffline(region) } else { Action::CosmosOnline(region) },
-            duration_secs: if offline { 60 } else { 120 },
-            monitors: Monitors::Both,
-            namespace: "Microsoft.DocumentDB",
-            async_segment: "operationsStatus",
-            location_segment: "operationResults",
-            initial_status: 202,
-            initial_body: None,
-            final_reply: FinalReply::Empty,
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: if offline {
+                    Action::CosmosOffline(region)
+                } else {
+                    Action::CosmosOnline(region)
+                },
+                duration_secs: if offline { 60 } else { 120 },
+                monitors: Monitors::Both,
+                namespace: "Microsoft.DocumentDB",
+                async_segment: "operationsStatus",
+                location_segment: "operationResults",
+                initial_status: 202,
+                initial_body: None,
+                final_reply: FinalReply::Empty,
+            },
+        ))
     }
 
     fn aks_power(&mut self, req: &Request<'_>, i: usize, start: bool) -> Result<Reply, ArmError> {
-        let State::Aks(a) = &self.resources[i].state else { unreachable!() };
+        let State::Aks(a) = &self.resources[i].state else {
+            unreachable!()
+        };
         if a.provisioning != "Succeeded" {
-            return Err(ArmError::conflict("OperationNotAllowed", format!("Operation is not allowed: another operation ({}) is in progress.", a.provisioning)));
+            return Err(ArmError::conflict(
+                "OperationNotAllowed",
+                format!(
+                    "Operation is not allowed: another operation ({}) is in progress.",
+                    a.provisioning
+                ),
+            ));
         }
         if a.running == start {
-            return Err(ArmError::bad_request("OperationNotAllowed",
-                format!("The cluster is already {}.", if start { "running" } else { "stopped" })));
+            return Err(ArmError::bad_request(
+                "OperationNotAllowed",
+                format!(
+                    "The cluster is already {}.",
+                    if start { "running" } else { "stopped" }
+                ),
+            ));
         }
         if let State::Aks(a) = &mut self.resources[i].state {
             a.provisioning = if start { "Starting" } else { "Stopping" };
         }
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::AksPower { start },
-            duration_secs: if start { 5 * 60 } else { 3 * 60 },
-            monitors: Monitors::Location,
-            namespace: "Microsoft.ContainerService",
-            async_segment: "operations",
-            location_segment: "operationresults",
-            initial_status: 202,
-            initial_body: None,
-            final_reply: FinalReply::NoContent,
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::AksPower { start },
+                duration_secs: if start { 5 * 60 } else { 3 * 60 },
+                monitors: Monitors::Location,
+                namespace: "Microsoft.ContainerService",
+                async_segment: "operations",
+                location_segment: "operationresults",
+                initial_status: 202,
+                initial_body: None,
+                final_reply: FinalReply::NoContent,
+            },
+        ))
     }
 
-    fn aks_pool(&mut self, req: &Request<'_>, i: usize, pool: &str, body: &Value) -> Result<Reply, ArmError> {
-        let State::Aks(a) = &self.resources[i].state else { unreachable!() };
-        let Some(pos) = a.pools.iter().position(|p| p.name.eq_ignore_ascii_case(pool)) else {
+    fn aks_pool(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        pool: &str,
+        body: &Value,
+    ) -> Result<Reply, ArmError> {
+        let State::Aks(a) = &self.resources[i].state else {
+            unreachable!()
+        };
+        let Some(pos) = a
+            .pools
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(pool))
+        else {
             return Err(ArmError::not_found(req.path));
         };
         let id = self.resources[i].id.to_string();
         let name = a.pools[pos].name.clone();
         let pool_json = |w: &World| {
             let all = render::resource(w, i, &id, false);
-            agent_pool(&id, &name, all["properties"]["agentPoolProfiles"][pos].clone())
+            agent_pool(
+                &id,
+                &name,
+                all["properties"]["agentPoolProfiles"][pos].clone(),
+            )
         };
         if req.method == "GET" {
             return Ok(Reply::ok(pool_json(self)));
         }
         let Some(count) = body.pointer("/properties/count").and_then(Value::as_u64) else {
-            return Err(ArmError::bad_request("InvalidParameter", "properties.count is required."));
+            return Err(ArmError::bad_request(
+                "InvalidParameter",
+                "properties.count is required.",
+            ));
         };
         if a.pools[pos].mode == "System" && count == 0 {
-            return Err(ArmError::bad_request("InvalidParameter", "A system node pool needs at least 1 node."));
+            return Err(ArmError::bad_request(
+                "InvalidParameter",
+                "A system node pool needs at least 1 node.",
+            ));
         }
         if !a.running {
-            return Err(ArmError::bad_request("OperationNotAllowed", "The cluster is stopped: start it before scaling a node pool."));
+            return Err(ArmError::bad_request(
+                "OperationNotAllowed",
+                "The cluster is stopped: start it before scaling a node pool.",
+            ));
         }
         if let State::Aks(a) = &mut self.resources[i].state {
             a.pools[pos].provisioning = "Scaling";
         }
         let body = pool_json(self);
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::AksPool { pool: name.clone(), count: count as u32 },
-            duration_secs: 4 * 60,
-            monitors: Monitors::Async,
-            namespace: "Microsoft.ContainerService",
-            async_segment: "operations",
-            location_segment: "operationresults",
-            initial_status: 200,
-            initial_body: Some(body),
-            final_reply: FinalReply::Empty,
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::AksPool {
+                    pool: name.clone(),
+                    count: count as u32,
+                },
+                duration_secs: 4 * 60,
+                monitors: Monitors::Async,
+                namespace: "Microsoft.ContainerService",
+                async_segment: "operations",
+                location_segment: "operationresults",
+                initial_status: 200,
+                initial_body: Some(body),
+                final_reply: FinalReply::Empty,
+            },
+        ))
     }
 
-    fn compute_patch(&mut self, req: &Request<'_>, i: usize, body: &Value) -> Result<Reply, ArmError> {
+    fn compute_patch(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        body: &Value,
+    ) -> Result<Reply, ArmError> {
         let Some(scale) = body.pointer("/properties/properties/scaleSettings") else {
-            return Err(ArmError::bad_request("BadRequest",
-                "The body needs properties.properties.scaleSettings (ClusterUpdateParameters nests 'properties' twice)."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "The body needs properties.properties.scaleSettings (ClusterUpdateParameters nests 'properties' twice).",
+            ));
         };
-        let State::Compute(c) = &self.resources[i].state else { unreachable!() };
+        let State::Compute(c) = &self.resources[i].state else {
+            unreachable!()
+        };
         if c.updating {
-            return Err(ArmError::conflict("Conflict", "The compute is being resized; retry when it is Steady."));
+            return Err(ArmError::conflict(
+                "Conflict",
+                "The compute is being resized; retry when it is Steady.",
+            ));
         }
-        let min = scale.get("minNodeCount").and_then(Value::as_u64).unwrap_or(c.min_nodes as u64) as u32;
-        let max = scale.get("maxNodeCount").and_then(Value::as_u64).map(|v| v as u32);
+        let min = scale
+            .get("minNodeCount")
+            .and_then(Value::as_u64)
+            .unwrap_or(c.min_nodes as u64) as u32;
+        let max = scale
+            .get("maxNodeCount")
+            .and_then(Value::as_u64)
+            .map(|v| v as u32);
         let Some(max) = max else {
-            return Err(ArmError::bad_request("BadRequest", "scaleSettings.maxNodeCount is required."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "scaleSettings.maxNodeCount is required.",
+            ));
         };
         if min > max {
-            return Err(ArmError::bad_request("BadRequest", format!("minNodeCount ({min}) must not exceed maxNodeCount ({max}).")));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                format!("minNodeCount ({min}) must not exceed maxNodeCount ({max})."),
+            ));
         }
         if let State::Compute(c) = &mut self.resources[i].state {
             c.updating = true;
         }
         let body = render::resource(self, i, req.path, false);
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::ComputeScale { min, max },
-            duration_secs: 2 * 60,
-            monitors: Monitors::Async,
-            namespace: "Microsoft.MachineLearningServices",
-            async_segment: "computeOperationsStatus",
-            location_segment: "computeOperationResults",
-            initial_status: 200,
-            initial_body: Some(body),
-            final_reply: FinalReply::Empty,
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::ComputeScale { min, max },
+                duration_secs: 2 * 60,
+                monitors: Monitors::Async,
+                namespace: "Microsoft.MachineLearningServices",
+                async_segment: "computeOperationsStatus",
+                location_segment: "computeOperationResults",
+                initial_status: 200,
+                initial_body: Some(body),
+                final_reply: FinalReply::Empty,
+            },
+        ))
     }
 
-    fn endpoint_put(&mut self, req: &Request<'_>, i: usize, body: &Value) -> Result<Reply, ArmError> {
-        let State::Endpoint(e) = &self.resources[i].state else { unreachable!() };
+    fn endpoint_put(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        body: &Value,
+    ) -> Result<Reply, ArmError> {
+        let State::Endpoint(e) = &self.resources[i].state else {
+            unreachable!()
+        };
         if e.provisioning != "Succeeded" {
-            return Err(ArmError::conflict("Conflict", "The endpoint is being updated; retry when its provisioningState is Succeeded."));
+            return Err(ArmError::conflict(
+                "Conflict",
+                "The endpoint is being updated; retry when its provisioningState is Succeeded.",
+            ));
         }
         let Some(props) = body.get("properties").and_then(Value::as_object) else {
-            return Err(ArmError::bad_request("BadRequest", "The body needs 'properties' (a full online endpoint: location, identity, kind, properties)."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "The body needs 'properties' (a full online endpoint: location, identity, kind, properties).",
+            ));
         };
         if props.get("authMode").is_none() {
-            return Err(ArmError::bad_request("BadRequest", "properties.authMode is required."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "properties.authMode is required.",
+            ));
         }
         let mut traffic = BTreeMap::new();
         if let Some(t) = props.get("traffic").and_then(Value::as_object) {
             for (name, v) in t {
                 let Some(pct) = v.as_u64().filter(|p| *p <= 100) else {
-                    return Err(ArmError::bad_request("BadArgument", format!("Traffic for deployment '{name}' must be an integer from 0 to 100.")));
+                    return Err(ArmError::bad_request(
+                        "BadArgument",
+                        format!(
+                            "Traffic for deployment '{name}' must be an integer from 0 to 100."
+                        ),
+                    ));
                 };
                 if !e.deployments.iter().any(|d| d.name == *name) {
-                    return Err(ArmError::bad_request("BadArgument", format!("Deployment '{name}' does not exist in this endpoint.")));
+                    return Err(ArmError::bad_request(
+                        "BadArgument",
+                        format!("Deployment '{name}' does not exist in this endpoint."),
+                    ));
                 }
                 traffic.insert(name.clone(), pct as u32);
             }
         }
         let sum: u32 = traffic.values().sum();
         if sum != 100 && sum != 0 {
-            return Err(ArmError::bad_request("BadArgument", format!("Traffic values must add up to 100 (or all be 0); they add up to {sum}.")));
+            return Err(ArmError::bad_request(
+                "BadArgument",
+                format!("Traffic values must add up to 100 (or all be 0); they add up to {sum}."),
+            ));
         }
         if let State::Endpoint(e) = &mut self.resources[i].state {
             e.provisioning = "Updating";
@@ -946,106 +1414,208 @@ impl World {
             }
         }
         let body = render::resource(self, i, req.path, false);
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::EndpointTraffic { traffic },
-            duration_secs: 30,
-            monitors: Monitors::Async,
-            namespace: "Microsoft.MachineLearningServices",
-            async_segment: "mfeOperationsStatus",
-            location_segment: "mfeOperationResults",
-            initial_status: 200,
-            initial_body: Some(body),
-            final_reply: FinalReply::Empty,
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::EndpointTraffic { traffic },
+                duration_secs: 30,
+                monitors: Monitors::Async,
+                namespace: "Microsoft.MachineLearningServices",
+                async_segment: "mfeOperationsStatus",
+                location_segment: "mfeOperationResults",
+                initial_status: 200,
+                initial_body: Some(body),
+                final_reply: FinalReply::Empty,
+            },
+        ))
     }
 
-    fn deployment_patch(&mut self, req: &Request<'_>, i: usize, name: &str, body: &Value) -> Result<Reply, ArmError> {
-        let State::Endpoint(e) = &self.resources[i].state else { unreachable!() };
-        let Some(pos) = e.deployments.iter().position(|d| d.name.eq_ignore_ascii_case(name)) else {
+    fn deployment_patch(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        name: &str,
+        body: &Value,
+    ) -> Result<Reply, ArmError> {
+        let State::Endpoint(e) = &self.resources[i].state else {
+            unreachable!()
+        };
+        let Some(pos) = e
+            .deployments
+            .iter()
+            .position(|d| d.name.eq_ignore_ascii_case(name))
+        else {
             return Err(ArmError::not_found(req.path));
         };
         let Some(capacity) = body.pointer("/sku/capacity").and_then(Value::as_u64) else {
-            return Err(ArmError::bad_request("BadRequest", "The simulator scales a deployment with {\"sku\": {\"capacity\": N}}."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "The simulator scales a deployment with {\"sku\": {\"capacity\": N}}.",
+            ));
         };
         if !(1..=50).contains(&capacity) {
-            return Err(ArmError::bad_request("BadArgument", format!("Instance count {capacity} is outside 1..50.")));
+            return Err(ArmError::bad_request(
+                "BadArgument",
+                format!("Instance count {capacity} is outside 1..50."),
+            ));
         }
         let dname = e.deployments[pos].name.clone();
         if let State::Endpoint(e) = &mut self.resources[i].state {
             e.deployments[pos].provisioning = "Updating";
         }
         let id = format!("{}/deployments/{dname}", self.resources[i].id);
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::DeploymentScale { name: dname, capacity: capacity as u32 },
-            duration_secs: 5 * 60,
-            monitors: Monitors::Both,
-            namespace: "Microsoft.MachineLearningServices",
-            async_segment: "mfeOperationsStatus",
-            location_segment: "mfeOperationResults",
-            initial_status: 202,
-            initial_body: None,
-            final_reply: FinalReply::Resource(id),
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::DeploymentScale {
+                    name: dname,
+                    capacity: capacity as u32,
+                },
+                duration_secs: 5 * 60,
+                monitors: Monitors::Both,
+                namespace: "Microsoft.MachineLearningServices",
+                async_segment: "mfeOperationsStatus",
+                location_segment: "mfeOperationResults",
+                initial_status: 202,
+                initial_body: None,
+                final_reply: FinalReply::Resource(id),
+            },
+        ))
     }
 
-    fn flex_patch(&mut self, req: &Request<'_>, i: usize, body: &Value, pg: bool) -> Result<Reply, ArmError> {
+    fn flex_patch(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        body: &Value,
+        pg: bool,
+    ) -> Result<Reply, ArmError> {
         let now = self.now();
         let (switchover, forced) = if pg {
             let Some(replica) = body.pointer("/properties/replica") else {
-                return Err(ArmError::bad_request("BadRequest", "The simulator supports PATCH properties.replica.promoteMode/promoteOption on a PostgreSQL replica."));
+                return Err(ArmError::bad_request(
+                    "BadRequest",
+                    "The simulator supports PATCH properties.replica.promoteMode/promoteOption on a PostgreSQL replica.",
+                ));
             };
-            let mode = replica.get("promoteMode").and_then(Value::as_str).unwrap_or("standalone");
-            let option = replica.get("promoteOption").and_then(Value::as_str).unwrap_or("planned");
+            let mode = replica
+                .get("promoteMode")
+                .and_then(Value::as_str)
+                .unwrap_or("standalone");
+            let option = replica
+                .get("promoteOption")
+                .and_then(Value::as_str)
+                .unwrap_or("planned");
             let switchover = match mode.to_ascii_lowercase().as_str() {
                 "switchover" => true,
                 "standalone" => false,
-                other => return Err(ArmError::bad_request("InvalidParameterValue", format!("promoteMode '{other}' is not valid: use 'standalone' or 'switchover'."))),
+                other => {
+                    return Err(ArmError::bad_request(
+                        "InvalidParameterValue",
+                        format!(
+                            "promoteMode '{other}' is not valid: use 'standalone' or 'switchover'."
+                        ),
+                    ));
+                }
             };
             let forced = match option.to_ascii_lowercase().as_str() {
                 "forced" => true,
                 "planned" => false,
-                other => return Err(ArmError::bad_request("InvalidParameterValue", format!("promoteOption '{other}' is not valid: use 'planned' or 'forced'."))),
+                other => {
+                    return Err(ArmError::bad_request(
+                        "InvalidParameterValue",
+                        format!("promoteOption '{other}' is not valid: use 'planned' or 'forced'."),
+                    ));
+                }
             };
             (switchover, forced)
         } else {
-            match body.pointer("/properties/replicationRole").and_then(Value::as_str) {
+            match body
+                .pointer("/properties/replicationRole")
+                .and_then(Value::as_str)
+            {
                 Some(r) if r.eq_ignore_ascii_case("none") => (false, true),
-                _ => return Err(ArmError::bad_request("BadRequest", "The simulator supports PATCH properties.replicationRole = \"None\" (stop replication) on a MySQL replica.")),
+                _ => {
+                    return Err(ArmError::bad_request(
+                        "BadRequest",
+                        "The simulator supports PATCH properties.replicationRole = \"None\" (stop replication) on a MySQL replica.",
+                    ));
+                }
             }
         };
-        let (State::Postgres(f) | State::Mysql(f)) = &self.resources[i].state else { unreachable!() };
+        let (State::Postgres(f) | State::Mysql(f)) = &self.resources[i].state else {
+            unreachable!()
+        };
         if f.source.is_none() {
-            return Err(ArmError::bad_request("ServerIsNotReplica",
-                format!("Server '{}' is not a read replica ({}): only a replica can be promoted.", self.resources[i].id.name(), f.role)));
+            return Err(ArmError::bad_request(
+                "ServerIsNotReplica",
+                format!(
+                    "Server '{}' is not a read replica ({}): only a replica can be promoted.",
+                    self.resources[i].id.name(),
+                    f.role
+                ),
+            ));
         }
         if f.state != "Ready" {
-            return Err(ArmError::conflict("ServerBusy", format!("Server '{}' is {}; retry when it is Ready.", self.resources[i].id.name(), f.state)));
+            return Err(ArmError::conflict(
+                "ServerBusy",
+                format!(
+                    "Server '{}' is {}; retry when it is Ready.",
+                    self.resources[i].id.name(),
+                    f.state
+                ),
+            ));
         }
         if forced {
             let lag = f.replication.lag(now);
             let id = self.resources[i].id.to_string();
-            self.data_loss.push(DataLoss { resource: id, seconds: lag, at: now });
+            self.data_loss.push(DataLoss {
+                resource: id,
+                seconds: lag,
+                at: now,
+            });
         }
         if let State::Postgres(f) | State::Mysql(f) = &mut self.resources[i].state {
             f.state = "Updating";
         }
         let id = self.resources[i].id.to_string();
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::FlexPromote { switchover, forced },
-            duration_secs: 2 * 60,
-            monitors: Monitors::Both,
-            namespace: if pg { "Microsoft.DBforPostgreSQL" } else { "Microsoft.DBforMySQL" },
-            async_segment: "azureAsyncOperation",
-            location_segment: "operationResults",
-            initial_status: 202,
-            initial_body: None,
-            final_reply: FinalReply::Resource(id),
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::FlexPromote { switchover, forced },
+                duration_secs: 2 * 60,
+                monitors: Monitors::Both,
+                namespace: if pg {
+                    "Microsoft.DBforPostgreSQL"
+                } else {
+                    "Microsoft.DBforMySQL"
+                },
+                async_segment: "azureAsyncOperation",
+                location_segment: "operationResults",
+                initial_status: 202,
+                initial_body: None,
+                final_reply: FinalReply::Resource(id),
+            },
+        ))
     }
 
-    fn tm_endpoint(&mut self, req: &Request<'_>, i: usize, name: &str, body: &Value) -> Result<Reply, ArmError> {
-        let State::TrafficManager { endpoints, .. } = &self.resources[i].state else { unreachable!() };
-        let Some(pos) = endpoints.iter().position(|e| e.name.eq_ignore_ascii_case(name)) else {
+    fn tm_endpoint(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        name: &str,
+        body: &Value,
+    ) -> Result<Reply, ArmError> {
+        let State::TrafficManager { endpoints, .. } = &self.resources[i].state else {
+            unreachable!()
+        };
+        let Some(pos) = endpoints
+            .iter()
+            .position(|e| e.name.eq_ignore_ascii_case(name))
+        else {
             return Err(ArmError::not_found(req.path));
         };
         if req.method == "PATCH" {
@@ -1055,23 +1625,56 @@ impl World {
                 None => None,
                 Some(s) if s.eq_ignore_ascii_case("enabled") => Some(true),
                 Some(s) if s.eq_ignore_ascii_case("disabled") => Some(false),
-                Some(s) => return Err(ArmError::bad_request("BadRequest", format!("endpointStatus '{s}' is not valid: use Enabled or Disabled."))),
+                Some(s) => {
+                    return Err(ArmError::bad_request(
+                        "BadRequest",
+                        format!("endpointStatus '{s}' is not valid: use Enabled or Disabled."),
+                    ));
+                }
             };
             let priority = props.get("priority").and_then(Value::as_u64);
             if let Some(p) = priority {
                 if !(1..=1000).contains(&p) {
-                    return Err(ArmError::bad_request("BadRequest", "Endpoint priority must be between 1 and 1000."));
+                    return Err(ArmError::bad_request(
+                        "BadRequest",
+                        "Endpoint priority must be between 1 and 1000.",
+                    ));
                 }
-                if endpoints.iter().enumerate().any(|(k, e)| k != pos && e.priority as u64 == p) {
-                    return Err(ArmError::bad_request("BadRequest", format!("Priority {p} is already used by another endpoint of this profile: priorities must be unique.")));
+                if endpoints
+                    .iter()
+                    .enumerate()
+                    .any(|(k, e)| k != pos && e.priority as u64 == p)
+                {
+                    return Err(ArmError::bad_request(
+                        "BadRequest",
+                        format!(
+                            "Priority {p} is already used by another endpoint of this profile: priorities must be unique."
+                        ),
+                    ));
                 }
             }
             let weight = props.get("weight").and_then(Value::as_u64);
             if weight.is_some_and(|w| !(1..=1000).contains(&w)) {
-                return Err(ArmError::bad_request("BadRequest", "Endpoint weight must be between 1 and 1000."));
+                return Err(ArmError::bad_request(
+                    "BadRequest",
+                    "Endpoint weight must be between 1 and 1000.",
+                ));
+            }
+            let target = props
+                .get("target")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if target.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                return Err(ArmError::bad_request(
+                    "BadRequest",
+                    "Endpoint target must not be empty.",
+                ));
             }
             if let State::TrafficManager { endpoints, .. } = &mut self.resources[i].state {
                 let e = &mut endpoints[pos];
+                if let Some(t) = target {
+                    e.target = t;
+                }
                 // Traffic Manager accepts disabling every endpoint; guarding that is the runbook's job.
                 if let Some(en) = enabled {
                     e.enabled = en;
@@ -1084,39 +1687,83 @@ impl World {
                 }
             }
         }
-        let State::TrafficManager { endpoints, .. } = &self.resources[i].state else { unreachable!() };
-        Ok(Reply::ok(render::tm_endpoint(self, &self.resources[i], &endpoints[pos])))
+        let State::TrafficManager { endpoints, .. } = &self.resources[i].state else {
+            unreachable!()
+        };
+        Ok(Reply::ok(render::tm_endpoint(
+            self,
+            &self.resources[i],
+            &endpoints[pos],
+        )))
     }
 
-    fn origin_op(&mut self, req: &Request<'_>, i: usize, name: &str, body: &Value) -> Result<Reply, ArmError> {
-        let State::FrontDoor { origins } = &self.resources[i].state else { unreachable!() };
-        let Some(pos) = origins.iter().position(|o| o.name.eq_ignore_ascii_case(name)) else {
+    fn origin_op(
+        &mut self,
+        req: &Request<'_>,
+        i: usize,
+        name: &str,
+        body: &Value,
+    ) -> Result<Reply, ArmError> {
+        let State::FrontDoor { origins } = &self.resources[i].state else {
+            unreachable!()
+        };
+        let Some(pos) = origins
+            .iter()
+            .position(|o| o.name.eq_ignore_ascii_case(name))
+        else {
             return Err(ArmError::not_found(req.path));
         };
         if req.method == "GET" {
             return Ok(Reply::ok(render::origin(&self.resources[i], &origins[pos])));
         }
         if origins[pos].updating {
-            return Err(ArmError::conflict("Conflict", "The origin is being updated; retry when provisioningState is Succeeded."));
+            return Err(ArmError::conflict(
+                "Conflict",
+                "The origin is being updated; retry when provisioningState is Succeeded.",
+            ));
         }
         let props = body.get("properties").cloned().unwrap_or(Value::Null);
         let enabled = match props.get("enabledState").and_then(Value::as_str) {
             None => None,
             Some(s) if s.eq_ignore_ascii_case("enabled") => Some(true),
             Some(s) if s.eq_ignore_ascii_case("disabled") => Some(false),
-            Some(s) => return Err(ArmError::bad_request("BadRequest", format!("enabledState '{s}' is not valid: use Enabled or Disabled."))),
+            Some(s) => {
+                return Err(ArmError::bad_request(
+                    "BadRequest",
+                    format!("enabledState '{s}' is not valid: use Enabled or Disabled."),
+                ));
+            }
         };
         let priority = props.get("priority").and_then(Value::as_u64);
         if priority.is_some_and(|p| !(1..=5).contains(&p)) {
-            return Err(ArmError::bad_request("BadRequest", "Origin priority must be between 1 and 5."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "Origin priority must be between 1 and 5.",
+            ));
         }
         let weight = props.get("weight").and_then(Value::as_u64);
         if weight.is_some_and(|w| !(1..=1000).contains(&w)) {
-            return Err(ArmError::bad_request("BadRequest", "Origin weight must be between 1 and 1000."));
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "Origin weight must be between 1 and 1000.",
+            ));
+        }
+        let host = props
+            .get("hostName")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if host.as_deref().is_some_and(|h| h.trim().is_empty()) {
+            return Err(ArmError::bad_request(
+                "BadRequest",
+                "Origin hostName must not be empty.",
+            ));
         }
         let oname = origins[pos].name.clone();
         if let State::FrontDoor { origins } = &mut self.resources[i].state {
             let o = &mut origins[pos];
+            if let Some(h) = host {
+                o.host = h;
+            }
             if let Some(en) = enabled {
                 o.enabled = en;
             }
@@ -1128,19 +1775,25 @@ impl World {
             }
             o.updating = true;
         }
-        let State::FrontDoor { origins } = &self.resources[i].state else { unreachable!() };
+        let State::FrontDoor { origins } = &self.resources[i].state else {
+            unreachable!()
+        };
         let body = render::origin(&self.resources[i], &origins[pos]);
-        Ok(self.start_lro(req, i, LroSpec {
-            action: Action::OriginUpdate { name: oname },
-            duration_secs: 45,
-            monitors: Monitors::AsyncLowercase,
-            namespace: "Microsoft.Cdn",
-            async_segment: "operationresults",
-            location_segment: "operationresults",
-            initial_status: 202,
-            initial_body: Some(body),
-            final_reply: FinalReply::Empty,
-        }))
+        Ok(self.start_lro(
+            req,
+            i,
+            LroSpec {
+                action: Action::OriginUpdate { name: oname },
+                duration_secs: 45,
+                monitors: Monitors::AsyncLowercase,
+                namespace: "Microsoft.Cdn",
+                async_segment: "operationresults",
+                location_segment: "operationresults",
+                initial_status: 202,
+                initial_body: Some(body),
+                final_reply: FinalReply::Empty,
+            },
+        ))
     }
 }
 

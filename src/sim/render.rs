@@ -72,7 +72,11 @@ pub fn resource(world: &World, i: usize, id: &str, expand_geo: bool) -> Value {
             })
         }
         State::Compute(c) => {
-            let target = if c.updating { c.min_nodes } else { c.current_nodes };
+            let target = if c.updating {
+                c.min_nodes
+            } else {
+                c.current_nodes
+            };
             json!({
                 "id": r.id, "type": ty, "name": name, "location": loc,
                 "properties": {
@@ -142,7 +146,11 @@ pub fn resource(world: &World, i: usize, id: &str, expand_geo: bool) -> Value {
             let pg = matches!(r.state, State::Postgres(_));
             let now = world.now();
             let source = f.source.map(|s| world.resources[s].id.to_string());
-            let host = if pg { "postgres.database.azure.com" } else { "mysql.database.azure.com" };
+            let host = if pg {
+                "postgres.database.azure.com"
+            } else {
+                "mysql.database.azure.com"
+            };
             let mut props = json!({
                 "fullyQualifiedDomainName": format!("{name}.{host}"),
                 "version": if pg { "16" } else { "8.0.21" }, "minorVersion": if pg { "8" } else { "0" },
@@ -165,7 +173,13 @@ pub fn resource(world: &World, i: usize, id: &str, expand_geo: bool) -> Value {
                 "sourceServerResourceId": source,
             });
             if pg {
-                let state = if f.source.is_none() { None } else if f.replication.frozen_at.is_some() { Some("Broken") } else { Some("Active") };
+                let state = if f.source.is_none() {
+                    None
+                } else if f.replication.frozen_at.is_some() {
+                    Some("Broken")
+                } else {
+                    Some("Active")
+                };
                 props["replica"] = json!({"role": f.role, "capacity": if f.role == "Primary" { 5 } else { 0 }, "replicationState": state});
             }
             json!({
@@ -192,16 +206,33 @@ pub fn resource(world: &World, i: usize, id: &str, expand_geo: bool) -> Value {
         }),
         State::Storage(s) => storage(world, r, s, expand_geo),
         State::SqlFg(fg) => {
-            let side = fg.servers.iter().position(|(sid, _)| id.to_ascii_lowercase().starts_with(&sid.key())).unwrap_or(0);
+            let side = fg
+                .servers
+                .iter()
+                .position(|(sid, _)| id.to_ascii_lowercase().starts_with(&sid.key()))
+                .unwrap_or(0);
             let other = 1 - side;
-            let role = |k: usize| if fg.primary == k { "Primary" } else { "Secondary" };
-            let state = if fg.busy { "PENDING" } else if fg.replication.frozen_at.is_some() { "SUSPENDED" } else { "CATCH_UP" };
+            let role = |k: usize| {
+                if fg.primary == k {
+                    "Primary"
+                } else {
+                    "Secondary"
+                }
+            };
+            let state = if fg.busy {
+                "PENDING"
+            } else if fg.replication.frozen_at.is_some() {
+                "SUSPENDED"
+            } else {
+                "CATCH_UP"
+            };
             json!({
                 "id": format!("{}/failoverGroups/{}", fg.servers[side].0, fg.name), "name": fg.name,
                 "type": "Microsoft.Sql/servers/failoverGroups", "location": fg.servers[side].1.display_name(),
                 "properties": {
                     "readWriteEndpoint": {"failoverPolicy": "Manual"},
-                    "readOnlyEndpoint": {"failoverPolicy": "Disabled"},
+                    // Read-only traffic goes to the current secondary [F:sql-failover-group-try-planned-before-forced].
+                    "readOnlyEndpoint": {"failoverPolicy": "Disabled", "targetServer": fg.servers[1 - fg.primary].0},
                     "replicationRole": role(side), "replicationState": state,
                     "partnerServers": [{"id": fg.servers[other].0, "location": fg.servers[other].1.display_name(), "replicationRole": role(other)}],
                     "databases": [format!("{}/databases/features", fg.servers[side].0), format!("{}/databases/feature-history", fg.servers[side].0)]
@@ -209,17 +240,27 @@ pub fn resource(world: &World, i: usize, id: &str, expand_geo: bool) -> Value {
             })
         }
         State::Cosmos(c) => {
-            let loc_entry = |cr: &super::world::CosmosRegion| json!({
-                "id": format!("{name}-{}", cr.region), "locationName": cr.region.display_name(),
-                "documentEndpoint": format!("https://{name}-{}.documents.azure.com:443/", cr.region),
-                "provisioningState": if cr.offline { "Offline" } else { "Succeeded" },
-                "failoverPriority": cr.priority, "isZoneRedundant": false
-            });
+            let loc_entry = |cr: &super::world::CosmosRegion| {
+                json!({
+                    "id": format!("{name}-{}", cr.region), "locationName": cr.region.display_name(),
+                    "documentEndpoint": format!("https://{name}-{}.documents.azure.com:443/", cr.region),
+                    "provisioningState": if cr.offline { "Offline" } else { "Succeeded" },
+                    "failoverPriority": cr.priority, "isZoneRedundant": false
+                })
+            };
             let mut sorted: Vec<_> = c.regions.iter().collect();
             sorted.sort_by_key(|cr| cr.priority);
             let write = write_region(c);
-            let writes: Vec<Value> = sorted.iter().filter(|cr| Some(&cr.region) == write.as_ref()).map(|cr| loc_entry(cr)).collect();
-            let reads: Vec<Value> = sorted.iter().filter(|cr| !cr.offline).map(|cr| loc_entry(cr)).collect();
+            let writes: Vec<Value> = sorted
+                .iter()
+                .filter(|cr| Some(&cr.region) == write.as_ref())
+                .map(|cr| loc_entry(cr))
+                .collect();
+            let reads: Vec<Value> = sorted
+                .iter()
+                .filter(|cr| !cr.offline)
+                .map(|cr| loc_entry(cr))
+                .collect();
             let all: Vec<Value> = sorted.iter().map(|cr| loc_entry(cr)).collect();
             let policies: Vec<Value> = sorted.iter().map(|cr| json!({"id": format!("{name}-{}", cr.region), "locationName": cr.region.display_name(), "failoverPriority": cr.priority})).collect();
             json!({
@@ -273,8 +314,19 @@ pub fn resource(world: &World, i: usize, id: &str, expand_geo: bool) -> Value {
         }),
         State::TrafficManager { routing, endpoints } => {
             let eps: Vec<Value> = endpoints.iter().map(|e| tm_endpoint(world, r, e)).collect();
-            let online = endpoints.iter().filter(|e| tm_monitor(world, e) == "Online").count();
-            let status = if online == endpoints.len() { "Online" } else if online > 0 { "Degraded" } else if endpoints.iter().all(|e| !e.enabled) { "Inactive" } else { "Degraded" };
+            let online = endpoints
+                .iter()
+                .filter(|e| tm_monitor(world, e) == "Online")
+                .count();
+            let status = if online == endpoints.len() {
+                "Online"
+            } else if online > 0 {
+                "Degraded"
+            } else if endpoints.iter().all(|e| !e.enabled) {
+                "Inactive"
+            } else {
+                "Degraded"
+            };
             let rel = name.to_ascii_lowercase();
             json!({
                 "id": r.id, "name": name, "type": "Microsoft.Network/trafficManagerProfiles", "location": "global", "tags": {},
@@ -310,7 +362,11 @@ fn storage(world: &World, r: &Resource, s: &super::world::Storage, expand_geo: b
         })
     };
     let available = |reg: &Region| {
-        if world.region_up(reg) && !r.down && !s.failover_in_progress { "available" } else { "unavailable" }
+        if world.region_up(reg) && !r.down && !s.failover_in_progress {
+            "available"
+        } else {
+            "unavailable"
+        }
     };
     let mut props = json!({
         "keyCreationTime": {"key1": CREATED, "key2": CREATED},
@@ -339,7 +395,7 @@ fn storage(world: &World, r: &Resource, s: &super::world::Storage, expand_geo: b
     if s.failover_in_progress {
         p.insert("failoverInProgress".into(), json!(true));
     }
-    if expand_geo && s.secondary.is_some() {
+    if let (true, Some(sec)) = (expand_geo, &s.secondary) {
         let bootstrapping = s.bootstrap_until.is_some_and(|t| t > now);
         let status = if bootstrapping {
             "Bootstrap"
@@ -348,7 +404,6 @@ fn storage(world: &World, r: &Resource, s: &super::world::Storage, expand_geo: b
         } else {
             "Live"
         };
-        let sec = s.secondary.as_ref().expect("checked");
         let can = !bootstrapping && world.region_up(sec) && !s.failover_in_progress && !r.down;
         let post_planned = s.sku.clone();
         p.insert(
@@ -502,7 +557,10 @@ fn recently_resolved(world: &World, i: usize) -> Option<&Incident> {
         .incidents
         .iter()
         .filter(|inc| inc.region == region && inc.level == "Critical")
-        .filter(|inc| inc.mitigated.is_some_and(|m| now - m <= time::Duration::hours(24)))
+        .filter(|inc| {
+            inc.mitigated
+                .is_some_and(|m| now - m <= time::Duration::hours(24))
+        })
         .max_by_key(|inc| inc.mitigated)
 }
 

@@ -10,12 +10,30 @@ use super::world::World;
 
 /// The scenarios shipped in the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("eastus-outage", include_str!("../../assets/scenarios/eastus-outage.toml")),
-    ("eastus-unresponsive", include_str!("../../assets/scenarios/eastus-unresponsive.toml")),
-    ("replication-lag", include_str!("../../assets/scenarios/replication-lag.toml")),
-    ("throttling", include_str!("../../assets/scenarios/throttling.toml")),
-    ("secondary-degraded", include_str!("../../assets/scenarios/secondary-degraded.toml")),
-    ("flaky-arm", include_str!("../../assets/scenarios/flaky-arm.toml")),
+    (
+        "eastus-outage",
+        include_str!("../../assets/scenarios/eastus-outage.toml"),
+    ),
+    (
+        "eastus-unresponsive",
+        include_str!("../../assets/scenarios/eastus-unresponsive.toml"),
+    ),
+    (
+        "replication-lag",
+        include_str!("../../assets/scenarios/replication-lag.toml"),
+    ),
+    (
+        "throttling",
+        include_str!("../../assets/scenarios/throttling.toml"),
+    ),
+    (
+        "secondary-degraded",
+        include_str!("../../assets/scenarios/secondary-degraded.toml"),
+    ),
+    (
+        "flaky-arm",
+        include_str!("../../assets/scenarios/flaky-arm.toml"),
+    ),
 ];
 
 /// A parsed scenario.
@@ -50,7 +68,8 @@ impl Scenario {
         }
         let path = Path::new(name_or_path);
         if path.exists() || name_or_path.contains('/') || name_or_path.ends_with(".toml") {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{name_or_path}: cannot read the scenario: {e}"))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{name_or_path}: cannot read the scenario: {e}"))?;
             return Scenario::parse(&text, name_or_path);
         }
         let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
@@ -76,7 +95,12 @@ impl Scenario {
                 None => Some(Duration::ZERO),
                 _ => None,
             }
-            .ok_or_else(|| format!("{origin}: event {}: 'at' must be a duration such as \"90s\" or \"2m\"", n + 1))?;
+            .ok_or_else(|| {
+                format!(
+                    "{origin}: event {}: 'at' must be a duration such as \"90s\" or \"2m\"",
+                    n + 1
+                )
+            })?;
             let fault = Fault::deserialize(toml::Value::Table(table))
                 .map_err(|e| format!("{origin}: event {}: {}", n + 1, e.message()))?;
             if outage_starts_at.is_none() && matches!(fault, Fault::RegionOutage { .. }) {
@@ -162,7 +186,11 @@ mod tests {
         .unwrap_err();
         assert!(e.contains("event 1"), "{e}");
         assert!(e.contains("meteor"), "{e}");
-        let e = Scenario::parse("name = \"x\"\ndescription = \"d\"\n[[events]]\nat = \"soon\"\nkind = \"clear\"\n", "x.toml").unwrap_err();
+        let e = Scenario::parse(
+            "name = \"x\"\ndescription = \"d\"\n[[events]]\nat = \"soon\"\nkind = \"clear\"\n",
+            "x.toml",
+        )
+        .unwrap_err();
         assert!(e.contains("'at'"), "{e}");
     }
 

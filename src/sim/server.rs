@@ -153,7 +153,13 @@ fn is_api_version(v: &str) -> bool {
     let (date, rest) = v.split_at(v.len().min(10));
     let b = date.as_bytes();
     date.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
         && (rest.is_empty() || rest == "-preview")
 }
 
@@ -167,7 +173,10 @@ struct Decision {
     now: time::OffsetDateTime,
 }
 
-async fn serve(world: Shared, req: HttpRequest<Incoming>) -> Result<Response<Full<Bytes>>, DropConnection> {
+async fn serve(
+    world: Shared,
+    req: HttpRequest<Incoming>,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
     let started = Instant::now();
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
@@ -178,31 +187,62 @@ async fn serve(world: Shared, req: HttpRequest<Incoming>) -> Result<Response<Ful
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1")
         .to_string();
-    let auth = req.headers().get(hyper::header::AUTHORIZATION).and_then(|h| h.to_str().ok()).map(str::to_string);
+    let auth = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
     let correlation = req
         .headers()
         .get("x-ms-correlation-request-id")
         .and_then(|h| h.to_str().ok())
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let client_request_id = req.headers().get("x-ms-client-request-id").and_then(|h| h.to_str().ok()).map(str::to_string);
+    let client_request_id = req
+        .headers()
+        .get("x-ms-client-request-id")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
     let body = match Limited::new(req.into_body(), 1 << 20).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {
-            let reply = Reply::from(ArmError::bad_request("RequestTooLarge", "The request body is larger than 1 MiB."));
-            return Ok(respond(reply, &correlation, client_request_id.as_deref(), time::OffsetDateTime::now_utc(), false));
+            let reply = Reply::from(ArmError::bad_request(
+                "RequestTooLarge",
+                "The request body is larger than 1 MiB.",
+            ));
+            return Ok(respond(
+                reply,
+                &correlation,
+                client_request_id.as_deref(),
+                time::OffsetDateTime::now_utc(),
+                false,
+            ));
         }
     };
 
     if path.starts_with("/_sim/") || path == "/_sim" {
         let (reply, now) = control(&world, &method, &path, &body);
         log(&method, &path, reply.status, started);
-        return Ok(respond(reply, &correlation, client_request_id.as_deref(), now, false));
+        return Ok(respond(
+            reply,
+            &correlation,
+            client_request_id.as_deref(),
+            now,
+            false,
+        ));
     }
 
     let decision = {
         let mut w = world.lock().expect("world lock");
-        decide(&mut w, &method, &path, &query, &host, auth.as_deref(), &body)
+        decide(
+            &mut w,
+            &method,
+            &path,
+            &query,
+            &host,
+            auth.as_deref(),
+            &body,
+        )
     };
     if decision.drop {
         log(&method, &path, 0, started);
@@ -217,7 +257,13 @@ async fn serve(world: Shared, req: HttpRequest<Incoming>) -> Result<Response<Ful
     }
     let reply = decision.reply.unwrap_or_else(|| Reply::empty(500));
     log(&method, &path, reply.status, started);
-    Ok(respond(reply, &correlation, client_request_id.as_deref(), decision.now, decision.malformed))
+    Ok(respond(
+        reply,
+        &correlation,
+        client_request_id.as_deref(),
+        decision.now,
+        decision.malformed,
+    ))
 }
 
 fn log(method: &str, path: &str, status: u16, started: Instant) {
@@ -250,7 +296,10 @@ fn decide(
         now,
     };
     let token_ok = auth
-        .and_then(|a| a.strip_prefix("Bearer ").or_else(|| a.strip_prefix("bearer ")))
+        .and_then(|a| {
+            a.strip_prefix("Bearer ")
+                .or_else(|| a.strip_prefix("bearer "))
+        })
         .is_some_and(|t| !t.trim().is_empty());
     if !token_ok {
         let msg = if auth.is_none() {
@@ -270,7 +319,13 @@ fn decide(
         w.token_fingerprints.insert(fingerprint(t));
     }
     let Some(api_version) = query.get("api-version").cloned() else {
-        d.reply = Some(ArmError::bad_request("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.").into());
+        d.reply = Some(
+            ArmError::bad_request(
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+            .into(),
+        );
         return d;
     };
     if !is_api_version(&api_version) {
@@ -287,8 +342,19 @@ fn decide(
             d.drop = true;
             return d;
         } else if fastrand::f64() < f.error_rate {
-            let (status, code) = if fastrand::bool() { (500, "InternalServerError") } else { (503, "ServiceUnavailable") };
-            d.reply = Some(ArmError::new(status, code, "The server encountered a transient error. Please retry the request.").into());
+            let (status, code) = if fastrand::bool() {
+                (500, "InternalServerError")
+            } else {
+                (503, "ServiceUnavailable")
+            };
+            d.reply = Some(
+                ArmError::new(
+                    status,
+                    code,
+                    "The server encountered a transient error. Please retry the request.",
+                )
+                .into(),
+            );
             return d;
         }
     }
@@ -311,11 +377,18 @@ fn decide(
     let found = w.find(path).map(|(i, rest)| (i, rest.to_ascii_lowercase()));
     let region = found.as_ref().map(|(i, _)| w.serving_region(*i));
     d.delay = w.faults.latency.get(&None).copied().unwrap_or_default()
-        + region.as_ref().and_then(|r| w.faults.latency.get(&Some(r.clone()))).copied().unwrap_or_default();
+        + region
+            .as_ref()
+            .and_then(|r| w.faults.latency.get(&Some(r.clone())))
+            .copied()
+            .unwrap_or_default();
     if let (Some((i, rest)), Some(region)) = (&found, &region) {
         let health_call = rest.starts_with("/providers/microsoft.resourcehealth");
         let st = w.regions.get(region);
-        if w.resources[*i].regional && !health_call && st.is_some_and(|s| s.status == RegionStatus::Down) {
+        if w.resources[*i].regional
+            && !health_call
+            && st.is_some_and(|s| s.status == RegionStatus::Down)
+        {
             match st.map(|s| s.arm).unwrap_or_default() {
                 ArmBehaviour::Error => {
                     d.reply = Some(ArmError::new(503, "ServiceUnavailable",
@@ -337,7 +410,10 @@ fn decide(
             }
         }
     }
-    let key = found.as_ref().map(|(i, _)| w.resources[*i].id.key()).unwrap_or_default();
+    let key = found
+        .as_ref()
+        .map(|(i, _)| w.resources[*i].id.key())
+        .unwrap_or_default();
     for k in [key, String::new()] {
         if let Some(n) = w.faults.malformed.get_mut(&k).filter(|n| **n > 0) {
             *n -= 1;
@@ -352,7 +428,15 @@ fn decide(
         match serde_json::from_slice::<Value>(body) {
             Ok(v) => Some(v),
             Err(e) => {
-                d.reply = Some(ArmError::bad_request("InvalidRequestContent", format!("The request content was invalid and could not be deserialized: {e}")).into());
+                d.reply = Some(
+                    ArmError::bad_request(
+                        "InvalidRequestContent",
+                        format!(
+                            "The request content was invalid and could not be deserialized: {e}"
+                        ),
+                    )
+                    .into(),
+                );
                 return d;
             }
         }
@@ -384,7 +468,13 @@ pub fn fingerprint(token: &str) -> String {
     format!("{h:016x}")
 }
 
-fn respond(reply: Reply, correlation: &str, client_request_id: Option<&str>, now: time::OffsetDateTime, malformed: bool) -> Response<Full<Bytes>> {
+fn respond(
+    reply: Reply,
+    correlation: &str,
+    client_request_id: Option<&str>,
+    now: time::OffsetDateTime,
+    malformed: bool,
+) -> Response<Full<Bytes>> {
     let mut b = Response::builder()
         .status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header("x-ms-request-id", uuid::Uuid::new_v4().to_string())
@@ -415,18 +505,26 @@ fn respond(reply: Reply, correlation: &str, client_request_id: Option<&str>, now
         }
         None => Bytes::new(),
     };
-    b.body(Full::new(body)).unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+    b.body(Full::new(body))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }
 
 /// The `/_sim/` control API.
-fn control(world: &Shared, method: &str, path: &str, body: &Bytes) -> (Reply, time::OffsetDateTime) {
+fn control(
+    world: &Shared,
+    method: &str,
+    path: &str,
+    body: &Bytes,
+) -> (Reply, time::OffsetDateTime) {
     let mut w = world.lock().expect("world lock");
     w.advance();
     let now = w.now();
     let bad = |msg: String| Reply::from(ArmError::bad_request("InvalidFault", msg));
     let reply = match (method, path.trim_end_matches('/')) {
         ("POST", "/_sim/faults") => match serde_json::from_slice::<Fault>(body) {
-            Err(e) => bad(format!("not a fault: {e}; see CONTRACT.md for the kinds and their fields")),
+            Err(e) => bad(format!(
+                "not a fault: {e}; see CONTRACT.md for the kinds and their fields"
+            )),
             Ok(f) => match w.apply_fault(&f) {
                 Ok(done) => Reply::ok(json!({"applied": done})),
                 Err(why) => bad(why),
@@ -438,7 +536,10 @@ fn control(world: &Shared, method: &str, path: &str, body: &Bytes) -> (Reply, ti
         }
         ("GET", "/_sim/state") => Reply::ok(state(&w)),
         ("POST", "/_sim/time-scale") => {
-            match serde_json::from_slice::<Value>(body).ok().and_then(|v| v.get("scale").and_then(Value::as_f64)) {
+            match serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v.get("scale").and_then(Value::as_f64))
+            {
                 Some(s) if s > 0.0 && s.is_finite() => {
                     w.clock.set_scale(s);
                     Reply::ok(json!({"time_scale": s}))
@@ -518,5 +619,4 @@ mod tests {
         assert!(!is_api_version("latest"));
         assert!(!is_api_version("2025-01-01-beta"));
     }
-
 }

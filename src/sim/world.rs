@@ -352,7 +352,14 @@ impl World {
             let hot = c.mode == Mode::HotHot;
             match &c.targets {
                 Targets::Paired { primary, secondary } => {
-                    let pi = world.add(c.name.clone(), c.kind, primary.clone(), p.clone(), true, paired_state(c.kind, true, hot, None));
+                    let pi = world.add(
+                        c.name.clone(),
+                        c.kind,
+                        primary.clone(),
+                        p.clone(),
+                        true,
+                        paired_state(c.kind, true, hot, None),
+                    );
                     world.add(
                         c.name.clone(),
                         c.kind,
@@ -364,7 +371,14 @@ impl World {
                 }
                 Targets::Replicated { resource, regions } => {
                     let state = replicated_state(c.kind, resource, regions, &p, &s);
-                    let idx = world.add(c.name.clone(), c.kind, resource.clone(), p.clone(), false, state);
+                    let idx = world.add(
+                        c.name.clone(),
+                        c.kind,
+                        resource.clone(),
+                        p.clone(),
+                        false,
+                        state,
+                    );
                     if let State::SqlFg(fg) = &world.resources[idx].state {
                         let partner = fg.servers[1].0.clone();
                         let fg_id = format!("{}/failoverGroups/{}", partner, fg.name);
@@ -377,7 +391,14 @@ impl World {
                     secondary,
                 } => {
                     let state = routing_state(c.kind, resource, primary, secondary, &p, &s, hot);
-                    world.add(c.name.clone(), c.kind, resource.clone(), Region::new("global"), false, state);
+                    world.add(
+                        c.name.clone(),
+                        c.kind,
+                        resource.clone(),
+                        Region::new("global"),
+                        false,
+                        state,
+                    );
                 }
             }
         }
@@ -530,7 +551,16 @@ impl World {
                 "The cluster is stopped; its control plane is healthy.".into(),
             );
         }
+        let microsoft_managed = matches!(r.state, State::Acr(_) | State::KeyVault);
         match self.region_status(&region) {
+            RegionStatus::Down if microsoft_managed => (
+                "Degraded",
+                "Degraded".into(),
+                format!(
+                    "An Azure service issue in {} affects this resource; Microsoft-managed replicas in other regions keep serving (writes may be unavailable).",
+                    region.display_name()
+                ),
+            ),
             RegionStatus::Down => (
                 "Unavailable",
                 "Unavailable".into(),

@@ -15,7 +15,10 @@ pub fn rid(rg: &str, provider_path: &str) -> String {
 }
 
 pub fn storage_id() -> String {
-    rid("rg-contoso-ml-data", "Microsoft.Storage/storageAccounts/stcontosotraindata")
+    rid(
+        "rg-contoso-ml-data",
+        "Microsoft.Storage/storageAccounts/stcontosotraindata",
+    )
 }
 
 pub fn sql_fg(server: &str) -> String {
@@ -26,7 +29,10 @@ pub fn sql_fg(server: &str) -> String {
 }
 
 pub fn cosmos_id() -> String {
-    rid("rg-contoso-ml-data", "Microsoft.DocumentDB/databaseAccounts/cosmos-contoso-sessions")
+    rid(
+        "rg-contoso-ml-data",
+        "Microsoft.DocumentDB/databaseAccounts/cosmos-contoso-sessions",
+    )
 }
 
 pub fn workspace(region: &str) -> String {
@@ -51,7 +57,10 @@ pub fn pg(region: &str) -> String {
 }
 
 pub fn tm_id() -> String {
-    rid("rg-contoso-ml-global", "Microsoft.Network/trafficManagerProfiles/tm-contoso-scoring")
+    rid(
+        "rg-contoso-ml-global",
+        "Microsoft.Network/trafficManagerProfiles/tm-contoso-scoring",
+    )
 }
 
 /// A simulator of the demo deployment at a high time scale, with a raw client.
@@ -142,9 +151,7 @@ impl Sim {
     /// (terminal status, last monitor response).
     pub async fn wait_lro(&self, started: &Resp) -> (String, Resp) {
         let deadline = Instant::now() + Duration::from_secs(30);
-        let async_url = started
-            .header("azure-asyncoperation")
-            .map(str::to_string);
+        let async_url = started.header("azure-asyncoperation").map(str::to_string);
         let mut location = started.header("location").map(str::to_string);
         loop {
             assert!(Instant::now() < deadline, "LRO did not finish in time");
