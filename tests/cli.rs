@@ -1,0 +1,143 @@
+//! The real binary: `sim` serves until SIGTERM, `config check` exit codes and messages.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_azfailover");
+
+#[test]
+fn sim_prints_its_address_first_and_stops_on_sigterm() {
+    let mut child = Command::new(BIN)
+        .args([
+            "sim",
+            "--time-scale",
+            "100",
+            "--scenario",
+            "replication-lag",
+        ])
+        .env_remove("AZFAILOVER_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {line:?}"))
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let state: serde_json::Value = rt.block_on(async {
+        let sa = "/subscriptions/8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b/resourceGroups/rg-contoso-ml-data/providers/Microsoft.Storage/storageAccounts/stcontosotraindata";
+        let r = reqwest::Client::new()
+            .get(format!("{url}{sa}?api-version=2025-01-01"))
+            .bearer_auth("t")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        reqwest::get(format!("{url}/_sim/state")).await.unwrap().json().await.unwrap()
+    });
+    assert_eq!(state["deployment"], "contoso-ml");
+    assert_eq!(state["scenario"]["name"], "replication-lag");
+    assert_eq!(state["time_scale"], 100.0);
+
+    unsafe { libc_kill(child.id() as i32, 15) };
+    let status = wait_timeout(&mut child, Duration::from_secs(10));
+    assert_eq!(status, Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("loopback"), "{err}");
+    assert!(
+        err.contains("GET /subscriptions/"),
+        "requests are logged: {err}"
+    );
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+fn wait_timeout(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s.code();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    None
+}
+
+#[test]
+fn sim_refuses_an_unknown_scenario() {
+    let out = Command::new(BIN)
+        .args(["sim", "--scenario", "meteor"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("eastus-outage"));
+}
+
+#[test]
+fn config_check_accepts_the_example_and_locates_errors() {
+    let ok = Command::new(BIN)
+        .args(["config", "check", "config.example.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("valid"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string("config.example.toml")
+        .unwrap()
+        .replace("kind = \"key-vault\"", "kind = \"keyvault\"");
+    std::fs::write(&bad, text).unwrap();
+    let out = Command::new(BIN)
+        .args(["config", "check"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:") && err.contains("unknown kind 'keyvault'"),
+        "{err}"
+    );
+
+    // --config and AZFAILOVER_CONFIG name the file too.
+    let out = Command::new(BIN)
+        .args(["config", "check"])
+        .env("AZFAILOVER_CONFIG", &bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    let missing = Command::new(BIN)
+        .args(["--config", "/nonexistent.toml", "config", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(78));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+}
+
+#[test]
+fn bad_command_lines_exit_64() {
+    let out = Command::new(BIN).arg("--frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+}
