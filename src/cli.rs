@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::azure::{Access, ArmClient, ArmWriter, ClientOptions, connect};
 use crate::config::Config;
 use crate::exit;
+use crate::health::collect::Collector;
 use crate::sim::{Scenario, SimOptions, SimServer};
 
 /// azfailover — multi-region disaster recovery console for Azure Machine Learning.
@@ -38,6 +40,12 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         time_scale: Option<f64>,
     },
+    /// Print one health snapshot, then exit (0 healthy and ready, 1 degraded, 2 outage).
+    Status {
+        /// table (for people) or json (for scripts)
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
     /// Validate a configuration file.
     Config {
         #[command(subcommand)]
@@ -66,6 +74,11 @@ pub enum Format {
 pub enum ConfigSource {
     File(PathBuf),
     Demo,
+}
+
+/// Whether the command runs the full-screen console (logs then go to a file).
+pub fn is_interactive(cli: &Cli) -> bool {
+    cli.command.is_none()
 }
 
 /// Resolves `--config`, `$AZFAILOVER_CONFIG` (both in `explicit`), then the platform path.
@@ -135,11 +148,102 @@ pub async fn run(cli: Cli) -> i32 {
             };
             run_sim(&cfg, listen, scenario.as_deref(), time_scale).await
         }
+        Some(Command::Status { format }) => {
+            let source = config_source(cli.config);
+            match Target::open(&source, Access::ReadOnly, None).await {
+                Ok(t) => t.status(format).await,
+                Err(code) => code,
+            }
+        }
         None => {
             eprintln!(
                 "azfailover: the console is not built yet; run `azfailover sim` for the simulator (see --help)"
             );
             exit::USAGE
+        }
+    }
+}
+
+/// What a command runs against: a configuration, a client, and the in-process simulator when
+/// the configuration is the demo's.
+pub struct Target {
+    pub cfg: Config,
+    pub client: ArmClient,
+    pub writer: Option<ArmWriter>,
+    pub sim: Option<SimServer>,
+}
+
+impl Target {
+    /// Loads the configuration and connects (starting the simulator for the demo).
+    pub async fn open(
+        source: &ConfigSource,
+        access: Access,
+        scenario: Option<Scenario>,
+    ) -> Result<Target, i32> {
+        let mut cfg = load(source)?;
+        let mut sim = None;
+        if matches!(source, ConfigSource::Demo) {
+            let server = SimServer::start(
+                &cfg,
+                SimOptions {
+                    scenario,
+                    ..SimOptions::default()
+                },
+            )
+            .await
+            .map_err(|e| {
+                eprintln!("azfailover: cannot start the simulator: {e}");
+                exit::UNAVAILABLE
+            })?;
+            cfg.deployment.arm_endpoint = server.url().to_string();
+            cfg.auth.method = crate::config::AuthMethod::Simulator;
+            sim = Some(server);
+        }
+        let (client, writer) =
+            connect(&cfg, access, ClientOptions::from_config(&cfg)).map_err(|e| {
+                eprintln!("azfailover: {e}");
+                exit::UNAVAILABLE
+            })?;
+        if let Err(e) = client.sign_in().await {
+            eprintln!("azfailover: {e}");
+            return Err(exit::UNAVAILABLE);
+        }
+        Ok(Target {
+            cfg,
+            client,
+            writer,
+            sim,
+        })
+    }
+
+    /// `status`: one snapshot, printed; the exit code says how things are.
+    async fn status(self, format: Format) -> i32 {
+        if self.sim.is_some() {
+            eprintln!(
+                "azfailover: no configuration found: showing the built-in demo (simulated Azure)"
+            );
+        }
+        let collector = Collector::new(self.cfg.clone(), self.client.clone());
+        let result = collector.collect().await;
+        if let Some(sim) = self.sim {
+            sim.stop().await;
+        }
+        match result {
+            Err(e) => {
+                eprintln!("azfailover: {e}");
+                exit::UNAVAILABLE
+            }
+            Ok(snap) => {
+                crate::health::cache::save(&snap);
+                match format {
+                    Format::Json => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&snap).unwrap_or_default()
+                    ),
+                    Format::Table => print!("{}", crate::health::report::render_table(&snap)),
+                }
+                snap.exit_code()
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod azure;
 pub mod cli;
 pub mod config;
 pub mod exit;
+pub mod health;
 pub mod paths;
 pub mod region;
 pub mod sim;

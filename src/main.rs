@@ -2,8 +2,10 @@
 
 use clap::Parser;
 
+use azfailover::cli::{Cli, Command};
+
 fn main() {
-    let cli = match azfailover::cli::Cli::try_parse() {
+    let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -15,7 +17,7 @@ fn main() {
             std::process::exit(code);
         }
     };
-    init_logging();
+    init_logging(&cli);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -26,14 +28,40 @@ fn main() {
     std::process::exit(code);
 }
 
-/// Logs go to stderr, filtered by RUST_LOG (default: info for the simulator, warn elsewhere).
-fn init_logging() {
+/// Logs are filtered by RUST_LOG. The simulator logs its requests to stderr; the interactive
+/// console writes to `azfailover.log` in the cache directory (stderr would tear the screen);
+/// other commands print warnings to stderr.
+fn init_logging(cli: &Cli) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("warn,azfailover::sim=info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let env = |default: &str| {
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default))
+    };
+    let builder = tracing_subscriber::fmt().with_target(false);
+    if azfailover::cli::is_interactive(cli) {
+        let file = azfailover::paths::cache_dir().and_then(|d| {
+            std::fs::create_dir_all(&d).ok()?;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(d.join("azfailover.log"))
+                .ok()
+        });
+        if let Some(f) = file {
+            builder
+                .with_env_filter(env("info"))
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(f))
+                .init();
+        }
+        return;
+    }
+    let default = if matches!(cli.command, Some(Command::Sim { .. })) {
+        "warn,azfailover::sim=info"
+    } else {
+        "warn"
+    };
+    builder
+        .with_env_filter(env(default))
         .with_writer(std::io::stderr)
-        .with_target(false)
         .init();
 }

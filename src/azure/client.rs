@@ -73,6 +73,8 @@ struct Inner {
     tokens: TokenSource,
     opts: ClientOptions,
     requests: AtomicU64,
+    /// Azure's clock from the last answer's `Date` header, and when it was read.
+    server_clock: std::sync::Mutex<Option<(time::OffsetDateTime, Instant)>>,
 }
 
 /// Reads from ARM. Cheap to clone; every clone shares one connection pool and token cache.
@@ -148,6 +150,7 @@ pub fn connect(
             tokens,
             opts,
             requests: AtomicU64::new(0),
+            server_clock: std::sync::Mutex::new(None),
         }),
     };
     let writer = (access == Access::ReadWrite).then(|| ArmWriter {
@@ -213,6 +216,28 @@ impl ArmClient {
     /// Requests sent so far (every attempt counts).
     pub fn requests_sent(&self) -> u64 {
         self.inner.requests.load(Ordering::Relaxed)
+    }
+
+    /// Azure's current time, from the last answer's `Date` header (the local clock until one
+    /// came). Lags such as `now - lastSyncTime` are computed on Azure's clock, so a skewed local
+    /// clock — or the simulator's accelerated one — does not distort them.
+    pub fn server_now(&self) -> time::OffsetDateTime {
+        match *self.inner.server_clock.lock().expect("clock lock") {
+            Some((date, at)) => date + at.elapsed(),
+            None => time::OffsetDateTime::now_utc(),
+        }
+    }
+
+    fn note_server_date(&self, headers: &HeaderMap) {
+        let Some(v) = headers.get("date").and_then(|v| v.to_str().ok()) else {
+            return;
+        };
+        let v = v.replace(" GMT", " +0000");
+        if let Ok(t) =
+            time::OffsetDateTime::parse(&v, &time::format_description::well_known::Rfc2822)
+        {
+            *self.inner.server_clock.lock().expect("clock lock") = Some((t, Instant::now()));
+        }
     }
 
     /// Signs in now (to fail early with a clear message rather than on the first call).
@@ -316,6 +341,7 @@ impl ArmClient {
             };
             let (kind, retry, request_id) = match outcome {
                 Ok((status, headers, body)) => {
+                    self.note_server_date(&headers);
                     let request_id = headers
                         .get("x-ms-request-id")
                         .and_then(|v| v.to_str().ok())

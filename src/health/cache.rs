@@ -1,0 +1,42 @@
+//! The last snapshot on disk (cache directory), so the console starts instantly on it, marked
+//! stale until the first refresh lands.
+
+use std::path::PathBuf;
+
+use super::model::Snapshot;
+
+fn path_for(deployment: &str) -> Option<PathBuf> {
+    let safe: String = deployment
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    crate::paths::cache_dir().map(|d| d.join(format!("snapshot-{safe}.json")))
+}
+
+/// The cached snapshot of a deployment, if one is readable.
+pub fn load(deployment: &str) -> Option<Snapshot> {
+    let text = std::fs::read_to_string(path_for(deployment)?).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Saves a snapshot (best effort: a cache that cannot be written only costs a slower start).
+pub fn save(snap: &Snapshot) {
+    let Some(path) = path_for(&snap.deployment) else {
+        return;
+    };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let tmp = path.with_extension("json.tmp");
+    if let Ok(text) = serde_json::to_string(snap)
+        && std::fs::write(&tmp, text).is_ok()
+    {
+        let _ = std::fs::rename(&tmp, &path);
+    }
+}

@@ -1,0 +1,248 @@
+//! Collection: every read one snapshot needs, concurrently with a bound, each with its deadline,
+//! as few requests as the APIs allow (one subscription-wide list of availability statuses).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use time::OffsetDateTime;
+use tokio::sync::Semaphore;
+
+use super::derive;
+use super::model::Snapshot;
+use crate::azure::models::*;
+use crate::azure::{ArmClient, AzureError, ErrorKind};
+use crate::config::{ComponentKind, Config, Targets};
+use crate::region::Region;
+
+/// Concurrent ARM requests at most.
+const CONCURRENCY: usize = 32;
+
+/// What was read about one resource.
+#[derive(Debug, Clone)]
+pub enum Reading {
+    Storage(StorageAccount),
+    /// The group as the configured server sees it, and as its partner sees it.
+    SqlFg(FailoverGroup, Option<Result<FailoverGroup, ReadError>>),
+    Cosmos(CosmosAccount),
+    Acr(Registry, Vec<RegistryReplication>),
+    Aks(ManagedCluster),
+    Workspace(Workspace, Vec<Compute>),
+    Compute(Compute),
+    Endpoint(OnlineEndpoint, Vec<OnlineDeployment>),
+    Flex(FlexibleServer),
+    KeyVault(KeyVault),
+    AppInsights(AppInsights),
+    TrafficManager(TrafficManagerProfile),
+    FrontDoor(OriginGroup, Vec<Origin>),
+}
+
+/// A failed read, in a responder's words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadError {
+    pub message: String,
+    /// It timed out or could not connect (the region may not be answering).
+    pub not_responding: bool,
+    pub auth: bool,
+}
+
+impl From<AzureError> for ReadError {
+    fn from(e: AzureError) -> ReadError {
+        ReadError {
+            not_responding: matches!(
+                e.kind,
+                ErrorKind::Deadline { .. } | ErrorKind::Unreachable(_)
+            ),
+            auth: matches!(e.kind, ErrorKind::Auth(_)),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Everything one collection pass read.
+#[derive(Debug, Clone)]
+pub struct Observations {
+    /// Azure's time when the pass ended.
+    pub now: OffsetDateTime,
+    /// Availability by lowercase resource id.
+    pub availability: Result<HashMap<String, AvailabilityStatus>, ReadError>,
+    pub events: Result<Vec<ServiceHealthEvent>, ReadError>,
+    /// Reads by lowercase resource id (as configured).
+    pub reads: HashMap<String, Result<Reading, ReadError>>,
+}
+
+/// Collects snapshots for one configuration, remembering since when regions stopped answering.
+pub struct Collector {
+    cfg: Config,
+    client: ArmClient,
+    not_responding: Mutex<BTreeMap<Region, OffsetDateTime>>,
+}
+
+impl Collector {
+    /// A collector for a configuration, reading through `client`.
+    pub fn new(cfg: Config, client: ArmClient) -> Collector {
+        Collector {
+            cfg,
+            client,
+            not_responding: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// One snapshot; Err only when nothing at all could be read (sign-in failed, ARM unreachable).
+    pub async fn collect(&self) -> Result<Snapshot, String> {
+        let started = Instant::now();
+        let requests_before = self.client.requests_sent();
+        let obs = self.observe().await;
+        if let Some(why) = total_failure(&obs) {
+            return Err(why);
+        }
+        let mut since = self.not_responding.lock().expect("lock").clone();
+        let mut snap = derive::snapshot(&self.cfg, &obs, &mut since);
+        *self.not_responding.lock().expect("lock") = since;
+        snap.duration_ms = started.elapsed().as_millis() as u64;
+        snap.requests = self.client.requests_sent() - requests_before;
+        snap.identity = Some(self.client.identity().to_string());
+        Ok(snap)
+    }
+
+    /// Reads everything concurrently.
+    pub async fn observe(&self) -> Observations {
+        let sem = Arc::new(Semaphore::new(CONCURRENCY));
+        let sub = self.cfg.deployment.subscription_id.clone();
+        let avail = {
+            let c = self.client.clone();
+            let sub = sub.clone();
+            let sem = sem.clone();
+            tokio::spawn(async move {
+                let _p = sem.acquire_owned().await;
+                c.availability_statuses(&sub).await
+            })
+        };
+        let events = {
+            let c = self.client.clone();
+            let sem = sem.clone();
+            tokio::spawn(async move {
+                let _p = sem.acquire_owned().await;
+                c.service_health_events(&sub).await
+            })
+        };
+        let mut reads = tokio::task::JoinSet::new();
+        for comp in &self.cfg.components {
+            let ids: Vec<String> = comp.resource_ids().iter().map(|i| i.to_string()).collect();
+            for id in ids {
+                let c = self.client.clone();
+                let sem = sem.clone();
+                let kind = comp.kind;
+                let targets = comp.targets.clone();
+                reads.spawn(async move {
+                    let r = read(&c, &sem, kind, &id, &targets).await;
+                    (id.to_ascii_lowercase(), r)
+                });
+            }
+        }
+        let mut out = HashMap::new();
+        while let Some(done) = reads.join_next().await {
+            if let Ok((id, r)) = done {
+                out.insert(id, r);
+            }
+        }
+        let availability = match avail.await {
+            Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
+            Ok(Err(e)) => Err(e.into()),
+            Err(e) => Err(ReadError {
+                message: e.to_string(),
+                not_responding: false,
+                auth: false,
+            }),
+        };
+        let events = match events.await {
+            Ok(r) => r.map_err(ReadError::from),
+            Err(e) => Err(ReadError {
+                message: e.to_string(),
+                not_responding: false,
+                auth: false,
+            }),
+        };
+        Observations {
+            now: self.client.server_now(),
+            availability,
+            events,
+            reads: out,
+        }
+    }
+}
+
+/// Nothing could be read, and why (so the console says "sign-in failed" rather than showing
+/// every component unknown).
+fn total_failure(obs: &Observations) -> Option<String> {
+    let mut errors = obs.reads.values().filter_map(|r| r.as_ref().err());
+    let all_failed =
+        obs.availability.is_err() && obs.events.is_err() && obs.reads.values().all(Result::is_err);
+    if !all_failed {
+        return None;
+    }
+    let first = obs.availability.as_ref().err().or_else(|| errors.next())?;
+    Some(if first.auth {
+        first.message.clone()
+    } else {
+        format!(
+            "Azure Resource Manager could not be reached: {}",
+            first.message
+        )
+    })
+}
+
+async fn read(
+    c: &ArmClient,
+    sem: &Semaphore,
+    kind: ComponentKind,
+    id: &str,
+    targets: &Targets,
+) -> Result<Reading, ReadError> {
+    let _permit = sem.acquire().await.map_err(|e| ReadError {
+        message: e.to_string(),
+        not_responding: false,
+        auth: false,
+    })?;
+    Ok(match kind {
+        ComponentKind::Storage => Reading::Storage(c.storage_account(id).await?),
+        ComponentKind::SqlFailoverGroup => {
+            let fg = c.failover_group(id).await?;
+            let partner = fg
+                .properties
+                .partner_servers
+                .first()
+                .map(|p| format!("{}/failoverGroups/{}", p.id, fg.name));
+            let partner = match partner {
+                Some(p) => Some(c.failover_group(&p).await.map_err(ReadError::from)),
+                None => None,
+            };
+            Reading::SqlFg(fg, partner)
+        }
+        ComponentKind::CosmosDb => Reading::Cosmos(c.cosmos_account(id).await?),
+        ComponentKind::ContainerRegistry => {
+            let (reg, reps) = tokio::join!(c.registry(id), c.registry_replications(id));
+            Reading::Acr(reg?, reps.unwrap_or_default())
+        }
+        ComponentKind::Aks => Reading::Aks(c.managed_cluster(id).await?),
+        ComponentKind::MlWorkspace => {
+            let (ws, computes) = tokio::join!(c.workspace(id), c.workspace_computes(id));
+            Reading::Workspace(ws?, computes.unwrap_or_default())
+        }
+        ComponentKind::MlCompute => Reading::Compute(c.compute(id).await?),
+        ComponentKind::MlOnlineEndpoint => {
+            let (ep, deps) = tokio::join!(c.online_endpoint(id), c.online_deployments(id));
+            Reading::Endpoint(ep?, deps.unwrap_or_default())
+        }
+        ComponentKind::PostgresFlexible => Reading::Flex(c.postgres_server(id).await?),
+        ComponentKind::MysqlFlexible => Reading::Flex(c.mysql_server(id).await?),
+        ComponentKind::KeyVault => Reading::KeyVault(c.key_vault(id).await?),
+        ComponentKind::AppInsights => Reading::AppInsights(c.app_insights(id).await?),
+        ComponentKind::TrafficManager => Reading::TrafficManager(c.traffic_manager(id).await?),
+        ComponentKind::FrontDoor => {
+            let _ = targets;
+            let (og, origins) = tokio::join!(c.origin_group(id), c.origins(id));
+            Reading::FrontDoor(og?, origins?)
+        }
+    })
+}

@@ -1,0 +1,86 @@
+//! The background refresher: one task that collects a snapshot on an interval or on demand and
+//! sends it to the console as a message. The console only ever receives; it never awaits ARM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::collect::Collector;
+use super::model::Snapshot;
+use crate::azure::ArmClient;
+use crate::config::Config;
+
+/// What the engine tells the console.
+#[derive(Debug, Clone)]
+pub enum HealthMsg {
+    /// A collection started (the console may show a spinner).
+    Refreshing,
+    /// A new snapshot.
+    Snapshot(Box<Snapshot>),
+    /// Collection failed as a whole (sign-in failed, ARM unreachable); the message says why.
+    Failed(String),
+}
+
+/// The console's end of the engine.
+pub struct EngineHandle {
+    /// Messages from the engine.
+    pub rx: mpsc::UnboundedReceiver<HealthMsg>,
+    refresh: mpsc::UnboundedSender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EngineHandle {
+    /// Asks for a refresh now (never blocks).
+    pub fn refresh_now(&self) {
+        let _ = self.refresh.send(());
+    }
+
+    /// Stops the engine.
+    pub fn stop(&self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts refreshing every `interval` (and on demand). The first collection starts at once.
+pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (refresh_tx, mut refresh_rx) = mpsc::unbounded_channel::<()>();
+    let collector = Arc::new(Collector::new(cfg, client));
+    let task = tokio::spawn(async move {
+        loop {
+            if tx.send(HealthMsg::Refreshing).is_err() {
+                return;
+            }
+            let msg = match collector.collect().await {
+                Ok(snap) => {
+                    super::cache::save(&snap);
+                    HealthMsg::Snapshot(Box::new(snap))
+                }
+                Err(e) => HealthMsg::Failed(e),
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                got = refresh_rx.recv() => {
+                    if got.is_none() { return; }
+                    // Coalesce a burst of refresh requests into one collection.
+                    while refresh_rx.try_recv().is_ok() {}
+                }
+            }
+        }
+    });
+    EngineHandle {
+        rx,
+        refresh: refresh_tx,
+        task,
+    }
+}

@@ -1,0 +1,198 @@
+//! The health snapshot: what a responder needs to see, derived from one collection pass.
+//! Serializable: it is cached on disk and printed by `status --format json`.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Health of a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionHealth {
+    Healthy,
+    Degraded,
+    Outage,
+    /// It did not answer (see `not_responding_since`).
+    Unknown,
+}
+
+/// Health of one resource instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum InstanceHealth {
+    Available,
+    Degraded,
+    Unavailable,
+    Unknown,
+}
+
+/// Overall health of the deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Overall {
+    Healthy,
+    Degraded,
+    Outage,
+}
+
+/// The role of a region in the deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionRole {
+    Primary,
+    Secondary,
+}
+
+/// An active (or recently resolved) Service Health incident in a region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub tracking_id: String,
+    pub title: String,
+    pub active: bool,
+    /// `Critical`, `Warning`, ...
+    pub level: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub started: Option<OffsetDateTime>,
+}
+
+/// One region of the deployment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionStatus {
+    pub name: String,
+    pub display_name: String,
+    pub role: RegionRole,
+    pub health: RegionHealth,
+    /// One line saying why (e.g. "2 of 9 resources unavailable", "Service Health incident").
+    pub reason: String,
+    pub incidents: Vec<Incident>,
+    /// Resources located in the region, and how many of them are available.
+    pub resources: usize,
+    pub available: usize,
+    /// Since when its requests time out or fail to connect, if they do.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub not_responding_since: Option<OffsetDateTime>,
+}
+
+/// One resource of a component, in one region (replicated resources have one per region too:
+/// the same resource seen in each of its regions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstanceStatus {
+    pub region: String,
+    pub health: InstanceHealth,
+    /// The resource id (for replicated kinds, the same id in both regions).
+    pub resource_id: String,
+    /// A short state, e.g. "Running, 7 nodes", "Primary", "write region", "traffic 100%".
+    pub state: String,
+    /// Why it is not available, or the error reading it.
+    pub detail: Option<String>,
+}
+
+/// One readiness check of a component.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub name: String,
+    /// Some(true) passed, Some(false) failed, None: observe only (Microsoft-managed) or unknown.
+    pub passed: Option<bool>,
+    pub reason: String,
+}
+
+/// A component's health.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentStatus {
+    pub name: String,
+    pub kind: String,
+    pub mode: String,
+    /// Where it serves now (moves after a failover).
+    pub active_region: String,
+    /// True when it could fail over now (hot/hot: when both regions serve).
+    pub ready: bool,
+    /// In a responder's words: "both serving", "standby ready", "standby not ready: ...",
+    /// "failed over to westus", "only westus serving".
+    pub ha_status: String,
+    pub instances: Vec<InstanceStatus>,
+    /// Replication lag now, when the kind exposes it.
+    pub lag_seconds: Option<f64>,
+    pub rpo_seconds: u64,
+    /// When the secondary last had every write (storage lastSyncTime), when known.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_sync_time: Option<OffsetDateTime>,
+    pub checks: Vec<Check>,
+    /// Key properties, in display order.
+    pub properties: Vec<(String, String)>,
+    /// `az` commands a person would use to look.
+    pub az_commands: Vec<String>,
+    /// Errors met while reading it.
+    pub errors: Vec<String>,
+}
+
+impl ComponentStatus {
+    /// Whether the lag exceeds the RPO.
+    pub fn lag_over_rpo(&self) -> bool {
+        self.lag_seconds
+            .is_some_and(|l| l > self.rpo_seconds as f64)
+    }
+
+    /// The instance in `region`, if any.
+    pub fn instance(&self, region: &str) -> Option<&InstanceStatus> {
+        self.instances.iter().find(|i| i.region == region)
+    }
+}
+
+/// One health snapshot of the whole deployment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub deployment: String,
+    pub subscription_id: String,
+    pub overall: Overall,
+    pub regions: Vec<RegionStatus>,
+    pub components: Vec<ComponentStatus>,
+    /// When it was taken (Azure's clock, from the answers' Date header).
+    #[serde(with = "time::serde::rfc3339")]
+    pub taken_at: OffsetDateTime,
+    /// How long collecting it took.
+    pub duration_ms: u64,
+    /// ARM requests it took.
+    pub requests: u64,
+    /// Who collected it (no secret: the signed-in identity's name).
+    pub identity: Option<String>,
+    /// Problems that are not about one component (Resource Health or Service Health unreadable).
+    pub errors: Vec<String>,
+}
+
+impl Snapshot {
+    /// The region with this role.
+    pub fn region(&self, role: RegionRole) -> Option<&RegionStatus> {
+        self.regions.iter().find(|r| r.role == role)
+    }
+
+    /// The `status` exit code of CONTRACT.md: 0 all healthy and ready, 1 degraded / lag over
+    /// RPO / a standby not ready, 2 a region outage or a primary component unavailable.
+    pub fn exit_code(&self) -> i32 {
+        let primary = self
+            .region(RegionRole::Primary)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let outage = self
+            .regions
+            .iter()
+            .any(|r| r.health == RegionHealth::Outage)
+            || self.components.iter().any(|c| {
+                c.instance(&primary)
+                    .is_some_and(|i| i.health == InstanceHealth::Unavailable)
+                    && c.active_region == primary
+            });
+        if outage {
+            return crate::exit::OUTAGE;
+        }
+        let degraded = self.overall != Overall::Healthy
+            || self
+                .regions
+                .iter()
+                .any(|r| r.health != RegionHealth::Healthy)
+            || self.components.iter().any(|c| !c.ready || c.lag_over_rpo());
+        if degraded {
+            crate::exit::DEGRADED
+        } else {
+            crate::exit::OK
+        }
+    }
+}
