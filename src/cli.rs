@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -46,6 +47,39 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Guide a failover to the secondary region (with --answers: run it with no terminal).
+    Failover {
+        /// Answers file (TOML) for a run with no terminal.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+    },
+    /// Guide a failback to the primary region (with --answers: run it with no terminal).
+    Failback {
+        /// Answers file (TOML) for a run with no terminal.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+    },
+    /// A DR drill against the built-in simulator, with a scenario's faults.
+    Drill {
+        /// A built-in scenario name or a path to a scenario file.
+        #[arg(long, value_name = "NAME_OR_PATH")]
+        scenario: String,
+        /// Answers file (TOML) for a drill with no terminal.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// Simulated seconds per real second (default: the scenario's).
+        #[arg(long, value_name = "N", hide = true)]
+        time_scale: Option<f64>,
+    },
+    /// Print the runbook that would run now (nothing is changed).
+    Plan {
+        /// failover or failback
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// markdown (for people and wikis) or json (for scripts)
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: PlanFormat,
+    },
     /// Validate a configuration file.
     Config {
         #[command(subcommand)]
@@ -61,6 +95,29 @@ pub enum ConfigAction {
         /// The file to check (default: --config, $AZFAILOVER_CONFIG, then the platform path).
         path: Option<PathBuf>,
     },
+}
+
+/// Which runbook.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Failover,
+    Failback,
+}
+
+impl From<KindArg> for crate::config::RunbookKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Failover => crate::config::RunbookKind::Failover,
+            KindArg::Failback => crate::config::RunbookKind::Failback,
+        }
+    }
+}
+
+/// Output formats of `plan`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PlanFormat {
+    Markdown,
+    Json,
 }
 
 /// Output formats of `status`.
@@ -105,6 +162,7 @@ fn load(source: &ConfigSource) -> Result<Config, i32> {
 
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
+    let is_failover = matches!(cli.command, Some(Command::Failover { .. }));
     match cli.command {
         Some(Command::Config {
             action: ConfigAction::Check { path },
@@ -147,6 +205,81 @@ pub async fn run(cli: Cli) -> i32 {
                 Err(code) => return code,
             };
             run_sim(&cfg, listen, scenario.as_deref(), time_scale).await
+        }
+        Some(Command::Failover {
+            answers: Some(answers),
+        })
+        | Some(Command::Failback {
+            answers: Some(answers),
+        }) => {
+            let kind = if is_failover {
+                crate::config::RunbookKind::Failover
+            } else {
+                crate::config::RunbookKind::Failback
+            };
+            let source = config_source(cli.config);
+            let access = if cli.read_only {
+                Access::ReadOnly
+            } else {
+                Access::ReadWrite
+            };
+            let path = answers;
+            match Target::open(&source, access, None).await {
+                Ok(t) => t.scripted(kind, &path, None, None).await,
+                Err(code) => code,
+            }
+        }
+        Some(Command::Failover { .. }) | Some(Command::Failback { .. }) => {
+            eprintln!(
+                "azfailover: the interactive runbook screen is not available yet: use --answers FILE, or `azfailover plan failover` for the runbook with its az commands"
+            );
+            exit::USAGE
+        }
+        Some(Command::Drill {
+            scenario,
+            answers,
+            time_scale,
+        }) => {
+            let scenario = match Scenario::resolve(&scenario) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("azfailover: {e}");
+                    return exit::USAGE;
+                }
+            };
+            let cfg = match cli
+                .config
+                .map(ConfigSource::File)
+                .map_or_else(|| Ok(Config::demo()), |s| load(&s))
+            {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            let Some(path) = answers else {
+                eprintln!(
+                    "azfailover: the interactive drill console is not available yet: use --answers FILE"
+                );
+                return exit::USAGE;
+            };
+            match Target::simulated(cfg, scenario.clone(), time_scale, cli.read_only).await {
+                Ok(t) => {
+                    t.scripted(
+                        crate::config::RunbookKind::Failover,
+                        &path,
+                        Some(scenario),
+                        time_scale,
+                    )
+                    .await
+                }
+                Err(code) => code,
+            }
+        }
+        Some(Command::Plan { kind, format }) => {
+            let source = config_source(cli.config);
+            match Target::open(&source, Access::ReadOnly, None).await {
+                Ok(t) => t.plan(kind.into(), format).await,
+                Err(code) => code,
+            }
         }
         Some(Command::Status { format }) => {
             let source = config_source(cli.config);
@@ -214,6 +347,194 @@ impl Target {
             writer,
             sim,
         })
+    }
+
+    /// A configuration run against the in-process simulator (drills).
+    pub async fn simulated(
+        mut cfg: Config,
+        scenario: Scenario,
+        time_scale: Option<f64>,
+        read_only: bool,
+    ) -> Result<Target, i32> {
+        if time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+            eprintln!("azfailover: --time-scale must be a positive number");
+            return Err(exit::USAGE);
+        }
+        let server = SimServer::start(
+            &cfg,
+            SimOptions {
+                scenario: Some(scenario),
+                time_scale,
+                ..SimOptions::default()
+            },
+        )
+        .await
+        .map_err(|e| {
+            eprintln!("azfailover: cannot start the simulator: {e}");
+            exit::UNAVAILABLE
+        })?;
+        cfg.deployment.arm_endpoint = server.url().to_string();
+        cfg.auth.method = crate::config::AuthMethod::Simulator;
+        let access = if read_only {
+            Access::ReadOnly
+        } else {
+            Access::ReadWrite
+        };
+        let mut opts = ClientOptions::from_config(&cfg);
+        opts.default_poll = Duration::from_secs(1);
+        let (client, writer) = connect(&cfg, access, opts).map_err(|e| {
+            eprintln!("azfailover: {e}");
+            exit::UNAVAILABLE
+        })?;
+        Ok(Target {
+            cfg,
+            client,
+            writer,
+            sim: Some(server),
+        })
+    }
+
+    /// A run driven by an answers file: prints the report's path as its last line.
+    async fn scripted(
+        self,
+        kind: crate::config::RunbookKind,
+        answers: &std::path::Path,
+        scenario: Option<Scenario>,
+        _time_scale: Option<f64>,
+    ) -> i32 {
+        use crate::runbook::operator::ScriptedOperator;
+        use crate::runbook::run::{Outcome, RunContext, execute};
+        let drill = scenario.is_some();
+        let mut operator = match ScriptedOperator::load(answers, drill) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("azfailover: {e}");
+                return exit::USAGE;
+            }
+        };
+        if self.writer.is_none() {
+            eprintln!(
+                "azfailover: read-only mode: the runbook is walked and every action is refused"
+            );
+        }
+        let mut outage_started_at = None;
+        if let (Some(sc), Some(sim)) = (&scenario, &self.sim)
+            && let Some(at) = sc.outage_starts_at
+        {
+            {
+                // Let the scenario's outage unfold before the team reacts to it.
+                let t = sim.scenario_time(at);
+                if let Some(t) = t {
+                    let wait = (t - sim.now()).as_seconds_f64().max(0.0) / sim.time_scale();
+                    tokio::time::sleep(Duration::from_secs_f64(wait) + Duration::from_millis(100))
+                        .await;
+                }
+                outage_started_at = t;
+                eprintln!(
+                    "azfailover: drill '{}': the outage started at {} (simulated)",
+                    sc.name,
+                    t.map(crate::timefmt::rfc3339).unwrap_or_default()
+                );
+            }
+        }
+        let loss_probe: Option<crate::runbook::run::LossProbe> = self.sim.as_ref().map(|s| {
+            let w = s.world();
+            let already = s.data_losses().len();
+            std::sync::Arc::new(move || {
+                let w = w.lock().expect("world lock");
+                w.data_loss
+                    .iter()
+                    .skip(already)
+                    .map(|d| (d.resource.clone(), d.seconds))
+                    .collect()
+            }) as crate::runbook::run::LossProbe
+        });
+        let ctx = RunContext {
+            cfg: self.cfg.clone(),
+            reader: self.client.clone(),
+            writer: self.writer.clone(),
+            scenario: scenario.as_ref().map(|s| s.name.clone()),
+            outage_started_at,
+            loss_probe,
+            cancel: tokio_util::sync::CancellationToken::new(),
+            journal_dir: crate::runbook::journal::journal_dir(),
+            reports_dir: crate::runbook::report::reports_dir(),
+            verify_interval: if drill {
+                Duration::from_millis(500)
+            } else {
+                Duration::from_secs(10)
+            },
+        };
+        let journal_kind = if drill {
+            "drill"
+        } else if kind == crate::config::RunbookKind::Failover {
+            "failover"
+        } else {
+            "failback"
+        };
+        let result = execute(&ctx, kind, journal_kind, &mut operator, !drill).await;
+        if let Some(sim) = self.sim {
+            sim.stop().await;
+        }
+        match result {
+            Err(e) => {
+                eprintln!("azfailover: {e}");
+                exit::UNAVAILABLE
+            }
+            Ok(r) => {
+                if let Some(m) = operator.missing.as_ref().or(r.message.as_ref()) {
+                    eprintln!(
+                        "azfailover: stopped: {m} (journal: {})",
+                        r.journal.display()
+                    );
+                }
+                eprintln!(
+                    "azfailover: {} — report: {}",
+                    r.outcome.as_str(),
+                    r.report_markdown.display()
+                );
+                println!("{}", r.report_json.display());
+                match r.outcome {
+                    Outcome::Completed => exit::OK,
+                    Outcome::Aborted if r.declined => exit::ABORTED,
+                    Outcome::Aborted => exit::ABORTED,
+                    Outcome::Failed => exit::DEGRADED,
+                }
+            }
+        }
+    }
+
+    /// `plan`: the runbook that would run now, printed.
+    async fn plan(self, kind: crate::config::RunbookKind, format: PlanFormat) -> i32 {
+        let collector = Collector::new(self.cfg.clone(), self.client.clone());
+        let result = collector.collect_full().await;
+        if let Some(sim) = self.sim {
+            sim.stop().await;
+        }
+        let (obs, snap) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("azfailover: {e}");
+                return exit::UNAVAILABLE;
+            }
+        };
+        let rb = crate::runbook::plan(&self.cfg, &obs, &snap, kind);
+        match format {
+            PlanFormat::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::runbook::markdown::to_json(&rb))
+                    .unwrap_or_default()
+            ),
+            PlanFormat::Markdown => print!(
+                "{}",
+                crate::runbook::markdown::render(
+                    &rb,
+                    &self.cfg,
+                    &crate::timefmt::rfc3339(snap.taken_at)
+                )
+            ),
+        }
+        exit::OK
     }
 
     /// `status`: one snapshot, printed; the exit code says how things are.

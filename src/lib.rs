@@ -15,5 +15,6 @@ pub mod exit;
 pub mod health;
 pub mod paths;
 pub mod region;
+pub mod runbook;
 pub mod sim;
 pub mod timefmt;

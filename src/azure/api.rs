@@ -30,7 +30,7 @@ pub mod versions {
 use versions as v;
 
 /// The three SQL failover actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SqlFailover {
     /// `failover`: synchronises first, loses nothing, needs the primary.
     Planned,
@@ -41,7 +41,7 @@ pub enum SqlFailover {
 }
 
 /// How a PostgreSQL replica is promoted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PromoteOptions {
     /// `switchover` swaps roles; otherwise `standalone` detaches the replica.
     pub switchover: bool,
@@ -437,7 +437,7 @@ impl ArmWriter {
 }
 
 /// A change to a Traffic Manager endpoint or Front Door origin.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EndpointUpdate {
     pub enabled: Option<bool>,
     pub priority: Option<u32>,

@@ -71,7 +71,6 @@ struct Inner {
     http: reqwest::Client,
     base: String,
     tokens: TokenSource,
-    opts: ClientOptions,
     requests: AtomicU64,
     /// Azure's clock from the last answer's `Date` header, and when it was read.
     server_clock: std::sync::Mutex<Option<(time::OffsetDateTime, Instant)>>,
@@ -81,6 +80,7 @@ struct Inner {
 #[derive(Clone)]
 pub struct ArmClient {
     inner: Arc<Inner>,
+    opts: Arc<ClientOptions>,
 }
 
 /// Sends mutating requests. Only [`connect`] creates one, and only with [`Access::ReadWrite`].
@@ -148,10 +148,10 @@ pub fn connect(
             http,
             base,
             tokens,
-            opts,
             requests: AtomicU64::new(0),
             server_clock: std::sync::Mutex::new(None),
         }),
+        opts: Arc::new(opts),
     };
     let writer = (access == Access::ReadWrite).then(|| ArmWriter {
         client: client.clone(),
@@ -206,6 +206,19 @@ impl ArmClient {
     /// The ARM base URL.
     pub fn base_url(&self) -> &str {
         &self.inner.base
+    }
+
+    /// A client sharing this one's connections and tokens with at most `max_attempts` per call
+    /// (health collection retries little: a region that fails keeps failing, and the screen
+    /// must not wait on it).
+    pub fn with_max_attempts(&self, max_attempts: u32) -> ArmClient {
+        ArmClient {
+            inner: self.inner.clone(),
+            opts: Arc::new(ClientOptions {
+                max_attempts: max_attempts.max(1),
+                ..(*self.opts).clone()
+            }),
+        }
     }
 
     /// Who is signed in.
@@ -290,7 +303,7 @@ impl ArmClient {
         url: String,
         body: Option<&Value>,
     ) -> Result<ArmResponse, AzureError> {
-        let o = &self.inner.opts;
+        let o = &self.opts;
         let mutating = method != Method::GET;
         let path = url
             .strip_prefix(&self.inner.base)
@@ -601,7 +614,7 @@ impl ArmClient {
         mut progress: impl FnMut(&LroProgress),
     ) -> Result<Option<Value>, AzureError> {
         loop {
-            let pause = lro.retry_after.unwrap_or(self.inner.opts.default_poll);
+            let pause = lro.retry_after.unwrap_or(self.opts.default_poll);
             tokio::select! {
                 _ = cancel.cancelled() => {
                     return Err(AzureError::new(ErrorKind::Cancelled, &lro.method, &lro.path));

@@ -15,8 +15,24 @@ use crate::azure::{ArmClient, AzureError, ErrorKind};
 use crate::config::{ComponentKind, Config, Targets};
 use crate::region::Region;
 
-/// Concurrent ARM requests at most.
-const CONCURRENCY: usize = 32;
+/// How a collection pass reads.
+#[derive(Debug, Clone, Copy)]
+pub struct CollectOptions {
+    /// Concurrent ARM requests at most.
+    pub concurrency: usize,
+    /// One subscription-wide list of availability statuses (true), or one call per resource
+    /// (false: the naive way, kept to measure the difference).
+    pub subscription_availability: bool,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            concurrency: 32,
+            subscription_availability: true,
+        }
+    }
+}
 
 /// What was read about one resource.
 #[derive(Debug, Clone)]
@@ -75,21 +91,36 @@ pub struct Observations {
 pub struct Collector {
     cfg: Config,
     client: ArmClient,
+    opts: CollectOptions,
     not_responding: Mutex<BTreeMap<Region, OffsetDateTime>>,
 }
 
 impl Collector {
     /// A collector for a configuration, reading through `client`.
     pub fn new(cfg: Config, client: ArmClient) -> Collector {
+        Collector::with_options(cfg, client, CollectOptions::default())
+    }
+
+    /// A collector with explicit concurrency and availability strategy.
+    pub fn with_options(cfg: Config, client: ArmClient, opts: CollectOptions) -> Collector {
         Collector {
             cfg,
-            client,
+            client: client.with_max_attempts(2),
+            opts: CollectOptions {
+                concurrency: opts.concurrency.max(1),
+                ..opts
+            },
             not_responding: Mutex::new(BTreeMap::new()),
         }
     }
 
     /// One snapshot; Err only when nothing at all could be read (sign-in failed, ARM unreachable).
     pub async fn collect(&self) -> Result<Snapshot, String> {
+        self.collect_full().await.map(|(_, s)| s)
+    }
+
+    /// One snapshot with the typed readings it was derived from (runbooks need both).
+    pub async fn collect_full(&self) -> Result<(Observations, Snapshot), String> {
         let started = Instant::now();
         let requests_before = self.client.requests_sent();
         let obs = self.observe().await;
@@ -102,20 +133,38 @@ impl Collector {
         snap.duration_ms = started.elapsed().as_millis() as u64;
         snap.requests = self.client.requests_sent() - requests_before;
         snap.identity = Some(self.client.identity().to_string());
-        Ok(snap)
+        Ok((obs, snap))
     }
 
     /// Reads everything concurrently.
     pub async fn observe(&self) -> Observations {
-        let sem = Arc::new(Semaphore::new(CONCURRENCY));
+        let sem = Arc::new(Semaphore::new(self.opts.concurrency));
         let sub = self.cfg.deployment.subscription_id.clone();
         let avail = {
             let c = self.client.clone();
             let sub = sub.clone();
             let sem = sem.clone();
+            let ids: Vec<String> = if self.opts.subscription_availability {
+                Vec::new()
+            } else {
+                self.cfg
+                    .components
+                    .iter()
+                    .flat_map(|c| c.resource_ids())
+                    .map(|i| i.to_string())
+                    .collect()
+            };
             tokio::spawn(async move {
-                let _p = sem.acquire_owned().await;
-                c.availability_statuses(&sub).await
+                if ids.is_empty() {
+                    let _p = sem.acquire_owned().await;
+                    return c.availability_statuses(&sub).await;
+                }
+                let mut out = Vec::new();
+                for id in ids {
+                    let _p = sem.acquire().await;
+                    out.push(c.availability(&id).await?);
+                }
+                Ok(out)
             })
         };
         let events = {

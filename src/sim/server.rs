@@ -111,6 +111,38 @@ impl SimServer {
         w.apply_fault(fault)
     }
 
+    /// The simulated time of an offset into the running scenario (e.g. when its outage starts).
+    pub fn scenario_time(&self, offset: Duration) -> Option<time::OffsetDateTime> {
+        let w = self.world.lock().expect("world lock");
+        let tl = w.timeline.as_ref()?;
+        let since_start = w.clock.elapsed_sim().saturating_sub(tl.started_at);
+        let now = w.now();
+        Some(if offset >= since_start {
+            now + (offset - since_start)
+        } else {
+            now - (since_start - offset)
+        })
+    }
+
+    /// The current simulated time.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.world.lock().expect("world lock").now()
+    }
+
+    /// Simulated seconds per real second.
+    pub fn time_scale(&self) -> f64 {
+        self.world.lock().expect("world lock").clock.scale()
+    }
+
+    /// Data lost by forced failovers so far: (resource, seconds).
+    pub fn data_losses(&self) -> Vec<(String, f64)> {
+        let w = self.world.lock().expect("world lock");
+        w.data_loss
+            .iter()
+            .map(|d| (d.resource.clone(), d.seconds))
+            .collect()
+    }
+
     /// Stops serving and closes every connection.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);

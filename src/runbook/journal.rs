@@ -1,0 +1,275 @@
+//! The journal: every transition of a run appended as one JSON line, fsynced, mode 0600, under
+//! the data directory — with operator, time and request ids, never a token. An unfinished
+//! journal is what a crashed run leaves; the next run resumes from it.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One journal line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Entry {
+    /// Azure's time (RFC 3339).
+    pub at: String,
+    pub run_id: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// What happened.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    RunStarted {
+        deployment: String,
+        kind: String,
+        from_region: String,
+        to_region: String,
+        forced: bool,
+        operator: String,
+        scenario: Option<String>,
+        /// Declared start of the outage (drills: the scenario's; otherwise the run's start).
+        outage_started_at: String,
+        rto_target_seconds: u64,
+        rpo_target_seconds: u64,
+        steps: Vec<String>,
+        /// Readiness findings before the run started.
+        findings: Vec<String>,
+    },
+    RunResumed {
+        operator: String,
+    },
+    StepStarted {
+        step: String,
+    },
+    PreconditionFailed {
+        step: String,
+        reason: String,
+    },
+    PreconditionOverridden {
+        step: String,
+        reason: String,
+        by: String,
+    },
+    Confirmed {
+        step: String,
+        by: String,
+        typed: bool,
+    },
+    RequestSent {
+        step: String,
+        method: String,
+        path: String,
+        request_id: Option<String>,
+        client_request_id: Option<String>,
+    },
+    Progress {
+        step: String,
+        status: String,
+        percent: Option<f64>,
+    },
+    DataLoss {
+        step: String,
+        seconds: f64,
+        detail: String,
+    },
+    StepDone {
+        step: String,
+        note: Option<String>,
+    },
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
+    StepFailed {
+        step: String,
+        error: String,
+    },
+    GatePassed,
+    RunFinished {
+        outcome: String,
+    },
+}
+
+/// An append-only journal file.
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+    run_id: String,
+}
+
+/// Where journals live.
+pub fn journal_dir() -> PathBuf {
+    crate::paths::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("journals")
+}
+
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Creates a file readable and writable by its owner only.
+pub fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+impl Journal {
+    /// Starts a new journal for a run.
+    pub fn create(
+        dir: &Path,
+        deployment: &str,
+        kind: &str,
+        run_id: &str,
+    ) -> std::io::Result<Journal> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!("{}-{kind}-{run_id}.jsonl", safe(deployment)));
+        let file = create_private(&path)?;
+        Ok(Journal {
+            path,
+            file,
+            run_id: run_id.to_string(),
+        })
+    }
+
+    /// Reopens an existing journal to append to it (resume).
+    pub fn reopen(path: &Path, run_id: &str) -> std::io::Result<Journal> {
+        let file = create_private(path)?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file,
+            run_id: run_id.to_string(),
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The run's id.
+    pub fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
+    /// Appends an entry and syncs it to disk before returning.
+    pub fn append(&mut self, at: &str, event: Event) -> std::io::Result<Entry> {
+        let entry = Entry {
+            at: at.to_string(),
+            run_id: self.run_id.clone(),
+            event,
+        };
+        let mut line = serde_json::to_string(&entry).map_err(std::io::Error::other)?;
+        line.push('\n');
+        self.file.write_all(line.as_bytes())?;
+        self.file.sync_data()?;
+        Ok(entry)
+    }
+}
+
+/// Reads a journal; a torn last line (crash mid-write) is ignored.
+pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
+    let f = File::open(path)?;
+    Ok(BufReader::new(f)
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect())
+}
+
+/// The newest unfinished journal of a deployment's failover/failback/drill, if any.
+pub fn find_unfinished(dir: &Path, deployment: &str, kind: &str) -> Option<(PathBuf, Vec<Entry>)> {
+    let prefix = format!("{}-{kind}-", safe(deployment));
+    let mut candidates: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    candidates.sort();
+    let (_, path) = candidates.pop()?;
+    let entries = read(&path).ok()?;
+    let finished = entries
+        .iter()
+        .any(|e| matches!(e.event, Event::RunFinished { .. }));
+    (!finished && !entries.is_empty()).then_some((path, entries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_and_files_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::create(dir.path(), "contoso ml", "failover", "r1").unwrap();
+        j.append(
+            "2026-11-26T02:41:07Z",
+            Event::StepStarted { step: "a".into() },
+        )
+        .unwrap();
+        j.append(
+            "2026-11-26T02:41:08Z",
+            Event::StepDone {
+                step: "a".into(),
+                note: None,
+            },
+        )
+        .unwrap();
+        let entries = read(j.path()).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            entries[1].event,
+            Event::StepDone {
+                step: "a".into(),
+                note: None
+            }
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(j.path()).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        let (path, found) = find_unfinished(dir.path(), "contoso ml", "failover").unwrap();
+        assert_eq!(path, j.path());
+        assert_eq!(found.len(), 2);
+        j.append(
+            "2026-11-26T02:42:00Z",
+            Event::RunFinished {
+                outcome: "completed".into(),
+            },
+        )
+        .unwrap();
+        assert!(find_unfinished(dir.path(), "contoso ml", "failover").is_none());
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::create(dir.path(), "d", "drill", "r2").unwrap();
+        j.append("t", Event::GatePassed).unwrap();
+        let mut f = create_private(j.path()).unwrap();
+        f.write_all(b"{\"at\":\"t\",\"run_").unwrap();
+        assert_eq!(read(j.path()).unwrap().len(), 1);
+    }
+}

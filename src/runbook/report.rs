@@ -1,0 +1,333 @@
+//! Reports of failovers, failbacks and drills: JSON (CONTRACT.md) and Markdown side by side,
+//! mode 0600, built from the journal alone — so an aborted or crashed run still gets one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::journal::{Entry, Event, create_private};
+use super::model::Runbook;
+use super::run::step_states;
+use crate::config::Config;
+use crate::health::report::sanitize;
+use crate::timefmt::parse_rfc3339;
+
+/// Where reports live.
+pub fn reports_dir() -> PathBuf {
+    crate::paths::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("reports")
+}
+
+fn secs_between(a: &str, b: &str) -> Option<i64> {
+    Some((parse_rfc3339(b)? - parse_rfc3339(a)?).whole_seconds())
+}
+
+/// Builds the report JSON from a runbook and its journal; `losses` is what the simulator
+/// measured (drills).
+pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) -> Value {
+    let start = entries.iter().find_map(|e| match &e.event {
+        Event::RunStarted {
+            operator,
+            scenario,
+            outage_started_at,
+            rto_target_seconds,
+            rpo_target_seconds,
+            findings,
+            ..
+        } => Some((
+            e.at.clone(),
+            operator.clone(),
+            scenario.clone(),
+            outage_started_at.clone(),
+            *rto_target_seconds,
+            *rpo_target_seconds,
+            findings.clone(),
+        )),
+        _ => None,
+    });
+    let (started_at, operator, scenario, outage_at, rto_target, rpo_target, findings) =
+        start.unwrap_or_default();
+    let finished = entries.iter().rev().find_map(|e| match &e.event {
+        Event::RunFinished { outcome } => Some((e.at.clone(), outcome.clone())),
+        _ => None,
+    });
+    let (finished_at, outcome) = finished.unwrap_or_else(|| {
+        (
+            entries.last().map(|e| e.at.clone()).unwrap_or_default(),
+            "aborted".into(),
+        )
+    });
+    let states = step_states(entries);
+    let confirmed_by = |id: &str| {
+        entries.iter().find_map(|e| match &e.event {
+            Event::Confirmed { step, by, .. } if step == id => Some(by.clone()),
+            _ => None,
+        })
+    };
+    let steps: Vec<Value> = rb
+        .steps
+        .iter()
+        .map(|s| {
+            let (st, fin, out, note) = states.get(&s.id).cloned().unwrap_or((None, None, "not-run".into(), None));
+            let duration = match (&st, &fin) {
+                (Some(a), Some(b)) => secs_between(a, b),
+                _ => None,
+            };
+            json!({"id": s.id, "title": s.title, "phase": s.phase, "outcome": out, "started_at": st, "finished_at": fin,
+                   "duration_seconds": duration, "note": note, "confirmed_by": confirmed_by(&s.id), "outside_rto": s.outside_rto})
+        })
+        .collect();
+    let shift = rb
+        .steps
+        .iter()
+        .find(|s| s.completes_traffic_shift)
+        .map(|s| s.id.clone());
+    let shift_done = shift
+        .as_ref()
+        .and_then(|id| states.get(id))
+        .filter(|s| s.2 == "done")
+        .and_then(|s| s.1.clone());
+    let rto = shift_done
+        .as_ref()
+        .and_then(|t| secs_between(&outage_at, t))
+        .map(|s| s.max(0));
+    let estimated_loss = entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::DataLoss { seconds, .. } => Some(*seconds),
+            _ => None,
+        })
+        .fold(0.0_f64, f64::max);
+    let loss = match losses {
+        Some(l) => l.iter().map(|(_, s)| *s).fold(0.0_f64, f64::max),
+        None => estimated_loss,
+    };
+    let operations: Vec<Value> = entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::RequestSent { method, path, request_id, step, .. } => Some(json!({"method": method, "path": path, "at": e.at, "step": step, "request_id": request_id})),
+            _ => None,
+        })
+        .collect();
+    let mut deviations: Vec<String> = Vec::new();
+    for e in entries {
+        match &e.event {
+            Event::StepSkipped { step, reason } => {
+                deviations.push(format!("{step} skipped: {reason}"))
+            }
+            Event::PreconditionOverridden { step, reason, by } => {
+                deviations.push(format!("{step}: precondition overridden by {by}: {reason}"))
+            }
+            Event::StepFailed { step, error } => deviations.push(format!("{step} failed: {error}")),
+            Event::RunResumed { operator } => {
+                deviations.push(format!("run resumed by {operator} after an interruption"))
+            }
+            _ => {}
+        }
+    }
+    json!({
+        "scenario": scenario, "operator": operator, "outcome": outcome,
+        "kind": match rb.kind { crate::config::RunbookKind::Failover => "failover", crate::config::RunbookKind::Failback => "failback" },
+        "deployment": rb.deployment, "from_region": rb.from_region, "to_region": rb.to_region, "forced": rb.forced,
+        "started_at": started_at, "finished_at": finished_at, "outage_started_at": outage_at,
+        "rto_target_seconds": rto_target, "rto_seconds": rto,
+        "rpo_target_seconds": rpo_target, "data_loss_window_seconds": loss.round() as i64,
+        "data_loss_source": if losses.is_some() { "simulator (measured)" } else { "lastSyncTime at the forced steps (estimated)" },
+        "operations": operations, "steps": steps, "readiness_findings": findings, "deviations": deviations,
+    })
+}
+
+/// The report as Markdown.
+pub fn markdown(r: &Value, cfg: &Config) -> String {
+    let mut out = String::new();
+    let s = |v: &Value| v.as_str().map(sanitize).unwrap_or_else(|| "-".into());
+    let kind = s(&r["kind"]);
+    let title = if r["scenario"].is_null() {
+        format!("{kind} report")
+    } else {
+        format!("DR drill report ({kind}, scenario {})", s(&r["scenario"]))
+    };
+    let _ = writeln!(out, "# {} — {}\n", sanitize(&cfg.deployment.name), title);
+    let _ = writeln!(out, "| | |\n|---|---|");
+    for (k, v) in [
+        ("Outcome", s(&r["outcome"])),
+        ("Operator", s(&r["operator"])),
+        (
+            "Move",
+            format!(
+                "{} → {}{}",
+                s(&r["from_region"]),
+                s(&r["to_region"]),
+                if r["forced"] == true {
+                    " (forced)"
+                } else {
+                    " (planned)"
+                }
+            ),
+        ),
+        ("Started", s(&r["started_at"])),
+        ("Finished", s(&r["finished_at"])),
+        ("Outage declared at", s(&r["outage_started_at"])),
+    ] {
+        let _ = writeln!(out, "| {k} | {v} |");
+    }
+    let rto = r["rto_seconds"].as_i64();
+    let rto_t = r["rto_target_seconds"].as_i64().unwrap_or(0);
+    let loss = r["data_loss_window_seconds"].as_i64().unwrap_or(0);
+    let rpo_t = r["rpo_target_seconds"].as_i64().unwrap_or(0);
+    let verdict = |got: Option<i64>, target: i64| match got {
+        Some(g) if g <= target => "met",
+        Some(_) => "**MISSED**",
+        None => "not reached",
+    };
+    let _ = writeln!(
+        out,
+        "\n## Objectives\n\n| | achieved | target | |\n|---|---|---|---|"
+    );
+    let _ = writeln!(
+        out,
+        "| RTO (outage to verified traffic shift) | {} | {} | {} |",
+        rto.map_or("-".into(), human),
+        human(rto_t),
+        verdict(rto, rto_t)
+    );
+    let _ = writeln!(
+        out,
+        "| Data-loss window | {} | RPO {} | {} |",
+        human(loss),
+        human(rpo_t),
+        verdict(Some(loss), rpo_t)
+    );
+    let _ = writeln!(out, "\nData loss: {}.\n", s(&r["data_loss_source"]));
+    if let Some(f) = r["readiness_findings"].as_array().filter(|f| !f.is_empty()) {
+        let _ = writeln!(out, "## Readiness before the run\n");
+        for x in f {
+            let _ = writeln!(out, "- {}", s(x));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "## Timeline\n\n| step | outcome | start | end | duration | confirmed by | note |\n|---|---|---|---|---|---|---|"
+    );
+    let steps = r["steps"].as_array().cloned().unwrap_or_default();
+    for st in &steps {
+        let t = |v: &Value| {
+            v.as_str()
+                .map(|x| x.get(11..19).unwrap_or(x).to_string())
+                .unwrap_or_else(|| "-".into())
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` {} | {} | {} | {} | {} | {} | {} |",
+            s(&st["id"]),
+            s(&st["title"]),
+            s(&st["outcome"]),
+            t(&st["started_at"]),
+            t(&st["finished_at"]),
+            st["duration_seconds"].as_i64().map_or("-".into(), human),
+            s(&st["confirmed_by"]),
+            st["note"].as_str().map(sanitize).unwrap_or_default()
+        );
+    }
+    // A bar chart of step durations.
+    let longest = steps
+        .iter()
+        .filter_map(|x| x["duration_seconds"].as_i64())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let _ = writeln!(out, "\n## Step durations\n\n```");
+    for st in steps
+        .iter()
+        .filter(|x| x["duration_seconds"].as_i64().is_some())
+    {
+        let d = st["duration_seconds"].as_i64().unwrap_or(0);
+        let bar = "█".repeat(((d as f64 / longest as f64) * 40.0).ceil() as usize);
+        let _ = writeln!(
+            out,
+            "{:<40} {bar} {}",
+            s(&st["id"]).chars().take(40).collect::<String>(),
+            human(d)
+        );
+    }
+    let _ = writeln!(out, "```\n\n## ARM operations sent\n");
+    for op in r["operations"].as_array().cloned().unwrap_or_default() {
+        let _ = writeln!(
+            out,
+            "- {} {} `{}` {}",
+            s(&op["at"]),
+            s(&op["method"]),
+            s(&op["path"]),
+            op["request_id"]
+                .as_str()
+                .map(|i| format!("(request id {i})"))
+                .unwrap_or_default()
+        );
+    }
+    let dev = r["deviations"].as_array().cloned().unwrap_or_default();
+    let _ = writeln!(out, "\n## Deviations\n");
+    if dev.is_empty() {
+        let _ = writeln!(out, "None: every step ran as planned.");
+    }
+    for d in dev {
+        let _ = writeln!(out, "- {}", s(&d));
+    }
+    out
+}
+
+fn human(secs: i64) -> String {
+    crate::timefmt::human(std::time::Duration::from_secs(secs.max(0) as u64))
+}
+
+use std::fmt::Write as _;
+
+/// Writes `<name>.json` and `<name>.md` (mode 0600); returns their paths.
+pub fn write(
+    dir: &Path,
+    rb: &Runbook,
+    entries: &[Entry],
+    losses: Option<&[(String, f64)]>,
+    cfg: &Config,
+) -> std::io::Result<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(dir)?;
+    let report = build(rb, entries, losses);
+    let run_id = entries
+        .first()
+        .map(|e| e.run_id.clone())
+        .unwrap_or_default();
+    let kind = if report["scenario"].is_null() {
+        report["kind"].as_str().unwrap_or("run").to_string()
+    } else {
+        "drill".to_string()
+    };
+    let safe: String = rb
+        .deployment
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let base = dir.join(format!("{safe}-{kind}-{run_id}"));
+    let json_path = base.with_extension("json");
+    let md_path = base.with_extension("md");
+    for (path, text) in [
+        (
+            &json_path,
+            serde_json::to_string_pretty(&report).unwrap_or_default(),
+        ),
+        (&md_path, markdown(&report, cfg)),
+    ] {
+        let _ = std::fs::remove_file(path);
+        let mut f = create_private(path)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    Ok((json_path, md_path))
+}

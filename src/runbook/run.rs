@@ -1,0 +1,1181 @@
+//! Running a runbook: live preconditions, confirmations, the ARM request, following it to the
+//! end, verifying the result — every transition journaled. A resumed run re-checks a step whose
+//! request was sent against live state and never sends it again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+
+use super::journal::{self, Event, Journal};
+use super::model::*;
+use super::operator::{Decision, Operator, Question};
+use super::report;
+use crate::azure::models::*;
+use crate::azure::{ArmClient, ArmWriter, AzureError, ErrorKind, Submitted};
+use crate::config::{ComponentKind, Config, RunbookKind, Targets};
+use crate::health::collect::{Collector, Observations, Reading};
+use crate::health::{RegionHealth, Snapshot};
+use crate::timefmt::rfc3339;
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Completed,
+    Aborted,
+    Failed,
+}
+
+impl Outcome {
+    /// The report's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Completed => "completed",
+            Outcome::Aborted => "aborted",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// Data the simulator knows that Azure does not expose (drills only): data actually lost.
+pub type LossProbe = Arc<dyn Fn() -> Vec<(String, f64)> + Send + Sync>;
+
+/// Everything a run needs.
+pub struct RunContext {
+    pub cfg: Config,
+    pub reader: ArmClient,
+    /// None in read-only mode: the runbook is walked, every action refused.
+    pub writer: Option<ArmWriter>,
+    pub scenario: Option<String>,
+    /// Declared start of the outage (a drill's scenario says it); default: the run's start.
+    pub outage_started_at: Option<OffsetDateTime>,
+    pub loss_probe: Option<LossProbe>,
+    pub cancel: CancellationToken,
+    pub journal_dir: PathBuf,
+    pub reports_dir: PathBuf,
+    /// How long to wait between checks of a postcondition.
+    pub verify_interval: Duration,
+}
+
+/// The end of a run.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub outcome: Outcome,
+    pub journal: PathBuf,
+    pub report_json: PathBuf,
+    pub report_markdown: PathBuf,
+    /// Why it stopped early, if it did.
+    pub message: Option<String>,
+    /// Whether it ended because an answer was missing or the operator declined (exit 130).
+    pub declined: bool,
+}
+
+/// What the journal says about each step of an interrupted run.
+#[derive(Debug, Clone, PartialEq)]
+enum Prior {
+    Finished,
+    RequestSent,
+    Started,
+}
+
+struct Runner<'a> {
+    ctx: &'a RunContext,
+    collector: Collector,
+    journal: Journal,
+    operator: &'a mut dyn Operator,
+    gate_passed: bool,
+}
+
+fn kind_str(k: RunbookKind) -> &'static str {
+    match k {
+        RunbookKind::Failover => "failover",
+        RunbookKind::Failback => "failback",
+    }
+}
+
+/// Runs (or resumes) a failover or failback. `journal_kind` names the journal family
+/// ("failover", "failback" or "drill").
+pub async fn execute(
+    ctx: &RunContext,
+    kind: RunbookKind,
+    journal_kind: &str,
+    operator: &mut dyn Operator,
+    resume: bool,
+) -> Result<RunResult, String> {
+    let collector = Collector::new(ctx.cfg.clone(), ctx.reader.clone());
+    let deployment = ctx.cfg.deployment.name.clone();
+    let unfinished = if resume {
+        journal::find_unfinished(&ctx.journal_dir, &deployment, journal_kind)
+    } else {
+        None
+    };
+    let now = || rfc3339(ctx.reader.server_now());
+
+    let (rb, journal, priors) = match unfinished {
+        Some((path, entries)) => {
+            let Some(run_id) = entries.iter().find_map(|e| match &e.event {
+                Event::RunStarted { .. } => Some(e.run_id.clone()),
+                _ => None,
+            }) else {
+                return Err(format!(
+                    "{}: the journal has no start entry",
+                    path.display()
+                ));
+            };
+            let rb = runbook_from_journal(&path).ok_or_else(|| {
+                format!(
+                    "{}: the journal's runbook could not be read",
+                    path.display()
+                )
+            })?;
+            let mut j = Journal::reopen(&path, &run_id)
+                .map_err(|e| format!("cannot reopen the journal: {e}"))?;
+            eprintln!(
+                "azfailover: resuming the unfinished {journal_kind} journaled in {}",
+                path.display()
+            );
+            j.append(
+                &now(),
+                Event::RunResumed {
+                    operator: operator.name(),
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            (rb, j, priors_of(&entries))
+        }
+        None => {
+            let (obs, snap) = collector.collect_full().await?;
+            let rb = super::plan(&ctx.cfg, &obs, &snap, kind);
+            let run_id = format!("{}", ctx.reader.server_now().unix_timestamp());
+            let mut j = Journal::create(&ctx.journal_dir, &deployment, journal_kind, &run_id)
+                .map_err(|e| {
+                    format!(
+                        "cannot create the journal in {}: {e}",
+                        ctx.journal_dir.display()
+                    )
+                })?;
+            let findings: Vec<String> = snap
+                .components
+                .iter()
+                .filter(|c| !c.ready)
+                .map(|c| format!("{}: {}", c.name, c.ha_status))
+                .collect();
+            let started = ctx.outage_started_at.unwrap_or(snap.taken_at);
+            j.append(
+                &now(),
+                Event::RunStarted {
+                    deployment: deployment.clone(),
+                    kind: kind_str(kind).into(),
+                    from_region: rb.from_region.to_string(),
+                    to_region: rb.to_region.to_string(),
+                    forced: rb.forced,
+                    operator: operator.name(),
+                    scenario: ctx.scenario.clone(),
+                    outage_started_at: rfc3339(started),
+                    rto_target_seconds: u64::from(ctx.cfg.deployment.rto_minutes) * 60,
+                    rpo_target_seconds: u64::from(ctx.cfg.deployment.rpo_minutes) * 60,
+                    steps: rb.steps.iter().map(|s| s.id.clone()).collect(),
+                    findings,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            write_runbook(&j, &rb);
+            (rb, j, HashMap::new())
+        }
+    };
+
+    let mut runner = Runner {
+        ctx,
+        collector,
+        journal,
+        operator,
+        gate_passed: priors_gate(&priors),
+    };
+    let mut outcome = Outcome::Completed;
+    let mut message = None;
+    let mut declined = false;
+    for step in &rb.steps {
+        if ctx.cancel.is_cancelled() {
+            outcome = Outcome::Aborted;
+            message = Some("cancelled".into());
+            break;
+        }
+        if step.id == "verify.gate" && priors.get("verify.gate") == Some(&Prior::Finished) {
+            runner.gate_passed = true;
+        }
+        match runner.step(step, priors.get(&step.id)).await {
+            StepEnd::Done | StepEnd::Skipped => {}
+            StepEnd::Aborted(why, was_declined) => {
+                outcome = Outcome::Aborted;
+                message = Some(why);
+                declined = was_declined;
+                break;
+            }
+            StepEnd::Failed(why) => {
+                outcome = Outcome::Failed;
+                message = Some(why);
+                break;
+            }
+        }
+    }
+    let _ = runner.journal.append(
+        &now(),
+        Event::RunFinished {
+            outcome: outcome.as_str().into(),
+        },
+    );
+    let path = runner.journal.path().to_path_buf();
+    let entries = journal::read(&path).map_err(|e| e.to_string())?;
+    let losses = ctx.loss_probe.as_ref().map(|p| p());
+    let (json_path, md_path) =
+        report::write(&ctx.reports_dir, &rb, &entries, losses.as_deref(), &ctx.cfg)
+            .map_err(|e| format!("cannot write the report: {e}"))?;
+    Ok(RunResult {
+        outcome,
+        journal: path,
+        report_json: json_path,
+        report_markdown: md_path,
+        message,
+        declined,
+    })
+}
+
+/// Keeps the full runbook next to the journal so a resumed run executes exactly it.
+fn write_runbook(j: &Journal, rb: &Runbook) {
+    let path = j.path().with_extension("runbook.json");
+    if let Ok(mut f) = journal::create_private(&path) {
+        use std::io::Write;
+        let _ = f.write_all(serde_json::to_string(rb).unwrap_or_default().as_bytes());
+        let _ = f.sync_all();
+    }
+}
+
+fn runbook_from_journal(path: &std::path::Path) -> Option<Runbook> {
+    let text = std::fs::read_to_string(path.with_extension("runbook.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn priors_of(entries: &[journal::Entry]) -> HashMap<String, Prior> {
+    let mut out = HashMap::new();
+    for e in entries {
+        match &e.event {
+            Event::StepStarted { step } => {
+                out.entry(step.clone()).or_insert(Prior::Started);
+            }
+            Event::RequestSent { step, .. } => {
+                out.insert(step.clone(), Prior::RequestSent);
+            }
+            Event::StepDone { step, .. } | Event::StepSkipped { step, .. } => {
+                out.insert(step.clone(), Prior::Finished);
+            }
+            Event::GatePassed => {
+                out.insert("verify.gate".into(), Prior::Finished);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn priors_gate(p: &HashMap<String, Prior>) -> bool {
+    p.get("verify.gate") == Some(&Prior::Finished)
+}
+
+enum StepEnd {
+    Done,
+    Skipped,
+    Aborted(String, bool),
+    Failed(String),
+}
+
+impl Runner<'_> {
+    fn now(&self) -> String {
+        rfc3339(self.ctx.reader.server_now())
+    }
+
+    fn log(&mut self, event: Event) {
+        let at = self.now();
+        if let Err(e) = self.journal.append(&at, event) {
+            tracing::error!("journal write failed: {e}");
+        }
+    }
+
+    async fn observe(&self) -> Result<(Observations, Snapshot), String> {
+        self.collector.collect_full().await
+    }
+
+    async fn step(&mut self, step: &Step, prior: Option<&Prior>) -> StepEnd {
+        match prior {
+            Some(Prior::Finished) => return StepEnd::Done,
+            Some(Prior::RequestSent) => {
+                // The request left before the crash: learn from live state what happened.
+                self.operator.notify(&format!(
+                    "{}: re-checking live state (the request was sent before the interruption)",
+                    step.id
+                ));
+                return match self
+                    .await_post(
+                        step,
+                        "re-checked after resume: the request is not sent again",
+                    )
+                    .await
+                {
+                    Ok(()) => StepEnd::Done,
+                    Err(e) => {
+                        let msg = format!(
+                            "the request was sent before the interruption and the result does not show: {e}; it is not sent again — check by hand"
+                        );
+                        self.log(Event::StepFailed {
+                            step: step.id.clone(),
+                            error: msg.clone(),
+                        });
+                        StepEnd::Failed(msg)
+                    }
+                };
+            }
+            _ => {}
+        }
+        if prior.is_none() {
+            self.log(Event::StepStarted {
+                step: step.id.clone(),
+            });
+        }
+        self.operator
+            .notify(&format!("{}: {}", step.id, step.title));
+        loop {
+            // Preconditions, live.
+            match self.preconditions(step).await {
+                Ok(()) => {}
+                Err(why) => {
+                    self.log(Event::PreconditionFailed {
+                        step: step.id.clone(),
+                        reason: why.clone(),
+                    });
+                    match self
+                        .operator
+                        .decide(step, &Question::Blocked(why.clone()))
+                        .await
+                    {
+                        Decision::Override(reason) if !reason.is_empty() => {
+                            let by = self.operator.name();
+                            self.log(Event::PreconditionOverridden {
+                                step: step.id.clone(),
+                                reason,
+                                by,
+                            });
+                        }
+                        Decision::Skip(reason) => return self.skip(step, reason),
+                        Decision::Override(_) => {
+                            return self.abort(
+                                step,
+                                "an override needs a written reason".into(),
+                                true,
+                            );
+                        }
+                        _ => return self.abort(step, format!("blocked: {why}"), true),
+                    }
+                }
+            }
+            // Confirmation.
+            if step.confirm != Confirm::None || step.kind == StepKind::Manual {
+                match self.operator.decide(step, &Question::Confirm).await {
+                    Decision::Confirm if !matches!(step.confirm, Confirm::Typed(_)) => {}
+                    Decision::Typed(t) if matches!(&step.confirm, Confirm::Typed(want) if *want == t) =>
+                        {}
+                    Decision::Confirm if matches!(step.confirm, Confirm::Typed(_)) => {
+                        // Only a drill's `default = "confirm"` answers a typed step without its text.
+                        if self.ctx.scenario.is_none() {
+                            return self.abort(
+                                step,
+                                "a typed step needs its exact text".into(),
+                                true,
+                            );
+                        }
+                    }
+                    Decision::Typed(t) => {
+                        return self.abort(
+                            step,
+                            format!("typed '{t}' does not match the required text"),
+                            true,
+                        );
+                    }
+                    Decision::Skip(reason) => return self.skip(step, reason),
+                    Decision::Abort => {
+                        return self.abort(step, "the operator aborted".into(), true);
+                    }
+                    _ => return self.abort(step, "no usable answer".into(), true),
+                }
+                let by = self.operator.name();
+                self.log(Event::Confirmed {
+                    step: step.id.clone(),
+                    by,
+                    typed: matches!(step.confirm, Confirm::Typed(_)),
+                });
+            }
+            let result = match step.kind {
+                StepKind::Manual => Ok(()),
+                StepKind::Verify => self
+                    .await_post(step, "verified")
+                    .await
+                    .map_err(ActError::Failed),
+                StepKind::Action => self.act(step).await,
+            };
+            match result {
+                Ok(()) => {
+                    if step.id == "verify.gate" {
+                        self.gate_passed = true;
+                        self.log(Event::GatePassed);
+                    }
+                    if step.kind != StepKind::Verify && step.kind != StepKind::Action {
+                        self.log(Event::StepDone {
+                            step: step.id.clone(),
+                            note: None,
+                        });
+                    }
+                    return StepEnd::Done;
+                }
+                Err(ActError::ReadOnly(cmd)) => {
+                    return self.skip(
+                        step,
+                        format!("read-only mode: nothing was sent (would run: {cmd})"),
+                    );
+                }
+                Err(ActError::Failed(err)) => {
+                    self.log(Event::StepFailed {
+                        step: step.id.clone(),
+                        error: err.clone(),
+                    });
+                    match self
+                        .operator
+                        .decide(step, &Question::Failed(err.clone()))
+                        .await
+                    {
+                        Decision::Skip(reason) => return self.skip(step, reason),
+                        Decision::Confirm => continue, // retry
+                        _ => return StepEnd::Failed(format!("{}: {err}", step.id)),
+                    }
+                }
+            }
+        }
+    }
+
+    fn skip(&mut self, step: &Step, reason: String) -> StepEnd {
+        self.log(Event::StepSkipped {
+            step: step.id.clone(),
+            reason,
+        });
+        StepEnd::Skipped
+    }
+
+    fn abort(&mut self, step: &Step, why: String, declined: bool) -> StepEnd {
+        self.log(Event::StepFailed {
+            step: step.id.clone(),
+            error: format!("stopped here: {why}"),
+        });
+        StepEnd::Aborted(format!("{}: {why}", step.id), declined)
+    }
+
+    async fn preconditions(&mut self, step: &Step) -> Result<(), String> {
+        if step.preconditions.is_empty() {
+            return Ok(());
+        }
+        let (obs, snap) = self.observe().await?;
+        let fails: Vec<String> = step
+            .preconditions
+            .iter()
+            .filter_map(|p| check_pre(p, &self.ctx.cfg, &obs, &snap, self.gate_passed).err())
+            .collect();
+        if fails.is_empty() {
+            Ok(())
+        } else {
+            Err(fails.join("; "))
+        }
+    }
+
+    /// Polls the postcondition until it holds or the step's timeout passes.
+    async fn await_post(&mut self, step: &Step, note: &str) -> Result<(), String> {
+        let Some(post) = &step.postcondition else {
+            self.log(Event::StepDone {
+                step: step.id.clone(),
+                note: Some(note.to_string()),
+            });
+            return Ok(());
+        };
+        let deadline = Instant::now() + step.timeout;
+        let mut last;
+        loop {
+            match self.observe().await {
+                Ok((obs, snap)) => match check_post(post, &self.ctx.cfg, &obs, &snap) {
+                    Ok(()) => {
+                        self.log(Event::StepDone {
+                            step: step.id.clone(),
+                            note: Some(note.to_string()),
+                        });
+                        return Ok(());
+                    }
+                    Err(e) => last = e,
+                },
+                Err(e) => last = e,
+            }
+            if Instant::now() >= deadline || self.ctx.cancel.is_cancelled() {
+                return Err(format!(
+                    "not verified within {} s: {last}",
+                    step.timeout.as_secs()
+                ));
+            }
+            self.operator
+                .notify(&format!("{}: waiting — {last}", step.id));
+            tokio::time::sleep(self.ctx.verify_interval).await;
+        }
+    }
+
+    async fn act(&mut self, step: &Step) -> Result<(), ActError> {
+        let Some(action) = &step.action else {
+            return self
+                .await_post(step, "no request needed")
+                .await
+                .map_err(ActError::Failed);
+        };
+        let Some(writer) = self.ctx.writer.clone() else {
+            return Err(ActError::ReadOnly(
+                step.az.first().cloned().unwrap_or_default(),
+            ));
+        };
+        if step.data_loss.is_some() {
+            self.record_loss_estimate(step, action).await;
+        }
+        let started = Instant::now();
+        let submitted = send(&writer, action).await;
+        let (method, path) = describe(action);
+        match submitted {
+            Ok(sub) => {
+                let (request_id, lro) = match sub {
+                    Submitted::Done { request_id, .. } => (request_id, None),
+                    Submitted::Running(l) => (l.request_id.clone(), Some(l)),
+                };
+                self.log(Event::RequestSent {
+                    step: step.id.clone(),
+                    method,
+                    path,
+                    request_id,
+                    client_request_id: None,
+                });
+                if let Some(lro) = lro {
+                    let mut last_pct = -100.0;
+                    let left = step.timeout.saturating_sub(started.elapsed());
+                    let step_id = step.id.clone();
+                    let mut progress = Vec::new();
+                    let waited = tokio::time::timeout(
+                        left,
+                        self.ctx.reader.wait(lro, &self.ctx.cancel, |p| {
+                            let pct = p.percent.unwrap_or(0.0);
+                            if pct - last_pct >= 10.0 {
+                                last_pct = pct;
+                                progress.push((p.status.clone(), p.percent));
+                            }
+                        }),
+                    )
+                    .await;
+                    for (status, percent) in progress {
+                        self.log(Event::Progress {
+                            step: step_id.clone(),
+                            status,
+                            percent,
+                        });
+                    }
+                    match waited {
+                        Err(_) => {
+                            return Err(ActError::Failed(format!(
+                                "the operation did not finish within {} s (it goes on in Azure)",
+                                step.timeout.as_secs()
+                            )));
+                        }
+                        Ok(Err(e)) => return Err(ActError::Failed(e.to_string())),
+                        Ok(Ok(_)) => {}
+                    }
+                }
+                self.await_post(step, "verified")
+                    .await
+                    .map_err(ActError::Failed)
+            }
+            Err(e) if matches!(e.kind, ErrorKind::Ambiguous(_)) => {
+                // It may have happened: journal it as sent, then learn the truth from live state.
+                self.log(Event::RequestSent {
+                    step: step.id.clone(),
+                    method,
+                    path,
+                    request_id: None,
+                    client_request_id: e.client_request_id.clone(),
+                });
+                self.operator.notify(&format!("{}: {e}", step.id));
+                self.await_post(
+                    step,
+                    "outcome of an unanswered request verified from live state",
+                )
+                .await
+                .map_err(ActError::Failed)
+            }
+            Err(e) => Err(ActError::Failed(e.to_string())),
+        }
+    }
+
+    async fn record_loss_estimate(&mut self, step: &Step, action: &Action) {
+        let Action::StorageFailover { id, planned: false } = action else {
+            self.log(Event::DataLoss {
+                step: step.id.clone(),
+                seconds: 0.0,
+                detail: step.data_loss.clone().unwrap_or_default(),
+            });
+            return;
+        };
+        let detail = step.data_loss.clone().unwrap_or_default();
+        match self.ctx.reader.storage_account(id).await {
+            Ok(sa) => {
+                let lst = sa
+                    .properties
+                    .geo_replication_stats
+                    .and_then(|g| g.last_sync_time);
+                let seconds = lst.map_or(0.0, |t| {
+                    (self.ctx.reader.server_now() - t).as_seconds_f64().max(0.0)
+                });
+                self.log(Event::DataLoss {
+                    step: step.id.clone(),
+                    seconds,
+                    detail: lst.map_or(detail, |t| format!("writes after {} lost", rfc3339(t))),
+                });
+            }
+            Err(e) => self.log(Event::DataLoss {
+                step: step.id.clone(),
+                seconds: 0.0,
+                detail: format!("{detail} (last sync time unreadable: {e})"),
+            }),
+        }
+    }
+}
+
+enum ActError {
+    ReadOnly(String),
+    Failed(String),
+}
+
+/// Sends an action's request.
+async fn send(w: &ArmWriter, a: &Action) -> Result<Submitted, AzureError> {
+    match a {
+        Action::StorageFailover { id, planned } => w.storage_failover(id, *planned).await,
+        Action::StorageSetSku { id, sku } => w.storage_set_sku(id, sku).await,
+        Action::SqlFailover {
+            group_on_target,
+            mode,
+        } => w.sql_failover(group_on_target, *mode).await,
+        Action::CosmosPriority { id, order } => w.cosmos_failover_priority_change(id, order).await,
+        Action::CosmosOffline { id, region } => w.cosmos_offline_region(id, region).await,
+        Action::CosmosOnline { id, region } => w.cosmos_online_region(id, region).await,
+        Action::PostgresPromote { replica, opts } => w.postgres_promote(replica, *opts).await,
+        Action::MysqlStopReplication { replica } => w.mysql_stop_replication(replica).await,
+        Action::AksPower { id, start } => w.aks_power(id, *start).await,
+        Action::AksScale { id, pool, count } => w.aks_scale_pool(id, pool, *count).await,
+        Action::ComputeScale { id, min, max } => {
+            w.compute_scale(
+                id,
+                &ScaleSettings {
+                    max_node_count: *max,
+                    min_node_count: *min,
+                    node_idle_time_before_scale_down: Some("PT5M".into()),
+                },
+            )
+            .await
+        }
+        Action::EndpointTraffic { id, traffic } => w.endpoint_set_traffic(id, traffic).await,
+        Action::DeploymentScale {
+            endpoint,
+            deployment,
+            instances,
+        } => w.deployment_scale(endpoint, deployment, *instances).await,
+        Action::TrafficManagerEndpoint {
+            profile,
+            endpoint,
+            update,
+        } => {
+            let p = w.reader().traffic_manager(profile).await?;
+            let Some(ep) = p
+                .properties
+                .endpoints
+                .iter()
+                .find(|e| e.name.eq_ignore_ascii_case(endpoint))
+            else {
+                return Err(AzureError::new(
+                    ErrorKind::Malformed(format!("no endpoint '{endpoint}' in the profile")),
+                    "PATCH",
+                    profile,
+                ));
+            };
+            w.traffic_manager_endpoint(profile, ep, update).await
+        }
+        Action::FrontDoorOrigin {
+            origin_group,
+            origin,
+            update,
+        } => w.front_door_origin(origin_group, origin, update).await,
+    }
+}
+
+/// The method and path an action sends (for the journal and the report).
+fn describe(a: &Action) -> (String, String) {
+    let (m, p) = match a {
+        Action::StorageFailover { id, .. } => ("POST", format!("{id}/failover")),
+        Action::StorageSetSku { id, .. } => ("PATCH", id.clone()),
+        Action::SqlFailover {
+            group_on_target,
+            mode,
+        } => (
+            "POST",
+            format!(
+                "{group_on_target}/{}",
+                match mode {
+                    crate::azure::SqlFailover::Planned => "failover",
+                    crate::azure::SqlFailover::Forced => "forceFailoverAllowDataLoss",
+                    crate::azure::SqlFailover::TryPlanned => "tryPlannedBeforeForcedFailover",
+                }
+            ),
+        ),
+        Action::CosmosPriority { id, .. } => ("POST", format!("{id}/failoverPriorityChange")),
+        Action::CosmosOffline { id, .. } => ("POST", format!("{id}/offlineRegion")),
+        Action::CosmosOnline { id, .. } => ("POST", format!("{id}/onlineRegion")),
+        Action::PostgresPromote { replica, .. } | Action::MysqlStopReplication { replica } => {
+            ("PATCH", replica.clone())
+        }
+        Action::AksPower { id, start } => (
+            "POST",
+            format!("{id}/{}", if *start { "start" } else { "stop" }),
+        ),
+        Action::AksScale { id, pool, .. } => ("PUT", format!("{id}/agentPools/{pool}")),
+        Action::ComputeScale { id, .. } => ("PATCH", id.clone()),
+        Action::EndpointTraffic { id, .. } => ("PUT", id.clone()),
+        Action::DeploymentScale {
+            endpoint,
+            deployment,
+            ..
+        } => ("PATCH", format!("{endpoint}/deployments/{deployment}")),
+        Action::TrafficManagerEndpoint {
+            profile, endpoint, ..
+        } => ("PATCH", format!("{profile}/ExternalEndpoints/{endpoint}")),
+        Action::FrontDoorOrigin {
+            origin_group,
+            origin,
+            ..
+        } => ("PATCH", format!("{origin_group}/origins/{origin}")),
+    };
+    (m.to_string(), p)
+}
+
+fn component<'a>(
+    snap: &'a Snapshot,
+    name: &str,
+) -> Result<&'a crate::health::ComponentStatus, String> {
+    snap.components
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| format!("no component '{name}'"))
+}
+
+/// The resource id of a paired component in a region.
+fn paired_id(cfg: &Config, name: &str, region: &str) -> Option<String> {
+    let c = cfg.component(name)?;
+    match &c.targets {
+        Targets::Paired { primary, secondary } => {
+            Some(if cfg.deployment.primary_region.as_str() == region {
+                primary.to_string()
+            } else {
+                secondary.to_string()
+            })
+        }
+        Targets::Replicated { resource, .. } | Targets::Routing { resource, .. } => {
+            Some(resource.to_string())
+        }
+    }
+}
+
+fn reading<'a>(obs: &'a Observations, id: &str) -> Option<&'a Reading> {
+    obs.reads
+        .get(&id.to_ascii_lowercase())
+        .and_then(|r| r.as_ref().ok())
+}
+
+/// Evaluates a precondition against live state.
+pub fn check_pre(
+    p: &Precondition,
+    cfg: &Config,
+    obs: &Observations,
+    snap: &Snapshot,
+    gate: bool,
+) -> Result<(), String> {
+    let region = |r: &str| {
+        snap.regions
+            .iter()
+            .find(|x| x.name == r)
+            .map(|x| x.health)
+            .unwrap_or(RegionHealth::Unknown)
+    };
+    match p {
+        Precondition::RegionNotHealthy { region: r } if region(r) == RegionHealth::Healthy => {
+            Err(format!(
+                "{r} is healthy: a forced, data-losing step is not needed (a planned one is possible)"
+            ))
+        }
+        Precondition::RegionHealthy { region: r } if region(r) != RegionHealth::Healthy => {
+            Err(format!("{r} is not healthy ({:?})", region(r)).to_lowercase())
+        }
+        Precondition::RegionNotDown { region: r } if region(r) == RegionHealth::Outage => {
+            Err(format!("{r} is in an outage"))
+        }
+        Precondition::StandbyProvisioned { component: c } => {
+            let c = component(snap, c)?;
+            let bad: Vec<String> = c
+                .checks
+                .iter()
+                .filter(|k| {
+                    (k.name == "standby provisioned"
+                        || k.name == "standby healthy"
+                        || k.name == "readable")
+                        && k.passed == Some(false)
+                })
+                .map(|k| format!("{}: {}", c.name, k.reason))
+                .collect();
+            if bad.is_empty() {
+                Ok(())
+            } else {
+                Err(bad.join("; "))
+            }
+        }
+        Precondition::VerifyGatePassed if !gate => {
+            Err("the verify gate has not passed: traffic never moves before it".into())
+        }
+        Precondition::NotLastEnabled {
+            component: c,
+            endpoint,
+        } => {
+            let comp = cfg.component(c).ok_or("unknown component")?;
+            let id = comp.resource_ids()[0].to_string();
+            let others = match reading(obs, &id) {
+                Some(Reading::TrafficManager(tm)) => tm
+                    .properties
+                    .endpoints
+                    .iter()
+                    .filter(|e| {
+                        !e.name.eq_ignore_ascii_case(endpoint)
+                            && e.properties.endpoint_status != Some(EnabledState::Disabled)
+                    })
+                    .count(),
+                Some(Reading::FrontDoor(_, o)) => o
+                    .iter()
+                    .filter(|e| {
+                        !e.name.eq_ignore_ascii_case(endpoint)
+                            && e.properties.enabled_state != Some(EnabledState::Disabled)
+                    })
+                    .count(),
+                _ => return Err(format!("{c} could not be read")),
+            };
+            if others == 0 {
+                Err(format!(
+                    "{endpoint} is the last enabled one of {c}: disabling it would serve nothing"
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        Precondition::ActiveIn {
+            component: c,
+            region: r,
+        } => {
+            let comp = component(snap, c)?;
+            if comp.active_region == *r {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{c} already serves from {} (not {r})",
+                    comp.active_region
+                ))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Evaluates a postcondition against live state.
+pub fn check_post(
+    p: &Postcondition,
+    cfg: &Config,
+    obs: &Observations,
+    snap: &Snapshot,
+) -> Result<(), String> {
+    match p {
+        Postcondition::ActiveIn {
+            component: c,
+            region,
+        } => {
+            let comp = component(snap, c)?;
+            if comp.active_region == *region {
+                Ok(())
+            } else {
+                Err(format!("{c} still serves from {}", comp.active_region))
+            }
+        }
+        Postcondition::InstanceAvailable {
+            component: c,
+            region,
+        } => {
+            let comp = component(snap, c)?;
+            match comp.instance(region) {
+                Some(i) if i.health == crate::health::InstanceHealth::Available => Ok(()),
+                Some(i) => Err(format!("{c} in {region} is {:?}", i.health).to_lowercase()),
+                None => Err(format!("{c} has nothing in {region}")),
+            }
+        }
+        Postcondition::DataWritableIn { region } => {
+            let mut bad = Vec::new();
+            if let Some(r) = snap.regions.iter().find(|r| r.name == *region)
+                && r.health == RegionHealth::Outage
+            {
+                bad.push(format!("{region} is in an outage"));
+            }
+            for c in &cfg.components {
+                if matches!(
+                    c.kind,
+                    ComponentKind::Storage
+                        | ComponentKind::SqlFailoverGroup
+                        | ComponentKind::PostgresFlexible
+                        | ComponentKind::MysqlFlexible
+                        | ComponentKind::CosmosDb
+                ) {
+                    let s = component(snap, &c.name)?;
+                    if s.active_region != *region {
+                        bad.push(format!("{} is primary in {}", c.name, s.active_region));
+                    }
+                }
+                if c.kind == ComponentKind::MlOnlineEndpoint
+                    && let Some(id) = paired_id(cfg, &c.name, region)
+                    && let Some(Reading::Endpoint(_, deps)) = reading(obs, &id)
+                {
+                    for d in deps.iter().filter(|d| {
+                        d.properties
+                            .provisioning_state
+                            .as_ref()
+                            .is_some_and(|p| *p != ProvisioningState::Succeeded)
+                    }) {
+                        bad.push(format!(
+                            "{}: deployment {} is {}",
+                            c.name,
+                            d.name,
+                            d.properties
+                                .provisioning_state
+                                .as_ref()
+                                .map(|p| p.to_string())
+                                .unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+            if bad.is_empty() {
+                Ok(())
+            } else {
+                Err(bad.join("; "))
+            }
+        }
+        Postcondition::GeoRedundant { component: c } => {
+            match reading(obs, &paired_id(cfg, c, "").unwrap_or_default()) {
+                Some(Reading::Storage(sa)) if sa.is_geo_redundant() => Ok(()),
+                Some(Reading::Storage(sa)) => Err(format!("{} is {}", sa.name, sa.sku.name)),
+                _ => Err(format!("{c} could not be read")),
+            }
+        }
+        Postcondition::PlannedFailoverPossible { component: c } => {
+            match reading(obs, &paired_id(cfg, c, "").unwrap_or_default()) {
+                Some(Reading::Storage(sa)) => {
+                    let g = sa.properties.geo_replication_stats.as_ref();
+                    if g.is_some_and(|g| {
+                        g.status == Some(GeoReplicationStatus::Live)
+                            && g.can_planned_failover == Some(true)
+                    }) {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "geo-replication of {} is {}",
+                            sa.name,
+                            g.and_then(|g| g.status.clone())
+                                .map_or("unknown".into(), |s| s.to_string())
+                        ))
+                    }
+                }
+                _ => Err(format!("{c} could not be read")),
+            }
+        }
+        Postcondition::ComputeMax {
+            component: c,
+            region,
+            max,
+        } => match reading(obs, &paired_id(cfg, c, region).unwrap_or_default()) {
+            Some(Reading::Compute(cp)) => {
+                let have = cp
+                    .properties
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.scale_settings.as_ref())
+                    .map_or(0, |s| s.max_node_count);
+                if have >= *max {
+                    Ok(())
+                } else {
+                    Err(format!("{} may scale to {have} nodes, not {max}", cp.name))
+                }
+            }
+            _ => Err(format!("{c} in {region} could not be read")),
+        },
+        Postcondition::AksRunning {
+            component: c,
+            region,
+        } => match reading(obs, &paired_id(cfg, c, region).unwrap_or_default()) {
+            Some(Reading::Aks(a))
+                if a.power() == PowerState::Running
+                    && a.properties
+                        .provisioning_state
+                        .as_ref()
+                        .is_none_or(|p| p.is_terminal()) =>
+            {
+                Ok(())
+            }
+            Some(Reading::Aks(a)) => Err(format!(
+                "{} is {} ({})",
+                a.name,
+                a.power(),
+                a.properties
+                    .provisioning_state
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default()
+            )),
+            _ => Err(format!("{c} in {region} could not be read")),
+        },
+        Postcondition::DeploymentCapacity {
+            component: c,
+            region,
+            deployment,
+            instances,
+        } => match reading(obs, &paired_id(cfg, c, region).unwrap_or_default()) {
+            Some(Reading::Endpoint(_, deps)) => {
+                let have = deps
+                    .iter()
+                    .find(|d| d.name == *deployment)
+                    .and_then(|d| d.sku.as_ref())
+                    .and_then(|s| s.capacity)
+                    .unwrap_or(0);
+                if have >= *instances {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{deployment} has {have} instances, not {instances}"
+                    ))
+                }
+            }
+            _ => Err(format!("{c} in {region} could not be read")),
+        },
+        Postcondition::TrafficIn {
+            component: c,
+            region,
+        } => match reading(obs, &paired_id(cfg, c, region).unwrap_or_default()) {
+            Some(Reading::Endpoint(ep, _))
+                if ep.traffic.values().sum::<u32>() > 0
+                    && ep
+                        .provisioning_state
+                        .as_ref()
+                        .is_none_or(|p| p.is_terminal()) =>
+            {
+                Ok(())
+            }
+            Some(Reading::Endpoint(ep, _)) => Err(format!("{} routes no traffic yet", ep.name)),
+            _ => Err(format!("{c} in {region} could not be read")),
+        },
+        Postcondition::EndpointEnabled {
+            component: c,
+            endpoint,
+            enabled,
+        } => {
+            let id = paired_id(cfg, c, "").unwrap_or_default();
+            let state = match reading(obs, &id) {
+                Some(Reading::TrafficManager(tm)) => tm
+                    .properties
+                    .endpoints
+                    .iter()
+                    .find(|e| e.name.eq_ignore_ascii_case(endpoint))
+                    .map(|e| e.properties.endpoint_status != Some(EnabledState::Disabled)),
+                Some(Reading::FrontDoor(_, o)) => o
+                    .iter()
+                    .find(|e| e.name.eq_ignore_ascii_case(endpoint))
+                    .map(|e| e.properties.enabled_state != Some(EnabledState::Disabled)),
+                _ => None,
+            };
+            match state {
+                Some(s) if s == *enabled => Ok(()),
+                Some(_) => Err(format!(
+                    "{endpoint} is not {} yet",
+                    if *enabled { "enabled" } else { "disabled" }
+                )),
+                None => Err(format!("{endpoint} of {c} could not be read")),
+            }
+        }
+    }
+}
+
+/// A step's (started, finished, outcome, note) from the journal.
+pub type StepState = (Option<String>, Option<String>, String, Option<String>);
+
+/// Per-step outcome summary (for reports and the console).
+pub fn step_states(entries: &[journal::Entry]) -> BTreeMap<String, StepState> {
+    let mut out: BTreeMap<String, StepState> = BTreeMap::new();
+    for e in entries {
+        match &e.event {
+            Event::StepStarted { step } => {
+                let s = out
+                    .entry(step.clone())
+                    .or_insert((None, None, "not-run".into(), None));
+                s.0.get_or_insert(e.at.clone());
+            }
+            Event::StepDone { step, note } => {
+                let s = out.entry(step.clone()).or_insert((
+                    Some(e.at.clone()),
+                    None,
+                    "not-run".into(),
+                    None,
+                ));
+                s.1 = Some(e.at.clone());
+                s.2 = "done".into();
+                s.3 = note.clone();
+            }
+            Event::StepSkipped { step, reason } => {
+                let s = out.entry(step.clone()).or_insert((
+                    Some(e.at.clone()),
+                    None,
+                    "not-run".into(),
+                    None,
+                ));
+                s.1 = Some(e.at.clone());
+                s.2 = "skipped".into();
+                s.3 = Some(reason.clone());
+            }
+            Event::StepFailed { step, error } => {
+                let s = out.entry(step.clone()).or_insert((
+                    Some(e.at.clone()),
+                    None,
+                    "not-run".into(),
+                    None,
+                ));
+                s.1 = Some(e.at.clone());
+                s.2 = "failed".into();
+                s.3 = Some(error.clone());
+            }
+            _ => {}
+        }
+    }
+    out
+}
