@@ -29,6 +29,15 @@ pub struct Cli {
 /// The subcommands of CONTRACT.md.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The console against the built-in Azure simulator (no Azure account needed).
+    Demo {
+        /// A built-in scenario name or a path to a scenario file.
+        #[arg(long, value_name = "NAME_OR_PATH")]
+        scenario: Option<String>,
+        /// Simulated seconds per real second (default: the scenario's).
+        #[arg(long, value_name = "N")]
+        time_scale: Option<f64>,
+    },
     /// Run the Azure simulator as a server until SIGINT/SIGTERM.
     Sim {
         /// Address to listen on (loopback by default).
@@ -135,7 +144,13 @@ pub enum ConfigSource {
 
 /// Whether the command runs the full-screen console (logs then go to a file).
 pub fn is_interactive(cli: &Cli) -> bool {
-    cli.command.is_none()
+    matches!(
+        cli.command,
+        None | Some(Command::Demo { .. })
+            | Some(Command::Failover { answers: None })
+            | Some(Command::Failback { answers: None })
+            | Some(Command::Drill { answers: None, .. })
+    )
 }
 
 /// Resolves `--config`, `$AZFAILOVER_CONFIG` (both in `explicit`), then the platform path.
@@ -230,10 +245,22 @@ pub async fn run(cli: Cli) -> i32 {
             }
         }
         Some(Command::Failover { .. }) | Some(Command::Failback { .. }) => {
-            eprintln!(
-                "azfailover: the interactive runbook screen is not available yet: use --answers FILE, or `azfailover plan failover` for the runbook with its az commands"
-            );
-            exit::USAGE
+            let kind = if is_failover {
+                crate::config::RunbookKind::Failover
+            } else {
+                crate::config::RunbookKind::Failback
+            };
+            let source = config_source(cli.config);
+            let access = if cli.read_only {
+                Access::ReadOnly
+            } else {
+                Access::ReadWrite
+            };
+            let demo = matches!(source, ConfigSource::Demo);
+            match Target::open(&source, access, None).await {
+                Ok(t) => interactive_run(t, kind, None, demo).await,
+                Err(code) => code,
+            }
         }
         Some(Command::Drill {
             scenario,
@@ -256,12 +283,27 @@ pub async fn run(cli: Cli) -> i32 {
                 Err(code) => return code,
             };
             let Some(path) = answers else {
-                eprintln!(
-                    "azfailover: the interactive drill console is not available yet: use --answers FILE"
-                );
-                return exit::USAGE;
+                return match Target::simulated(
+                    cfg,
+                    Some(scenario.clone()),
+                    time_scale,
+                    cli.read_only,
+                )
+                .await
+                {
+                    Ok(t) => {
+                        interactive_run(
+                            t,
+                            crate::config::RunbookKind::Failover,
+                            Some(scenario),
+                            false,
+                        )
+                        .await
+                    }
+                    Err(code) => code,
+                };
             };
-            match Target::simulated(cfg, scenario.clone(), time_scale, cli.read_only).await {
+            match Target::simulated(cfg, Some(scenario.clone()), time_scale, cli.read_only).await {
                 Ok(t) => {
                     t.scripted(
                         crate::config::RunbookKind::Failover,
@@ -288,11 +330,329 @@ pub async fn run(cli: Cli) -> i32 {
                 Err(code) => code,
             }
         }
+        Some(Command::Demo {
+            scenario,
+            time_scale,
+        }) => {
+            let scenario = match scenario.map(|s| Scenario::resolve(&s)).transpose() {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("azfailover: {e}");
+                    return exit::USAGE;
+                }
+            };
+            console(ConfigSource::Demo, scenario, time_scale, cli.read_only).await
+        }
+        None => console(config_source(cli.config), None, None, cli.read_only).await,
+    }
+}
+
+/// The interactive console: on the configuration, or on the demo against the in-process
+/// simulator (with a scenario and fault injection).
+async fn console(
+    source: ConfigSource,
+    scenario: Option<Scenario>,
+    time_scale: Option<f64>,
+    read_only: bool,
+) -> i32 {
+    use crate::console::{Badge, ConsoleOptions, FaultInjector};
+    let access = if read_only {
+        Access::ReadOnly
+    } else {
+        Access::ReadWrite
+    };
+    let demo = matches!(source, ConfigSource::Demo);
+    let scenario_name = scenario.as_ref().map(|s| s.name.clone());
+    let target = if demo {
+        match Target::simulated(Config::demo(), scenario, time_scale, read_only).await {
+            Ok(t) => t,
+            Err(code) => return code,
+        }
+    } else {
+        match Target::open(&source, access, None).await {
+            Ok(t) => t,
+            Err(code) => return code,
+        }
+    };
+    let Target {
+        cfg, client, sim, ..
+    } = target;
+    let sim = sim.map(std::sync::Arc::new);
+    let faults: Option<FaultInjector> = sim
+        .clone()
+        .map(|s| std::sync::Arc::new(move |f: &crate::sim::Fault| s.inject(f)) as FaultInjector);
+    // The demo refreshes more often: its simulated time runs faster than real time.
+    let every = if demo {
+        Duration::from_secs(u64::from(cfg.console.refresh_seconds).min(5))
+    } else {
+        Duration::from_secs(cfg.console.refresh_seconds.into())
+    };
+    let identity = if demo {
+        Some("simulator (demo)".to_string())
+    } else {
+        Some(client.identity().to_string())
+    };
+    let initial = if demo {
+        None
+    } else {
+        crate::health::cache::load(&cfg.deployment.name)
+    };
+    let engine = crate::health::spawn(cfg.clone(), client, every);
+    let opts = ConsoleOptions {
+        config: cfg,
+        badge: if demo { Badge::Demo } else { Badge::Live },
+        read_only,
+        identity,
+        scenario: scenario_name,
+        faults,
+        initial,
+    };
+    let code = match crate::console::run(opts, engine).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("azfailover: the console needs a terminal: {e}");
+            exit::USAGE
+        }
+    };
+    if let Some(sim) = sim.and_then(|s| std::sync::Arc::try_unwrap(s).ok()) {
+        sim.stop().await;
+    }
+    code
+}
+
+/// Lets a drill's scenario unfold until its declared incident (the first region outage) before
+/// the team reacts to it; returns that moment (simulated time), if the scenario declares one.
+async fn incident_start(sc: &Scenario, sim: &SimServer) -> Option<time::OffsetDateTime> {
+    let t = sim.scenario_time(sc.outage_starts_at?)?;
+    let wait = (t - sim.now()).as_seconds_f64().max(0.0) / sim.time_scale();
+    tokio::time::sleep(Duration::from_secs_f64(wait) + Duration::from_millis(100)).await;
+    Some(t)
+}
+
+/// The data the simulator actually lost from now on (drills' reports).
+fn loss_probe(sim: &SimServer) -> crate::runbook::run::LossProbe {
+    let w = sim.world();
+    let already = sim.data_losses().len();
+    std::sync::Arc::new(move || {
+        let w = w.lock().expect("world lock");
+        w.data_loss
+            .iter()
+            .skip(already)
+            .map(|d| (d.resource.clone(), d.seconds))
+            .collect()
+    })
+}
+
+/// A failover, failback or drill with a person deciding: the console opens on the runbook, the
+/// executor runs in its own task and asks through a `ChannelOperator`. Prints the report's path
+/// on stdout, as the last line, once the terminal is restored.
+async fn interactive_run(
+    target: Target,
+    kind: crate::config::RunbookKind,
+    scenario: Option<Scenario>,
+    demo: bool,
+) -> i32 {
+    use crate::console::runbook_bridge::{ChannelOperator, RunEnd, RunMsg};
+    use crate::console::{Badge, ConsoleOptions, FaultInjector};
+    use crate::runbook::run::{RunContext, execute};
+    use std::sync::Arc;
+    let drill = scenario.is_some();
+    let Target {
+        cfg,
+        client,
+        writer,
+        sim,
+    } = target;
+    let read_only = writer.is_none();
+    let sim = sim.map(Arc::new);
+    let faults: Option<FaultInjector> = sim
+        .clone()
+        .filter(|_| drill || demo)
+        .map(|s| Arc::new(move |f: &crate::sim::Fault| s.inject(f)) as FaultInjector);
+    // Simulated time runs faster than real time: refresh more often.
+    let every = if sim.is_some() {
+        Duration::from_secs(u64::from(cfg.console.refresh_seconds).min(5))
+    } else {
+        Duration::from_secs(cfg.console.refresh_seconds.into())
+    };
+    let identity = match (drill, demo) {
+        (true, _) => "simulator (drill)".to_string(),
+        (_, true) => "simulator (demo)".to_string(),
+        _ => client.identity().to_string(),
+    };
+    let initial = if sim.is_some() {
+        None
+    } else {
+        crate::health::cache::load(&cfg.deployment.name)
+    };
+    let engine = crate::health::spawn(cfg.clone(), client.clone(), every);
+    let journal_kind = if drill {
+        "drill"
+    } else if kind == crate::config::RunbookKind::Failover {
+        "failover"
+    } else {
+        "failback"
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    // The executor's future is not Send (it holds `&mut dyn Operator` across awaits): it runs
+    // on a blocking-pool thread of this runtime, so it never shares the UI loop's thread.
+    let stop = tokio_util::sync::CancellationToken::new();
+    let runtime = tokio::runtime::Handle::current();
+    let task = tokio::task::spawn_blocking({
+        let (cfg, sim, scenario, stop) = (cfg.clone(), sim.clone(), scenario.clone(), stop.clone());
+        move || {
+            runtime.block_on(async move {
+                let run = async move {
+                    let say = |line: String| {
+                        let _ = tx.send(RunMsg::Notify(line));
+                    };
+                    let mut outage_started_at = None;
+                    if let (Some(sc), Some(sim)) = (&scenario, &sim)
+                        && sc.outage_starts_at.is_some()
+                    {
+                        say(format!(
+                            "drill '{}': the scenario unfolds until its declared incident…",
+                            sc.name
+                        ));
+                        outage_started_at = incident_start(sc, sim).await;
+                        say(format!(
+                            "drill '{}': the incident was declared at {} (simulated time)",
+                            sc.name,
+                            outage_started_at
+                                .map(crate::timefmt::rfc3339)
+                                .unwrap_or_default()
+                        ));
+                    }
+                    let journal_dir = crate::runbook::journal::journal_dir();
+                    if !drill
+                        && let Some((path, _)) = crate::runbook::journal::find_unfinished(
+                            &journal_dir,
+                            &cfg.deployment.name,
+                            journal_kind,
+                        )
+                    {
+                        say(format!(
+                            "resuming the unfinished {journal_kind} journaled in {}",
+                            path.display()
+                        ));
+                    }
+                    if read_only {
+                        say(
+                            "read-only mode: the runbook is walked and every action is refused"
+                                .into(),
+                        );
+                    }
+                    let ctx = RunContext {
+                        cfg: cfg.clone(),
+                        reader: client,
+                        writer,
+                        scenario: scenario.as_ref().map(|s| s.name.clone()),
+                        outage_started_at,
+                        loss_probe: sim.as_deref().map(loss_probe),
+                        cancel: tokio_util::sync::CancellationToken::new(),
+                        journal_dir: journal_dir.clone(),
+                        reports_dir: crate::runbook::report::reports_dir(),
+                        verify_interval: if sim.is_some() {
+                            Duration::from_millis(500)
+                        } else {
+                            Duration::from_secs(10)
+                        },
+                    };
+                    drop(sim);
+                    let mut operator = ChannelOperator::new(
+                        tx.clone(),
+                        journal_dir,
+                        &cfg.deployment.name,
+                        journal_kind,
+                    );
+                    let result = execute(&ctx, kind, journal_kind, &mut operator, !drill).await;
+                    let end = match &result {
+                        Ok(r) => RunEnd {
+                            outcome: r.outcome.as_str().to_string(),
+                            message: r.message.clone(),
+                            report_json: Some(r.report_json.clone()),
+                            report_markdown: Some(r.report_markdown.clone()),
+                        },
+                        Err(e) => RunEnd {
+                            outcome: "error".into(),
+                            message: Some(e.clone()),
+                            report_json: None,
+                            report_markdown: None,
+                        },
+                    };
+                    let _ = tx.send(RunMsg::Finished(end));
+                    result
+                };
+                tokio::select! {
+                    result = run => Some(result),
+                    () = stop.cancelled() => None,
+                }
+            })
+        }
+    });
+    let opts = ConsoleOptions {
+        config: cfg,
+        badge: match (drill, demo) {
+            (true, _) => Badge::Drill,
+            (_, true) => Badge::Demo,
+            _ => Badge::Live,
+        },
+        read_only,
+        identity: Some(identity),
+        scenario: scenario.map(|s| s.name),
+        faults,
+        initial,
+    };
+    let code = crate::console::run_with_runbook(opts, engine, rx).await;
+    // A run still going when the console closed (Ctrl-C) stays unfinished: the next
+    // failover/failback resumes it from its journal.
+    // `q` quits only after the run ended; anything else (Ctrl-C, no terminal) leaves it.
+    let left = !matches!(code, Ok(c) if c != exit::ABORTED);
+    if left && !task.is_finished() {
+        stop.cancel();
+    }
+    let result = task.await.ok().flatten();
+    if let Some(sim) = sim.and_then(|s| Arc::try_unwrap(s).ok()) {
+        sim.stop().await;
+    }
+    let code = match code {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("azfailover: the console needs a terminal: {e}");
+            return exit::USAGE;
+        }
+    };
+    match result {
+        Some(Ok(r)) => {
+            if let Some(m) = &r.message {
+                eprintln!(
+                    "azfailover: stopped: {m} (journal: {})",
+                    r.journal.display()
+                );
+            }
+            eprintln!(
+                "azfailover: {} — report: {}",
+                r.outcome.as_str(),
+                r.report_markdown.display()
+            );
+            println!("{}", r.report_json.display());
+            code
+        }
+        Some(Err(e)) => {
+            eprintln!("azfailover: {e}");
+            exit::UNAVAILABLE
+        }
         None => {
             eprintln!(
-                "azfailover: the console is not built yet; run `azfailover sim` for the simulator (see --help)"
+                "azfailover: the {journal_kind} was left unfinished; its journal is in {} (the next `azfailover {}` resumes a failover or failback)",
+                crate::runbook::journal::journal_dir().display(),
+                if kind == crate::config::RunbookKind::Failover {
+                    "failover"
+                } else {
+                    "failback"
+                }
             );
-            exit::USAGE
+            code
         }
     }
 }
@@ -352,7 +712,7 @@ impl Target {
     /// A configuration run against the in-process simulator (drills).
     pub async fn simulated(
         mut cfg: Config,
-        scenario: Scenario,
+        scenario: Option<Scenario>,
         time_scale: Option<f64>,
         read_only: bool,
     ) -> Result<Target, i32> {
@@ -363,7 +723,7 @@ impl Target {
         let server = SimServer::start(
             &cfg,
             SimOptions {
-                scenario: Some(scenario),
+                scenario,
                 time_scale,
                 ..SimOptions::default()
             },
@@ -419,36 +779,17 @@ impl Target {
         }
         let mut outage_started_at = None;
         if let (Some(sc), Some(sim)) = (&scenario, &self.sim)
-            && let Some(at) = sc.outage_starts_at
+            && sc.outage_starts_at.is_some()
         {
-            {
-                // Let the scenario's outage unfold before the team reacts to it.
-                let t = sim.scenario_time(at);
-                if let Some(t) = t {
-                    let wait = (t - sim.now()).as_seconds_f64().max(0.0) / sim.time_scale();
-                    tokio::time::sleep(Duration::from_secs_f64(wait) + Duration::from_millis(100))
-                        .await;
-                }
-                outage_started_at = t;
-                eprintln!(
-                    "azfailover: drill '{}': the outage started at {} (simulated)",
-                    sc.name,
-                    t.map(crate::timefmt::rfc3339).unwrap_or_default()
-                );
-            }
+            let t = incident_start(sc, sim).await;
+            outage_started_at = t;
+            eprintln!(
+                "azfailover: drill '{}': the incident was declared at {} (simulated time)",
+                sc.name,
+                t.map(crate::timefmt::rfc3339).unwrap_or_default()
+            );
         }
-        let loss_probe: Option<crate::runbook::run::LossProbe> = self.sim.as_ref().map(|s| {
-            let w = s.world();
-            let already = s.data_losses().len();
-            std::sync::Arc::new(move || {
-                let w = w.lock().expect("world lock");
-                w.data_loss
-                    .iter()
-                    .skip(already)
-                    .map(|d| (d.resource.clone(), d.seconds))
-                    .collect()
-            }) as crate::runbook::run::LossProbe
-        });
+        let loss_probe = self.sim.as_ref().map(loss_probe);
         let ctx = RunContext {
             cfg: self.cfg.clone(),
             reader: self.client.clone(),

@@ -11,6 +11,7 @@
 pub mod azure;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod exit;
 pub mod health;
 pub mod paths;

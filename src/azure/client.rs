@@ -433,7 +433,16 @@ impl ArmClient {
             let Retry::After(hint) = retry else {
                 return Err(fail(kind));
             };
-            if attempt >= o.max_attempts {
+            // Throttling says when to come back: it is waited out within the total deadline
+            // (up to 10 attempts); other failures get `max_attempts`.
+            let throttled = matches!(kind, ErrorKind::Api { status: 429, .. });
+            if attempt
+                >= if throttled {
+                    o.max_attempts.max(10)
+                } else {
+                    o.max_attempts
+                }
+            {
                 return Err(fail(kind));
             }
             let backoff = o

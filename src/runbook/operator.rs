@@ -42,6 +42,8 @@ pub trait Operator: Send {
     async fn decide(&mut self, step: &Step, question: &Question) -> Decision;
     /// Hears what happens (a console updates its screen); default: nothing.
     fn notify(&mut self, _line: &str) {}
+    /// Sees every journal entry as it is written (a console derives step states from them).
+    fn journaled(&mut self, _entry: &super::journal::Entry) {}
 }
 
 /// An answers file.
@@ -50,6 +52,9 @@ pub trait Operator: Send {
 pub struct AnswersFile {
     pub operator: String,
     pub default: Option<String>,
+    /// How many times a failed step is retried (after live state showed it did not happen)
+    /// before the run stops; default 2.
+    pub retries: Option<u32>,
     #[serde(default)]
     pub answers: BTreeMap<String, String>,
 }
@@ -58,6 +63,7 @@ pub struct AnswersFile {
 pub struct ScriptedOperator {
     file: AnswersFile,
     drill: bool,
+    retried: BTreeMap<String, u32>,
     /// Why the run stopped for want of an answer, if it did.
     pub missing: Option<String>,
 }
@@ -93,6 +99,7 @@ impl ScriptedOperator {
         Ok(ScriptedOperator {
             file,
             drill,
+            retried: BTreeMap::new(),
             missing: None,
         })
     }
@@ -102,6 +109,7 @@ impl ScriptedOperator {
         ScriptedOperator {
             file,
             drill,
+            retried: BTreeMap::new(),
             missing: None,
         }
     }
@@ -118,6 +126,11 @@ impl Operator for ScriptedOperator {
         let answer = answer.map(str::trim);
         match question {
             Question::Failed(_) => {
+                let n = self.retried.entry(step.id.clone()).or_insert(0);
+                if *n < self.file.retries.unwrap_or(2) {
+                    *n += 1;
+                    return Decision::Confirm;
+                }
                 return match answer {
                     Some(a) if a.starts_with("skip:") => {
                         Decision::Skip(a["skip:".len()..].trim().to_string())

@@ -298,8 +298,9 @@ impl Runner<'_> {
 
     fn log(&mut self, event: Event) {
         let at = self.now();
-        if let Err(e) = self.journal.append(&at, event) {
-            tracing::error!("journal write failed: {e}");
+        match self.journal.append(&at, event) {
+            Ok(entry) => self.operator.journaled(&entry),
+            Err(e) => tracing::error!("journal write failed: {e}"),
         }
     }
 
@@ -347,8 +348,18 @@ impl Runner<'_> {
             .notify(&format!("{}: {}", step.id, step.title));
         loop {
             // Preconditions, live.
+            let read_only = self.ctx.writer.is_none();
             match self.preconditions(step).await {
                 Ok(()) => {}
+                Err(why) if read_only => {
+                    // A read-only walk notes what would block, and goes on.
+                    self.log(Event::PreconditionFailed {
+                        step: step.id.clone(),
+                        reason: why.clone(),
+                    });
+                    self.operator
+                        .notify(&format!("{}: would be blocked: {why}", step.id));
+                }
                 Err(why) => {
                     self.log(Event::PreconditionFailed {
                         step: step.id.clone(),
@@ -417,6 +428,12 @@ impl Runner<'_> {
             }
             let result = match step.kind {
                 StepKind::Manual => Ok(()),
+                StepKind::Verify if read_only && step.postcondition.is_some() => {
+                    return self.skip(
+                        step,
+                        "read-only walk: nothing was changed, so there is nothing to verify".into(),
+                    );
+                }
                 StepKind::Verify => self
                     .await_post(step, "verified")
                     .await
@@ -444,6 +461,17 @@ impl Runner<'_> {
                     );
                 }
                 Err(ActError::Failed(err)) => {
+                    // It may have happened anyway: live state decides before anything is retried.
+                    if let Some(post) = &step.postcondition
+                        && let Ok((obs, snap)) = self.observe().await
+                        && check_post(post, &self.ctx.cfg, &obs, &snap).is_ok()
+                    {
+                        self.log(Event::StepDone {
+                            step: step.id.clone(),
+                            note: Some(format!("verified from live state after an error: {err}")),
+                        });
+                        return StepEnd::Done;
+                    }
                     self.log(Event::StepFailed {
                         step: step.id.clone(),
                         error: err.clone(),
@@ -482,6 +510,21 @@ impl Runner<'_> {
         if step.preconditions.is_empty() {
             return Ok(());
         }
+        // A failed read is not a failed check: look again a few times before blocking.
+        let mut last = Ok(());
+        for attempt in 0..3 {
+            if attempt > 0 {
+                tokio::time::sleep(self.ctx.verify_interval).await;
+            }
+            last = self.preconditions_once(step).await;
+            if last.is_ok() {
+                break;
+            }
+        }
+        last
+    }
+
+    async fn preconditions_once(&mut self, step: &Step) -> Result<(), String> {
         let (obs, snap) = self.observe().await?;
         let fails: Vec<String> = step
             .preconditions
@@ -497,6 +540,16 @@ impl Runner<'_> {
 
     /// Polls the postcondition until it holds or the step's timeout passes.
     async fn await_post(&mut self, step: &Step, note: &str) -> Result<(), String> {
+        self.await_post_within(step, note, step.timeout).await
+    }
+
+    /// Polls the postcondition for at most `limit`.
+    async fn await_post_within(
+        &mut self,
+        step: &Step,
+        note: &str,
+        limit: Duration,
+    ) -> Result<(), String> {
         let Some(post) = &step.postcondition else {
             self.log(Event::StepDone {
                 step: step.id.clone(),
@@ -504,7 +557,7 @@ impl Runner<'_> {
             });
             return Ok(());
         };
-        let deadline = Instant::now() + step.timeout;
+        let deadline = Instant::now() + limit;
         let mut last;
         loop {
             match self.observe().await {
@@ -521,10 +574,7 @@ impl Runner<'_> {
                 Err(e) => last = e,
             }
             if Instant::now() >= deadline || self.ctx.cancel.is_cancelled() {
-                return Err(format!(
-                    "not verified within {} s: {last}",
-                    step.timeout.as_secs()
-                ));
+                return Err(format!("not verified within {} s: {last}", limit.as_secs()));
             }
             self.operator
                 .notify(&format!("{}: waiting — {last}", step.id));
@@ -611,12 +661,15 @@ impl Runner<'_> {
                     client_request_id: e.client_request_id.clone(),
                 });
                 self.operator.notify(&format!("{}: {e}", step.id));
-                self.await_post(
+                // Watch live state for a while: an accepted operation shows quickly; if nothing
+                // shows, the request did not take effect and the operator decides about a retry.
+                self.await_post_within(
                     step,
                     "outcome of an unanswered request verified from live state",
+                    step.timeout.min(Duration::from_secs(30)),
                 )
                 .await
-                .map_err(ActError::Failed)
+                .map_err(|e| ActError::Failed(format!("the request was not answered and live state does not show it took effect ({e})")))
             }
             Err(e) => Err(ActError::Failed(e.to_string())),
         }

@@ -56,6 +56,8 @@ struct RawScenario {
     name: String,
     description: String,
     time_scale: Option<f64>,
+    /// When the incident is declared (default: the first region outage).
+    declared_at: Option<String>,
     #[serde(default)]
     events: Vec<toml::Table>,
 }
@@ -109,6 +111,11 @@ impl Scenario {
             events.push((at, fault));
         }
         events.sort_by_key(|(at, _)| *at);
+        if let Some(d) = &raw.declared_at {
+            outage_starts_at = Some(crate::timefmt::parse_duration(d).ok_or_else(|| {
+                format!("{origin}: declared_at must be a duration such as \"90s\" or \"2m\"")
+            })?);
+        }
         Ok(Scenario {
             name: raw.name,
             description: raw.description,

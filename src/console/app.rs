@@ -1,0 +1,440 @@
+//! The console's state, the actions that change it and a pure `update(&mut App, Action)` that
+//! returns the effects the event loop carries out (quit, refresh, inject a fault).
+
+use std::collections::{HashMap, VecDeque};
+
+use time::{Duration, OffsetDateTime};
+
+use crate::health::{HealthMsg, Snapshot};
+use crate::sim::Fault;
+
+use super::command::{self, Command};
+pub use super::state::*;
+use super::summary::Summary;
+use super::timeline::{self, Event, Severity};
+use super::ui::{layout, theme::Theme};
+use super::{ConsoleOptions, nav, view};
+
+/// Everything the screen shows.
+pub struct App {
+    pub meta: Meta,
+    pub theme: Theme,
+    /// The wall clock (UTC), advanced by `Action::Tick`; rendering never reads the clock itself.
+    pub now: OffsetDateTime,
+    /// Terminal size, for layout-dependent scrolling and mouse hits.
+    pub size: (u16, u16),
+    pub screen: Screen,
+    /// Where Esc goes back to from the detail screen.
+    pub back_to: Screen,
+    pub help: bool,
+    pub help_scroll: u16,
+    pub input: Input,
+    pub command_line: String,
+    pub filter: String,
+    pub sort: SortKey,
+    pub snapshot: Option<Snapshot>,
+    /// The snapshot is the cached one from disk: no refresh has landed yet.
+    pub stale: bool,
+    /// When (wall clock) the current snapshot arrived.
+    pub received_at: Option<OffsetDateTime>,
+    pub refreshing: bool,
+    /// The last failed refresh (wall clock, reason); cleared by the next snapshot.
+    pub last_error: Option<(OffsetDateTime, String)>,
+    pub lag_history: HashMap<String, VecDeque<u64>>,
+    pub timeline: Vec<Event>,
+    pub message: Option<Message>,
+    /// Indices of the shown components (filtered and sorted).
+    pub view: Vec<usize>,
+    /// Counts over the current snapshot (what serves where, what blocks a failover).
+    pub summary: Summary,
+    pub table: Cursor,
+    /// Timeline cursor; row 0 is the newest event.
+    pub events: Cursor,
+    /// The component the detail screen shows.
+    pub detail: Option<String>,
+    pub detail_scroll: u16,
+    /// The run this console drives (`failover`, `failback`, `drill`), if any.
+    pub run: Option<super::run_state::RunView>,
+}
+
+/// Everything that can happen to the console.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Tick(OffsetDateTime),
+    Resize(u16, u16),
+    Health(HealthMsg),
+    FaultResult(Result<String, String>),
+    Quit,
+    /// Ctrl-C or SIGTERM: quit with 130.
+    Interrupt,
+    Up,
+    Down,
+    HalfPageUp,
+    HalfPageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    NextScreen,
+    PrevScreen,
+    Show(Screen),
+    ToggleHelp,
+    StartCommand,
+    StartFilter,
+    Refresh,
+    CycleSort,
+    Type(char),
+    Erase,
+    EraseWord,
+    Submit,
+    Cancel,
+    Paste(String),
+    Click {
+        column: u16,
+        row: u16,
+    },
+    ScrollUp,
+    ScrollDown,
+    /// A message of the runbook executor.
+    Run(Box<super::run_state::RunEvent>),
+}
+
+/// What the event loop must do after an update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit(i32),
+    RefreshNow,
+    InjectFault(Fault),
+    /// The operator's answer to the executor's question `id`.
+    Answer {
+        id: u64,
+        decision: crate::runbook::operator::Decision,
+    },
+}
+
+impl App {
+    /// The state at start: the cached snapshot (if any) shown as stale.
+    pub fn new(opts: &ConsoleOptions, theme: Theme, now: OffsetDateTime, size: (u16, u16)) -> App {
+        let d = &opts.config.deployment;
+        let meta = Meta {
+            deployment: d.name.clone(),
+            primary: d.primary_region.to_string(),
+            secondary: d.secondary_region.to_string(),
+            rto_minutes: d.rto_minutes,
+            rpo_minutes: d.rpo_minutes,
+            badge: opts.badge,
+            read_only: opts.read_only,
+            identity: opts.identity.clone(),
+            scenario: opts.scenario.clone(),
+            faults_enabled: opts.faults.is_some(),
+            refresh_seconds: opts.config.console.refresh_seconds,
+            mouse: opts.config.console.mouse,
+        };
+        let mut app = App {
+            meta,
+            theme,
+            now,
+            size,
+            screen: Screen::Overview,
+            back_to: Screen::Overview,
+            help: false,
+            help_scroll: 0,
+            input: Input::Normal,
+            command_line: String::new(),
+            filter: String::new(),
+            sort: SortKey::Config,
+            snapshot: None,
+            stale: false,
+            received_at: None,
+            refreshing: false,
+            last_error: None,
+            lag_history: HashMap::new(),
+            timeline: Vec::new(),
+            message: None,
+            view: Vec::new(),
+            summary: Summary::default(),
+            table: Cursor::default(),
+            events: Cursor::default(),
+            detail: None,
+            detail_scroll: 0,
+            run: None,
+        };
+        if let Some(initial) = &opts.initial {
+            app.snapshot = Some(initial.clone());
+            app.stale = true;
+            app.refresh_view();
+        }
+        app
+    }
+
+    /// The selected component, if any.
+    pub fn selected_component(&self) -> Option<&crate::health::ComponentStatus> {
+        let snap = self.snapshot.as_ref()?;
+        snap.components.get(*self.view.get(self.table.selected)?)
+    }
+
+    /// The component the detail screen shows.
+    pub fn detail_component(&self) -> Option<&crate::health::ComponentStatus> {
+        let name = self.detail.as_deref()?;
+        self.snapshot
+            .as_ref()?
+            .components
+            .iter()
+            .find(|c| c.name == name)
+    }
+
+    /// Timeline event at row `row` (row 0 is the newest).
+    pub fn event_at(&self, row: usize) -> Option<&Event> {
+        self.timeline
+            .len()
+            .checked_sub(row + 1)
+            .map(|i| &self.timeline[i])
+    }
+
+    /// Whether the user is typing a command or a filter.
+    pub fn typing(&self) -> bool {
+        self.input != Input::Normal
+    }
+
+    /// Shows a message in the status bar for a few seconds.
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        let until = self.now + Duration::seconds(MESSAGE_SECONDS);
+        self.message = Some(Message {
+            level,
+            text: text.into(),
+            until,
+        });
+    }
+
+    /// Recomputes the shown components, keeping the selected one selected.
+    pub(super) fn refresh_view(&mut self) {
+        let keep = self.selected_component().map(|c| c.name.clone());
+        self.view = view::compute(self.snapshot.as_ref(), &self.filter, self.sort);
+        self.summary = self.snapshot.as_ref().map_or_else(Summary::default, |s| {
+            Summary::of(s, &self.meta.primary, &self.meta.secondary)
+        });
+        let comps = self.snapshot.as_ref().map(|s| &s.components);
+        let index = keep
+            .and_then(|name| {
+                self.view
+                    .iter()
+                    .position(|&i| comps.is_some_and(|c| c[i].name == name))
+            })
+            .unwrap_or(self.table.selected);
+        self.table
+            .select(index, self.view.len(), layout::table_rows(self));
+    }
+
+    /// Adds a timeline event, keeping the timeline cursor on the same event.
+    fn record(&mut self, events: Vec<Event>) {
+        let added = events.len();
+        self.timeline.extend(events);
+        let excess = self.timeline.len().saturating_sub(TIMELINE_MAX);
+        self.timeline.drain(..excess);
+        if self.events.selected > 0 {
+            let len = self.timeline.len();
+            self.events.select(
+                self.events.selected + added,
+                len,
+                layout::timeline_rows(self),
+            );
+        }
+    }
+
+    /// A local event (not from a snapshot), stamped with the wall clock.
+    fn record_local(&mut self, severity: Severity, text: String) {
+        let event = Event {
+            at: self.now,
+            severity,
+            subject: String::new(),
+            component: false,
+            text,
+        };
+        self.record(vec![event]);
+    }
+
+    /// Applies a message from the health engine.
+    fn on_health(&mut self, msg: HealthMsg) {
+        match msg {
+            HealthMsg::Refreshing => self.refreshing = true,
+            HealthMsg::Snapshot(snap) => self.on_snapshot(*snap),
+            HealthMsg::Failed(reason) => {
+                self.refreshing = false;
+                let repeated = self.last_error.as_ref().is_some_and(|(_, r)| *r == reason);
+                if !repeated {
+                    self.record_local(Severity::Bad, format!("refresh failed: {reason}"));
+                }
+                self.last_error = Some((self.now, reason));
+            }
+        }
+    }
+
+    /// A new snapshot: timeline diff, lag history, then the view.
+    fn on_snapshot(&mut self, snap: Snapshot) {
+        let events = timeline::diff(self.snapshot.as_ref(), &snap);
+        self.record(events);
+        for comp in &snap.components {
+            if let Some(lag) = comp.lag_seconds {
+                let history = self.lag_history.entry(comp.name.clone()).or_default();
+                history.push_back(lag.max(0.0).round() as u64);
+                if history.len() > LAG_HISTORY {
+                    history.pop_front();
+                }
+            }
+        }
+        self.snapshot = Some(snap);
+        self.stale = false;
+        self.refreshing = false;
+        self.last_error = None;
+        self.received_at = Some(self.now);
+        self.refresh_view();
+    }
+}
+
+/// Applies one action; pure apart from the returned effects.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Tick(now) => {
+            app.now = now;
+            if app.message.as_ref().is_some_and(|m| m.until <= now) {
+                app.message = None;
+            }
+        }
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            app.refresh_view();
+        }
+        Action::Health(msg) => app.on_health(msg),
+        Action::FaultResult(result) => return fault_result(app, result),
+        Action::Quit => return quit(app),
+        Action::Interrupt => return vec![Effect::Quit(crate::exit::ABORTED)],
+        Action::Run(event) => return super::run_state::on_run(app, *event),
+        Action::Type(_)
+        | Action::Erase
+        | Action::EraseWord
+        | Action::Submit
+        | Action::Cancel
+        | Action::Paste(_)
+            if app.dialog_open() && !app.typing() =>
+        {
+            return super::run_state::dialog_key(app, action);
+        }
+        Action::Type(_)
+        | Action::Erase
+        | Action::EraseWord
+        | Action::Submit
+        | Action::Cancel
+        | Action::Paste(_) => {
+            return edit(app, action);
+        }
+        other => return nav::navigate(app, other),
+    }
+    Vec::new()
+}
+
+/// The answer of the fault injector.
+fn fault_result(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
+    match result {
+        Ok(applied) => {
+            app.say(Level::Good, format!("fault injected: {applied}"));
+            app.record_local(Severity::Info, format!("fault injected: {applied}"));
+            vec![Effect::RefreshNow]
+        }
+        Err(reason) => {
+            app.say(Level::Error, format!("fault refused: {reason}"));
+            Vec::new()
+        }
+    }
+}
+
+/// Keys while typing a command or a filter.
+fn edit(app: &mut App, action: Action) -> Vec<Effect> {
+    if !app.typing() {
+        return Vec::new();
+    }
+    let filtering = app.input == Input::Filter;
+    let line = if filtering {
+        &mut app.filter
+    } else {
+        &mut app.command_line
+    };
+    match action {
+        Action::Type(c) => line.push(c),
+        Action::Paste(text) => line.push_str(&super::sanitize(&text)),
+        Action::Erase => {
+            line.pop();
+        }
+        Action::EraseWord => {
+            let keep = line.trim_end().rfind(' ').map_or(0, |i| i + 1);
+            line.truncate(keep);
+        }
+        Action::Cancel => {
+            line.clear();
+            app.input = Input::Normal;
+        }
+        Action::Submit => {
+            app.input = Input::Normal;
+            if !filtering {
+                let text = std::mem::take(&mut app.command_line);
+                return run_command(app, &text);
+            }
+        }
+        _ => {}
+    }
+    if filtering {
+        app.refresh_view();
+    }
+    Vec::new()
+}
+
+/// Carries out a `:` command line.
+fn run_command(app: &mut App, text: &str) -> Vec<Effect> {
+    match command::parse(text) {
+        Err(e) => app.say(Level::Error, e),
+        Ok(Command::Quit) => return quit(app),
+        Ok(Command::Refresh) => return refresh(app),
+        Ok(Command::Help) => app.help = true,
+        Ok(Command::Sort(key)) => set_sort(app, key),
+        Ok(Command::Filter(text)) => {
+            app.filter = text;
+            app.refresh_view();
+        }
+        Ok(Command::Screen(screen)) => nav::show(app, screen),
+        Ok(Command::Plan(_)) => app.say(Level::Info, "runbooks are not available yet"),
+        Ok(Command::Fault(fault)) if app.meta.faults_enabled => {
+            app.say(Level::Info, "injecting fault…");
+            return vec![Effect::InjectFault(fault)];
+        }
+        Ok(Command::Fault(_)) => app.say(
+            Level::Error,
+            "faults can only be injected in demo and drills",
+        ),
+    }
+    Vec::new()
+}
+
+/// `q` / `:q`: quits, except in the middle of a run (Ctrl-C leaves it unfinished, to resume).
+fn quit(app: &mut App) -> Vec<Effect> {
+    if app.run_active() {
+        app.say(
+            Level::Error,
+            "a run is in progress: answer its question with abort to stop it, or Ctrl-C to leave it unfinished (the next failover resumes it)",
+        );
+        return Vec::new();
+    }
+    let code = app.run_exit_code().unwrap_or(crate::exit::OK);
+    vec![Effect::Quit(code)]
+}
+
+/// Asks the engine for a refresh now.
+pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
+    app.say(Level::Info, "refreshing…");
+    vec![Effect::RefreshNow]
+}
+
+/// Changes the sort key.
+pub(super) fn set_sort(app: &mut App, key: SortKey) {
+    app.sort = key;
+    app.refresh_view();
+    app.say(Level::Info, format!("sorted by {}", key.as_str()));
+}

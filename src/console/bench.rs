@@ -1,0 +1,125 @@
+//! A frame-time benchmark: the overview of N synthetic components drawn into a 200×50
+//! TestBackend. Called from a benchmark command, not from the test suite.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use super::app::{Action, App, update};
+use super::ui::{self, theme::Theme};
+use super::{Badge, ConsoleOptions};
+use crate::health::*;
+
+/// Frames averaged by `bench_frame`.
+const FRAMES: u32 = 200;
+
+/// The average time to draw one 200×50 overview frame with `components` components.
+pub fn bench_frame(components: usize) -> Duration {
+    let opts = ConsoleOptions {
+        config: crate::config::Config::demo(),
+        badge: Badge::Demo,
+        read_only: false,
+        identity: Some("simulator".into()),
+        scenario: None,
+        faults: None,
+        initial: None,
+    };
+    let snap = synthetic_snapshot(components);
+    let now = snap.taken_at;
+    let mut app = App::new(&opts, Theme::color(), now, (200, 50));
+    update(
+        &mut app,
+        Action::Health(HealthMsg::Snapshot(Box::new(snap))),
+    );
+    update(&mut app, Action::Down);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test backend");
+    terminal.draw(|f| ui::draw(f, &app)).expect("test backend");
+    let start = Instant::now();
+    for i in 0..FRAMES {
+        // Move the selection so each frame differs a little, as it does when someone scrolls.
+        update(&mut app, if i % 2 == 0 { Action::Down } else { Action::Up });
+        terminal.draw(|f| ui::draw(f, &app)).expect("test backend");
+    }
+    start.elapsed() / FRAMES
+}
+
+/// A deployment of `n` components across eastus and westus, one in seven of them unwell.
+pub fn synthetic_snapshot(n: usize) -> Snapshot {
+    let taken_at: OffsetDateTime = datetime!(2026-11-26 02:41:07 UTC);
+    let region = |name: &str, display: &str, role| RegionStatus {
+        name: name.into(),
+        display_name: display.into(),
+        role,
+        health: RegionHealth::Healthy,
+        reason: "every resource available".into(),
+        incidents: Vec::new(),
+        resources: n * 2,
+        available: n * 2,
+        not_responding_since: None,
+    };
+    Snapshot {
+        deployment: "contoso-ml".into(),
+        subscription_id: "8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b".into(),
+        overall: Overall::Degraded,
+        regions: vec![
+            region("eastus", "East US", RegionRole::Primary),
+            region("westus", "West US", RegionRole::Secondary),
+        ],
+        components: (0..n).map(synthetic_component).collect(),
+        taken_at,
+        duration_ms: 840,
+        requests: (n * 3) as u64,
+        identity: Some("simulator".into()),
+        errors: Vec::new(),
+    }
+}
+
+/// Component number `i` of the synthetic deployment.
+fn synthetic_component(i: usize) -> ComponentStatus {
+    let unwell = i % 7 == 3;
+    let instance = |region: &str, health| InstanceStatus {
+        region: region.into(),
+        health,
+        resource_id: format!(
+            "/subscriptions/x/resourceGroups/rg-{region}/providers/Microsoft.Storage/storageAccounts/st{i}{region}"
+        ),
+        state: "Available".into(),
+        detail: None,
+    };
+    let secondary = if unwell {
+        InstanceHealth::Degraded
+    } else {
+        InstanceHealth::Available
+    };
+    ComponentStatus {
+        name: format!("component-{i:04}"),
+        kind: "storage".into(),
+        mode: if i.is_multiple_of(2) {
+            "hot-cold"
+        } else {
+            "hot-hot"
+        }
+        .into(),
+        active_region: "eastus".into(),
+        ready: !unwell,
+        ha_status: if unwell {
+            "standby not ready: secondary degraded".into()
+        } else {
+            "standby ready".into()
+        },
+        instances: vec![
+            instance("eastus", InstanceHealth::Available),
+            instance("westus", secondary),
+        ],
+        lag_seconds: Some((i % 1200) as f64),
+        rpo_seconds: 900,
+        last_sync_time: None,
+        checks: Vec::new(),
+        properties: Vec::new(),
+        az_commands: Vec::new(),
+        errors: Vec::new(),
+    }
+}

@@ -1,0 +1,359 @@
+//! The only place that waits: on terminal events, the health engine's messages, fault results
+//! and a one-second tick (for relative ages only). A burst of events is drained before one
+//! redraw; when nothing happens nothing runs.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
+use futures_util::StreamExt;
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+
+use super::app::{Action, App, Effect, update};
+use super::run_state::RunEvent;
+use super::runbook_bridge::{RunMsg, RunReceiver};
+use super::ui::theme::Theme;
+use super::{ConsoleOptions, FaultInjector, keymap, tui, ui};
+use crate::health::{EngineHandle, HealthMsg};
+use crate::runbook::operator::Decision;
+
+/// Events handled before one redraw, at most.
+const BURST: usize = 256;
+
+/// Sets up the terminal, runs the loop, restores the terminal. With `runs`, the console is
+/// the console of a run: it opens on the runbook and answers the executor's questions.
+pub async fn run(
+    opts: ConsoleOptions,
+    mut engine: EngineHandle,
+    runs: Option<RunReceiver>,
+) -> std::io::Result<i32> {
+    let theme = Theme::from_env();
+    let mut guard = tui::init(opts.config.console.mouse, theme.mono)?;
+    let size = guard.terminal.size()?;
+    let mut app = App::new(
+        &opts,
+        theme,
+        OffsetDateTime::now_utc(),
+        (size.width, size.height),
+    );
+    if runs.is_some() {
+        app.start_run();
+    }
+    let mut runs = Runs {
+        rx: runs,
+        replies: HashMap::new(),
+        next_id: 0,
+        clear: false,
+    };
+    let result = run_loop(
+        &mut guard.terminal,
+        &mut app,
+        opts.faults.clone(),
+        &mut engine,
+        &mut runs,
+    )
+    .await;
+    engine.stop();
+    drop(guard);
+    result
+}
+
+/// The run's side: its messages, and the reply channels of the questions not yet answered.
+struct Runs {
+    rx: Option<RunReceiver>,
+    replies: HashMap<u64, oneshot::Sender<Decision>>,
+    next_id: u64,
+    /// Redraw everything (the executor may have written to stderr under the screen).
+    clear: bool,
+}
+
+impl Runs {
+    /// The next run message, or pending forever when there is none (or the run closed).
+    async fn recv(&mut self) -> Option<RunMsg> {
+        match &mut self.rx {
+            Some(rx) => rx.recv().await,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// The action of a run message (a question's reply channel stays here).
+    fn action(&mut self, msg: Option<RunMsg>) -> Option<Action> {
+        let event = match msg? {
+            RunMsg::Loaded { runbook, entries } => {
+                self.clear = true;
+                RunEvent::Loaded { runbook, entries }
+            }
+            RunMsg::Entry(e) => RunEvent::Entry(e),
+            RunMsg::Notify(line) => RunEvent::Notify(line),
+            RunMsg::Ask {
+                step,
+                question,
+                reply,
+            } => {
+                self.next_id += 1;
+                self.replies.insert(self.next_id, reply);
+                RunEvent::Ask {
+                    id: self.next_id,
+                    step,
+                    question,
+                }
+            }
+            RunMsg::Finished(end) => RunEvent::Finished(Box::new(end)),
+        };
+        Some(Action::Run(Box::new(event)))
+    }
+}
+
+/// Where the loop's next action comes from.
+struct Sources {
+    events: EventStream,
+    faults: mpsc::UnboundedReceiver<Result<String, String>>,
+    fault_tx: mpsc::UnboundedSender<Result<String, String>>,
+    engine_open: bool,
+}
+
+/// Waits for an action, handles it and any that follow at once, redraws, until a quit.
+async fn run_loop(
+    term: &mut tui::Term,
+    app: &mut App,
+    injector: Option<FaultInjector>,
+    engine: &mut EngineHandle,
+    runs: &mut Runs,
+) -> std::io::Result<i32> {
+    let (fault_tx, faults) = mpsc::unbounded_channel();
+    let mut src = Sources {
+        events: EventStream::new(),
+        faults,
+        fault_tx,
+        engine_open: true,
+    };
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut term_signal = terminate_signal();
+    term.draw(|f| ui::draw(f, app))?;
+    loop {
+        let first = tokio::select! {
+            ev = src.events.next() => match ev {
+                Some(ev) => event_action(app, ev?),
+                None => Some(Action::Interrupt),
+            },
+            msg = engine.rx.recv(), if src.engine_open => health_action(&mut src, msg),
+            Some(result) = src.faults.recv() => Some(Action::FaultResult(result)),
+            msg = runs.recv(), if runs.rx.is_some() => {
+                if msg.is_none() {
+                    runs.rx = None;
+                }
+                runs.action(msg)
+            }
+            _ = tick.tick() => None,
+            _ = tokio::signal::ctrl_c() => Some(Action::Interrupt),
+            _ = recv_signal(&mut term_signal) => Some(Action::Interrupt),
+        };
+        let clock_before = ui::clock_signature(app);
+        let mut step = Step {
+            app,
+            engine,
+            injector: injector.as_ref(),
+            fault_tx: &src.fault_tx,
+            runs: &mut *runs,
+            handled: 0,
+        };
+        match settle(&mut step, first, &mut src.events).await {
+            Ok(()) => {}
+            Err(Stop::Quit(code)) => return Ok(code),
+            Err(Stop::Io(e)) => return Err(e),
+        }
+        // A tick alone redraws only when the clock changed something on screen.
+        let only_tick = step.handled == 1;
+        if std::mem::take(&mut runs.clear) {
+            full_redraw(term)?;
+        }
+        if !only_tick || ui::clock_signature(app) != clock_before {
+            term.draw(|f| ui::draw(f, app))?;
+        }
+    }
+}
+
+/// Makes the next draw repaint every cell (text written under the screen, e.g. by the
+/// executor on stderr, disappears). `Terminal::clear` would read the cursor position, which
+/// races with the event stream; this does not.
+fn full_redraw(term: &mut tui::Term) -> std::io::Result<()> {
+    use ratatui::backend::{Backend, ClearType};
+    // A blank frame: what ratatui believes is on screen becomes what the clear leaves.
+    term.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+    term.backend_mut().clear_region(ClearType::All)?;
+    Backend::flush(term.backend_mut())
+}
+
+/// The clock, the action that woke the loop, then everything already waiting.
+async fn settle(
+    step: &mut Step<'_>,
+    first: Option<Action>,
+    events: &mut EventStream,
+) -> Result<(), Stop> {
+    step.handle(Action::Tick(OffsetDateTime::now_utc()))?;
+    if let Some(action) = first {
+        step.handle(action)?;
+    }
+    drain(step, events).await
+}
+
+/// Applies actions one at a time (a key's meaning depends on the state the previous key left).
+struct Step<'a> {
+    app: &'a mut App,
+    engine: &'a mut EngineHandle,
+    injector: Option<&'a FaultInjector>,
+    fault_tx: &'a mpsc::UnboundedSender<Result<String, String>>,
+    runs: &'a mut Runs,
+    /// Actions handled in this round (the tick included).
+    handled: usize,
+}
+
+/// Why the loop ends.
+enum Stop {
+    Quit(i32),
+    Io(std::io::Error),
+}
+
+impl Step<'_> {
+    /// Updates the state with one action and carries out its effects.
+    fn handle(&mut self, action: Action) -> Result<(), Stop> {
+        self.handled += 1;
+        for effect in update(self.app, action) {
+            if let Effect::Answer { id, decision } = effect {
+                if let Some(reply) = self.runs.replies.remove(&id) {
+                    let _ = reply.send(decision);
+                }
+                continue;
+            }
+            if let Some(code) = apply(effect, self.engine, self.injector, self.fault_tx) {
+                return Err(Stop::Quit(code));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Handles what is already waiting (terminal events, engine messages), without waiting.
+async fn drain(step: &mut Step<'_>, events: &mut EventStream) -> Result<(), Stop> {
+    for _ in 0..BURST {
+        if let Some(ev) = ready_event(events).await {
+            if let Some(action) = event_action(step.app, ev.map_err(Stop::Io)?) {
+                step.handle(action)?;
+            }
+            continue;
+        }
+        if let Ok(msg) = step.engine.rx.try_recv() {
+            step.handle(Action::Health(msg))?;
+            continue;
+        }
+        let run_msg = step.runs.rx.as_mut().map(|rx| rx.try_recv());
+        match run_msg {
+            Some(Ok(msg)) => {
+                if let Some(action) = step.runs.action(Some(msg)) {
+                    step.handle(action)?;
+                }
+            }
+            _ => break,
+        }
+    }
+    Ok(())
+}
+
+/// A terminal event that is already there, or None at once. It polls within this task (not
+/// with a no-op waker, as `now_or_never` would): crossterm keeps the first waker it is given
+/// while it waits, and that waker must wake this loop.
+async fn ready_event(events: &mut EventStream) -> Option<std::io::Result<Event>> {
+    tokio::select! {
+        biased;
+        ev = events.next() => ev,
+        _ = std::future::ready(()) => None,
+    }
+}
+
+/// An engine message; a closed engine is reported once.
+fn health_action(src: &mut Sources, msg: Option<HealthMsg>) -> Option<Action> {
+    match msg {
+        Some(msg) => Some(Action::Health(msg)),
+        None => {
+            src.engine_open = false;
+            Some(Action::Health(HealthMsg::Failed(
+                "the health engine stopped; restart azfailover".into(),
+            )))
+        }
+    }
+}
+
+/// Carries out an effect; Some(exit code) to quit.
+fn apply(
+    effect: Effect,
+    engine: &EngineHandle,
+    injector: Option<&FaultInjector>,
+    tx: &mpsc::UnboundedSender<Result<String, String>>,
+) -> Option<i32> {
+    match effect {
+        Effect::Quit(code) => return Some(code),
+        // Answers are carried out by `Step::handle`, which holds the reply channels.
+        Effect::Answer { .. } => {}
+        Effect::RefreshNow => engine.refresh_now(),
+        Effect::InjectFault(fault) => {
+            if let Some(inject) = injector.cloned() {
+                let tx = tx.clone();
+                // The injector may block (a lock, or HTTP to the simulator): never on this thread.
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(inject(&fault));
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The action of a terminal event.
+fn event_action(app: &App, event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) => keymap::action_for(app, key),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Mouse(m) if app.meta.mouse => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// SIGTERM, where there is one.
+#[cfg(unix)]
+fn terminate_signal() -> Option<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok()
+}
+
+/// SIGTERM, where there is one.
+#[cfg(not(unix))]
+fn terminate_signal() -> Option<()> {
+    None
+}
+
+/// Waits for SIGTERM (forever when it cannot be caught).
+#[cfg(unix)]
+async fn recv_signal(sig: &mut Option<tokio::signal::unix::Signal>) {
+    match sig {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Waits forever (no SIGTERM on this platform).
+#[cfg(not(unix))]
+async fn recv_signal(_: &mut Option<()>) {
+    std::future::pending().await
+}

@@ -1,0 +1,90 @@
+//! The interactive console: what a responder sees first. It answers "which region is down,
+//! what serves where, and could we fail over right now?" at one glance, and never freezes:
+//! snapshots arrive as messages from the health engine; the UI loop never awaits the network.
+//!
+//! Layers: `app` (state, actions, a pure `update`), `keymap` and `command` (input to actions),
+//! `timeline` (health changes between snapshots), `ui` (pure drawing), `tui` (the terminal)
+//! and `event_loop` (the only place that waits on anything).
+
+pub mod app;
+mod bench;
+pub mod command;
+mod event_loop;
+pub mod keymap;
+mod nav;
+pub mod run_state;
+pub mod runbook_bridge;
+pub mod sanitize;
+pub mod state;
+pub mod summary;
+pub mod timeline;
+pub mod tui;
+pub mod ui;
+mod view;
+
+pub use app::{Action, App, Effect, Screen, SortKey, update};
+pub use bench::{bench_frame, synthetic_snapshot};
+pub use sanitize::sanitize;
+
+/// What the header says this console is connected to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    /// Production Azure.
+    Live,
+    /// The built-in simulator (`azfailover demo`).
+    Demo,
+    /// A DR drill against the simulator.
+    Drill,
+}
+
+/// Injects a simulator fault; Ok says what changed, Err why it does not apply.
+pub type FaultInjector =
+    std::sync::Arc<dyn Fn(&crate::sim::Fault) -> Result<String, String> + Send + Sync>;
+
+/// Everything the console needs besides the health engine.
+pub struct ConsoleOptions {
+    /// The deployment (name, regions, RTO/RPO, components, `[console]` settings).
+    pub config: crate::config::Config,
+    /// Live, demo or drill: demo and drill get a theme that cannot be mistaken for production.
+    pub badge: Badge,
+    /// `--read-only`: shown as a badge.
+    pub read_only: bool,
+    /// Who is signed in, e.g. "oncall@contoso.com (tenant ...)" or "simulator".
+    pub identity: Option<String>,
+    /// The scenario name shown in the header for demo and drills.
+    pub scenario: Option<String>,
+    /// Some in demo and drills: enables the `:fault ...` command.
+    pub faults: Option<FaultInjector>,
+    /// A cached snapshot, shown marked STALE until the first refresh lands.
+    pub initial: Option<crate::health::Snapshot>,
+}
+
+/// Runs the interactive console until the user quits; returns the process exit code (0, or 130
+/// on Ctrl-C / SIGTERM). The terminal is restored on every exit path, including a panic.
+pub async fn run(
+    opts: ConsoleOptions,
+    engine: crate::health::EngineHandle,
+) -> std::io::Result<i32> {
+    event_loop::run(opts, engine, None).await
+}
+
+/// The console of a run (`failover`, `failback`, `drill`): opens on the runbook screen and
+/// answers the questions that arrive on `runs` (from a `runbook_bridge::ChannelOperator`).
+/// Returns the exit code: the run's outcome once it ended, 130 on Ctrl-C.
+pub async fn run_with_runbook(
+    opts: ConsoleOptions,
+    engine: crate::health::EngineHandle,
+    runs: runbook_bridge::RunReceiver,
+) -> std::io::Result<i32> {
+    event_loop::run(opts, engine, Some(runs)).await
+}
+
+#[cfg(test)]
+mod tests {
+    /// `run` can be spawned on a multi-threaded runtime (checked at compile time).
+    #[allow(dead_code)]
+    fn run_future_is_send(opts: super::ConsoleOptions, engine: crate::health::EngineHandle) {
+        fn is_send<T: Send>(_: T) {}
+        is_send(super::run(opts, engine));
+    }
+}

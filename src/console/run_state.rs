@@ -1,0 +1,499 @@
+//! The runbook screen's state: the runbook being run, every step's state (derived from the
+//! journal entries the executor reports), the question waiting for the operator and the dialog
+//! that answers it. Pure: answers leave as `Effect::Answer`, carried out by the event loop.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use time::OffsetDateTime;
+
+use super::app::{Action, App, Effect, Level};
+use super::runbook_bridge::RunEnd;
+use crate::runbook::journal::{Entry, Event};
+use crate::runbook::model::{Confirm, Runbook, Step};
+use crate::runbook::operator::{Decision, Question};
+use crate::runbook::run::{StepState, step_states};
+
+/// Progress lines kept for the activity list.
+const NOTES_MAX: usize = 200;
+
+/// What the executor reported, as an action (cloneable: the reply channel stays in the loop).
+/// Boxed inside `Action::Run`, so the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum RunEvent {
+    Loaded {
+        runbook: Box<Runbook>,
+        entries: Vec<Entry>,
+    },
+    Entry(Entry),
+    Notify(String),
+    /// A question; the answer goes back with the same id.
+    Ask {
+        id: u64,
+        step: Box<Step>,
+        question: Question,
+    },
+    Finished(Box<RunEnd>),
+}
+
+/// A step's state on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    Pending,
+    Running,
+    /// Waiting for the operator's confirmation.
+    Waiting,
+    /// A precondition failed; the operator decides.
+    Blocked,
+    Done,
+    Skipped,
+    Failed,
+}
+
+/// Why a reason is being written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Skip,
+    Override,
+}
+
+/// The dialog answering the pending question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    /// y / Enter confirms; n / Esc declines.
+    YesNo,
+    /// The exact text must be typed; Enter checks it.
+    Typed { text: String, error: Option<String> },
+    /// Declined: skip with a reason, or abort.
+    Declined,
+    /// A precondition failed: override, skip or abort.
+    Blocked,
+    /// Overriding: first the target region's name.
+    OverrideName { text: String, error: Option<String> },
+    /// A written reason (skip or override).
+    Reason {
+        purpose: Purpose,
+        text: String,
+        error: Option<String>,
+    },
+    /// The step failed: retry, skip or abort.
+    Failed,
+    /// Abort the run? y aborts; n / Esc goes back.
+    AbortAsk,
+}
+
+/// A question waiting for the operator.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: u64,
+    pub step: Step,
+    pub question: Question,
+    /// The region an override must name (the run's target).
+    pub region: String,
+    pub dialog: Dialog,
+}
+
+impl Pending {
+    /// The dialog a question opens with.
+    fn initial(&self) -> Dialog {
+        match (&self.question, &self.step.confirm) {
+            (Question::Blocked(_), _) => Dialog::Blocked,
+            (Question::Failed(_), _) => Dialog::Failed,
+            (Question::Confirm, Confirm::Typed(_)) => Dialog::Typed {
+                text: String::new(),
+                error: None,
+            },
+            (Question::Confirm, _) => Dialog::YesNo,
+        }
+    }
+
+    /// The text a typed step needs, if it is one.
+    pub fn typed_text(&self) -> Option<&str> {
+        match &self.step.confirm {
+            Confirm::Typed(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The run shown on the runbook screen.
+#[derive(Debug, Clone, Default)]
+pub struct RunView {
+    pub runbook: Option<Runbook>,
+    pub entries: Vec<Entry>,
+    pub states: BTreeMap<String, StepState>,
+    /// Last progress per step: (status, percent).
+    pub progress: HashMap<String, (String, Option<f64>)>,
+    /// When (wall clock) the console saw each step start, for elapsed times.
+    pub seen_started: HashMap<String, OffsetDateTime>,
+    /// Steps being retried after a failure.
+    pub retrying: HashSet<String>,
+    /// Progress lines, newest last.
+    pub notes: VecDeque<(OffsetDateTime, String)>,
+    pub pending: Option<Pending>,
+    pub end: Option<RunEnd>,
+    /// The step the operator moved to; None follows the current step.
+    pub cursor: Option<usize>,
+}
+
+impl RunView {
+    /// The state of a step.
+    pub fn status(&self, id: &str) -> StepStatus {
+        if let Some(p) = self.pending.as_ref().filter(|p| p.step.id == id) {
+            return match p.question {
+                Question::Confirm => StepStatus::Waiting,
+                Question::Blocked(_) => StepStatus::Blocked,
+                Question::Failed(_) => StepStatus::Failed,
+            };
+        }
+        match self.states.get(id) {
+            None => StepStatus::Pending,
+            Some(s) => match s.2.as_str() {
+                "done" => StepStatus::Done,
+                "skipped" => StepStatus::Skipped,
+                "failed" if self.retrying.contains(id) && self.end.is_none() => StepStatus::Running,
+                "failed" => StepStatus::Failed,
+                _ if s.0.is_some() && self.end.is_none() => StepStatus::Running,
+                _ => StepStatus::Pending,
+            },
+        }
+    }
+
+    /// The steps in order (the pending step alone when the runbook is not known yet).
+    pub fn steps(&self) -> Vec<&Step> {
+        match (&self.runbook, &self.pending) {
+            (Some(rb), _) => rb.steps.iter().collect(),
+            (None, Some(p)) => vec![&p.step],
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// The index of the step the screen focuses on: the operator's choice, else the one
+    /// waiting for a decision, else the running one, else the first not finished.
+    pub fn focus(&self) -> Option<usize> {
+        let steps = self.steps();
+        if let Some(c) = self.cursor {
+            return Some(c.min(steps.len().saturating_sub(1))).filter(|_| !steps.is_empty());
+        }
+        if let Some(p) = &self.pending
+            && let Some(i) = steps.iter().position(|s| s.id == p.step.id)
+        {
+            return Some(i);
+        }
+        let by = |want: StepStatus| steps.iter().position(|s| self.status(&s.id) == want);
+        if self.end.is_some()
+            && let Some(i) = by(StepStatus::Failed)
+        {
+            // Where the run stopped.
+            return Some(i);
+        }
+        by(StepStatus::Running)
+            .or_else(|| by(StepStatus::Pending))
+            .or_else(|| steps.len().checked_sub(1))
+    }
+
+    /// Whether the run is still going.
+    pub fn active(&self) -> bool {
+        self.end.is_none()
+    }
+
+    /// Applies a journal entry.
+    fn on_entry(&mut self, entry: Entry, now: OffsetDateTime) {
+        match &entry.event {
+            Event::StepStarted { step } => {
+                self.seen_started.entry(step.clone()).or_insert(now);
+            }
+            Event::Progress {
+                step,
+                status,
+                percent,
+            } => {
+                self.progress
+                    .insert(step.clone(), (status.clone(), *percent));
+            }
+            Event::RequestSent { step, .. } => {
+                self.seen_started.entry(step.clone()).or_insert(now);
+            }
+            Event::StepDone { step, .. }
+            | Event::StepSkipped { step, .. }
+            | Event::StepFailed { step, .. } => {
+                self.retrying.remove(step);
+            }
+            _ => {}
+        }
+        self.entries.push(entry);
+        self.states = step_states(&self.entries);
+    }
+
+    /// Adds a progress line.
+    fn note(&mut self, now: OffsetDateTime, line: String) {
+        self.notes.push_back((now, line));
+        if self.notes.len() > NOTES_MAX {
+            self.notes.pop_front();
+        }
+    }
+}
+
+impl App {
+    /// Makes this console the console of a run: the runbook screen comes first.
+    pub fn start_run(&mut self) {
+        self.run = Some(RunView::default());
+        self.screen = super::app::Screen::Runbook;
+    }
+
+    /// Whether a dialog takes the keys now.
+    pub fn dialog_open(&self) -> bool {
+        self.screen == super::app::Screen::Runbook
+            && !self.help
+            && self.run.as_ref().is_some_and(|r| r.pending.is_some())
+    }
+
+    /// Whether a run is going on (quitting would leave it unfinished).
+    pub fn run_active(&self) -> bool {
+        self.run.as_ref().is_some_and(RunView::active)
+    }
+
+    /// The exit code the run's outcome asks for, once it ended.
+    pub fn run_exit_code(&self) -> Option<i32> {
+        let end = self.run.as_ref()?.end.as_ref()?;
+        Some(match end.outcome.as_str() {
+            "completed" => crate::exit::OK,
+            "aborted" => crate::exit::ABORTED,
+            "failed" => crate::exit::DEGRADED,
+            _ => crate::exit::UNAVAILABLE,
+        })
+    }
+}
+
+/// Applies a message of the executor.
+pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
+    let now = app.now;
+    let Some(run) = app.run.as_mut() else {
+        return Vec::new();
+    };
+    match event {
+        RunEvent::Loaded { runbook, entries } => {
+            run.runbook = Some(*runbook);
+            for e in entries {
+                run.on_entry(e, now);
+            }
+        }
+        RunEvent::Entry(e) => run.on_entry(e, now),
+        RunEvent::Notify(line) => run.note(now, line),
+        RunEvent::Ask { id, step, question } => {
+            let region = run
+                .runbook
+                .as_ref()
+                .map(|r| r.to_region.to_string())
+                .or_else(|| match &step.confirm {
+                    Confirm::Typed(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| app.meta.secondary.clone());
+            let mut pending = Pending {
+                id,
+                step: *step,
+                question,
+                region,
+                dialog: Dialog::YesNo,
+            };
+            pending.dialog = pending.initial();
+            let title = pending.step.title.clone();
+            run.pending = Some(pending);
+            run.cursor = None;
+            if app.screen != super::app::Screen::Runbook {
+                app.say(
+                    Level::Info,
+                    format!("waiting for you: {title} (4: runbook)"),
+                );
+            }
+        }
+        RunEvent::Finished(end) => {
+            run.pending = None;
+            let text = match (&end.report_json, &end.message) {
+                (Some(p), _) => format!("run {} — report: {}", end.outcome, p.display()),
+                (None, Some(m)) => format!("run {}: {m}", end.outcome),
+                (None, None) => format!("run {}", end.outcome),
+            };
+            let level = if end.outcome == "completed" {
+                Level::Good
+            } else {
+                Level::Error
+            };
+            run.note(now, text.clone());
+            run.end = Some(*end);
+            app.say(level, text);
+        }
+    }
+    Vec::new()
+}
+
+/// Keys while a dialog is open (text keys, Enter, Esc, Backspace, paste).
+pub fn dialog_key(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(run) = app.run.as_mut() else {
+        return Vec::new();
+    };
+    let Some(p) = run.pending.as_mut() else {
+        return Vec::new();
+    };
+    let answer = step_dialog(p, action);
+    match answer {
+        Some(decision) => {
+            let id = p.id;
+            let step = p.step.id.clone();
+            if matches!(p.question, Question::Failed(_)) && decision == Decision::Confirm {
+                run.retrying.insert(step.clone());
+            }
+            run.pending = None;
+            let said = match &decision {
+                Decision::Confirm | Decision::Typed(_) => format!("{step}: confirmed"),
+                Decision::Skip(r) => format!("{step}: skipped — {r}"),
+                Decision::Override(r) => format!("{step}: precondition overridden — {r}"),
+                Decision::Abort => format!("{step}: run aborted by the operator"),
+            };
+            app.say(Level::Info, said);
+            vec![Effect::Answer { id, decision }]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// One key in a dialog: the new dialog, and the decision when the operator made one.
+fn step_dialog(p: &mut Pending, action: Action) -> Option<Decision> {
+    let initial = p.initial();
+    let key = match &action {
+        Action::Type(c) => Some(c.to_ascii_lowercase()),
+        _ => None,
+    };
+    match &mut p.dialog {
+        Dialog::YesNo => match (&action, key) {
+            (Action::Submit, _) | (_, Some('y')) => return Some(Decision::Confirm),
+            (Action::Cancel, _) | (_, Some('n')) => p.dialog = Dialog::Declined,
+            _ => {}
+        },
+        Dialog::Typed { text, error } => match action {
+            Action::Submit => {
+                let want = p.step.confirm.clone();
+                match want {
+                    Confirm::Typed(want) if *text == want => {
+                        return Some(Decision::Typed(text.clone()));
+                    }
+                    Confirm::Typed(want) => {
+                        *error = Some(format!(
+                            "'{text}' is not '{want}': type the region name exactly"
+                        ));
+                        text.clear();
+                    }
+                    _ => {}
+                }
+            }
+            Action::Cancel => p.dialog = Dialog::Declined,
+            other => edit_text(text, error, other),
+        },
+        Dialog::Declined => match (&action, key) {
+            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
+            (_, Some('a')) => p.dialog = Dialog::AbortAsk,
+            (Action::Cancel, _) | (_, Some('b')) => p.dialog = initial,
+            _ => {}
+        },
+        Dialog::Blocked => match (&action, key) {
+            (_, Some('o')) => {
+                p.dialog = Dialog::OverrideName {
+                    text: String::new(),
+                    error: None,
+                }
+            }
+            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
+            (_, Some('a')) | (Action::Cancel, _) => p.dialog = Dialog::AbortAsk,
+            _ => {}
+        },
+        Dialog::OverrideName { text, error } => match action {
+            Action::Submit if *text == p.region => p.dialog = reason(Purpose::Override),
+            Action::Submit => {
+                *error = Some(format!(
+                    "'{text}' is not '{}': type the target region's name exactly",
+                    p.region
+                ));
+                text.clear();
+            }
+            Action::Cancel => p.dialog = initial,
+            other => edit_text(text, error, other),
+        },
+        Dialog::Reason {
+            purpose,
+            text,
+            error,
+        } => match action {
+            Action::Submit if text.trim().is_empty() => {
+                *error = Some("write a reason: it goes into the journal and the report".into());
+            }
+            Action::Submit => {
+                let r = text.trim().to_string();
+                return Some(match purpose {
+                    Purpose::Skip => Decision::Skip(r),
+                    Purpose::Override => Decision::Override(r),
+                });
+            }
+            Action::Cancel => p.dialog = initial,
+            other => edit_text(text, error, other),
+        },
+        Dialog::Failed => match (&action, key) {
+            (Action::Submit, _) | (_, Some('r')) => return Some(Decision::Confirm),
+            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
+            (_, Some('a')) | (Action::Cancel, _) => p.dialog = Dialog::AbortAsk,
+            _ => {}
+        },
+        Dialog::AbortAsk => match (&action, key) {
+            (_, Some('y')) => return Some(Decision::Abort),
+            (Action::Cancel, _) | (_, Some('n')) => p.dialog = initial,
+            _ => {}
+        },
+    }
+    None
+}
+
+/// An empty reason dialog.
+fn reason(purpose: Purpose) -> Dialog {
+    Dialog::Reason {
+        purpose,
+        text: String::new(),
+        error: None,
+    }
+}
+
+/// Text editing in a dialog's input.
+fn edit_text(text: &mut String, error: &mut Option<String>, action: Action) {
+    match action {
+        Action::Type(c) => text.push(c),
+        Action::Paste(s) => text.push_str(super::sanitize(&s).trim_end_matches(['\n', '\r'])),
+        Action::Erase => {
+            text.pop();
+        }
+        Action::EraseWord => {
+            let keep = text.trim_end().rfind(' ').map_or(0, |i| i + 1);
+            text.truncate(keep);
+        }
+        _ => return,
+    }
+    *error = None;
+}
+
+/// j/k on the runbook screen: moves the focus through the steps.
+pub fn move_focus(app: &mut App, delta: isize) {
+    let Some(run) = app.run.as_mut() else {
+        return;
+    };
+    let len = run.steps().len();
+    if len == 0 {
+        return;
+    }
+    let from = run.focus().unwrap_or(0) as isize;
+    run.cursor = Some((from + delta).clamp(0, len as isize - 1) as usize);
+}
+
+/// Esc on the runbook screen: follow the current step again.
+pub fn follow(app: &mut App) {
+    if let Some(run) = app.run.as_mut() {
+        run.cursor = None;
+    }
+}

@@ -1,0 +1,589 @@
+//! The runbook screen: the steps grouped by phase with their state on the left, the focused
+//! step (why, preconditions, data loss, `az` commands, progress) on the right, recent activity
+//! below, and the dialog of the question waiting for the operator on top.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
+
+use super::fmt::{fit, hhmmss, human_secs, seconds_between};
+use super::popup;
+use super::theme::Tone;
+use crate::console::app::App;
+use crate::console::run_state::{Dialog, Pending, Purpose, RunView, StepStatus};
+use crate::console::sanitize;
+use crate::runbook::model::{Confirm, Precondition, Step, StepKind};
+use crate::runbook::operator::Question;
+
+/// Draws the runbook screen into `area` (the body, below the regions).
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(run) = &app.run else {
+        let text = vec![
+            Line::from(Span::styled("No run in this console.", app.theme.heading())),
+            Line::from(
+                "`azfailover failover`, `azfailover failback` or `azfailover drill --scenario NAME` open the console on their runbook.",
+            ),
+            Line::from("`azfailover plan failover` prints the runbook with its az commands."),
+        ];
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(" runbook ")),
+            area,
+        );
+        return;
+    };
+    let list_width = (area.width * 2 / 5).clamp(34, 60);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(list_width), Constraint::Min(0)]).areas(area);
+    render_steps(frame, app, run, left);
+    let notes_height = if right.height >= 20 { 7 } else { 4 };
+    let [detail, notes] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(notes_height)]).areas(right);
+    render_detail(frame, app, run, detail);
+    render_notes(frame, app, run, notes);
+    if let Some(p) = &run.pending
+        && !app.help
+    {
+        render_dialog(frame, app, p, area);
+    }
+}
+
+/// What `clock_signature` adds: the running step's elapsed time changes every second.
+pub fn clock_signature(app: &App) -> String {
+    let Some(run) = &app.run else {
+        return String::new();
+    };
+    run.steps()
+        .iter()
+        .filter(|s| run.status(&s.id) == StepStatus::Running)
+        .filter_map(|s| run.seen_started.get(&s.id))
+        .map(|t| seconds_between(*t, app.now).to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The symbol, word and tone of a step state.
+fn look(status: StepStatus) -> (&'static str, &'static str, Tone) {
+    match status {
+        StepStatus::Pending => ("·", "pending", Tone::Muted),
+        StepStatus::Running => ("⟳", "running", Tone::Plain),
+        StepStatus::Waiting => ("?", "CONFIRM", Tone::Warn),
+        StepStatus::Blocked => ("!", "BLOCKED", Tone::Bad),
+        StepStatus::Done => ("✔", "done", Tone::Good),
+        StepStatus::Skipped => ("↷", "skipped", Tone::Warn),
+        StepStatus::Failed => ("✖", "FAILED", Tone::Bad),
+    }
+}
+
+/// The steps, grouped by phase, the focused one highlighted.
+fn render_steps(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
+    let t = app.theme;
+    let steps = run.steps();
+    let focus = run.focus();
+    let done = steps
+        .iter()
+        .filter(|s| matches!(run.status(&s.id), StepStatus::Done | StepStatus::Skipped))
+        .count();
+    let title = match &run.runbook {
+        Some(rb) => format!(
+            " {} {} → {}{} · {done}/{} ",
+            kind_word(rb),
+            rb.from_region,
+            rb.to_region,
+            if rb.forced { " (FORCED)" } else { "" },
+            steps.len()
+        ),
+        None => " runbook ".into(),
+    };
+    let block = Block::bordered()
+        .title(Span::styled(title, t.heading()))
+        .border_style(t.muted());
+    let inner = block.inner(area);
+    let width = inner.width as usize;
+    let mut lines = Vec::new();
+    let mut focus_line = 0;
+    let mut phase = None;
+    for (i, s) in steps.iter().enumerate() {
+        if phase != Some(s.phase) {
+            phase = Some(s.phase);
+            lines.push(Line::from(Span::styled(
+                s.phase.as_str().to_uppercase(),
+                t.heading(),
+            )));
+        }
+        let status = run.status(&s.id);
+        let (symbol, word, tone) = look(status);
+        let mut right = word.to_string();
+        if status == StepStatus::Running {
+            if let Some(pct) = run.progress.get(&s.id).and_then(|p| p.1) {
+                right = format!("{pct:.0}%");
+            }
+            if let Some(at) = run.seen_started.get(&s.id) {
+                right.push_str(&format!(" {}", human_secs(seconds_between(*at, app.now))));
+            }
+        }
+        let left_room = width.saturating_sub(right.chars().count() + 4);
+        let title = fit(&sanitize(&s.title), left_room).into_owned();
+        let pad = width.saturating_sub(title.chars().count() + right.chars().count() + 3);
+        let mut line = Line::from(vec![
+            Span::styled(format!(" {symbol} "), t.tone(tone)),
+            Span::raw(title),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(right, t.tone(tone)),
+        ]);
+        if focus == Some(i) {
+            focus_line = lines.len();
+            line = line.style(t.selected());
+        }
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "planning the runbook from live state…",
+            t.muted(),
+        )));
+    }
+    let height = inner.height as usize;
+    let scroll = (focus_line + 1).saturating_sub(height.saturating_sub(2).max(1));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll as u16, 0)),
+        area,
+    );
+}
+
+/// "failover" or "failback".
+fn kind_word(rb: &crate::runbook::model::Runbook) -> &'static str {
+    match rb.kind {
+        crate::config::RunbookKind::Failover => "failover",
+        crate::config::RunbookKind::Failback => "failback",
+    }
+}
+
+/// The focused step: state, progress, why, preconditions, data loss, az commands.
+fn render_detail(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
+    let t = app.theme;
+    let steps = run.steps();
+    let block = Block::bordered().border_style(t.muted());
+    let Some(step) = run.focus().and_then(|i| steps.get(i).copied()) else {
+        let mut lines = vec![Line::from(Span::styled(
+            "Checking live state and planning the runbook…",
+            t.muted(),
+        ))];
+        if let Some(end) = &run.end {
+            lines = end_lines(app, run);
+            if let Some(m) = &end.message {
+                lines.push(Line::from(sanitize(m).into_owned()));
+            }
+        }
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+        return;
+    };
+    let block = block.title(Span::styled(
+        format!(" {} ", sanitize(&step.id)),
+        t.heading(),
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let status = run.status(&step.id);
+    let mut top = end_lines(app, run);
+    top.push(Line::from(Span::styled(
+        sanitize(&step.title).into_owned(),
+        t.heading(),
+    )));
+    let (symbol, word, tone) = look(status);
+    let mut state = vec![
+        Span::styled(format!("{symbol} {word}"), t.tone(tone)),
+        Span::styled(
+            format!("  · {} · {}", step.phase.as_str(), kind_text(step)),
+            t.muted(),
+        ),
+    ];
+    if let Some(st) = run.states.get(&step.id) {
+        if let Some(at) = &st.1 {
+            state.push(Span::styled(
+                format!(" · ended {}", clock_of(at)),
+                t.muted(),
+            ));
+        }
+        if let Some(note) = &st.3 {
+            state.push(Span::raw(format!(" — {}", sanitize(note))));
+        }
+    }
+    top.push(Line::from(state));
+    let running = status == StepStatus::Running;
+    let progress = run.progress.get(&step.id).filter(|_| running);
+    let gauge_height = u16::from(progress.is_some_and(|p| p.1.is_some()));
+    let mut body = Vec::new();
+    if running && let Some((what, _)) = progress {
+        body.push(Line::from(format!("Azure says: {}", sanitize(what))));
+    }
+    if let Some(p) = run.pending.as_ref().filter(|p| p.step.id == step.id)
+        && let Question::Blocked(why) | Question::Failed(why) = &p.question
+    {
+        body.push(Line::from(Span::styled(
+            sanitize(why).into_owned(),
+            t.tone(Tone::Bad),
+        )));
+    }
+    body.push(Line::from(sanitize(&step.why).into_owned()));
+    if let Some(loss) = &step.data_loss {
+        body.push(Line::from(Span::styled(
+            format!("DATA LOSS: {}", sanitize(loss)),
+            danger(app),
+        )));
+    }
+    if !step.preconditions.is_empty() {
+        body.push(Line::from(Span::styled("Preconditions", t.heading())));
+        for pre in &step.preconditions {
+            body.push(Line::from(format!("  • {}", precondition_text(pre))));
+        }
+    }
+    if !step.az.is_empty() {
+        body.push(Line::from(Span::styled(
+            "az (what a person would run)",
+            t.heading(),
+        )));
+        for cmd in &step.az {
+            body.push(Line::from(Span::styled(
+                format!("  $ {}", sanitize(cmd)),
+                t.muted(),
+            )));
+        }
+    }
+    let [top_area, gauge_area, body_area] = Layout::vertical([
+        Constraint::Length(top.len() as u16),
+        Constraint::Length(gauge_height),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(top), top_area);
+    if let Some((_, Some(pct))) = progress {
+        let elapsed = run
+            .seen_started
+            .get(&step.id)
+            .map(|at| human_secs(seconds_between(*at, app.now)))
+            .unwrap_or_default();
+        let gauge = Gauge::default()
+            .gauge_style(t.tone(Tone::Good))
+            .ratio((pct / 100.0).clamp(0.0, 1.0))
+            .label(format!("{pct:.0}% · {elapsed}"));
+        frame.render_widget(gauge, gauge_area);
+    }
+    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: false }), body_area);
+}
+
+/// The outcome banner once the run ended (empty before).
+fn end_lines(app: &App, run: &RunView) -> Vec<Line<'static>> {
+    let Some(end) = &run.end else {
+        return Vec::new();
+    };
+    let tone = if end.outcome == "completed" {
+        Tone::Good
+    } else {
+        Tone::Bad
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!(" RUN {} ", end.outcome.to_uppercase()),
+            app.theme.label(tone),
+        ),
+        Span::raw("  q quits"),
+    ])];
+    if let Some(p) = &end.report_markdown {
+        lines.push(Line::from(format!("report: {}", p.display())));
+    }
+    if let Some(p) = &end.report_json {
+        lines.push(Line::from(format!("        {}", p.display())));
+    }
+    lines
+}
+
+/// The red of data-loss text (reverse video without colour).
+fn danger(app: &App) -> Style {
+    if app.theme.mono {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    } else {
+        Style::new()
+            .fg(Color::LightRed)
+            .add_modifier(Modifier::BOLD)
+    }
+}
+
+/// "action · typed confirmation".
+fn kind_text(step: &Step) -> String {
+    let kind = match step.kind {
+        StepKind::Action => "ARM action",
+        StepKind::Manual => "manual",
+        StepKind::Verify => "verify",
+    };
+    let confirm = match &step.confirm {
+        Confirm::None => "no confirmation",
+        Confirm::Yes => "yes/no",
+        Confirm::Typed(_) => "typed confirmation",
+    };
+    let mut s = format!("{kind} · {confirm}");
+    if step.destructive {
+        s.push_str(" · irreversible");
+    }
+    s
+}
+
+/// "02:41:07" of an RFC 3339 time (the text itself when it does not parse).
+fn clock_of(at: &str) -> String {
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .map(hhmmss)
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// A precondition in words.
+fn precondition_text(p: &Precondition) -> String {
+    match p {
+        Precondition::RegionNotHealthy { region } => format!("{region} is not healthy"),
+        Precondition::RegionHealthy { region } => format!("{region} is healthy"),
+        Precondition::RegionNotDown { region } => format!("{region} is not in an outage"),
+        Precondition::StandbyProvisioned { component } => {
+            format!("the standby of {component} is provisioned")
+        }
+        Precondition::VerifyGatePassed => "the verify gate passed in this run".into(),
+        Precondition::NotLastEnabled {
+            component,
+            endpoint,
+        } => format!("{endpoint} is not the last enabled endpoint of {component}"),
+        Precondition::ActiveIn { component, region } => {
+            format!("{component} serves from {region}")
+        }
+    }
+}
+
+/// The newest progress lines.
+fn render_notes(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
+    let t = app.theme;
+    let block = Block::bordered()
+        .title(Span::styled(" activity ", t.heading()))
+        .border_style(t.muted());
+    let inner = block.inner(area);
+    let width = inner.width as usize;
+    let rows = inner.height as usize;
+    let lines: Vec<Line> = run
+        .notes
+        .iter()
+        .skip(run.notes.len().saturating_sub(rows))
+        .map(|(at, text)| {
+            Line::from(vec![
+                Span::styled(format!("{} ", hhmmss(*at)), t.muted()),
+                Span::raw(fit(&sanitize(text), width.saturating_sub(9)).into_owned()),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The dialog of the pending question, centred over the runbook.
+fn render_dialog(frame: &mut Frame, app: &App, p: &Pending, area: Rect) {
+    let t = app.theme;
+    let width = area.width.saturating_sub(4).min(76);
+    let inner_width = width.saturating_sub(2) as usize;
+    let (title, lines) = dialog_lines(app, p, inner_width);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = popup::centered(area, width, height);
+    popup::clear(frame, rect);
+    let border = match p.question {
+        Question::Confirm if p.typed_text().is_none() => t.tone(Tone::Warn),
+        _ => t.tone(Tone::Bad),
+    };
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {title} "), t.heading()))
+        .border_style(border);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+/// A text input line: "> text█".
+fn input_line(app: &App, text: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("> ", app.theme.heading()),
+        Span::styled(sanitize(text).into_owned(), app.theme.input()),
+        Span::styled("█", app.theme.muted()),
+    ])
+}
+
+/// A key hint line: "y confirm   n decline".
+fn keys_line(app: &App, keys: &[(&str, &str)]) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (k, d) in keys {
+        spans.push(Span::styled(k.to_string(), app.theme.heading()));
+        spans.push(Span::styled(format!(" {d}   "), app.theme.muted()));
+    }
+    Line::from(spans)
+}
+
+/// The dialog's title and lines.
+fn dialog_lines(app: &App, p: &Pending, width: usize) -> (String, Vec<Line<'static>>) {
+    let t = app.theme;
+    let step = &p.step;
+    let mut lines = vec![Line::from(Span::styled(
+        fit(&sanitize(&step.title), width).into_owned(),
+        t.heading(),
+    ))];
+    let error_line = |e: &Option<String>| {
+        e.as_ref()
+            .map(|e| Line::from(Span::styled(sanitize(e).into_owned(), t.tone(Tone::Bad))))
+    };
+    let title = match &p.dialog {
+        Dialog::YesNo => {
+            lines.push(Line::from(sanitize(&step.why).into_owned()));
+            lines.push(Line::default());
+            lines.push(keys_line(
+                app,
+                &[("y / Enter", "confirm, run it"), ("n / Esc", "decline")],
+            ));
+            "confirm this step"
+        }
+        Dialog::Typed { text, error } => {
+            if let Some(loss) = &step.data_loss {
+                lines.push(Line::from(Span::styled(
+                    format!("DATA LOSS: {}", sanitize(loss)),
+                    danger(app),
+                )));
+            }
+            if step.destructive {
+                lines.push(Line::from(Span::styled(
+                    "This cannot be undone.",
+                    t.tone(Tone::Bad),
+                )));
+            }
+            lines.push(Line::default());
+            lines.push(Line::from(vec![
+                Span::raw("Type "),
+                Span::styled(
+                    p.typed_text().unwrap_or_default().to_string(),
+                    t.label(Tone::Bad),
+                ),
+                Span::raw(" to go ahead:"),
+            ]));
+            lines.push(input_line(app, text));
+            lines.extend(error_line(error));
+            lines.push(keys_line(
+                app,
+                &[("Enter", "check and run"), ("Esc", "decline")],
+            ));
+            "typed confirmation"
+        }
+        Dialog::Declined => {
+            lines.push(Line::from(
+                "You declined this step. Skip it, or abort the run?",
+            ));
+            lines.push(Line::default());
+            lines.push(keys_line(
+                app,
+                &[
+                    ("s", "skip it (with a reason)"),
+                    ("a", "abort the run"),
+                    ("Esc", "back"),
+                ],
+            ));
+            "declined"
+        }
+        Dialog::Blocked => {
+            if let Question::Blocked(why) = &p.question {
+                lines.push(Line::from(Span::styled(
+                    format!("Blocked: {}", sanitize(why)),
+                    t.tone(Tone::Bad),
+                )));
+            }
+            lines.push(Line::default());
+            lines.push(keys_line(
+                app,
+                &[
+                    ("o", "override (type the region + a reason)"),
+                    ("s", "skip"),
+                    ("a", "abort"),
+                ],
+            ));
+            "precondition failed"
+        }
+        Dialog::OverrideName { text, error } => {
+            if let Question::Blocked(why) = &p.question {
+                lines.push(Line::from(Span::styled(
+                    format!("Blocked: {}", sanitize(why)),
+                    t.tone(Tone::Bad),
+                )));
+            }
+            lines.push(Line::from(vec![
+                Span::raw("To override, type the target region "),
+                Span::styled(p.region.clone(), t.label(Tone::Bad)),
+                Span::raw(":"),
+            ]));
+            lines.push(input_line(app, text));
+            lines.extend(error_line(error));
+            lines.push(keys_line(
+                app,
+                &[("Enter", "next: the reason"), ("Esc", "back")],
+            ));
+            "override a precondition"
+        }
+        Dialog::Reason {
+            purpose,
+            text,
+            error,
+        } => {
+            lines.push(Line::from(match purpose {
+                Purpose::Skip => "Why is this step skipped? (goes into the journal and the report)",
+                Purpose::Override => {
+                    "Why is the precondition overridden? (goes into the journal and the report)"
+                }
+            }));
+            lines.push(input_line(app, text));
+            lines.extend(error_line(error));
+            lines.push(keys_line(app, &[("Enter", "done"), ("Esc", "back")]));
+            match purpose {
+                Purpose::Skip => "skip with a reason",
+                Purpose::Override => "override: the reason",
+            }
+        }
+        Dialog::Failed => {
+            if let Question::Failed(err) = &p.question {
+                lines.push(Line::from(Span::styled(
+                    format!("Failed: {}", sanitize(err)),
+                    t.tone(Tone::Bad),
+                )));
+            }
+            lines.push(Line::from(
+                "Live state shows it did not happen; retrying sends the request again.",
+            ));
+            lines.push(Line::default());
+            lines.push(keys_line(
+                app,
+                &[("r / Enter", "retry"), ("s", "skip"), ("a", "abort")],
+            ));
+            "step failed"
+        }
+        Dialog::AbortAsk => {
+            lines.push(Line::from(Span::styled(
+                "Abort the run here? Steps already done stay done; the report says where it stopped.",
+                t.tone(Tone::Bad),
+            )));
+            lines.push(Line::default());
+            lines.push(keys_line(
+                app,
+                &[("y", "abort the run"), ("n / Esc", "back")],
+            ));
+            "abort the run?"
+        }
+    };
+    (title.to_string(), lines)
+}

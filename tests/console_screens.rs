@@ -1,0 +1,272 @@
+//! Screens drawn into a TestBackend at 80×24 and 120×40, compared with insta snapshots; the
+//! colour-critical ones also assert cell styles. "Now" is an input, so nothing depends on the
+//! clock.
+
+mod console_support;
+
+use azfailover::console::ui::theme::Theme;
+use azfailover::console::{Action, App, Badge, Screen, update};
+use azfailover::health::{HealthMsg, RegionHealth};
+use console_support::*;
+use insta::assert_snapshot;
+use ratatui::style::{Color, Modifier};
+
+/// The outage, seen by a console that saw the healthy snapshot first.
+fn outage_app(size: (u16, u16)) -> App {
+    app_with(&options(Badge::Live), size, &[healthy(), outage()])
+}
+
+/// Opens the detail of a component.
+fn open(app: &mut App, name: &str) {
+    while app.selected_component().is_some_and(|c| c.name != name) {
+        update(app, Action::Down);
+    }
+    update(app, Action::Open);
+}
+
+#[test]
+fn overview_healthy() {
+    for size in [(120, 40), (80, 24)] {
+        let app = app_with(&options(Badge::Live), size, &[healthy()]);
+        let t = draw(&app);
+        assert_snapshot!(
+            format!("overview_healthy_{}x{}", size.0, size.1),
+            t.backend()
+        );
+        assert_eq!(cell_of(&t, "healthy").fg, Color::Green);
+        assert!(on_screen(&t, "failover possible: all 12 ready"));
+    }
+}
+
+#[test]
+fn overview_outage() {
+    for size in [(120, 40), (80, 24)] {
+        let app = outage_app(size);
+        let t = draw(&app);
+        assert_snapshot!(
+            format!("overview_outage_{}x{}", size.0, size.1),
+            t.backend()
+        );
+        let label = cell_of(&t, " ✖ OUTAGE ");
+        assert_eq!(label.bg, Color::Red, "the outage label is white on red");
+        assert!(on_screen(&t, "unknown — not responding since 02:41"));
+        assert!(on_screen(&t, "[Critical] Multiple services impact"));
+        assert_eq!(cell_of(&t, "DOWN").fg, Color::LightRed);
+    }
+}
+
+#[test]
+fn overview_unknown_region() {
+    let mut snap = outage();
+    snap.regions[0].health = RegionHealth::Unknown;
+    let app = app_with(&options(Badge::Live), (120, 40), &[snap]);
+    let t = draw(&app);
+    assert_eq!(cell_of(&t, " ? UNKNOWN ").bg, Color::Magenta);
+    assert!(on_screen(&t, "unknown — not responding since 02:41"));
+}
+
+#[test]
+fn component_detail() {
+    for size in [(120, 40), (80, 24)] {
+        let mut app = outage_app(size);
+        open(&mut app, "training-data");
+        assert_eq!(app.screen, Screen::Detail);
+        let t = draw(&app);
+        assert_snapshot!(
+            format!("detail_training_data_{}x{}", size.0, size.1),
+            t.backend()
+        );
+    }
+    let mut app = app_with(&options(Badge::Live), (120, 40), &[healthy()]);
+    open(&mut app, "images");
+    let t = draw(&app);
+    assert!(
+        on_screen(&t, "○ observe"),
+        "checks without a verdict say observe only"
+    );
+    assert_snapshot!("detail_images_120x40", t.backend());
+}
+
+#[test]
+fn help_overlay() {
+    for size in [(120, 40), (80, 24)] {
+        let mut app = outage_app(size);
+        update(&mut app, Action::ToggleHelp);
+        let t = draw(&app);
+        assert_snapshot!(format!("help_{}x{}", size.0, size.1), t.backend());
+    }
+}
+
+#[test]
+fn timeline_screen() {
+    let mut app = outage_app((120, 40));
+    update(&mut app, Action::Show(Screen::Timeline));
+    let t = draw(&app);
+    assert_snapshot!("timeline_120x40", t.backend());
+    assert_eq!(cell_of(&t, "new incident").fg, Color::LightRed);
+}
+
+#[test]
+fn too_small_terminal() {
+    let app = outage_app((40, 10));
+    let t = draw(&app);
+    assert_snapshot!("too_small_40x10", t.backend());
+    assert!(on_screen(&t, "80×24"));
+}
+
+#[test]
+fn stale_cached_snapshot() {
+    let mut opts = options(Badge::Live);
+    opts.initial = Some(healthy());
+    let mut app = App::new(&opts, Theme::color(), T1, (120, 40));
+    update(&mut app, Action::Health(HealthMsg::Refreshing));
+    let t = draw(&app);
+    assert_snapshot!("stale_120x40", t.backend());
+    assert_eq!(cell_of(&t, " STALE (cached 02:30) ").bg, Color::Yellow);
+}
+
+#[test]
+fn waiting_for_the_first_snapshot() {
+    let mut app = App::new(&options(Badge::Live), Theme::color(), T0, (80, 24));
+    update(&mut app, Action::Health(HealthMsg::Refreshing));
+    let t = draw(&app);
+    assert_snapshot!("waiting_80x24", t.backend());
+}
+
+#[test]
+fn demo_badge() {
+    let mut opts = options(Badge::Demo);
+    opts.identity = Some("simulator".into());
+    opts.scenario = Some("eastus-outage".into());
+    let app = app_with(&opts, (120, 40), &[healthy(), outage()]);
+    let t = draw(&app);
+    assert_snapshot!("demo_120x40", t.backend());
+    let badge = cell_of(&t, "DEMO — SIMULATED AZURE");
+    assert_eq!((badge.fg, badge.bg), (Color::Yellow, Color::Black));
+    assert_eq!(
+        cell_of(&t, "contoso-ml").bg,
+        Color::Magenta,
+        "the demo band is magenta, never production blue"
+    );
+}
+
+#[test]
+fn drill_badge_at_80_columns() {
+    let mut opts = options(Badge::Drill);
+    opts.scenario = Some("eastus-outage".into());
+    opts.read_only = true;
+    let app = app_with(&opts, (80, 24), &[healthy()]);
+    let t = draw(&app);
+    assert!(rows(&t)[0].contains("DRILL — SIMULATED AZURE"));
+    assert!(
+        rows(&t)[0].contains("READ-ONLY"),
+        "the read-only badge survives a narrow terminal"
+    );
+    assert_eq!(cell_of(&t, "contoso-ml").bg, Color::Yellow);
+}
+
+#[test]
+fn read_only_badge() {
+    let mut opts = options(Badge::Live);
+    opts.read_only = true;
+    let app = app_with(&opts, (120, 40), &[healthy()]);
+    let t = draw(&app);
+    assert_snapshot!("read_only_120x40", t.backend());
+    assert_eq!(cell_of(&t, " READ-ONLY ").bg, Color::Cyan);
+    assert_eq!(cell_of(&t, "contoso-ml").bg, Color::Blue);
+}
+
+#[test]
+fn typing_a_command_shows_a_second_status_row() {
+    let mut app = outage_app((80, 24));
+    update(&mut app, Action::StartCommand);
+    for c in "fault region-outage eastus".chars() {
+        update(&mut app, Action::Type(c));
+    }
+    let t = draw(&app);
+    assert_snapshot!("command_line_80x24", t.backend());
+}
+
+#[test]
+fn no_color_keeps_selection_and_alarms_visible() {
+    let mut opts = options(Badge::Demo);
+    opts.read_only = true;
+    let mut app = app_with(&opts, (120, 40), &[healthy(), outage()]);
+    app.theme = Theme::mono();
+    update(&mut app, Action::Down);
+    let t = draw(&app);
+    let buf = t.backend().buffer();
+    let all_reset = buf
+        .content
+        .iter()
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset);
+    assert!(all_reset, "NO_COLOR draws no colour at all");
+    let selected = cell_of(&t, "train-cluster");
+    assert!(
+        selected.modifier.contains(Modifier::REVERSED),
+        "the selection is reverse video"
+    );
+    assert!(
+        cell_of(&t, " ✖ OUTAGE ")
+            .modifier
+            .contains(Modifier::REVERSED | Modifier::BOLD)
+    );
+    let band = cell_of(&t, "contoso-ml").modifier;
+    assert!(
+        band.contains(Modifier::REVERSED),
+        "the header band is reversed"
+    );
+    for badge in ["DEMO — SIMULATED AZURE", "READ-ONLY"] {
+        let m = cell_of(&t, badge).modifier;
+        assert!(
+            m.contains(Modifier::BOLD) && !m.contains(Modifier::REVERSED),
+            "{badge} stands out of the band: {m:?}"
+        );
+    }
+}
+
+#[test]
+fn hostile_names_are_sanitized_everywhere() {
+    let mut snap = outage();
+    snap.components[0].name = HOSTILE.into();
+    snap.components[0].ha_status = "ok\x1b]0;owned\x07".into();
+    snap.regions[0].incidents[0].title = "Bad\x1b[2J\rtitle".into();
+    snap.regions[1].display_name = "West\x1b[5m US".into();
+    snap.errors = vec!["Service Health unreadable\x07\n".into()];
+    snap.components[0].checks[0].reason = "\x1b]52;c;cGFzdGU=\x07clipboard".into();
+    let mut app = app_with(&options(Badge::Live), (120, 40), &[snap]);
+    let mut screens = vec![draw(&app)];
+    update(&mut app, Action::Open);
+    screens.push(draw(&app));
+    update(&mut app, Action::Show(Screen::Timeline));
+    screens.push(draw(&app));
+    for t in &screens {
+        for cell in t.backend().buffer().content.iter() {
+            assert!(
+                !cell.symbol().chars().any(char::is_control),
+                "control character drawn: {:?}",
+                cell.symbol()
+            );
+        }
+    }
+    assert!(on_screen(&screens[0], "evil-name x"));
+    assert!(on_screen(&screens[0], "Bad title"));
+    assert!(
+        on_screen(&screens[1], "clipboard"),
+        "the check's reason is on the detail"
+    );
+}
+
+#[test]
+fn first_refresh_failed() {
+    let mut app = App::new(&options(Badge::Live), Theme::color(), T0, (80, 24));
+    let reason = "sign-in failed: run `az login`";
+    update(&mut app, Action::Health(HealthMsg::Failed(reason.into())));
+    let t = draw(&app);
+    assert_snapshot!("first_refresh_failed_80x24", t.backend());
+    assert!(on_screen(
+        &t,
+        "refresh failed 02:30: sign-in failed: run `az login`"
+    ));
+    assert_eq!(cell_of(&t, "⚠ refresh failed").fg, Color::LightRed);
+}

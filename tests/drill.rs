@@ -1,0 +1,222 @@
+//! Scripted DR drills through the real binary, one per shipped scenario (answers files in
+//! tests/drills/), with assertions on the report's numbers; and an aborted drill.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_azfailover");
+
+struct Drill {
+    code: Option<i32>,
+    stderr: String,
+    report: Option<Value>,
+    markdown: Option<String>,
+}
+
+/// Runs a drill of the demo (with a short request deadline so a hanging region costs little).
+fn drill(scenario: &str, answers: &str, scale: &str) -> Drill {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("demo.toml");
+    let text = std::fs::read_to_string("assets/demo.toml").unwrap();
+    std::fs::write(
+        &cfg,
+        format!("{text}\n[console]\nrequest_timeout_seconds = 1\n"),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "drill",
+            "--scenario",
+            scenario,
+            "--answers",
+            answers,
+            "--time-scale",
+            scale,
+            "--config",
+        ])
+        .arg(&cfg)
+        .env("XDG_DATA_HOME", dir.path())
+        .env("XDG_CACHE_HOME", dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let report_path = stdout.lines().last().map(|l| l.trim().to_string());
+    let report: Option<Value> = report_path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| serde_json::from_str(&t).ok());
+    let markdown =
+        report_path.and_then(|p| std::fs::read_to_string(p.replace(".json", ".md")).ok());
+    if let Some(p) = stdout.lines().last() {
+        let meta = std::fs::metadata(p.trim()).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            meta.permissions().mode() & 0o777,
+            0o600,
+            "reports are private"
+        );
+    }
+    Drill {
+        code: out.status.code(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        report,
+        markdown,
+    }
+}
+
+fn step<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no step {id}"))
+}
+
+/// RTO is positive and consistent with the step times: at least the time from the outage to
+/// the end of the last traffic step.
+fn assert_rto_consistent(r: &Value) {
+    let rto = r["rto_seconds"].as_i64().expect("rto measured");
+    assert!(rto > 0);
+    let outage =
+        azfailover::timefmt::parse_rfc3339(r["outage_started_at"].as_str().unwrap()).unwrap();
+    let shift_end = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["id"].as_str().unwrap().starts_with("traffic.") && s["outcome"] == "done")
+        .filter_map(|s| azfailover::timefmt::parse_rfc3339(s["finished_at"].as_str()?))
+        .max()
+        .expect("a traffic step finished");
+    assert_eq!(
+        rto,
+        (shift_end - outage).whole_seconds(),
+        "RTO runs from the outage to the verified traffic shift"
+    );
+    let sum: i64 = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outside_rto"] == false)
+        .filter_map(|s| s["duration_seconds"].as_i64())
+        .sum();
+    assert!(rto >= sum, "RTO {rto} covers the steps' {sum} s");
+}
+
+#[test]
+fn eastus_outage_drill_measures_rto_and_data_loss() {
+    let d = drill("eastus-outage", "tests/drills/eastus-outage.toml", "120");
+    assert_eq!(d.code, Some(0), "{}", d.stderr);
+    let r = d.report.unwrap();
+    assert_eq!(r["scenario"], "eastus-outage");
+    assert_eq!(r["outcome"], "completed");
+    assert_eq!(r["operator"], "drill-ci");
+    assert_eq!(r["forced"], true);
+    assert_eq!(r["rto_target_seconds"], 3600);
+    assert_eq!(r["rpo_target_seconds"], 900);
+    assert_rto_consistent(&r);
+    let loss = r["data_loss_window_seconds"].as_i64().unwrap();
+    assert!(
+        loss > 0,
+        "a forced failover after the outage loses the lag: {loss}"
+    );
+    assert!(r["operations"].as_array().unwrap().iter().any(|o| {
+        o["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("forceFailoverAllowDataLoss")
+    }));
+    assert_eq!(step(&r, "data.training-data.failover")["outcome"], "done");
+    assert_eq!(
+        step(&r, "data.training-data.failover")["confirmed_by"],
+        "drill-ci"
+    );
+    let md = d.markdown.unwrap();
+    assert!(md.contains("DR drill report (failover, scenario eastus-outage)"));
+    assert!(md.contains("## Step durations"));
+}
+
+#[test]
+fn eastus_unresponsive_drill_runs_forced_despite_hanging_calls() {
+    let d = drill(
+        "eastus-unresponsive",
+        "tests/drills/eastus-unresponsive.toml",
+        "120",
+    );
+    assert_eq!(d.code, Some(0), "{}", d.stderr);
+    let r = d.report.unwrap();
+    assert_eq!(r["forced"], true);
+    assert_rto_consistent(&r);
+}
+
+#[test]
+fn replication_lag_drill_is_planned_and_loses_nothing() {
+    let d = drill("replication-lag", "tests/drills/replication-lag.toml", "60");
+    assert_eq!(d.code, Some(0), "{}", d.stderr);
+    let r = d.report.unwrap();
+    assert_eq!(r["forced"], false);
+    assert_eq!(
+        r["data_loss_window_seconds"], 0,
+        "planned variants lose nothing"
+    );
+    assert!(r["rto_seconds"].as_i64().unwrap() > 0);
+}
+
+#[test]
+fn throttling_drill_completes() {
+    let d = drill("throttling", "tests/drills/throttling.toml", "60");
+    assert_eq!(d.code, Some(0), "{}", d.stderr);
+    let r = d.report.unwrap();
+    assert_eq!(r["outcome"], "completed");
+    assert_eq!(r["data_loss_window_seconds"], 0);
+}
+
+#[test]
+fn secondary_degraded_drill_records_the_override() {
+    let d = drill(
+        "secondary-degraded",
+        "tests/drills/secondary-degraded.toml",
+        "120",
+    );
+    assert_eq!(d.code, Some(0), "{}", d.stderr);
+    let r = d.report.unwrap();
+    assert!(
+        !r["readiness_findings"].as_array().unwrap().is_empty(),
+        "the broken standby was found before the run"
+    );
+    let dev: Vec<String> = r["deviations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        dev.iter()
+            .any(|d| d.contains("precondition overridden by drill-ci")),
+        "{dev:?}"
+    );
+}
+
+#[test]
+fn flaky_arm_drill_completes_through_retries() {
+    let d = drill("flaky-arm", "tests/drills/flaky-arm.toml", "60");
+    assert_eq!(d.code, Some(0), "{}", d.stderr);
+    assert_eq!(d.report.unwrap()["outcome"], "completed");
+}
+
+#[test]
+fn an_aborted_drill_still_writes_its_report() {
+    let d = drill("eastus-outage", "tests/drills/aborted.toml", "120");
+    assert_eq!(d.code, Some(130), "{}", d.stderr);
+    let r = d.report.expect("a report even when aborted");
+    assert_eq!(r["outcome"], "aborted");
+    assert_eq!(step(&r, "prepare.confirm-outage")["outcome"], "done");
+    assert_eq!(step(&r, "prepare.fence-primary")["outcome"], "failed");
+    assert_eq!(
+        step(&r, "data.training-data.failover")["outcome"],
+        "not-run"
+    );
+    assert!(r["rto_seconds"].is_null());
+    assert!(r["operations"].as_array().unwrap().is_empty());
+}
