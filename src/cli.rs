@@ -80,6 +80,8 @@ pub enum Command {
         #[arg(long, value_name = "N", hide = true)]
         time_scale: Option<f64>,
     },
+    /// List the reports of past drills, failovers and failbacks (newest first).
+    Reports,
     /// Print the runbook that would run now (nothing is changed).
     Plan {
         /// failover or failback
@@ -316,6 +318,7 @@ pub async fn run(cli: Cli) -> i32 {
                 Err(code) => code,
             }
         }
+        Some(Command::Reports) => list_reports(&crate::runbook::report::reports_dir()),
         Some(Command::Plan { kind, format }) => {
             let source = config_source(cli.config);
             match Target::open(&source, Access::ReadOnly, None).await {
@@ -655,6 +658,53 @@ async fn interactive_run(
             code
         }
     }
+}
+
+/// `reports`: one line per past run, newest first.
+fn list_reports(dir: &std::path::Path) -> i32 {
+    let mut rows: Vec<(std::time::SystemTime, PathBuf, serde_json::Value)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| {
+            let modified = std::fs::metadata(&p).ok()?.modified().ok()?;
+            let v = serde_json::from_str(&std::fs::read_to_string(&p).ok()?).ok()?;
+            Some((modified, p, v))
+        })
+        .collect();
+    if rows.is_empty() {
+        println!("no reports yet in {}", dir.display());
+        return exit::OK;
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    let secs = |v: &serde_json::Value| {
+        v.as_i64().map_or("-".to_string(), |s| {
+            crate::timefmt::human(Duration::from_secs(s.max(0) as u64))
+        })
+    };
+    println!(
+        "{:<20}  {:<9}  {:<20}  {:<9}  {:>10}  {:>10}  REPORT",
+        "STARTED", "KIND", "SCENARIO", "OUTCOME", "RTO", "DATA LOSS"
+    );
+    for (_, path, r) in rows {
+        println!(
+            "{:<20}  {:<9}  {:<20}  {:<9}  {:>10}  {:>10}  {}",
+            r["started_at"].as_str().unwrap_or("-"),
+            if r["scenario"].is_null() {
+                r["kind"].as_str().unwrap_or("-")
+            } else {
+                "drill"
+            },
+            r["scenario"].as_str().unwrap_or("-"),
+            r["outcome"].as_str().unwrap_or("-"),
+            secs(&r["rto_seconds"]),
+            secs(&r["data_loss_window_seconds"]),
+            path.with_extension("md").display()
+        );
+    }
+    exit::OK
 }
 
 /// What a command runs against: a configuration, a client, and the in-process simulator when

@@ -141,3 +141,34 @@ fn bad_command_lines_exit_64() {
     let help = Command::new(BIN).arg("--help").output().unwrap();
     assert_eq!(help.status.code(), Some(0));
 }
+
+#[test]
+fn reports_lists_past_runs_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .arg("reports")
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no reports yet"));
+    let reports = dir.path().join("azfailover/reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    let report = serde_json::json!({"scenario": "eastus-outage", "kind": "failover", "outcome": "completed",
+        "started_at": "2026-11-26T02:41:07Z", "rto_seconds": 2268, "data_loss_window_seconds": 1628});
+    std::fs::write(reports.join("contoso-ml-drill-1.json"), report.to_string()).unwrap();
+    let out = Command::new(BIN)
+        .arg("reports")
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("eastus-outage")
+            && text.contains("completed")
+            && text.contains("37 min")
+            && text.contains("27 min"),
+        "{text}"
+    );
+    assert!(text.contains("contoso-ml-drill-1.md"), "{text}");
+}

@@ -2,101 +2,15 @@
 //! opens help, filters, quits, and checks the terminal came back (alternate screen left).
 //! Needs tmux (CI installs it); without it the test is skipped outside CI and fails under CI.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod tmux_support;
+
+use tmux_support::Tmux;
 
 const BIN: &str = env!("CARGO_BIN_EXE_azfailover");
 
-struct Tmux {
-    session: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    fn start(cmd: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "tmux is missing under CI: .ci/run installs it"
-            );
-            eprintln!("SKIPPED e2e_tmux: tmux is not installed");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let session = format!(
-            "azf-e2e-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        );
-        let script = format!(
-            "export XDG_DATA_HOME={d} XDG_CACHE_HOME={d} XDG_CONFIG_HOME={d}/cfg TERM=xterm-256color; {cmd}; echo EXITED:$?; sleep 30",
-            d = dir.path().display()
-        );
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                "120",
-                "-y",
-                "40",
-                &script,
-            ])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "tmux new-session failed");
-        Some(Tmux { session, _dir: dir })
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            Command::new("tmux")
-                .args(["send-keys", "-t", &self.session, k])
-                .status()
-                .unwrap();
-            std::thread::sleep(Duration::from_millis(120));
-        }
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen was:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
-    }
-}
-
 #[test]
 fn demo_overview_help_filter_quit() {
-    let Some(t) = Tmux::start(&format!("{BIN} demo")) else {
+    let Some(t) = Tmux::start_sized(&format!("{BIN} demo"), 120, 40, "true") else {
         return;
     };
     let s = t.wait_for("the demo overview", |s| {
@@ -132,7 +46,12 @@ fn demo_overview_help_filter_quit() {
 
 #[test]
 fn ctrl_c_quits_with_130_and_restores_the_terminal() {
-    let Some(t) = Tmux::start(&format!("{BIN} demo --scenario eastus-outage")) else {
+    let Some(t) = Tmux::start_sized(
+        &format!("{BIN} demo --scenario eastus-outage"),
+        120,
+        40,
+        "true",
+    ) else {
         return;
     };
     t.wait_for("the demo overview", |s| {
