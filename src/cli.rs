@@ -678,7 +678,7 @@ fn list_reports(dir: &std::path::Path) -> i32 {
         println!("no reports yet in {}", dir.display());
         return exit::OK;
     }
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     let secs = |v: &serde_json::Value| {
         v.as_i64().map_or("-".to_string(), |s| {
             crate::timefmt::human(Duration::from_secs(s.max(0) as u64))
