@@ -177,10 +177,6 @@ async fn main() {
     let sequential = t.elapsed();
 
     let frame = azfailover::console::bench_frame(1000);
-    let before = rss_mb();
-    let big = azfailover::console::synthetic_snapshot(1000);
-    let app_rss = rss_mb() - before;
-    drop(big);
 
     println!("azfailover benchmark ({components} components, simulator at 50 ms per request)");
     println!("| measure | result | target |");
