@@ -400,7 +400,17 @@ fn run_command(app: &mut App, text: &str) -> Vec<Effect> {
             app.refresh_view();
         }
         Ok(Command::Screen(screen)) => nav::show(app, screen),
-        Ok(Command::Plan(_)) => app.say(Level::Info, "runbooks are not available yet"),
+        Ok(Command::Plan(line)) => {
+            let kind = if line.contains("failback") {
+                "failback"
+            } else {
+                "failover"
+            };
+            app.say(
+                Level::Info,
+                format!("the {kind} runbook: `azfailover plan {kind}` prints it with its az commands; `azfailover {kind}` runs it step by step"),
+            )
+        }
         Ok(Command::Fault(fault)) if app.meta.faults_enabled => {
             app.say(Level::Info, "injecting fault…");
             return vec![Effect::InjectFault(fault)];

@@ -17,7 +17,7 @@ pub enum Command {
     Filter(String),
     Screen(Screen),
     Fault(Fault),
-    /// `:plan failover|failback` (runbooks are not available yet).
+    /// `:plan failover|failback`: says how to print or run the runbook.
     Plan(String),
 }
 
