@@ -870,7 +870,12 @@ impl Target {
         match result {
             Err(e) => {
                 eprintln!("azfailover: {e}");
-                exit::UNAVAILABLE
+                // Someone else's run holds the lock: nothing was done; that is not "unreachable".
+                if e.starts_with("another run") {
+                    exit::DEGRADED
+                } else {
+                    exit::UNAVAILABLE
+                }
             }
             Ok(r) => {
                 if let Some(m) = operator.missing.as_ref().or(r.message.as_ref()) {

@@ -500,8 +500,9 @@ async fn a_typed_step_needs_its_exact_text_outside_drills_and_a_missing_answer_e
         sim.state().await["operations"]
             .as_array()
             .unwrap()
-            .is_empty(),
-        "nothing was sent"
+            .iter()
+            .all(|o| o["path"].as_str().unwrap().ends_with("/tags/default")),
+        "nothing but the run lock was written"
     );
     let r = report_of(&out);
     assert_eq!(r["outcome"], "aborted");
@@ -677,5 +678,94 @@ async fn a_run_killed_mid_step_resumes_without_sending_the_request_twice() {
             .unwrap()
             .iter()
             .any(|d| d.as_str().unwrap().contains("resumed"))
+    );
+}
+
+#[tokio::test]
+async fn a_second_operator_is_told_who_holds_the_lock() {
+    let sim = Sim::start(2000.0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), sim.url());
+    let tags = format!(
+        "/subscriptions/{SUB}/resourceGroups/rg-contoso-ml-eastus/providers/Microsoft.Resources/tags/default"
+    );
+    let since = azfailover::timefmt::rfc3339(time::OffsetDateTime::now_utc());
+    let held = sim
+        .call("PATCH", &format!("{tags}?api-version=2021-04-01"), Some(serde_json::json!({"operation": "Merge", "properties": {"tags": {"azfailover-lock": format!("operator=alice;run=42-beef;since={since}")}}})))
+        .await;
+    assert_eq!(held.status, 200, "{}", held.json);
+    let ans = answers(dir.path(), "operator = \"bob\"\ndefault = \"confirm\"\n");
+    let out = tokio::task::spawn_blocking({
+        let (a, c, d) = (ans.clone(), cfg.clone(), dir.path().to_path_buf());
+        move || {
+            run(
+                &[
+                    "failover",
+                    "--answers",
+                    a.to_str().unwrap(),
+                    "--config",
+                    c.to_str().unwrap(),
+                ],
+                &d,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("alice since") && err.contains("run 42-beef"),
+        "{err}"
+    );
+    assert!(
+        sim.state().await["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| !o["path"].as_str().unwrap().ends_with("/tags/default"))
+            .count()
+            == 0
+    );
+
+    // Once alice's lock is gone, bob's run takes it, and releases it at the end.
+    sim.call("PATCH", &format!("{tags}?api-version=2021-04-01"), Some(serde_json::json!({"operation": "Delete", "properties": {"tags": {"azfailover-lock": ""}}}))).await;
+    let out = tokio::task::spawn_blocking({
+        let (a, c, d) = (ans.clone(), cfg.clone(), dir.path().to_path_buf());
+        move || {
+            run(
+                &[
+                    "failover",
+                    "--answers",
+                    a.to_str().unwrap(),
+                    "--config",
+                    c.to_str().unwrap(),
+                ],
+                &d,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = sim.get(&format!("{tags}?api-version=2021-04-01")).await;
+    assert!(
+        after["properties"]["tags"].get("azfailover-lock").is_none(),
+        "released: {after}"
+    );
+    let writes = sim.state().await["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["path"].as_str().unwrap().ends_with("/tags/default"))
+        .count();
+    assert!(
+        writes >= 3,
+        "alice's lock, bob's lock and its release were written: {writes}"
     );
 }

@@ -25,6 +25,7 @@ pub mod versions {
     pub const MYSQL: &str = "2023-12-30";
     pub const KEY_VAULT: &str = "2024-11-01";
     pub const APP_INSIGHTS: &str = "2020-02-02";
+    pub const TAGS: &str = "2021-04-01";
 }
 
 use versions as v;
@@ -82,6 +83,25 @@ impl ArmClient {
             &[],
         )
         .await
+    }
+
+    /// The tags of a resource group.
+    pub async fn resource_group_tags(
+        &self,
+        subscription: &str,
+        group: &str,
+    ) -> Result<BTreeMap<String, String>, AzureError> {
+        let v: Value = self
+            .get(&format!("/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Resources/tags/default"), v::TAGS, &[])
+            .await?;
+        Ok(v.pointer("/properties/tags")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// A storage account with its geo-replication statistics.
@@ -186,6 +206,25 @@ impl ArmClient {
 }
 
 impl ArmWriter {
+    /// Merges (or, with `delete`, removes) tags of a resource group.
+    pub async fn resource_group_tags(
+        &self,
+        subscription: &str,
+        group: &str,
+        tags: &BTreeMap<String, String>,
+        delete: bool,
+    ) -> Result<Submitted, AzureError> {
+        let body = json!({"operation": if delete { "Delete" } else { "Merge" }, "properties": {"tags": tags}});
+        self.submit(
+            "PATCH",
+            &format!("/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Resources/tags/default"),
+            v::TAGS,
+            &[],
+            Some(&body),
+        )
+        .await
+    }
+
     /// Storage account failover: planned (no loss, both regions up) or unplanned (loses writes
     /// after lastSyncTime; the account becomes locally redundant).
     pub async fn storage_failover(&self, id: &str, planned: bool) -> Result<Submitted, AzureError> {

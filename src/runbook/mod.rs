@@ -2,6 +2,7 @@
 //! that survives a crash, and reports.
 
 pub mod journal;
+pub mod lock;
 pub mod markdown;
 pub mod model;
 pub mod operator;

@@ -131,6 +131,9 @@ pub async fn execute(
                     path.display()
                 )
             })?;
+            if let Some(w) = &ctx.writer {
+                super::lock::acquire(w, &ctx.cfg, &operator.name(), &run_id, settle(ctx)).await?;
+            }
             let mut j = Journal::reopen(&path, &run_id)
                 .map_err(|e| format!("cannot reopen the journal: {e}"))?;
             eprintln!(
@@ -149,7 +152,14 @@ pub async fn execute(
         None => {
             let (obs, snap) = collector.collect_full().await?;
             let rb = super::plan(&ctx.cfg, &obs, &snap, kind);
-            let run_id = format!("{}", ctx.reader.server_now().unix_timestamp());
+            let run_id = format!(
+                "{}-{:04x}",
+                ctx.reader.server_now().unix_timestamp(),
+                fastrand::u16(..)
+            );
+            if let Some(w) = &ctx.writer {
+                super::lock::acquire(w, &ctx.cfg, &operator.name(), &run_id, settle(ctx)).await?;
+            }
             let mut j = Journal::create(&ctx.journal_dir, &deployment, journal_kind, &run_id)
                 .map_err(|e| {
                     format!(
@@ -227,6 +237,9 @@ pub async fn execute(
             outcome: outcome.as_str().into(),
         },
     );
+    if let Some(w) = &ctx.writer {
+        super::lock::release(w, &ctx.cfg, runner.journal.run_id()).await;
+    }
     let path = runner.journal.path().to_path_buf();
     let entries = journal::read(&path).map_err(|e| e.to_string())?;
     let losses = ctx.loss_probe.as_ref().map(|p| p());
@@ -244,6 +257,11 @@ pub async fn execute(
 }
 
 /// Keeps the full runbook next to the journal so a resumed run executes exactly it.
+/// How long to wait before reading a just-written lock back.
+fn settle(ctx: &RunContext) -> Duration {
+    ctx.verify_interval.min(Duration::from_secs(2))
+}
+
 fn write_runbook(j: &Journal, rb: &Runbook) {
     let path = j.path().with_extension("runbook.json");
     if let Ok(mut f) = journal::create_private(&path) {

@@ -537,6 +537,12 @@ impl World {
                     format!("The subscription '{}' could not be found.", segs[1]),
                 ));
             }
+            if segs.len() == 8
+                && segs[2] == "resourcegroups"
+                && segs[4..] == ["providers", "microsoft.resources", "tags", "default"]
+            {
+                return self.rg_tags_op(req, segs[3]);
+            }
             let tail = segs[2..].join("/");
             let rg = (segs.len() >= 4 && segs[2] == "resourcegroups").then(|| segs[3]);
             let rg_tail = if segs.len() >= 4 {
@@ -580,6 +586,64 @@ impl World {
             _ => {}
         }
         self.kind_operation(req, i, rest)
+    }
+
+    /// The Tags API on a resource group (`{rg}/providers/Microsoft.Resources/tags/default`).
+    fn rg_tags_op(&mut self, req: &Request<'_>, rg: &str) -> Result<Reply, ArmError> {
+        let known = self
+            .resources
+            .iter()
+            .any(|r| r.id.resource_group().eq_ignore_ascii_case(rg));
+        if !known {
+            return Err(ArmError::new(
+                404,
+                "ResourceGroupNotFound",
+                format!("Resource group '{rg}' could not be found."),
+            ));
+        }
+        let key = rg.to_ascii_lowercase();
+        let body = req.body.clone().unwrap_or(Value::Null);
+        let given: BTreeMap<String, String> = body
+            .pointer("/properties/tags")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let tags = self.rg_tags.entry(key).or_default();
+        match req.method {
+            "GET" => {}
+            "PUT" => *tags = given,
+            "PATCH" => match body
+                .get("operation")
+                .and_then(Value::as_str)
+                .unwrap_or("Merge")
+            {
+                o if o.eq_ignore_ascii_case("merge") => tags.extend(given),
+                o if o.eq_ignore_ascii_case("replace") => *tags = given,
+                o if o.eq_ignore_ascii_case("delete") => tags.retain(|k, _| !given.contains_key(k)),
+                o => {
+                    return Err(ArmError::bad_request(
+                        "InvalidTagOperation",
+                        format!("operation '{o}' is not Merge, Replace or Delete."),
+                    ));
+                }
+            },
+            "DELETE" => tags.clear(),
+            _ => {
+                return Err(ArmError::new(
+                    405,
+                    "MethodNotAllowed",
+                    "The tags API answers GET, PUT, PATCH and DELETE.",
+                ));
+            }
+        }
+        let path = req.path.trim_end_matches('/');
+        Ok(Reply::ok(
+            json!({"id": path, "name": "default", "type": "Microsoft.Resources/tags", "properties": {"tags": tags}}),
+        ))
     }
 
     fn list_availability(&self, req: &Request<'_>, rg: Option<&str>) -> Reply {

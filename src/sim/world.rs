@@ -301,6 +301,8 @@ pub struct World {
     pub data_loss: Vec<DataLoss>,
     pub timeline: Option<Timeline>,
     pub requests: u64,
+    /// Tags of the resource groups (the runbook lock lives there).
+    pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
     pub token_fingerprints: std::collections::BTreeSet<String>,
 }
@@ -347,6 +349,7 @@ impl World {
             timeline: None,
             requests: 0,
             token_fingerprints: Default::default(),
+            rg_tags: HashMap::new(),
         };
         for c in &cfg.components {
             let hot = c.mode == Mode::HotHot;
