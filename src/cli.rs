@@ -82,6 +82,14 @@ pub enum Command {
     },
     /// List the reports of past drills, failovers and failbacks (newest first).
     Reports,
+    /// Show a run's journal as a timeline (default: the newest); without journals, say so.
+    Journal {
+        /// A journal file, or a run id (as in the report's and journal's names).
+        run: Option<String>,
+        /// List the journals instead of showing one.
+        #[arg(long)]
+        list: bool,
+    },
     /// Print the runbook that would run now (nothing is changed).
     Plan {
         /// failover or failback
@@ -198,7 +206,7 @@ pub async fn run(cli: Cli) -> i32 {
             };
             match load(&source) {
                 Ok(cfg) => {
-                    println!(
+                    crate::outln!(
                         "{}: valid — deployment '{}', {} components, {} → {}",
                         cfg.origin,
                         cfg.deployment.name,
@@ -319,6 +327,11 @@ pub async fn run(cli: Cli) -> i32 {
             }
         }
         Some(Command::Reports) => list_reports(&crate::runbook::report::reports_dir()),
+        Some(Command::Journal { run, list }) => crate::runbook::journal::view(
+            &crate::runbook::journal::journal_dir(),
+            run.as_deref(),
+            list,
+        ),
         Some(Command::Plan { kind, format }) => {
             let source = config_source(cli.config);
             match Target::open(&source, Access::ReadOnly, None).await {
@@ -510,6 +523,12 @@ async fn interactive_run(
                         let _ = tx.send(RunMsg::Notify(line));
                     };
                     let mut outage_started_at = None;
+                    if let Some(sim) = &sim {
+                        say(format!(
+                            "facilitator: inject faults with :fault, or from another terminal: curl -X POST {}/_sim/faults -d '{{\"kind\":\"region-outage\",\"region\":\"westus\"}}'",
+                            sim.url()
+                        ));
+                    }
                     if let (Some(sc), Some(sim)) = (&scenario, &sim)
                         && sc.outage_starts_at.is_some()
                     {
@@ -638,7 +657,7 @@ async fn interactive_run(
                 r.outcome.as_str(),
                 r.report_markdown.display()
             );
-            println!("{}", r.report_json.display());
+            crate::outln!("{}", r.report_json.display());
             code
         }
         Some(Err(e)) => {
@@ -675,7 +694,7 @@ fn list_reports(dir: &std::path::Path) -> i32 {
         })
         .collect();
     if rows.is_empty() {
-        println!("no reports yet in {}", dir.display());
+        crate::outln!("no reports yet in {}", dir.display());
         return exit::OK;
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.0));
@@ -684,12 +703,17 @@ fn list_reports(dir: &std::path::Path) -> i32 {
             crate::timefmt::human(Duration::from_secs(s.max(0) as u64))
         })
     };
-    println!(
+    crate::outln!(
         "{:<20}  {:<9}  {:<20}  {:<9}  {:>10}  {:>10}  REPORT",
-        "STARTED", "KIND", "SCENARIO", "OUTCOME", "RTO", "DATA LOSS"
+        "STARTED",
+        "KIND",
+        "SCENARIO",
+        "OUTCOME",
+        "RTO",
+        "DATA LOSS"
     );
     for (_, path, r) in rows {
-        println!(
+        crate::outln!(
             "{:<20}  {:<9}  {:<20}  {:<9}  {:>10}  {:>10}  {}",
             r["started_at"].as_str().unwrap_or("-"),
             if r["scenario"].is_null() {
@@ -827,6 +851,12 @@ impl Target {
                 "azfailover: read-only mode: the runbook is walked and every action is refused"
             );
         }
+        if let Some(sim) = &self.sim {
+            eprintln!(
+                "azfailover: simulator control API for the facilitator: POST {0}/_sim/faults, GET {0}/_sim/state",
+                sim.url()
+            );
+        }
         let mut outage_started_at = None;
         if let (Some(sc), Some(sim)) = (&scenario, &self.sim)
             && sc.outage_starts_at.is_some()
@@ -889,7 +919,7 @@ impl Target {
                     r.outcome.as_str(),
                     r.report_markdown.display()
                 );
-                println!("{}", r.report_json.display());
+                crate::outln!("{}", r.report_json.display());
                 match r.outcome {
                     Outcome::Completed => exit::OK,
                     Outcome::Aborted if r.declined => exit::ABORTED,
@@ -916,12 +946,12 @@ impl Target {
         };
         let rb = crate::runbook::plan(&self.cfg, &obs, &snap, kind);
         match format {
-            PlanFormat::Json => println!(
+            PlanFormat::Json => crate::outln!(
                 "{}",
                 serde_json::to_string_pretty(&crate::runbook::markdown::to_json(&rb))
                     .unwrap_or_default()
             ),
-            PlanFormat::Markdown => print!(
+            PlanFormat::Markdown => crate::out!(
                 "{}",
                 crate::runbook::markdown::render(
                     &rb,
@@ -953,11 +983,11 @@ impl Target {
             Ok(snap) => {
                 crate::health::cache::save(&snap);
                 match format {
-                    Format::Json => println!(
+                    Format::Json => crate::outln!(
                         "{}",
                         serde_json::to_string_pretty(&snap).unwrap_or_default()
                     ),
-                    Format::Table => print!("{}", crate::health::report::render_table(&snap)),
+                    Format::Table => crate::out!("{}", crate::health::report::render_table(&snap)),
                 }
                 snap.exit_code()
             }
@@ -999,7 +1029,7 @@ async fn run_sim(
             return exit::UNAVAILABLE;
         }
     };
-    println!("listening on {}", server.url());
+    crate::outln!("listening on {}", server.url());
     let scale = server
         .world()
         .lock()

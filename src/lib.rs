@@ -8,6 +8,24 @@
 // path that waits on the network are not worth a Box.
 #![allow(clippy::result_large_err)]
 
+/// `println!` that ignores a closed stdout, so `azfailover status | head` does not panic.
+#[macro_export]
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` that ignores a closed stdout.
+#[macro_export]
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
 pub mod azure;
 pub mod cli;
 pub mod config;

@@ -172,3 +172,53 @@ fn reports_lists_past_runs_newest_first() {
     );
     assert!(text.contains("contoso-ml-drill-1.md"), "{text}");
 }
+
+#[test]
+fn journal_shows_a_run_as_a_timeline() {
+    use azfailover::runbook::journal::{Event, Journal};
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .env("XDG_DATA_HOME", dir.path())
+            .output()
+            .unwrap()
+    };
+    assert!(String::from_utf8_lossy(&run(&["journal"]).stdout).contains("no journals yet"));
+    let jdir = dir.path().join("azfailover/journals");
+    let mut j = Journal::create(&jdir, "contoso-ml", "failover", "17-abcd").unwrap();
+    j.append(
+        "2026-11-26T02:41:07Z",
+        Event::StepStarted {
+            step: "data.training-data.failover".into(),
+        },
+    )
+    .unwrap();
+    j.append(
+        "2026-11-26T02:41:09Z",
+        Event::RequestSent {
+            step: "data.training-data.failover".into(),
+            method: "POST".into(),
+            path: "/subscriptions/x/failover".into(),
+            request_id: Some("r-1".into()),
+            client_request_id: None,
+        },
+    )
+    .unwrap();
+    let out = String::from_utf8_lossy(&run(&["journal", "17-abcd"]).stdout).to_string();
+    assert!(
+        out.contains("02:41:07  data.training-data.failover: started"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sent POST /subscriptions/x/failover (x-ms-request-id r-1)"),
+        "{out}"
+    );
+    assert!(out.contains("unfinished"), "{out}");
+    let list = String::from_utf8_lossy(&run(&["journal", "--list"]).stdout).to_string();
+    assert!(
+        list.contains("UNFINISHED") && list.contains("contoso-ml-failover-17-abcd.jsonl"),
+        "{list}"
+    );
+    assert_eq!(run(&["journal", "nope"]).status.code(), Some(64));
+}

@@ -212,6 +212,150 @@ pub fn find_unfinished(dir: &Path, deployment: &str, kind: &str) -> Option<(Path
     (!finished && !entries.is_empty()).then_some((path, entries))
 }
 
+/// One line a person reads for an entry.
+pub fn describe(e: &Entry) -> String {
+    let t = e.at.get(11..19).unwrap_or(&e.at);
+    let text = match &e.event {
+        Event::RunStarted {
+            kind,
+            deployment,
+            from_region,
+            to_region,
+            forced,
+            operator,
+            scenario,
+            ..
+        } => format!(
+            "{} of {deployment} {from_region} → {to_region}{} started by {operator}{}",
+            kind,
+            if *forced { " (forced)" } else { "" },
+            scenario
+                .as_ref()
+                .map(|s| format!(" — drill of scenario {s}"))
+                .unwrap_or_default()
+        ),
+        Event::RunResumed { operator } => format!("resumed by {operator}"),
+        Event::StepStarted { step } => format!("{step}: started"),
+        Event::PreconditionFailed { step, reason } => format!("{step}: BLOCKED: {reason}"),
+        Event::PreconditionOverridden { step, reason, by } => {
+            format!("{step}: precondition overridden by {by}: {reason}")
+        }
+        Event::Confirmed { step, by, typed } => format!(
+            "{step}: confirmed by {by}{}",
+            if *typed { " (typed)" } else { "" }
+        ),
+        Event::RequestSent {
+            step,
+            method,
+            path,
+            request_id,
+            ..
+        } => format!(
+            "{step}: sent {method} {path}{}",
+            request_id
+                .as_ref()
+                .map(|r| format!(" (x-ms-request-id {r})"))
+                .unwrap_or_default()
+        ),
+        Event::Progress {
+            step,
+            status,
+            percent,
+        } => format!(
+            "{step}: {status}{}",
+            percent.map(|p| format!(" {p:.0}%")).unwrap_or_default()
+        ),
+        Event::DataLoss {
+            step,
+            seconds,
+            detail,
+        } => format!("{step}: data loss ≈ {:.0} s: {detail}", seconds),
+        Event::StepDone { step, note } => format!(
+            "{step}: done{}",
+            note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        ),
+        Event::StepSkipped { step, reason } => format!("{step}: skipped: {reason}"),
+        Event::StepFailed { step, error } => format!("{step}: FAILED: {error}"),
+        Event::GatePassed => "verify gate passed".into(),
+        Event::RunFinished { outcome } => format!("run finished: {outcome}"),
+    };
+    format!("{t}  {}", crate::health::report::sanitize(&text))
+}
+
+/// `azfailover journal`: a run's journal as a timeline, or the list of journals.
+pub fn view(dir: &Path, run: Option<&str>, list: bool) -> i32 {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    if list {
+        if files.is_empty() {
+            crate::outln!("no journals yet in {}", dir.display());
+        }
+        for (_, p) in &files {
+            let entries = read(p).unwrap_or_default();
+            let finished = entries.iter().rev().find_map(|e| match &e.event {
+                Event::RunFinished { outcome } => Some(outcome.clone()),
+                _ => None,
+            });
+            crate::outln!(
+                "{:<12} {:>4} entries  {}",
+                finished.unwrap_or_else(|| "UNFINISHED".into()),
+                entries.len(),
+                p.display()
+            );
+        }
+        return crate::exit::OK;
+    }
+    let path = match run {
+        Some(r) if Path::new(r).exists() => PathBuf::from(r),
+        Some(r) => match files.iter().find(|(_, p)| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(r))
+        }) {
+            Some((_, p)) => p.clone(),
+            None => {
+                eprintln!(
+                    "azfailover: no journal of run '{r}' in {} (`azfailover journal --list`)",
+                    dir.display()
+                );
+                return crate::exit::USAGE;
+            }
+        },
+        None => match files.first() {
+            Some((_, p)) => p.clone(),
+            None => {
+                crate::outln!("no journals yet in {}", dir.display());
+                return crate::exit::OK;
+            }
+        },
+    };
+    match read(&path) {
+        Ok(entries) => {
+            crate::outln!("{}", path.display());
+            for e in &entries {
+                crate::outln!("{}", describe(e));
+            }
+            if !entries
+                .iter()
+                .any(|e| matches!(e.event, Event::RunFinished { .. }))
+            {
+                crate::outln!("(unfinished: the next `azfailover failover|failback` resumes it)");
+            }
+            crate::exit::OK
+        }
+        Err(e) => {
+            eprintln!("azfailover: {}: {e}", path.display());
+            crate::exit::USAGE
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
