@@ -220,3 +220,91 @@ fn an_aborted_drill_still_writes_its_report() {
     assert!(r["rto_seconds"].is_null());
     assert!(r["operations"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_drill_killed_mid_step_still_gets_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("demo.toml");
+    let text = std::fs::read_to_string("assets/demo.toml").unwrap();
+    std::fs::write(
+        &cfg,
+        format!("{text}\n[console]\nrequest_timeout_seconds = 1\n"),
+    )
+    .unwrap();
+    let drill = |answers: &str, scale: &str| {
+        let mut c = Command::new(BIN);
+        c.args([
+            "drill",
+            "--scenario",
+            "eastus-outage",
+            "--answers",
+            answers,
+            "--time-scale",
+            scale,
+            "--config",
+        ])
+        .arg(&cfg)
+        .env("XDG_DATA_HOME", dir.path())
+        .env("XDG_CACHE_HOME", dir.path());
+        c
+    };
+    // Slow enough that the storage failover (20 simulated minutes) runs for a while.
+    let mut child = drill("tests/drills/eastus-outage.toml", "30")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let journals = dir.path().join("azfailover/journals");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let sent = |s: &str| s.contains("\"request-sent\"") && s.contains("storageAccounts");
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the storage failover was never sent"
+        );
+        let text: String = std::fs::read_dir(&journals)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        if sent(&text) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap(); // SIGKILL: no clean-up, no report
+    child.wait().unwrap();
+    let reports = dir.path().join("azfailover/reports");
+    assert!(
+        std::fs::read_dir(&reports).map_or(true, |mut d| d.next().is_none()),
+        "no report yet"
+    );
+
+    // The next drill closes the crashed one and writes its report.
+    let out = drill("tests/drills/aborted.toml", "120").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut found: Vec<Value> = std::fs::read_dir(&reports)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .map(|e| serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap())
+        .collect();
+    assert_eq!(found.len(), 2, "the crashed drill's report and the new one");
+    found.retain(|r| r["operations"].as_array().is_some_and(|o| !o.is_empty()));
+    let crashed = &found[0];
+    assert_eq!(crashed["outcome"], "aborted");
+    assert_eq!(step(crashed, "prepare.confirm-outage")["outcome"], "done");
+    assert!(
+        crashed["operations"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("/failover")
+    );
+}

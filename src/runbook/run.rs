@@ -110,6 +110,15 @@ pub async fn execute(
     let unfinished = if resume {
         journal::find_unfinished(&ctx.journal_dir, &deployment, journal_kind)
     } else {
+        // Runs that are not resumed (drills) close what a crash left behind: the journal gets
+        // its end and a report, so no rehearsal goes unreported.
+        for (path, report) in close_crashed(ctx, journal_kind) {
+            operator.notify(&format!(
+                "an earlier {journal_kind} stopped without finishing ({}): its report is {}",
+                path.display(),
+                report.display()
+            ));
+        }
         None
     };
     let now = || rfc3339(ctx.reader.server_now());
@@ -257,6 +266,41 @@ pub async fn execute(
 }
 
 /// Keeps the full runbook next to the journal so a resumed run executes exactly it.
+/// Finishes every unfinished journal of this kind as "aborted" and writes its report.
+fn close_crashed(ctx: &RunContext, journal_kind: &str) -> Vec<(PathBuf, PathBuf)> {
+    let mut closed = Vec::new();
+    while let Some((path, entries)) =
+        journal::find_unfinished(&ctx.journal_dir, &ctx.cfg.deployment.name, journal_kind)
+    {
+        let run_id = entries
+            .first()
+            .map(|e| e.run_id.clone())
+            .unwrap_or_default();
+        let at = entries.last().map(|e| e.at.clone()).unwrap_or_default();
+        let Ok(mut j) = Journal::reopen(&path, &run_id) else {
+            break;
+        };
+        if j.append(
+            &at,
+            Event::RunFinished {
+                outcome: "aborted".into(),
+            },
+        )
+        .is_err()
+        {
+            break;
+        }
+        let Some(rb) = runbook_from_journal(&path) else {
+            continue;
+        };
+        let entries = journal::read(&path).unwrap_or_default();
+        if let Ok((json, _)) = report::write(&ctx.reports_dir, &rb, &entries, None, &ctx.cfg) {
+            closed.push((path, json));
+        }
+    }
+    closed
+}
+
 /// How long to wait before reading a just-written lock back.
 fn settle(ctx: &RunContext) -> Duration {
     ctx.verify_interval.min(Duration::from_secs(2))
