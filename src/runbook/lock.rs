@@ -105,10 +105,24 @@ pub async fn acquire(
         since: now,
     };
     let tags: BTreeMap<String, String> = [(TAG.to_string(), me.encode())].into();
-    writer
-        .resource_group_tags(&sub, &rg, &tags, false)
-        .await
-        .map_err(|e| format!("cannot write the run lock: {e}"))?;
+    // Merging the same tag again is harmless, so a write whose answer was lost is re-checked and,
+    // if it did not land, written again.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match writer.resource_group_tags(&sub, &rg, &tags, false).await {
+            Ok(_) => break,
+            Err(e) => {
+                tokio::time::sleep(settle).await;
+                if matches!(holder(reader, cfg).await, Ok(Some(h)) if h.run_id == run_id) {
+                    break;
+                }
+                if attempt >= 4 {
+                    return Err(format!("cannot write the run lock: {e}"));
+                }
+            }
+        }
+    }
     // Another operator writing at the same moment: whoever's value stays, holds it.
     tokio::time::sleep(settle).await;
     match holder(reader, cfg).await? {
