@@ -646,18 +646,7 @@ async fn interactive_run(
     };
     match result {
         Some(Ok(r)) => {
-            if let Some(m) = &r.message {
-                eprintln!(
-                    "azfailover: stopped: {m} (journal: {})",
-                    r.journal.display()
-                );
-            }
-            eprintln!(
-                "azfailover: {} — report: {}",
-                r.outcome.as_str(),
-                r.report_markdown.display()
-            );
-            crate::outln!("{}", r.report_json.display());
+            print_run_end(r.message.as_ref(), &r);
             code
         }
         Some(Err(e)) => {
@@ -729,6 +718,22 @@ fn list_reports(dir: &std::path::Path) -> i32 {
         );
     }
     exit::OK
+}
+
+/// Says how a run ended: why it stopped (stderr), and the report's path as the last stdout line.
+fn print_run_end(message: Option<&String>, r: &crate::runbook::run::RunResult) {
+    if let Some(m) = message {
+        eprintln!(
+            "azfailover: stopped: {m} (journal: {})",
+            r.journal.display()
+        );
+    }
+    eprintln!(
+        "azfailover: {} — report: {}",
+        r.outcome.as_str(),
+        r.report_markdown.display()
+    );
+    crate::outln!("{}", r.report_json.display());
 }
 
 /// What a command runs against: a configuration, a client, and the in-process simulator when
@@ -908,21 +913,9 @@ impl Target {
                 }
             }
             Ok(r) => {
-                if let Some(m) = operator.missing.as_ref().or(r.message.as_ref()) {
-                    eprintln!(
-                        "azfailover: stopped: {m} (journal: {})",
-                        r.journal.display()
-                    );
-                }
-                eprintln!(
-                    "azfailover: {} — report: {}",
-                    r.outcome.as_str(),
-                    r.report_markdown.display()
-                );
-                crate::outln!("{}", r.report_json.display());
+                print_run_end(operator.missing.as_ref().or(r.message.as_ref()), &r);
                 match r.outcome {
                     Outcome::Completed => exit::OK,
-                    Outcome::Aborted if r.declined => exit::ABORTED,
                     Outcome::Aborted => exit::ABORTED,
                     Outcome::Failed => exit::DEGRADED,
                 }

@@ -1249,48 +1249,25 @@ pub type StepState = (Option<String>, Option<String>, String, Option<String>);
 pub fn step_states(entries: &[journal::Entry]) -> BTreeMap<String, StepState> {
     let mut out: BTreeMap<String, StepState> = BTreeMap::new();
     for e in entries {
-        match &e.event {
+        let (step, outcome, note) = match &e.event {
             Event::StepStarted { step } => {
                 let s = out
                     .entry(step.clone())
                     .or_insert((None, None, "not-run".into(), None));
                 s.0.get_or_insert(e.at.clone());
+                continue;
             }
-            Event::StepDone { step, note } => {
-                let s = out.entry(step.clone()).or_insert((
-                    Some(e.at.clone()),
-                    None,
-                    "not-run".into(),
-                    None,
-                ));
-                s.1 = Some(e.at.clone());
-                s.2 = "done".into();
-                s.3 = note.clone();
-            }
-            Event::StepSkipped { step, reason } => {
-                let s = out.entry(step.clone()).or_insert((
-                    Some(e.at.clone()),
-                    None,
-                    "not-run".into(),
-                    None,
-                ));
-                s.1 = Some(e.at.clone());
-                s.2 = "skipped".into();
-                s.3 = Some(reason.clone());
-            }
-            Event::StepFailed { step, error } => {
-                let s = out.entry(step.clone()).or_insert((
-                    Some(e.at.clone()),
-                    None,
-                    "not-run".into(),
-                    None,
-                ));
-                s.1 = Some(e.at.clone());
-                s.2 = "failed".into();
-                s.3 = Some(error.clone());
-            }
-            _ => {}
-        }
+            Event::StepDone { step, note } => (step, "done", note.clone()),
+            Event::StepSkipped { step, reason } => (step, "skipped", Some(reason.clone())),
+            Event::StepFailed { step, error } => (step, "failed", Some(error.clone())),
+            _ => continue,
+        };
+        let s = out
+            .entry(step.clone())
+            .or_insert((Some(e.at.clone()), None, String::new(), None));
+        s.1 = Some(e.at.clone());
+        s.2 = outcome.to_string();
+        s.3 = note;
     }
     out
 }
