@@ -422,6 +422,7 @@ async fn console(
         scenario: scenario_name,
         faults,
         initial,
+        reports_dir: crate::runbook::report::reports_dir(),
     };
     let code = match crate::console::run(opts, engine).await {
         Ok(code) => code,
@@ -624,6 +625,7 @@ async fn interactive_run(
         scenario: scenario.map(|s| s.name),
         faults,
         initial,
+        reports_dir: crate::runbook::report::reports_dir(),
     };
     let code = crate::console::run_with_runbook(opts, engine, rx).await;
     // A run still going when the console closed (Ctrl-C) stays unfinished: the next
@@ -670,25 +672,22 @@ async fn interactive_run(
 
 /// `reports`: one line per past run, newest first.
 fn list_reports(dir: &std::path::Path) -> i32 {
-    let mut rows: Vec<(std::time::SystemTime, PathBuf, serde_json::Value)> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .filter_map(|p| {
-            let modified = std::fs::metadata(&p).ok()?.modified().ok()?;
-            let v = serde_json::from_str(&std::fs::read_to_string(&p).ok()?).ok()?;
-            Some((modified, p, v))
-        })
-        .collect();
-    if rows.is_empty() {
+    let listing = match crate::runbook::report::list(dir) {
+        Ok(listing) => listing,
+        Err(e) => {
+            eprintln!("azfailover: {e}");
+            return exit::IO_ERROR;
+        }
+    };
+    for bad in &listing.unreadable {
+        eprintln!("azfailover: skipped {bad}");
+    }
+    if listing.reports.is_empty() {
         crate::outln!("no reports yet in {}", dir.display());
         return exit::OK;
     }
-    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
-    let secs = |v: &serde_json::Value| {
-        v.as_i64().map_or("-".to_string(), |s| {
+    let secs = |v: Option<i64>| {
+        v.map_or("-".to_string(), |s| {
             crate::timefmt::human(Duration::from_secs(s.max(0) as u64))
         })
     };
@@ -701,20 +700,17 @@ fn list_reports(dir: &std::path::Path) -> i32 {
         "RTO",
         "DATA LOSS"
     );
-    for (_, path, r) in rows {
+    for l in &listing.reports {
+        let r = &l.report;
         crate::outln!(
             "{:<20}  {:<9}  {:<20}  {:<9}  {:>10}  {:>10}  {}",
-            r["started_at"].as_str().unwrap_or("-"),
-            if r["scenario"].is_null() {
-                r["kind"].as_str().unwrap_or("-")
-            } else {
-                "drill"
-            },
-            r["scenario"].as_str().unwrap_or("-"),
-            r["outcome"].as_str().unwrap_or("-"),
-            secs(&r["rto_seconds"]),
-            secs(&r["data_loss_window_seconds"]),
-            path.with_extension("md").display()
+            r.started_at,
+            r.label(),
+            r.scenario.as_deref().unwrap_or("-"),
+            r.outcome,
+            secs(r.rto_seconds),
+            secs(Some(r.data_loss_window_seconds)),
+            l.markdown.display()
         );
     }
     exit::OK

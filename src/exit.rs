@@ -10,6 +10,8 @@ pub const OUTAGE: i32 = 2;
 pub const USAGE: i32 = 64;
 /// Azure (or the simulator) could not be reached, or authentication failed.
 pub const UNAVAILABLE: i32 = 69;
+/// A local file could not be read or written (not in CONTRACT.md: sysexits' EX_IOERR).
+pub const IO_ERROR: i32 = 74;
 /// Bad configuration.
 pub const CONFIG: i32 = 78;
 /// The user aborted.

@@ -51,6 +51,14 @@ fn drill_confirmed_step_by_step_writes_its_report() {
     };
     assert!(screen.contains("RUN COMPLETED"), "{screen}");
     assert!(typed > 0, "the forced drill has typed steps");
+    // 5 shows the drill's report: its objectives and the chart of its steps.
+    assert!(screen.contains("5 shows the report"), "{screen}");
+    t.keys(&["5"]);
+    let report = t.wait_for("the report screen", |s| s.contains("ARM operation"));
+    assert!(
+        report.contains("drill eastus-outage") && report.contains("RTO ") && report.contains('█'),
+        "{report}"
+    );
     t.keys(&["q"]);
     let end = t.wait_for("the exit", |s| s.contains("EXITED:"));
     assert!(end.contains("EXITED:0"), "{end}");

@@ -55,6 +55,8 @@ pub struct App {
     pub detail_scroll: u16,
     /// The run this console drives (`failover`, `failback`, `drill`), if any.
     pub run: Option<super::run_state::RunView>,
+    /// The reports screen.
+    pub reports: super::reports::ReportsView,
 }
 
 /// Everything that can happen to the console.
@@ -97,6 +99,8 @@ pub enum Action {
     ScrollDown,
     /// A message of the runbook executor.
     Run(Box<super::run_state::RunEvent>),
+    /// The saved reports, read off the UI thread.
+    Reports(Result<Box<crate::runbook::report::Listing>, String>),
 }
 
 /// What the event loop must do after an update.
@@ -105,6 +109,8 @@ pub enum Effect {
     Quit(i32),
     RefreshNow,
     InjectFault(Fault),
+    /// Read the saved reports (answered by `Action::Reports`).
+    LoadReports,
     /// The operator's answer to the executor's question `id`.
     Answer {
         id: u64,
@@ -158,6 +164,7 @@ impl App {
             detail: None,
             detail_scroll: 0,
             run: None,
+            reports: Default::default(),
         };
         if let Some(initial) = &opts.initial {
             app.snapshot = Some(initial.clone());
@@ -309,6 +316,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Quit => return quit(app),
         Action::Interrupt => return vec![Effect::Quit(crate::exit::ABORTED)],
         Action::Run(event) => return super::run_state::on_run(app, *event),
+        Action::Reports(listing) => super::reports::loaded(app, listing),
         Action::Type(_)
         | Action::Erase
         | Action::EraseWord
@@ -399,7 +407,7 @@ fn run_command(app: &mut App, text: &str) -> Vec<Effect> {
             app.filter = text;
             app.refresh_view();
         }
-        Ok(Command::Screen(screen)) => nav::show(app, screen),
+        Ok(Command::Screen(screen)) => return nav::show(app, screen),
         Ok(Command::Plan(line)) => {
             let kind = if line.contains("failback") {
                 "failback"

@@ -26,6 +26,7 @@ pub fn bench_frame(components: usize) -> Duration {
         scenario: None,
         faults: None,
         initial: None,
+        reports_dir: std::env::temp_dir().join("azfailover-bench-reports"),
     };
     let snap = synthetic_snapshot(components);
     let now = snap.taken_at;

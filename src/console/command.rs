@@ -62,6 +62,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "timeline" | "events" | "2" => Ok(Command::Screen(Screen::Timeline)),
         "detail" | "3" => Ok(Command::Screen(Screen::Detail)),
         "runbook" | "run" | "4" => Ok(Command::Screen(Screen::Runbook)),
+        "reports" | "report" | "5" => Ok(Command::Screen(Screen::Reports)),
         "plan" | "failover" | "failback" => Ok(Command::Plan(line.to_string())),
         "fault" => parse_fault(rest).map(Command::Fault),
         "" => Err("type a command, e.g. :q or :refresh (? lists them)".into()),

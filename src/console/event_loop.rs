@@ -46,14 +46,12 @@ pub async fn run(
         next_id: 0,
         clear: false,
     };
-    let result = run_loop(
-        &mut guard.terminal,
-        &mut app,
-        opts.faults.clone(),
-        &mut engine,
-        &mut runs,
-    )
-    .await;
+    let jobs = Jobs {
+        injector: opts.faults.clone(),
+        reports_dir: opts.reports_dir.clone(),
+        tx: None,
+    };
+    let result = run_loop(&mut guard.terminal, &mut app, jobs, &mut engine, &mut runs).await;
     engine.stop();
     drop(guard);
     result
@@ -108,24 +106,43 @@ impl Runs {
 /// Where the loop's next action comes from.
 struct Sources {
     events: EventStream,
-    faults: mpsc::UnboundedReceiver<Result<String, String>>,
-    fault_tx: mpsc::UnboundedSender<Result<String, String>>,
+    /// Results of the work done off the UI thread (fault injection, reading reports).
+    background: mpsc::UnboundedReceiver<Action>,
     engine_open: bool,
+}
+
+/// Work the loop hands to other threads; each sends its result back as an action.
+struct Jobs {
+    injector: Option<FaultInjector>,
+    reports_dir: std::path::PathBuf,
+    tx: Option<mpsc::UnboundedSender<Action>>,
+}
+
+impl Jobs {
+    /// Runs `job` on the blocking pool (it may take a lock, do HTTP or read files: never on
+    /// this thread) and sends its action back.
+    fn spawn(&self, job: impl FnOnce() -> Action + Send + 'static) {
+        if let Some(tx) = self.tx.clone() {
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.send(job());
+            });
+        }
+    }
 }
 
 /// Waits for an action, handles it and any that follow at once, redraws, until a quit.
 async fn run_loop(
     term: &mut tui::Term,
     app: &mut App,
-    injector: Option<FaultInjector>,
+    mut jobs: Jobs,
     engine: &mut EngineHandle,
     runs: &mut Runs,
 ) -> std::io::Result<i32> {
-    let (fault_tx, faults) = mpsc::unbounded_channel();
+    let (tx, background) = mpsc::unbounded_channel();
+    jobs.tx = Some(tx);
     let mut src = Sources {
         events: EventStream::new(),
-        faults,
-        fault_tx,
+        background,
         engine_open: true,
     };
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -139,7 +156,7 @@ async fn run_loop(
                 None => Some(Action::Interrupt),
             },
             msg = engine.rx.recv(), if src.engine_open => health_action(&mut src, msg),
-            Some(result) = src.faults.recv() => Some(Action::FaultResult(result)),
+            Some(action) = src.background.recv() => Some(action),
             msg = runs.recv(), if runs.rx.is_some() => {
                 if msg.is_none() {
                     runs.rx = None;
@@ -154,8 +171,7 @@ async fn run_loop(
         let mut step = Step {
             app,
             engine,
-            injector: injector.as_ref(),
-            fault_tx: &src.fault_tx,
+            jobs: &jobs,
             runs: &mut *runs,
             handled: 0,
         };
@@ -203,8 +219,7 @@ async fn settle(
 struct Step<'a> {
     app: &'a mut App,
     engine: &'a mut EngineHandle,
-    injector: Option<&'a FaultInjector>,
-    fault_tx: &'a mpsc::UnboundedSender<Result<String, String>>,
+    jobs: &'a Jobs,
     runs: &'a mut Runs,
     /// Actions handled in this round (the tick included).
     handled: usize,
@@ -227,7 +242,7 @@ impl Step<'_> {
                 }
                 continue;
             }
-            if let Some(code) = apply(effect, self.engine, self.injector, self.fault_tx) {
+            if let Some(code) = apply(effect, self.engine, self.jobs) {
                 return Err(Stop::Quit(code));
             }
         }
@@ -286,25 +301,20 @@ fn health_action(src: &mut Sources, msg: Option<HealthMsg>) -> Option<Action> {
 }
 
 /// Carries out an effect; Some(exit code) to quit.
-fn apply(
-    effect: Effect,
-    engine: &EngineHandle,
-    injector: Option<&FaultInjector>,
-    tx: &mpsc::UnboundedSender<Result<String, String>>,
-) -> Option<i32> {
+fn apply(effect: Effect, engine: &EngineHandle, jobs: &Jobs) -> Option<i32> {
     match effect {
         Effect::Quit(code) => return Some(code),
         // Answers are carried out by `Step::handle`, which holds the reply channels.
         Effect::Answer { .. } => {}
         Effect::RefreshNow => engine.refresh_now(),
         Effect::InjectFault(fault) => {
-            if let Some(inject) = injector.cloned() {
-                let tx = tx.clone();
-                // The injector may block (a lock, or HTTP to the simulator): never on this thread.
-                tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(inject(&fault));
-                });
+            if let Some(inject) = jobs.injector.clone() {
+                jobs.spawn(move || Action::FaultResult(inject(&fault)));
             }
+        }
+        Effect::LoadReports => {
+            let dir = jobs.reports_dir.clone();
+            jobs.spawn(move || Action::Reports(crate::runbook::report::list(&dir).map(Box::new)));
         }
     }
     None

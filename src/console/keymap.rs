@@ -51,6 +51,7 @@ const LISTS: &[Screen] = &[Screen::Overview, Screen::Timeline];
 const OVERVIEW: &[Screen] = &[Screen::Overview];
 const DETAIL: &[Screen] = &[Screen::Detail];
 const RUNBOOK: &[Screen] = &[Screen::Runbook];
+const REPORTS: &[Screen] = &[Screen::Reports];
 const ALL: &[Screen] = &[];
 
 /// Builds a binding.
@@ -78,6 +79,9 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[key(KeyCode::Enter)], "Enter", "open the component's detail", Some("detail"), LISTS, Action::Open),
     bind(&[key(KeyCode::Esc)], "Esc", "back to the overview", Some("back"), DETAIL, Action::Back),
     bind(&[ch('j'), key(KeyCode::Down)], "j / k", "look at another step (Esc follows the run again)", Some("steps"), RUNBOOK, Action::Down),
+    bind(&[ch('j'), key(KeyCode::Down)], "j / k", "select another report", Some("reports"), REPORTS, Action::Down),
+    bind(&[ctrl('d'), key(KeyCode::PageDown)], "PgDn / PgUp", "scroll the report's steps", Some("steps"), REPORTS, Action::HalfPageDown),
+    bind(&[ch('r')], "r", "read the reports again", Some("reload"), REPORTS, Action::Refresh),
     bind(&[ch('/')], "/", "filter components (Esc clears)", Some("filter"), ALL, Action::StartFilter),
     bind(&[ch('s')], "s", "cycle the sort column", Some("sort"), OVERVIEW, Action::CycleSort),
     bind(&[ch('j'), key(KeyCode::Down)], "j / ↓", "move down (scroll in detail)", None, ALL, Action::Down),
@@ -92,6 +96,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[ch('2')], "2", "timeline of health changes", None, ALL, Action::Show(Screen::Timeline)),
     bind(&[ch('3')], "3", "detail of the selected component", None, ALL, Action::Show(Screen::Detail)),
     bind(&[ch('4')], "4", "runbook of the run (failover, failback, drill)", None, ALL, Action::Show(Screen::Runbook)),
+    bind(&[ch('5')], "5", "reports of past drills and runs", None, ALL, Action::Show(Screen::Reports)),
     bind(&[ch('r')], "r", "refresh health now", Some("refresh"), ALL, Action::Refresh),
     bind(&[ch(':')], ":", "command (:q, :sort, :fault ...)", Some("command"), ALL, Action::StartCommand),
     bind(&[ch('?')], "?", "this help", Some("help"), ALL, Action::ToggleHelp),

@@ -12,6 +12,7 @@ pub mod command;
 mod event_loop;
 pub mod keymap;
 mod nav;
+pub mod reports;
 pub mod run_state;
 pub mod runbook_bridge;
 pub mod sanitize;
@@ -57,6 +58,8 @@ pub struct ConsoleOptions {
     pub faults: Option<FaultInjector>,
     /// A cached snapshot, shown marked STALE until the first refresh lands.
     pub initial: Option<crate::health::Snapshot>,
+    /// Where the reports screen reads reports from.
+    pub reports_dir: std::path::PathBuf,
 }
 
 /// Runs the interactive console until the user quits; returns the process exit code (0, or 130

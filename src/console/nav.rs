@@ -2,19 +2,21 @@
 //! help overlay and mouse clicks — the part of `update` that only moves around.
 
 use super::app::{Action, App, Effect, Input, Level, Screen, refresh, set_sort};
+use super::reports;
 use super::ui::layout;
 
-/// Switches screen (the detail screen shows the selected component).
-pub fn show(app: &mut App, screen: Screen) {
-    if screen == Screen::Detail {
-        let Some(name) = app.selected_component().map(|c| c.name.clone()) else {
-            app.say(Level::Info, "no component selected");
-            return;
-        };
-        open_detail(app, name);
-        return;
+/// Switches screen (the detail screen shows the selected component; the reports screen reads
+/// the reports again).
+pub fn show(app: &mut App, screen: Screen) -> Vec<Effect> {
+    match screen {
+        Screen::Detail => match app.selected_component().map(|c| c.name.clone()) {
+            Some(name) => open_detail(app, name),
+            None => app.say(Level::Info, "no component selected"),
+        },
+        Screen::Reports => return reports::show(app),
+        _ => app.screen = screen,
     }
-    app.screen = screen;
+    Vec::new()
 }
 
 /// Opens the detail screen of a component.
@@ -35,15 +37,21 @@ pub fn navigate(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Up | Action::ScrollUp => move_by(app, -1),
         Action::Down | Action::ScrollDown => move_by(app, 1),
+        Action::HalfPageUp if app.screen == Screen::Reports => {
+            reports::scroll_by(app, -half_page(app))
+        }
+        Action::HalfPageDown if app.screen == Screen::Reports => {
+            reports::scroll_by(app, half_page(app))
+        }
         Action::HalfPageUp => move_by(app, -half_page(app)),
         Action::HalfPageDown => move_by(app, half_page(app)),
         Action::Top => move_by(app, -(isize::MAX / 2)),
         Action::Bottom => move_by(app, isize::MAX / 2),
         Action::Open => open(app),
         Action::Back => back(app),
-        Action::NextScreen => show(app, next_screen(app, 1)),
-        Action::PrevScreen => show(app, next_screen(app, -1)),
-        Action::Show(screen) => show(app, screen),
+        Action::NextScreen => return show(app, next_screen(app, 1)),
+        Action::PrevScreen => return show(app, next_screen(app, -1)),
+        Action::Show(screen) => return show(app, screen),
         Action::ToggleHelp => {
             app.help = true;
             app.help_scroll = 0;
@@ -58,6 +66,7 @@ pub fn navigate(app: &mut App, action: Action) -> Vec<Effect> {
                 app.screen = Screen::Overview;
             }
         }
+        Action::Refresh if app.screen == Screen::Reports => return reports::load(app),
         Action::Refresh => return refresh(app),
         Action::CycleSort => set_sort(app, app.sort.next()),
         Action::Click { column, row } => click(app, column, row),
@@ -98,6 +107,7 @@ fn half_page(app: &App) -> isize {
         Screen::Timeline => layout::timeline_rows(app),
         Screen::Detail => layout::detail_rows(app),
         Screen::Runbook => 10,
+        Screen::Reports => layout::report_step_rows(app),
     };
     (rows / 2).max(1) as isize
 }
@@ -117,6 +127,7 @@ fn move_by(app: &mut App, delta: isize) {
             app.detail_scroll = (app.detail_scroll as isize + delta).clamp(0, max.max(0)) as u16;
         }
         Screen::Runbook => super::run_state::move_focus(app, delta),
+        Screen::Reports => reports::select_by(app, delta),
     }
 }
 
@@ -128,7 +139,7 @@ fn open(app: &mut App) {
             .event_at(app.events.selected)
             .filter(|e| e.component)
             .map(|e| e.subject.clone()),
-        Screen::Detail | Screen::Runbook => None,
+        Screen::Detail | Screen::Runbook | Screen::Reports => None,
     };
     if let Some(name) = name {
         open_detail(app, name);
@@ -141,7 +152,7 @@ fn back(app: &mut App) {
         app.screen = app.back_to;
     } else if app.screen == Screen::Runbook {
         super::run_state::follow(app);
-    } else if app.screen == Screen::Timeline {
+    } else if matches!(app.screen, Screen::Timeline | Screen::Reports) {
         app.screen = Screen::Overview;
     } else if !app.filter.is_empty() {
         app.filter.clear();

@@ -311,7 +311,9 @@ pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
         RunEvent::Finished(end) => {
             run.pending = None;
             let text = match (&end.report_json, &end.message) {
-                (Some(p), _) => format!("run {} — report: {}", end.outcome, p.display()),
+                (Some(p), _) => {
+                    format!("run {} — report: {} (5 shows it)", end.outcome, p.display())
+                }
                 (None, Some(m)) => format!("run {}: {m}", end.outcome),
                 (None, None) => format!("run {}", end.outcome),
             };
@@ -321,8 +323,12 @@ pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
                 Level::Error
             };
             run.note(now, text.clone());
+            let report = end.report_json.clone();
             run.end = Some(*end);
             app.say(level, text);
+            if let Some(json) = report {
+                return super::reports::run_reported(app, json);
+            }
         }
     }
     Vec::new()

@@ -20,15 +20,18 @@ pub enum Screen {
     Detail,
     /// The runbook of the run this console drives.
     Runbook,
+    /// Reports of past drills and runs.
+    Reports,
 }
 
 impl Screen {
     /// Every screen, in Tab order (its number is its position + 1).
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Overview,
         Screen::Timeline,
         Screen::Detail,
         Screen::Runbook,
+        Screen::Reports,
     ];
 
     /// The screen's name in tabs and help.
@@ -38,6 +41,7 @@ impl Screen {
             Screen::Timeline => "timeline",
             Screen::Detail => "detail",
             Screen::Runbook => "runbook",
+            Screen::Reports => "reports",
         }
     }
 

@@ -331,3 +331,233 @@ pub fn write(
     }
     Ok((json_path, md_path))
 }
+
+/// A saved report as the console and `azfailover reports` read it back. Tolerant: a field
+/// that is missing (an older report) takes its default.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    pub scenario: Option<String>,
+    pub operator: String,
+    pub outcome: String,
+    pub kind: String,
+    pub deployment: String,
+    pub from_region: String,
+    pub to_region: String,
+    pub forced: bool,
+    pub started_at: String,
+    pub finished_at: String,
+    pub outage_started_at: String,
+    pub rto_target_seconds: i64,
+    pub rto_seconds: Option<i64>,
+    pub rpo_target_seconds: i64,
+    pub data_loss_window_seconds: i64,
+    pub data_loss_source: String,
+    pub operations: Vec<SavedOperation>,
+    pub steps: Vec<SavedStep>,
+    pub readiness_findings: Vec<String>,
+    pub deviations: Vec<String>,
+}
+
+/// One mutating request of a saved report.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct SavedOperation {
+    pub method: String,
+    pub path: String,
+    pub at: String,
+    pub step: Option<String>,
+}
+
+/// One step of a saved report.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct SavedStep {
+    pub id: String,
+    pub title: String,
+    pub phase: String,
+    pub outcome: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub duration_seconds: Option<i64>,
+    pub note: Option<String>,
+    pub confirmed_by: Option<String>,
+    pub outside_rto: bool,
+}
+
+impl Saved {
+    /// "drill", "failover" or "failback".
+    pub fn label(&self) -> &str {
+        if self.scenario.is_some() {
+            "drill"
+        } else if self.kind.is_empty() {
+            "run"
+        } else {
+            &self.kind
+        }
+    }
+
+    /// Whether the RTO was met (None: the traffic shift was never verified).
+    pub fn rto_met(&self) -> Option<bool> {
+        self.rto_seconds.map(|s| s <= self.rto_target_seconds)
+    }
+
+    /// Whether the data-loss window is within the RPO.
+    pub fn rpo_met(&self) -> bool {
+        self.data_loss_window_seconds <= self.rpo_target_seconds
+    }
+}
+
+/// A report found on disk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub json: PathBuf,
+    /// The Markdown report beside it.
+    pub markdown: PathBuf,
+    pub report: Saved,
+}
+
+/// The reports of a directory, newest first, and the files that could not be read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listing {
+    pub dir: PathBuf,
+    pub reports: Vec<Listed>,
+    /// "file: why" for each JSON file that is not a readable report.
+    pub unreadable: Vec<String>,
+}
+
+/// Reads every report of `dir` (a missing directory is an empty listing; one that cannot be
+/// read is an error). Newest first, by
+/// start time then file name.
+pub fn list(dir: &Path) -> Result<Listing, String> {
+    let mut listing = Listing {
+        dir: dir.to_path_buf(),
+        ..Listing::default()
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(listing),
+        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let read = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str::<Saved>(&text).map_err(|e| e.to_string()));
+        match read {
+            Ok(report) if !report.started_at.is_empty() => listing.reports.push(Listed {
+                markdown: path.with_extension("md"),
+                json: path,
+                report,
+            }),
+            Ok(_) => listing
+                .unreadable
+                .push(format!("{name}: not a report (no started_at)")),
+            Err(e) => listing.unreadable.push(format!("{name}: {e}")),
+        }
+    }
+    listing.reports.sort_by(|a, b| {
+        let key = |l: &Listed| parse_rfc3339(&l.report.started_at);
+        key(b).cmp(&key(a)).then_with(|| b.json.cmp(&a.json))
+    });
+    Ok(listing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(dir: &Path, name: &str, text: &str) {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+
+    #[test]
+    fn listing_is_newest_first_and_names_the_files_it_could_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        put(
+            d,
+            "a.json",
+            r#"{"kind":"failover","outcome":"completed","started_at":"2026-11-26T02:41:07Z","rto_seconds":2268}"#,
+        );
+        put(
+            d,
+            "b.json",
+            r#"{"scenario":"flaky-arm","kind":"failover","outcome":"aborted","started_at":"2026-11-26T05:00:00Z","steps":[{"id":"s1","outcome":"done","duration_seconds":12}]}"#,
+        );
+        put(d, "c.json", "{not json");
+        put(d, "d.json", r#"{"hello":"world"}"#);
+        put(d, "e.md", "# not listed");
+        let l = list(d).unwrap();
+        let names: Vec<_> = l
+            .reports
+            .iter()
+            .map(|r| r.json.file_name().unwrap().to_owned())
+            .collect();
+        assert_eq!(names, ["b.json", "a.json"]);
+        assert_eq!(l.reports[0].report.label(), "drill");
+        assert_eq!(l.reports[0].report.steps[0].duration_seconds, Some(12));
+        assert_eq!(l.reports[1].report.label(), "failover");
+        assert_eq!(l.reports[1].markdown, d.join("a.md"));
+        assert_eq!(l.unreadable.len(), 2, "{:?}", l.unreadable);
+        assert!(
+            l.unreadable[0].starts_with("c.json: "),
+            "{:?}",
+            l.unreadable
+        );
+        assert!(
+            l.unreadable[1].contains("not a report"),
+            "{:?}",
+            l.unreadable
+        );
+        assert_eq!(list(&d.join("missing")).unwrap().reports, Vec::new());
+    }
+
+    #[test]
+    fn a_built_report_reads_back_typed() {
+        let rb = Runbook {
+            kind: crate::config::RunbookKind::Failover,
+            deployment: "contoso-ml".into(),
+            from_region: crate::region::Region::new("eastus"),
+            to_region: crate::region::Region::new("westus"),
+            forced: true,
+            steps: Vec::new(),
+        };
+        let entries = vec![Entry {
+            run_id: "r1".into(),
+            at: "2026-11-26T02:41:07Z".into(),
+            event: Event::RunStarted {
+                deployment: "contoso-ml".into(),
+                kind: "failover".into(),
+                from_region: "eastus".into(),
+                to_region: "westus".into(),
+                forced: true,
+                operator: "alice".into(),
+                scenario: Some("eastus-outage".into()),
+                outage_started_at: "2026-11-26T02:40:00Z".into(),
+                rto_target_seconds: 3600,
+                rpo_target_seconds: 900,
+                steps: Vec::new(),
+                findings: vec!["finding".into()],
+            },
+        }];
+        let saved: Saved =
+            serde_json::from_value(build(&rb, &entries, Some(&[("st".into(), 61.0)]))).unwrap();
+        assert_eq!(saved.operator, "alice");
+        assert_eq!(saved.data_loss_window_seconds, 61);
+        assert_eq!(saved.scenario.as_deref(), Some("eastus-outage"));
+        assert_eq!(saved.from_region, "eastus");
+        assert_eq!(saved.rto_met(), None);
+        assert!(saved.rpo_met());
+        assert_eq!(saved.readiness_findings, ["finding"]);
+    }
+}

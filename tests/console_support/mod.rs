@@ -29,6 +29,7 @@ pub fn options(badge: Badge) -> ConsoleOptions {
         scenario: None,
         faults: None,
         initial: None,
+        reports_dir: std::path::PathBuf::from("/nonexistent/azfailover/reports"),
     }
 }
 

@@ -139,6 +139,23 @@ pub fn detail_rows(app: &App) -> usize {
         .saturating_sub(2) as usize
 }
 
+/// How many reports the list of the reports screen shows.
+pub fn reports_rows(app: &App) -> usize {
+    let areas = areas_for(screen_rect(app), Screen::Reports, app.typing());
+    let [list, _] = super::reports::split(areas.body, app.reports.reports().len());
+    list.height.saturating_sub(3) as usize
+}
+
+/// How many steps the chart of the selected report shows.
+pub fn report_step_rows(app: &App) -> usize {
+    let areas = areas_for(screen_rect(app), Screen::Reports, app.typing());
+    let [_, detail] = super::reports::split(areas.body, app.reports.reports().len());
+    let (steps, notes) = app.reports.selected().map_or((0, 0), |l| {
+        (l.report.steps.len(), super::reports::note_count(&l.report))
+    });
+    super::reports::step_rows(super::reports::detail_areas(detail, steps, notes).steps)
+}
+
 /// The list row under a mouse position, as an index into that list.
 pub fn row_at(app: &App, column: u16, row: u16) -> Option<(List, usize)> {
     let area = screen_rect(app);
@@ -148,7 +165,7 @@ pub fn row_at(app: &App, column: u16, row: u16) -> Option<(List, usize)> {
     let (list, cursor) = match app.screen {
         Screen::Overview => (List::Components, app.table),
         Screen::Timeline => (List::Timeline, app.events),
-        Screen::Detail | Screen::Runbook => return None,
+        Screen::Detail | Screen::Runbook | Screen::Reports => return None,
     };
     let rows = table_body(areas(area, app).body);
     let hit = rows.contains(ratatui::layout::Position::new(column, row));

@@ -10,6 +10,7 @@ pub mod layout;
 pub mod map;
 pub mod popup;
 pub mod regions;
+pub mod reports;
 pub mod runbook;
 pub mod sections;
 pub mod small;
@@ -44,6 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             regions::render(frame, app, areas.regions);
             runbook::render(frame, app, areas.body);
         }
+        Screen::Reports => reports::render(frame, app, areas.body),
     }
     status::render(frame, app, areas.status);
     if app.help {

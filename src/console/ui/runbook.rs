@@ -297,7 +297,11 @@ fn end_lines(app: &App, run: &RunView) -> Vec<Line<'static>> {
             format!(" RUN {} ", end.outcome.to_uppercase()),
             app.theme.label(tone),
         ),
-        Span::raw("  q quits"),
+        Span::raw(if end.report_json.is_some() {
+            "  5 shows the report · q quits"
+        } else {
+            "  q quits"
+        }),
     ])];
     if let Some(p) = &end.report_markdown {
         lines.push(Line::from(format!("report: {}", p.display())));

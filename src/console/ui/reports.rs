@@ -1,0 +1,626 @@
+//! The reports screen: past drills, failovers and failbacks (newest first) and the selected
+//! one — its outcome, the RTO and data loss it achieved against the targets, and a chart of
+//! its steps on a time axis (where each step started and how long it took).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, LineGauge, Paragraph, Row, Table, TableState};
+use time::OffsetDateTime;
+
+use super::fmt::{fit, hhmmss, human_secs};
+use super::theme::{Theme, Tone};
+use crate::console::app::App;
+use crate::console::sanitize;
+use crate::runbook::report::{Listed, Saved, SavedStep};
+use crate::timefmt::parse_rfc3339;
+
+/// Rows of the list of reports at most, on short and on tall terminals.
+const LIST_ROWS_SHORT: usize = 3;
+const LIST_ROWS_TALL: usize = 8;
+/// From this inner width on, the two gauges sit side by side.
+const WIDE: u16 = 96;
+/// Lines of deviations and findings shown under the chart at most.
+const NOTES_MAX: usize = 4;
+
+/// The list of reports (top) and the selected report (below).
+pub fn split(body: Rect, listed: usize) -> [Rect; 2] {
+    let most = if body.height >= 32 {
+        LIST_ROWS_TALL
+    } else {
+        LIST_ROWS_SHORT
+    };
+    let rows = listed.clamp(1, most) as u16;
+    Layout::vertical([Constraint::Length(rows + 3), Constraint::Min(0)]).areas(body)
+}
+
+/// The parts of the selected report's panel.
+pub struct DetailAreas {
+    pub summary: Rect,
+    pub gauges: [Rect; 2],
+    pub steps: Rect,
+    pub notes: Rect,
+    /// What is left: the ARM operations the run sent.
+    pub operations: Rect,
+}
+
+/// Where the parts of a report go inside its panel: `steps` steps, `notes` lines of deviations
+/// and findings (shown when there is room after the steps).
+pub fn detail_areas(detail: Rect, steps: usize, notes: usize) -> DetailAreas {
+    let inner = Block::bordered().inner(detail);
+    let room = inner
+        .height
+        .saturating_sub(if inner.width >= WIDE { 4 } else { 5 }) as usize;
+    let notes_height = if room >= 12 && notes > 0 {
+        notes.min(NOTES_MAX) + 3
+    } else {
+        1
+    };
+    let steps_height = (steps + 1).min(room.saturating_sub(notes_height));
+    let [summary, gauges, _, steps, notes, operations] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(if inner.width >= WIDE { 1 } else { 2 }),
+        Constraint::Length(1),
+        Constraint::Length(steps_height as u16),
+        Constraint::Length(notes_height as u16),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let gauges = if inner.width >= WIDE {
+        Layout::horizontal([Constraint::Ratio(1, 2); 2])
+            .spacing(3)
+            .areas(gauges)
+    } else {
+        Layout::vertical([Constraint::Length(1); 2]).areas(gauges)
+    };
+    DetailAreas {
+        summary,
+        gauges,
+        steps,
+        notes,
+        operations,
+    }
+}
+
+/// Step rows the chart shows (below its header).
+pub fn step_rows(steps: Rect) -> usize {
+    steps.height.saturating_sub(1) as usize
+}
+
+/// How many lines of deviations and findings a report has.
+pub fn note_count(r: &Saved) -> usize {
+    r.deviations.len() + r.readiness_findings.len()
+}
+
+/// Deviations then readiness findings: the lines under the chart.
+fn notes(r: &Saved) -> Vec<(Tone, String)> {
+    let dev = r.deviations.iter().map(|d| (Tone::Warn, d.clone()));
+    let found = r
+        .readiness_findings
+        .iter()
+        .map(|f| (Tone::Muted, format!("before the run: {f}")));
+    dev.chain(found).collect()
+}
+
+/// Draws the reports screen.
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let view = &app.reports;
+    let Some(listing) = &view.listing else {
+        let text = match &view.error {
+            Some(e) => format!("cannot read the reports: {}", sanitize(e)),
+            None => "reading the reports…".to_string(),
+        };
+        let block = Block::bordered()
+            .title(Span::styled(" reports ", t.heading()))
+            .border_style(t.muted());
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    };
+    let [list_area, detail_area] = split(area, listing.reports.len());
+    render_list(frame, app, list_area);
+    match view.selected() {
+        Some(listed) => render_detail(frame, app, listed, detail_area),
+        None => {
+            let text = vec![
+                Line::from("No drill or run has written a report yet."),
+                Line::from(Span::styled(
+                    "`azfailover drill --scenario eastus-outage` rehearses a failover against the simulator and writes one;",
+                    t.muted(),
+                )),
+                Line::from(Span::styled(
+                    "so do `azfailover failover` and `failback`, even when they are aborted.",
+                    t.muted(),
+                )),
+            ];
+            let block = Block::bordered().border_style(t.muted());
+            frame.render_widget(Paragraph::new(text).block(block), detail_area);
+        }
+    }
+}
+
+/// The list: one row per report.
+fn render_list(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme;
+    let view = &app.reports;
+    let listing = view.listing.as_ref();
+    let n = view.reports().len();
+    let mut title = format!(" reports · {n} · newest first");
+    if let Some(l) = listing.filter(|l| !l.unreadable.is_empty()) {
+        let files = if l.unreadable.len() == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        title.push_str(&format!(
+            " · {} unreadable {files} (azfailover reports names them)",
+            l.unreadable.len()
+        ));
+    }
+    if let Some(l) = listing {
+        let dir = sanitize(&l.dir.display().to_string()).into_owned();
+        let room = (area.width as usize).saturating_sub(title.chars().count() + 8);
+        if room > 12 {
+            title.push_str(&format!(" · {}", fit(&dir, room)));
+        }
+    }
+    title.push(' ');
+    let block = Block::bordered()
+        .title(Span::styled(title, t.heading()))
+        .border_style(t.muted());
+    let height = area.height.saturating_sub(3) as usize;
+    let start = view.cursor.offset.min(n);
+    let end = (start + height).min(n);
+    let rows = view.reports()[start..end].iter().map(|l| {
+        let r = &l.report;
+        let rto_tone = verdict_tone(r.rto_met());
+        let loss_tone = verdict_tone(Some(r.rpo_met()));
+        Row::new(vec![
+            Cell::from(Span::styled(day_time(&r.started_at), t.muted())),
+            Cell::from(r.label().to_string()),
+            Cell::from(sanitize(r.scenario.as_deref().unwrap_or("-")).into_owned()),
+            Cell::from(Span::styled(
+                sanitize(&r.outcome).into_owned(),
+                t.tone(outcome_tone(&r.outcome)),
+            )),
+            Cell::from(Span::styled(
+                r.rto_seconds
+                    .map_or("-".into(), |s| human_secs(s.max(0) as u64)),
+                t.tone(rto_tone),
+            )),
+            Cell::from(Span::styled(
+                human_secs(r.data_loss_window_seconds.max(0) as u64),
+                t.tone(loss_tone),
+            )),
+            Cell::from(Span::styled(sanitize(&r.operator).into_owned(), t.muted())),
+        ])
+    });
+    let widths = [
+        Constraint::Length(19),
+        Constraint::Length(8),
+        Constraint::Length(18),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Fill(1),
+    ];
+    let header = Row::new([
+        "STARTED (UTC)",
+        "KIND",
+        "SCENARIO",
+        "OUTCOME",
+        "RTO",
+        "DATA LOSS",
+        "OPERATOR",
+    ])
+    .style(t.heading());
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(t.selected())
+        .highlight_symbol("▶ ");
+    let mut state =
+        TableState::new().with_selected(Some(view.cursor.selected.saturating_sub(start)));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The selected report.
+fn render_detail(frame: &mut Frame, app: &App, listed: &Listed, area: Rect) {
+    let t = app.theme;
+    let r = &listed.report;
+    let what = match &r.scenario {
+        Some(s) => format!("drill {} · {}", sanitize(s), sanitize(&r.kind)),
+        None => sanitize(&r.kind).into_owned(),
+    };
+    let how = if r.forced { "forced" } else { "planned" };
+    let title = format!(
+        " {what} {} → {} ({how}) ",
+        sanitize(&r.from_region),
+        sanitize(&r.to_region)
+    );
+    let outcome = format!(" {} ", sanitize(&r.outcome).to_uppercase());
+    let block = Block::bordered()
+        .title(Line::from(vec![
+            Span::styled(title, t.heading()),
+            Span::styled(outcome, t.label(outcome_tone(&r.outcome))),
+        ]))
+        .border_style(t.muted());
+    frame.render_widget(block, area);
+    let notes = notes(r);
+    let parts = detail_areas(area, r.steps.len(), note_count(r));
+    frame.render_widget(Paragraph::new(summary(r, t)), parts.summary);
+    render_gauges(frame, r, t, parts.gauges);
+    render_steps(frame, app, r, parts.steps);
+    render_notes(frame, listed, &notes, t, parts.notes);
+    render_operations(frame, r, t, parts.operations);
+}
+
+/// The mutating ARM requests, in the room left (the Markdown report has them all).
+fn render_operations(frame: &mut Frame, r: &Saved, t: Theme, area: Rect) {
+    if area.height < 3 || r.operations.is_empty() {
+        return;
+    }
+    let room = area.height as usize - 2;
+    let n = r.operations.len();
+    let more = if n > room {
+        format!(", the first {room}")
+    } else {
+        String::new()
+    };
+    let mut lines = vec![
+        Line::default(),
+        Line::from(Span::styled(
+            format!("ARM operations sent ({n}{more})"),
+            t.heading(),
+        )),
+    ];
+    for op in r.operations.iter().take(room) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}  ", time_of(&op.at)), t.muted()),
+            Span::raw(format!(
+                "{} {}",
+                sanitize(&op.method),
+                sanitize(short_path(&op.path))
+            )),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Two lines: who and when; what happened, in counts.
+fn summary(r: &Saved, t: Theme) -> Vec<Line<'static>> {
+    let started = parse_rfc3339(&r.started_at);
+    let finished = parse_rfc3339(&r.finished_at);
+    let took = match (started, finished) {
+        (Some(a), Some(b)) => format!(" ({})", human_secs((b - a).whole_seconds().max(0) as u64)),
+        _ => String::new(),
+    };
+    let mut first = vec![
+        Span::styled("operator ", t.muted()),
+        Span::raw(sanitize(&r.operator).into_owned()),
+        Span::styled(" · ran ", t.muted()),
+        Span::raw(format!(
+            "{}–{} UTC{took}",
+            time_of(&r.started_at),
+            time_of(&r.finished_at)
+        )),
+    ];
+    if !r.outage_started_at.is_empty() && r.outage_started_at != r.started_at {
+        first.push(Span::styled(" · outage at ", t.muted()));
+        first.push(Span::raw(time_of(&r.outage_started_at)));
+    }
+    let counts: Vec<String> = ["done", "skipped", "failed", "not-run"]
+        .into_iter()
+        .map(|o| (o, r.steps.iter().filter(|s| s.outcome == o).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(o, n)| format!("{n} {}", o.replace('-', " ")))
+        .collect();
+    let mut second = vec![Span::raw(format!(
+        "{}: {}",
+        plural(r.steps.len(), "step"),
+        if counts.is_empty() {
+            "none".to_string()
+        } else {
+            counts.join(", ")
+        }
+    ))];
+    second.push(Span::styled(
+        format!(
+            " · {} · {}",
+            plural(r.operations.len(), "ARM operation"),
+            plural(r.deviations.len(), "deviation")
+        ),
+        t.muted(),
+    ));
+    vec![Line::from(first), Line::from(second)]
+}
+
+/// RTO and data loss against their targets, as gauges that turn red past the target.
+fn render_gauges(frame: &mut Frame, r: &Saved, t: Theme, areas: [Rect; 2]) {
+    let rto = match r.rto_seconds {
+        Some(s) => format!(
+            "RTO {} of {} {}",
+            human_secs(s.max(0) as u64),
+            human_secs(r.rto_target_seconds.max(0) as u64),
+            verdict_word(r.rto_met())
+        ),
+        None => format!(
+            "RTO not reached (target {})",
+            human_secs(r.rto_target_seconds.max(0) as u64)
+        ),
+    };
+    let loss = format!(
+        "data loss {} of RPO {} {}",
+        human_secs(r.data_loss_window_seconds.max(0) as u64),
+        human_secs(r.rpo_target_seconds.max(0) as u64),
+        verdict_word(Some(r.rpo_met()))
+    );
+    let gauges = [
+        (
+            rto,
+            r.rto_seconds.unwrap_or(r.rto_target_seconds),
+            r.rto_target_seconds,
+            r.rto_met(),
+        ),
+        (
+            loss,
+            r.data_loss_window_seconds,
+            r.rpo_target_seconds,
+            Some(r.rpo_met()),
+        ),
+    ];
+    for ((label, got, target, met), area) in gauges.into_iter().zip(areas) {
+        let tone = verdict_tone(met);
+        let ratio = if target <= 0 {
+            1.0
+        } else {
+            (got.max(0) as f64 / target as f64).clamp(0.0, 1.0)
+        };
+        let gauge = LineGauge::default()
+            .label(Span::styled(label, t.tone(tone)))
+            .ratio(ratio)
+            .filled_style(t.tone(tone))
+            .unfilled_style(t.muted());
+        frame.render_widget(gauge, area);
+    }
+}
+
+/// The steps on a time axis: a table whose last column is a bar from the step's start to its
+/// end, on a scale from the declared outage (or the run's start) to the run's end.
+fn render_steps(frame: &mut Frame, app: &App, r: &Saved, area: Rect) {
+    let t = app.theme;
+    let title_width = (area.width / 3).clamp(24, 44);
+    let bar_width = area.width.saturating_sub(title_width + 8 + 9 + 9 + 4) as usize;
+    let axis = Axis::of(r);
+    let height = step_rows(area);
+    let start = app.reports.scroll.min(r.steps.len());
+    let end = (start + height).min(r.steps.len());
+    let rows = r.steps[start..end].iter().map(|s| {
+        let tone = outcome_tone(&s.outcome);
+        let title = if s.title.is_empty() { &s.id } else { &s.title };
+        let started = s.started_at.as_deref().map_or("-".into(), time_of);
+        let took = s
+            .duration_seconds
+            .map_or("-".into(), |d| human_secs(d.max(0) as u64));
+        let id_style = if s.outside_rto {
+            t.muted()
+        } else {
+            t.tone(Tone::Plain)
+        };
+        Row::new(vec![
+            Cell::from(Span::styled(
+                fit(&sanitize(title), title_width as usize).into_owned(),
+                id_style,
+            )),
+            Cell::from(Span::styled(
+                sanitize(&s.outcome).into_owned(),
+                t.tone(tone),
+            )),
+            Cell::from(Span::styled(started, t.muted())),
+            Cell::from(took),
+            Cell::from(Span::styled(
+                axis.as_ref().map_or(String::new(), |a| a.bar(s, bar_width)),
+                t.tone(tone),
+            )),
+        ])
+    });
+    let widths = [
+        Constraint::Length(title_width),
+        Constraint::Length(8),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Fill(1),
+    ];
+    let scale = axis
+        .as_ref()
+        .map_or(String::new(), |a| a.header(bar_width, r));
+    let more = if r.steps.len() > height {
+        format!(
+            "STEP ({}-{} of {}, PgUp/PgDn)",
+            start + 1,
+            end,
+            r.steps.len()
+        )
+    } else {
+        "STEP".to_string()
+    };
+    let header = Row::new(vec![
+        Cell::from(more),
+        Cell::from("OUTCOME"),
+        Cell::from("START"),
+        Cell::from("TOOK"),
+        Cell::from(scale),
+    ])
+    .style(t.heading());
+    frame.render_widget(Table::new(rows, widths).header(header), area);
+}
+
+/// Deviations and findings, then where the Markdown report is.
+fn render_notes(
+    frame: &mut Frame,
+    listed: &Listed,
+    notes: &[(Tone, String)],
+    t: Theme,
+    area: Rect,
+) {
+    let mut lines = Vec::new();
+    if area.height as usize > 1 {
+        lines.push(Line::default());
+        let shown = notes.len().min(NOTES_MAX);
+        let more = if notes.len() > shown {
+            format!(" ({} more in the report)", notes.len() - shown)
+        } else {
+            String::new()
+        };
+        lines.push(Line::from(Span::styled(
+            format!("deviations and findings{more}"),
+            t.heading(),
+        )));
+        for (tone, text) in notes.iter().take(shown) {
+            lines.push(Line::from(vec![
+                Span::styled("• ", t.tone(*tone)),
+                Span::raw(sanitize(text).into_owned()),
+            ]));
+        }
+    }
+    lines.push(Line::from(vec![
+        Span::styled("report: ", t.muted()),
+        Span::raw(sanitize(&listed.markdown.display().to_string()).into_owned()),
+    ]));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The time scale of the chart.
+struct Axis {
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+}
+
+impl Axis {
+    /// From the declared outage (or the first step) to the run's end (or the last step).
+    fn of(r: &Saved) -> Option<Axis> {
+        let times = |f: fn(&SavedStep) -> Option<&String>| {
+            r.steps
+                .iter()
+                .filter_map(move |s| f(s).and_then(|x| parse_rfc3339(x)))
+        };
+        let from = [&r.outage_started_at, &r.started_at]
+            .into_iter()
+            .filter_map(|x| parse_rfc3339(x))
+            .chain(times(|s| s.started_at.as_ref()))
+            .min()?;
+        let to = parse_rfc3339(&r.finished_at)
+            .into_iter()
+            .chain(times(|s| s.finished_at.as_ref()))
+            .max()?;
+        (to > from).then_some(Axis { from, to })
+    }
+
+    /// The column of a moment on a bar `width` wide.
+    fn column(&self, at: OffsetDateTime, width: usize) -> usize {
+        let span = (self.to - self.from).as_seconds_f64();
+        let x = (at - self.from).as_seconds_f64() / span * width as f64;
+        (x.max(0.0) as usize).min(width.saturating_sub(1))
+    }
+
+    /// A step's bar: blank up to its start, then one block per column it ran (at least one).
+    /// A step that started and never ended runs to the end of the axis, hatched.
+    fn bar(&self, s: &SavedStep, width: usize) -> String {
+        let Some(start) = s.started_at.as_deref().and_then(parse_rfc3339) else {
+            return String::new();
+        };
+        let x0 = self.column(start, width);
+        let (x1, glyph) = match s.finished_at.as_deref().and_then(parse_rfc3339) {
+            Some(end) => (self.column(end, width), "█"),
+            None => (width.saturating_sub(1), "░"),
+        };
+        format!("{}{}", " ".repeat(x0), glyph.repeat(x1.max(x0) - x0 + 1))
+    }
+
+    /// The header of the bar column: the axis's ends, and where the RTO target falls.
+    fn header(&self, width: usize, r: &Saved) -> String {
+        let left = hhmmss(self.from);
+        let right = hhmmss(self.to);
+        if width < left.len() + right.len() + 2 {
+            return String::new();
+        }
+        let mut cells: Vec<char> = std::iter::repeat_n(' ', width).collect();
+        let mut put = |x: usize, text: &str| {
+            for (i, c) in text.chars().enumerate() {
+                if let Some(cell) = cells.get_mut(x + i) {
+                    *cell = c;
+                }
+            }
+        };
+        let deadline = parse_rfc3339(&r.outage_started_at)
+            .map(|o| o + time::Duration::seconds(r.rto_target_seconds));
+        if let Some(d) = deadline.filter(|d| *d > self.from && *d < self.to) {
+            let x = self.column(d, width);
+            let mark = "▼RTO";
+            if x > left.len() && x + mark.chars().count() < width.saturating_sub(right.len()) {
+                put(x, mark);
+            }
+        }
+        put(0, &left);
+        put(width - right.len(), &right);
+        cells.into_iter().collect()
+    }
+}
+
+/// "2026-11-26 02:41:07" from RFC 3339 (the text itself when it does not parse).
+fn day_time(rfc: &str) -> String {
+    match parse_rfc3339(rfc) {
+        Some(t) => format!("{} {}", t.date(), hhmmss(t)),
+        None => sanitize(if rfc.is_empty() { "-" } else { rfc }).into_owned(),
+    }
+}
+
+/// "02:41:07" from RFC 3339.
+fn time_of(rfc: &str) -> String {
+    parse_rfc3339(rfc).map_or_else(|| "-".to_string(), hhmmss)
+}
+
+/// The part of an ARM path that says what was changed: from the provider on, without the
+/// query ("Microsoft.Storage/storageAccounts/st1/failover").
+fn short_path(path: &str) -> &str {
+    let path = path.split('?').next().unwrap_or(path);
+    match path.find("/providers/") {
+        Some(i) => &path[i + "/providers/".len()..],
+        None => path,
+    }
+}
+
+/// "1 deviation", "2 deviations".
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn outcome_tone(outcome: &str) -> Tone {
+    match outcome {
+        "completed" | "done" => Tone::Good,
+        "skipped" | "aborted" => Tone::Warn,
+        "failed" => Tone::Bad,
+        "not-run" => Tone::Muted,
+        _ => Tone::Unknown,
+    }
+}
+
+fn verdict_tone(met: Option<bool>) -> Tone {
+    match met {
+        Some(true) => Tone::Good,
+        Some(false) => Tone::Bad,
+        None => Tone::Warn,
+    }
+}
+
+fn verdict_word(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "· met",
+        Some(false) => "· MISSED",
+        None => "",
+    }
+}
