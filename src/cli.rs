@@ -292,38 +292,28 @@ pub async fn run(cli: Cli) -> i32 {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            let Some(path) = answers else {
-                return match Target::simulated(
-                    cfg,
-                    Some(scenario.clone()),
-                    time_scale,
-                    cli.read_only,
-                )
-                .await
-                {
-                    Ok(t) => {
-                        interactive_run(
-                            t,
-                            crate::config::RunbookKind::Failover,
-                            Some(scenario),
-                            false,
-                        )
-                        .await
-                    }
-                    Err(code) => code,
-                };
+            // A drill of this scenario that crashed goes on against the world it left.
+            let (restore, resumed) = match resumable_drill(&cfg, &scenario) {
+                Some((journal, world)) => (Some(world), Some(journal)),
+                None => (None, None),
             };
-            match Target::simulated(cfg, Some(scenario.clone()), time_scale, cli.read_only).await {
-                Ok(t) => {
-                    t.scripted(
-                        crate::config::RunbookKind::Failover,
-                        &path,
-                        Some(scenario),
-                        time_scale,
-                    )
-                    .await
-                }
-                Err(code) => code,
+            let target = match Target::simulated(
+                cfg,
+                Some(scenario.clone()),
+                time_scale,
+                cli.read_only,
+                restore,
+            )
+            .await
+            {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            let kind = crate::config::RunbookKind::Failover;
+            let drill = DrillRun { scenario, resumed };
+            match answers {
+                None => interactive_run(target, kind, Some(drill), false).await,
+                Some(path) => target.scripted(kind, &path, Some(drill), time_scale).await,
             }
         }
         Some(Command::Reports) => list_reports(&crate::runbook::report::reports_dir()),
@@ -380,7 +370,7 @@ async fn console(
     let demo = matches!(source, ConfigSource::Demo);
     let scenario_name = scenario.as_ref().map(|s| s.name.clone());
     let target = if demo {
-        match Target::simulated(Config::demo(), scenario, time_scale, read_only).await {
+        match Target::simulated(Config::demo(), scenario, time_scale, read_only, None).await {
             Ok(t) => t,
             Err(code) => return code,
         }
@@ -449,14 +439,91 @@ async fn incident_start(sc: &Scenario, sim: &SimServer) -> Option<time::OffsetDa
 /// The data the simulator actually lost from now on (drills' reports).
 fn loss_probe(sim: &SimServer) -> crate::runbook::run::LossProbe {
     let w = sim.world();
-    let already = sim.data_losses().len();
     std::sync::Arc::new(move || {
         let w = w.lock().expect("world lock");
         w.data_loss
             .iter()
-            .skip(already)
             .map(|d| (d.resource.clone(), d.seconds))
             .collect()
+    })
+}
+
+/// A drill: its scenario, and the journal of the crashed drill it resumes, if it does.
+struct DrillRun {
+    scenario: Scenario,
+    resumed: Option<PathBuf>,
+}
+
+/// Where a drill's simulated world is saved: beside its journal.
+fn sim_state_path(journal: &std::path::Path) -> PathBuf {
+    journal.with_extension("sim.json")
+}
+
+/// The unfinished drill of this deployment and scenario that can go on: its journal and the
+/// simulated world it left. A crashed drill without a readable saved world is not resumed (the
+/// new drill closes it and writes its report).
+fn resumable_drill(cfg: &Config, scenario: &Scenario) -> Option<(PathBuf, crate::sim::World)> {
+    use crate::runbook::journal::{self, Event};
+    let (path, entries) =
+        journal::find_unfinished(&journal::journal_dir(), &cfg.deployment.name, "drill")?;
+    let same = entries.iter().any(
+        |e| matches!(&e.event, Event::RunStarted { scenario: Some(s), .. } if *s == scenario.name),
+    );
+    let state = sim_state_path(&path);
+    if !same || !state.exists() {
+        return None;
+    }
+    match crate::sim::persist::load(&state) {
+        Ok(world) => Some((path, world)),
+        Err(e) => {
+            eprintln!(
+                "azfailover: the unfinished drill journaled in {} cannot be resumed: {e}; it is closed and a new drill starts",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// What a drill does around its run: says that it resumes (and saves its world from now on),
+/// or lets the scenario unfold to its declared incident; returns that moment for a new drill.
+async fn drill_start(
+    drill: &DrillRun,
+    sim: &SimServer,
+    say: &(dyn Fn(String) + Sync),
+) -> Option<time::OffsetDateTime> {
+    let sc = &drill.scenario;
+    if let Some(journal) = &drill.resumed {
+        sim.persist_to(&sim_state_path(journal));
+        say(format!(
+            "drill '{}': the simulated world of the drill journaled in {} is restored and goes on from where it stopped (simulated time now {})",
+            sc.name,
+            journal.display(),
+            crate::timefmt::rfc3339(sim.now())
+        ));
+        return None;
+    }
+    sc.outage_starts_at?;
+    say(format!(
+        "drill '{}': the scenario unfolds until its declared incident…",
+        sc.name
+    ));
+    let t = incident_start(sc, sim).await;
+    say(format!(
+        "drill '{}': the incident was declared at {} (simulated time)",
+        sc.name,
+        t.map(crate::timefmt::rfc3339).unwrap_or_default()
+    ));
+    t
+}
+
+/// Saves a new drill's world beside its journal from the moment the journal exists.
+fn save_beside_journal(sim: &SimServer) -> crate::runbook::run::JournalHook {
+    let world = sim.world();
+    std::sync::Arc::new(move |journal: &std::path::Path| {
+        let mut w = world.lock().expect("world lock");
+        w.persist_to = Some(sim_state_path(journal));
+        w.persist();
     })
 }
 
@@ -466,14 +533,16 @@ fn loss_probe(sim: &SimServer) -> crate::runbook::run::LossProbe {
 async fn interactive_run(
     target: Target,
     kind: crate::config::RunbookKind,
-    scenario: Option<Scenario>,
+    drill_run: Option<DrillRun>,
     demo: bool,
 ) -> i32 {
     use crate::console::runbook_bridge::{ChannelOperator, RunEnd, RunMsg};
     use crate::console::{Badge, ConsoleOptions, FaultInjector};
     use crate::runbook::run::{RunContext, execute};
     use std::sync::Arc;
-    let drill = scenario.is_some();
+    let drill_run = drill_run.map(Arc::new);
+    let drill = drill_run.is_some();
+    let scenario_name = drill_run.as_ref().map(|d| d.scenario.name.clone());
     let Target {
         cfg,
         client,
@@ -516,7 +585,8 @@ async fn interactive_run(
     let stop = tokio_util::sync::CancellationToken::new();
     let runtime = tokio::runtime::Handle::current();
     let task = tokio::task::spawn_blocking({
-        let (cfg, sim, scenario, stop) = (cfg.clone(), sim.clone(), scenario.clone(), stop.clone());
+        let (cfg, sim, drill_run, stop) =
+            (cfg.clone(), sim.clone(), drill_run.clone(), stop.clone());
         move || {
             runtime.block_on(async move {
                 let run = async move {
@@ -530,22 +600,10 @@ async fn interactive_run(
                             sim.url()
                         ));
                     }
-                    if let (Some(sc), Some(sim)) = (&scenario, &sim)
-                        && sc.outage_starts_at.is_some()
-                    {
-                        say(format!(
-                            "drill '{}': the scenario unfolds until its declared incident…",
-                            sc.name
-                        ));
-                        outage_started_at = incident_start(sc, sim).await;
-                        say(format!(
-                            "drill '{}': the incident was declared at {} (simulated time)",
-                            sc.name,
-                            outage_started_at
-                                .map(crate::timefmt::rfc3339)
-                                .unwrap_or_default()
-                        ));
+                    if let (Some(d), Some(sim)) = (&drill_run, &sim) {
+                        outage_started_at = drill_start(d, sim, &say).await;
                     }
+                    let resumed_drill = drill_run.as_ref().is_some_and(|d| d.resumed.is_some());
                     let journal_dir = crate::runbook::journal::journal_dir();
                     if !drill
                         && let Some((path, _)) = crate::runbook::journal::find_unfinished(
@@ -569,8 +627,12 @@ async fn interactive_run(
                         cfg: cfg.clone(),
                         reader: client,
                         writer,
-                        scenario: scenario.as_ref().map(|s| s.name.clone()),
+                        scenario: drill_run.as_ref().map(|d| d.scenario.name.clone()),
                         outage_started_at,
+                        journal_opened: sim
+                            .as_deref()
+                            .filter(|_| drill && !resumed_drill)
+                            .map(save_beside_journal),
                         loss_probe: sim.as_deref().map(loss_probe),
                         cancel: tokio_util::sync::CancellationToken::new(),
                         journal_dir: journal_dir.clone(),
@@ -581,14 +643,20 @@ async fn interactive_run(
                             Duration::from_secs(10)
                         },
                     };
-                    drop(sim);
                     let mut operator = ChannelOperator::new(
                         tx.clone(),
                         journal_dir,
                         &cfg.deployment.name,
                         journal_kind,
                     );
-                    let result = execute(&ctx, kind, journal_kind, &mut operator, !drill).await;
+                    let result =
+                        execute(&ctx, kind, journal_kind, &mut operator, !drill || resumed_drill)
+                            .await;
+                    // The drill ended (its journal says how): nothing left to resume.
+                    if let (true, Some(sim)) = (result.is_ok() && drill, &sim) {
+                        sim.stop_persisting();
+                    }
+                    drop(sim);
                     let end = match &result {
                         Ok(r) => RunEnd {
                             outcome: r.outcome.as_str().to_string(),
@@ -622,7 +690,7 @@ async fn interactive_run(
         },
         read_only,
         identity: Some(identity),
-        scenario: scenario.map(|s| s.name),
+        scenario: scenario_name.clone(),
         faults,
         initial,
         reports_dir: crate::runbook::report::reports_dir(),
@@ -656,14 +724,14 @@ async fn interactive_run(
             exit::UNAVAILABLE
         }
         None => {
+            let next = match &scenario_name {
+                Some(sc) => format!("drill --scenario {sc}"),
+                None if kind == crate::config::RunbookKind::Failover => "failover".into(),
+                None => "failback".into(),
+            };
             eprintln!(
-                "azfailover: the {journal_kind} was left unfinished; its journal is in {} (the next `azfailover {}` resumes a failover or failback)",
+                "azfailover: the {journal_kind} was left unfinished; its journal is in {} (the next `azfailover {next}` resumes it)",
                 crate::runbook::journal::journal_dir().display(),
-                if kind == crate::config::RunbookKind::Failover {
-                    "failover"
-                } else {
-                    "failback"
-                }
             );
             code
         }
@@ -790,6 +858,7 @@ impl Target {
         scenario: Option<Scenario>,
         time_scale: Option<f64>,
         read_only: bool,
+        restore: Option<crate::sim::World>,
     ) -> Result<Target, i32> {
         if time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
             eprintln!("azfailover: --time-scale must be a positive number");
@@ -800,6 +869,7 @@ impl Target {
             SimOptions {
                 scenario,
                 time_scale,
+                restore,
                 ..SimOptions::default()
             },
         )
@@ -834,12 +904,13 @@ impl Target {
         self,
         kind: crate::config::RunbookKind,
         answers: &std::path::Path,
-        scenario: Option<Scenario>,
+        drill_run: Option<DrillRun>,
         _time_scale: Option<f64>,
     ) -> i32 {
         use crate::runbook::operator::ScriptedOperator;
         use crate::runbook::run::{Outcome, RunContext, execute};
-        let drill = scenario.is_some();
+        let drill = drill_run.is_some();
+        let resumed_drill = drill_run.as_ref().is_some_and(|d| d.resumed.is_some());
         let mut operator = match ScriptedOperator::load(answers, drill) {
             Ok(o) => o,
             Err(e) => {
@@ -859,24 +930,22 @@ impl Target {
             );
         }
         let mut outage_started_at = None;
-        if let (Some(sc), Some(sim)) = (&scenario, &self.sim)
-            && sc.outage_starts_at.is_some()
-        {
-            let t = incident_start(sc, sim).await;
-            outage_started_at = t;
-            eprintln!(
-                "azfailover: drill '{}': the incident was declared at {} (simulated time)",
-                sc.name,
-                t.map(crate::timefmt::rfc3339).unwrap_or_default()
-            );
+        if let (Some(d), Some(sim)) = (&drill_run, &self.sim) {
+            let say = |line: String| eprintln!("azfailover: {line}");
+            outage_started_at = drill_start(d, sim, &say).await;
         }
         let loss_probe = self.sim.as_ref().map(loss_probe);
         let ctx = RunContext {
             cfg: self.cfg.clone(),
             reader: self.client.clone(),
             writer: self.writer.clone(),
-            scenario: scenario.as_ref().map(|s| s.name.clone()),
+            scenario: drill_run.as_ref().map(|d| d.scenario.name.clone()),
             outage_started_at,
+            journal_opened: self
+                .sim
+                .as_ref()
+                .filter(|_| drill && !resumed_drill)
+                .map(save_beside_journal),
             loss_probe,
             cancel: tokio_util::sync::CancellationToken::new(),
             journal_dir: crate::runbook::journal::journal_dir(),
@@ -894,8 +963,19 @@ impl Target {
         } else {
             "failback"
         };
-        let result = execute(&ctx, kind, journal_kind, &mut operator, !drill).await;
+        let result = execute(
+            &ctx,
+            kind,
+            journal_kind,
+            &mut operator,
+            !drill || resumed_drill,
+        )
+        .await;
         if let Some(sim) = self.sim {
+            if drill && result.is_ok() {
+                // The drill ended (its journal says how): nothing left to resume.
+                sim.stop_persisting();
+            }
             sim.stop().await;
         }
         match result {
@@ -1008,6 +1088,7 @@ async fn run_sim(
             listen,
             time_scale,
             scenario,
+            restore: None,
         },
     )
     .await

@@ -169,7 +169,10 @@ fn the_chart_places_each_step_on_the_time_axis() {
     assert!(on_screen(&t, "• data-cosmos skipped"));
     // The room left lists the ARM operations the run sent.
     assert!(on_screen(&t, "ARM operations sent (1)"));
-    assert!(on_screen(&t, "02:50:00  POST Microsoft.Storage/storageAccounts/st1/failover"));
+    assert!(on_screen(
+        &t,
+        "02:50:00  POST Microsoft.Storage/storageAccounts/st1/failover"
+    ));
 }
 
 #[test]

@@ -221,17 +221,27 @@ fn an_aborted_drill_still_writes_its_report() {
     assert!(r["operations"].as_array().unwrap().is_empty());
 }
 
-#[test]
-fn a_drill_killed_mid_step_still_gets_its_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("demo.toml");
-    let text = std::fs::read_to_string("assets/demo.toml").unwrap();
-    std::fs::write(
-        &cfg,
-        format!("{text}\n[console]\nrequest_timeout_seconds = 1\n"),
-    )
-    .unwrap();
-    let drill = |answers: &str, scale: &str| {
+/// A scratch data directory and the demo configuration with a short request deadline.
+struct Scratch {
+    dir: tempfile::TempDir,
+    cfg: std::path::PathBuf,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("demo.toml");
+        let text = std::fs::read_to_string("assets/demo.toml").unwrap();
+        std::fs::write(
+            &cfg,
+            format!("{text}\n[console]\nrequest_timeout_seconds = 1\n"),
+        )
+        .unwrap();
+        Scratch { dir, cfg }
+    }
+
+    /// `drill --scenario eastus-outage --answers ANSWERS --time-scale SCALE` in this directory.
+    fn drill(&self, answers: &str, scale: &str) -> Command {
         let mut c = Command::new(BIN);
         c.args([
             "drill",
@@ -243,59 +253,148 @@ fn a_drill_killed_mid_step_still_gets_its_report() {
             scale,
             "--config",
         ])
-        .arg(&cfg)
-        .env("XDG_DATA_HOME", dir.path())
-        .env("XDG_CACHE_HOME", dir.path());
+        .arg(&self.cfg)
+        .env("XDG_DATA_HOME", self.dir.path())
+        .env("XDG_CACHE_HOME", self.dir.path());
         c
-    };
-    // Slow enough that the storage failover (20 simulated minutes) runs for a while.
-    let mut child = drill("tests/drills/eastus-outage.toml", "30")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let journals = dir.path().join("azfailover/journals");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
-    let sent = |s: &str| s.contains("\"request-sent\"") && s.contains("storageAccounts");
-    loop {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the storage failover was never sent"
-        );
-        let text: String = std::fs::read_dir(&journals)
+    }
+
+    fn journals(&self) -> std::path::PathBuf {
+        self.dir.path().join("azfailover/journals")
+    }
+
+    fn reports(&self) -> Vec<Value> {
+        std::fs::read_dir(self.dir.path().join("azfailover/reports"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .map(|e| serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// Every journal line so far.
+    fn journal_text(&self) -> String {
+        std::fs::read_dir(self.journals())
             .into_iter()
             .flatten()
             .filter_map(Result::ok)
             .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
             .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .collect();
-        if sent(&text) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
+            .collect()
     }
-    child.kill().unwrap(); // SIGKILL: no clean-up, no report
-    child.wait().unwrap();
-    let reports = dir.path().join("azfailover/reports");
-    assert!(
-        std::fs::read_dir(&reports).map_or(true, |mut d| d.next().is_none()),
-        "no report yet"
+
+    /// Starts the eastus-outage drill slowly enough that the storage failover (20 simulated
+    /// minutes) runs for a while, and kills it (SIGKILL: no clean-up, no report) once the
+    /// failover was sent.
+    fn drill_killed_during_the_storage_failover(&self) {
+        let mut child = self
+            .drill("tests/drills/eastus-outage.toml", "30")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+        let sent = |s: &str| s.contains("\"request-sent\"") && s.contains("storageAccounts");
+        while !sent(&self.journal_text()) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the storage failover was never sent"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        // Let the simulator answer (and save its world) before the kill.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(self.reports().is_empty(), "no report yet");
+    }
+}
+
+#[test]
+fn a_drill_killed_mid_step_resumes_against_the_world_it_left() {
+    let s = Scratch::new();
+    s.drill_killed_during_the_storage_failover();
+    let saved: Vec<_> = std::fs::read_dir(s.journals())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".sim.json"))
+        .collect();
+    assert_eq!(
+        saved.len(),
+        1,
+        "the simulated world is saved beside the journal"
     );
 
+    // The same drill again: it goes on from where it stopped, with the failover in flight.
+    let out = s
+        .drill("tests/drills/eastus-outage.toml", "120")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("resuming the unfinished drill"), "{stderr}");
+    let reports = s.reports();
+    assert_eq!(reports.len(), 1, "one drill, one report");
+    let r = &reports[0];
+    assert_eq!(r["outcome"], "completed", "{r:#}");
+    assert_eq!(step(r, "data.training-data.failover")["outcome"], "done");
+    // The storage failover was sent exactly once, before the crash.
+    let sent: Vec<&Value> = r["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["path"].as_str().unwrap().contains("storageAccounts"))
+        .filter(|o| o["path"].as_str().unwrap().ends_with("/failover"))
+        .collect();
+    assert_eq!(sent.len(), 1, "{:#}", r["operations"]);
+    assert!(
+        r["deviations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d.as_str().unwrap().contains("resumed")),
+        "{:#}",
+        r["deviations"]
+    );
+    assert_rto_consistent(r);
+    assert!(
+        r["data_loss_window_seconds"].as_i64().unwrap() > 0,
+        "forced: data was lost"
+    );
+    // Nothing is left to resume: the saved world went with the drill's end.
+    let left: Vec<_> = std::fs::read_dir(s.journals())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".sim.json"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_crashed_drill_without_its_world_is_closed_with_a_report() {
+    let s = Scratch::new();
+    s.drill_killed_during_the_storage_failover();
+    for e in std::fs::read_dir(s.journals())
+        .unwrap()
+        .filter_map(Result::ok)
+    {
+        if e.file_name().to_string_lossy().ends_with(".sim.json") {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
     // The next drill closes the crashed one and writes its report.
-    let out = drill("tests/drills/aborted.toml", "120").output().unwrap();
+    let out = s
+        .drill("tests/drills/aborted.toml", "120")
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(130),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut found: Vec<Value> = std::fs::read_dir(&reports)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-        .map(|e| serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap())
-        .collect();
+    let mut found = s.reports();
     assert_eq!(found.len(), 2, "the crashed drill's report and the new one");
     found.retain(|r| r["operations"].as_array().is_some_and(|o| !o.is_empty()));
     let crashed = &found[0];

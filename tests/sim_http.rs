@@ -1201,3 +1201,81 @@ async fn a_scenario_unfolds_over_simulated_time() {
     assert_eq!(s["scenario"]["applied"].as_array().unwrap().len(), 4);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_saved_world_goes_on_after_a_restart_with_its_operation_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("drill.sim.json");
+    // 20 simulated minutes of storage failover take 4 s at 300×.
+    let sim = Sim::start(300.0).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: Some("Drill outage".into()),
+        arm: Some(azfailover::sim::world::ArmBehaviour::Up),
+    });
+    sim.server.persist_to(&saved);
+    let r = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    let monitor = r.header("location").unwrap().to_string();
+    let before = sim.state().await;
+    sim.server.stop().await;
+
+    // A new simulator (a new process, a new port) restored from the file.
+    let world = azfailover::sim::persist::load(&saved).unwrap();
+    let server = azfailover::sim::SimServer::start(
+        &Config::demo(),
+        azfailover::sim::SimOptions {
+            restore: Some(world),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sim = Sim {
+        server,
+        http: reqwest::Client::new(),
+    };
+    let after = sim.state().await;
+    assert_eq!(after["regions"]["eastus"]["status"], "down");
+    assert_eq!(after["incidents"][0]["title"], "Drill outage");
+    assert_eq!(
+        after["operations"], before["operations"],
+        "the log of mutations"
+    );
+    assert_eq!(after["operations"].as_array().unwrap().len(), 1);
+    let storage = sim.get(&storage_id()).await;
+    assert_eq!(storage["properties"]["failoverInProgress"], true);
+    // Its monitor answers on the new server, and the failover completes there.
+    let path = &monitor[monitor.find("/subscriptions/").unwrap()..];
+    let started = Resp {
+        status: 202,
+        headers: {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert("location", path.parse().unwrap());
+            h
+        },
+        json: serde_json::Value::Null,
+    };
+    let (status, _) = sim.wait_lro(&started).await;
+    assert_eq!(status, "Succeeded");
+    let done = sim.get(&storage_id()).await;
+    assert_eq!(done["properties"]["primaryLocation"], "westus");
+    assert_eq!(
+        sim.state().await["data_loss"].as_array().unwrap().len(),
+        1,
+        "the forced failover lost the replication lag"
+    );
+    assert!(
+        azfailover::sim::persist::load(&dir.path().join("missing.json")).is_err(),
+        "a missing file is an error, not a new world"
+    );
+    std::fs::write(
+        dir.path().join("old.json"),
+        r#"{"version": 0, "world": {}}"#,
+    )
+    .unwrap();
+    let old = azfailover::sim::persist::load(&dir.path().join("old.json")).unwrap_err();
+    assert!(old.contains("saved by another version"), "{old}");
+}

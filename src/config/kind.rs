@@ -52,7 +52,7 @@ impl fmt::Display for Mode {
 macro_rules! kinds {
     ($($variant:ident => $name:literal, $shape:ident, $ty:literal, $label:literal;)*) => {
         /// The kinds of component CONTRACT.md names.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
         pub enum ComponentKind {
             $(#[serde(rename = $name)] $variant,)*
         }

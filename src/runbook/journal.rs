@@ -201,6 +201,8 @@ pub fn find_unfinished(dir: &Path, deployment: &str, kind: &str) -> Option<(Path
         .ok()?
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        // Only journals: the runbook and a drill's saved world live beside them.
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
     candidates.sort();

@@ -58,7 +58,13 @@ pub struct RunContext {
     pub reports_dir: PathBuf,
     /// How long to wait between checks of a postcondition.
     pub verify_interval: Duration,
+    /// Told the path of a new run's journal as soon as it exists (a drill saves its simulated
+    /// world beside it, so that the drill can be resumed).
+    pub journal_opened: Option<JournalHook>,
 }
+
+/// See `RunContext::journal_opened`.
+pub type JournalHook = std::sync::Arc<dyn Fn(&std::path::Path) + Send + Sync>;
 
 /// The end of a run.
 #[derive(Debug, Clone)]
@@ -176,6 +182,9 @@ pub async fn execute(
                         ctx.journal_dir.display()
                     )
                 })?;
+            if let Some(hook) = &ctx.journal_opened {
+                hook(j.path());
+            }
             let findings: Vec<String> = snap
                 .components
                 .iter()

@@ -5,20 +5,30 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-/// Simulated time = start + real elapsed × scale.
+/// Simulated time = origin + elapsed, where elapsed = base + real time since `real_start` × scale.
 #[derive(Debug, Clone)]
 pub struct SimClock {
+    /// Simulated time when the simulation started.
+    origin: OffsetDateTime,
+    /// Simulated time elapsed at `real_start`.
+    base: Duration,
     real_start: Instant,
-    sim_start: OffsetDateTime,
     scale: f64,
 }
 
 impl SimClock {
     /// A clock that starts now (wall-clock UTC) and runs `scale` simulated seconds per real second.
     pub fn new(scale: f64) -> SimClock {
+        SimClock::resumed(OffsetDateTime::now_utc(), Duration::ZERO, scale)
+    }
+
+    /// A clock that started at `origin` and has already run `elapsed` (simulated): a restored
+    /// simulation goes on from there.
+    pub fn resumed(origin: OffsetDateTime, elapsed: Duration, scale: f64) -> SimClock {
         SimClock {
+            origin,
+            base: elapsed,
             real_start: Instant::now(),
-            sim_start: OffsetDateTime::now_utc(),
             scale: if scale.is_finite() && scale > 0.0 {
                 scale
             } else {
@@ -32,15 +42,19 @@ impl SimClock {
         self.scale
     }
 
-    /// The current simulated time.
-    pub fn now(&self) -> OffsetDateTime {
-        self.sim_start
-            + time::Duration::seconds_f64(self.real_start.elapsed().as_secs_f64() * self.scale)
+    /// Simulated time when the simulation started.
+    pub fn origin(&self) -> OffsetDateTime {
+        self.origin
     }
 
-    /// Simulated seconds since the simulation started.
+    /// The current simulated time.
+    pub fn now(&self) -> OffsetDateTime {
+        self.origin + self.elapsed_sim()
+    }
+
+    /// Simulated time since the simulation started.
     pub fn elapsed_sim(&self) -> Duration {
-        self.real_start.elapsed().mul_f64(self.scale)
+        self.base + self.real_start.elapsed().mul_f64(self.scale)
     }
 
     /// How much real time a simulated duration takes.
@@ -51,7 +65,7 @@ impl SimClock {
     /// Changes the scale without a jump in simulated time.
     pub fn set_scale(&mut self, scale: f64) {
         if scale.is_finite() && scale > 0.0 {
-            self.sim_start = self.now();
+            self.base = self.elapsed_sim();
             self.real_start = Instant::now();
             self.scale = scale;
         }
@@ -70,6 +84,16 @@ mod tests {
         let advanced = (c.now() - t0).as_seconds_f64();
         assert!(advanced >= 19.0, "{advanced}");
         assert_eq!(c.real(Duration::from_secs(60)), Duration::from_millis(60));
+    }
+
+    #[test]
+    fn a_resumed_clock_goes_on_from_where_it_was() {
+        let origin = OffsetDateTime::now_utc() - time::Duration::hours(1);
+        let c = SimClock::resumed(origin, Duration::from_secs(600), 10.0);
+        let now = c.now();
+        assert!((now - origin).as_seconds_f64() >= 600.0);
+        assert!((now - origin).as_seconds_f64() < 601.0);
+        assert_eq!(c.origin(), origin);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod clock;
 pub mod faults;
 pub mod ops;
+pub mod persist;
 pub mod render;
 pub mod reply;
 pub mod scenario;

@@ -28,7 +28,7 @@ pub struct Request<'a> {
 }
 
 /// The state of a long-running operation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum OpStatus {
     InProgress,
     Succeeded,
@@ -36,7 +36,7 @@ pub enum OpStatus {
 }
 
 /// What the Location monitor answers once the operation succeeded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum FinalReply {
     /// 200 with no body.
     Empty,
@@ -47,7 +47,7 @@ pub enum FinalReply {
 }
 
 /// What an operation does when it completes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     StorageFailover { planned: bool },
     SqlFailover { target: usize, mode: SqlMode },
@@ -64,7 +64,7 @@ pub enum Action {
 }
 
 /// The three SQL failover actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SqlMode {
     Planned,
     Forced,
@@ -72,7 +72,7 @@ pub enum SqlMode {
 }
 
 /// A long-running operation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Operation {
     pub id: String,
     pub resource: usize,

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 /// An ARM error: HTTP status plus the `{"error":{"code","message"}}` body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArmError {
     pub status: u16,
     pub code: String,

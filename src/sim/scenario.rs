@@ -37,7 +37,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// A parsed scenario.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
 pub struct Scenario {
     pub name: String,
     pub description: String,
@@ -127,7 +127,7 @@ impl Scenario {
 }
 
 /// A scenario being played against the world.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
 pub struct Timeline {
     pub scenario: Scenario,
     /// Simulated time since the world started, when the scenario started.

@@ -28,12 +28,14 @@ use crate::config::Config;
 type Shared = Arc<Mutex<World>>;
 
 /// How to run the simulator.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SimOptions {
     pub listen: SocketAddr,
     /// Simulated seconds per real second (default: the scenario's, else 1).
     pub time_scale: Option<f64>,
     pub scenario: Option<Scenario>,
+    /// A saved world to go on from (a resumed drill) instead of a new one from the configuration.
+    pub restore: Option<World>,
 }
 
 impl Default for SimOptions {
@@ -42,6 +44,7 @@ impl Default for SimOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             time_scale: None,
             scenario: None,
+            restore: None,
         }
     }
 }
@@ -73,10 +76,22 @@ impl SimServer {
             .time_scale
             .or(opts.scenario.as_ref().and_then(|s| s.time_scale))
             .unwrap_or(1.0);
-        let mut world = World::from_config(cfg, SimClock::new(scale));
-        if let Some(s) = opts.scenario {
-            world.start_scenario(s);
-        }
+        let world = match opts.restore {
+            Some(mut world) => {
+                if let Some(scale) = opts.time_scale {
+                    world.clock.set_scale(scale);
+                }
+                world.advance();
+                world
+            }
+            None => {
+                let mut world = World::from_config(cfg, SimClock::new(scale));
+                if let Some(s) = opts.scenario {
+                    world.start_scenario(s);
+                }
+                world
+            }
+        };
         let listener = TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let host = match addr {
@@ -108,7 +123,25 @@ impl SimServer {
     pub fn inject(&self, fault: &Fault) -> Result<String, String> {
         let mut w = self.world.lock().expect("world lock");
         w.advance();
-        w.apply_fault(fault)
+        let result = w.apply_fault(fault);
+        w.persist();
+        result
+    }
+
+    /// From now on, saves the world to `path` after every change a request makes (and now), so
+    /// that a crashed drill can go on from where it stopped.
+    pub fn persist_to(&self, path: &std::path::Path) {
+        let mut w = self.world.lock().expect("world lock");
+        w.persist_to = Some(path.to_path_buf());
+        w.persist();
+    }
+
+    /// Stops saving the world and removes the saved file (the drill ended: nothing to resume).
+    pub fn stop_persisting(&self) {
+        let mut w = self.world.lock().expect("world lock");
+        if let Some(path) = w.persist_to.take() {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     /// The simulated time of an offset into the running scenario (e.g. when its outage starts).
@@ -266,7 +299,7 @@ async fn serve(
 
     let decision = {
         let mut w = world.lock().expect("world lock");
-        decide(
+        let decision = decide(
             &mut w,
             &method,
             &path,
@@ -274,7 +307,13 @@ async fn serve(
             &host,
             auth.as_deref(),
             &body,
-        )
+        );
+        // Saved under the lock, before the answer leaves: a client that saw the answer finds
+        // the change in the saved world.
+        if method != "GET" {
+            w.persist();
+        }
+        decision
     };
     if decision.drop {
         log(&method, &path, 0, started);
@@ -581,6 +620,9 @@ fn control(
         }
         _ => ArmError::not_found(path).into(),
     };
+    if method != "GET" {
+        w.persist();
+    }
     (reply, now)
 }
 

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::clock::SimClock;
@@ -13,8 +13,12 @@ use super::scenario::Timeline;
 use crate::config::{ComponentKind, Config, Mode, ResourceId, Targets};
 use crate::region::Region;
 
+/// One of the world's fixed words (provisioning states, roles, modes). An alias, so that serde
+/// does not try to borrow it from the input when a saved world is read back.
+pub type Word = &'static str;
+
 /// How a region is doing in the simulation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RegionStatus {
     Up,
@@ -23,7 +27,7 @@ pub enum RegionStatus {
 }
 
 /// What ARM does with requests about a downed region's regional resources.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum ArmBehaviour {
     /// Requests are answered as usual (only the data plane is down).
@@ -36,7 +40,7 @@ pub enum ArmBehaviour {
 }
 
 /// One region's state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RegionState {
     pub status: RegionStatus,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -45,12 +49,13 @@ pub struct RegionState {
 }
 
 /// A Service Health incident raised by an outage or degradation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Incident {
     pub tracking_id: String,
     pub title: String,
     pub region: Region,
-    pub level: &'static str,
+    #[serde(deserialize_with = "super::persist::static_str")]
+    pub level: Word,
     #[serde(with = "time::serde::rfc3339")]
     pub started: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -58,7 +63,7 @@ pub struct Incident {
 }
 
 /// A mutating ARM request the simulator received (CONTRACT.md's `operations`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoggedOperation {
     pub method: String,
     pub path: String,
@@ -67,7 +72,7 @@ pub struct LoggedOperation {
 }
 
 /// Data lost by a forced failover (what the lag was at that moment).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DataLoss {
     pub resource: String,
     pub seconds: f64,
@@ -87,7 +92,7 @@ pub struct Faults {
 }
 
 /// Random 5xx answers and dropped connections.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Flaky {
     pub error_rate: f64,
     pub drop_rate: f64,
@@ -97,7 +102,7 @@ pub struct Flaky {
 
 /// Replication of a replicated resource: its normal lag and, during an outage of the source,
 /// the moment replication stopped.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Replication {
     pub lag_secs: f64,
     pub frozen_at: Option<OffsetDateTime>,
@@ -116,7 +121,7 @@ impl Replication {
 }
 
 /// An AmlCompute cluster.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Compute {
     pub vm_size: String,
     pub min_nodes: u32,
@@ -126,53 +131,60 @@ pub struct Compute {
 }
 
 /// A managed online deployment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deployment {
     pub name: String,
     pub capacity: u32,
     pub instance_type: String,
-    pub provisioning: &'static str,
+    #[serde(deserialize_with = "super::persist::static_str")]
+    pub provisioning: Word,
 }
 
 /// A managed online endpoint.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Endpoint {
     pub traffic: BTreeMap<String, u32>,
     pub deployments: Vec<Deployment>,
-    pub provisioning: &'static str,
+    #[serde(deserialize_with = "super::persist::static_str")]
+    pub provisioning: Word,
     pub tags: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An AKS node pool.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NodePool {
     pub name: String,
     pub count: u32,
-    pub mode: &'static str,
-    pub provisioning: &'static str,
+    #[serde(deserialize_with = "super::persist::static_str")]
+    pub mode: Word,
+    #[serde(deserialize_with = "super::persist::static_str")]
+    pub provisioning: Word,
 }
 
 /// An AKS cluster.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Aks {
     pub running: bool,
-    pub provisioning: &'static str,
+    #[serde(deserialize_with = "super::persist::static_str")]
+    pub provisioning: Word,
     pub pools: Vec<NodePool>,
 }
 
 /// A PostgreSQL or MySQL flexible server.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FlexServer {
     /// `Primary`, `AsyncReplica` or `None`.
-    pub role: &'static str,
+    #[serde(deserialize_with = "super::persist::static_str")]
+    pub role: Word,
     /// The server it replicates from, when a replica.
     pub source: Option<usize>,
     pub replication: Replication,
-    pub state: &'static str,
+    #[serde(deserialize_with = "super::persist::static_str")]
+    pub state: Word,
 }
 
 /// A storage account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Storage {
     pub sku: String,
     pub primary: Region,
@@ -185,7 +197,7 @@ pub struct Storage {
 }
 
 /// A SQL failover group, seen from both servers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SqlFg {
     pub name: String,
     /// The two servers: (id, region). Index 0 is the one the configuration names.
@@ -196,7 +208,7 @@ pub struct SqlFg {
 }
 
 /// A Cosmos DB account region.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CosmosRegion {
     pub region: Region,
     pub priority: u32,
@@ -204,7 +216,7 @@ pub struct CosmosRegion {
 }
 
 /// A Cosmos DB account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cosmos {
     pub regions: Vec<CosmosRegion>,
     pub replication: Replication,
@@ -212,7 +224,7 @@ pub struct Cosmos {
 }
 
 /// A container registry and its replicas.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Acr {
     pub home: Region,
     /// (region, regionEndpointEnabled)
@@ -220,7 +232,7 @@ pub struct Acr {
 }
 
 /// A Traffic Manager endpoint.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TmEndpoint {
     pub name: String,
     pub region: Region,
@@ -231,7 +243,7 @@ pub struct TmEndpoint {
 }
 
 /// A Front Door origin.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Origin {
     pub name: String,
     pub region: Region,
@@ -243,7 +255,7 @@ pub struct Origin {
 }
 
 /// Kind-specific state.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum State {
     Workspace,
@@ -259,7 +271,8 @@ pub enum State {
     Acr(Acr),
     KeyVault,
     TrafficManager {
-        routing: &'static str,
+        #[serde(deserialize_with = "super::persist::static_str")]
+        routing: Word,
         endpoints: Vec<TmEndpoint>,
     },
     FrontDoor {
@@ -268,7 +281,7 @@ pub enum State {
 }
 
 /// One simulated resource.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
     pub id: ResourceId,
     pub component: String,
@@ -283,8 +296,9 @@ pub struct Resource {
 }
 
 /// The whole simulated world.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct World {
+    #[serde(with = "super::persist::clock")]
     pub clock: SimClock,
     pub deployment: String,
     pub subscription: String,
@@ -295,6 +309,7 @@ pub struct World {
     pub index: HashMap<String, usize>,
     pub regions: BTreeMap<Region, RegionState>,
     pub incidents: Vec<Incident>,
+    #[serde(with = "super::persist::faults")]
     pub faults: Faults,
     pub ops: Vec<Operation>,
     pub log: Vec<LoggedOperation>,
@@ -305,6 +320,9 @@ pub struct World {
     pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
     pub token_fingerprints: std::collections::BTreeSet<String>,
+    /// Where the world is saved after every change a request makes (drills), if anywhere.
+    #[serde(skip)]
+    pub persist_to: Option<std::path::PathBuf>,
 }
 
 fn secondary_name(name: &str, primary: &Region, secondary: &Region) -> String {
@@ -316,6 +334,16 @@ fn secondary_name(name: &str, primary: &Region, secondary: &Region) -> String {
 }
 
 impl World {
+    /// Saves the world where `persist_to` says (nothing when it says nowhere). A failed save is
+    /// logged: the drill goes on, it just could not be resumed from this point.
+    pub fn persist(&self) {
+        if let Some(path) = &self.persist_to
+            && let Err(e) = super::persist::save(self, path)
+        {
+            tracing::warn!("cannot save the simulated world to {}: {e}", path.display());
+        }
+    }
+
     /// Builds the world the configuration describes, in its normal (healthy, primary-active) state.
     pub fn from_config(cfg: &Config, clock: SimClock) -> World {
         let d = &cfg.deployment;
@@ -349,6 +377,7 @@ impl World {
             timeline: None,
             requests: 0,
             token_fingerprints: Default::default(),
+            persist_to: None,
             rg_tags: HashMap::new(),
         };
         for c in &cfg.components {

@@ -200,8 +200,8 @@ fn render_list(frame: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(8),
         Constraint::Length(18),
         Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(9),
+        Constraint::Length(10),
+        Constraint::Length(10),
         Constraint::Fill(1),
     ];
     let header = Row::new([
@@ -390,7 +390,7 @@ fn render_gauges(frame: &mut Frame, r: &Saved, t: Theme, areas: [Rect; 2]) {
 fn render_steps(frame: &mut Frame, app: &App, r: &Saved, area: Rect) {
     let t = app.theme;
     let title_width = (area.width / 3).clamp(24, 44);
-    let bar_width = area.width.saturating_sub(title_width + 8 + 9 + 9 + 4) as usize;
+    let bar_width = area.width.saturating_sub(title_width + 8 + 9 + 10 + 4) as usize;
     let axis = Axis::of(r);
     let height = step_rows(area);
     let start = app.reports.scroll.min(r.steps.len());
@@ -428,7 +428,7 @@ fn render_steps(frame: &mut Frame, app: &App, r: &Saved, area: Rect) {
         Constraint::Length(title_width),
         Constraint::Length(8),
         Constraint::Length(9),
-        Constraint::Length(9),
+        Constraint::Length(10),
         Constraint::Fill(1),
     ];
     let scale = axis
