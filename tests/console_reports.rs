@@ -224,6 +224,11 @@ fn moving_through_reports_and_scrolling_a_long_one() {
     assert_eq!(app.reports.scroll, 0);
     update(&mut app, Action::Down);
     assert_eq!(app.reports.cursor.selected, 1, "stays on the last report");
+    // A click selects a report (rows start under the list's border and header, at row 4).
+    update(&mut app, Action::Click { column: 10, row: 4 });
+    assert_eq!(app.reports.cursor.selected, 0);
+    update(&mut app, Action::Click { column: 10, row: 5 });
+    assert_eq!(app.reports.cursor.selected, 1);
     // r reads them again; Esc goes back to the overview.
     assert_eq!(update(&mut app, Action::Refresh), vec![Effect::LoadReports]);
     assert_eq!(

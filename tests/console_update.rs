@@ -232,8 +232,13 @@ fn enter_opens_detail_and_escape_goes_back() {
     assert_eq!(app.screen, Screen::Timeline);
     update(&mut app, Action::NextScreen);
     assert_eq!(app.screen, Screen::Detail);
+    // Without a run, Tab skips the runbook screen.
+    update(&mut app, Action::NextScreen);
+    assert_eq!(app.screen, Screen::Reports);
     update(&mut app, Action::NextScreen);
     assert_eq!(app.screen, Screen::Overview);
+    update(&mut app, Action::PrevScreen);
+    assert_eq!(app.screen, Screen::Reports);
     update(&mut app, Action::PrevScreen);
     assert_eq!(app.screen, Screen::Detail);
 }

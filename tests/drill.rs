@@ -16,30 +16,9 @@ struct Drill {
 
 /// Runs a drill of the demo (with a short request deadline so a hanging region costs little).
 fn drill(scenario: &str, answers: &str, scale: &str) -> Drill {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("demo.toml");
-    let text = std::fs::read_to_string("assets/demo.toml").unwrap();
-    std::fs::write(
-        &cfg,
-        format!("{text}\n[console]\nrequest_timeout_seconds = 1\n"),
-    )
-    .unwrap();
-    let out = Command::new(BIN)
-        .args([
-            "drill",
-            "--scenario",
-            scenario,
-            "--answers",
-            answers,
-            "--time-scale",
-            scale,
-            "--config",
-        ])
-        .arg(&cfg)
-        .env("XDG_DATA_HOME", dir.path())
-        .env("XDG_CACHE_HOME", dir.path())
-        .output()
-        .unwrap();
+    // The directory lives until the report is read.
+    let scratch = Scratch::new();
+    let out = scratch.drill_of(scenario, answers, scale).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let report_path = stdout.lines().last().map(|l| l.trim().to_string());
     let report: Option<Value> = report_path
@@ -242,11 +221,16 @@ impl Scratch {
 
     /// `drill --scenario eastus-outage --answers ANSWERS --time-scale SCALE` in this directory.
     fn drill(&self, answers: &str, scale: &str) -> Command {
+        self.drill_of("eastus-outage", answers, scale)
+    }
+
+    /// `drill --scenario SCENARIO --answers ANSWERS --time-scale SCALE` in this directory.
+    fn drill_of(&self, scenario: &str, answers: &str, scale: &str) -> Command {
         let mut c = Command::new(BIN);
         c.args([
             "drill",
             "--scenario",
-            "eastus-outage",
+            scenario,
             "--answers",
             answers,
             "--time-scale",

@@ -182,5 +182,11 @@ fn click(app: &mut App, column: u16, row: u16) {
                     .select(index, app.timeline.len(), layout::timeline_rows(app));
             }
         }
+        layout::List::Reports => {
+            let delta = index as isize - app.reports.cursor.selected as isize;
+            if index < app.reports.reports().len() {
+                reports::select_by(app, delta);
+            }
+        }
     }
 }

@@ -229,7 +229,7 @@ fn failover_readiness(app: &App) -> Vec<Span<'static>> {
             ""
         };
         let count = if s.blocked > 1 {
-            format!("{} ", s.blocked)
+            format!("{}: ", s.blocked)
         } else {
             String::new()
         };

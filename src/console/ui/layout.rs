@@ -34,6 +34,7 @@ pub struct Areas {
 pub enum List {
     Components,
     Timeline,
+    Reports,
 }
 
 /// Whether the terminal is below the minimum size.
@@ -162,12 +163,17 @@ pub fn row_at(app: &App, column: u16, row: u16) -> Option<(List, usize)> {
     if too_small(area) || app.help {
         return None;
     }
-    let (list, cursor) = match app.screen {
-        Screen::Overview => (List::Components, app.table),
-        Screen::Timeline => (List::Timeline, app.events),
-        Screen::Detail | Screen::Runbook | Screen::Reports => return None,
+    let body = areas(area, app).body;
+    let (list, cursor, table) = match app.screen {
+        Screen::Overview => (List::Components, app.table, body),
+        Screen::Timeline => (List::Timeline, app.events, body),
+        Screen::Reports => {
+            let [list, _] = super::reports::split(body, app.reports.reports().len());
+            (List::Reports, app.reports.cursor, list)
+        }
+        Screen::Detail | Screen::Runbook => return None,
     };
-    let rows = table_body(areas(area, app).body);
+    let rows = table_body(table);
     let hit = rows.contains(ratatui::layout::Position::new(column, row));
     hit.then(|| (list, cursor.offset + (row - rows.y) as usize))
 }
