@@ -156,7 +156,7 @@ pub fn render(rb: &Runbook, cfg: &Config, generated_at: &str) -> String {
                 facts.push("outside the RTO".into());
             }
             if s.parallel_group.is_some() {
-                facts.push("may run in parallel with its phase".into());
+                facts.push("runs side by side with the other steps of its group (confirmed one at a time, then followed together)".into());
             }
             let _ = writeln!(out, "{}\n", facts.join(" · "));
             if !s.why.is_empty() {

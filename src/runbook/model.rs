@@ -194,7 +194,8 @@ pub struct Step {
     pub postcondition: Option<Postcondition>,
     #[serde(with = "secs")]
     pub timeout: Duration,
-    /// Steps of a phase with the same group may run in parallel.
+    /// Consecutive steps with the same group run side by side: each is checked, confirmed and
+    /// sent in turn, then their operations are followed together.
     pub parallel_group: Option<String>,
     /// Kept outside the RTO (Microsoft-managed, observe only).
     pub outside_rto: bool,

@@ -225,7 +225,8 @@ pub async fn execute(
     let mut outcome = Outcome::Completed;
     let mut message = None;
     let mut declined = false;
-    for step in &rb.steps {
+    let mut next = 0;
+    while let Some(step) = rb.steps.get(next) {
         if ctx.cancel.is_cancelled() {
             outcome = Outcome::Aborted;
             message = Some("cancelled".into());
@@ -234,7 +235,21 @@ pub async fn execute(
         if step.id == "verify.gate" && priors.get("verify.gate") == Some(&Prior::Finished) {
             runner.gate_passed = true;
         }
-        match runner.step(step, priors.get(&step.id)).await {
+        // Consecutive steps of one parallel group run side by side.
+        let group = match &step.parallel_group {
+            Some(g) => rb.steps[next..]
+                .iter()
+                .take_while(|s| s.parallel_group.as_ref() == Some(g))
+                .count(),
+            None => 1,
+        };
+        let end = if group > 1 {
+            runner.batch(&rb.steps[next..next + group], &priors).await
+        } else {
+            runner.step(step, priors.get(&step.id)).await
+        };
+        next += group;
+        match end {
             StepEnd::Done | StepEnd::Skipped => {}
             StepEnd::Aborted(why, was_declined) => {
                 outcome = Outcome::Aborted;
@@ -379,34 +394,108 @@ impl Runner<'_> {
         self.collector.collect_full().await
     }
 
+    /// Runs one step to its end.
     async fn step(&mut self, step: &Step, prior: Option<&Prior>) -> StepEnd {
+        match self.begin(step, prior, false).await {
+            Begun::End(end) => end,
+            // Not deferred: `begin` settles what it sends.
+            Begun::Sent(sent) => match self.settle_one(step, sent, "verified").await {
+                Ok(()) => StepEnd::Done,
+                Err(e) => StepEnd::Failed(format!("{}: {e}", step.id)),
+            },
+        }
+    }
+
+    /// Runs the steps of a parallel group side by side: each is checked, confirmed and sent in
+    /// turn (one question at a time), then their operations are followed together, each step
+    /// journaled done as its own result is verified. A failure is handled once the others
+    /// have settled (retry, skip or stop, as for a single step).
+    async fn batch(&mut self, steps: &[Step], priors: &HashMap<String, Prior>) -> StepEnd {
+        let mut pending: Vec<(&Step, Sent)> = Vec::new();
+        let mut end = StepEnd::Done;
+        for step in steps {
+            if self.ctx.cancel.is_cancelled() {
+                break;
+            }
+            match self.begin(step, priors.get(&step.id), true).await {
+                Begun::Sent(sent) => pending.push((step, sent)),
+                Begun::End(StepEnd::Done | StepEnd::Skipped) => {}
+                Begun::End(stop) => {
+                    end = stop;
+                    break;
+                }
+            }
+        }
+        if pending.len() > 1 {
+            let ids: Vec<&str> = pending.iter().map(|(s, _)| s.id.as_str()).collect();
+            self.operator.notify(&format!(
+                "{} operations run side by side: {}",
+                ids.len(),
+                ids.join(", ")
+            ));
+        }
+        let items = pending
+            .into_iter()
+            .map(|(step, sent)| Settling {
+                step,
+                sent,
+                note: "verified",
+                limit: step.timeout,
+            })
+            .collect();
+        for (step, result) in self.settle_all(items).await {
+            let Err(err) = result else { continue };
+            // Once the run is stopping, failures are recorded without a question.
+            let ask = matches!(end, StepEnd::Done);
+            match self.on_failure(step, err, ask).await {
+                Some(StepEnd::Done | StepEnd::Skipped) => {}
+                Some(stop) => {
+                    if ask {
+                        end = stop;
+                    }
+                }
+                None => match self.step(step, Some(&Prior::Started)).await {
+                    StepEnd::Done | StepEnd::Skipped => {}
+                    stop => end = stop,
+                },
+            }
+        }
+        end
+    }
+
+    /// A step up to its request: resume checks, preconditions, confirmation, then the action.
+    /// With `defer`, an accepted request is returned to be settled later (`Begun::Sent`);
+    /// everything else ends the step here.
+    async fn begin(&mut self, step: &Step, prior: Option<&Prior>, defer: bool) -> Begun {
         match prior {
-            Some(Prior::Finished) => return StepEnd::Done,
+            Some(Prior::Finished) => return Begun::End(StepEnd::Done),
             Some(Prior::RequestSent) => {
                 // The request left before the crash: learn from live state what happened.
                 self.operator.notify(&format!(
                     "{}: re-checking live state (the request was sent before the interruption)",
                     step.id
                 ));
-                return match self
-                    .await_post(
-                        step,
-                        "re-checked after resume: the request is not sent again",
-                    )
-                    .await
-                {
-                    Ok(()) => StepEnd::Done,
-                    Err(e) => {
-                        let msg = format!(
-                            "the request was sent before the interruption and the result does not show: {e}; it is not sent again — check by hand"
-                        );
-                        self.log(Event::StepFailed {
-                            step: step.id.clone(),
-                            error: msg.clone(),
-                        });
-                        StepEnd::Failed(msg)
-                    }
-                };
+                return Begun::End(
+                    match self
+                        .await_post(
+                            step,
+                            "re-checked after resume: the request is not sent again",
+                        )
+                        .await
+                    {
+                        Ok(()) => StepEnd::Done,
+                        Err(e) => {
+                            let msg = format!(
+                                "the request was sent before the interruption and the result does not show: {e}; it is not sent again — check by hand"
+                            );
+                            self.log(Event::StepFailed {
+                                step: step.id.clone(),
+                                error: msg.clone(),
+                            });
+                            StepEnd::Failed(msg)
+                        }
+                    },
+                );
             }
             _ => {}
         }
@@ -449,67 +538,42 @@ impl Runner<'_> {
                                 by,
                             });
                         }
-                        Decision::Skip(reason) => return self.skip(step, reason),
+                        Decision::Skip(reason) => return Begun::End(self.skip(step, reason)),
                         Decision::Override(_) => {
-                            return self.abort(
+                            return Begun::End(self.abort(
                                 step,
                                 "an override needs a written reason".into(),
                                 true,
-                            );
+                            ));
                         }
-                        _ => return self.abort(step, format!("blocked: {why}"), true),
+                        _ => return Begun::End(self.abort(step, format!("blocked: {why}"), true)),
                     }
                 }
             }
-            // Confirmation.
-            if step.confirm != Confirm::None || step.kind == StepKind::Manual {
-                match self.operator.decide(step, &Question::Confirm).await {
-                    Decision::Confirm if !matches!(step.confirm, Confirm::Typed(_)) => {}
-                    Decision::Typed(t) if matches!(&step.confirm, Confirm::Typed(want) if *want == t) =>
-                        {}
-                    Decision::Confirm if matches!(step.confirm, Confirm::Typed(_)) => {
-                        // Only a drill's `default = "confirm"` answers a typed step without its text.
-                        if self.ctx.scenario.is_none() {
-                            return self.abort(
-                                step,
-                                "a typed step needs its exact text".into(),
-                                true,
-                            );
-                        }
-                    }
-                    Decision::Typed(t) => {
-                        return self.abort(
-                            step,
-                            format!("typed '{t}' does not match the required text"),
-                            true,
-                        );
-                    }
-                    Decision::Skip(reason) => return self.skip(step, reason),
-                    Decision::Abort => {
-                        return self.abort(step, "the operator aborted".into(), true);
-                    }
-                    _ => return self.abort(step, "no usable answer".into(), true),
-                }
-                let by = self.operator.name();
-                self.log(Event::Confirmed {
-                    step: step.id.clone(),
-                    by,
-                    typed: matches!(step.confirm, Confirm::Typed(_)),
-                });
+            if let Err(end) = self.confirm(step).await {
+                return Begun::End(end);
             }
             let result = match step.kind {
                 StepKind::Manual => Ok(()),
                 StepKind::Verify if read_only && step.postcondition.is_some() => {
-                    return self.skip(
+                    return Begun::End(self.skip(
                         step,
                         "read-only walk: nothing was changed, so there is nothing to verify".into(),
-                    );
+                    ));
                 }
                 StepKind::Verify => self
                     .await_post(step, "verified")
                     .await
                     .map_err(ActError::Failed),
-                StepKind::Action => self.act(step).await,
+                StepKind::Action => match self.start(step).await {
+                    Ok(Some(sent)) if defer => return Begun::Sent(sent),
+                    Ok(Some(sent)) => self
+                        .settle_one(step, sent, "verified")
+                        .await
+                        .map_err(ActError::Failed),
+                    Ok(None) => Ok(()),
+                    Err(e) => Err(e),
+                },
             };
             match result {
                 Ok(()) => {
@@ -523,41 +587,85 @@ impl Runner<'_> {
                             note: None,
                         });
                     }
-                    return StepEnd::Done;
+                    return Begun::End(StepEnd::Done);
                 }
                 Err(ActError::ReadOnly(cmd)) => {
-                    return self.skip(
+                    return Begun::End(self.skip(
                         step,
                         format!("read-only mode: nothing was sent (would run: {cmd})"),
-                    );
+                    ));
                 }
-                Err(ActError::Failed(err)) => {
-                    // It may have happened anyway: live state decides before anything is retried.
-                    if let Some(post) = &step.postcondition
-                        && let Ok((obs, snap)) = self.observe().await
-                        && check_post(post, &self.ctx.cfg, &obs, &snap).is_ok()
-                    {
-                        self.log(Event::StepDone {
-                            step: step.id.clone(),
-                            note: Some(format!("verified from live state after an error: {err}")),
-                        });
-                        return StepEnd::Done;
-                    }
-                    self.log(Event::StepFailed {
-                        step: step.id.clone(),
-                        error: err.clone(),
-                    });
-                    match self
-                        .operator
-                        .decide(step, &Question::Failed(err.clone()))
-                        .await
-                    {
-                        Decision::Skip(reason) => return self.skip(step, reason),
-                        Decision::Confirm => continue, // retry
-                        _ => return StepEnd::Failed(format!("{}: {err}", step.id)),
-                    }
+                Err(ActError::Failed(err)) => match self.on_failure(step, err, true).await {
+                    Some(end) => return Begun::End(end),
+                    None => continue, // retry
+                },
+            }
+        }
+    }
+
+    /// Asks for the step's confirmation (when it needs one) and journals who gave it.
+    async fn confirm(&mut self, step: &Step) -> Result<(), StepEnd> {
+        if step.confirm == Confirm::None && step.kind != StepKind::Manual {
+            return Ok(());
+        }
+        match self.operator.decide(step, &Question::Confirm).await {
+            Decision::Confirm if !matches!(step.confirm, Confirm::Typed(_)) => {}
+            Decision::Typed(t) if matches!(&step.confirm, Confirm::Typed(want) if *want == t) => {}
+            Decision::Confirm if matches!(step.confirm, Confirm::Typed(_)) => {
+                // Only a drill's `default = "confirm"` answers a typed step without its text.
+                if self.ctx.scenario.is_none() {
+                    return Err(self.abort(step, "a typed step needs its exact text".into(), true));
                 }
             }
+            Decision::Typed(t) => {
+                return Err(self.abort(
+                    step,
+                    format!("typed '{t}' does not match the required text"),
+                    true,
+                ));
+            }
+            Decision::Skip(reason) => return Err(self.skip(step, reason)),
+            Decision::Abort => return Err(self.abort(step, "the operator aborted".into(), true)),
+            _ => return Err(self.abort(step, "no usable answer".into(), true)),
+        }
+        let by = self.operator.name();
+        self.log(Event::Confirmed {
+            step: step.id.clone(),
+            by,
+            typed: matches!(step.confirm, Confirm::Typed(_)),
+        });
+        Ok(())
+    }
+
+    /// A step's action failed. It may have happened anyway: live state decides first. Then
+    /// the operator chooses (with `ask`): None to retry, else how the step ends.
+    async fn on_failure(&mut self, step: &Step, err: String, ask: bool) -> Option<StepEnd> {
+        if let Some(post) = &step.postcondition
+            && let Ok((obs, snap)) = self.observe().await
+            && check_post(post, &self.ctx.cfg, &obs, &snap).is_ok()
+        {
+            self.log(Event::StepDone {
+                step: step.id.clone(),
+                note: Some(format!("verified from live state after an error: {err}")),
+            });
+            return Some(StepEnd::Done);
+        }
+        self.log(Event::StepFailed {
+            step: step.id.clone(),
+            error: err.clone(),
+        });
+        let failed = StepEnd::Failed(format!("{}: {err}", step.id));
+        if !ask {
+            return Some(failed);
+        }
+        match self
+            .operator
+            .decide(step, &Question::Failed(err.clone()))
+            .await
+        {
+            Decision::Skip(reason) => Some(self.skip(step, reason)),
+            Decision::Confirm => None,
+            _ => Some(failed),
         }
     }
 
@@ -610,54 +718,101 @@ impl Runner<'_> {
     }
 
     /// Polls the postcondition until it holds or the step's timeout passes.
-    async fn await_post(&mut self, step: &Step, note: &str) -> Result<(), String> {
+    async fn await_post(&mut self, step: &Step, note: &'static str) -> Result<(), String> {
         self.await_post_within(step, note, step.timeout).await
     }
 
-    /// Polls the postcondition for at most `limit`.
+    /// Polls the postcondition for at most `limit`; journals the step done once it holds.
     async fn await_post_within(
         &mut self,
         step: &Step,
-        note: &str,
+        note: &'static str,
         limit: Duration,
     ) -> Result<(), String> {
-        let Some(post) = &step.postcondition else {
-            self.log(Event::StepDone {
-                step: step.id.clone(),
-                note: Some(note.to_string()),
-            });
-            return Ok(());
+        let item = Settling {
+            step,
+            sent: Sent::Answered,
+            note,
+            limit,
         };
-        let deadline = Instant::now() + limit;
-        let mut last;
+        self.settle_all(vec![item]).await.remove(0).1
+    }
+
+    /// Follows one accepted request to its verified end.
+    async fn settle_one(
+        &mut self,
+        step: &Step,
+        sent: Sent,
+        note: &'static str,
+    ) -> Result<(), String> {
+        let item = Settling {
+            step,
+            sent,
+            note,
+            limit: step.timeout,
+        };
+        self.settle_all(vec![item]).await.remove(0).1
+    }
+
+    /// Follows requests to their verified ends, all at once: progress and waits are journaled
+    /// and shown as they come, and each step is journaled done the moment its own result is
+    /// verified. Returns the results in the order given.
+    async fn settle_all<'s>(
+        &mut self,
+        items: Vec<Settling<'s>>,
+    ) -> Vec<(&'s Step, Result<(), String>)> {
+        use futures_util::StreamExt;
+        use futures_util::stream::FuturesUnordered;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (ctx, collector) = (self.ctx, &self.collector);
+        let mut running: FuturesUnordered<_> = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let tx = tx.clone();
+                async move {
+                    let result = follow(ctx, collector, &item, &tx).await;
+                    (i, item.step, item.note, result)
+                }
+            })
+            .collect();
+        drop(tx);
+        let mut out = Vec::new();
+        let (journal, operator) = (&mut self.journal, &mut *self.operator);
         loop {
-            match self.observe().await {
-                Ok((obs, snap)) => match check_post(post, &self.ctx.cfg, &obs, &snap) {
-                    Ok(()) => {
-                        self.log(Event::StepDone {
+            tokio::select! {
+                Some((id, w)) = rx.recv() => match w {
+                    Waiting::Notice(text) => operator.notify(&format!("{id}: {text}")),
+                    Waiting::Progress(status, percent) => journal_event(
+                        ctx, journal, operator,
+                        Event::Progress { step: id, status, percent },
+                    ),
+                },
+                Some((i, step, note, result)) = running.next() => {
+                    if result.is_ok() {
+                        journal_event(ctx, journal, operator, Event::StepDone {
                             step: step.id.clone(),
                             note: Some(note.to_string()),
                         });
-                        return Ok(());
                     }
-                    Err(e) => last = e,
-                },
-                Err(e) => last = e,
+                    out.push((i, step, result));
+                }
+                else => break,
             }
-            if Instant::now() >= deadline || self.ctx.cancel.is_cancelled() {
-                return Err(format!("not verified within {} s: {last}", limit.as_secs()));
-            }
-            self.operator
-                .notify(&format!("{}: waiting — {last}", step.id));
-            tokio::time::sleep(self.ctx.verify_interval).await;
         }
+        out.sort_by_key(|(i, _, _)| *i);
+        out.into_iter().map(|(_, step, r)| (step, r)).collect()
     }
 
-    async fn act(&mut self, step: &Step) -> Result<(), ActError> {
+    /// Sends the step's request. Some(sent) when Azure accepted it (to be settled); None when
+    /// the step already ended here (no request needed, or an unanswered request whose effect
+    /// shows in live state).
+    async fn start(&mut self, step: &Step) -> Result<Option<Sent>, ActError> {
         let Some(action) = &step.action else {
             return self
                 .await_post(step, "no request needed")
                 .await
+                .map(|()| None)
                 .map_err(ActError::Failed);
         };
         let Some(writer) = self.ctx.writer.clone() else {
@@ -673,9 +828,9 @@ impl Runner<'_> {
         let (method, path) = describe(action);
         match submitted {
             Ok(sub) => {
-                let (request_id, lro) = match sub {
-                    Submitted::Done { request_id, .. } => (request_id, None),
-                    Submitted::Running(l) => (l.request_id.clone(), Some(l)),
+                let (request_id, sent) = match sub {
+                    Submitted::Done { request_id, .. } => (request_id, Sent::Answered),
+                    Submitted::Running(l) => (l.request_id.clone(), Sent::Running(l, started)),
                 };
                 self.log(Event::RequestSent {
                     step: step.id.clone(),
@@ -684,43 +839,7 @@ impl Runner<'_> {
                     request_id,
                     client_request_id: None,
                 });
-                if let Some(lro) = lro {
-                    let mut last_pct = -100.0;
-                    let left = step.timeout.saturating_sub(started.elapsed());
-                    let step_id = step.id.clone();
-                    let mut progress = Vec::new();
-                    let waited = tokio::time::timeout(
-                        left,
-                        self.ctx.reader.wait(lro, &self.ctx.cancel, |p| {
-                            let pct = p.percent.unwrap_or(0.0);
-                            if pct - last_pct >= 10.0 {
-                                last_pct = pct;
-                                progress.push((p.status.clone(), p.percent));
-                            }
-                        }),
-                    )
-                    .await;
-                    for (status, percent) in progress {
-                        self.log(Event::Progress {
-                            step: step_id.clone(),
-                            status,
-                            percent,
-                        });
-                    }
-                    match waited {
-                        Err(_) => {
-                            return Err(ActError::Failed(format!(
-                                "the operation did not finish within {} s (it goes on in Azure)",
-                                step.timeout.as_secs()
-                            )));
-                        }
-                        Ok(Err(e)) => return Err(ActError::Failed(e.to_string())),
-                        Ok(Ok(_)) => {}
-                    }
-                }
-                self.await_post(step, "verified")
-                    .await
-                    .map_err(ActError::Failed)
+                Ok(Some(sent))
             }
             Err(e) if matches!(e.kind, ErrorKind::Ambiguous(_)) => {
                 // It may have happened: journal it as sent, then learn the truth from live state.
@@ -740,6 +859,7 @@ impl Runner<'_> {
                     step.timeout.min(Duration::from_secs(30)),
                 )
                 .await
+                .map(|()| None)
                 .map_err(|e| ActError::Failed(format!("the request was not answered and live state does not show it took effect ({e})")))
             }
             Err(e) => Err(ActError::Failed(e.to_string())),
@@ -783,6 +903,111 @@ impl Runner<'_> {
 enum ActError {
     ReadOnly(String),
     Failed(String),
+}
+
+/// How far `Runner::begin` took a step.
+enum Begun {
+    /// The step ended (done, skipped, stopped).
+    End(StepEnd),
+    /// Its request was accepted; what is left is to follow it (`Runner::settle_all`).
+    Sent(Sent),
+}
+
+/// A request Azure accepted, whose result is still to come.
+enum Sent {
+    /// A long-running operation, and when the step's request left.
+    Running(crate::azure::Lro, Instant),
+    /// Answered at once: only the postcondition is left to see.
+    Answered,
+}
+
+/// A step being followed to its end.
+struct Settling<'s> {
+    step: &'s Step,
+    sent: Sent,
+    /// What the journal says once it is verified.
+    note: &'static str,
+    /// How long the postcondition may take to hold.
+    limit: Duration,
+}
+
+/// What a step being settled reports while it runs.
+enum Waiting {
+    Notice(String),
+    Progress(String, Option<f64>),
+}
+
+/// Journals an event (with the operator told) from outside a `Runner` method borrow.
+fn journal_event(
+    ctx: &RunContext,
+    journal: &mut Journal,
+    operator: &mut dyn Operator,
+    event: Event,
+) {
+    match journal.append(&rfc3339(ctx.reader.server_now()), event) {
+        Ok(entry) => operator.journaled(&entry),
+        Err(e) => tracing::error!("journal write failed: {e}"),
+    }
+}
+
+/// Follows one step's request to its end — the operation, then the postcondition, polled —
+/// without touching the journal: progress and waits go out on `tx` (tagged with the step id).
+async fn follow(
+    ctx: &RunContext,
+    collector: &Collector,
+    item: &Settling<'_>,
+    tx: &tokio::sync::mpsc::UnboundedSender<(String, Waiting)>,
+) -> Result<(), String> {
+    let step = item.step;
+    let say = |w: Waiting| {
+        let _ = tx.send((step.id.clone(), w));
+    };
+    if let Sent::Running(lro, started) = &item.sent {
+        let mut last_pct = -100.0;
+        let left = step.timeout.saturating_sub(started.elapsed());
+        let waited = tokio::time::timeout(
+            left,
+            ctx.reader.wait(lro.clone(), &ctx.cancel, |p| {
+                let pct = p.percent.unwrap_or(0.0);
+                if pct - last_pct >= 10.0 {
+                    last_pct = pct;
+                    say(Waiting::Progress(p.status.clone(), p.percent));
+                }
+            }),
+        )
+        .await;
+        match waited {
+            Err(_) => {
+                return Err(format!(
+                    "the operation did not finish within {} s (it goes on in Azure)",
+                    step.timeout.as_secs()
+                ));
+            }
+            Ok(Err(e)) => return Err(e.to_string()),
+            Ok(Ok(_)) => {}
+        }
+    }
+    let Some(post) = &step.postcondition else {
+        return Ok(());
+    };
+    let deadline = Instant::now() + item.limit;
+    loop {
+        let last = match collector.collect_full().await {
+            Ok((obs, snap)) => match check_post(post, &ctx.cfg, &obs, &snap) {
+                Ok(()) => return Ok(()),
+                Err(e) => e,
+            },
+            Err(e) => e,
+        };
+        if Instant::now() >= deadline || ctx.cancel.is_cancelled() {
+            return Err(format!(
+                "not verified within {} s: {last}",
+                item.limit.as_secs()
+            ));
+        }
+        say(Waiting::Notice(format!("waiting — {last}")));
+        tokio::time::sleep(ctx.verify_interval).await;
+    }
 }
 
 /// Sends an action's request.
