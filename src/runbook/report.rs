@@ -11,7 +11,8 @@ use super::model::Runbook;
 use super::run::step_states;
 use crate::config::Config;
 use crate::health::report::sanitize;
-use crate::timefmt::parse_rfc3339;
+use crate::timefmt::{hhmmss, parse_rfc3339};
+use time::OffsetDateTime;
 
 /// Where reports live.
 pub fn reports_dir() -> PathBuf {
@@ -232,26 +233,24 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
             st["note"].as_str().map(sanitize).unwrap_or_default()
         );
     }
-    // A bar chart of step durations.
-    let longest = steps
-        .iter()
-        .filter_map(|x| x["duration_seconds"].as_i64())
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let _ = writeln!(out, "\n## Step durations\n\n```");
-    for st in steps
-        .iter()
-        .filter(|x| x["duration_seconds"].as_i64().is_some())
-    {
-        let d = st["duration_seconds"].as_i64().unwrap_or(0);
-        let bar = "█".repeat(((d as f64 / longest as f64) * 40.0).ceil() as usize);
-        let _ = writeln!(
-            out,
-            "{:<40} {bar} {}",
-            s(&st["id"]).chars().take(40).collect::<String>(),
-            human(d)
-        );
+    // The steps on the run's time axis: where each started and how long it ran.
+    let _ = writeln!(
+        out,
+        "\n## Step durations\n\nEach step on the run's time axis, from the declared outage to the end of the run: where it started and how long it ran (steps of a phase that ran side by side overlap; ░ never finished).\n\n```"
+    );
+    let saved: Saved = serde_json::from_value(r.clone()).unwrap_or_default();
+    if let Some(axis) = Axis::of(&saved) {
+        const WIDTH: usize = 48;
+        let _ = writeln!(out, "{:<40} {}", "", axis.header(WIDTH, &saved));
+        for st in saved.steps.iter().filter(|x| x.started_at.is_some()) {
+            let _ = writeln!(
+                out,
+                "{:<40} {:<WIDTH$} {}",
+                sanitize(&st.id).chars().take(40).collect::<String>(),
+                axis.bar(st, WIDTH),
+                st.duration_seconds.map_or("-".into(), human)
+            );
+        }
     }
     let _ = writeln!(out, "```\n\n## ARM operations sent\n");
     for op in r["operations"].as_array().cloned().unwrap_or_default() {
@@ -408,6 +407,84 @@ impl Saved {
     }
 }
 
+/// The time axis of a chart of a run's steps (the report screen and the Markdown report).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Axis {
+    pub from: OffsetDateTime,
+    pub to: OffsetDateTime,
+}
+
+impl Axis {
+    /// From the declared outage (or the first step) to the run's end (or the last step).
+    pub fn of(r: &Saved) -> Option<Axis> {
+        let times = |f: fn(&SavedStep) -> Option<&String>| {
+            r.steps
+                .iter()
+                .filter_map(move |s| f(s).and_then(|x| parse_rfc3339(x)))
+        };
+        let from = [&r.outage_started_at, &r.started_at]
+            .into_iter()
+            .filter_map(|x| parse_rfc3339(x))
+            .chain(times(|s| s.started_at.as_ref()))
+            .min()?;
+        let to = parse_rfc3339(&r.finished_at)
+            .into_iter()
+            .chain(times(|s| s.finished_at.as_ref()))
+            .max()?;
+        (to > from).then_some(Axis { from, to })
+    }
+
+    /// The column of a moment on a bar `width` wide.
+    pub fn column(&self, at: OffsetDateTime, width: usize) -> usize {
+        let span = (self.to - self.from).as_seconds_f64();
+        let x = (at - self.from).as_seconds_f64() / span * width as f64;
+        (x.max(0.0) as usize).min(width.saturating_sub(1))
+    }
+
+    /// A step's bar: blank up to its start, then one block per column it ran (at least one).
+    /// A step that started and never ended runs to the end of the axis, hatched.
+    pub fn bar(&self, s: &SavedStep, width: usize) -> String {
+        let Some(start) = s.started_at.as_deref().and_then(parse_rfc3339) else {
+            return String::new();
+        };
+        let x0 = self.column(start, width);
+        let (x1, glyph) = match s.finished_at.as_deref().and_then(parse_rfc3339) {
+            Some(end) => (self.column(end, width), "█"),
+            None => (width.saturating_sub(1), "░"),
+        };
+        format!("{}{}", " ".repeat(x0), glyph.repeat(x1.max(x0) - x0 + 1))
+    }
+
+    /// The header of the bar column: the axis's ends, and where the RTO target falls.
+    pub fn header(&self, width: usize, r: &Saved) -> String {
+        let left = hhmmss(self.from);
+        let right = hhmmss(self.to);
+        if width < left.len() + right.len() + 2 {
+            return String::new();
+        }
+        let mut cells: Vec<char> = std::iter::repeat_n(' ', width).collect();
+        let mut put = |x: usize, text: &str| {
+            for (i, c) in text.chars().enumerate() {
+                if let Some(cell) = cells.get_mut(x + i) {
+                    *cell = c;
+                }
+            }
+        };
+        let deadline = parse_rfc3339(&r.outage_started_at)
+            .map(|o| o + time::Duration::seconds(r.rto_target_seconds));
+        if let Some(d) = deadline.filter(|d| *d > self.from && *d < self.to) {
+            let x = self.column(d, width);
+            let mark = "▼RTO";
+            if x > left.len() && x + mark.chars().count() < width.saturating_sub(right.len()) {
+                put(x, mark);
+            }
+        }
+        put(0, &left);
+        put(width - right.len(), &right);
+        cells.into_iter().collect()
+    }
+}
+
 /// A report found on disk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listed {
@@ -520,6 +597,57 @@ mod tests {
             l.unreadable
         );
         assert_eq!(list(&d.join("missing")).unwrap().reports, Vec::new());
+    }
+
+    #[test]
+    fn the_time_axis_places_steps_and_marks_the_rto_deadline() {
+        let step = |start: Option<&str>, end: Option<&str>| SavedStep {
+            started_at: start.map(|t| format!("2026-11-26T{t}Z")),
+            finished_at: end.map(|t| format!("2026-11-26T{t}Z")),
+            ..SavedStep::default()
+        };
+        let r = Saved {
+            outage_started_at: "2026-11-26T02:00:00Z".into(),
+            started_at: "2026-11-26T02:10:00Z".into(),
+            finished_at: "2026-11-26T02:40:00Z".into(),
+            rto_target_seconds: 1800,
+            steps: vec![
+                step(Some("02:10:00"), Some("02:20:00")),
+                step(Some("02:20:00"), None),
+                step(None, None),
+            ],
+            ..Saved::default()
+        };
+        let axis = Axis::of(&r).unwrap();
+        assert_eq!(axis.from, parse_rfc3339(&r.outage_started_at).unwrap());
+        // 40 minutes over 40 columns: one column a minute.
+        assert_eq!(
+            axis.bar(&r.steps[0], 40),
+            format!("{}{}", " ".repeat(10), "█".repeat(11))
+        );
+        let open = axis.bar(&r.steps[1], 40);
+        assert!(
+            open.ends_with('░') && open.starts_with(&" ".repeat(20)),
+            "{open}"
+        );
+        assert_eq!(
+            axis.bar(&r.steps[2], 40),
+            "",
+            "a step that never started has no bar"
+        );
+        let header = axis.header(60, &r);
+        assert!(
+            header.starts_with("02:00:00") && header.ends_with("02:40:00"),
+            "{header}"
+        );
+        assert_eq!(
+            header.find("▼RTO"),
+            Some(45),
+            "the deadline (02:30) at 3/4: {header}"
+        );
+        // Where it would run into a time label, it is left out.
+        assert!(!axis.header(40, &r).contains('▼'));
+        assert_eq!(Axis::of(&Saved::default()), None, "no times, no axis");
     }
 
     #[test]

@@ -10,11 +10,7 @@ pub fn hhmm(t: OffsetDateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-/// "02:41:07" (UTC).
-pub fn hhmmss(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
-}
+pub use crate::timefmt::hhmmss;
 
 /// Whole seconds from `then` to `now` (never negative).
 pub fn seconds_between(then: OffsetDateTime, now: OffsetDateTime) -> u64 {

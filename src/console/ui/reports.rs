@@ -6,13 +6,12 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, LineGauge, Paragraph, Row, Table, TableState};
-use time::OffsetDateTime;
 
 use super::fmt::{fit, hhmmss, human_secs};
 use super::theme::{Theme, Tone};
 use crate::console::app::App;
 use crate::console::sanitize;
-use crate::runbook::report::{Listed, Saved, SavedStep};
+use crate::runbook::report::{Axis, Listed, Saved};
 use crate::timefmt::parse_rfc3339;
 
 /// Rows of the list of reports at most, on short and on tall terminals.
@@ -488,83 +487,6 @@ fn render_notes(
         Span::raw(sanitize(&listed.markdown.display().to_string()).into_owned()),
     ]));
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// The time scale of the chart.
-struct Axis {
-    from: OffsetDateTime,
-    to: OffsetDateTime,
-}
-
-impl Axis {
-    /// From the declared outage (or the first step) to the run's end (or the last step).
-    fn of(r: &Saved) -> Option<Axis> {
-        let times = |f: fn(&SavedStep) -> Option<&String>| {
-            r.steps
-                .iter()
-                .filter_map(move |s| f(s).and_then(|x| parse_rfc3339(x)))
-        };
-        let from = [&r.outage_started_at, &r.started_at]
-            .into_iter()
-            .filter_map(|x| parse_rfc3339(x))
-            .chain(times(|s| s.started_at.as_ref()))
-            .min()?;
-        let to = parse_rfc3339(&r.finished_at)
-            .into_iter()
-            .chain(times(|s| s.finished_at.as_ref()))
-            .max()?;
-        (to > from).then_some(Axis { from, to })
-    }
-
-    /// The column of a moment on a bar `width` wide.
-    fn column(&self, at: OffsetDateTime, width: usize) -> usize {
-        let span = (self.to - self.from).as_seconds_f64();
-        let x = (at - self.from).as_seconds_f64() / span * width as f64;
-        (x.max(0.0) as usize).min(width.saturating_sub(1))
-    }
-
-    /// A step's bar: blank up to its start, then one block per column it ran (at least one).
-    /// A step that started and never ended runs to the end of the axis, hatched.
-    fn bar(&self, s: &SavedStep, width: usize) -> String {
-        let Some(start) = s.started_at.as_deref().and_then(parse_rfc3339) else {
-            return String::new();
-        };
-        let x0 = self.column(start, width);
-        let (x1, glyph) = match s.finished_at.as_deref().and_then(parse_rfc3339) {
-            Some(end) => (self.column(end, width), "█"),
-            None => (width.saturating_sub(1), "░"),
-        };
-        format!("{}{}", " ".repeat(x0), glyph.repeat(x1.max(x0) - x0 + 1))
-    }
-
-    /// The header of the bar column: the axis's ends, and where the RTO target falls.
-    fn header(&self, width: usize, r: &Saved) -> String {
-        let left = hhmmss(self.from);
-        let right = hhmmss(self.to);
-        if width < left.len() + right.len() + 2 {
-            return String::new();
-        }
-        let mut cells: Vec<char> = std::iter::repeat_n(' ', width).collect();
-        let mut put = |x: usize, text: &str| {
-            for (i, c) in text.chars().enumerate() {
-                if let Some(cell) = cells.get_mut(x + i) {
-                    *cell = c;
-                }
-            }
-        };
-        let deadline = parse_rfc3339(&r.outage_started_at)
-            .map(|o| o + time::Duration::seconds(r.rto_target_seconds));
-        if let Some(d) = deadline.filter(|d| *d > self.from && *d < self.to) {
-            let x = self.column(d, width);
-            let mark = "▼RTO";
-            if x > left.len() && x + mark.chars().count() < width.saturating_sub(right.len()) {
-                put(x, mark);
-            }
-        }
-        put(0, &left);
-        put(width - right.len(), &right);
-        cells.into_iter().collect()
-    }
 }
 
 /// "2026-11-26 02:41:07" from RFC 3339 (the text itself when it does not parse).
