@@ -196,6 +196,29 @@ fn a_failure_in_a_side_by_side_phase_is_handled_after_the_others_settle() {
 }
 
 #[test]
+fn an_abort_in_a_side_by_side_phase_stops_at_once() {
+    let started = std::time::Instant::now();
+    let d = drill("eastus-outage", "tests/drills/abort-mid-phase.toml", "30");
+    assert_eq!(d.code, Some(130), "{}", d.stderr);
+    // The storage failover takes 20 simulated minutes (40 s here): the run does not wait for it.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let r = d.report.expect("an aborted drill has its report");
+    assert_eq!(r["outcome"], "aborted");
+    for sent in ["data.training-data.failover", "data.feature-store.failover"] {
+        let s = step(&r, sent);
+        assert_eq!(s["outcome"], "failed", "{sent}: {s:#}");
+        assert!(
+            s["note"].as_str().unwrap().contains("goes on there"),
+            "{sent}: {s:#}"
+        );
+    }
+    assert_eq!(step(&r, "data.run-metadata.promote")["outcome"], "failed");
+    assert_eq!(step(&r, "data.sessions.failover")["outcome"], "not-run");
+    let sent = r["operations"].as_array().unwrap();
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+}
+
+#[test]
 fn eastus_unresponsive_drill_runs_forced_despite_hanging_calls() {
     let d = drill(
         "eastus-unresponsive",

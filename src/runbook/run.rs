@@ -415,6 +415,7 @@ impl Runner<'_> {
         let mut end = StepEnd::Done;
         for step in steps {
             if self.ctx.cancel.is_cancelled() {
+                end = StepEnd::Aborted("cancelled".into(), false);
                 break;
             }
             match self.begin(step, priors.get(&step.id), true).await {
@@ -425,6 +426,16 @@ impl Runner<'_> {
                     break;
                 }
             }
+        }
+        if !matches!(end, StepEnd::Done) {
+            // The run stops here: what was sent goes on in Azure, the run does not wait for it.
+            for (step, _) in pending {
+                self.log(Event::StepFailed {
+                    step: step.id.clone(),
+                    error: "stopped while its operation was running in Azure (it goes on there): check its result in live state".into(),
+                });
+            }
+            return end;
         }
         if pending.len() > 1 {
             let ids: Vec<&str> = pending.iter().map(|(s, _)| s.id.as_str()).collect();
@@ -445,8 +456,9 @@ impl Runner<'_> {
             .collect();
         for (step, result) in self.settle_all(items).await {
             let Err(err) = result else { continue };
-            // Once the run is stopping, failures are recorded without a question.
-            let ask = matches!(end, StepEnd::Done);
+            // Once the run is stopping (an earlier failure), failures are recorded without a
+            // question.
+            let ask = matches!(end, StepEnd::Done) && !self.ctx.cancel.is_cancelled();
             match self.on_failure(step, err, ask).await {
                 Some(StepEnd::Done | StepEnd::Skipped) => {}
                 Some(stop) => {
