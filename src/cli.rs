@@ -454,11 +454,6 @@ struct DrillRun {
     resumed: Option<PathBuf>,
 }
 
-/// Where a drill's simulated world is saved: beside its journal.
-fn sim_state_path(journal: &std::path::Path) -> PathBuf {
-    journal.with_extension("sim.json")
-}
-
 /// The unfinished drill of this deployment and scenario that can go on: its journal and the
 /// simulated world it left. A crashed drill without a readable saved world is not resumed (the
 /// new drill closes it and writes its report).
@@ -469,8 +464,16 @@ fn resumable_drill(cfg: &Config, scenario: &Scenario) -> Option<(PathBuf, crate:
     let same = entries.iter().any(
         |e| matches!(&e.event, Event::RunStarted { scenario: Some(s), .. } if *s == scenario.name),
     );
-    let state = sim_state_path(&path);
+    let state = crate::runbook::journal::saved_world_path(&path);
     if !same || !state.exists() {
+        return None;
+    }
+    // Without its runbook the journal cannot go on: the new drill closes it instead.
+    let runbook = std::fs::read_to_string(path.with_extension("runbook.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<crate::runbook::Runbook>(&t).ok());
+    if runbook.is_none() {
+        let _ = std::fs::remove_file(&state);
         return None;
     }
     match crate::sim::persist::load(&state) {
@@ -494,7 +497,7 @@ async fn drill_start(
 ) -> Option<time::OffsetDateTime> {
     let sc = &drill.scenario;
     if let Some(journal) = &drill.resumed {
-        sim.persist_to(&sim_state_path(journal));
+        sim.persist_to(&crate::runbook::journal::saved_world_path(journal));
         say(format!(
             "drill '{}': the simulated world of the drill journaled in {} is restored and goes on from where it stopped (simulated time now {})",
             sc.name,
@@ -522,7 +525,7 @@ fn save_beside_journal(sim: &SimServer) -> crate::runbook::run::JournalHook {
     let world = sim.world();
     std::sync::Arc::new(move |journal: &std::path::Path| {
         let mut w = world.lock().expect("world lock");
-        w.persist_to = Some(sim_state_path(journal));
+        w.persist_to = Some(crate::runbook::journal::saved_world_path(journal));
         w.persist();
     })
 }
@@ -652,8 +655,9 @@ async fn interactive_run(
                     let result =
                         execute(&ctx, kind, journal_kind, &mut operator, !drill || resumed_drill)
                             .await;
-                    // The drill ended (its journal says how): nothing left to resume.
-                    if let (true, Some(sim)) = (result.is_ok() && drill, &sim) {
+                    // The drill ended (its journal says how), or could not go on: nothing is left
+                    // to resume (a journal left open is closed by the next drill).
+                    if let (true, Some(sim)) = (drill, &sim) {
                         sim.stop_persisting();
                     }
                     drop(sim);
@@ -972,8 +976,9 @@ impl Target {
         )
         .await;
         if let Some(sim) = self.sim {
-            if drill && result.is_ok() {
-                // The drill ended (its journal says how): nothing left to resume.
+            if drill {
+                // The drill ended (its journal says how), or could not go on: nothing is left
+                // to resume (a journal left open is closed by the next drill).
                 sim.stop_persisting();
             }
             sim.stop().await;

@@ -194,6 +194,11 @@ pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
         .collect())
 }
 
+/// Where a drill's simulated world is saved: beside its journal.
+pub fn saved_world_path(journal: &Path) -> PathBuf {
+    journal.with_extension("sim.json")
+}
+
 /// The newest unfinished journal of a deployment's failover/failback/drill, if any.
 pub fn find_unfinished(dir: &Path, deployment: &str, kind: &str) -> Option<(PathBuf, Vec<Entry>)> {
     let prefix = format!("{}-{kind}-", safe(deployment));

@@ -304,6 +304,8 @@ fn close_crashed(ctx: &RunContext, journal_kind: &str) -> Vec<(PathBuf, PathBuf)
         let Ok(mut j) = Journal::reopen(&path, &run_id) else {
             break;
         };
+        // A drill's saved world has nothing left to resume.
+        let _ = std::fs::remove_file(journal::saved_world_path(&path));
         if j.append(
             &at,
             Event::RunFinished {
@@ -445,20 +447,49 @@ impl Runner<'_> {
                 ids.join(", ")
             ));
         }
+        let rechecks: Vec<&str> = pending
+            .iter()
+            .filter(|(_, sent)| matches!(sent, Sent::BeforeResume))
+            .map(|(step, _)| step.id.as_str())
+            .collect();
         let items = pending
             .into_iter()
             .map(|(step, sent)| Settling {
                 step,
-                sent,
-                note: "verified",
+                note: match sent {
+                    Sent::BeforeResume => "re-checked after resume: the request is not sent again",
+                    _ => "verified",
+                },
+                // A step's time runs from here: the other steps' questions do not count.
+                sent: match sent {
+                    Sent::Running(lro, _) => Sent::Running(lro, Instant::now()),
+                    other => other,
+                },
                 limit: step.timeout,
             })
             .collect();
         for (step, result) in self.settle_all(items).await {
             let Err(err) = result else { continue };
+            if self.ctx.cancel.is_cancelled() && matches!(end, StepEnd::Done) {
+                end = StepEnd::Aborted("cancelled".into(), false);
+            }
+            if rechecks.contains(&step.id.as_str()) {
+                // Sent before the interruption: never sent again, whatever the answer.
+                let msg = format!(
+                    "the request was sent before the interruption and the result does not show: {err}; it is not sent again — check by hand"
+                );
+                self.log(Event::StepFailed {
+                    step: step.id.clone(),
+                    error: msg.clone(),
+                });
+                if matches!(end, StepEnd::Done) {
+                    end = StepEnd::Failed(msg);
+                }
+                continue;
+            }
             // Once the run is stopping (an earlier failure), failures are recorded without a
             // question.
-            let ask = matches!(end, StepEnd::Done) && !self.ctx.cancel.is_cancelled();
+            let ask = matches!(end, StepEnd::Done);
             match self.on_failure(step, err, ask).await {
                 Some(StepEnd::Done | StepEnd::Skipped) => {}
                 Some(stop) => {
@@ -487,6 +518,9 @@ impl Runner<'_> {
                     "{}: re-checking live state (the request was sent before the interruption)",
                     step.id
                 ));
+                if defer {
+                    return Begun::Sent(Sent::BeforeResume);
+                }
                 return Begun::End(
                     match self
                         .await_post(
@@ -660,6 +694,10 @@ impl Runner<'_> {
                 step: step.id.clone(),
                 note: Some(format!("verified from live state after an error: {err}")),
             });
+            if step.id == "verify.gate" {
+                self.gate_passed = true;
+                self.log(Event::GatePassed);
+            }
             return Some(StepEnd::Done);
         }
         self.log(Event::StepFailed {
@@ -793,6 +831,8 @@ impl Runner<'_> {
         let (journal, operator) = (&mut self.journal, &mut *self.operator);
         loop {
             tokio::select! {
+                // A step's progress is journaled before its end.
+                biased;
                 Some((id, w)) = rx.recv() => match w {
                     Waiting::Notice(text) => operator.notify(&format!("{id}: {text}")),
                     Waiting::Progress(status, percent) => journal_event(
@@ -931,6 +971,8 @@ enum Sent {
     Running(crate::azure::Lro, Instant),
     /// Answered at once: only the postcondition is left to see.
     Answered,
+    /// Sent before an interruption: live state says whether it took effect (never resent).
+    BeforeResume,
 }
 
 /// A step being followed to its end.

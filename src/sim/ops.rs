@@ -111,27 +111,45 @@ struct LroSpec {
 }
 
 impl World {
-    /// Applies everything due by now: scenario events, then completed operations.
+    /// Applies everything due by now — scenario events and completed operations — in the
+    /// order they fell due (an operation that ended before an outage succeeded, even when
+    /// nobody asked until after it).
     pub fn advance(&mut self) {
-        self.run_timeline();
+        let elapsed = self.clock.elapsed_sim();
+        let origin = self.clock.origin();
         let now = self.now();
-        let due: Vec<usize> = (0..self.ops.len())
-            .filter(|&k| {
-                matches!(self.ops[k].status, OpStatus::InProgress) && self.ops[k].completes <= now
-            })
-            .collect();
-        for k in due {
-            let result = self.complete(k);
-            let op = &mut self.ops[k];
-            op.ended = Some(op.completes);
-            op.status = match result {
-                Ok(()) => OpStatus::Succeeded,
-                Err(e) => OpStatus::Failed(e),
-            };
-            let (resource, action) = (op.resource, op.action.clone());
-            self.settle(resource, &action);
+        loop {
+            let event = self
+                .next_event_at()
+                .filter(|t| *t <= elapsed)
+                .map(|t| origin + t);
+            let op = (0..self.ops.len())
+                .filter(|&k| {
+                    matches!(self.ops[k].status, OpStatus::InProgress)
+                        && self.ops[k].completes <= now
+                })
+                .min_by_key(|&k| self.ops[k].completes);
+            match (event, op) {
+                (Some(e), Some(k)) if self.ops[k].completes < e => self.finish(k),
+                (Some(_), _) => self.apply_next_event(),
+                (None, Some(k)) => self.finish(k),
+                (None, None) => break,
+            }
         }
         self.refresh_replication();
+    }
+
+    /// Completes operation `k` (it fell due).
+    fn finish(&mut self, k: usize) {
+        let result = self.complete(k);
+        let op = &mut self.ops[k];
+        op.ended = Some(op.completes);
+        op.status = match result {
+            Ok(()) => OpStatus::Succeeded,
+            Err(e) => OpStatus::Failed(e),
+        };
+        let (resource, action) = (op.resource, op.action.clone());
+        self.settle(resource, &action);
     }
 
     /// Clears the "busy/updating" marks an operation set, whatever its outcome.

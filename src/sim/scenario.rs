@@ -152,22 +152,31 @@ impl World {
     /// Applies the scenario's events that are due.
     pub fn run_timeline(&mut self) {
         let elapsed = self.clock.elapsed_sim();
-        loop {
-            let Some(tl) = &self.timeline else { return };
-            let Some((at, fault)) = tl.scenario.events.get(tl.next).cloned() else {
-                return;
-            };
-            if tl.started_at + at > elapsed {
-                return;
-            }
-            let result = self.apply_fault(&fault);
-            let tl = self.timeline.as_mut().expect("present");
-            tl.next += 1;
-            tl.applied.push(match result {
-                Ok(s) => format!("+{}s {s}", at.as_secs()),
-                Err(e) => format!("+{}s not applied: {e}", at.as_secs()),
-            });
+        while self.next_event_at().is_some_and(|t| t <= elapsed) {
+            self.apply_next_event();
         }
+    }
+
+    /// When the scenario's next event is due (simulated time since the world started).
+    pub fn next_event_at(&self) -> Option<Duration> {
+        let tl = self.timeline.as_ref()?;
+        let (at, _) = tl.scenario.events.get(tl.next)?;
+        Some(tl.started_at + *at)
+    }
+
+    /// Applies the scenario's next event, due or not.
+    pub fn apply_next_event(&mut self) {
+        let Some(tl) = &self.timeline else { return };
+        let Some((at, fault)) = tl.scenario.events.get(tl.next).cloned() else {
+            return;
+        };
+        let result = self.apply_fault(&fault);
+        let tl = self.timeline.as_mut().expect("present");
+        tl.next += 1;
+        tl.applied.push(match result {
+            Ok(s) => format!("+{}s {s}", at.as_secs()),
+            Err(e) => format!("+{}s not applied: {e}", at.as_secs()),
+        });
     }
 }
 
