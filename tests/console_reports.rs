@@ -273,6 +273,9 @@ fn empty_unreadable_and_hostile_listings() {
     let t = draw(&app);
     assert!(on_screen(&t, "No drill or run has written a report yet."));
     assert!(on_screen(&t, "azfailover drill --scenario eastus-outage"));
+    // On a narrow terminal the hint wraps instead of being cut.
+    let narrow = reports_app((80, 24), Vec::new());
+    assert!(on_screen(&draw(&narrow), "even when they are aborted."));
 
     let mut hostile = drill();
     hostile.operator = "mallory\x1b[2J\x07".into();

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, LineGauge, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, LineGauge, Paragraph, Row, Table, TableState, Wrap};
 
 use super::fmt::{fit, hhmmss, human_secs};
 use super::theme::{Theme, Tone};
@@ -133,7 +133,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 )),
             ];
             let block = Block::bordered().border_style(t.muted());
-            frame.render_widget(Paragraph::new(text).block(block), detail_area);
+            let text = Paragraph::new(text).wrap(Wrap { trim: true });
+            frame.render_widget(text.block(block), detail_area);
         }
     }
 }
