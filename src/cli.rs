@@ -249,8 +249,8 @@ pub async fn run(cli: Cli) -> i32 {
                 Access::ReadWrite
             };
             let path = answers;
-            match Target::open(&source, access, None).await {
-                Ok(t) => t.scripted(kind, &path, None, None).await,
+            match Target::open(&source, access).await {
+                Ok(t) => t.scripted(kind, &path, None).await,
                 Err(code) => code,
             }
         }
@@ -267,7 +267,7 @@ pub async fn run(cli: Cli) -> i32 {
                 Access::ReadWrite
             };
             let demo = matches!(source, ConfigSource::Demo);
-            match Target::open(&source, access, None).await {
+            match Target::open(&source, access).await {
                 Ok(t) => interactive_run(t, kind, None, demo).await,
                 Err(code) => code,
             }
@@ -313,7 +313,7 @@ pub async fn run(cli: Cli) -> i32 {
             let drill = DrillRun { scenario, resumed };
             match answers {
                 None => interactive_run(target, kind, Some(drill), false).await,
-                Some(path) => target.scripted(kind, &path, Some(drill), time_scale).await,
+                Some(path) => target.scripted(kind, &path, Some(drill)).await,
             }
         }
         Some(Command::Reports) => list_reports(&crate::runbook::report::reports_dir()),
@@ -324,14 +324,14 @@ pub async fn run(cli: Cli) -> i32 {
         ),
         Some(Command::Plan { kind, format }) => {
             let source = config_source(cli.config);
-            match Target::open(&source, Access::ReadOnly, None).await {
+            match Target::open(&source, Access::ReadOnly).await {
                 Ok(t) => t.plan(kind.into(), format).await,
                 Err(code) => code,
             }
         }
         Some(Command::Status { format }) => {
             let source = config_source(cli.config);
-            match Target::open(&source, Access::ReadOnly, None).await {
+            match Target::open(&source, Access::ReadOnly).await {
                 Ok(t) => t.status(format).await,
                 Err(code) => code,
             }
@@ -375,7 +375,7 @@ async fn console(
             Err(code) => return code,
         }
     } else {
-        match Target::open(&source, access, None).await {
+        match Target::open(&source, access).await {
             Ok(t) => t,
             Err(code) => return code,
         }
@@ -439,13 +439,7 @@ async fn incident_start(sc: &Scenario, sim: &SimServer) -> Option<time::OffsetDa
 /// The data the simulator actually lost from now on (drills' reports).
 fn loss_probe(sim: &SimServer) -> crate::runbook::run::LossProbe {
     let w = sim.world();
-    std::sync::Arc::new(move || {
-        let w = w.lock().expect("world lock");
-        w.data_loss
-            .iter()
-            .map(|d| (d.resource.clone(), d.seconds))
-            .collect()
-    })
+    std::sync::Arc::new(move || w.lock().expect("world lock").data_losses())
 }
 
 /// A drill: its scenario, and the journal of the crashed drill it resumes, if it does.
@@ -815,28 +809,17 @@ pub struct Target {
 
 impl Target {
     /// Loads the configuration and connects (starting the simulator for the demo).
-    pub async fn open(
-        source: &ConfigSource,
-        access: Access,
-        scenario: Option<Scenario>,
-    ) -> Result<Target, i32> {
+    pub async fn open(source: &ConfigSource, access: Access) -> Result<Target, i32> {
         let mut cfg = load(source)?;
         let mut sim = None;
         if matches!(source, ConfigSource::Demo) {
-            let server = SimServer::start(
-                &cfg,
-                SimOptions {
-                    scenario,
-                    ..SimOptions::default()
-                },
-            )
-            .await
-            .map_err(|e| {
-                eprintln!("azfailover: cannot start the simulator: {e}");
-                exit::UNAVAILABLE
-            })?;
-            cfg.deployment.arm_endpoint = server.url().to_string();
-            cfg.auth.method = crate::config::AuthMethod::Simulator;
+            let server = SimServer::start(&cfg, SimOptions::default())
+                .await
+                .map_err(|e| {
+                    eprintln!("azfailover: cannot start the simulator: {e}");
+                    exit::UNAVAILABLE
+                })?;
+            cfg.use_simulator(server.url());
             sim = Some(server);
         }
         let (client, writer) =
@@ -882,8 +865,7 @@ impl Target {
             eprintln!("azfailover: cannot start the simulator: {e}");
             exit::UNAVAILABLE
         })?;
-        cfg.deployment.arm_endpoint = server.url().to_string();
-        cfg.auth.method = crate::config::AuthMethod::Simulator;
+        cfg.use_simulator(server.url());
         let access = if read_only {
             Access::ReadOnly
         } else {
@@ -909,7 +891,6 @@ impl Target {
         kind: crate::config::RunbookKind,
         answers: &std::path::Path,
         drill_run: Option<DrillRun>,
-        _time_scale: Option<f64>,
     ) -> i32 {
         use crate::runbook::operator::ScriptedOperator;
         use crate::runbook::run::{Outcome, RunContext, execute};

@@ -31,8 +31,7 @@ fn fast() -> ClientOptions {
 
 fn pointed_at(cfg: &Config, url: &str) -> Config {
     let mut cfg = cfg.clone();
-    cfg.deployment.arm_endpoint = url.to_string();
-    cfg.auth.method = azfailover::config::AuthMethod::Simulator;
+    cfg.use_simulator(url);
     cfg
 }
 

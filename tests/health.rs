@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use azfailover::azure::{Access, ClientOptions, connect};
-use azfailover::config::{AuthMethod, Config};
+use azfailover::config::Config;
 use azfailover::health::collect::Collector;
 use azfailover::health::{
     ComponentStatus, InstanceHealth, Overall, RegionHealth, RegionRole, Snapshot,
@@ -19,8 +19,7 @@ const SCALE: f64 = 1000.0;
 
 fn pointed(sim: &Sim) -> Config {
     let mut cfg = Config::demo();
-    cfg.deployment.arm_endpoint = sim.url().to_string();
-    cfg.auth.method = AuthMethod::Simulator;
+    cfg.use_simulator(sim.url());
     cfg
 }
 

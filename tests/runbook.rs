@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use azfailover::azure::{Access, ClientOptions, connect};
-use azfailover::config::{AuthMethod, Config, Phase, RunbookKind};
+use azfailover::config::{Config, Phase, RunbookKind};
 use azfailover::health::collect::Collector;
 use azfailover::runbook::run::{check_post, check_pre};
 use azfailover::runbook::{
@@ -21,8 +21,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_azfailover");
 
 fn pointed(cfg: &Config, url: &str) -> Config {
     let mut cfg = cfg.clone();
-    cfg.deployment.arm_endpoint = url.to_string();
-    cfg.auth.method = AuthMethod::Simulator;
+    cfg.use_simulator(url);
     cfg
 }
 

@@ -200,11 +200,6 @@ impl TokenSource {
         })
     }
 
-    /// The scope tokens are requested for.
-    pub fn scope(&self) -> &str {
-        &self.scope
-    }
-
     /// Who is signed in (filled in from the first token's claims).
     pub fn identity(&self) -> Identity {
         self.identity.lock().expect("identity lock").clone()

@@ -203,11 +203,6 @@ fn arm_error(status: u16, body: &Bytes) -> ErrorKind {
 }
 
 impl ArmClient {
-    /// The ARM base URL.
-    pub fn base_url(&self) -> &str {
-        &self.inner.base
-    }
-
     /// A client sharing this one's connections and tokens with at most `max_attempts` per call
     /// (health collection retries little: a region that fails keeps failing, and the screen
     /// must not wait on it).

@@ -83,15 +83,6 @@ impl AzureError {
             ErrorKind::Auth(_) | ErrorKind::Unreachable(_) | ErrorKind::Deadline { .. }
         )
     }
-
-    /// The resource's short name (last path segment), for compact messages.
-    pub fn resource_name(&self) -> &str {
-        self.path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-    }
 }
 
 impl fmt::Display for AzureError {

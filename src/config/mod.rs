@@ -331,6 +331,12 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl Config {
+    /// Points the configuration at a simulator: its URL, and the simulator's sign-in.
+    pub fn use_simulator(&mut self, url: &str) {
+        self.deployment.arm_endpoint = url.to_string();
+        self.auth.method = AuthMethod::Simulator;
+    }
+
     /// The demo deployment (assets/demo.toml, embedded).
     pub fn demo() -> Config {
         Config::parse(DEMO_TOML, "<demo: assets/demo.toml>").expect("the embedded demo is valid")

@@ -12,7 +12,7 @@ use super::derive;
 use super::model::Snapshot;
 use crate::azure::models::*;
 use crate::azure::{ArmClient, AzureError, ErrorKind};
-use crate::config::{ComponentKind, Config, Targets};
+use crate::config::{ComponentKind, Config};
 use crate::region::Region;
 
 /// How a collection pass reads.
@@ -182,9 +182,8 @@ impl Collector {
                 let c = self.client.clone();
                 let sem = sem.clone();
                 let kind = comp.kind;
-                let targets = comp.targets.clone();
                 reads.spawn(async move {
-                    let r = read(&c, &sem, kind, &id, &targets).await;
+                    let r = read(&c, &sem, kind, &id).await;
                     (id.to_ascii_lowercase(), r)
                 });
             }
@@ -246,7 +245,6 @@ async fn read(
     sem: &Semaphore,
     kind: ComponentKind,
     id: &str,
-    targets: &Targets,
 ) -> Result<Reading, ReadError> {
     let _permit = sem.acquire().await.map_err(|e| ReadError {
         message: e.to_string(),
@@ -289,7 +287,6 @@ async fn read(
         ComponentKind::AppInsights => Reading::AppInsights(c.app_insights(id).await?),
         ComponentKind::TrafficManager => Reading::TrafficManager(c.traffic_manager(id).await?),
         ComponentKind::FrontDoor => {
-            let _ = targets;
             let (og, origins) = tokio::join!(c.origin_group(id), c.origins(id));
             Reading::FrontDoor(og?, origins?)
         }

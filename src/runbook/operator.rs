@@ -96,12 +96,7 @@ impl ScriptedOperator {
                 ));
             }
         }
-        Ok(ScriptedOperator {
-            file,
-            drill,
-            retried: BTreeMap::new(),
-            missing: None,
-        })
+        Ok(ScriptedOperator::new(file, drill))
     }
 
     /// From an already parsed file.

@@ -232,9 +232,6 @@ pub async fn execute(
             message = Some("cancelled".into());
             break;
         }
-        if step.id == "verify.gate" && priors.get("verify.gate") == Some(&Prior::Finished) {
-            runner.gate_passed = true;
-        }
         // Consecutive steps of one parallel group run side by side.
         let group = match &step.parallel_group {
             Some(g) => rb.steps[next..]

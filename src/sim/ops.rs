@@ -148,33 +148,31 @@ impl World {
             Ok(()) => OpStatus::Succeeded,
             Err(e) => OpStatus::Failed(e),
         };
-        let (resource, action) = (op.resource, op.action.clone());
-        self.settle(resource, &action);
+        let resource = op.resource;
+        self.settle(resource);
     }
 
     /// Clears the "busy/updating" marks an operation set, whatever its outcome.
-    fn settle(&mut self, i: usize, action: &Action) {
-        match (&mut self.resources[i].state, action) {
-            (State::Storage(s), _) => s.failover_in_progress = false,
-            (State::SqlFg(fg), _) => fg.busy = false,
-            (State::Cosmos(c), _) => c.busy = false,
-            (State::Aks(a), _) => {
+    fn settle(&mut self, i: usize) {
+        match &mut self.resources[i].state {
+            State::Storage(s) => s.failover_in_progress = false,
+            State::SqlFg(fg) => fg.busy = false,
+            State::Cosmos(c) => c.busy = false,
+            State::Aks(a) => {
                 a.provisioning = "Succeeded";
                 for p in &mut a.pools {
                     p.provisioning = "Succeeded";
                 }
             }
-            (State::Compute(c), _) => c.updating = false,
-            (State::Endpoint(e), _) => {
+            State::Compute(c) => c.updating = false,
+            State::Endpoint(e) => {
                 e.provisioning = "Succeeded";
                 for d in &mut e.deployments {
                     d.provisioning = "Succeeded";
                 }
             }
-            (State::FrontDoor { origins }, _) => {
-                origins.iter_mut().for_each(|o| o.updating = false)
-            }
-            (State::Postgres(f) | State::Mysql(f), _) => f.state = "Ready",
+            State::FrontDoor { origins } => origins.iter_mut().for_each(|o| o.updating = false),
+            State::Postgres(f) | State::Mysql(f) => f.state = "Ready",
             _ => {}
         }
     }

@@ -169,11 +169,7 @@ impl SimServer {
 
     /// Data lost by forced failovers so far: (resource, seconds).
     pub fn data_losses(&self) -> Vec<(String, f64)> {
-        let w = self.world.lock().expect("world lock");
-        w.data_loss
-            .iter()
-            .map(|d| (d.resource.clone(), d.seconds))
-            .collect()
+        self.world.lock().expect("world lock").data_losses()
     }
 
     /// Stops serving and closes every connection.

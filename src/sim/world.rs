@@ -334,6 +334,14 @@ fn secondary_name(name: &str, primary: &Region, secondary: &Region) -> String {
 }
 
 impl World {
+    /// Data lost by forced failovers so far: (resource, seconds).
+    pub fn data_losses(&self) -> Vec<(String, f64)> {
+        self.data_loss
+            .iter()
+            .map(|d| (d.resource.clone(), d.seconds))
+            .collect()
+    }
+
     /// Saves the world where `persist_to` says (nothing when it says nowhere). A failed save is
     /// logged: the drill goes on, it just could not be resumed from this point.
     pub fn persist(&self) {
