@@ -463,10 +463,7 @@ fn resumable_drill(cfg: &Config, scenario: &Scenario) -> Option<(PathBuf, crate:
         return None;
     }
     // Without its runbook the journal cannot go on: the new drill closes it instead.
-    let runbook = std::fs::read_to_string(path.with_extension("runbook.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<crate::runbook::Runbook>(&t).ok());
-    if runbook.is_none() {
+    if journal::load_runbook(&path).is_none() {
         let _ = std::fs::remove_file(&state);
         return None;
     }
@@ -569,13 +566,7 @@ async fn interactive_run(
         crate::health::cache::load(&cfg.deployment.name)
     };
     let engine = crate::health::spawn(cfg.clone(), client.clone(), every);
-    let journal_kind = if drill {
-        "drill"
-    } else if kind == crate::config::RunbookKind::Failover {
-        "failover"
-    } else {
-        "failback"
-    };
+    let journal_kind = if drill { "drill" } else { kind.as_str() };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     // The executor's future is not Send (it holds `&mut dyn Operator` across awaits): it runs
     // on a blocking-pool thread of this runtime, so it never shares the UI loop's thread.
@@ -724,8 +715,7 @@ async fn interactive_run(
         None => {
             let next = match &scenario_name {
                 Some(sc) => format!("drill --scenario {sc}"),
-                None if kind == crate::config::RunbookKind::Failover => "failover".into(),
-                None => "failback".into(),
+                None => kind.as_str().to_string(),
             };
             eprintln!(
                 "azfailover: the {journal_kind} was left unfinished; its journal is in {} (the next `azfailover {next}` resumes it)",
@@ -941,13 +931,7 @@ impl Target {
                 Duration::from_secs(10)
             },
         };
-        let journal_kind = if drill {
-            "drill"
-        } else if kind == crate::config::RunbookKind::Failover {
-            "failover"
-        } else {
-            "failback"
-        };
+        let journal_kind = if drill { "drill" } else { kind.as_str() };
         let result = execute(
             &ctx,
             kind,

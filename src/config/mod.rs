@@ -184,6 +184,16 @@ pub enum RunbookKind {
     Failback,
 }
 
+impl RunbookKind {
+    /// "failover" or "failback" (the configuration's, the journal's and the report's word).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunbookKind::Failover => "failover",
+            RunbookKind::Failback => "failback",
+        }
+    }
+}
+
 /// A `[[runbook.steps]]` entry: a manual step the operator confirms when done.
 #[derive(Debug, Clone)]
 pub struct CustomStep {

@@ -91,10 +91,7 @@ impl ChannelOperator {
         let Some((path, entries)) = self.locate(run_id) else {
             return false;
         };
-        let Some(runbook) = std::fs::read_to_string(path.with_extension("runbook.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str::<Runbook>(&t).ok())
-        else {
+        let Some(runbook) = journal::load_runbook(&path) else {
             return false;
         };
         self.loaded = true;
@@ -107,7 +104,7 @@ impl ChannelOperator {
 
     /// The newest unfinished journal of this run (of `run_id` when it is known).
     fn locate(&self, run_id: Option<&str>) -> Option<(PathBuf, Vec<Entry>)> {
-        let prefix = format!("{}-{}-", safe(&self.deployment), self.journal_kind);
+        let prefix = format!("{}-{}-", journal::safe(&self.deployment), self.journal_kind);
         let mut candidates: Vec<(std::time::SystemTime, PathBuf)> =
             std::fs::read_dir(&self.journal_dir)
                 .ok()?
@@ -128,19 +125,6 @@ impl ChannelOperator {
             (!finished && ours && !entries.is_empty()).then_some((path, entries))
         })
     }
-}
-
-/// The journal's spelling of a deployment name in file names.
-fn safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 #[async_trait::async_trait]

@@ -107,7 +107,8 @@ pub fn journal_dir() -> PathBuf {
         .join("journals")
 }
 
-fn safe(s: &str) -> String {
+/// A deployment name as journals and reports spell it in file names.
+pub fn safe(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -192,6 +193,20 @@ pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
         .map_while(Result::ok)
         .filter_map(|l| serde_json::from_str(&l).ok())
         .collect())
+}
+
+/// Keeps the full runbook beside the journal, so that a resumed run executes exactly it.
+pub fn write_runbook(journal: &Path, rb: &super::model::Runbook) {
+    if let Ok(mut f) = create_private(&journal.with_extension("runbook.json")) {
+        let _ = f.write_all(serde_json::to_string(rb).unwrap_or_default().as_bytes());
+        let _ = f.sync_all();
+    }
+}
+
+/// The runbook kept beside a journal, if it reads.
+pub fn load_runbook(journal: &Path) -> Option<super::model::Runbook> {
+    let text = std::fs::read_to_string(journal.with_extension("runbook.json")).ok()?;
+    serde_json::from_str(&text).ok()
 }
 
 /// Where a drill's simulated world is saved: beside its journal.

@@ -20,13 +20,6 @@ fn phase_title(p: Phase) -> &'static str {
     }
 }
 
-fn kind_word(k: RunbookKind) -> &'static str {
-    match k {
-        RunbookKind::Failover => "failover",
-        RunbookKind::Failback => "failback",
-    }
-}
-
 /// Describes a precondition for people.
 pub fn describe_pre(p: &Precondition) -> String {
     match p {
@@ -123,7 +116,7 @@ pub fn render(rb: &Runbook, cfg: &Config, generated_at: &str) -> String {
     let _ = writeln!(
         out,
         "Run it with `azfailover {}` (guided, with live checks and a journal); the `az` commands below do the same by hand.\n",
-        kind_word(rb.kind)
+        rb.kind.as_str()
     );
     let mut n = 0;
     for phase in Phase::ALL {
@@ -207,7 +200,7 @@ pub fn to_json(rb: &Runbook) -> Value {
         })
         .collect();
     json!({
-        "kind": kind_word(rb.kind), "deployment": rb.deployment,
+        "kind": rb.kind.as_str(), "deployment": rb.deployment,
         "from_region": rb.from_region, "to_region": rb.to_region, "forced": rb.forced, "steps": steps,
     })
 }

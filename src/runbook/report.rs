@@ -130,7 +130,7 @@ pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) 
     }
     json!({
         "scenario": scenario, "operator": operator, "outcome": outcome,
-        "kind": match rb.kind { crate::config::RunbookKind::Failover => "failover", crate::config::RunbookKind::Failback => "failback" },
+        "kind": rb.kind.as_str(),
         "deployment": rb.deployment, "from_region": rb.from_region, "to_region": rb.to_region, "forced": rb.forced,
         "started_at": started_at, "finished_at": finished_at, "outage_started_at": outage_at,
         "rto_target_seconds": rto_target, "rto_seconds": rto,
@@ -302,18 +302,10 @@ pub fn write(
     } else {
         "drill".to_string()
     };
-    let safe: String = rb
-        .deployment
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let base = dir.join(format!("{safe}-{kind}-{run_id}"));
+    let base = dir.join(format!(
+        "{}-{kind}-{run_id}",
+        super::journal::safe(&rb.deployment)
+    ));
     let json_path = base.with_extension("json");
     let md_path = base.with_extension("md");
     for (path, text) in [

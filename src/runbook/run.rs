@@ -95,13 +95,6 @@ struct Runner<'a> {
     gate_passed: bool,
 }
 
-fn kind_str(k: RunbookKind) -> &'static str {
-    match k {
-        RunbookKind::Failover => "failover",
-        RunbookKind::Failback => "failback",
-    }
-}
-
 /// Runs (or resumes) a failover or failback. `journal_kind` names the journal family
 /// ("failover", "failback" or "drill").
 pub async fn execute(
@@ -140,7 +133,7 @@ pub async fn execute(
                     path.display()
                 ));
             };
-            let rb = runbook_from_journal(&path).ok_or_else(|| {
+            let rb = journal::load_runbook(&path).ok_or_else(|| {
                 format!(
                     "{}: the journal's runbook could not be read",
                     path.display()
@@ -196,7 +189,7 @@ pub async fn execute(
                 &now(),
                 Event::RunStarted {
                     deployment: deployment.clone(),
-                    kind: kind_str(kind).into(),
+                    kind: kind.as_str().into(),
                     from_region: rb.from_region.to_string(),
                     to_region: rb.to_region.to_string(),
                     forced: rb.forced,
@@ -210,7 +203,7 @@ pub async fn execute(
                 },
             )
             .map_err(|e| e.to_string())?;
-            write_runbook(&j, &rb);
+            journal::write_runbook(j.path(), &rb);
             (rb, j, HashMap::new())
         }
     };
@@ -313,7 +306,7 @@ fn close_crashed(ctx: &RunContext, journal_kind: &str) -> Vec<(PathBuf, PathBuf)
         {
             break;
         }
-        let Some(rb) = runbook_from_journal(&path) else {
+        let Some(rb) = journal::load_runbook(&path) else {
             continue;
         };
         let entries = journal::read(&path).unwrap_or_default();
@@ -327,20 +320,6 @@ fn close_crashed(ctx: &RunContext, journal_kind: &str) -> Vec<(PathBuf, PathBuf)
 /// How long to wait before reading a just-written lock back.
 fn settle(ctx: &RunContext) -> Duration {
     ctx.verify_interval.min(Duration::from_secs(2))
-}
-
-fn write_runbook(j: &Journal, rb: &Runbook) {
-    let path = j.path().with_extension("runbook.json");
-    if let Ok(mut f) = journal::create_private(&path) {
-        use std::io::Write;
-        let _ = f.write_all(serde_json::to_string(rb).unwrap_or_default().as_bytes());
-        let _ = f.sync_all();
-    }
-}
-
-fn runbook_from_journal(path: &std::path::Path) -> Option<Runbook> {
-    let text = std::fs::read_to_string(path.with_extension("runbook.json")).ok()?;
-    serde_json::from_str(&text).ok()
 }
 
 fn priors_of(entries: &[journal::Entry]) -> HashMap<String, Prior> {
@@ -377,16 +356,8 @@ enum StepEnd {
 }
 
 impl Runner<'_> {
-    fn now(&self) -> String {
-        rfc3339(self.ctx.reader.server_now())
-    }
-
     fn log(&mut self, event: Event) {
-        let at = self.now();
-        match self.journal.append(&at, event) {
-            Ok(entry) => self.operator.journaled(&entry),
-            Err(e) => tracing::error!("journal write failed: {e}"),
-        }
+        journal_event(self.ctx, &mut self.journal, &mut *self.operator, event);
     }
 
     async fn observe(&self) -> Result<(Observations, Snapshot), String> {

@@ -90,7 +90,7 @@ fn render_steps(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
     let title = match &run.runbook {
         Some(rb) => format!(
             " {} {} → {}{} · {done}/{} ",
-            kind_word(rb),
+            rb.kind.as_str(),
             rb.from_region,
             rb.to_region,
             if rb.forced { " (FORCED)" } else { "" },
@@ -154,14 +154,6 @@ fn render_steps(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
             .scroll((scroll as u16, 0)),
         area,
     );
-}
-
-/// "failover" or "failback".
-fn kind_word(rb: &crate::runbook::model::Runbook) -> &'static str {
-    match rb.kind {
-        crate::config::RunbookKind::Failover => "failover",
-        crate::config::RunbookKind::Failback => "failback",
-    }
 }
 
 /// The focused step: state, progress, why, preconditions, data loss, az commands.
