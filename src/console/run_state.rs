@@ -11,7 +11,7 @@ use super::runbook_bridge::RunEnd;
 use crate::runbook::journal::{Entry, Event};
 use crate::runbook::model::{Confirm, Runbook, Step};
 use crate::runbook::operator::{Decision, Question};
-use crate::runbook::run::{StepState, step_states};
+use crate::runbook::run::{StepState, apply_step_state};
 
 /// Progress lines kept for the activity list.
 const NOTES_MAX: usize = 200;
@@ -120,7 +120,7 @@ impl Pending {
 #[derive(Debug, Clone, Default)]
 pub struct RunView {
     pub runbook: Option<Runbook>,
-    pub entries: Vec<Entry>,
+    /// Per step: start, end, outcome, note — folded from the journal entries as they come.
     pub states: BTreeMap<String, StepState>,
     /// Last progress per step: (status, percent).
     pub progress: HashMap<String, (String, Option<f64>)>,
@@ -221,8 +221,7 @@ impl RunView {
             }
             _ => {}
         }
-        self.entries.push(entry);
-        self.states = step_states(&self.entries);
+        apply_step_state(&mut self.states, &entry);
     }
 
     /// Adds a progress line.
