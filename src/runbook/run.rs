@@ -782,14 +782,20 @@ impl Runner<'_> {
         use futures_util::StreamExt;
         use futures_util::stream::FuturesUnordered;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let (ctx, collector) = (self.ctx, &self.collector);
+        let ctx = self.ctx;
+        let reading = SharedReading {
+            collector: &self.collector,
+            fresh_for: ctx.verify_interval / 2,
+            last: tokio::sync::Mutex::new(None),
+        };
+        let reading = &reading;
         let mut running: FuturesUnordered<_> = items
             .into_iter()
             .enumerate()
             .map(|(i, item)| {
                 let tx = tx.clone();
                 async move {
-                    let result = follow(ctx, collector, &item, &tx).await;
+                    let result = follow(ctx, reading, &item, &tx).await;
                     (i, item.step, item.note, result)
                 }
             })
@@ -972,11 +978,38 @@ fn journal_event(
     }
 }
 
+/// One reading of live state shared by the steps followed together: a step that looks while
+/// another step's reading is still fresh uses it, instead of reading everything again.
+struct SharedReading<'a> {
+    collector: &'a Collector,
+    /// How long a reading counts as fresh (half the interval between checks).
+    fresh_for: Duration,
+    last: tokio::sync::Mutex<Option<(Instant, Arc<Live>)>>,
+}
+
+/// What one reading of live state holds.
+type Live = (Observations, Snapshot);
+
+impl SharedReading<'_> {
+    /// A fresh reading: the last one, or a new one (steps asking meanwhile wait for it).
+    async fn read(&self) -> Result<Arc<Live>, String> {
+        let mut last = self.last.lock().await;
+        if let Some((at, r)) = last.as_ref()
+            && at.elapsed() < self.fresh_for
+        {
+            return Ok(r.clone());
+        }
+        let r = Arc::new(self.collector.collect_full().await?);
+        *last = Some((Instant::now(), r.clone()));
+        Ok(r)
+    }
+}
+
 /// Follows one step's request to its end — the operation, then the postcondition, polled —
 /// without touching the journal: progress and waits go out on `tx` (tagged with the step id).
 async fn follow(
     ctx: &RunContext,
-    collector: &Collector,
+    reading: &SharedReading<'_>,
     item: &Settling<'_>,
     tx: &tokio::sync::mpsc::UnboundedSender<(String, Waiting)>,
 ) -> Result<(), String> {
@@ -1014,8 +1047,8 @@ async fn follow(
     };
     let deadline = Instant::now() + item.limit;
     loop {
-        let last = match collector.collect_full().await {
-            Ok((obs, snap)) => match check_post(post, &ctx.cfg, &obs, &snap) {
+        let last = match reading.read().await {
+            Ok(r) => match check_post(post, &ctx.cfg, &r.0, &r.1) {
                 Ok(()) => return Ok(()),
                 Err(e) => e,
             },
