@@ -631,12 +631,7 @@ async fn interactive_run(
                             Duration::from_secs(10)
                         },
                     };
-                    let mut operator = ChannelOperator::new(
-                        tx.clone(),
-                        journal_dir,
-                        &cfg.deployment.name,
-                        journal_kind,
-                    );
+                    let mut operator = ChannelOperator::new(tx.clone());
                     let result =
                         execute(&ctx, kind, journal_kind, &mut operator, !drill || resumed_drill)
                             .await;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::runbook::journal::{self, Entry};
+use crate::runbook::journal::Entry;
 use crate::runbook::model::{Runbook, Step};
 use crate::runbook::operator::{Decision, Operator, Question};
 
@@ -53,77 +53,16 @@ pub type RunReceiver = mpsc::UnboundedReceiver<RunMsg>;
 pub struct ChannelOperator {
     tx: RunSender,
     name: String,
-    journal_dir: PathBuf,
-    deployment: String,
-    journal_kind: String,
-    loaded: bool,
 }
 
 impl ChannelOperator {
-    /// An operator that reports to `tx`; `journal_dir`, `deployment` and `journal_kind` locate
-    /// the run's journal (and the runbook stored beside it) once the executor has written it.
-    pub fn new(
-        tx: RunSender,
-        journal_dir: PathBuf,
-        deployment: &str,
-        journal_kind: &str,
-    ) -> ChannelOperator {
+    /// An operator that reports to `tx`, named after `$USER`.
+    pub fn new(tx: RunSender) -> ChannelOperator {
         let name = std::env::var("USER")
             .ok()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "operator".into());
-        ChannelOperator {
-            tx,
-            name,
-            journal_dir,
-            deployment: deployment.to_string(),
-            journal_kind: journal_kind.to_string(),
-            loaded: false,
-        }
-    }
-
-    /// Sends the runbook and the journal so far, once. Returns whether it did (the journal
-    /// then already holds the entry being reported).
-    fn load(&mut self, run_id: Option<&str>) -> bool {
-        if self.loaded {
-            return false;
-        }
-        let Some((path, entries)) = self.locate(run_id) else {
-            return false;
-        };
-        let Some(runbook) = journal::load_runbook(&path) else {
-            return false;
-        };
-        self.loaded = true;
-        let _ = self.tx.send(RunMsg::Loaded {
-            runbook: Box::new(runbook),
-            entries,
-        });
-        true
-    }
-
-    /// The newest unfinished journal of this run (of `run_id` when it is known).
-    fn locate(&self, run_id: Option<&str>) -> Option<(PathBuf, Vec<Entry>)> {
-        let prefix = format!("{}-{}-", journal::safe(&self.deployment), self.journal_kind);
-        let mut candidates: Vec<(std::time::SystemTime, PathBuf)> =
-            std::fs::read_dir(&self.journal_dir)
-                .ok()?
-                .filter_map(Result::ok)
-                .filter(|e| {
-                    let name = e.file_name().to_string_lossy().to_string();
-                    name.starts_with(&prefix) && name.ends_with(".jsonl")
-                })
-                .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-                .collect();
-        candidates.sort();
-        candidates.into_iter().rev().find_map(|(_, path)| {
-            let entries = journal::read(&path).ok()?;
-            let finished = entries
-                .iter()
-                .any(|e| matches!(e.event, journal::Event::RunFinished { .. }));
-            let ours = run_id.is_none_or(|id| entries.iter().any(|e| e.run_id == id));
-            (!finished && ours && !entries.is_empty()).then_some((path, entries))
-        })
+        ChannelOperator { tx, name }
     }
 }
 
@@ -134,7 +73,6 @@ impl Operator for ChannelOperator {
     }
 
     async fn decide(&mut self, step: &Step, question: &Question) -> Decision {
-        self.load(None);
         let (reply, answer) = oneshot::channel();
         let msg = RunMsg::Ask {
             step: Box::new(step.clone()),
@@ -154,13 +92,17 @@ impl Operator for ChannelOperator {
     }
 
     fn notify(&mut self, line: &str) {
-        self.load(None);
         let _ = self.tx.send(RunMsg::Notify(line.to_string()));
     }
 
+    fn started(&mut self, runbook: &Runbook, entries: &[Entry]) {
+        let _ = self.tx.send(RunMsg::Loaded {
+            runbook: Box::new(runbook.clone()),
+            entries: entries.to_vec(),
+        });
+    }
+
     fn journaled(&mut self, entry: &Entry) {
-        if !self.load(Some(&entry.run_id)) {
-            let _ = self.tx.send(RunMsg::Entry(entry.clone()));
-        }
+        let _ = self.tx.send(RunMsg::Entry(entry.clone()));
     }
 }

@@ -42,6 +42,9 @@ pub trait Operator: Send {
     async fn decide(&mut self, step: &Step, question: &Question) -> Decision;
     /// Hears what happens (a console updates its screen); default: nothing.
     fn notify(&mut self, _line: &str) {}
+    /// The run's runbook and its journal so far, once the journal exists (a resumed run has
+    /// earlier entries); every later entry comes through `journaled`.
+    fn started(&mut self, _runbook: &super::model::Runbook, _entries: &[super::journal::Entry]) {}
     /// Sees every journal entry as it is written (a console derives step states from them).
     fn journaled(&mut self, _entry: &super::journal::Entry) {}
 }

@@ -148,14 +148,19 @@ pub async fn execute(
                 "azfailover: resuming the unfinished {journal_kind} journaled in {}",
                 path.display()
             );
-            j.append(
-                &now(),
-                Event::RunResumed {
-                    operator: operator.name(),
-                },
-            )
-            .map_err(|e| e.to_string())?;
-            (rb, j, priors_of(&entries))
+            let resumed = j
+                .append(
+                    &now(),
+                    Event::RunResumed {
+                        operator: operator.name(),
+                    },
+                )
+                .map_err(|e| e.to_string())?;
+            let priors = priors_of(&entries);
+            let mut so_far = entries;
+            so_far.push(resumed);
+            operator.started(&rb, &so_far);
+            (rb, j, priors)
         }
         None => {
             let (obs, snap) = collector.collect_full().await?;
@@ -185,25 +190,27 @@ pub async fn execute(
                 .map(|c| format!("{}: {}", c.name, c.ha_status))
                 .collect();
             let started = ctx.outage_started_at.unwrap_or(snap.taken_at);
-            j.append(
-                &now(),
-                Event::RunStarted {
-                    deployment: deployment.clone(),
-                    kind: kind.as_str().into(),
-                    from_region: rb.from_region.to_string(),
-                    to_region: rb.to_region.to_string(),
-                    forced: rb.forced,
-                    operator: operator.name(),
-                    scenario: ctx.scenario.clone(),
-                    outage_started_at: rfc3339(started),
-                    rto_target_seconds: u64::from(ctx.cfg.deployment.rto_minutes) * 60,
-                    rpo_target_seconds: u64::from(ctx.cfg.deployment.rpo_minutes) * 60,
-                    steps: rb.steps.iter().map(|s| s.id.clone()).collect(),
-                    findings,
-                },
-            )
-            .map_err(|e| e.to_string())?;
+            let first = j
+                .append(
+                    &now(),
+                    Event::RunStarted {
+                        deployment: deployment.clone(),
+                        kind: kind.as_str().into(),
+                        from_region: rb.from_region.to_string(),
+                        to_region: rb.to_region.to_string(),
+                        forced: rb.forced,
+                        operator: operator.name(),
+                        scenario: ctx.scenario.clone(),
+                        outage_started_at: rfc3339(started),
+                        rto_target_seconds: u64::from(ctx.cfg.deployment.rto_minutes) * 60,
+                        rpo_target_seconds: u64::from(ctx.cfg.deployment.rpo_minutes) * 60,
+                        steps: rb.steps.iter().map(|s| s.id.clone()).collect(),
+                        findings,
+                    },
+                )
+                .map_err(|e| e.to_string())?;
             journal::write_runbook(j.path(), &rb);
+            operator.started(&rb, &[first]);
             (rb, j, HashMap::new())
         }
     };
