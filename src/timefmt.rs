@@ -33,6 +33,11 @@ pub fn http_date(t: OffsetDateTime) -> String {
     s.replace(" +0000", " GMT")
 }
 
+/// Parses an HTTP date ("Thu, 26 Nov 2026 02:41:07 GMT", as in `Date` and `Retry-After`).
+pub fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(&s.trim().replace(" GMT", " +0000"), &Rfc2822).ok()
+}
+
 /// Parses "90", "90s", "2m", "1h", "1h30m", "1.5m" into a duration.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();

@@ -170,8 +170,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Ok(secs) = v.parse::<f64>() {
         return (secs >= 0.0 && secs.is_finite()).then(|| Duration::from_secs_f64(secs));
     }
-    let when =
-        time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;
+    let when = crate::timefmt::parse_http_date(v)?;
     let left = (when - time::OffsetDateTime::now_utc()).as_seconds_f64();
     Some(Duration::from_secs_f64(left.max(0.0)))
 }
@@ -240,10 +239,7 @@ impl ArmClient {
         let Some(v) = headers.get("date").and_then(|v| v.to_str().ok()) else {
             return;
         };
-        let v = v.replace(" GMT", " +0000");
-        if let Ok(t) =
-            time::OffsetDateTime::parse(&v, &time::format_description::well_known::Rfc2822)
-        {
+        if let Some(t) = crate::timefmt::parse_http_date(v) {
             *self.inner.server_clock.lock().expect("clock lock") = Some((t, Instant::now()));
         }
     }

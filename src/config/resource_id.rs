@@ -114,6 +114,11 @@ impl ResourceId {
         self.names.last().map(String::as_str).unwrap_or_default()
     }
 
+    /// The `az` arguments naming it: `-g {resource group} -n {name}`.
+    pub fn az_args(&self) -> String {
+        format!("-g {} -n {}", self.resource_group, self.name())
+    }
+
     /// The parent resource's name (e.g. the workspace of a compute), if nested.
     pub fn parent_name(&self) -> Option<&str> {
         (self.names.len() >= 2).then(|| self.names[self.names.len() - 2].as_str())

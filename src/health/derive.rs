@@ -369,10 +369,6 @@ fn regional_health(
     }
 }
 
-fn az_rg(id: &ResourceId) -> String {
-    format!("-g {} -n {}", id.resource_group(), id.name())
-}
-
 fn read_of<'a>(ctx: &'a Ctx<'_>, id: &ResourceId) -> Option<&'a Result<Reading, ReadError>> {
     ctx.obs.reads.get(&id.key())
 }
@@ -450,7 +446,7 @@ fn paired(ctx: &Ctx<'_>, c: &Component, p_id: &ResourceId, s_id: &ResourceId, d:
                 );
             }
             d.check("switch is a runbook step", None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
-            d.az.push(format!("az ml workspace show {}", az_rg(s_id)));
+            d.az.push(format!("az ml workspace show {}", s_id.az_args()));
         }
         (p, Some(Reading::Compute(sc))) => {
             let sp = sc.properties.properties.clone().unwrap_or_default();
@@ -612,7 +608,7 @@ fn paired(ctx: &Ctx<'_>, c: &Component, p_id: &ResourceId, s_id: &ResourceId, d:
             } else if running && primary_down && c.mode == Mode::HotCold {
                 d.active = Some(ctx.secondary.clone());
             }
-            d.az.push(format!("az aks show {} --query \"{{power:powerState.code, pools:agentPoolProfiles[].{{name:name,count:count}}}}\"", az_rg(s_id)));
+            d.az.push(format!("az aks show {} --query \"{{power:powerState.code, pools:agentPoolProfiles[].{{name:name,count:count}}}}\"", s_id.az_args()));
         }
         (_, Some(Reading::Flex(ss))) => {
             let pg = c.kind == ComponentKind::PostgresFlexible;
@@ -692,7 +688,7 @@ fn paired(ctx: &Ctx<'_>, c: &Component, p_id: &ResourceId, s_id: &ResourceId, d:
                 p_id.resource_group(),
                 p_id.name()
             ));
-            d.az.push(format!("az {cli} flexible-server show {} --query \"{{state:state, role:replicationRole}}\"", az_rg(s_id)));
+            d.az.push(format!("az {cli} flexible-server show {} --query \"{{state:state, role:replicationRole}}\"", s_id.az_args()));
         }
         (_, Some(Reading::AppInsights(_))) => {
             d.check(
@@ -900,7 +896,7 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
                     "a failover is in progress",
                 );
             }
-            d.az.push(format!("az storage account show {} --expand geoReplicationStats --query \"{{primary:primaryLocation, secondary:secondaryLocation, geo:geoReplicationStats}}\"", az_rg(id)));
+            d.az.push(format!("az storage account show {} --expand geoReplicationStats --query \"{{primary:primaryLocation, secondary:secondaryLocation, geo:geoReplicationStats}}\"", id.az_args()));
         }
         Reading::SqlFg(fg, partner) => {
             let my_region = fg.location.clone().unwrap_or_else(|| ctx.primary.clone());
@@ -1081,7 +1077,7 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
                 if auto { "enabled" } else { "disabled" },
             );
             d.check("replication lag", None, "not exposed by ARM: see the ReplicationLatency metric (RPO < 15 min for session consistency)");
-            d.az.push(format!("az cosmosdb show {} --query \"{{write:writeLocations[0].locationName, read:readLocations[].locationName}}\"", az_rg(id)));
+            d.az.push(format!("az cosmosdb show {} --query \"{{write:writeLocations[0].locationName, read:readLocations[].locationName}}\"", id.az_args()));
         }
         Reading::Acr(reg, reps) => {
             let home = reg.location.clone().unwrap_or_else(|| ctx.primary.clone());
@@ -1421,12 +1417,13 @@ fn short(s: &str) -> String {
 
 fn health_cmd(ctx: &Ctx<'_>, id: &ResourceId) -> String {
     format!(
-        "az rest --method get --url \"{}{id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=2025-04-01\"",
+        "az rest --method get --url \"{}{id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version={}\"",
         if ctx.cfg.deployment.arm_endpoint.starts_with("http://") {
             crate::config::PUBLIC_ARM_ENDPOINT
         } else {
             ctx.cfg.deployment.arm_endpoint.as_str()
-        }
+        },
+        crate::azure::api::versions::RESOURCE_HEALTH
     )
 }
 

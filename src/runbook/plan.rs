@@ -113,10 +113,6 @@ fn step(id: String, title: String, phase: Phase, kind: StepKind) -> Step {
     }
 }
 
-fn rg_name(id: &ResourceId) -> String {
-    format!("-g {} -n {}", id.resource_group(), id.name())
-}
-
 impl Gen<'_> {
     fn reading(&self, id: &ResourceId) -> Option<&Reading> {
         self.obs.reads.get(&id.key()).and_then(|r| r.as_ref().ok())
@@ -161,7 +157,7 @@ impl Gen<'_> {
             s.why = format!(
                 "A failover moves production to {to}. Confirm with Service Health and your own probes that {from} is really down (or that a planned move is wanted), open the incident and notify the stakeholders."
             );
-            s.az.push(format!("az rest --method get --url \"https://management.azure.com/subscriptions/{}/providers/Microsoft.ResourceHealth/events?api-version=2025-04-01\"", self.cfg.deployment.subscription_id));
+            s.az.push(format!("az rest --method get --url \"https://management.azure.com/subscriptions/{}/providers/Microsoft.ResourceHealth/events?api-version={}\"", self.cfg.deployment.subscription_id, crate::azure::api::versions::RESOURCE_HEALTH));
             self.push(s, None);
             let mut s = step(
                 "prepare.fence-primary".into(),
@@ -283,7 +279,7 @@ impl Gen<'_> {
             });
             s.az.push(format!(
                 "az storage account update {} --sku Standard_RAGRS",
-                rg_name(resource)
+                resource.az_args()
             ));
             s.postcondition = Some(Postcondition::GeoRedundant {
                 component: c.name.clone(),
@@ -306,7 +302,7 @@ impl Gen<'_> {
                 component: c.name.clone(),
             });
             s.timeout = Duration::from_secs(4 * 3600);
-            s.az.push(format!("az storage account show {} --expand geoReplicationStats --query geoReplicationStats", rg_name(resource)));
+            s.az.push(format!("az storage account show {} --expand geoReplicationStats --query geoReplicationStats", resource.az_args()));
             self.push(s, Some(c));
         }
         let planned = !self.forced
@@ -341,7 +337,7 @@ impl Gen<'_> {
             );
             s.az.push(format!(
                 "az storage account failover {} --failover-type Planned",
-                rg_name(resource)
+                resource.az_args()
             ));
         } else {
             let loss = geo.as_ref().and_then(|g| g.last_sync_time).map(|lst| {
@@ -359,7 +355,7 @@ impl Gen<'_> {
             );
             s.az.push(format!(
                 "az storage account failover {} --yes",
-                rg_name(resource)
+                resource.az_args()
             ));
             self.typed(&mut s, loss.or(Some(format!("writes to {} after its last sync time (unknown: could not be read) will be lost", resource.name()))));
             s.preconditions.push(Precondition::RegionNotHealthy {
@@ -511,7 +507,7 @@ impl Gen<'_> {
                     forced,
                 },
             });
-            s.az.push(format!("az postgres flexible-server replica promote {} --promote-mode switchover --promote-option {}", rg_name(&target), if forced { "forced" } else { "planned" }));
+            s.az.push(format!("az postgres flexible-server replica promote {} --promote-mode switchover --promote-option {}", target.az_args(), if forced { "forced" } else { "planned" }));
             if forced {
                 s.why = format!(
                     "{} is down: a forced switchover promotes {} without waiting for the primary. Transactions not yet replayed are lost; HA and geo-backup must be re-enabled afterwards.",
@@ -542,7 +538,7 @@ impl Gen<'_> {
             });
             s.az.push(format!(
                 "az mysql flexible-server replica stop-replication {}",
-                rg_name(&target)
+                target.az_args()
             ));
             s.why = format!(
                 "Makes {} a standalone, writable server. It is irreversible: the application must be repointed to it (no virtual endpoints), and a new replica built later.",
@@ -606,7 +602,7 @@ impl Gen<'_> {
             });
             s.az.push(format!(
                 "az cosmosdb online-region {} --region {to}",
-                rg_name(resource)
+                resource.az_args()
             ));
             s.postcondition = Some(Postcondition::InstanceAvailable {
                 component: c.name.clone(),
@@ -631,7 +627,7 @@ impl Gen<'_> {
             });
             s.az.push(format!(
                 "az cosmosdb offline-region {} --region {}",
-                rg_name(resource),
+                resource.az_args(),
                 self.from
             ));
             s.why = format!(
@@ -651,7 +647,7 @@ impl Gen<'_> {
             let policies: Vec<String> = order.iter().map(|(r, p)| format!("{r}={p}")).collect();
             s.az.push(format!(
                 "az cosmosdb failover-priority-change {} --failover-policies {}",
-                rg_name(resource),
+                resource.az_args(),
                 policies.join(" ")
             ));
             s.action = Some(Action::CosmosPriority {
@@ -753,7 +749,7 @@ impl Gen<'_> {
                         id: target.to_string(),
                         start: true,
                     });
-                    s.az.push(format!("az aks start {}", rg_name(&target)));
+                    s.az.push(format!("az aks start {}", target.az_args()));
                     s.postcondition = Some(Postcondition::AksRunning {
                         component: c.name.clone(),
                         region: to.to_string(),
@@ -1180,7 +1176,7 @@ impl Gen<'_> {
                         });
                         s.az.push(format!(
                             "az storage account update {} --sku Standard_RAGRS",
-                            rg_name(resource)
+                            resource.az_args()
                         ));
                         s.postcondition = Some(Postcondition::GeoRedundant {
                             component: c.name.clone(),
@@ -1225,7 +1221,7 @@ impl Gen<'_> {
                             id: secondary.to_string(),
                             start: false,
                         },
-                        format!("az aks stop {}", rg_name(secondary)),
+                        format!("az aks stop {}", secondary.az_args()),
                     ),
                     _ => continue,
                 };
