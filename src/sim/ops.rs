@@ -177,6 +177,15 @@ impl World {
         }
     }
 
+    /// Records what a forced failover of resource `i` lost: the replication lag at `now`.
+    fn record_loss(&mut self, i: usize, lag: f64, now: OffsetDateTime) {
+        self.data_loss.push(DataLoss {
+            resource: self.resources[i].id.to_string(),
+            seconds: lag,
+            at: now,
+        });
+    }
+
     fn unavailable(region: &Region) -> ArmError {
         ArmError::new(
             503,
@@ -937,16 +946,11 @@ impl World {
             ));
         }
         let lag = s.replication.lag(now);
-        let id = self.resources[i].id.to_string();
         if let State::Storage(s) = &mut self.resources[i].state {
             s.failover_in_progress = true;
         }
         if !planned {
-            self.data_loss.push(DataLoss {
-                resource: id,
-                seconds: lag,
-                at: now,
-            });
+            self.record_loss(i, lag, now);
         }
         Ok(self.start_lro(
             req,
@@ -1058,13 +1062,8 @@ impl World {
         let old_up = self.region_up(&fg.servers[fg.primary].1);
         let forced = mode == SqlMode::Forced || (mode == SqlMode::TryPlanned && !old_up);
         let lag = fg.replication.lag(now);
-        let id = self.resources[i].id.to_string();
         if forced {
-            self.data_loss.push(DataLoss {
-                resource: id,
-                seconds: lag,
-                at: now,
-            });
+            self.record_loss(i, lag, now);
         }
         if let State::SqlFg(fg) = &mut self.resources[i].state {
             fg.busy = true;
@@ -1226,12 +1225,7 @@ impl World {
         }
         if offline && write_region(c).as_ref() == Some(&region) {
             let lag = c.replication.lag(now);
-            let id = self.resources[i].id.to_string();
-            self.data_loss.push(DataLoss {
-                resource: id,
-                seconds: lag,
-                at: now,
-            });
+            self.record_loss(i, lag, now);
         }
         if let State::Cosmos(c) = &mut self.resources[i].state {
             c.busy = true;
@@ -1650,12 +1644,7 @@ impl World {
         }
         if forced {
             let lag = f.replication.lag(now);
-            let id = self.resources[i].id.to_string();
-            self.data_loss.push(DataLoss {
-                resource: id,
-                seconds: lag,
-                at: now,
-            });
+            self.record_loss(i, lag, now);
         }
         if let State::Postgres(f) | State::Mysql(f) = &mut self.resources[i].state {
             f.state = "Updating";
