@@ -511,6 +511,38 @@ async fn drill_start(
     t
 }
 
+/// The context of a run: with a simulator, the data it measures as lost; for a new drill, its
+/// world saved beside the journal. `fast` checks postconditions every 500 ms (simulated time
+/// runs faster), else every 10 s.
+fn run_context(
+    cfg: &Config,
+    reader: crate::azure::ArmClient,
+    writer: Option<crate::azure::ArmWriter>,
+    sim: Option<&SimServer>,
+    drill: Option<&DrillRun>,
+    outage_started_at: Option<time::OffsetDateTime>,
+    fast: bool,
+) -> crate::runbook::run::RunContext {
+    let new_drill = drill.is_some_and(|d| d.resumed.is_none());
+    crate::runbook::run::RunContext {
+        cfg: cfg.clone(),
+        reader,
+        writer,
+        scenario: drill.map(|d| d.scenario.name.clone()),
+        outage_started_at,
+        journal_opened: sim.filter(|_| new_drill).map(save_beside_journal),
+        loss_probe: sim.map(loss_probe),
+        cancel: tokio_util::sync::CancellationToken::new(),
+        journal_dir: crate::runbook::journal::journal_dir(),
+        reports_dir: crate::runbook::report::reports_dir(),
+        verify_interval: if fast {
+            Duration::from_millis(500)
+        } else {
+            Duration::from_secs(10)
+        },
+    }
+}
+
 /// Saves a new drill's world beside its journal from the moment the journal exists.
 fn save_beside_journal(sim: &SimServer) -> crate::runbook::run::JournalHook {
     let world = sim.world();
@@ -532,7 +564,7 @@ async fn interactive_run(
 ) -> i32 {
     use crate::console::runbook_bridge::{ChannelOperator, RunEnd, RunMsg};
     use crate::console::{Badge, ConsoleOptions, FaultInjector};
-    use crate::runbook::run::{RunContext, execute};
+    use crate::runbook::run::execute;
     use std::sync::Arc;
     let drill_run = drill_run.map(Arc::new);
     let drill = drill_run.is_some();
@@ -611,26 +643,15 @@ async fn interactive_run(
                                 .into(),
                         );
                     }
-                    let ctx = RunContext {
-                        cfg: cfg.clone(),
-                        reader: client,
+                    let ctx = run_context(
+                        &cfg,
+                        client,
                         writer,
-                        scenario: drill_run.as_ref().map(|d| d.scenario.name.clone()),
+                        sim.as_deref(),
+                        drill_run.as_deref(),
                         outage_started_at,
-                        journal_opened: sim
-                            .as_deref()
-                            .filter(|_| drill && !resumed_drill)
-                            .map(save_beside_journal),
-                        loss_probe: sim.as_deref().map(loss_probe),
-                        cancel: tokio_util::sync::CancellationToken::new(),
-                        journal_dir: journal_dir.clone(),
-                        reports_dir: crate::runbook::report::reports_dir(),
-                        verify_interval: if sim.is_some() {
-                            Duration::from_millis(500)
-                        } else {
-                            Duration::from_secs(10)
-                        },
-                    };
+                        sim.is_some(),
+                    );
                     let mut operator = ChannelOperator::new(tx.clone());
                     let result =
                         execute(&ctx, kind, journal_kind, &mut operator, !drill || resumed_drill)
@@ -878,7 +899,7 @@ impl Target {
         drill_run: Option<DrillRun>,
     ) -> i32 {
         use crate::runbook::operator::ScriptedOperator;
-        use crate::runbook::run::{Outcome, RunContext, execute};
+        use crate::runbook::run::{Outcome, execute};
         let drill = drill_run.is_some();
         let resumed_drill = drill_run.as_ref().is_some_and(|d| d.resumed.is_some());
         let mut operator = match ScriptedOperator::load(answers, drill) {
@@ -904,28 +925,15 @@ impl Target {
             let say = |line: String| eprintln!("azfailover: {line}");
             outage_started_at = drill_start(d, sim, &say).await;
         }
-        let loss_probe = self.sim.as_ref().map(loss_probe);
-        let ctx = RunContext {
-            cfg: self.cfg.clone(),
-            reader: self.client.clone(),
-            writer: self.writer.clone(),
-            scenario: drill_run.as_ref().map(|d| d.scenario.name.clone()),
+        let ctx = run_context(
+            &self.cfg,
+            self.client.clone(),
+            self.writer.clone(),
+            self.sim.as_ref(),
+            drill_run.as_ref(),
             outage_started_at,
-            journal_opened: self
-                .sim
-                .as_ref()
-                .filter(|_| drill && !resumed_drill)
-                .map(save_beside_journal),
-            loss_probe,
-            cancel: tokio_util::sync::CancellationToken::new(),
-            journal_dir: crate::runbook::journal::journal_dir(),
-            reports_dir: crate::runbook::report::reports_dir(),
-            verify_interval: if drill {
-                Duration::from_millis(500)
-            } else {
-                Duration::from_secs(10)
-            },
-        };
+            drill,
+        );
         let journal_kind = if drill { "drill" } else { kind.as_str() };
         let result = execute(
             &ctx,
