@@ -171,24 +171,17 @@ impl Snapshot {
             .region(RegionRole::Primary)
             .map(|r| r.name.clone())
             .unwrap_or_default();
-        let outage = self
-            .regions
-            .iter()
-            .any(|r| r.health == RegionHealth::Outage)
-            || self.components.iter().any(|c| {
-                c.instance(&primary)
-                    .is_some_and(|i| i.health == InstanceHealth::Unavailable)
-                    && c.active_region == primary
-            });
-        if outage {
+        // `overall` already weighs regions, readiness, lags and read errors; what it does not
+        // say is that a component still served from the primary is down there.
+        let primary_down = self.components.iter().any(|c| {
+            c.instance(&primary)
+                .is_some_and(|i| i.health == InstanceHealth::Unavailable)
+                && c.active_region == primary
+        });
+        if self.overall == Overall::Outage || primary_down {
             return crate::exit::OUTAGE;
         }
-        let degraded = self.overall != Overall::Healthy
-            || self
-                .regions
-                .iter()
-                .any(|r| r.health != RegionHealth::Healthy)
-            || self.components.iter().any(|c| !c.ready || c.lag_over_rpo());
+        let degraded = self.overall != Overall::Healthy;
         if degraded {
             crate::exit::DEGRADED
         } else {
