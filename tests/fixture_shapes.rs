@@ -20,13 +20,14 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use azfailover::config::Config;
-use azfailover::sim::{SimOptions, SimServer};
 use serde_json::{Value, json};
+
+mod common;
+use common::*;
 
 /// Simulated seconds per real second: the longest operation (a 30-minute planned storage
 /// failover) takes under half a second.
 const SCALE: f64 = 5000.0;
-const SUB: &str = "8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b";
 /// The subscription of `config.example.toml` (the only configuration with a Front Door).
 const EXAMPLE_SUB: &str = "00000000-0000-0000-0000-000000000000";
 
@@ -355,75 +356,12 @@ fn assert_status_and_monitors(name: &str, fx: &Value, r: &Resp) {
 
 // ---- a simulator over HTTP --------------------------------------------------------------------
 
-struct Sim {
-    server: SimServer,
-    http: reqwest::Client,
-}
-
-struct Resp {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    json: Value,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
-
-fn rid(rg: &str, provider_path: &str) -> String {
-    format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/{provider_path}")
-}
-
 fn regional(region: &str, provider_path: &str) -> String {
     rid(&format!("rg-contoso-ml-{region}"), provider_path)
 }
 
-fn workspace(region: &str) -> String {
-    regional(
-        region,
-        &format!("Microsoft.MachineLearningServices/workspaces/mlw-contoso-{region}"),
-    )
-}
-
 fn endpoint(region: &str) -> String {
     format!("{}/onlineEndpoints/churn-{region}", workspace(region))
-}
-
-fn storage() -> String {
-    rid(
-        "rg-contoso-ml-data",
-        "Microsoft.Storage/storageAccounts/stcontosotraindata",
-    )
-}
-
-fn sql_fg(server: &str) -> String {
-    rid(
-        "rg-contoso-ml-data",
-        &format!("Microsoft.Sql/servers/{server}/failoverGroups/fog-contoso-features"),
-    )
-}
-
-fn cosmos() -> String {
-    rid(
-        "rg-contoso-ml-data",
-        "Microsoft.DocumentDB/databaseAccounts/cosmos-contoso-sessions",
-    )
-}
-
-fn aks(region: &str) -> String {
-    regional(
-        region,
-        &format!("Microsoft.ContainerService/managedClusters/aks-contoso-{region}"),
-    )
-}
-
-fn pg(region: &str) -> String {
-    regional(
-        region,
-        &format!("Microsoft.DBforPostgreSQL/flexibleServers/psql-contoso-{region}"),
-    )
 }
 
 fn origin_group() -> String {
@@ -435,7 +373,7 @@ fn origin_group() -> String {
 impl Sim {
     /// The demo deployment (assets/demo.toml).
     async fn demo() -> Sim {
-        Sim::with(&Config::demo()).await
+        Sim::with_config(&Config::demo(), SCALE).await
     }
 
     /// config.example.toml: every kind, Front Door and MySQL included.
@@ -444,29 +382,12 @@ impl Sim {
         let text = std::fs::read_to_string(&path).expect("config.example.toml");
         let cfg = Config::parse(&text, "config.example.toml")
             .expect("the example configuration is valid");
-        Sim::with(&cfg).await
-    }
-
-    async fn with(cfg: &Config) -> Sim {
-        let server = SimServer::start(
-            cfg,
-            SimOptions {
-                time_scale: Some(SCALE),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("simulator starts");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .unwrap();
-        Sim { server, http }
+        Sim::with_config(&cfg, SCALE).await
     }
 
     /// Sends an ARM request; `target` is a path (api-version and `query` are appended) or an
     /// absolute monitor URL (sent as is).
-    async fn call(
+    async fn call_api(
         &self,
         method: &str,
         target: &str,
@@ -507,8 +428,8 @@ impl Sim {
     }
 
     /// GET with the fixture's api-version; asserts 200.
-    async fn get(&self, path: &str, api: &str, query: &str) -> Value {
-        let r = self.call("GET", path, api, query, None).await;
+    async fn get_api(&self, path: &str, api: &str, query: &str) -> Value {
+        let r = self.call_api("GET", path, api, query, None).await;
         assert_eq!(r.status, 200, "GET {path}: {}", r.json);
         r.json
     }
@@ -541,7 +462,7 @@ impl Sim {
                     Instant::now() < deadline,
                     "the operation did not finish in time"
                 );
-                let r = self.call("GET", url, "", "", None).await;
+                let r = self.call_api("GET", url, "", "", None).await;
                 assert_eq!(r.status, 200, "Azure-AsyncOperation monitor: {}", r.json);
                 for key in ["id", "name", "status", "startTime"] {
                     assert!(
@@ -570,7 +491,7 @@ impl Sim {
                 Instant::now() < deadline,
                 "the operation did not finish in time"
             );
-            let r = self.call("GET", &url, "", "", None).await;
+            let r = self.call_api("GET", &url, "", "", None).await;
             if r.status != 202 {
                 assert!(
                     r.status == 200 || r.status == 204,
@@ -591,7 +512,7 @@ impl Sim {
 /// GET `path` and compare it with the 200 body of `name`.
 async fn check_get(sim: &Sim, name: &str, path: &str, query: &str) -> Value {
     let fx = fixture(name);
-    let body = sim.get(path, api_version(&fx), query).await;
+    let body = sim.get_api(path, api_version(&fx), query).await;
     assert_shape(name, fixture_body(&fx, 200), &body);
     body
 }
@@ -678,7 +599,7 @@ async fn appinsights_component_get() {
 #[tokio::test]
 async fn cosmos_database_account_get() {
     let sim = Sim::demo().await;
-    check_get(&sim, "cosmos-database-account-get.json", &cosmos(), "").await;
+    check_get(&sim, "cosmos-database-account-get.json", &cosmos_id(), "").await;
 }
 
 #[tokio::test]
@@ -729,12 +650,12 @@ async fn storage_get_geo_replication_stats() {
     let body = check_get(
         &sim,
         "storage-get-geo-replication-stats.json",
-        &storage(),
+        &storage_id(),
         "&$expand=geoReplicationStats",
     )
     .await;
     // Without the $expand, no geoReplicationStats (ARM-API.md §4).
-    let plain = sim.get(&storage(), "2025-01-01", "").await;
+    let plain = sim.get_api(&storage_id(), "2025-01-01", "").await;
     assert!(plain["properties"].get("geoReplicationStats").is_none());
     assert!(body["properties"]["geoReplicationStats"]["canFailover"].is_boolean());
 }
@@ -807,7 +728,7 @@ async fn resourcehealth_availability_list_by_rg() {
         "Available"
     );
     let next = body["nextLink"].as_str().expect("nextLink");
-    let page2 = sim.call("GET", next, "", "", None).await;
+    let page2 = sim.call_api("GET", next, "", "", None).await;
     assert_eq!(page2.status, 200, "{}", page2.json);
     assert_shape(
         "resourcehealth-availability-list-by-rg.json",
@@ -842,8 +763,10 @@ async fn resourcehealth_events_list_by_subscription() {
 async fn storage_failover(name: &str, query: &str) -> Sim {
     let sim = Sim::demo().await;
     let fx = fixture(name);
-    let path = format!("{}/failover", storage());
-    let r = sim.call("POST", &path, api_version(&fx), query, None).await;
+    let path = format!("{}/failover", storage_id());
+    let r = sim
+        .call_api("POST", &path, api_version(&fx), query, None)
+        .await;
     assert_eq!(r.status, 202, "{}", r.json);
     assert_status_and_monitors(name, &fx, &r);
     let done = sim.finish(&r).await.expect("a Location monitor");
@@ -863,7 +786,7 @@ async fn storage_failover(name: &str, query: &str) -> Sim {
 #[tokio::test]
 async fn storage_failover_unplanned() {
     let sim = storage_failover("storage-failover.json", "").await;
-    let after = sim.get(&storage(), "2025-01-01", "").await;
+    let after = sim.get_api(&storage_id(), "2025-01-01", "").await;
     assert_eq!(after["properties"]["primaryLocation"], "westus");
     assert!(after["properties"]["lastGeoFailoverTime"].is_string());
 }
@@ -875,7 +798,7 @@ async fn storage_failover_planned() {
     let after = check_get(
         &sim,
         "storage-get-geo-replication-stats.json",
-        &storage(),
+        &storage_id(),
         "&$expand=geoReplicationStats",
     )
     .await;
@@ -888,7 +811,9 @@ async fn sql_failover(name: &str, action: &str) {
     let sim = Sim::demo().await;
     let fx = fixture(name);
     let path = format!("{}/{action}", sql_fg("sql-contoso-westus"));
-    let r = sim.call("POST", &path, api_version(&fx), "", None).await;
+    let r = sim
+        .call_api("POST", &path, api_version(&fx), "", None)
+        .await;
     assert_status_and_monitors(name, &fx, &r);
     let body = if r.status == 202 {
         let done = sim.finish(&r).await.expect("a Location monitor");
@@ -940,9 +865,9 @@ async fn sql_failover_group_try_planned_before_forced() {
 async fn cosmos_action(sim: &Sim, name: &str, action: &str, body: Value) -> Resp {
     let fx = fixture(name);
     let r = sim
-        .call(
+        .call_api(
             "POST",
-            &format!("{}/{action}", cosmos()),
+            &format!("{}/{action}", cosmos_id()),
             api_version(&fx),
             "",
             Some(body),
@@ -971,7 +896,7 @@ async fn cosmos_failover_priority_change() {
     // The example documents a synchronous 204; the Location monitor's final answer is a
     // bodiless 200 or 204 (both mean done to ARM clients).
     assert!(done.status == 200 || done.status == 204);
-    let account = check_get(&sim, "cosmos-database-account-get.json", &cosmos(), "").await;
+    let account = check_get(&sim, "cosmos-database-account-get.json", &cosmos_id(), "").await;
     assert_eq!(
         account["properties"]["writeLocations"][0]["locationName"],
         "West US"
@@ -985,7 +910,7 @@ async fn cosmos_offline_region() {
     // The example names the region by display name.
     let done = cosmos_action(&sim, name, "offlineRegion", json!({"region": "East US"})).await;
     assert!(statuses(&fixture(name)).contains(&done.status));
-    let account = check_get(&sim, "cosmos-database-account-get.json", &cosmos(), "").await;
+    let account = check_get(&sim, "cosmos-database-account-get.json", &cosmos_id(), "").await;
     assert_eq!(
         account["properties"]["writeLocations"][0]["locationName"],
         "West US"
@@ -1005,7 +930,7 @@ async fn cosmos_online_region() {
     let name = "cosmos-online-region.json";
     let done = cosmos_action(&sim, name, "onlineRegion", json!({"region": "East US"})).await;
     assert!(statuses(&fixture(name)).contains(&done.status));
-    let account = check_get(&sim, "cosmos-database-account-get.json", &cosmos(), "").await;
+    let account = check_get(&sim, "cosmos-database-account-get.json", &cosmos_id(), "").await;
     let locations = account["properties"]["locations"].as_array().unwrap();
     assert!(
         locations
@@ -1021,7 +946,7 @@ async fn aks_managed_cluster_stop() {
     let name = "aks-managed-cluster-stop.json";
     let fx = fixture(name);
     let r = sim
-        .call(
+        .call_api(
             "POST",
             &format!("{}/stop", aks("eastus")),
             api_version(&fx),
@@ -1048,7 +973,7 @@ async fn aml_compute_patch_scale() {
     let path = format!("{}/computes/gpu-train", workspace("westus"));
     let body = fx["parameters"]["parameters"].clone();
     let r = sim
-        .call("PATCH", &path, api_version(&fx), "", Some(body))
+        .call_api("PATCH", &path, api_version(&fx), "", Some(body))
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
     assert_status_and_monitors(name, &fx, &r);
@@ -1076,7 +1001,7 @@ async fn aml_online_endpoint_put() {
         "sku": {"name": "Default", "tier": "Standard", "size": "Default", "family": "Managed", "capacity": 1}
     });
     let r = sim
-        .call("PUT", &endpoint("westus"), api_version(&fx), "", Some(body))
+        .call_api("PUT", &endpoint("westus"), api_version(&fx), "", Some(body))
         .await;
     assert_status_and_monitors(name, &fx, &r);
     assert_shape(name, fixture_body(&fx, r.status), &r.json);
@@ -1099,7 +1024,7 @@ async fn aml_online_endpoint_patch() {
     let fx = fixture(name);
     let body = json!({"tags": {"failover": "drill"}, "identity": {"type": "SystemAssigned"}});
     let r = sim
-        .call(
+        .call_api(
             "PATCH",
             &endpoint("eastus"),
             api_version(&fx),
@@ -1132,7 +1057,7 @@ async fn trafficmanager_endpoint_patch() {
         "properties": {"endpointStatus": "Disabled"}
     });
     let r = sim
-        .call(
+        .call_api(
             "PATCH",
             &format!("{profile}/ExternalEndpoints/eastus-endpoint"),
             api_version(&fx),
@@ -1156,11 +1081,11 @@ async fn frontdoor_origin_patch() {
     let name = "frontdoor-origin-patch.json";
     let fx = fixture(name);
     let path = format!("{}/origins/eastus-origin", origin_group());
-    let before = sim.get(&path, api_version(&fx), "").await;
+    let before = sim.get_api(&path, api_version(&fx), "").await;
     // The example's properties (hostName, ports, enabledState), disabling the origin.
     let body = json!({"properties": {"hostName": before["properties"]["hostName"], "httpPort": 80, "httpsPort": 443, "enabledState": "Disabled"}});
     let r = sim
-        .call("PATCH", &path, api_version(&fx), "", Some(body))
+        .call_api("PATCH", &path, api_version(&fx), "", Some(body))
         .await;
     assert_status_and_monitors(name, &fx, &r);
     assert_shape(name, fixture_body(&fx, r.status), &r.json);
@@ -1168,7 +1093,7 @@ async fn frontdoor_origin_patch() {
         assert_eq!(r.json["properties"]["provisioningState"], "Updating");
         sim.finish(&r).await;
     }
-    let after = sim.get(&path, api_version(&fx), "").await;
+    let after = sim.get_api(&path, api_version(&fx), "").await;
     assert_shape(name, fixture_body(&fx, 200), &after);
     assert_eq!(after["properties"]["enabledState"], "Disabled");
     assert_eq!(after["properties"]["provisioningState"], "Succeeded");
@@ -1181,7 +1106,7 @@ async fn postgres_promote(name: &str) -> Value {
     let fx = fixture(name);
     let body = fx["parameters"]["parameters"].clone();
     let r = sim
-        .call("PATCH", &pg("westus"), api_version(&fx), "", Some(body))
+        .call_api("PATCH", &pg("westus"), api_version(&fx), "", Some(body))
         .await;
     assert_status_and_monitors(name, &fx, &r);
     let server = if r.status == 202 {
