@@ -216,6 +216,7 @@ impl RunView {
             }
             Event::StepDone { step, .. }
             | Event::StepSkipped { step, .. }
+            | Event::StepNotRun { step, .. }
             | Event::StepFailed { step, .. } => {
                 self.retrying.remove(step);
             }

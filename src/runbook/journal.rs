@@ -82,6 +82,17 @@ pub enum Event {
     StepSkipped {
         step: String,
         reason: String,
+        /// Who skipped it (None in journals written before this was recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+    },
+    /// The run stopped at this step's question (declined, aborted, unanswered): nothing was
+    /// sent for it.
+    StepNotRun {
+        step: String,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
     },
     StepFailed {
         step: String,
@@ -296,7 +307,14 @@ pub fn describe(e: &Entry) -> String {
             "{step}: done{}",
             note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
         ),
-        Event::StepSkipped { step, reason } => format!("{step}: skipped: {reason}"),
+        Event::StepSkipped { step, reason, by } => format!(
+            "{step}: skipped{}: {reason}",
+            by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default()
+        ),
+        Event::StepNotRun { step, reason, by } => format!(
+            "{step}: not run (stopped at its question{}): {reason}",
+            by.as_ref().map(|b| format!(", by {b}")).unwrap_or_default()
+        ),
         Event::StepFailed { step, error } => format!("{step}: FAILED: {error}"),
         Event::GatePassed => "verify gate passed".into(),
         Event::RunFinished { outcome } => format!("run finished: {outcome}"),

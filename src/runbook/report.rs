@@ -115,9 +115,10 @@ pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) 
     let mut deviations: Vec<String> = Vec::new();
     for e in entries {
         match &e.event {
-            Event::StepSkipped { step, reason } => {
-                deviations.push(format!("{step} skipped: {reason}"))
-            }
+            Event::StepSkipped { step, reason, by } => deviations.push(format!(
+                "{step} skipped{}: {reason}",
+                by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default()
+            )),
             Event::PreconditionOverridden { step, reason, by } => {
                 deviations.push(format!("{step}: precondition overridden by {by}: {reason}"))
             }

@@ -695,17 +695,22 @@ impl Runner<'_> {
     }
 
     fn skip(&mut self, step: &Step, reason: String) -> StepEnd {
+        let by = Some(self.operator.name());
         self.log(Event::StepSkipped {
             step: step.id.clone(),
             reason,
+            by,
         });
         StepEnd::Skipped
     }
 
+    /// The run stops at this step's question: nothing was sent for it.
     fn abort(&mut self, step: &Step, why: String, declined: bool) -> StepEnd {
-        self.log(Event::StepFailed {
+        let by = Some(self.operator.name());
+        self.log(Event::StepNotRun {
             step: step.id.clone(),
-            error: format!("stopped here: {why}"),
+            reason: format!("stopped here: {why}"),
+            by,
         });
         StepEnd::Aborted(format!("{}: {why}", step.id), declined)
     }
@@ -1561,7 +1566,8 @@ pub fn apply_step_state(out: &mut BTreeMap<String, StepState>, e: &journal::Entr
             return;
         }
         Event::StepDone { step, note } => (step, "done", note.clone()),
-        Event::StepSkipped { step, reason } => (step, "skipped", Some(reason.clone())),
+        Event::StepSkipped { step, reason, .. } => (step, "skipped", Some(reason.clone())),
+        Event::StepNotRun { step, reason, .. } => (step, "not-run", Some(reason.clone())),
         Event::StepFailed { step, error } => (step, "failed", Some(error.clone())),
         _ => return,
     };
