@@ -293,7 +293,12 @@ pub async fn run(cli: Cli) -> i32 {
                 Err(code) => return code,
             };
             // A drill of this scenario that crashed goes on against the world it left.
-            let (restore, resumed) = match resumable_drill(&cfg, &scenario) {
+            let resumable = if cli.read_only {
+                None
+            } else {
+                resumable_drill(&cfg, &scenario)
+            };
+            let (restore, resumed) = match resumable {
                 Some((journal, world)) => (Some(world), Some(journal)),
                 None => (None, None),
             };
@@ -523,7 +528,8 @@ fn run_context(
     outage_started_at: Option<time::OffsetDateTime>,
     fast: bool,
 ) -> crate::runbook::run::RunContext {
-    let new_drill = drill.is_some_and(|d| d.resumed.is_none());
+    // A dry run's drill saves nothing: there is nothing of it to resume.
+    let new_drill = drill.is_some_and(|d| d.resumed.is_none()) && writer.is_some();
     crate::runbook::run::RunContext {
         cfg: cfg.clone(),
         reader,
@@ -624,25 +630,6 @@ async fn interactive_run(
                         outage_started_at = drill_start(d, sim, &say).await;
                     }
                     let resumed_drill = drill_run.as_ref().is_some_and(|d| d.resumed.is_some());
-                    let journal_dir = crate::runbook::journal::journal_dir();
-                    if !drill
-                        && let Some((path, _)) = crate::runbook::journal::find_unfinished(
-                            &journal_dir,
-                            &cfg.deployment.name,
-                            journal_kind,
-                        )
-                    {
-                        say(format!(
-                            "resuming the unfinished {journal_kind} journaled in {}",
-                            path.display()
-                        ));
-                    }
-                    if read_only {
-                        say(
-                            "read-only mode: the runbook is walked and every action is refused"
-                                .into(),
-                        );
-                    }
                     let ctx = run_context(
                         &cfg,
                         client,
@@ -652,9 +639,9 @@ async fn interactive_run(
                         outage_started_at,
                         sim.is_some(),
                     );
-                    let mut operator = ChannelOperator::new(tx.clone());
+                    let operator = ChannelOperator::new(tx.clone());
                     let result =
-                        execute(&ctx, kind, journal_kind, &mut operator, !drill || resumed_drill)
+                        execute(&ctx, kind, journal_kind, &operator, !drill || resumed_drill)
                             .await;
                     // The drill ended (its journal says how), or could not go on: nothing is left
                     // to resume (a journal left open is closed by the next drill).
@@ -671,7 +658,7 @@ async fn interactive_run(
                         },
                         Err(e) => RunEnd {
                             outcome: "error".into(),
-                            message: Some(e.clone()),
+                            message: Some(e.to_string()),
                             report_json: None,
                             report_markdown: None,
                         },
@@ -726,7 +713,7 @@ async fn interactive_run(
         }
         Some(Err(e)) => {
             eprintln!("azfailover: {e}");
-            exit::UNAVAILABLE
+            e.exit_code()
         }
         None => {
             let next = match &scenario_name {
@@ -902,18 +889,13 @@ impl Target {
         use crate::runbook::run::{Outcome, execute};
         let drill = drill_run.is_some();
         let resumed_drill = drill_run.as_ref().is_some_and(|d| d.resumed.is_some());
-        let mut operator = match ScriptedOperator::load(answers, drill) {
+        let operator = match ScriptedOperator::load(answers, drill) {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("azfailover: {e}");
                 return exit::USAGE;
             }
         };
-        if self.writer.is_none() {
-            eprintln!(
-                "azfailover: read-only mode: the runbook is walked and every action is refused"
-            );
-        }
         if let Some(sim) = &self.sim {
             eprintln!(
                 "azfailover: simulator control API for the facilitator: POST {0}/_sim/faults, GET {0}/_sim/state",
@@ -935,14 +917,7 @@ impl Target {
             drill,
         );
         let journal_kind = if drill { "drill" } else { kind.as_str() };
-        let result = execute(
-            &ctx,
-            kind,
-            journal_kind,
-            &mut operator,
-            !drill || resumed_drill,
-        )
-        .await;
+        let result = execute(&ctx, kind, journal_kind, &operator, !drill || resumed_drill).await;
         if let Some(sim) = self.sim {
             if drill {
                 // The drill ended (its journal says how), or could not go on: nothing is left
@@ -954,15 +929,11 @@ impl Target {
         match result {
             Err(e) => {
                 eprintln!("azfailover: {e}");
-                // Someone else's run holds the lock: nothing was done; that is not "unreachable".
-                if e.starts_with("another run") {
-                    exit::DEGRADED
-                } else {
-                    exit::UNAVAILABLE
-                }
+                e.exit_code()
             }
             Ok(r) => {
-                print_run_end(operator.missing.as_ref().or(r.message.as_ref()), &r);
+                let missing = operator.missing();
+                print_run_end(missing.as_ref().or(r.message.as_ref()), &r);
                 match r.outcome {
                     Outcome::Completed => exit::OK,
                     Outcome::Aborted => exit::ABORTED,

@@ -50,6 +50,7 @@ fn step(id: &str, title: &str, phase: Phase, confirm: Confirm) -> Step {
         postcondition: None,
         timeout: Duration::from_secs(600),
         parallel_group: None,
+        after: None,
         outside_rto: false,
         completes_traffic_shift: false,
     }

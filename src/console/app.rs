@@ -116,6 +116,11 @@ pub enum Effect {
         id: u64,
         decision: crate::runbook::operator::Decision,
     },
+    /// The operator's choice about an unfinished run (offer `id`).
+    Resume {
+        id: u64,
+        choice: crate::runbook::operator::ResumeChoice,
+    },
 }
 
 impl App {

@@ -16,7 +16,7 @@ use super::runbook_bridge::{RunMsg, RunReceiver};
 use super::ui::theme::Theme;
 use super::{ConsoleOptions, FaultInjector, keymap, tui, ui};
 use crate::health::{EngineHandle, HealthMsg};
-use crate::runbook::operator::Decision;
+use crate::runbook::operator::{Decision, ResumeChoice};
 
 /// Events handled before one redraw, at most.
 const BURST: usize = 256;
@@ -43,6 +43,7 @@ pub async fn run(
     let mut runs = Runs {
         rx: runs,
         replies: HashMap::new(),
+        offers: HashMap::new(),
         next_id: 0,
         clear: false,
     };
@@ -61,6 +62,8 @@ pub async fn run(
 struct Runs {
     rx: Option<RunReceiver>,
     replies: HashMap<u64, oneshot::Sender<Decision>>,
+    /// The reply channels of resume offers not yet answered.
+    offers: HashMap<u64, oneshot::Sender<ResumeChoice>>,
     next_id: u64,
     /// Redraw everything (the executor may have written to stderr under the screen).
     clear: bool,
@@ -85,16 +88,25 @@ impl Runs {
             RunMsg::Entry(e) => RunEvent::Entry(e),
             RunMsg::Notify(line) => RunEvent::Notify(line),
             RunMsg::Ask {
+                id,
                 step,
                 question,
                 reply,
             } => {
+                self.replies.insert(id, reply);
+                RunEvent::Ask { id, step, question }
+            }
+            RunMsg::Withdraw(id) => {
+                self.replies.remove(&id);
+                RunEvent::Withdraw(id)
+            }
+            RunMsg::Update { step, update } => RunEvent::Update { step, update },
+            RunMsg::Offer { offer, reply } => {
                 self.next_id += 1;
-                self.replies.insert(self.next_id, reply);
-                RunEvent::Ask {
+                self.offers.insert(self.next_id, reply);
+                RunEvent::Offer {
                     id: self.next_id,
-                    step,
-                    question,
+                    offer,
                 }
             }
             RunMsg::Finished(end) => RunEvent::Finished(Box::new(end)),
@@ -242,6 +254,12 @@ impl Step<'_> {
                 }
                 continue;
             }
+            if let Effect::Resume { id, choice } = effect {
+                if let Some(reply) = self.runs.offers.remove(&id) {
+                    let _ = reply.send(choice);
+                }
+                continue;
+            }
             if let Some(code) = apply(effect, self.engine, self.jobs) {
                 return Err(Stop::Quit(code));
             }
@@ -305,7 +323,7 @@ fn apply(effect: Effect, engine: &EngineHandle, jobs: &Jobs) -> Option<i32> {
     match effect {
         Effect::Quit(code) => return Some(code),
         // Answers are carried out by `Step::handle`, which holds the reply channels.
-        Effect::Answer { .. } => {}
+        Effect::Answer { .. } | Effect::Resume { .. } => {}
         Effect::RefreshNow => engine.refresh_now(),
         Effect::InjectFault(fault) => {
             if let Some(inject) = jobs.injector.clone() {

@@ -10,7 +10,7 @@ use super::app::{Action, App, Effect, Level};
 use super::runbook_bridge::RunEnd;
 use crate::runbook::journal::{Entry, Event};
 use crate::runbook::model::{Confirm, Runbook, Step};
-use crate::runbook::operator::{Decision, Question};
+use crate::runbook::operator::{Decision, Question, ResumeChoice, ResumeOffer, StepUpdate};
 use crate::runbook::run::{StepState, apply_step_state};
 
 /// Progress lines kept for the activity list.
@@ -32,6 +32,18 @@ pub enum RunEvent {
         id: u64,
         step: Box<Step>,
         question: Question,
+    },
+    /// The question `id` needs no answer any more (a wait whose condition came true).
+    Withdraw(u64),
+    /// Live news about the step whose question is open.
+    Update {
+        step: String,
+        update: StepUpdate,
+    },
+    /// An unfinished run: resume, abandon or quit; the answer goes back with the same id.
+    Offer {
+        id: u64,
+        offer: Box<ResumeOffer>,
     },
     Finished(Box<RunEnd>),
 }
@@ -78,6 +90,8 @@ pub enum Dialog {
     },
     /// The step failed: retry, skip or abort.
     Failed,
+    /// The step waits for a condition: skip (with a reason) or abort stop the wait.
+    Waiting,
     /// Abort the run? y aborts; n / Esc goes back.
     AbortAsk,
 }
@@ -91,6 +105,11 @@ pub struct Pending {
     /// The region an override must name (the run's target).
     pub region: String,
     pub dialog: Dialog,
+    /// The latest live news about it: the data a forced step would lose now, or why a wait
+    /// goes on.
+    pub live: Option<String>,
+    /// When (wall clock) the question opened, for the elapsed time of a wait.
+    pub opened: OffsetDateTime,
 }
 
 impl Pending {
@@ -99,6 +118,7 @@ impl Pending {
         match (&self.question, &self.step.confirm) {
             (Question::Blocked(_), _) => Dialog::Blocked,
             (Question::Failed(_), _) => Dialog::Failed,
+            (Question::Waiting { .. }, _) => Dialog::Waiting,
             (Question::Confirm, Confirm::Typed(_)) => Dialog::Typed {
                 text: String::new(),
                 error: None,
@@ -131,6 +151,8 @@ pub struct RunView {
     /// Progress lines, newest last.
     pub notes: VecDeque<(OffsetDateTime, String)>,
     pub pending: Option<Pending>,
+    /// An unfinished run found at start, waiting for resume / abandon / quit.
+    pub offer: Option<(u64, ResumeOffer)>,
     pub end: Option<RunEnd>,
     /// The step the operator moved to; None follows the current step.
     pub cursor: Option<usize>,
@@ -144,6 +166,7 @@ impl RunView {
                 Question::Confirm => StepStatus::Waiting,
                 Question::Blocked(_) => StepStatus::Blocked,
                 Question::Failed(_) => StepStatus::Failed,
+                Question::Waiting { .. } => StepStatus::Running,
             };
         }
         match self.states.get(id) {
@@ -245,7 +268,10 @@ impl App {
     pub fn dialog_open(&self) -> bool {
         self.screen == super::app::Screen::Runbook
             && !self.help
-            && self.run.as_ref().is_some_and(|r| r.pending.is_some())
+            && self
+                .run
+                .as_ref()
+                .is_some_and(|r| r.pending.is_some() || r.offer.is_some())
     }
 
     /// Whether a run is going on (quitting would leave it unfinished).
@@ -296,6 +322,8 @@ pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
                 question,
                 region,
                 dialog: Dialog::YesNo,
+                live: None,
+                opened: now,
             };
             pending.dialog = pending.initial();
             let title = pending.step.title.clone();
@@ -308,8 +336,31 @@ pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
                 );
             }
         }
+        RunEvent::Withdraw(id) => {
+            if run.pending.as_ref().is_some_and(|p| p.id == id) {
+                let step = run.pending.take().map(|p| p.step.id).unwrap_or_default();
+                run.note(
+                    now,
+                    format!("{step}: its condition holds: the wait is over"),
+                );
+            }
+        }
+        RunEvent::Update { step, update } => {
+            if let Some(p) = run.pending.as_mut().filter(|p| p.step.id == step) {
+                p.live = Some(match update {
+                    StepUpdate::DataLoss { text, .. } => text,
+                    StepUpdate::StillWaiting(why) => why,
+                });
+            }
+        }
+        RunEvent::Offer { id, offer } => {
+            run.offer = Some((id, *offer));
+            run.cursor = None;
+            app.screen = super::app::Screen::Runbook;
+        }
         RunEvent::Finished(end) => {
             run.pending = None;
+            run.offer = None;
             let text = match (&end.report_json, &end.message) {
                 (Some(p), _) => {
                     format!("run {} — report: {} (5 shows it)", end.outcome, p.display())
@@ -339,6 +390,33 @@ pub fn dialog_key(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(run) = app.run.as_mut() else {
         return Vec::new();
     };
+    if let Some((id, offer)) = run.offer.as_ref() {
+        let choice = match (&action, &action) {
+            (Action::Type(c), _) => match c.to_ascii_lowercase() {
+                'r' => Some(ResumeChoice::Resume),
+                'a' => Some(ResumeChoice::Abandon),
+                'q' => Some(ResumeChoice::Quit),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(choice) = choice else {
+            return Vec::new();
+        };
+        let (id, kind) = (*id, offer.kind.clone());
+        run.offer = None;
+        app.say(
+            Level::Info,
+            match choice {
+                ResumeChoice::Resume => format!("resuming the unfinished {kind}"),
+                ResumeChoice::Abandon => {
+                    format!("the unfinished {kind} is closed as aborted; a new run is planned")
+                }
+                ResumeChoice::Quit => format!("the unfinished {kind} is left as it was"),
+            },
+        );
+        return vec![Effect::Resume { id, choice }];
+    }
     let Some(p) = run.pending.as_mut() else {
         return Vec::new();
     };
@@ -442,6 +520,11 @@ fn step_dialog(p: &mut Pending, action: Action) -> Option<Decision> {
             }
             Action::Cancel => p.dialog = initial,
             other => edit_text(text, error, other),
+        },
+        Dialog::Waiting => match (&action, key) {
+            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
+            (_, Some('a')) | (Action::Cancel, _) => p.dialog = Dialog::AbortAsk,
+            _ => {}
         },
         Dialog::Failed => match (&action, key) {
             (Action::Submit, _) | (_, Some('r')) => return Some(Decision::Confirm),

@@ -3,12 +3,15 @@
 //! and forwards progress and journal entries. The console never awaits the executor.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{mpsc, oneshot};
 
 use crate::runbook::journal::Entry;
 use crate::runbook::model::{Runbook, Step};
-use crate::runbook::operator::{Decision, Operator, Question};
+use crate::runbook::operator::{
+    Decision, Operator, Question, ResumeChoice, ResumeOffer, StepUpdate,
+};
 
 /// How a run ended, as the console shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,9 +39,19 @@ pub enum RunMsg {
     Notify(String),
     /// A decision is needed; the console answers on `reply`.
     Ask {
+        id: u64,
         step: Box<Step>,
         question: Question,
         reply: oneshot::Sender<Decision>,
+    },
+    /// The question `id` no longer needs an answer (a wait whose condition came true).
+    Withdraw(u64),
+    /// Live news about the step whose question is open.
+    Update { step: String, update: StepUpdate },
+    /// An unfinished run was found: resume, abandon or quit (nothing is sent before).
+    Offer {
+        offer: Box<ResumeOffer>,
+        reply: oneshot::Sender<ResumeChoice>,
     },
     /// The run ended.
     Finished(RunEnd),
@@ -53,6 +66,7 @@ pub type RunReceiver = mpsc::UnboundedReceiver<RunMsg>;
 pub struct ChannelOperator {
     tx: RunSender,
     name: String,
+    next_id: AtomicU64,
 }
 
 impl ChannelOperator {
@@ -62,7 +76,31 @@ impl ChannelOperator {
             .ok()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "operator".into());
-        ChannelOperator { tx, name }
+        ChannelOperator::named(tx, name)
+    }
+
+    /// An operator that reports to `tx`, with this name.
+    pub fn named(tx: RunSender, name: String) -> ChannelOperator {
+        ChannelOperator {
+            tx,
+            name,
+            next_id: AtomicU64::new(1),
+        }
+    }
+}
+
+/// Withdraws a question from the console when its answer is no longer awaited.
+struct Withdraw<'a> {
+    tx: &'a RunSender,
+    id: u64,
+    answered: bool,
+}
+
+impl Drop for Withdraw<'_> {
+    fn drop(&mut self) {
+        if !self.answered {
+            let _ = self.tx.send(RunMsg::Withdraw(self.id));
+        }
     }
 }
 
@@ -72,9 +110,11 @@ impl Operator for ChannelOperator {
         self.name.clone()
     }
 
-    async fn decide(&mut self, step: &Step, question: &Question) -> Decision {
+    async fn decide(&self, step: &Step, question: &Question) -> Decision {
         let (reply, answer) = oneshot::channel();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let msg = RunMsg::Ask {
+            id,
             step: Box::new(step.clone()),
             question: question.clone(),
             reply,
@@ -82,7 +122,14 @@ impl Operator for ChannelOperator {
         if self.tx.send(msg).is_err() {
             return Decision::Abort;
         }
-        match answer.await {
+        let mut guard = Withdraw {
+            tx: &self.tx,
+            id,
+            answered: false,
+        };
+        let answer = answer.await;
+        guard.answered = true;
+        match answer {
             Ok(decision) => decision,
             // The console is gone without an answer (Ctrl-C, lost terminal): nothing is
             // decided for the operator. The run stays unfinished (its task is dropped) and the
@@ -91,18 +138,38 @@ impl Operator for ChannelOperator {
         }
     }
 
-    fn notify(&mut self, line: &str) {
+    async fn resume_offer(&self, offer: &ResumeOffer) -> ResumeChoice {
+        let (reply, answer) = oneshot::channel();
+        let msg = RunMsg::Offer {
+            offer: Box::new(offer.clone()),
+            reply,
+        };
+        if self.tx.send(msg).is_err() {
+            return ResumeChoice::Quit;
+        }
+        // The console gone without an answer: nothing is decided, the run stays as it was.
+        answer.await.unwrap_or(ResumeChoice::Quit)
+    }
+
+    fn notify(&self, line: &str) {
         let _ = self.tx.send(RunMsg::Notify(line.to_string()));
     }
 
-    fn started(&mut self, runbook: &Runbook, entries: &[Entry]) {
+    fn update(&self, step: &str, update: StepUpdate) {
+        let _ = self.tx.send(RunMsg::Update {
+            step: step.to_string(),
+            update,
+        });
+    }
+
+    fn started(&self, runbook: &Runbook, entries: &[Entry]) {
         let _ = self.tx.send(RunMsg::Loaded {
             runbook: Box::new(runbook.clone()),
             entries: entries.to_vec(),
         });
     }
 
-    fn journaled(&mut self, entry: &Entry) {
+    fn journaled(&self, entry: &Entry) {
         let _ = self.tx.send(RunMsg::Entry(entry.clone()));
     }
 }

@@ -197,6 +197,10 @@ pub struct Step {
     /// Consecutive steps with the same group run side by side: each is checked, confirmed and
     /// sent in turn, then their operations are followed together.
     pub parallel_group: Option<String>,
+    /// Side by side, a step that must wait for another one's verified end (an AKS node pool
+    /// scale after its cluster's start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
     /// Kept outside the RTO (Microsoft-managed, observe only).
     pub outside_rto: bool,
     /// Marks the step whose end is the verified traffic shift (RTO is measured to it).

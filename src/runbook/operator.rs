@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use serde::Deserialize;
 
@@ -31,22 +32,80 @@ pub enum Question {
     Blocked(String),
     /// The step failed: retry, skip or abort.
     Failed(String),
+    /// The step waits for a condition azfailover does not drive (e.g. geo-replication to
+    /// become Live): the reason, and when the wait began (RFC 3339). The question is withdrawn
+    /// (its future dropped) as soon as the condition holds; an answer stops the wait: skip
+    /// (with a reason) or abort.
+    Waiting { reason: String, since: String },
 }
 
-/// A decision maker.
+/// Live news about a step, shown while its question is open (a console updates the dialog).
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepUpdate {
+    /// The data a forced step would lose if sent now, re-read every second.
+    DataLoss {
+        /// Seconds of writes lost if it were sent now.
+        seconds: f64,
+        /// In a responder's words: "writes to st… after 02:41:07 UTC — 24 min and rising — will be lost".
+        text: String,
+    },
+    /// Why a waiting step still waits (its condition's latest reading).
+    StillWaiting(String),
+}
+
+/// An unfinished run found when a new one starts (CONTRACT.md "Resuming").
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumeOffer {
+    /// failover | failback | drill.
+    pub kind: String,
+    pub operator: String,
+    /// When it started (RFC 3339, Azure's clock).
+    pub started_at: String,
+    /// The last step it reached, and that step's title.
+    pub stopped_at: Option<(String, String)>,
+    /// The mutating requests it sent: "POST …/failover (data.training-data.failover)".
+    pub sent: Vec<String>,
+    /// Its journal.
+    pub journal: std::path::PathBuf,
+}
+
+/// What to do with an unfinished run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResumeChoice {
+    /// Go on with it: nothing is sent twice.
+    Resume,
+    /// Close it with an aborted report, then plan a new run.
+    Abandon,
+    /// Leave it as it is and stop.
+    Quit,
+}
+
+/// A decision maker. Shared (`&self`) so that steps followed side by side can report while the
+/// next step's question is open; the executor asks one question at a time.
 #[async_trait::async_trait]
-pub trait Operator: Send {
+pub trait Operator: Send + Sync {
     /// The operator's name, for the journal and the report.
     fn name(&self) -> String;
-    /// Decides about a step.
-    async fn decide(&mut self, step: &Step, question: &Question) -> Decision;
+    /// Decides about a step. The future may be dropped before it answers (a `Waiting` question
+    /// whose condition came true): the question is then withdrawn.
+    async fn decide(&self, step: &Step, question: &Question) -> Decision;
+    /// What to do with an unfinished run (asked before anything is sent); default: resume it.
+    async fn resume_offer(&self, _offer: &ResumeOffer) -> ResumeChoice {
+        ResumeChoice::Resume
+    }
     /// Hears what happens (a console updates its screen); default: nothing.
-    fn notify(&mut self, _line: &str) {}
+    fn notify(&self, _line: &str) {}
+    /// Hears what the operator must not miss (a resume, a dry run); default: as `notify`.
+    fn announce(&self, line: &str) {
+        self.notify(line);
+    }
+    /// Live news about the step whose question is open; default: nothing.
+    fn update(&self, _step: &str, _update: StepUpdate) {}
     /// The run's runbook and its journal so far, once the journal exists (a resumed run has
     /// earlier entries); every later entry comes through `journaled`.
-    fn started(&mut self, _runbook: &super::model::Runbook, _entries: &[super::journal::Entry]) {}
+    fn started(&self, _runbook: &super::model::Runbook, _entries: &[super::journal::Entry]) {}
     /// Sees every journal entry as it is written (a console derives step states from them).
-    fn journaled(&mut self, _entry: &super::journal::Entry) {}
+    fn journaled(&self, _entry: &super::journal::Entry) {}
 }
 
 /// An answers file.
@@ -66,9 +125,9 @@ pub struct AnswersFile {
 pub struct ScriptedOperator {
     file: AnswersFile,
     drill: bool,
-    retried: BTreeMap<String, u32>,
+    retried: Mutex<BTreeMap<String, u32>>,
     /// Why the run stopped for want of an answer, if it did.
-    pub missing: Option<String>,
+    missing: Mutex<Option<String>>,
 }
 
 impl ScriptedOperator {
@@ -107,9 +166,21 @@ impl ScriptedOperator {
         ScriptedOperator {
             file,
             drill,
-            retried: BTreeMap::new(),
-            missing: None,
+            retried: Mutex::new(BTreeMap::new()),
+            missing: Mutex::new(None),
         }
+    }
+
+    /// Why the run stopped for want of an answer, if it did.
+    pub fn missing(&self) -> Option<String> {
+        self.missing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn set_missing(&self, why: String) {
+        *self.missing.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
     }
 }
 
@@ -119,14 +190,28 @@ impl Operator for ScriptedOperator {
         self.file.operator.clone()
     }
 
-    async fn decide(&mut self, step: &Step, question: &Question) -> Decision {
+    fn announce(&self, line: &str) {
+        eprintln!("azfailover: {line}");
+    }
+
+    async fn decide(&self, step: &Step, question: &Question) -> Decision {
         let answer = self.file.answers.get(&step.id).map(String::as_str);
         let answer = answer.map(str::trim);
         match question {
+            // No one watches a scripted wait: it lasts until the condition holds or the step's
+            // timeout passes.
+            Question::Waiting { .. } => return std::future::pending().await,
             Question::Failed(_) => {
-                let n = self.retried.entry(step.id.clone()).or_insert(0);
-                if *n < self.file.retries.unwrap_or(2) {
-                    *n += 1;
+                let retry = {
+                    let mut retried = self.retried.lock().unwrap_or_else(|e| e.into_inner());
+                    let n = retried.entry(step.id.clone()).or_insert(0);
+                    let retry = *n < self.file.retries.unwrap_or(2);
+                    if retry {
+                        *n += 1;
+                    }
+                    retry
+                };
+                if retry {
                     return Decision::Confirm;
                 }
                 return match answer {
@@ -145,7 +230,7 @@ impl Operator for ScriptedOperator {
                         Decision::Skip(a["skip:".len()..].trim().to_string())
                     }
                     _ => {
-                        self.missing = Some(format!(
+                        self.set_missing(format!(
                             "step '{}' is blocked ({why}) and the answers file neither overrides nor skips it",
                             step.id
                         ));
@@ -171,7 +256,7 @@ impl Operator for ScriptedOperator {
                 Decision::Typed(t.clone())
             }
             (_, confirm) => {
-                self.missing = Some(match confirm {
+                self.set_missing(match confirm {
                     Confirm::Typed(t) => format!(
                         "step '{}' needs the typed confirmation \"type: {t}\" in the answers file",
                         step.id

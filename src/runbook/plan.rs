@@ -108,6 +108,7 @@ fn step(id: String, title: String, phase: Phase, kind: StepKind) -> Step {
         postcondition: None,
         timeout: Duration::from_secs(15 * 60),
         parallel_group: None,
+        after: None,
         outside_rto: false,
         completes_traffic_shift: false,
     }
@@ -737,6 +738,7 @@ impl Gen<'_> {
             }
             ComponentKind::Aks => {
                 let running = matches!(self.reading(&target), Some(Reading::Aks(a)) if a.power() == PowerState::Running);
+                let start_id = format!("compute.{}.start", c.name);
                 if !running {
                     let mut s = step(
                         format!("compute.{}.start", c.name),
@@ -794,6 +796,11 @@ impl Gen<'_> {
                         count,
                     });
                     s.az.push(format!("az aks nodepool scale -g {} --cluster-name {} -n {pool} --node-count {count}", target.resource_group(), target.name()));
+                    // Side by side with the other compute steps, once its cluster runs.
+                    s.parallel_group = Some("compute".into());
+                    if !running {
+                        s.after = Some(start_id.clone());
+                    }
                     s.postcondition = Some(Postcondition::AksRunning {
                         component: c.name.clone(),
                         region: to.to_string(),

@@ -1,25 +1,30 @@
 //! Running a runbook: live preconditions, confirmations, the ARM request, following it to the
 //! end, verifying the result — every transition journaled. A resumed run re-checks a step whose
-//! request was sent against live state and never sends it again.
+//! request was sent against live state and never sends it again. A read-only run is a dry run:
+//! it has its own journal and report, and never touches a real run's.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use futures_util::stream::FuturesUnordered;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
 use super::journal::{self, Event, Journal};
 use super::model::*;
-use super::operator::{Decision, Operator, Question};
+use super::operator::{Decision, Operator, Question, ResumeChoice, ResumeOffer, StepUpdate};
 use super::report;
 use crate::azure::models::*;
 use crate::azure::{ArmClient, ArmWriter, AzureError, ErrorKind, Submitted};
 use crate::config::{ComponentKind, Config, RunbookKind, Targets};
 use crate::health::collect::{Collector, Observations, Reading};
 use crate::health::{RegionHealth, Snapshot};
-use crate::timefmt::rfc3339;
+use crate::timefmt::{human, rfc3339};
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +45,35 @@ impl Outcome {
     }
 }
 
+/// Why a run could not start, or could not end with a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    /// Azure (or the simulator) could not be read or reached.
+    #[error("{0}")]
+    Unreachable(String),
+    /// Another run holds the deployment's lock: nothing was done.
+    #[error("{0}")]
+    LockHeld(String),
+    /// A local file (journal, report) could not be written or read.
+    #[error("{0}")]
+    Io(String),
+    /// The operator chose to leave an unfinished run as it is.
+    #[error("{0}")]
+    LeftUnfinished(String),
+}
+
+impl RunError {
+    /// The process exit code (CONTRACT.md).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RunError::Unreachable(_) => crate::exit::UNAVAILABLE,
+            RunError::LockHeld(_) => crate::exit::DEGRADED,
+            RunError::Io(_) => crate::exit::IO_ERROR,
+            RunError::LeftUnfinished(_) => crate::exit::ABORTED,
+        }
+    }
+}
+
 /// Data the simulator knows that Azure does not expose (drills only): data actually lost.
 pub type LossProbe = Arc<dyn Fn() -> Vec<(String, f64)> + Send + Sync>;
 
@@ -47,7 +81,7 @@ pub type LossProbe = Arc<dyn Fn() -> Vec<(String, f64)> + Send + Sync>;
 pub struct RunContext {
     pub cfg: Config,
     pub reader: ArmClient,
-    /// None in read-only mode: the runbook is walked, every action refused.
+    /// None in read-only mode: the runbook is walked as a dry run, every action refused.
     pub writer: Option<ArmWriter>,
     pub scenario: Option<String>,
     /// Declared start of the outage (a drill's scenario says it); default: the run's start.
@@ -77,6 +111,8 @@ pub struct RunResult {
     pub message: Option<String>,
     /// Whether it ended because an answer was missing or the operator declined (exit 130).
     pub declined: bool,
+    /// A dry run (read-only): its journal and report are its own.
+    pub dry_run: bool,
 }
 
 /// What the journal says about each step of an interrupted run.
@@ -87,30 +123,76 @@ enum Prior {
     Started,
 }
 
-struct Runner<'a> {
-    ctx: &'a RunContext,
-    collector: Collector,
-    journal: Journal,
-    operator: &'a mut dyn Operator,
-    gate_passed: bool,
+/// Where a dry run keeps its journal and report: beside the real ones, never among them.
+pub fn dry_run_dir(dir: &Path) -> PathBuf {
+    dir.join("dry-runs")
 }
 
 /// Runs (or resumes) a failover or failback. `journal_kind` names the journal family
-/// ("failover", "failback" or "drill").
+/// ("failover", "failback" or "drill"). With `resume`, an unfinished run of that family is
+/// offered to the operator (drills resume without asking: their saved world is already
+/// restored); without it, unfinished runs are closed with an aborted report.
 pub async fn execute(
     ctx: &RunContext,
     kind: RunbookKind,
     journal_kind: &str,
-    operator: &mut dyn Operator,
+    operator: &dyn Operator,
     resume: bool,
-) -> Result<RunResult, String> {
+) -> Result<RunResult, RunError> {
+    let dry = ctx.writer.is_none();
+    let (journal_dir, reports_dir) = if dry {
+        (dry_run_dir(&ctx.journal_dir), dry_run_dir(&ctx.reports_dir))
+    } else {
+        (ctx.journal_dir.clone(), ctx.reports_dir.clone())
+    };
     let collector = Collector::new(ctx.cfg.clone(), ctx.reader.clone());
     let deployment = ctx.cfg.deployment.name.clone();
-    let unfinished = if resume {
-        journal::find_unfinished(&ctx.journal_dir, &deployment, journal_kind)
+    let mut unfinished = None;
+    if dry {
+        // A dry run never resumes, closes or appends to a real run's journal.
+        let real = journal::find_unfinished(&ctx.journal_dir, &deployment, journal_kind);
+        operator.announce(&dry_run_banner(journal_kind, real.as_ref()));
+    } else if resume {
+        if let Some((path, entries)) =
+            journal::find_unfinished(&journal_dir, &deployment, journal_kind)
+        {
+            let choice = if journal_kind == "drill" {
+                ResumeChoice::Resume
+            } else {
+                operator
+                    .resume_offer(&resume_offer(journal_kind, &path, &entries))
+                    .await
+            };
+            match choice {
+                ResumeChoice::Resume => {
+                    operator.announce(&format!(
+                        "resuming the unfinished {journal_kind} journaled in {}",
+                        path.display()
+                    ));
+                    unfinished = Some((path, entries));
+                }
+                ResumeChoice::Abandon => {
+                    if let Some(report) = close_journal(ctx, &path, &entries) {
+                        operator.announce(&format!(
+                            "the unfinished {journal_kind} journaled in {} was closed as aborted (report {}); a new {} starts",
+                            path.display(),
+                            report.display(),
+                            kind.as_str()
+                        ));
+                    }
+                }
+                ResumeChoice::Quit => {
+                    return Err(RunError::LeftUnfinished(format!(
+                        "the unfinished {journal_kind} journaled in {} was left as it was; the next `azfailover {}` offers it again",
+                        path.display(),
+                        kind.as_str()
+                    )));
+                }
+            }
+        }
     } else {
-        // Runs that are not resumed (drills) close what a crash left behind: the journal gets
-        // its end and a report, so no rehearsal goes unreported.
+        // Runs that are not resumed (new drills) close what a crash left behind: the journal
+        // gets its end and a report, so no rehearsal goes unreported.
         for (path, report) in close_crashed(ctx, journal_kind) {
             operator.notify(&format!(
                 "an earlier {journal_kind} stopped without finishing ({}): its report is {}",
@@ -118,8 +200,7 @@ pub async fn execute(
                 report.display()
             ));
         }
-        None
-    };
+    }
     let now = || rfc3339(ctx.reader.server_now());
 
     let (rb, journal, priors) = match unfinished {
@@ -128,26 +209,25 @@ pub async fn execute(
                 Event::RunStarted { .. } => Some(e.run_id.clone()),
                 _ => None,
             }) else {
-                return Err(format!(
+                return Err(RunError::Io(format!(
                     "{}: the journal has no start entry",
                     path.display()
-                ));
+                )));
             };
             let rb = journal::load_runbook(&path).ok_or_else(|| {
-                format!(
+                RunError::Io(format!(
                     "{}: the journal's runbook could not be read",
                     path.display()
-                )
+                ))
             })?;
             if let Some(w) = &ctx.writer {
-                super::lock::acquire(w, &ctx.cfg, &operator.name(), &run_id, settle(ctx)).await?;
+                super::lock::acquire(w, &ctx.cfg, &operator.name(), &run_id, settle(ctx))
+                    .await
+                    .map_err(lock_error)?;
             }
-            let mut j = Journal::reopen(&path, &run_id)
-                .map_err(|e| format!("cannot reopen the journal: {e}"))?;
-            eprintln!(
-                "azfailover: resuming the unfinished {journal_kind} journaled in {}",
-                path.display()
-            );
+            let mut j = Journal::reopen(&path, &run_id).map_err(|e| {
+                RunError::Io(format!("cannot reopen the journal {}: {e}", path.display()))
+            })?;
             let resumed = j
                 .append(
                     &now(),
@@ -155,7 +235,7 @@ pub async fn execute(
                         operator: operator.name(),
                     },
                 )
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| RunError::Io(format!("cannot write {}: {e}", path.display())))?;
             let priors = priors_of(&entries);
             let mut so_far = entries;
             so_far.push(resumed);
@@ -163,22 +243,22 @@ pub async fn execute(
             (rb, j, priors)
         }
         None => {
-            let (obs, snap) = collector.collect_full().await?;
+            let (obs, snap) = collector
+                .collect_full()
+                .await
+                .map_err(RunError::Unreachable)?;
             let rb = super::plan(&ctx.cfg, &obs, &snap, kind);
             let run_id = format!(
                 "{}-{:04x}",
                 ctx.reader.server_now().unix_timestamp(),
                 fastrand::u16(..)
             );
-            if let Some(w) = &ctx.writer {
-                super::lock::acquire(w, &ctx.cfg, &operator.name(), &run_id, settle(ctx)).await?;
-            }
-            let mut j = Journal::create(&ctx.journal_dir, &deployment, journal_kind, &run_id)
-                .map_err(|e| {
-                    format!(
+            let mut j =
+                Journal::create(&journal_dir, &deployment, journal_kind, &run_id).map_err(|e| {
+                    RunError::Io(format!(
                         "cannot create the journal in {}: {e}",
-                        ctx.journal_dir.display()
-                    )
+                        journal_dir.display()
+                    ))
                 })?;
             if let Some(hook) = &ctx.journal_opened {
                 hook(j.path());
@@ -208,19 +288,33 @@ pub async fn execute(
                         findings,
                     },
                 )
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| RunError::Io(format!("cannot write {}: {e}", j.path().display())))?;
             journal::write_runbook(j.path(), &rb);
+            // The journal exists before the lock: a crash from here on leaves a run the next
+            // one resumes (with this lock), never a lock that names a run nobody can find.
+            if let Some(w) = &ctx.writer
+                && let Err(e) =
+                    super::lock::acquire(w, &ctx.cfg, &operator.name(), &run_id, settle(ctx)).await
+            {
+                super::lock::release(w, &ctx.cfg, &run_id).await;
+                let path = j.path().to_path_buf();
+                drop(j);
+                discard_journal(&path);
+                return Err(lock_error(e));
+            }
             operator.started(&rb, &[first]);
             (rb, j, HashMap::new())
         }
     };
 
-    let mut runner = Runner {
+    let runner = Runner {
         ctx,
-        collector,
-        journal,
+        reading: SharedReading::new(&collector, ctx.verify_interval / 2),
+        collector: &collector,
+        journal: Mutex::new(journal),
         operator,
-        gate_passed: priors_gate(&priors),
+        gate_passed: AtomicBool::new(priors_gate(&priors)),
+        priors,
     };
     let mut outcome = Outcome::Completed;
     let mut message = None;
@@ -232,18 +326,19 @@ pub async fn execute(
             message = Some("cancelled".into());
             break;
         }
-        // Consecutive steps of one parallel group run side by side.
-        let group = match &step.parallel_group {
-            Some(g) => rb.steps[next..]
+        // Consecutive steps of the side-by-side phases (data, compute) run together.
+        let group = if step.parallel_group.is_some() {
+            rb.steps[next..]
                 .iter()
-                .take_while(|s| s.parallel_group.as_ref() == Some(g))
-                .count(),
-            None => 1,
+                .take_while(|s| s.parallel_group.is_some())
+                .count()
+        } else {
+            1
         };
         let end = if group > 1 {
-            runner.batch(&rb.steps[next..next + group], &priors).await
+            runner.side_by_side(&rb.steps[next..next + group]).await
         } else {
-            runner.step(step, priors.get(&step.id)).await
+            runner.step(step).await
         };
         next += group;
         match end {
@@ -261,21 +356,27 @@ pub async fn execute(
             }
         }
     }
-    let _ = runner.journal.append(
-        &now(),
-        Event::RunFinished {
-            outcome: outcome.as_str().into(),
-        },
-    );
+    runner.log(Event::RunFinished {
+        outcome: outcome.as_str().into(),
+    });
+    let journal = runner
+        .journal
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(w) = &ctx.writer {
-        super::lock::release(w, &ctx.cfg, runner.journal.run_id()).await;
+        super::lock::release(w, &ctx.cfg, journal.run_id()).await;
     }
-    let path = runner.journal.path().to_path_buf();
-    let entries = journal::read(&path).map_err(|e| e.to_string())?;
+    let path = journal.path().to_path_buf();
+    let entries = journal::read(&path)
+        .map_err(|e| RunError::Io(format!("cannot read {}: {e}", path.display())))?;
     let losses = ctx.loss_probe.as_ref().map(|p| p());
     let (json_path, md_path) =
-        report::write(&ctx.reports_dir, &rb, &entries, losses.as_deref(), &ctx.cfg)
-            .map_err(|e| format!("cannot write the report: {e}"))?;
+        report::write(&reports_dir, &rb, &entries, losses.as_deref(), &ctx.cfg).map_err(|e| {
+            RunError::Io(format!(
+                "cannot write the report in {}: {e}",
+                reports_dir.display()
+            ))
+        })?;
     Ok(RunResult {
         outcome,
         journal: path,
@@ -283,45 +384,121 @@ pub async fn execute(
         report_markdown: md_path,
         message,
         declined,
+        dry_run: dry,
     })
 }
 
-/// Keeps the full runbook next to the journal so a resumed run executes exactly it.
+/// A lock that could not be taken: held by another run, or unreadable.
+fn lock_error(e: String) -> RunError {
+    if e.starts_with("another run") {
+        RunError::LockHeld(e)
+    } else {
+        RunError::Unreachable(e)
+    }
+}
+
+/// Removes a journal that never ran (its lock could not be taken): nothing is left to resume.
+fn discard_journal(path: &Path) {
+    let _ = std::fs::remove_file(path.with_extension("runbook.json"));
+    let _ = std::fs::remove_file(journal::saved_world_path(path));
+    let _ = std::fs::remove_file(path);
+}
+
+/// What a dry run says first: that nothing is sent, and which real run it leaves untouched.
+fn dry_run_banner(journal_kind: &str, real: Option<&(PathBuf, Vec<journal::Entry>)>) -> String {
+    let mut s = "dry run (read-only): the runbook is walked, every action is refused and nothing is sent; its journal and report are kept apart".to_string();
+    if let Some((path, entries)) = real {
+        let offer = resume_offer(journal_kind, path, entries);
+        s.push_str(&format!(
+            "; the unfinished {} started by {} at {} ({}) is left untouched",
+            offer.kind,
+            offer.operator,
+            offer.started_at,
+            path.display()
+        ));
+    }
+    s
+}
+
+/// What the operator is shown about an unfinished run.
+fn resume_offer(journal_kind: &str, path: &Path, entries: &[journal::Entry]) -> ResumeOffer {
+    let mut offer = ResumeOffer {
+        kind: journal_kind.to_string(),
+        operator: String::new(),
+        started_at: entries.first().map(|e| e.at.clone()).unwrap_or_default(),
+        stopped_at: None,
+        sent: Vec::new(),
+        journal: path.to_path_buf(),
+    };
+    let titles: HashMap<String, String> = journal::load_runbook(path)
+        .map(|rb| rb.steps.into_iter().map(|s| (s.id, s.title)).collect())
+        .unwrap_or_default();
+    for e in entries {
+        match &e.event {
+            Event::RunStarted { operator, kind, .. } => {
+                offer.operator = operator.clone();
+                if journal_kind != "drill" {
+                    offer.kind = kind.clone();
+                }
+            }
+            Event::StepStarted { step } => {
+                offer.stopped_at =
+                    Some((step.clone(), titles.get(step).cloned().unwrap_or_default()));
+            }
+            Event::RequestSent {
+                step, method, path, ..
+            } => offer.sent.push(format!("{method} {path} ({step})")),
+            _ => {}
+        }
+    }
+    offer
+}
+
 /// Finishes every unfinished journal of this kind as "aborted" and writes its report.
 fn close_crashed(ctx: &RunContext, journal_kind: &str) -> Vec<(PathBuf, PathBuf)> {
     let mut closed = Vec::new();
     while let Some((path, entries)) =
         journal::find_unfinished(&ctx.journal_dir, &ctx.cfg.deployment.name, journal_kind)
     {
-        let run_id = entries
-            .first()
-            .map(|e| e.run_id.clone())
-            .unwrap_or_default();
-        let at = entries.last().map(|e| e.at.clone()).unwrap_or_default();
-        let Ok(mut j) = Journal::reopen(&path, &run_id) else {
-            break;
-        };
-        // A drill's saved world has nothing left to resume.
-        let _ = std::fs::remove_file(journal::saved_world_path(&path));
-        if j.append(
-            &at,
-            Event::RunFinished {
-                outcome: "aborted".into(),
-            },
-        )
-        .is_err()
-        {
-            break;
-        }
-        let Some(rb) = journal::load_runbook(&path) else {
-            continue;
-        };
-        let entries = journal::read(&path).unwrap_or_default();
-        if let Ok((json, _)) = report::write(&ctx.reports_dir, &rb, &entries, None, &ctx.cfg) {
-            closed.push((path, json));
+        match close_journal(ctx, &path, &entries) {
+            Some(report) => closed.push((path, report)),
+            None if journal::find_unfinished(
+                &ctx.journal_dir,
+                &ctx.cfg.deployment.name,
+                journal_kind,
+            )
+            .is_some_and(|(p, _)| p == path) =>
+            {
+                break;
+            }
+            None => {}
         }
     }
     closed
+}
+
+/// Closes one unfinished journal as "aborted" and writes its report (its path, when written).
+fn close_journal(ctx: &RunContext, path: &Path, entries: &[journal::Entry]) -> Option<PathBuf> {
+    let run_id = entries
+        .first()
+        .map(|e| e.run_id.clone())
+        .unwrap_or_default();
+    let at = entries.last().map(|e| e.at.clone()).unwrap_or_default();
+    let mut j = Journal::reopen(path, &run_id).ok()?;
+    // A drill's saved world has nothing left to resume.
+    let _ = std::fs::remove_file(journal::saved_world_path(path));
+    j.append(
+        &at,
+        Event::RunFinished {
+            outcome: "aborted".into(),
+        },
+    )
+    .ok()?;
+    let rb = journal::load_runbook(path)?;
+    let entries = journal::read(path).unwrap_or_default();
+    report::write(&ctx.reports_dir, &rb, &entries, None, &ctx.cfg)
+        .ok()
+        .map(|(json, _)| json)
 }
 
 /// How long to wait before reading a just-written lock back.
@@ -362,9 +539,44 @@ enum StepEnd {
     Failed(String),
 }
 
-impl Runner<'_> {
-    fn log(&mut self, event: Event) {
-        journal_event(self.ctx, &mut self.journal, &mut *self.operator, event);
+/// The executor of one run. Shared (`&self`) so that operations followed side by side journal
+/// their progress while the next step's question is open.
+struct Runner<'a> {
+    ctx: &'a RunContext,
+    collector: &'a Collector,
+    reading: SharedReading<'a>,
+    journal: Mutex<Journal>,
+    operator: &'a dyn Operator,
+    gate_passed: AtomicBool,
+    priors: HashMap<String, Prior>,
+}
+
+/// A followed step's end: the step, its result, and whether its request left before a resume.
+type Followed<'s> = (&'s Step, Result<(), String>, bool);
+
+impl<'a> Runner<'a> {
+    /// Journals an event and shows it to the operator. A write that fails is logged (the
+    /// write-ahead rule that stops the run on it is the journal's own).
+    fn log(&self, event: Event) {
+        let at = rfc3339(self.ctx.reader.server_now());
+        let written = self
+            .journal
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .append(&at, event);
+        match written {
+            Ok(entry) => self.operator.journaled(&entry),
+            Err(e) => tracing::error!("journal write failed: {e}"),
+        }
+    }
+
+    fn gate(&self) -> bool {
+        self.gate_passed.load(Ordering::SeqCst)
+    }
+
+    fn pass_gate(&self) {
+        self.gate_passed.store(true, Ordering::SeqCst);
+        self.log(Event::GatePassed);
     }
 
     async fn observe(&self) -> Result<(Observations, Snapshot), String> {
@@ -372,32 +584,146 @@ impl Runner<'_> {
     }
 
     /// Runs one step to its end.
-    async fn step(&mut self, step: &Step, prior: Option<&Prior>) -> StepEnd {
+    async fn step(&self, step: &Step) -> StepEnd {
+        self.step_from(step, self.priors.get(&step.id)).await
+    }
+
+    async fn step_from(&self, step: &Step, prior: Option<&Prior>) -> StepEnd {
         match self.begin(step, prior, false).await {
             Begun::End(end) => end,
             // Not deferred: `begin` settles what it sends.
-            Begun::Sent(sent) => match self.settle_one(step, sent, "verified").await {
+            Begun::Sent(sent) => match self.follow(step, sent, step.timeout).await {
                 Ok(()) => StepEnd::Done,
                 Err(e) => StepEnd::Failed(format!("{}: {e}", step.id)),
             },
         }
     }
 
-    /// Runs the steps of a parallel group side by side: each is checked, confirmed and sent in
-    /// turn (one question at a time), then their operations are followed together, each step
-    /// journaled done as its own result is verified. A failure is handled once the others
-    /// have settled (retry, skip or stop, as for a single step).
-    async fn batch(&mut self, steps: &[Step], priors: &HashMap<String, Prior>) -> StepEnd {
-        let mut pending: Vec<(&Step, Sent)> = Vec::new();
+    /// Runs the steps of the side-by-side phases (data, then compute) together: each is
+    /// checked, confirmed and sent in turn — one question at a time — while the operations
+    /// already sent are followed, so the compute phase starts while the data operations are in
+    /// flight. A step that must wait for another (`after`: an AKS pool scale after its
+    /// cluster's start) is begun once that one is verified. Each step is journaled done the
+    /// moment its own result is verified; a failure is handled once the others have settled
+    /// (retry, skip or stop, as for a single step); an abort stops at once.
+    async fn side_by_side<'s>(&'s self, steps: &'s [Step]) -> StepEnd {
+        let ids: HashSet<&str> = steps.iter().map(|s| s.id.as_str()).collect();
+        let mut queue: VecDeque<&'s Step> = steps.iter().collect();
+        let mut deferred: Vec<&'s Step> = Vec::new();
+        let mut following: FuturesUnordered<LocalBoxFuture<'s, Followed<'s>>> =
+            FuturesUnordered::new();
+        let mut in_flight: Vec<&'s Step> = Vec::new();
+        let mut verified: HashSet<String> = self
+            .priors
+            .iter()
+            .filter(|(_, p)| **p == Prior::Finished)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut failures: Vec<(&'s Step, String, bool)> = Vec::new();
+        let mut failed_ids: HashSet<String> = HashSet::new();
         let mut end = StepEnd::Done;
-        for step in steps {
+        let record = |f: Followed<'s>,
+                      in_flight: &mut Vec<&'s Step>,
+                      verified: &mut HashSet<String>,
+                      failures: &mut Vec<(&'s Step, String, bool)>,
+                      failed_ids: &mut HashSet<String>| {
+            let (step, result, recheck) = f;
+            in_flight.retain(|s| s.id != step.id);
+            match result {
+                Ok(()) => {
+                    verified.insert(step.id.clone());
+                }
+                Err(e) => {
+                    failed_ids.insert(step.id.clone());
+                    failures.push((step, e, recheck));
+                }
+            }
+        };
+        loop {
             if self.ctx.cancel.is_cancelled() {
                 end = StepEnd::Aborted("cancelled".into(), false);
                 break;
             }
-            match self.begin(step, priors.get(&step.id), true).await {
-                Begun::Sent(sent) => pending.push((step, sent)),
-                Begun::End(StepEnd::Done | StepEnd::Skipped) => {}
+            // The next step that may begin: a deferred one whose dependency is verified, else
+            // the next in order (deferred if its dependency is not verified yet).
+            let mut next = deferred
+                .iter()
+                .position(|s| s.after.as_ref().is_some_and(|a| verified.contains(a)))
+                .map(|i| deferred.remove(i));
+            while next.is_none() {
+                let Some(s) = queue.pop_front() else { break };
+                match &s.after {
+                    Some(a) if ids.contains(a.as_str()) && !verified.contains(a) => {
+                        deferred.push(s)
+                    }
+                    _ => next = Some(s),
+                }
+            }
+            let Some(step) = next else {
+                if following.is_empty() {
+                    break;
+                }
+                if let Some(f) = following.next().await {
+                    record(
+                        f,
+                        &mut in_flight,
+                        &mut verified,
+                        &mut failures,
+                        &mut failed_ids,
+                    );
+                }
+                // Steps whose dependency failed wait for the failure handling below.
+                if following.is_empty()
+                    && queue.is_empty()
+                    && deferred.iter().all(|s| {
+                        s.after
+                            .as_ref()
+                            .is_some_and(|a| failed_ids.contains(a) || !verified.contains(a))
+                    })
+                {
+                    break;
+                }
+                continue;
+            };
+            let prior = self.priors.get(&step.id);
+            let begun = {
+                let begin = self.begin(step, prior, true);
+                tokio::pin!(begin);
+                loop {
+                    tokio::select! {
+                        biased;
+                        b = &mut begin => break b,
+                        Some(f) = following.next(), if !following.is_empty() => record(
+                            f, &mut in_flight, &mut verified, &mut failures, &mut failed_ids,
+                        ),
+                    }
+                }
+            };
+            match begun {
+                Begun::Sent(sent) => {
+                    let recheck = matches!(sent, Sent::BeforeResume);
+                    if !in_flight.is_empty() {
+                        let others: Vec<&str> = in_flight.iter().map(|s| s.id.as_str()).collect();
+                        self.operator.notify(&format!(
+                            "{} runs side by side with {}",
+                            step.id,
+                            others.join(", ")
+                        ));
+                    }
+                    in_flight.push(step);
+                    // A step's time runs from here: the other steps' questions do not count.
+                    let sent = match sent {
+                        Sent::Running(lro, _) => Sent::Running(lro, Instant::now()),
+                        other => other,
+                    };
+                    following.push(Box::pin(async move {
+                        let result = self.follow(step, sent, step.timeout).await;
+                        (step, result, recheck)
+                    }));
+                }
+                Begun::End(StepEnd::Done | StepEnd::Skipped) => {
+                    verified.insert(step.id.clone());
+                }
                 Begun::End(stop) => {
                     end = stop;
                     break;
@@ -406,7 +732,8 @@ impl Runner<'_> {
         }
         if !matches!(end, StepEnd::Done) {
             // The run stops here: what was sent goes on in Azure, the run does not wait for it.
-            for (step, _) in pending {
+            drop(following);
+            for step in in_flight {
                 self.log(Event::StepFailed {
                     step: step.id.clone(),
                     error: "stopped while its operation was running in Azure (it goes on there): check its result in live state".into(),
@@ -414,41 +741,11 @@ impl Runner<'_> {
             }
             return end;
         }
-        if pending.len() > 1 {
-            let ids: Vec<&str> = pending.iter().map(|(s, _)| s.id.as_str()).collect();
-            self.operator.notify(&format!(
-                "{} operations run side by side: {}",
-                ids.len(),
-                ids.join(", ")
-            ));
-        }
-        let rechecks: Vec<&str> = pending
-            .iter()
-            .filter(|(_, sent)| matches!(sent, Sent::BeforeResume))
-            .map(|(step, _)| step.id.as_str())
-            .collect();
-        let items = pending
-            .into_iter()
-            .map(|(step, sent)| Settling {
-                step,
-                note: match sent {
-                    Sent::BeforeResume => "re-checked after resume: the request is not sent again",
-                    _ => "verified",
-                },
-                // A step's time runs from here: the other steps' questions do not count.
-                sent: match sent {
-                    Sent::Running(lro, _) => Sent::Running(lro, Instant::now()),
-                    other => other,
-                },
-                limit: step.timeout,
-            })
-            .collect();
-        for (step, result) in self.settle_all(items).await {
-            let Err(err) = result else { continue };
+        for (step, err, recheck) in failures {
             if self.ctx.cancel.is_cancelled() && matches!(end, StepEnd::Done) {
                 end = StepEnd::Aborted("cancelled".into(), false);
             }
-            if rechecks.contains(&step.id.as_str()) {
+            if recheck {
                 // Sent before the interruption: never sent again, whatever the answer.
                 let msg = format!(
                     "the request was sent before the interruption and the result does not show: {err}; it is not sent again — check by hand"
@@ -472,19 +769,29 @@ impl Runner<'_> {
                         end = stop;
                     }
                 }
-                None => match self.step(step, Some(&Prior::Started)).await {
+                None => match self.step_from(step, Some(&Prior::Started)).await {
                     StepEnd::Done | StepEnd::Skipped => {}
                     stop => end = stop,
                 },
+            }
+        }
+        // Steps that waited for a step that failed: one by one, now that it was handled.
+        for step in deferred {
+            if !matches!(end, StepEnd::Done) {
+                break;
+            }
+            match self.step(step).await {
+                StepEnd::Done | StepEnd::Skipped => {}
+                stop => end = stop,
             }
         }
         end
     }
 
     /// A step up to its request: resume checks, preconditions, confirmation, then the action.
-    /// With `defer`, an accepted request is returned to be settled later (`Begun::Sent`);
+    /// With `defer`, an accepted request is returned to be followed later (`Begun::Sent`);
     /// everything else ends the step here.
-    async fn begin(&mut self, step: &Step, prior: Option<&Prior>, defer: bool) -> Begun {
+    async fn begin(&self, step: &Step, prior: Option<&Prior>, defer: bool) -> Begun {
         match prior {
             Some(Prior::Finished) => return Begun::End(StepEnd::Done),
             Some(Prior::RequestSent) => {
@@ -497,13 +804,7 @@ impl Runner<'_> {
                     return Begun::Sent(Sent::BeforeResume);
                 }
                 return Begun::End(
-                    match self
-                        .await_post(
-                            step,
-                            "re-checked after resume: the request is not sent again",
-                        )
-                        .await
-                    {
+                    match self.follow(step, Sent::BeforeResume, step.timeout).await {
                         Ok(()) => StepEnd::Done,
                         Err(e) => {
                             let msg = format!(
@@ -527,13 +828,25 @@ impl Runner<'_> {
         }
         self.operator
             .notify(&format!("{}: {}", step.id, step.title));
+        let read_only = self.ctx.writer.is_none();
+        // A verify step with a confirmation (the gate) is checked before it asks.
+        let gate_like =
+            step.kind == StepKind::Verify && step.confirm != Confirm::None && !read_only;
+        let mut overridden = false;
         loop {
-            // Preconditions, live.
-            let read_only = self.ctx.writer.is_none();
-            match self.preconditions(step).await {
+            // Preconditions, live; then the gate's own condition.
+            let mut blocked = self.preconditions(step).await;
+            if blocked.is_ok()
+                && gate_like
+                && !overridden
+                && let Some(post) = &step.postcondition
+            {
+                blocked = self.check_post_now(post).await;
+            }
+            match blocked {
                 Ok(()) => {}
                 Err(why) if read_only => {
-                    // A read-only walk notes what would block, and goes on.
+                    // A dry run notes what would block, and goes on.
                     self.log(Event::PreconditionFailed {
                         step: step.id.clone(),
                         reason: why.clone(),
@@ -558,6 +871,7 @@ impl Runner<'_> {
                                 reason,
                                 by,
                             });
+                            overridden = true;
                         }
                         Decision::Skip(reason) => return Begun::End(self.skip(step, reason)),
                         Decision::Override(_) => {
@@ -582,14 +896,25 @@ impl Runner<'_> {
                         "read-only walk: nothing was changed, so there is nothing to verify".into(),
                     ));
                 }
-                StepKind::Verify => self
-                    .await_post(step, "verified")
-                    .await
-                    .map_err(ActError::Failed),
+                // The gate, overridden: the operator took responsibility for its condition.
+                StepKind::Verify if gate_like && overridden => Ok(()),
+                StepKind::Verify if gate_like => match &step.postcondition {
+                    // Confirmed: it still holds (or it changed meanwhile: asked again).
+                    Some(post) => match self.check_post_now(post).await {
+                        Ok(()) => Ok(()),
+                        Err(_) => continue,
+                    },
+                    None => Ok(()),
+                },
+                StepKind::Verify => match self.wait_for(step).await {
+                    Waited::Held => Ok(()),
+                    Waited::Stopped(end) => return Begun::End(end),
+                    Waited::TimedOut(e) => Err(ActError::Failed(e)),
+                },
                 StepKind::Action => match self.start(step).await {
                     Ok(Some(sent)) if defer => return Begun::Sent(sent),
                     Ok(Some(sent)) => self
-                        .settle_one(step, sent, "verified")
+                        .follow(step, sent, step.timeout)
                         .await
                         .map_err(ActError::Failed),
                     Ok(None) => Ok(()),
@@ -599,13 +924,18 @@ impl Runner<'_> {
             match result {
                 Ok(()) => {
                     if step.id == "verify.gate" {
-                        self.gate_passed = true;
-                        self.log(Event::GatePassed);
+                        self.pass_gate();
                     }
-                    if step.kind != StepKind::Verify && step.kind != StepKind::Action {
+                    if step.kind != StepKind::Action || step.action.is_none() {
                         self.log(Event::StepDone {
                             step: step.id.clone(),
-                            note: None,
+                            note: if overridden {
+                                Some("precondition overridden".into())
+                            } else if step.kind == StepKind::Verify {
+                                Some("verified".into())
+                            } else {
+                                None
+                            },
                         });
                     }
                     return Begun::End(StepEnd::Done);
@@ -624,12 +954,22 @@ impl Runner<'_> {
         }
     }
 
-    /// Asks for the step's confirmation (when it needs one) and journals who gave it.
-    async fn confirm(&mut self, step: &Step) -> Result<(), StepEnd> {
+    /// Asks for the step's confirmation (when it needs one) and journals who gave it. While a
+    /// data-losing confirmation is open, its loss is re-read every second and shown.
+    async fn confirm(&self, step: &Step) -> Result<(), StepEnd> {
         if step.confirm == Confirm::None && step.kind != StepKind::Manual {
             return Ok(());
         }
-        match self.operator.decide(step, &Question::Confirm).await {
+        let decision = match (&step.data_loss, &step.action) {
+            (Some(_), Some(Action::StorageFailover { id, planned: false })) => {
+                tokio::select! {
+                    d = self.operator.decide(step, &Question::Confirm) => d,
+                    () = self.watch_loss(step, id) => Decision::Abort,
+                }
+            }
+            _ => self.operator.decide(step, &Question::Confirm).await,
+        };
+        match decision {
             Decision::Confirm if !matches!(step.confirm, Confirm::Typed(_)) => {}
             Decision::Typed(t) if matches!(&step.confirm, Confirm::Typed(want) if *want == t) => {}
             Decision::Confirm if matches!(step.confirm, Confirm::Typed(_)) => {
@@ -658,9 +998,106 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Re-reads what an unplanned storage failover would lose now, every second, and shows it
+    /// (never returns).
+    async fn watch_loss(&self, step: &Step, id: &str) {
+        let name = id.rsplit('/').next().unwrap_or(id).to_string();
+        let mut last: Option<OffsetDateTime> = None;
+        loop {
+            if let Ok(sa) = self.ctx.reader.storage_account(id).await
+                && let Some(lst) = sa
+                    .properties
+                    .geo_replication_stats
+                    .and_then(|g| g.last_sync_time)
+            {
+                let seconds = (self.ctx.reader.server_now() - lst)
+                    .as_seconds_f64()
+                    .max(0.0);
+                // The last sync time stands still while the source is down: the loss grows.
+                let rising = last.is_none_or(|l| l == lst);
+                last = Some(lst);
+                let text = format!(
+                    "writes to {name} after {} UTC — {}{} — will be lost",
+                    &rfc3339(lst)[11..19],
+                    human(Duration::from_secs_f64(seconds)),
+                    if rising { " and rising" } else { "" }
+                );
+                self.operator
+                    .update(&step.id, StepUpdate::DataLoss { seconds, text });
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    /// A verify step waits for its postcondition: at once when it holds; else a `Waiting`
+    /// question stays open (the reason, since when, and skip/abort) until it holds, the
+    /// operator stops waiting, or the step's timeout passes.
+    async fn wait_for(&self, step: &Step) -> Waited {
+        let Some(post) = &step.postcondition else {
+            return Waited::Held;
+        };
+        let first = match self.check_post_now(post).await {
+            Ok(()) => return Waited::Held,
+            Err(e) => e,
+        };
+        let since = rfc3339(self.ctx.reader.server_now());
+        let question = Question::Waiting {
+            reason: first.clone(),
+            since,
+        };
+        let deadline = Instant::now() + step.timeout;
+        let poll = async {
+            let mut last = first.clone();
+            loop {
+                tokio::time::sleep(self.ctx.verify_interval).await;
+                match self.check_post_now(post).await {
+                    Ok(()) => return Ok(()),
+                    Err(e) => {
+                        if e != last {
+                            self.operator
+                                .update(&step.id, StepUpdate::StillWaiting(e.clone()));
+                            last = e;
+                        }
+                    }
+                }
+                if Instant::now() >= deadline || self.ctx.cancel.is_cancelled() {
+                    return Err(format!(
+                        "not verified within {} s: {last}",
+                        step.timeout.as_secs()
+                    ));
+                }
+            }
+        };
+        tokio::select! {
+            r = poll => match r {
+                Ok(()) => Waited::Held,
+                Err(e) => Waited::TimedOut(e),
+            },
+            d = self.operator.decide(step, &question) => match d {
+                Decision::Skip(reason) => Waited::Stopped(self.skip(step, reason)),
+                _ => Waited::Stopped(self.abort(step, "the operator stopped waiting".into(), true)),
+            },
+        }
+    }
+
+    /// One live reading of a postcondition, with transient read errors retried.
+    async fn check_post_now(&self, post: &Postcondition) -> Result<(), String> {
+        let mut last = Err(String::new());
+        for attempt in 0..3 {
+            if attempt > 0 {
+                tokio::time::sleep(self.ctx.verify_interval.min(Duration::from_secs(2))).await;
+            }
+            match self.observe().await {
+                Ok((obs, snap)) => return check_post(post, &self.ctx.cfg, &obs, &snap),
+                Err(e) => last = Err(format!("live state could not be read: {e}")),
+            }
+        }
+        last
+    }
+
     /// A step's action failed. It may have happened anyway: live state decides first. Then
     /// the operator chooses (with `ask`): None to retry, else how the step ends.
-    async fn on_failure(&mut self, step: &Step, err: String, ask: bool) -> Option<StepEnd> {
+    async fn on_failure(&self, step: &Step, err: String, ask: bool) -> Option<StepEnd> {
         if let Some(post) = &step.postcondition
             && let Ok((obs, snap)) = self.observe().await
             && check_post(post, &self.ctx.cfg, &obs, &snap).is_ok()
@@ -670,8 +1107,7 @@ impl Runner<'_> {
                 note: Some(format!("verified from live state after an error: {err}")),
             });
             if step.id == "verify.gate" {
-                self.gate_passed = true;
-                self.log(Event::GatePassed);
+                self.pass_gate();
             }
             return Some(StepEnd::Done);
         }
@@ -694,7 +1130,7 @@ impl Runner<'_> {
         }
     }
 
-    fn skip(&mut self, step: &Step, reason: String) -> StepEnd {
+    fn skip(&self, step: &Step, reason: String) -> StepEnd {
         let by = Some(self.operator.name());
         self.log(Event::StepSkipped {
             step: step.id.clone(),
@@ -705,7 +1141,7 @@ impl Runner<'_> {
     }
 
     /// The run stops at this step's question: nothing was sent for it.
-    fn abort(&mut self, step: &Step, why: String, declined: bool) -> StepEnd {
+    fn abort(&self, step: &Step, why: String, declined: bool) -> StepEnd {
         let by = Some(self.operator.name());
         self.log(Event::StepNotRun {
             step: step.id.clone(),
@@ -715,7 +1151,7 @@ impl Runner<'_> {
         StepEnd::Aborted(format!("{}: {why}", step.id), declined)
     }
 
-    async fn preconditions(&mut self, step: &Step) -> Result<(), String> {
+    async fn preconditions(&self, step: &Step) -> Result<(), String> {
         if step.preconditions.is_empty() {
             return Ok(());
         }
@@ -733,12 +1169,13 @@ impl Runner<'_> {
         last
     }
 
-    async fn preconditions_once(&mut self, step: &Step) -> Result<(), String> {
+    async fn preconditions_once(&self, step: &Step) -> Result<(), String> {
         let (obs, snap) = self.observe().await?;
+        let gate = self.gate();
         let fails: Vec<String> = step
             .preconditions
             .iter()
-            .filter_map(|p| check_pre(p, &self.ctx.cfg, &obs, &snap, self.gate_passed).err())
+            .filter_map(|p| check_pre(p, &self.ctx.cfg, &obs, &snap, gate).err())
             .collect();
         if fails.is_empty() {
             Ok(())
@@ -747,108 +1184,81 @@ impl Runner<'_> {
         }
     }
 
-    /// Polls the postcondition until it holds or the step's timeout passes.
-    async fn await_post(&mut self, step: &Step, note: &'static str) -> Result<(), String> {
-        self.await_post_within(step, note, step.timeout).await
-    }
-
-    /// Polls the postcondition for at most `limit`; journals the step done once it holds.
-    async fn await_post_within(
-        &mut self,
-        step: &Step,
-        note: &'static str,
-        limit: Duration,
-    ) -> Result<(), String> {
-        let item = Settling {
-            step,
-            sent: Sent::Answered,
-            note,
-            limit,
-        };
-        self.settle_all(vec![item]).await.remove(0).1
-    }
-
-    /// Follows one accepted request to its verified end.
-    async fn settle_one(
-        &mut self,
-        step: &Step,
-        sent: Sent,
-        note: &'static str,
-    ) -> Result<(), String> {
-        let item = Settling {
-            step,
-            sent,
-            note,
-            limit: step.timeout,
-        };
-        self.settle_all(vec![item]).await.remove(0).1
-    }
-
-    /// Follows requests to their verified ends, all at once: progress and waits are journaled
-    /// and shown as they come, and each step is journaled done the moment its own result is
-    /// verified. Returns the results in the order given.
-    async fn settle_all<'s>(
-        &mut self,
-        items: Vec<Settling<'s>>,
-    ) -> Vec<(&'s Step, Result<(), String>)> {
-        use futures_util::StreamExt;
-        use futures_util::stream::FuturesUnordered;
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    /// Follows a request to its verified end — the operation, then the postcondition, polled
+    /// for at most `limit` — journaling progress as it comes and the step done once verified.
+    async fn follow(&self, step: &Step, sent: Sent, limit: Duration) -> Result<(), String> {
         let ctx = self.ctx;
-        let reading = SharedReading {
-            collector: &self.collector,
-            fresh_for: ctx.verify_interval / 2,
-            last: tokio::sync::Mutex::new(None),
-        };
-        let reading = &reading;
-        let mut running: FuturesUnordered<_> = items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let tx = tx.clone();
-                async move {
-                    let result = follow(ctx, reading, &item, &tx).await;
-                    (i, item.step, item.note, result)
-                }
-            })
-            .collect();
-        drop(tx);
-        let mut out = Vec::new();
-        let (journal, operator) = (&mut self.journal, &mut *self.operator);
-        loop {
-            tokio::select! {
-                // A step's progress is journaled before its end.
-                biased;
-                Some((id, w)) = rx.recv() => match w {
-                    Waiting::Notice(text) => operator.notify(&format!("{id}: {text}")),
-                    Waiting::Progress(status, percent) => journal_event(
-                        ctx, journal, operator,
-                        Event::Progress { step: id, status, percent },
-                    ),
-                },
-                Some((i, step, note, result)) = running.next() => {
-                    if result.is_ok() {
-                        journal_event(ctx, journal, operator, Event::StepDone {
+        if let Sent::Running(lro, started) = &sent {
+            let mut last_pct = -100.0;
+            let left = step.timeout.saturating_sub(started.elapsed());
+            let waited = tokio::time::timeout(
+                left,
+                ctx.reader.wait(lro.clone(), &ctx.cancel, |p| {
+                    let pct = p.percent.unwrap_or(0.0);
+                    if pct - last_pct >= 10.0 {
+                        last_pct = pct;
+                        self.log(Event::Progress {
                             step: step.id.clone(),
-                            note: Some(note.to_string()),
+                            status: p.status.clone(),
+                            percent: p.percent,
                         });
                     }
-                    out.push((i, step, result));
+                }),
+            )
+            .await;
+            match waited {
+                Err(_) => {
+                    return Err(format!(
+                        "the operation did not finish within {} s (it goes on in Azure)",
+                        step.timeout.as_secs()
+                    ));
                 }
-                else => break,
+                Ok(Err(e)) => return Err(e.to_string()),
+                Ok(Ok(_)) => {}
             }
         }
-        out.sort_by_key(|(i, _, _)| *i);
-        out.into_iter().map(|(_, step, r)| (step, r)).collect()
+        let note = match sent {
+            Sent::BeforeResume => "re-checked after resume: the request is not sent again",
+            _ => "verified",
+        };
+        let Some(post) = &step.postcondition else {
+            self.log(Event::StepDone {
+                step: step.id.clone(),
+                note: Some(note.into()),
+            });
+            return Ok(());
+        };
+        let deadline = Instant::now() + limit;
+        loop {
+            let last = match self.reading.read().await {
+                Ok(r) => match check_post(post, &ctx.cfg, &r.0, &r.1) {
+                    Ok(()) => {
+                        self.log(Event::StepDone {
+                            step: step.id.clone(),
+                            note: Some(note.into()),
+                        });
+                        return Ok(());
+                    }
+                    Err(e) => e,
+                },
+                Err(e) => e,
+            };
+            if Instant::now() >= deadline || ctx.cancel.is_cancelled() {
+                return Err(format!("not verified within {} s: {last}", limit.as_secs()));
+            }
+            self.operator
+                .notify(&format!("{}: waiting — {last}", step.id));
+            tokio::time::sleep(ctx.verify_interval).await;
+        }
     }
 
-    /// Sends the step's request. Some(sent) when Azure accepted it (to be settled); None when
+    /// Sends the step's request. Some(sent) when Azure accepted it (to be followed); None when
     /// the step already ended here (no request needed, or an unanswered request whose effect
     /// shows in live state).
-    async fn start(&mut self, step: &Step) -> Result<Option<Sent>, ActError> {
+    async fn start(&self, step: &Step) -> Result<Option<Sent>, ActError> {
         let Some(action) = &step.action else {
             return self
-                .await_post(step, "no request needed")
+                .follow(step, Sent::Answered, step.timeout)
                 .await
                 .map(|()| None)
                 .map_err(ActError::Failed);
@@ -891,9 +1301,9 @@ impl Runner<'_> {
                 self.operator.notify(&format!("{}: {e}", step.id));
                 // Watch live state for a while: an accepted operation shows quickly; if nothing
                 // shows, the request did not take effect and the operator decides about a retry.
-                self.await_post_within(
+                self.follow(
                     step,
-                    "outcome of an unanswered request verified from live state",
+                    Sent::Answered,
                     step.timeout.min(Duration::from_secs(30)),
                 )
                 .await
@@ -904,7 +1314,7 @@ impl Runner<'_> {
         }
     }
 
-    async fn record_loss_estimate(&mut self, step: &Step, action: &Action) {
+    async fn record_loss_estimate(&self, step: &Step, action: &Action) {
         let Action::StorageFailover { id, planned: false } = action else {
             self.log(Event::DataLoss {
                 step: step.id.clone(),
@@ -947,8 +1357,16 @@ enum ActError {
 enum Begun {
     /// The step ended (done, skipped, stopped).
     End(StepEnd),
-    /// Its request was accepted; what is left is to follow it (`Runner::settle_all`).
+    /// Its request was accepted; what is left is to follow it (`Runner::follow`).
     Sent(Sent),
+}
+
+/// How a verify step's wait ended.
+enum Waited {
+    Held,
+    /// The operator stopped waiting (skip or abort).
+    Stopped(StepEnd),
+    TimedOut(String),
 }
 
 /// A request Azure accepted, whose result is still to come.
@@ -959,35 +1377,6 @@ enum Sent {
     Answered,
     /// Sent before an interruption: live state says whether it took effect (never resent).
     BeforeResume,
-}
-
-/// A step being followed to its end.
-struct Settling<'s> {
-    step: &'s Step,
-    sent: Sent,
-    /// What the journal says once it is verified.
-    note: &'static str,
-    /// How long the postcondition may take to hold.
-    limit: Duration,
-}
-
-/// What a step being settled reports while it runs.
-enum Waiting {
-    Notice(String),
-    Progress(String, Option<f64>),
-}
-
-/// Journals an event (with the operator told) from outside a `Runner` method borrow.
-fn journal_event(
-    ctx: &RunContext,
-    journal: &mut Journal,
-    operator: &mut dyn Operator,
-    event: Event,
-) {
-    match journal.append(&rfc3339(ctx.reader.server_now()), event) {
-        Ok(entry) => operator.journaled(&entry),
-        Err(e) => tracing::error!("journal write failed: {e}"),
-    }
 }
 
 /// One reading of live state shared by the steps followed together: a step that looks while
@@ -1002,7 +1391,15 @@ struct SharedReading<'a> {
 /// What one reading of live state holds.
 type Live = (Observations, Snapshot);
 
-impl SharedReading<'_> {
+impl<'a> SharedReading<'a> {
+    fn new(collector: &'a Collector, fresh_for: Duration) -> SharedReading<'a> {
+        SharedReading {
+            collector,
+            fresh_for,
+            last: tokio::sync::Mutex::new(None),
+        }
+    }
+
     /// A fresh reading: the last one, or a new one (steps asking meanwhile wait for it).
     async fn read(&self) -> Result<Arc<Live>, String> {
         let mut last = self.last.lock().await;
@@ -1014,66 +1411,6 @@ impl SharedReading<'_> {
         let r = Arc::new(self.collector.collect_full().await?);
         *last = Some((Instant::now(), r.clone()));
         Ok(r)
-    }
-}
-
-/// Follows one step's request to its end — the operation, then the postcondition, polled —
-/// without touching the journal: progress and waits go out on `tx` (tagged with the step id).
-async fn follow(
-    ctx: &RunContext,
-    reading: &SharedReading<'_>,
-    item: &Settling<'_>,
-    tx: &tokio::sync::mpsc::UnboundedSender<(String, Waiting)>,
-) -> Result<(), String> {
-    let step = item.step;
-    let say = |w: Waiting| {
-        let _ = tx.send((step.id.clone(), w));
-    };
-    if let Sent::Running(lro, started) = &item.sent {
-        let mut last_pct = -100.0;
-        let left = step.timeout.saturating_sub(started.elapsed());
-        let waited = tokio::time::timeout(
-            left,
-            ctx.reader.wait(lro.clone(), &ctx.cancel, |p| {
-                let pct = p.percent.unwrap_or(0.0);
-                if pct - last_pct >= 10.0 {
-                    last_pct = pct;
-                    say(Waiting::Progress(p.status.clone(), p.percent));
-                }
-            }),
-        )
-        .await;
-        match waited {
-            Err(_) => {
-                return Err(format!(
-                    "the operation did not finish within {} s (it goes on in Azure)",
-                    step.timeout.as_secs()
-                ));
-            }
-            Ok(Err(e)) => return Err(e.to_string()),
-            Ok(Ok(_)) => {}
-        }
-    }
-    let Some(post) = &step.postcondition else {
-        return Ok(());
-    };
-    let deadline = Instant::now() + item.limit;
-    loop {
-        let last = match reading.read().await {
-            Ok(r) => match check_post(post, &ctx.cfg, &r.0, &r.1) {
-                Ok(()) => return Ok(()),
-                Err(e) => e,
-            },
-            Err(e) => e,
-        };
-        if Instant::now() >= deadline || ctx.cancel.is_cancelled() {
-            return Err(format!(
-                "not verified within {} s: {last}",
-                item.limit.as_secs()
-            ));
-        }
-        say(Waiting::Notice(format!("waiting — {last}")));
-        tokio::time::sleep(ctx.verify_interval).await;
     }
 }
 

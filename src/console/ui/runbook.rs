@@ -15,7 +15,7 @@ use crate::console::app::App;
 use crate::console::run_state::{Dialog, Pending, Purpose, RunView, StepStatus};
 use crate::console::sanitize;
 use crate::runbook::model::{Confirm, Precondition, Step, StepKind};
-use crate::runbook::operator::Question;
+use crate::runbook::operator::{Question, ResumeOffer};
 
 /// Draws the runbook screen into `area` (the body, below the regions).
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
@@ -44,9 +44,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         Layout::vertical([Constraint::Min(0), Constraint::Length(notes_height)]).areas(right);
     render_detail(frame, app, run, detail);
     render_notes(frame, app, run, notes);
-    if let Some(p) = &run.pending
-        && !app.help
-    {
+    if app.help {
+        return;
+    }
+    if let Some((_, offer)) = &run.offer {
+        render_offer(frame, app, offer, area);
+    } else if let Some(p) = &run.pending {
         render_dialog(frame, app, p, area);
     }
 }
@@ -56,13 +59,18 @@ pub fn clock_signature(app: &App) -> String {
     let Some(run) = &app.run else {
         return String::new();
     };
-    run.steps()
+    let mut sig: Vec<String> = run
+        .steps()
         .iter()
         .filter(|s| run.status(&s.id) == StepStatus::Running)
         .filter_map(|s| run.seen_started.get(&s.id))
         .map(|t| seconds_between(*t, app.now).to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+        .collect();
+    // A wait's dialog counts its seconds too.
+    if let Some(p) = run.pending.as_ref().filter(|p| p.dialog == Dialog::Waiting) {
+        sig.push(seconds_between(p.opened, app.now).to_string());
+    }
+    sig.join(",")
 }
 
 /// The symbol, word and tone of a step state.
@@ -384,27 +392,112 @@ fn render_notes(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// The dialog of the pending question, centred over the runbook.
+/// The dialog of the pending question (or of the resume offer), centred over the runbook. Its
+/// height follows the wrapped text, and its key line is always the last row drawn: when the
+/// text is taller than the screen, the text is cut, never the keys.
 fn render_dialog(frame: &mut Frame, app: &App, p: &Pending, area: Rect) {
-    let t = app.theme;
+    let (title, body, keys) = dialog_lines(app, p);
+    let border = match p.question {
+        Question::Confirm if p.typed_text().is_none() => app.theme.tone(Tone::Warn),
+        Question::Waiting { .. } => app.theme.tone(Tone::Warn),
+        _ => app.theme.tone(Tone::Bad),
+    };
+    draw_dialog(frame, app, area, &title, body, keys, border);
+}
+
+/// Draws a dialog box: the title, the wrapped body, then the key line in its last row.
+fn draw_dialog(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    title: &str,
+    body: Vec<Line<'static>>,
+    keys: Line<'static>,
+    border: Style,
+) {
     let width = area.width.saturating_sub(4).min(76);
-    let inner_width = width.saturating_sub(2) as usize;
-    let (title, lines) = dialog_lines(app, p, inner_width);
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let inner = width.saturating_sub(2);
+    let body = Paragraph::new(body).wrap(Wrap { trim: false });
+    let keys = Paragraph::new(keys).wrap(Wrap { trim: false });
+    let body_rows = body.line_count(inner) as u16;
+    let key_rows = (keys.line_count(inner) as u16).max(1);
+    let height = (body_rows + key_rows + 2).min(area.height);
     let rect = popup::centered(area, width, height);
     popup::clear(frame, rect);
-    let border = match p.question {
-        Question::Confirm if p.typed_text().is_none() => t.tone(Tone::Warn),
-        _ => t.tone(Tone::Bad),
-    };
     let block = Block::bordered()
-        .title(Span::styled(format!(" {title} "), t.heading()))
+        .title(Span::styled(format!(" {title} "), app.theme.heading()))
         .border_style(border);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
+    let inside = block.inner(rect);
+    frame.render_widget(block, rect);
+    let key_rows = key_rows.min(inside.height);
+    let [text, key_area] = Layout::vertical([
+        Constraint::Length(inside.height - key_rows),
+        Constraint::Length(key_rows),
+    ])
+    .areas(inside);
+    frame.render_widget(body, text);
+    frame.render_widget(keys, key_area);
+}
+
+/// The resume offer: the unfinished run, what it sent, and the three choices.
+fn render_offer(frame: &mut Frame, app: &App, offer: &ResumeOffer, area: Rect) {
+    let t = app.theme;
+    let mut body = vec![
+        Line::from(Span::styled(
+            format!(
+                "An unfinished {} was found: started by {} at {}.",
+                sanitize(&offer.kind),
+                sanitize(&offer.operator),
+                sanitize(&offer.started_at)
+            ),
+            t.heading(),
+        )),
+        Line::from(match &offer.stopped_at {
+            Some((id, title)) if !title.is_empty() => {
+                format!("It stopped at {} — {}.", sanitize(id), sanitize(title))
+            }
+            Some((id, _)) => format!("It stopped at {}.", sanitize(id)),
+            None => "It stopped before its first step.".to_string(),
+        }),
+    ];
+    if offer.sent.is_empty() {
+        body.push(Line::from("Nothing was sent to Azure."));
+    } else {
+        body.push(Line::from(format!(
+            "It sent {} request(s) to Azure (never sent again on resume):",
+            offer.sent.len()
+        )));
+        for line in offer.sent.iter().take(8) {
+            body.push(Line::from(format!("  {}", sanitize(line))));
+        }
+        if offer.sent.len() > 8 {
+            body.push(Line::from(format!("  … and {} more", offer.sent.len() - 8)));
+        }
+    }
+    body.push(Line::from(Span::styled(
+        format!(
+            "journal: {}",
+            sanitize(&offer.journal.display().to_string())
+        ),
+        t.muted(),
+    )));
+    body.push(Line::from("Nothing is sent before you choose."));
+    let keys = keys_line(
+        app,
+        &[
+            ("r", "resume it"),
+            ("a", "abandon it (aborted report) and plan anew"),
+            ("q", "quit, leave it"),
+        ],
+    );
+    draw_dialog(
+        frame,
+        app,
+        area,
+        "unfinished run",
+        body,
+        keys,
+        t.tone(Tone::Warn),
     );
 }
 
@@ -427,30 +520,40 @@ fn keys_line(app: &App, keys: &[(&str, &str)]) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The dialog's title and lines.
-fn dialog_lines(app: &App, p: &Pending, width: usize) -> (String, Vec<Line<'static>>) {
+/// The dialog's title, body lines and key line.
+fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'static>) {
     let t = app.theme;
     let step = &p.step;
     let mut lines = vec![Line::from(Span::styled(
-        fit(&sanitize(&step.title), width).into_owned(),
+        sanitize(&step.title).into_owned(),
         t.heading(),
     ))];
     let error_line = |e: &Option<String>| {
         e.as_ref()
             .map(|e| Line::from(Span::styled(sanitize(e).into_owned(), t.tone(Tone::Bad))))
     };
-    let title = match &p.dialog {
+    let blocked = |lines: &mut Vec<Line<'static>>| {
+        if let Question::Blocked(why) = &p.question {
+            lines.push(Line::from(Span::styled(
+                format!("Blocked: {}", sanitize(why)),
+                t.tone(Tone::Bad),
+            )));
+        }
+    };
+    let (title, keys) = match &p.dialog {
         Dialog::YesNo => {
             lines.push(Line::from(sanitize(&step.why).into_owned()));
-            lines.push(Line::default());
-            lines.push(keys_line(
-                app,
-                &[("y / Enter", "confirm, run it"), ("n / Esc", "decline")],
-            ));
-            "confirm this step"
+            (
+                "confirm this step",
+                keys_line(
+                    app,
+                    &[("y / Enter", "confirm, run it"), ("n / Esc", "decline")],
+                ),
+            )
         }
         Dialog::Typed { text, error } => {
-            if let Some(loss) = &step.data_loss {
+            // The live figure (re-read every second) once it came; the plan's until then.
+            if let Some(loss) = p.live.as_ref().or(step.data_loss.as_ref()) {
                 lines.push(Line::from(Span::styled(
                     format!("DATA LOSS: {}", sanitize(loss)),
                     danger(app),
@@ -473,52 +576,43 @@ fn dialog_lines(app: &App, p: &Pending, width: usize) -> (String, Vec<Line<'stat
             ]));
             lines.push(input_line(app, text));
             lines.extend(error_line(error));
-            lines.push(keys_line(
-                app,
-                &[("Enter", "check and run"), ("Esc", "decline")],
-            ));
-            "typed confirmation"
+            (
+                "typed confirmation",
+                keys_line(app, &[("Enter", "check and run"), ("Esc", "decline")]),
+            )
         }
         Dialog::Declined => {
             lines.push(Line::from(
                 "You declined this step. Skip it, or abort the run?",
             ));
-            lines.push(Line::default());
-            lines.push(keys_line(
-                app,
-                &[
-                    ("s", "skip it (with a reason)"),
-                    ("a", "abort the run"),
-                    ("Esc", "back"),
-                ],
-            ));
-            "declined"
+            (
+                "declined",
+                keys_line(
+                    app,
+                    &[
+                        ("s", "skip it (with a reason)"),
+                        ("a", "abort the run"),
+                        ("Esc", "back"),
+                    ],
+                ),
+            )
         }
         Dialog::Blocked => {
-            if let Question::Blocked(why) = &p.question {
-                lines.push(Line::from(Span::styled(
-                    format!("Blocked: {}", sanitize(why)),
-                    t.tone(Tone::Bad),
-                )));
-            }
-            lines.push(Line::default());
-            lines.push(keys_line(
-                app,
-                &[
-                    ("o", "override (type the region + a reason)"),
-                    ("s", "skip"),
-                    ("a", "abort"),
-                ],
-            ));
-            "precondition failed"
+            blocked(&mut lines);
+            (
+                "precondition failed",
+                keys_line(
+                    app,
+                    &[
+                        ("o", "override (type the region + a reason)"),
+                        ("s", "skip"),
+                        ("a", "abort"),
+                    ],
+                ),
+            )
         }
         Dialog::OverrideName { text, error } => {
-            if let Question::Blocked(why) = &p.question {
-                lines.push(Line::from(Span::styled(
-                    format!("Blocked: {}", sanitize(why)),
-                    t.tone(Tone::Bad),
-                )));
-            }
+            blocked(&mut lines);
             lines.push(Line::from(vec![
                 Span::raw("To override, type the target region "),
                 Span::styled(p.region.clone(), t.label(Tone::Bad)),
@@ -526,11 +620,10 @@ fn dialog_lines(app: &App, p: &Pending, width: usize) -> (String, Vec<Line<'stat
             ]));
             lines.push(input_line(app, text));
             lines.extend(error_line(error));
-            lines.push(keys_line(
-                app,
-                &[("Enter", "next: the reason"), ("Esc", "back")],
-            ));
-            "override a precondition"
+            (
+                "override a precondition",
+                keys_line(app, &[("Enter", "next: the reason"), ("Esc", "back")]),
+            )
         }
         Dialog::Reason {
             purpose,
@@ -545,11 +638,13 @@ fn dialog_lines(app: &App, p: &Pending, width: usize) -> (String, Vec<Line<'stat
             }));
             lines.push(input_line(app, text));
             lines.extend(error_line(error));
-            lines.push(keys_line(app, &[("Enter", "done"), ("Esc", "back")]));
-            match purpose {
-                Purpose::Skip => "skip with a reason",
-                Purpose::Override => "override: the reason",
-            }
+            (
+                match purpose {
+                    Purpose::Skip => "skip with a reason",
+                    Purpose::Override => "override: the reason",
+                },
+                keys_line(app, &[("Enter", "done"), ("Esc", "back")]),
+            )
         }
         Dialog::Failed => {
             if let Question::Failed(err) = &p.question {
@@ -558,28 +653,51 @@ fn dialog_lines(app: &App, p: &Pending, width: usize) -> (String, Vec<Line<'stat
                     t.tone(Tone::Bad),
                 )));
             }
-            lines.push(Line::from(
-                "Live state shows it did not happen; retrying sends the request again.",
-            ));
-            lines.push(Line::default());
-            lines.push(keys_line(
-                app,
-                &[("r / Enter", "retry"), ("s", "skip"), ("a", "abort")],
-            ));
-            "step failed"
+            lines.push(Line::from(if step.kind == StepKind::Action {
+                "Live state shows it did not happen; retrying sends the request again."
+            } else {
+                "Nothing was sent for this step; retrying checks live state again."
+            }));
+            (
+                "step failed",
+                keys_line(
+                    app,
+                    &[("r / Enter", "retry"), ("s", "skip"), ("a", "abort")],
+                ),
+            )
+        }
+        Dialog::Waiting => {
+            if let Question::Waiting { reason, since } = &p.question {
+                let why = p.live.as_deref().unwrap_or(reason);
+                lines.push(Line::from(Span::styled(
+                    format!("Waiting: {}", sanitize(why)),
+                    t.tone(Tone::Warn),
+                )));
+                let waited = (app.now - p.opened).whole_seconds().max(0) as u64;
+                lines.push(Line::from(format!(
+                    "waiting for {} (since {} UTC); it goes on by itself once the condition holds",
+                    human_secs(waited),
+                    sanitize(since.get(11..19).unwrap_or(since))
+                )));
+            }
+            (
+                "waiting",
+                keys_line(
+                    app,
+                    &[("s", "stop waiting: skip (with a reason)"), ("a", "abort")],
+                ),
+            )
         }
         Dialog::AbortAsk => {
             lines.push(Line::from(Span::styled(
                 "Abort the run here? Steps already done stay done; the report says where it stopped.",
                 t.tone(Tone::Bad),
             )));
-            lines.push(Line::default());
-            lines.push(keys_line(
-                app,
-                &[("y", "abort the run"), ("n / Esc", "back")],
-            ));
-            "abort the run?"
+            (
+                "abort the run?",
+                keys_line(app, &[("y", "abort the run"), ("n / Esc", "back")]),
+            )
         }
     };
-    (title.to_string(), lines)
+    (title.to_string(), lines, keys)
 }
