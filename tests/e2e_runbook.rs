@@ -93,3 +93,39 @@ fn ctrl_c_in_a_drill_leaves_it_unfinished_and_restores_the_terminal() {
     assert!(end.contains("EXITED:130"), "{end}");
     assert!(end.contains("left unfinished"), "{end}");
 }
+
+#[test]
+fn an_unfinished_failover_is_offered_and_nothing_is_sent_before_a_choice() {
+    let Some(t) = Tmux::start_sized(
+        &format!("{BIN} failover; echo FIRST:$?; {BIN} failover"),
+        120,
+        40,
+        "ls $XDG_DATA_HOME/azfailover/journals",
+    ) else {
+        return;
+    };
+    // The first responder confirms one step, then loses the terminal (Ctrl-C).
+    t.wait_for("the first question", |s| s.contains("confirm this step ─"));
+    t.keys(&["y"]);
+    t.wait_for("the second question", |s| {
+        s.contains("confirm this step ─") && s.contains("Fence")
+    });
+    t.keys(&["C-c"]);
+    // The next one is offered the unfinished run, with where it stopped; nothing runs yet.
+    let offer = t.wait_for("the resume offer", |s| s.contains("unfinished run ─"));
+    assert!(offer.contains("An unfinished failover was found"), "{offer}");
+    assert!(offer.contains("It stopped at prepare.fence-primary"), "{offer}");
+    assert!(offer.contains("Nothing was sent to Azure"), "{offer}");
+    assert!(offer.contains("r resume it"), "{offer}");
+    assert!(!offer.contains("confirm this step ─"), "{offer}");
+    // Resume: it goes on at the step where it stopped.
+    t.keys(&["r"]);
+    let resumed = t.wait_for("the resumed run's question", |s| {
+        s.contains("confirm this step ─") && s.contains("Fence")
+    });
+    assert!(!resumed.contains("unfinished run ─"), "{resumed}");
+    t.keys(&["C-c"]);
+    let end = t.wait_for("the exit", |s| s.contains("EXITED:"));
+    assert!(end.contains("FIRST:130") && end.contains("EXITED:130"), "{end}");
+    assert!(end.contains("left unfinished"), "{end}");
+}

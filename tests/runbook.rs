@@ -360,6 +360,14 @@ fn report_of(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
+fn report_path(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn write_config(dir: &std::path::Path, url: &str) -> std::path::PathBuf {
     let text = std::fs::read_to_string("assets/demo.toml")
         .unwrap()
@@ -624,6 +632,59 @@ async fn a_run_killed_mid_step_resumes_without_sending_the_request_twice() {
     }
     child.kill().unwrap(); // SIGKILL: no clean-up at all
     child.wait().unwrap();
+    // A read-only look now is a dry run: it neither resumes nor touches the real journal.
+    let journals = dir.path().join("azfailover/journals");
+    let real: Vec<_> = std::fs::read_dir(&journals)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    assert_eq!(real.len(), 1, "{real:?}");
+    let before = std::fs::read(&real[0]).unwrap();
+    let look = tokio::task::spawn_blocking({
+        let (a, c, d) = (ans.clone(), cfg.clone(), dir.path().to_path_buf());
+        move || {
+            run(
+                &[
+                    "--read-only",
+                    "failover",
+                    "--answers",
+                    a.to_str().unwrap(),
+                    "--config",
+                    c.to_str().unwrap(),
+                ],
+                &d,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    let look_err = String::from_utf8_lossy(&look.stderr);
+    assert!(look_err.contains("dry run"), "{look_err}");
+    assert!(
+        look_err.contains("unfinished failover started by oncall"),
+        "{look_err}"
+    );
+    assert!(!look_err.contains("resuming"), "{look_err}");
+    assert_eq!(
+        std::fs::read(&real[0]).unwrap(),
+        before,
+        "the dry run left the real journal as it was"
+    );
+    let dry = report_of(&look);
+    assert!(
+        dry["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["note"].as_str().is_some_and(|n| n.starts_with("read-only mode"))),
+        "{dry:#}"
+    );
+    assert!(
+        report_path(&look).contains("dry-runs"),
+        "{}",
+        report_path(&look)
+    );
     // Speed the world up, then resume.
     sim.http
         .post(format!("{}/_sim/time-scale", sim.url()))
@@ -766,5 +827,63 @@ async fn a_second_operator_is_told_who_holds_the_lock() {
     assert!(
         writes >= 3,
         "alice's lock, bob's lock and its release were written: {writes}"
+    );
+}
+
+#[tokio::test]
+async fn a_gate_that_fails_blocks_at_once_and_names_what_failed() {
+    let sim = Sim::start(1000.0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), sim.url());
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    let typed = "\"data.training-data.failover\" = \"type: westus\"\n\"data.feature-store.failover\" = \"type: westus\"\n\"data.run-metadata.promote\" = \"type: westus\"\n";
+    // Cosmos DB skipped: its writes stay in eastus, so the gate cannot pass.
+    let skip = format!(
+        "operator = \"oncall\"\ndefault = \"confirm\"\n[answers]\n{typed}\"data.sessions.failover\" = \"skip: the app tolerates it\"\n"
+    );
+    let go = |body: String| {
+        let ans = answers(dir.path(), &body);
+        let (c, d) = (cfg.clone(), dir.path().to_path_buf());
+        tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let out = run(
+                &[
+                    "failover",
+                    "--answers",
+                    ans.to_str().unwrap(),
+                    "--config",
+                    c.to_str().unwrap(),
+                ],
+                &d,
+            );
+            (out, started.elapsed())
+        })
+    };
+    let (out, took) = go(skip.clone()).await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("verify.gate") && err.contains("sessions"), "{err}");
+    // It did not wait out the gate's 10 minutes (nor any long time) before saying so.
+    assert!(took < Duration::from_secs(60), "took {took:?}: {err}");
+    let r = report_of(&out);
+    let gate = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "verify.gate")
+        .unwrap()
+        .clone();
+    assert_eq!(gate["outcome"], "not-run", "{gate:#}");
+    // Nothing moved traffic.
+    assert!(
+        sim.state().await["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| !o["path"].as_str().unwrap().contains("trafficmanagerprofiles")),
     );
 }
