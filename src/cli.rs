@@ -934,10 +934,11 @@ impl Target {
             Ok(r) => {
                 let missing = operator.missing();
                 print_run_end(missing.as_ref().or(r.message.as_ref()), &r);
-                match r.outcome {
-                    Outcome::Completed => exit::OK,
-                    Outcome::Aborted => exit::ABORTED,
-                    Outcome::Failed => exit::DEGRADED,
+                match (r.outcome, r.stopped) {
+                    (_, Some(stopped)) => stopped.exit_code(),
+                    (Outcome::Completed, _) => exit::OK,
+                    (Outcome::Aborted, _) => exit::ABORTED,
+                    (Outcome::Failed, _) => exit::DEGRADED,
                 }
             }
         }

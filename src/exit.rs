@@ -16,3 +16,6 @@ pub const IO_ERROR: i32 = 74;
 pub const CONFIG: i32 = 78;
 /// The user aborted.
 pub const ABORTED: i32 = 130;
+/// A run stopped because a request's answer was lost and live state cannot tell whether it
+/// took effect: check by hand (not in CONTRACT.md: sysexits' EX_TEMPFAIL).
+pub const IN_DOUBT: i32 = 75;

@@ -211,6 +211,8 @@ async fn server_errors_and_dropped_connections_are_retried_for_reads() {
         error_rate: 1.0,
         drop_rate: 0.0,
         seconds: Some(0.4),
+        after_apply: None,
+        methods: None,
     });
     let t = Instant::now();
     c.storage_account(&storage_id())
@@ -221,6 +223,8 @@ async fn server_errors_and_dropped_connections_are_retried_for_reads() {
         error_rate: 0.0,
         drop_rate: 1.0,
         seconds: Some(0.4),
+        after_apply: None,
+        methods: None,
     });
     c.storage_account(&storage_id())
         .await
@@ -230,6 +234,8 @@ async fn server_errors_and_dropped_connections_are_retried_for_reads() {
         error_rate: 1.0,
         drop_rate: 0.0,
         seconds: None,
+        after_apply: None,
+        methods: None,
     });
     let e = c.storage_account(&storage_id()).await.unwrap_err();
     assert_eq!(e.attempts, 5, "{e}");
@@ -297,6 +303,8 @@ async fn a_mutation_is_never_resent_after_an_ambiguous_failure() {
         error_rate: 1.0,
         drop_rate: 0.0,
         seconds: None,
+        after_apply: None,
+        methods: None,
     });
     let (_, w) = connect(&cfg, Access::ReadWrite, fast()).unwrap();
     let e = w

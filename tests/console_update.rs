@@ -400,7 +400,9 @@ fn fault_commands_parse_to_the_simulator_faults() {
         Fault::Flaky {
             error_rate: 0.2,
             drop_rate: 0.1,
-            seconds: Some(30.0)
+            seconds: Some(30.0),
+            after_apply: None,
+            methods: None,
         }
     );
     assert_eq!(

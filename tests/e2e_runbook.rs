@@ -113,8 +113,14 @@ fn an_unfinished_failover_is_offered_and_nothing_is_sent_before_a_choice() {
     t.keys(&["C-c"]);
     // The next one is offered the unfinished run, with where it stopped; nothing runs yet.
     let offer = t.wait_for("the resume offer", |s| s.contains("unfinished run ─"));
-    assert!(offer.contains("An unfinished failover was found"), "{offer}");
-    assert!(offer.contains("It stopped at prepare.fence-primary"), "{offer}");
+    assert!(
+        offer.contains("An unfinished failover was found"),
+        "{offer}"
+    );
+    assert!(
+        offer.contains("It stopped at prepare.fence-primary"),
+        "{offer}"
+    );
     assert!(offer.contains("Nothing was sent to Azure"), "{offer}");
     assert!(offer.contains("r resume it"), "{offer}");
     assert!(!offer.contains("confirm this step ─"), "{offer}");
@@ -126,6 +132,9 @@ fn an_unfinished_failover_is_offered_and_nothing_is_sent_before_a_choice() {
     assert!(!resumed.contains("unfinished run ─"), "{resumed}");
     t.keys(&["C-c"]);
     let end = t.wait_for("the exit", |s| s.contains("EXITED:"));
-    assert!(end.contains("FIRST:130") && end.contains("EXITED:130"), "{end}");
+    assert!(
+        end.contains("FIRST:130") && end.contains("EXITED:130"),
+        "{end}"
+    );
     assert!(end.contains("left unfinished"), "{end}");
 }

@@ -673,11 +673,9 @@ async fn a_run_killed_mid_step_resumes_without_sending_the_request_twice() {
     );
     let dry = report_of(&look);
     assert!(
-        dry["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["note"].as_str().is_some_and(|n| n.starts_with("read-only mode"))),
+        dry["steps"].as_array().unwrap().iter().any(|s| s["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("read-only mode"))),
         "{dry:#}"
     );
     assert!(
@@ -866,7 +864,10 @@ async fn a_gate_that_fails_blocks_at_once_and_names_what_failed() {
     let (out, took) = go(skip.clone()).await.unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("verify.gate") && err.contains("sessions"), "{err}");
+    assert!(
+        err.contains("verify.gate") && err.contains("sessions"),
+        "{err}"
+    );
     // It did not wait out the gate's 10 minutes (nor any long time) before saying so.
     assert!(took < Duration::from_secs(60), "took {took:?}: {err}");
     let r = report_of(&out);
@@ -884,6 +885,9 @@ async fn a_gate_that_fails_blocks_at_once_and_names_what_failed() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|o| !o["path"].as_str().unwrap().contains("trafficmanagerprofiles")),
+            .all(|o| !o["path"]
+                .as_str()
+                .unwrap()
+                .contains("trafficmanagerprofiles")),
     );
 }

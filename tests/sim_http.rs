@@ -1010,6 +1010,8 @@ async fn flaky_faults_drop_connections_and_answer_5xx() {
         error_rate: 0.0,
         drop_rate: 1.0,
         seconds: None,
+        after_apply: None,
+        methods: None,
     });
     let url = format!("{}{}?api-version=2025-01-01", sim.url(), storage_id());
     let err = sim
@@ -1024,6 +1026,8 @@ async fn flaky_faults_drop_connections_and_answer_5xx() {
         error_rate: 1.0,
         drop_rate: 0.0,
         seconds: None,
+        after_apply: None,
+        methods: None,
     });
     let r = sim.call("GET", &storage_id(), None).await;
     assert!(r.status == 500 || r.status == 503, "{}", r.status);

@@ -87,6 +87,8 @@ pub struct ArmClient {
 #[derive(Clone)]
 pub struct ArmWriter {
     client: ArmClient,
+    /// The `x-ms-client-request-id` the next requests carry (journaled before they leave).
+    client_request_id: Option<String>,
 }
 
 /// An answer from ARM.
@@ -155,6 +157,7 @@ pub fn connect(
     };
     let writer = (access == Access::ReadWrite).then(|| ArmWriter {
         client: client.clone(),
+        client_request_id: None,
     });
     Ok((client, writer))
 }
@@ -294,6 +297,17 @@ impl ArmClient {
         url: String,
         body: Option<&Value>,
     ) -> Result<ArmResponse, AzureError> {
+        self.send_as(method, url, body, None).await
+    }
+
+    /// `send` with a client request id chosen by the caller (journaled before it leaves).
+    async fn send_as(
+        &self,
+        method: Method,
+        url: String,
+        body: Option<&Value>,
+        client_request_id: Option<&str>,
+    ) -> Result<ArmResponse, AzureError> {
         let o = &self.opts;
         let mutating = method != Method::GET;
         let path = url
@@ -304,7 +318,9 @@ impl ArmClient {
             .unwrap_or_default()
             .to_string();
         let started = Instant::now();
-        let client_request_id = uuid::Uuid::new_v4().to_string();
+        let client_request_id = client_request_id
+            .map(str::to_string)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -702,6 +718,15 @@ impl ArmWriter {
         &self.client
     }
 
+    /// This writer, whose requests carry `id` as their `x-ms-client-request-id` (so that the
+    /// journal can name a request before it leaves).
+    pub fn with_client_request_id(&self, id: &str) -> ArmWriter {
+        ArmWriter {
+            client: self.client.clone(),
+            client_request_id: Some(id.to_string()),
+        }
+    }
+
     /// Sends a mutating request (POST, PUT, PATCH); never re-sent after an ambiguous failure.
     pub async fn submit(
         &self,
@@ -727,7 +752,10 @@ impl ArmWriter {
         let mut q = vec![("api-version", api_version)];
         q.extend_from_slice(query);
         let url = self.client.url(path, &q)?;
-        let resp = self.client.send(method.clone(), url, body).await?;
+        let resp = self
+            .client
+            .send_as(method.clone(), url, body, self.client_request_id.as_deref())
+            .await?;
         let async_url = resp.header("azure-asyncoperation").map(str::to_string);
         let location_url = resp.header("location").map(str::to_string);
         let running = async_url.is_some() || (resp.status == 202 && location_url.is_some());

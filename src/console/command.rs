@@ -192,6 +192,8 @@ fn flaky(args: &[&str]) -> Result<Fault, String> {
         error_rate,
         drop_rate,
         seconds,
+        after_apply: None,
+        methods: None,
     })
 }
 

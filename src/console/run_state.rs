@@ -92,6 +92,9 @@ pub enum Dialog {
     Failed,
     /// The step waits for a condition: skip (with a reason) or abort stop the wait.
     Waiting,
+    /// A request whose answer was lost: re-check, send again (region typed + a reason), skip
+    /// or abort.
+    InDoubt,
     /// Abort the run? y aborts; n / Esc goes back.
     AbortAsk,
 }
@@ -119,6 +122,8 @@ impl Pending {
             (Question::Blocked(_), _) => Dialog::Blocked,
             (Question::Failed(_), _) => Dialog::Failed,
             (Question::Waiting { .. }, _) => Dialog::Waiting,
+            (Question::InDoubt(_), _) => Dialog::InDoubt,
+            (Question::Unreadable(_), _) => Dialog::Failed,
             (Question::Confirm, Confirm::Typed(_)) => Dialog::Typed {
                 text: String::new(),
                 error: None,
@@ -167,6 +172,8 @@ impl RunView {
                 Question::Blocked(_) => StepStatus::Blocked,
                 Question::Failed(_) => StepStatus::Failed,
                 Question::Waiting { .. } => StepStatus::Running,
+                Question::InDoubt(_) => StepStatus::Blocked,
+                Question::Unreadable(_) => StepStatus::Failed,
             };
         }
         match self.states.get(id) {
@@ -434,6 +441,7 @@ pub fn dialog_key(app: &mut App, action: Action) -> Vec<Effect> {
                 Decision::Skip(r) => format!("{step}: skipped — {r}"),
                 Decision::Override(r) => format!("{step}: precondition overridden — {r}"),
                 Decision::Abort => format!("{step}: run aborted by the operator"),
+                Decision::Stop => format!("{step}: run stopped"),
             };
             app.say(Level::Info, said);
             vec![Effect::Answer { id, decision }]
@@ -520,6 +528,18 @@ fn step_dialog(p: &mut Pending, action: Action) -> Option<Decision> {
             }
             Action::Cancel => p.dialog = initial,
             other => edit_text(text, error, other),
+        },
+        Dialog::InDoubt => match (&action, key) {
+            (Action::Submit, _) | (_, Some('c')) => return Some(Decision::Confirm),
+            (_, Some('o')) => {
+                p.dialog = Dialog::OverrideName {
+                    text: String::new(),
+                    error: None,
+                }
+            }
+            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
+            (_, Some('a')) | (Action::Cancel, _) => p.dialog = Dialog::AbortAsk,
+            _ => {}
         },
         Dialog::Waiting => match (&action, key) {
             (_, Some('s')) => p.dialog = reason(Purpose::Skip),

@@ -60,6 +60,9 @@ pub struct ReadError {
     /// It timed out or could not connect (the region may not be answering).
     pub not_responding: bool,
     pub auth: bool,
+    /// It may well answer next time (5xx, 408, 429, a broken connection, a timeout, a garbled
+    /// answer), unlike a 4xx that says how things are.
+    pub transient: bool,
 }
 
 impl From<AzureError> for ReadError {
@@ -70,6 +73,11 @@ impl From<AzureError> for ReadError {
                 ErrorKind::Deadline { .. } | ErrorKind::Unreachable(_)
             ),
             auth: matches!(e.kind, ErrorKind::Auth(_)),
+            transient: match &e.kind {
+                ErrorKind::Api { status, .. } => *status >= 500 || matches!(status, 408 | 429),
+                ErrorKind::Auth(_) => false,
+                _ => true,
+            },
             message: e.to_string(),
         }
     }
@@ -201,6 +209,7 @@ impl Collector {
                 message: e.to_string(),
                 not_responding: false,
                 auth: false,
+                transient: true,
             }),
         };
         let events = match events.await {
@@ -209,6 +218,7 @@ impl Collector {
                 message: e.to_string(),
                 not_responding: false,
                 auth: false,
+                transient: true,
             }),
         };
         Observations {
@@ -250,6 +260,7 @@ async fn read(
         message: e.to_string(),
         not_responding: false,
         auth: false,
+        transient: true,
     })?;
     Ok(match kind {
         ComponentKind::Storage => Reading::Storage(c.storage_account(id).await?),

@@ -58,12 +58,25 @@ pub enum Event {
         by: String,
         typed: bool,
     },
+    /// Journaled (fsynced) before a mutating request leaves: what is about to be sent, with the
+    /// client request id it carries. An intent without a `request-sent` is *in doubt*.
+    RequestIntent {
+        step: String,
+        method: String,
+        path: String,
+        client_request_id: String,
+    },
     RequestSent {
         step: String,
         method: String,
         path: String,
         request_id: Option<String>,
         client_request_id: Option<String>,
+    },
+    /// A request's answer was lost and live state does not show whether it took effect.
+    InDoubt {
+        step: String,
+        evidence: String,
     },
     Progress {
         step: String,
@@ -104,11 +117,17 @@ pub enum Event {
     },
 }
 
-/// An append-only journal file.
+/// An append-only journal file. Every entry is fsynced before `append` returns; an entry that
+/// cannot be written whole is cut off again (never left as a torn line for the next entry to be
+/// glued onto), and the journal refuses every later entry: the run must stop.
 pub struct Journal {
     path: PathBuf,
     file: File,
     run_id: String,
+    /// The length of the file up to its last whole entry.
+    len: u64,
+    /// Why it cannot be written any more, once a write failed.
+    broken: Option<String>,
 }
 
 /// Where journals live.
@@ -154,21 +173,34 @@ impl Journal {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(format!("{}-{kind}-{run_id}.jsonl", safe(deployment)));
         let file = create_private(&path)?;
+        let len = file.metadata()?.len();
         Ok(Journal {
             path,
             file,
             run_id: run_id.to_string(),
+            len,
+            broken: None,
         })
     }
 
-    /// Reopens an existing journal to append to it (resume).
+    /// Reopens an existing journal to append to it (resume). A torn last line (a crash or a full
+    /// disk in the middle of a write) is cut off first, so the next entry starts on its own line.
     pub fn reopen(path: &Path, run_id: &str) -> std::io::Result<Journal> {
+        repair_tail(path)?;
         let file = create_private(path)?;
+        let len = file.metadata()?.len();
         Ok(Journal {
             path: path.to_path_buf(),
             file,
             run_id: run_id.to_string(),
+            len,
+            broken: None,
         })
+    }
+
+    /// Why the journal cannot be written any more, if a write failed.
+    pub fn broken(&self) -> Option<&str> {
+        self.broken.as_deref()
     }
 
     /// The file.
@@ -181,8 +213,14 @@ impl Journal {
         &self.run_id
     }
 
-    /// Appends an entry and syncs it to disk before returning.
+    /// Appends an entry and syncs it to disk before returning. After a failed write the
+    /// journal is broken: the partial line is cut off and every later append fails.
     pub fn append(&mut self, at: &str, event: Event) -> std::io::Result<Entry> {
+        if let Some(why) = &self.broken {
+            return Err(std::io::Error::other(format!(
+                "the journal could not be written earlier ({why})"
+            )));
+        }
         let entry = Entry {
             at: at.to_string(),
             run_id: self.run_id.clone(),
@@ -190,20 +228,72 @@ impl Journal {
         };
         let mut line = serde_json::to_string(&entry).map_err(std::io::Error::other)?;
         line.push('\n');
-        self.file.write_all(line.as_bytes())?;
-        self.file.sync_data()?;
-        Ok(entry)
+        let written = self
+            .file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.sync_data());
+        match written {
+            Ok(()) => {
+                self.len += line.len() as u64;
+                Ok(entry)
+            }
+            Err(e) => {
+                // Never leave a torn line behind: cut the file back to its last whole entry.
+                let _ = self.file.set_len(self.len);
+                let _ = self.file.sync_data();
+                self.broken = Some(e.to_string());
+                Err(e)
+            }
+        }
     }
 }
 
-/// Reads a journal; a torn last line (crash mid-write) is ignored.
+/// Cuts a torn last line (no final newline) off a journal; true when it did.
+fn repair_tail(path: &Path) -> std::io::Result<bool> {
+    let bytes = std::fs::read(path)?;
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(false);
+    }
+    let keep = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let f = OpenOptions::new().write(true).open(path)?;
+    f.set_len(keep as u64)?;
+    f.sync_all()?;
+    tracing::warn!(
+        "{}: a torn last line ({} bytes) was cut off",
+        path.display(),
+        bytes.len() - keep
+    );
+    Ok(true)
+}
+
+/// Reads a journal; a line that does not parse (a torn write) is skipped with a warning.
 pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
+    let (entries, skipped) = read_checked(path)?;
+    for s in skipped {
+        tracing::warn!("{}: {s}", path.display());
+    }
+    Ok(entries)
+}
+
+/// Reads a journal: its entries, and a warning for every line that does not parse.
+pub fn read_checked(path: &Path) -> std::io::Result<(Vec<Entry>, Vec<String>)> {
     let f = File::open(path)?;
-    Ok(BufReader::new(f)
-        .lines()
-        .map_while(Result::ok)
-        .filter_map(|l| serde_json::from_str(&l).ok())
-        .collect())
+    let mut entries = Vec::new();
+    let mut skipped = Vec::new();
+    for (n, line) in BufReader::new(f).split(b'\n').enumerate() {
+        let line = line?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Entry>(&line) {
+            Ok(e) => entries.push(e),
+            Err(e) => skipped.push(format!(
+                "line {} skipped: it does not parse ({e}; a torn write?)",
+                n + 1
+            )),
+        }
+    }
+    Ok((entries, skipped))
 }
 
 /// Keeps the full runbook beside the journal, so that a resumed run executes exactly it.
@@ -276,6 +366,15 @@ pub fn describe(e: &Entry) -> String {
         Event::Confirmed { step, by, typed } => format!(
             "{step}: confirmed by {by}{}",
             if *typed { " (typed)" } else { "" }
+        ),
+        Event::InDoubt { step, evidence } => format!("{step}: IN DOUBT: {evidence}"),
+        Event::RequestIntent {
+            step,
+            method,
+            path,
+            client_request_id,
+        } => format!(
+            "{step}: about to send {method} {path} (x-ms-client-request-id {client_request_id})"
         ),
         Event::RequestSent {
             step,
@@ -375,8 +474,11 @@ pub fn view(dir: &Path, run: Option<&str>, list: bool) -> i32 {
             }
         },
     };
-    match read(&path) {
-        Ok(entries) => {
+    match read_checked(&path) {
+        Ok((entries, skipped)) => {
+            for s in &skipped {
+                eprintln!("azfailover: warning: {}: {s}", path.display());
+            }
             crate::outln!("{}", path.display());
             for e in &entries {
                 crate::outln!("{}", describe(e));
@@ -390,8 +492,8 @@ pub fn view(dir: &Path, run: Option<&str>, list: bool) -> i32 {
             crate::exit::OK
         }
         Err(e) => {
-            eprintln!("azfailover: {}: {e}", path.display());
-            crate::exit::USAGE
+            eprintln!("azfailover: cannot read {}: {e}", path.display());
+            crate::exit::IO_ERROR
         }
     }
 }

@@ -21,6 +21,9 @@ pub enum Decision {
     Override(String),
     /// Stop the run.
     Abort,
+    /// Stop the run without an abort by the operator: a scripted run that meets what only a
+    /// person can judge (a request in doubt, live state that cannot be read).
+    Stop,
 }
 
 /// What the operator is asked.
@@ -37,6 +40,12 @@ pub enum Question {
     /// (its future dropped) as soon as the condition holds; an answer stops the wait: skip
     /// (with a reason) or abort.
     Waiting { reason: String, since: String },
+    /// A request's answer was lost and live state does not show whether it took effect: the
+    /// evidence. Re-check (Confirm), send it again having checked by hand (Override, with the
+    /// target region typed and a reason), skip (it happened, or was done by hand), or abort.
+    InDoubt(String),
+    /// Live state could not be read (after retries): retry (Confirm), skip or abort.
+    Unreadable(String),
 }
 
 /// Live news about a step, shown while its question is open (a console updates the dialog).
@@ -201,6 +210,11 @@ impl Operator for ScriptedOperator {
             // No one watches a scripted wait: it lasts until the condition holds or the step's
             // timeout passes.
             Question::Waiting { .. } => return std::future::pending().await,
+            // Only a person can judge these: the run stops with its own exit code.
+            Question::InDoubt(why) | Question::Unreadable(why) => {
+                self.set_missing(format!("step '{}': {why}", step.id));
+                return Decision::Stop;
+            }
             Question::Failed(_) => {
                 let retry = {
                     let mut retried = self.retried.lock().unwrap_or_else(|e| e.into_inner());

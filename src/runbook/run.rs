@@ -113,6 +113,27 @@ pub struct RunResult {
     pub declined: bool,
     /// A dry run (read-only): its journal and report are its own.
     pub dry_run: bool,
+    /// Why it stopped without an operator's decision, when it did.
+    pub stopped: Option<Stopped>,
+}
+
+/// Why a run stopped on its own (its exit code says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// A request's answer was lost and live state cannot tell whether it took effect (exit 75).
+    InDoubt,
+    /// Live state could not be read, after retries (exit 69).
+    Unreadable,
+}
+
+impl Stopped {
+    /// The process exit code.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Stopped::InDoubt => crate::exit::IN_DOUBT,
+            Stopped::Unreadable => crate::exit::UNAVAILABLE,
+        }
+    }
 }
 
 /// What the journal says about each step of an interrupted run.
@@ -120,6 +141,8 @@ pub struct RunResult {
 enum Prior {
     Finished,
     RequestSent,
+    /// Its intent was journaled, but no answer: it may or may not have taken effect.
+    InDoubt,
     Started,
 }
 
@@ -319,6 +342,8 @@ pub async fn execute(
     let mut outcome = Outcome::Completed;
     let mut message = None;
     let mut declined = false;
+    let mut stopped = None;
+    let mut journal_lost = None;
     let mut next = 0;
     while let Some(step) = rb.steps.get(next) {
         if ctx.cancel.is_cancelled() {
@@ -354,7 +379,36 @@ pub async fn execute(
                 message = Some(why);
                 break;
             }
+            StepEnd::Stopped(kind, why) => {
+                outcome = Outcome::Failed;
+                message = Some(why);
+                stopped = Some(kind);
+                break;
+            }
+            StepEnd::JournalLost(why) => {
+                journal_lost = Some(why);
+                break;
+            }
         }
+        if let Some(why) = runner.journal_broken() {
+            journal_lost = Some(why);
+            break;
+        }
+    }
+    if let Some(why) = journal_lost.or_else(|| runner.journal_broken()) {
+        // Nothing more is sent — not even the lock's release: the run is resumed from its
+        // journal (which keeps every whole entry) once the disk has room again.
+        let path = runner
+            .journal
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .path()
+            .to_path_buf();
+        return Err(RunError::Io(format!(
+            "the journal {} cannot be written ({why}): the run stopped before sending anything else; make room, then run `azfailover {}` again to resume it",
+            path.display(),
+            kind.as_str()
+        )));
     }
     runner.log(Event::RunFinished {
         outcome: outcome.as_str().into(),
@@ -385,6 +439,7 @@ pub async fn execute(
         message,
         declined,
         dry_run: dry,
+        stopped,
     })
 }
 
@@ -513,6 +568,9 @@ fn priors_of(entries: &[journal::Entry]) -> HashMap<String, Prior> {
             Event::StepStarted { step } => {
                 out.entry(step.clone()).or_insert(Prior::Started);
             }
+            Event::RequestIntent { step, .. } => {
+                out.insert(step.clone(), Prior::InDoubt);
+            }
             Event::RequestSent { step, .. } => {
                 out.insert(step.clone(), Prior::RequestSent);
             }
@@ -537,6 +595,10 @@ enum StepEnd {
     Skipped,
     Aborted(String, bool),
     Failed(String),
+    /// Stopped on its own: a request in doubt, or live state unreadable.
+    Stopped(Stopped, String),
+    /// The journal cannot be written: nothing more may be sent.
+    JournalLost(String),
 }
 
 /// The executor of one run. Shared (`&self`) so that operations followed side by side journal
@@ -568,6 +630,32 @@ impl<'a> Runner<'a> {
             Ok(entry) => self.operator.journaled(&entry),
             Err(e) => tracing::error!("journal write failed: {e}"),
         }
+    }
+
+    /// Journals an event that must be on disk before the run goes on (a request's intent).
+    fn log_required(&self, event: Event) -> Result<(), String> {
+        let at = rfc3339(self.ctx.reader.server_now());
+        let written = self
+            .journal
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .append(&at, event);
+        match written {
+            Ok(entry) => {
+                self.operator.journaled(&entry);
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Why the journal cannot be written any more, once a write failed.
+    fn journal_broken(&self) -> Option<String> {
+        self.journal
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .broken()
+            .map(str::to_string)
     }
 
     fn gate(&self) -> bool {
@@ -792,8 +880,43 @@ impl<'a> Runner<'a> {
     /// With `defer`, an accepted request is returned to be followed later (`Begun::Sent`);
     /// everything else ends the step here.
     async fn begin(&self, step: &Step, prior: Option<&Prior>, defer: bool) -> Begun {
+        if let Some(why) = self.journal_broken() {
+            return Begun::End(StepEnd::JournalLost(why));
+        }
+        let mut prior = prior;
         match prior {
             Some(Prior::Finished) => return Begun::End(StepEnd::Done),
+            Some(Prior::InDoubt) => {
+                // Its intent was journaled, its answer never: judged by its effect.
+                self.operator.notify(&format!(
+                    "{}: the request was about to be sent or sent when the run stopped: judging from live state",
+                    step.id
+                ));
+                match self
+                    .resolve_doubt(step, "the run stopped before its answer was journaled")
+                    .await
+                {
+                    Doubt::Done => return Begun::End(StepEnd::Done),
+                    Doubt::Follow if defer => return Begun::Sent(Sent::Answered),
+                    Doubt::Follow => {
+                        return Begun::End(
+                            match self.follow(step, Sent::Answered, step.timeout).await {
+                                Ok(()) => StepEnd::Done,
+                                Err(e) => {
+                                    self.log(Event::StepFailed {
+                                        step: step.id.clone(),
+                                        error: e.clone(),
+                                    });
+                                    StepEnd::Failed(format!("{}: {e}", step.id))
+                                }
+                            },
+                        );
+                    }
+                    // Not applied: the step goes through its checks and confirmation again.
+                    Doubt::Resend => prior = Some(&Prior::Started),
+                    Doubt::End(end) => return Begun::End(end),
+                }
+            }
             Some(Prior::RequestSent) => {
                 // The request left before the crash: learn from live state what happened.
                 self.operator.notify(&format!(
@@ -843,6 +966,39 @@ impl<'a> Runner<'a> {
             {
                 blocked = self.check_post_now(post).await;
             }
+            let blocked = match blocked {
+                Err(PreFail::Unreadable(why)) if !read_only => {
+                    match self
+                        .operator
+                        .decide(step, &Question::Unreadable(why.clone()))
+                        .await
+                    {
+                        Decision::Confirm => continue,
+                        Decision::Skip(reason) => return Begun::End(self.skip(step, reason)),
+                        Decision::Stop => {
+                            let msg = format!(
+                                "{}: live state could not be read ({why}); nothing was decided or sent for it",
+                                step.id
+                            );
+                            self.log(Event::StepNotRun {
+                                step: step.id.clone(),
+                                reason: msg.clone(),
+                                by: None,
+                            });
+                            return Begun::End(StepEnd::Stopped(Stopped::Unreadable, msg));
+                        }
+                        _ => {
+                            return Begun::End(self.abort(
+                                step,
+                                format!("live state could not be read: {why}"),
+                                true,
+                            ));
+                        }
+                    }
+                }
+                Err(PreFail::Unreadable(why) | PreFail::Blocked(why)) => Err(why),
+                Ok(()) => Ok(()),
+            };
             match blocked {
                 Ok(()) => {}
                 Err(why) if read_only => {
@@ -946,6 +1102,8 @@ impl<'a> Runner<'a> {
                         format!("read-only mode: nothing was sent (would run: {cmd})"),
                     ));
                 }
+                Err(ActError::Journal(why)) => return Begun::End(StepEnd::JournalLost(why)),
+                Err(ActError::End(end)) => return Begun::End(end),
                 Err(ActError::Failed(err)) => match self.on_failure(step, err, true).await {
                     Some(end) => return Begun::End(end),
                     None => continue, // retry
@@ -1038,7 +1196,7 @@ impl<'a> Runner<'a> {
         };
         let first = match self.check_post_now(post).await {
             Ok(()) => return Waited::Held,
-            Err(e) => e,
+            Err(PreFail::Blocked(e) | PreFail::Unreadable(e)) => e,
         };
         let since = rfc3339(self.ctx.reader.server_now());
         let question = Question::Waiting {
@@ -1052,7 +1210,7 @@ impl<'a> Runner<'a> {
                 tokio::time::sleep(self.ctx.verify_interval).await;
                 match self.check_post_now(post).await {
                     Ok(()) => return Ok(()),
-                    Err(e) => {
+                    Err(PreFail::Blocked(e) | PreFail::Unreadable(e)) => {
                         if e != last {
                             self.operator
                                 .update(&step.id, StepUpdate::StillWaiting(e.clone()));
@@ -1081,15 +1239,22 @@ impl<'a> Runner<'a> {
     }
 
     /// One live reading of a postcondition, with transient read errors retried.
-    async fn check_post_now(&self, post: &Postcondition) -> Result<(), String> {
-        let mut last = Err(String::new());
+    async fn check_post_now(&self, post: &Postcondition) -> Result<(), PreFail> {
+        let mut last = Err(PreFail::Unreadable(String::new()));
         for attempt in 0..3 {
             if attempt > 0 {
-                tokio::time::sleep(self.ctx.verify_interval.min(Duration::from_secs(2))).await;
+                let pause = self.ctx.verify_interval.min(Duration::from_secs(2));
+                tokio::time::sleep(pause.mul_f64(0.5 + fastrand::f64() * 0.5)).await;
             }
             match self.observe().await {
-                Ok((obs, snap)) => return check_post(post, &self.ctx.cfg, &obs, &snap),
-                Err(e) => last = Err(format!("live state could not be read: {e}")),
+                Ok((obs, snap)) => {
+                    return check_post(post, &self.ctx.cfg, &obs, &snap).map_err(PreFail::Blocked);
+                }
+                Err(e) => {
+                    last = Err(PreFail::Unreadable(format!(
+                        "live state could not be read: {e}"
+                    )))
+                }
             }
         }
         last
@@ -1151,37 +1316,70 @@ impl<'a> Runner<'a> {
         StepEnd::Aborted(format!("{}: {why}", step.id), declined)
     }
 
-    async fn preconditions(&self, step: &Step) -> Result<(), String> {
+    /// The step's preconditions, live. A read that failed is not a failed check: transient
+    /// read errors are retried (with backoff and jitter) before the step counts as unreadable,
+    /// and a failed check is looked at again a few times before it blocks.
+    async fn preconditions(&self, step: &Step) -> Result<(), PreFail> {
         if step.preconditions.is_empty() {
             return Ok(());
         }
-        // A failed read is not a failed check: look again a few times before blocking.
-        let mut last = Ok(());
-        for attempt in 0..3 {
-            if attempt > 0 {
-                tokio::time::sleep(self.ctx.verify_interval).await;
-            }
-            last = self.preconditions_once(step).await;
-            if last.is_ok() {
-                break;
+        let (mut blocked, mut unreadable) = (0, 0);
+        loop {
+            let last = match self.preconditions_once(step).await {
+                Ok(()) => return Ok(()),
+                Err(PreFail::Blocked(why)) => {
+                    blocked += 1;
+                    if blocked >= 3 {
+                        return Err(PreFail::Blocked(why));
+                    }
+                    Err(PreFail::Blocked(why))
+                }
+                Err(PreFail::Unreadable(why)) => {
+                    unreadable += 1;
+                    if unreadable >= 5 {
+                        return Err(PreFail::Unreadable(why));
+                    }
+                    Err(PreFail::Unreadable(why))
+                }
+            };
+            let n = (blocked + unreadable).min(4) as u32;
+            let pause = self.ctx.verify_interval.min(Duration::from_secs(1)) * (1 << n);
+            tokio::time::sleep(pause.mul_f64(0.5 + fastrand::f64() * 0.5)).await;
+            if self.ctx.cancel.is_cancelled() {
+                return last;
             }
         }
-        last
     }
 
-    async fn preconditions_once(&self, step: &Step) -> Result<(), String> {
-        let (obs, snap) = self.observe().await?;
+    async fn preconditions_once(&self, step: &Step) -> Result<(), PreFail> {
+        let (obs, snap) = self
+            .observe()
+            .await
+            .map_err(|e| PreFail::Unreadable(format!("live state could not be read: {e}")))?;
         let gate = self.gate();
-        let fails: Vec<String> = step
+        let fails: Vec<(&Precondition, String)> = step
             .preconditions
             .iter()
-            .filter_map(|p| check_pre(p, &self.ctx.cfg, &obs, &snap, gate).err())
+            .filter_map(|p| {
+                check_pre(p, &self.ctx.cfg, &obs, &snap, gate)
+                    .err()
+                    .map(|e| (p, e))
+            })
             .collect();
         if fails.is_empty() {
-            Ok(())
-        } else {
-            Err(fails.join("; "))
+            return Ok(());
         }
+        // A check that failed because what it looks at could not be read decides nothing.
+        let unread: Vec<String> = fails
+            .iter()
+            .filter_map(|(p, _)| unreadable_for(p, &self.ctx.cfg, &obs, &snap))
+            .collect();
+        if !unread.is_empty() {
+            return Err(PreFail::Unreadable(unread.join("; ")));
+        }
+        Err(PreFail::Blocked(
+            fails.into_iter().map(|(_, e)| e).collect::<Vec<_>>().join("; "),
+        ))
     }
 
     /// Follows a request to its verified end — the operation, then the postcondition, polled
@@ -1252,9 +1450,11 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Sends the step's request. Some(sent) when Azure accepted it (to be followed); None when
-    /// the step already ended here (no request needed, or an unanswered request whose effect
-    /// shows in live state).
+    /// Sends the step's request, its intent journaled (fsynced) first. Some(sent) when Azure
+    /// accepted it (to be followed); None when the step already ended here (no request needed,
+    /// or a request whose answer was lost and whose effect live state shows). A request whose
+    /// answer was lost (a dropped connection, a timeout, a 5xx) is in doubt: it is judged by
+    /// its effect and never sent again on a guess.
     async fn start(&self, step: &Step) -> Result<Option<Sent>, ActError> {
         let Some(action) = &step.action else {
             return self
@@ -1271,47 +1471,174 @@ impl<'a> Runner<'a> {
         if step.data_loss.is_some() {
             self.record_loss_estimate(step, action).await;
         }
-        let started = Instant::now();
-        let submitted = send(&writer, action).await;
-        let (method, path) = describe(action);
-        match submitted {
-            Ok(sub) => {
-                let (request_id, sent) = match sub {
-                    Submitted::Done { request_id, .. } => (request_id, Sent::Answered),
-                    Submitted::Running(l) => (l.request_id.clone(), Sent::Running(l, started)),
-                };
-                self.log(Event::RequestSent {
-                    step: step.id.clone(),
-                    method,
-                    path,
-                    request_id,
-                    client_request_id: None,
-                });
-                Ok(Some(sent))
+        loop {
+            let (method, path) = describe(action);
+            let client_request_id = uuid::Uuid::new_v4().to_string();
+            self.log_required(Event::RequestIntent {
+                step: step.id.clone(),
+                method: method.clone(),
+                path: path.clone(),
+                client_request_id: client_request_id.clone(),
+            })
+            .map_err(ActError::Journal)?;
+            let started = Instant::now();
+            let submitted = send(&writer.with_client_request_id(&client_request_id), action).await;
+            let e = match submitted {
+                Ok(sub) => {
+                    let (request_id, sent) = match sub {
+                        Submitted::Done { request_id, .. } => (request_id, Sent::Answered),
+                        Submitted::Running(l) => {
+                            (l.request_id.clone(), Sent::Running(l, started))
+                        }
+                    };
+                    self.log(Event::RequestSent {
+                        step: step.id.clone(),
+                        method,
+                        path,
+                        request_id,
+                        client_request_id: Some(client_request_id),
+                    });
+                    return Ok(Some(sent));
+                }
+                Err(e) if in_doubt(&e) => e,
+                // A definite refusal (4xx): it did not happen.
+                Err(e) => return Err(ActError::Failed(e.to_string())),
+            };
+            self.operator.notify(&format!(
+                "{}: the answer was lost ({e}); judging from live state whether it took effect",
+                step.id
+            ));
+            match self.resolve_doubt(step, &e.to_string()).await {
+                Doubt::Done => return Ok(None),
+                Doubt::Follow => return Ok(Some(Sent::Answered)),
+                Doubt::Resend => continue,
+                Doubt::End(end) => return Err(ActError::End(end)),
             }
-            Err(e) if matches!(e.kind, ErrorKind::Ambiguous(_)) => {
-                // It may have happened: journal it as sent, then learn the truth from live state.
-                self.log(Event::RequestSent {
-                    step: step.id.clone(),
-                    method,
-                    path,
-                    request_id: None,
-                    client_request_id: e.client_request_id.clone(),
-                });
-                self.operator.notify(&format!("{}: {e}", step.id));
-                // Watch live state for a while: an accepted operation shows quickly; if nothing
-                // shows, the request did not take effect and the operator decides about a retry.
-                self.follow(
-                    step,
-                    Sent::Answered,
-                    step.timeout.min(Duration::from_secs(30)),
-                )
-                .await
-                .map(|()| None)
-                .map_err(|e| ActError::Failed(format!("the request was not answered and live state does not show it took effect ({e})")))
-            }
-            Err(e) => Err(ActError::Failed(e.to_string())),
         }
+    }
+
+    /// A request in doubt: live state decides — done, in progress (followed), not applied
+    /// (an idempotent request is sent again; a one-shot one is not) — and when it cannot, the
+    /// operator does, with the evidence (a scripted run stops: only a person can check).
+    async fn resolve_doubt(&self, step: &Step, why: &str) -> Doubt {
+        loop {
+            let judged = self.judge(step).await;
+            let evidence = match judged {
+                Judged::Done => {
+                    self.log(Event::StepDone {
+                        step: step.id.clone(),
+                        note: Some(format!(
+                            "verified from live state: the request whose answer was lost took effect ({why})"
+                        )),
+                    });
+                    return Doubt::Done;
+                }
+                Judged::InProgress(what) => {
+                    self.operator.notify(&format!(
+                        "{}: live state shows it in progress ({what}): following it",
+                        step.id
+                    ));
+                    return Doubt::Follow;
+                }
+                Judged::NotApplied(_) if step.action.as_ref().is_some_and(idempotent) => {
+                    // A declarative PUT/PATCH of the same desired state: sending it again is
+                    // harmless, and live state shows it is not there.
+                    self.operator.notify(&format!(
+                        "{}: live state shows it did not take effect; the request sets a state (idempotent) and is sent again",
+                        step.id
+                    ));
+                    return Doubt::Resend;
+                }
+                Judged::NotApplied(seen) => format!(
+                    "the answer to {} was lost ({why}) and live state does not show its effect yet ({seen}); a one-shot request is never sent again on a guess",
+                    step.action.as_ref().map(|a| describe(a).0).unwrap_or_default()
+                ),
+                Judged::Unknown(read) => format!(
+                    "the answer was lost ({why}) and live state could not be read ({read})"
+                ),
+            };
+            let check = step.az.first().cloned().unwrap_or_default();
+            self.log(Event::InDoubt {
+                step: step.id.clone(),
+                evidence: evidence.clone(),
+            });
+            match self
+                .operator
+                .decide(step, &Question::InDoubt(evidence.clone()))
+                .await
+            {
+                Decision::Confirm => continue,
+                Decision::Override(reason) if !reason.is_empty() => {
+                    let by = self.operator.name();
+                    self.log(Event::PreconditionOverridden {
+                        step: step.id.clone(),
+                        reason: format!("sent again after checking by hand: {reason}"),
+                        by,
+                    });
+                    return Doubt::Resend;
+                }
+                Decision::Skip(reason) => return Doubt::End(self.skip(step, reason)),
+                Decision::Stop => {
+                    let msg = format!(
+                        "{} is in doubt: {evidence}. Check by hand whether it took effect ({}), then run again: the step is re-checked, never re-sent on a guess",
+                        step.id,
+                        if check.is_empty() { "az resource show".to_string() } else { check }
+                    );
+                    self.log(Event::StepFailed {
+                        step: step.id.clone(),
+                        error: msg.clone(),
+                    });
+                    return Doubt::End(StepEnd::Stopped(Stopped::InDoubt, msg));
+                }
+                _ => {
+                    self.log(Event::StepFailed {
+                        step: step.id.clone(),
+                        error: format!("stopped in doubt by the operator: {evidence}"),
+                    });
+                    return Doubt::End(StepEnd::Aborted(
+                        format!("{}: stopped in doubt", step.id),
+                        true,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// What live state says about a step's request: looked at a few times, since an accepted
+    /// operation may take a moment to show.
+    async fn judge(&self, step: &Step) -> Judged {
+        let mut last = Judged::Unknown("not read".into());
+        for attempt in 0..4 {
+            if attempt > 0 {
+                tokio::time::sleep(self.ctx.verify_interval.min(Duration::from_secs(5))).await;
+            }
+            let (obs, snap) = match self.observe().await {
+                Ok(r) => r,
+                Err(e) => {
+                    last = Judged::Unknown(e);
+                    continue;
+                }
+            };
+            if let Some(post) = &step.postcondition {
+                match check_post(post, &self.ctx.cfg, &obs, &snap) {
+                    Ok(()) => return Judged::Done,
+                    Err(seen) => {
+                        if let Some(what) = step.action.as_ref().and_then(|a| in_progress(a, &obs)) {
+                            return Judged::InProgress(what);
+                        }
+                        last = match unreadable_in(step, &self.ctx.cfg, &obs, &snap) {
+                            Some(read) => Judged::Unknown(read),
+                            None => Judged::NotApplied(seen),
+                        };
+                    }
+                }
+            } else if let Some(what) = step.action.as_ref().and_then(|a| in_progress(a, &obs)) {
+                return Judged::InProgress(what);
+            } else {
+                last = Judged::NotApplied("it has no effect to look for".into());
+            }
+        }
+        last
     }
 
     async fn record_loss_estimate(&self, step: &Step, action: &Action) {
@@ -1351,6 +1678,204 @@ impl<'a> Runner<'a> {
 enum ActError {
     ReadOnly(String),
     Failed(String),
+    /// The intent could not be journaled: nothing was sent, and nothing more may be.
+    Journal(String),
+    /// The step ended while its request was in doubt (skipped, stopped, aborted).
+    End(StepEnd),
+}
+
+/// Why preconditions did not hold.
+enum PreFail {
+    /// Decided from live state.
+    Blocked(String),
+    /// What they look at could not be read: nothing was decided.
+    Unreadable(String),
+}
+
+/// What live state says about a request in doubt.
+enum Judged {
+    Done,
+    InProgress(String),
+    /// Its effect is not there (what live state shows instead).
+    NotApplied(String),
+    /// Live state could not be read.
+    Unknown(String),
+}
+
+/// How a request in doubt was resolved.
+enum Doubt {
+    /// It took effect (journaled done).
+    Done,
+    /// It is under way: follow it.
+    Follow,
+    /// Send it (again): idempotent, or the operator checked it did not happen.
+    Resend,
+    End(StepEnd),
+}
+
+/// Whether a failed mutation may have taken effect: no answer (a dropped connection, a
+/// timeout) or a 5xx (ARM may have applied it before failing to answer).
+fn in_doubt(e: &AzureError) -> bool {
+    match &e.kind {
+        ErrorKind::Ambiguous(_) => true,
+        ErrorKind::Api { status, .. } => *status >= 500,
+        ErrorKind::Malformed(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether sending an action twice is harmless: it sets a desired state (PUT/PATCH of the
+/// same body), unlike a one-shot action (a failover, a promotion, a start).
+fn idempotent(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::StorageSetSku { .. }
+            | Action::AksScale { .. }
+            | Action::ComputeScale { .. }
+            | Action::EndpointTraffic { .. }
+            | Action::DeploymentScale { .. }
+            | Action::TrafficManagerEndpoint { .. }
+            | Action::FrontDoorOrigin { .. }
+    )
+}
+
+/// Live evidence that an action's operation is under way, in words.
+fn in_progress(a: &Action, obs: &Observations) -> Option<String> {
+    let running = |p: &Option<ProvisioningState>| p.as_ref().is_some_and(|p| !p.is_terminal());
+    match a {
+        Action::StorageFailover { id, .. } => match reading(obs, id) {
+            Some(Reading::Storage(sa)) if sa.properties.failover_in_progress == Some(true) => {
+                Some(format!("{} reports failoverInProgress", sa.name))
+            }
+            _ => None,
+        },
+        Action::AksPower { id, .. } | Action::AksScale { id, .. } => match reading(obs, id) {
+            Some(Reading::Aks(a)) if running(&a.properties.provisioning_state) => Some(format!(
+                "{} is {}",
+                a.name,
+                a.properties
+                    .provisioning_state
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default()
+            )),
+            _ => None,
+        },
+        Action::CosmosPriority { id, .. }
+        | Action::CosmosOffline { id, .. }
+        | Action::CosmosOnline { id, .. } => match reading(obs, id) {
+            Some(Reading::Cosmos(c)) if running(&c.properties.provisioning_state) => {
+                Some(format!("{} is Updating", c.name))
+            }
+            _ => None,
+        },
+        Action::PostgresPromote { replica, .. } | Action::MysqlStopReplication { replica } => {
+            match reading(obs, replica) {
+                Some(Reading::Flex(f))
+                    if f.properties
+                        .state
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("Updating")) =>
+                {
+                    Some(format!("{} is Updating", f.name))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The resources a step's request acts on (lowercase ids).
+fn action_resources(a: &Action) -> Vec<String> {
+    let id = match a {
+        Action::StorageFailover { id, .. }
+        | Action::StorageSetSku { id, .. }
+        | Action::CosmosPriority { id, .. }
+        | Action::CosmosOffline { id, .. }
+        | Action::CosmosOnline { id, .. }
+        | Action::AksPower { id, .. }
+        | Action::AksScale { id, .. }
+        | Action::ComputeScale { id, .. }
+        | Action::EndpointTraffic { id, .. } => id.clone(),
+        Action::SqlFailover {
+            group_on_target, ..
+        } => group_on_target.clone(),
+        Action::PostgresPromote { replica, .. } | Action::MysqlStopReplication { replica } => {
+            replica.clone()
+        }
+        Action::DeploymentScale { endpoint, .. } => endpoint.clone(),
+        Action::TrafficManagerEndpoint { profile, .. } => profile.clone(),
+        Action::FrontDoorOrigin { origin_group, .. } => origin_group.clone(),
+    };
+    vec![id.to_ascii_lowercase()]
+}
+
+/// A transient read error among what a step in doubt is judged by, if any.
+fn unreadable_in(step: &Step, cfg: &Config, obs: &Observations, snap: &Snapshot) -> Option<String> {
+    let mut ids: Vec<String> = step.action.iter().flat_map(action_resources).collect();
+    if let Some(c) = step.component.as_deref().and_then(|c| cfg.component(c)) {
+        ids.extend(live_ids(cfg, c, snap));
+    }
+    transient_error(obs, &ids)
+}
+
+/// The resources of a component that can answer now: every one, except those located in a
+/// region that is down or not responding (their silence is the outage, not a read problem).
+fn live_ids(cfg: &Config, c: &crate::config::Component, snap: &Snapshot) -> Vec<String> {
+    let down = |r: &crate::region::Region| {
+        snap.regions.iter().any(|x| {
+            x.name == r.as_str() && matches!(x.health, RegionHealth::Outage | RegionHealth::Unknown)
+        })
+    };
+    match &c.targets {
+        Targets::Paired { primary, secondary } => {
+            let mut out = Vec::new();
+            if !down(&cfg.deployment.primary_region) {
+                out.push(primary.key());
+            }
+            if !down(&cfg.deployment.secondary_region) {
+                out.push(secondary.key());
+            }
+            out
+        }
+        Targets::Replicated { resource, .. } | Targets::Routing { resource, .. } => {
+            vec![resource.key()]
+        }
+    }
+}
+
+fn transient_error(obs: &Observations, ids: &[String]) -> Option<String> {
+    ids.iter().find_map(|id| match obs.reads.get(id) {
+        Some(Err(e)) if e.transient => Some(e.message.clone()),
+        _ => None,
+    })
+}
+
+/// When a failed precondition looked at something that could not be read, what.
+fn unreadable_for(
+    p: &Precondition,
+    cfg: &Config,
+    obs: &Observations,
+    snap: &Snapshot,
+) -> Option<String> {
+    match p {
+        Precondition::RegionNotHealthy { .. }
+        | Precondition::RegionHealthy { .. }
+        | Precondition::RegionNotDown { .. } => match (&obs.availability, &obs.events) {
+            (Err(e), _) | (_, Err(e)) if e.transient => {
+                Some(format!("Resource Health or Service Health: {}", e.message))
+            }
+            _ => None,
+        },
+        Precondition::StandbyProvisioned { component: c }
+        | Precondition::NotLastEnabled { component: c, .. }
+        | Precondition::ActiveIn { component: c, .. } => {
+            let comp = cfg.component(c)?;
+            transient_error(obs, &live_ids(cfg, comp, snap)).map(|e| format!("{c}: {e}"))
+        }
+        Precondition::VerifyGatePassed => None,
+    }
 }
 
 /// How far `Runner::begin` took a step.

@@ -53,6 +53,13 @@ pub enum Fault {
         #[serde(default)]
         drop_rate: f64,
         seconds: Option<f64>,
+        /// The share of dropped connections that are dropped after the request took effect
+        /// (a lost answer, as in Azure); 0 when omitted.
+        #[serde(default)]
+        after_apply: Option<f64>,
+        /// The HTTP methods it hits; all when omitted.
+        #[serde(default)]
+        methods: Option<Vec<String>>,
     },
     Malformed {
         resource: Option<String>,
@@ -176,25 +183,54 @@ impl World {
                 error_rate,
                 drop_rate,
                 seconds,
+                after_apply,
+                methods,
             } => {
-                for (v, n) in [(error_rate, "error_rate"), (drop_rate, "drop_rate")] {
+                let after_apply = after_apply.unwrap_or(0.0);
+                for (v, n) in [
+                    (error_rate, "error_rate"),
+                    (drop_rate, "drop_rate"),
+                    (&after_apply, "after_apply"),
+                ] {
                     if !(0.0..=1.0).contains(v) {
                         return Err(format!("{n} must be between 0 and 1"));
                     }
                 }
+                let methods = match methods {
+                    Some(list) => {
+                        let mut out = Vec::new();
+                        for m in list {
+                            let m = m.trim().to_ascii_uppercase();
+                            if !["GET", "PUT", "PATCH", "POST", "DELETE"].contains(&m.as_str()) {
+                                return Err(format!(
+                                    "methods: '{m}' is not an HTTP method ARM uses (GET, PUT, PATCH, POST, DELETE)"
+                                ));
+                            }
+                            out.push(m);
+                        }
+                        Some(out)
+                    }
+                    None => None,
+                };
                 let until = seconds
                     .map(real_duration)
                     .transpose()?
                     .map(|d| Instant::now() + d);
+                let which = methods.as_ref().map_or("requests".to_string(), |m| {
+                    format!("{} requests", m.join("/"))
+                });
                 self.faults.flaky = Some(Flaky {
                     error_rate: *error_rate,
                     drop_rate: *drop_rate,
+                    after_apply,
+                    methods,
                     until,
                 });
                 format!(
-                    "{:.0}% of requests fail with 5xx, {:.0}% lose their connection",
+                    "{:.0}% of {which} fail with 5xx, {:.0}% lose their connection ({:.0}% of those after taking effect)",
                     error_rate * 100.0,
-                    drop_rate * 100.0
+                    drop_rate * 100.0,
+                    after_apply * 100.0
                 )
             }
             Fault::Malformed { resource, count } => {

@@ -158,8 +158,8 @@ pub mod faults {
         Saved {
             throttle_seconds_left: left(f.throttle_until),
             latency: f.latency.iter().map(|(r, d)| (r.clone(), *d)).collect(),
-            flaky: f.flaky,
-            flaky_seconds_left: left(f.flaky.and_then(|x| x.until)),
+            flaky: f.flaky.clone(),
+            flaky_seconds_left: left(f.flaky.as_ref().and_then(|x| x.until)),
             malformed: f.malformed.clone(),
         }
         .serialize(s)

@@ -231,6 +231,8 @@ struct Decision {
     hang: bool,
     malformed: bool,
     drop: bool,
+    /// Dropped after the request took effect: the answer is lost (flaky `after_apply`).
+    drop_after: bool,
     now: time::OffsetDateTime,
 }
 
@@ -311,7 +313,7 @@ async fn serve(
         }
         decision
     };
-    if decision.drop {
+    if decision.drop || decision.drop_after {
         log(&method, &path, 0, started);
         return Err(DropConnection);
     }
@@ -360,6 +362,7 @@ fn decide(
         hang: false,
         malformed: false,
         drop: false,
+        drop_after: false,
         now,
     };
     let token_ok = auth
@@ -402,12 +405,22 @@ fn decide(
     }
 
     // Transport faults: flaky connections and 5xx, then throttling.
-    if let Some(f) = w.faults.flaky {
+    if let Some(f) = w.faults.flaky.clone() {
+        let hits = f
+            .methods
+            .as_ref()
+            .is_none_or(|m| m.iter().any(|m| m.eq_ignore_ascii_case(method)));
         if f.until.is_some_and(|u| Instant::now() >= u) {
             w.faults.flaky = None;
+        } else if !hits {
         } else if fastrand::f64() < f.drop_rate {
-            d.drop = true;
-            return d;
+            if fastrand::f64() < f.after_apply {
+                // The request goes through; only its answer is lost.
+                d.drop_after = true;
+            } else {
+                d.drop = true;
+                return d;
+            }
         } else if fastrand::f64() < f.error_rate {
             let (status, code) = if fastrand::bool() {
                 (500, "InternalServerError")

@@ -92,10 +92,16 @@ pub struct Faults {
 }
 
 /// Random 5xx answers and dropped connections.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Flaky {
     pub error_rate: f64,
     pub drop_rate: f64,
+    /// The share of dropped connections dropped after the request took effect (a lost answer).
+    #[serde(default)]
+    pub after_apply: f64,
+    /// The HTTP methods it hits (upper case); all when None.
+    #[serde(default)]
+    pub methods: Option<Vec<String>>,
     #[serde(skip)]
     pub until: Option<Instant>,
 }

@@ -399,7 +399,7 @@ fn render_dialog(frame: &mut Frame, app: &App, p: &Pending, area: Rect) {
     let (title, body, keys) = dialog_lines(app, p);
     let border = match p.question {
         Question::Confirm if p.typed_text().is_none() => app.theme.tone(Tone::Warn),
-        Question::Waiting { .. } => app.theme.tone(Tone::Warn),
+        Question::Waiting { .. } | Question::Unreadable(_) => app.theme.tone(Tone::Warn),
         _ => app.theme.tone(Tone::Bad),
     };
     draw_dialog(frame, app, area, &title, body, keys, border);
@@ -644,6 +644,53 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
                     Purpose::Override => "override: the reason",
                 },
                 keys_line(app, &[("Enter", "done"), ("Esc", "back")]),
+            )
+        }
+        Dialog::InDoubt => {
+            if let Question::InDoubt(why) = &p.question {
+                lines.push(Line::from(Span::styled(
+                    format!("In doubt: {}", sanitize(why)),
+                    t.tone(Tone::Bad),
+                )));
+            }
+            lines.push(Line::from(
+                "It is not sent again on a guess. Check by hand with the az command below, then re-check, or send it again only if you saw it did not happen.",
+            ));
+            for cmd in step.az.iter().take(2) {
+                lines.push(Line::from(Span::styled(
+                    format!("  $ {}", sanitize(cmd)),
+                    t.muted(),
+                )));
+            }
+            (
+                "request in doubt",
+                keys_line(
+                    app,
+                    &[
+                        ("c / Enter", "re-check live state"),
+                        ("o", "send again (region + reason)"),
+                        ("s", "skip"),
+                        ("a", "abort"),
+                    ],
+                ),
+            )
+        }
+        Dialog::Failed if matches!(p.question, Question::Unreadable(_)) => {
+            if let Question::Unreadable(err) = &p.question {
+                lines.push(Line::from(Span::styled(
+                    format!("Could not read live state: {}", sanitize(err)),
+                    t.tone(Tone::Bad),
+                )));
+            }
+            lines.push(Line::from(
+                "Nothing was decided from it: this is not a failed check. Retry reads it again.",
+            ));
+            (
+                "live state unreadable",
+                keys_line(
+                    app,
+                    &[("r / Enter", "retry"), ("s", "skip"), ("a", "abort")],
+                ),
             )
         }
         Dialog::Failed => {

@@ -74,6 +74,7 @@ fn an_unreadable_standby_is_not_ready_and_says_why() {
         message: "GET ...: 403 AuthorizationFailed: no access".into(),
         not_responding: false,
         auth: false,
+        transient: false,
     };
     let obs = observations(&cfg, vec![(&p, Ok(ws("a", &[]))), (&s, Err(err))]);
     let snap = snapshot(&cfg, &obs, &mut BTreeMap::new());
