@@ -174,7 +174,7 @@ fn render_list(frame: &mut Frame, app: &App, area: Rect) {
     let rows = view.reports()[start..end].iter().map(|l| {
         let r = &l.report;
         let rto_tone = verdict_tone(r.rto_met());
-        let loss_tone = verdict_tone(Some(r.rpo_met()));
+        let loss_tone = verdict_tone(r.rpo_met());
         Row::new(vec![
             Cell::from(Span::styled(day_time(&r.started_at), t.muted())),
             Cell::from(r.label().to_string()),
@@ -353,7 +353,7 @@ fn render_gauges(frame: &mut Frame, r: &Saved, t: Theme, areas: [Rect; 2]) {
         "data loss {} of RPO {} {}",
         human_secs(r.data_loss_window_seconds.max(0) as u64),
         human_secs(r.rpo_target_seconds.max(0) as u64),
-        verdict_word(Some(r.rpo_met()))
+        verdict_word(r.rpo_met())
     );
     let gauges = [
         (
@@ -366,7 +366,7 @@ fn render_gauges(frame: &mut Frame, r: &Saved, t: Theme, areas: [Rect; 2]) {
             loss,
             r.data_loss_window_seconds,
             r.rpo_target_seconds,
-            Some(r.rpo_met()),
+            r.rpo_met(),
         ),
     ];
     for ((label, got, target, met), area) in gauges.into_iter().zip(areas) {
