@@ -783,7 +783,7 @@ fn list_reports(dir: &std::path::Path) -> i32 {
         let r = &l.report;
         let verdict = r.verdict();
         let started = crate::timefmt::parse_rfc3339(&r.started_at).map_or_else(
-            || r.started_at.clone(),
+            || crate::health::report::sanitize(&r.started_at),
             |t| format!("{} {}", t.date(), crate::timefmt::hhmmss(t)),
         );
         crate::outln!(
@@ -791,7 +791,7 @@ fn list_reports(dir: &std::path::Path) -> i32 {
             started,
             r.label(),
             crate::health::report::sanitize(r.scenario.as_deref().unwrap_or("-")),
-            verdict.short(),
+            crate::health::report::sanitize(&verdict.short()),
             against(secs(r.rto_seconds), verdict.rto_met),
             against(secs(Some(r.data_loss_window_seconds)), verdict.rpo_met),
             l.markdown.display()
