@@ -750,9 +750,16 @@ fn list_reports(dir: &std::path::Path) -> i32 {
             crate::timefmt::human(Duration::from_secs(s.max(0) as u64))
         })
     };
+    // Without colour, a missed target says so beside its figure; a figure that leaves out
+    // what was not measured (rpo_met null) is a lower bound.
+    let against = |figure: String, met: Option<bool>| match met {
+        Some(false) => format!("{figure} MISSED"),
+        None if figure != "-" => format!("at least {figure}"),
+        _ => figure,
+    };
     crate::outln!(
-        "{:<20}  {:<9}  {:<20}  {:<9}  {:>10}  {:>10}  REPORT",
-        "STARTED",
+        "{:<19}  {:<8}  {:<18}  {:<14}  {:<17}  {:<19}  REPORT",
+        "STARTED (UTC)",
         "KIND",
         "SCENARIO",
         "OUTCOME",
@@ -761,14 +768,19 @@ fn list_reports(dir: &std::path::Path) -> i32 {
     );
     for l in &listing.reports {
         let r = &l.report;
+        let verdict = r.verdict();
+        let started = crate::timefmt::parse_rfc3339(&r.started_at).map_or_else(
+            || crate::health::report::sanitize(&r.started_at),
+            |t| format!("{} {}", t.date(), crate::timefmt::hhmmss(t)),
+        );
         crate::outln!(
-            "{:<20}  {:<9}  {:<20}  {:<9}  {:>10}  {:>10}  {}",
-            r.started_at,
+            "{:<19}  {:<8}  {:<18}  {:<14}  {:<17}  {:<19}  {}",
+            started,
             r.label(),
-            r.scenario.as_deref().unwrap_or("-"),
-            r.outcome,
-            secs(r.rto_seconds),
-            secs(Some(r.data_loss_window_seconds)),
+            crate::health::report::sanitize(r.scenario.as_deref().unwrap_or("-")),
+            crate::health::report::sanitize(&verdict.short()),
+            against(secs(r.rto_seconds), verdict.rto_met),
+            against(secs(Some(r.data_loss_window_seconds)), verdict.rpo_met),
             l.markdown.display()
         );
     }

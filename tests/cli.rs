@@ -171,6 +171,28 @@ fn reports_lists_past_runs_newest_first() {
         "{text}"
     );
     assert!(text.contains("contoso-ml-drill-1.md"), "{text}");
+    // A report that deviated and missed its targets says so without colour.
+    let deviated = serde_json::json!({"scenario": null, "kind": "failover", "outcome": "completed",
+        "started_at": "2026-11-27T02:00:00Z", "rto_target_seconds": 3600, "rto_seconds": 5400,
+        "rto_met": false, "rpo_target_seconds": 900, "data_loss_window_seconds": 60, "rpo_met": null,
+        "deviations": ["a skipped by bob: x", "b: precondition overridden by bob: y", "run resumed by bob after an interruption"]});
+    std::fs::write(
+        reports.join("contoso-ml-failover-2.json"),
+        deviated.to_string(),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("reports")
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let newest = text.lines().nth(1).unwrap();
+    assert!(
+        newest.starts_with("2026-11-27 02:00:00  failover  -")
+            && newest.contains("  completed+3dev  1 h 30 min MISSED  at least 1 min  "),
+        "{text}"
+    );
 }
 
 #[test]

@@ -31,7 +31,15 @@ fn step(id: &str, title: &str, outcome: &str, at: Option<(&str, &str)>) -> serde
     json!({"id": id, "title": title, "phase": "data", "outcome": outcome,
            "started_at": at.map(|(a, _)| t(a)), "finished_at": at.map(|(_, b)| t(b)),
            "duration_seconds": at.map(|(a, b)| secs(b) - secs(a)),
-           "note": null, "confirmed_by": if outcome == "done" { Some("alice") } else { None }, "outside_rto": false})
+           "note": null, "confirmed_by": if outcome == "not-run" { None } else { Some("alice") }, "outside_rto": false})
+}
+
+/// `step`, then these fields changed.
+fn with(mut step: serde_json::Value, fields: serde_json::Value) -> serde_json::Value {
+    for (k, v) in fields.as_object().unwrap() {
+        step[k] = v.clone();
+    }
+    step
 }
 
 /// A completed drill: RTO met, data loss over the RPO, one skipped step.
@@ -54,12 +62,13 @@ fn drill() -> Saved {
             step("finish-note", "Record the incident", "done", Some(("03:18:00", "03:20:10"))),
         ],
         "readiness_findings": ["cosmos-ml-metadata: westus replica lags 31 min (RPO 15 min)"],
-        "deviations": ["data-cosmos skipped: the region was already writable"],
+        "deviations": ["data-cosmos skipped by alice: the region was already writable"],
     }))
     .unwrap()
 }
 
-/// An aborted failover (not a drill): no traffic shift, so no RTO.
+/// An aborted failover (not a drill), written before reports had a headline: stopped at the
+/// storage failover's question, so no traffic shift and no RTO.
 fn aborted() -> Saved {
     serde_json::from_value(json!({
         "scenario": null, "operator": "bob", "outcome": "aborted", "kind": "failover",
@@ -69,7 +78,44 @@ fn aborted() -> Saved {
         "rto_target_seconds": 3600, "rto_seconds": null, "rpo_target_seconds": 900,
         "data_loss_window_seconds": 0,
         "steps": [step("prepare-lock", "Take the run lock", "done", Some(("22:00:00", "22:00:03"))),
-                  step("data-storage-failover", "Fail over stcontosotraindata", "not-run", None)],
+                  with(step("data-storage-failover", "Fail over stcontosotraindata", "not-run", Some(("22:01:00", "22:04:00"))),
+                       json!({"note": "stopped here: the operator aborted", "confirmed_by": "bob"})),
+                  step("traffic-shift", "Shift traffic to westus", "not-run", None)],
+        "deviations": ["data-storage-failover not run: stopped at its question by bob: the operator aborted"],
+    }))
+    .unwrap()
+}
+
+/// A failover that completed the way reports used to hide: resumed by another operator, the
+/// gate skipped, the traffic shift forced past its precondition, RTO and RPO both missed.
+fn deviated() -> Saved {
+    serde_json::from_value(json!({
+        "scenario": null, "operator": "alice", "outcome": "completed", "kind": "failover",
+        "deployment": "contoso-ml", "from_region": "eastus", "to_region": "westus", "forced": true,
+        "started_at": "2026-11-26T02:00:00Z", "finished_at": "2026-11-26T02:32:01Z",
+        "outage_started_at": "2026-11-26T01:00:00Z",
+        "rto_target_seconds": 3600, "rto_seconds": 5400, "rto_met": false,
+        "rpo_target_seconds": 900, "data_loss_window_seconds": 1200, "rpo_met": false,
+        "headline": "COMPLETED WITH 3 DEVIATIONS · RTO MISSED · RPO MISSED",
+        "operations": [
+            {"method": "POST", "path": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1/failover?api-version=2025-06-01", "at": "2026-11-26T02:05:01Z"},
+            {"method": "PATCH", "path": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/trafficmanagerprofiles/tm/azureEndpoints/westus-endpoint?api-version=2022-04-01", "at": "2026-11-26T02:14:20Z"},
+        ],
+        "steps": [
+            step("prepare.confirm-outage", "Confirm the eastus outage", "done", Some(("02:00:10", "02:01:00"))),
+            step("data.training-data.failover", "Fail over stcontosotraindata", "done", Some(("02:05:00", "02:10:00"))),
+            with(step("verify.gate", "Gate: every data store writable in westus", "skipped", Some(("02:13:00", "02:13:30"))),
+                 json!({"confirmed_by": "bob", "note": "smoke test by hand"})),
+            with(step("traffic.scoring.shift", "Shift traffic to westus", "done", Some(("02:14:00", "02:30:00"))),
+                 json!({"confirmed_by": "bob"})),
+            with(step("finish.notify", "Notify the stakeholders", "done", Some(("02:31:00", "02:32:00"))),
+                 json!({"confirmed_by": "bob"})),
+        ],
+        "deviations": [
+            "run resumed by bob after an interruption",
+            "verify.gate skipped by bob: smoke test by hand (the verify gate never passed)",
+            "traffic.scoring.shift: precondition overridden by bob: customers are down",
+        ],
     }))
     .unwrap()
 }
@@ -185,8 +231,74 @@ fn an_aborted_run_says_the_rto_was_not_reached() {
         "{:#?}",
         rows(&t)
     );
-    assert_eq!(cell_of(&t, " ABORTED ").bg, Color::Yellow);
-    assert!(on_screen(&t, "2 steps: 1 done, 1 not run"));
+    // A report written before headlines gets one derived, red: the run stopped.
+    assert_eq!(
+        cell_of(&t, " ABORTED AT data-storage-failover ").bg,
+        Color::Red
+    );
+    assert_eq!(
+        cell_of(&t, "aborted ").fg,
+        Color::LightRed,
+        "in the list too"
+    );
+    assert!(on_screen(&t, "3 steps: 1 done, 2 not run"));
+    // Where it stopped, who stopped it, and what it never reached, each said.
+    assert!(on_screen(&t, "✗ stopped at its question by bob"));
+    assert_eq!(cell_of(&t, "✗ stopped at its question").fg, Color::Yellow);
+    let (y, row) = rows(&t)
+        .into_iter()
+        .enumerate()
+        .find(|(_, r)| r.contains("Shift traffic to westus"))
+        .unwrap();
+    let x = row[..row.find("not reached").expect(&row)].chars().count();
+    assert_eq!(
+        t.backend().buffer()[(x as u16, y as u16)].fg,
+        Color::DarkGray,
+        "a step the run never reached is muted"
+    );
+}
+
+#[test]
+fn a_report_with_deviations_and_missed_targets_is_red_and_says_why() {
+    for size in [(120, 40), (80, 24)] {
+        let app = reports_app(
+            size,
+            vec![
+                listed("contoso-ml-failover-3", deviated()),
+                listed("contoso-ml-drill-1", drill()),
+            ],
+        );
+        let t = draw(&app);
+        assert_snapshot!(
+            format!("reports_deviated_{}x{}", size.0, size.1),
+            t.backend()
+        );
+        let headline = " COMPLETED WITH 3 DEVIATIONS · RTO MISSED · RPO MISSED ";
+        assert_eq!(cell_of(&t, headline).bg, Color::Red);
+        assert_eq!(cell_of(&t, "completed+3dev").fg, Color::LightRed);
+        assert!(on_screen(&t, "skipped by bob"));
+    }
+}
+
+#[test]
+fn completed_is_green_only_without_deviations_and_amber_with_them() {
+    let mut amber = drill();
+    amber.data_loss_window_seconds = 60;
+    let mut green = amber.clone();
+    green.deviations.clear();
+    green.steps.retain(|s| s.outcome == "done");
+    for (report, headline, colour) in [
+        (
+            amber,
+            " COMPLETED WITH 1 DEVIATION · RTO MET · RPO MET ",
+            Color::Yellow,
+        ),
+        (green, " COMPLETED · RTO MET · RPO MET ", Color::Green),
+    ] {
+        let app = reports_app((120, 40), vec![listed("x", report)]);
+        let t = draw(&app);
+        assert_eq!(cell_of(&t, headline).bg, colour, "{headline}");
+    }
 }
 
 #[test]

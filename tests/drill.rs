@@ -156,8 +156,33 @@ fn eastus_outage_drill_measures_rto_and_data_loss() {
         "{:#}",
         r["steps"]
     );
+    // The verdict: both targets decided, and the headline says them.
+    let (rto_met, rpo_met) = (r["rto_met"].as_bool(), r["rpo_met"].as_bool());
+    assert_eq!(
+        rto_met,
+        Some(r["rto_seconds"].as_i64().unwrap() <= 3600),
+        "{r:#}"
+    );
+    assert_eq!(rpo_met, Some(loss <= 900), "{r:#}");
+    let word = |met: Option<bool>| if met == Some(true) { "MET" } else { "MISSED" };
+    let headline = r["headline"].as_str().expect("a headline");
+    assert!(
+        headline.starts_with("COMPLETED")
+            && headline.ends_with(&format!(" · RTO {} · RPO {}", word(rto_met), word(rpo_met))),
+        "{headline}"
+    );
+    assert_eq!(
+        headline.starts_with("COMPLETED WITH "),
+        !r["deviations"].as_array().unwrap().is_empty(),
+        "{headline}: {:#}",
+        r["deviations"]
+    );
     let md = d.markdown.unwrap();
     assert!(md.contains("DR drill report (failover, scenario eastus-outage)"));
+    assert!(
+        md.lines().next().unwrap().ends_with(headline),
+        "the first heading says the headline: {md}"
+    );
     assert!(md.contains("## Step durations"));
 }
 
@@ -173,6 +198,14 @@ fn a_failure_in_a_side_by_side_phase_is_handled_after_the_others_settle() {
     let r = d.report.expect("a failed drill has its report");
     assert_eq!(r["outcome"], "failed");
     assert_eq!(step(&r, "data.training-data.failover")["outcome"], "failed");
+    assert!(
+        r["headline"]
+            .as_str()
+            .unwrap()
+            .starts_with("FAILED AT data.training-data.failover"),
+        "{}",
+        r["headline"]
+    );
     for other in [
         "data.feature-store.failover",
         "data.run-metadata.promote",
@@ -229,9 +262,19 @@ fn an_abort_in_a_side_by_side_phase_stops_at_once() {
             "{sent}: {s:#}"
         );
     }
-    // Aborted at its question: nothing was sent for it.
-    assert_eq!(step(&r, "data.run-metadata.promote")["outcome"], "not-run");
+    // The promotion was refused at its question: nothing was sent for it.
+    let refused = step(&r, "data.run-metadata.promote");
+    assert_eq!(refused["outcome"], "not-run", "{refused:#}");
+    assert_eq!(refused["confirmed_by"], "drill-ci");
     assert_eq!(step(&r, "data.sessions.failover")["outcome"], "not-run");
+    assert!(
+        r["headline"]
+            .as_str()
+            .unwrap()
+            .starts_with("ABORTED AT data.run-metadata.promote · 2 OTHER DEVIATIONS"),
+        "{:#}",
+        r["headline"]
+    );
     let sent = r["operations"].as_array().unwrap();
     assert_eq!(sent.len(), 2, "{sent:#?}");
 }
@@ -295,6 +338,12 @@ fn secondary_degraded_drill_records_the_override() {
             .any(|d| d.contains("precondition overridden by drill-ci")),
         "{dev:?}"
     );
+    let headline = r["headline"].as_str().unwrap();
+    assert!(
+        headline.starts_with(&format!("COMPLETED WITH {} DEVIATION", dev.len())),
+        "an override is not a clean run: {headline}"
+    );
+    assert_eq!(step(&r, "prepare.check-target")["confirmed_by"], "drill-ci");
 }
 
 #[test]
@@ -318,6 +367,28 @@ fn an_aborted_drill_still_writes_its_report() {
     );
     assert!(r["rto_seconds"].is_null());
     assert!(r["operations"].as_array().unwrap().is_empty());
+    // Where it stopped, who stopped it, and that nothing after it ran.
+    let fence = step(&r, "prepare.fence-primary");
+    assert_eq!(fence["confirmed_by"], "drill-ci");
+    assert!(fence["note"].as_str().unwrap().contains("stopped here"));
+    assert_eq!(r["rto_met"], Value::Null, "traffic never shifted");
+    assert_eq!(r["rpo_met"], true, "the simulator lost nothing");
+    assert_eq!(r["headline"], "ABORTED AT prepare.fence-primary");
+    let not_run = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outcome"] == "not-run")
+        .count();
+    assert!(not_run > 5, "{:#}", r["steps"]);
+    let md = d.markdown.unwrap();
+    assert!(
+        md.lines()
+            .next()
+            .unwrap()
+            .ends_with(": ABORTED AT prepare.fence-primary"),
+        "{md}"
+    );
 }
 
 /// A scratch data directory and the demo configuration with a short request deadline.
@@ -504,6 +575,21 @@ fn a_crashed_drill_without_its_world_is_closed_with_a_report() {
     let crashed = &found[0];
     assert_eq!(crashed["outcome"], "aborted");
     assert_eq!(step(crashed, "prepare.confirm-outage")["outcome"], "done");
+    // The storage failover was sent and never verified: not "not-run", which says nothing went.
+    let storage = step(crashed, "data.training-data.failover");
+    assert_eq!(storage["outcome"], "failed", "{storage:#}");
+    assert!(
+        storage["note"].as_str().unwrap().contains("never verified"),
+        "{storage:#}"
+    );
+    assert!(
+        crashed["headline"]
+            .as_str()
+            .unwrap()
+            .starts_with("ABORTED AT data."),
+        "stopped in the data phase, where requests were in flight: {}",
+        crashed["headline"]
+    );
     assert!(
         crashed["operations"][0]["path"]
             .as_str()

@@ -60,13 +60,25 @@ pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) 
             "aborted".into(),
         )
     });
-    let states = step_states(entries);
-    let confirmed_by = |id: &str| {
-        entries.iter().find_map(|e| match &e.event {
-            Event::Confirmed { step, by, .. } if step == id => Some(by.clone()),
-            _ => None,
-        })
-    };
+    let mut states = step_states(entries);
+    // A step the run left after its request went out (a crash, then the run was closed) was
+    // not "not run": something was sent, and its result was never verified.
+    let mut interrupted: Vec<String> = Vec::new();
+    for e in entries {
+        if let Event::RequestSent { step, .. } | Event::RequestIntent { step, .. } = &e.event
+            && let Some(st) = states.get_mut(step)
+            && st.2 == "not-run"
+            && st.1.is_none()
+            && !interrupted.contains(step)
+        {
+            st.2 = "failed".into();
+            st.3 = Some(
+                "interrupted after its request was sent: its result was never verified (check live state)"
+                    .into(),
+            );
+            interrupted.push(step.clone());
+        }
+    }
     let steps: Vec<Value> = rb
         .steps
         .iter()
@@ -77,7 +89,7 @@ pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) 
                 _ => None,
             };
             json!({"id": s.id, "title": s.title, "phase": s.phase, "outcome": out, "started_at": st, "finished_at": fin,
-                   "duration_seconds": duration, "note": note, "confirmed_by": confirmed_by(&s.id), "outside_rto": s.outside_rto})
+                   "duration_seconds": duration, "note": note, "confirmed_by": decided_by(entries, &s.id), "outside_rto": s.outside_rto})
         })
         .collect();
     let shift = rb
@@ -94,17 +106,7 @@ pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) 
         .as_ref()
         .and_then(|t| secs_between(&outage_at, t))
         .map(|s| s.max(0));
-    let estimated_loss = entries
-        .iter()
-        .filter_map(|e| match &e.event {
-            Event::DataLoss { seconds, .. } => Some(*seconds),
-            _ => None,
-        })
-        .fold(0.0_f64, f64::max);
-    let loss = match losses {
-        Some(l) => l.iter().map(|(_, s)| *s).fold(0.0_f64, f64::max),
-        None => estimated_loss,
-    };
+    let loss = DataLossFigure::of(rb, entries, losses);
     let operations: Vec<Value> = entries
         .iter()
         .filter_map(|e| match &e.event {
@@ -112,33 +114,168 @@ pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) 
             _ => None,
         })
         .collect();
-    let mut deviations: Vec<String> = Vec::new();
-    for e in entries {
-        match &e.event {
-            Event::StepSkipped { step, reason, by } => deviations.push(format!(
-                "{step} skipped{}: {reason}",
-                by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default()
-            )),
-            Event::PreconditionOverridden { step, reason, by } => {
-                deviations.push(format!("{step}: precondition overridden by {by}: {reason}"))
-            }
-            Event::StepFailed { step, error } => deviations.push(format!("{step} failed: {error}")),
-            Event::RunResumed { operator } => {
-                deviations.push(format!("run resumed by {operator} after an interruption"))
-            }
-            _ => {}
-        }
-    }
-    json!({
+    let deviations = deviations(rb, entries, &outcome, &interrupted);
+    let rpo_met = loss.met(rpo_target);
+    let mut report = json!({
         "scenario": scenario, "operator": operator, "outcome": outcome,
         "kind": rb.kind.as_str(),
         "deployment": rb.deployment, "from_region": rb.from_region, "to_region": rb.to_region, "forced": rb.forced,
         "started_at": started_at, "finished_at": finished_at, "outage_started_at": outage_at,
-        "rto_target_seconds": rto_target, "rto_seconds": rto,
-        "rpo_target_seconds": rpo_target, "data_loss_window_seconds": loss.round() as i64,
+        "rto_target_seconds": rto_target, "rto_seconds": rto, "rto_met": rto.map(|r| r <= rto_target as i64),
+        "rpo_target_seconds": rpo_target, "data_loss_window_seconds": loss.seconds.round() as i64, "rpo_met": rpo_met,
         "data_loss_source": if losses.is_some() { "simulator (measured)" } else { "lastSyncTime at the forced steps (estimated)" },
+        "data_loss_unmeasured": loss.unmeasured,
         "operations": operations, "steps": steps, "readiness_findings": findings, "deviations": deviations,
-    })
+    });
+    // The headline reads the report as every later reader does: one derivation for all.
+    let saved: Saved = serde_json::from_value(report.clone()).unwrap_or_default();
+    report["headline"] = Value::String(saved.verdict().headline());
+    report
+}
+
+/// Who decided about a step: confirmed it, skipped it, overrode its precondition, or stopped
+/// the run at its question — the last of these the journal holds.
+fn decided_by(entries: &[Entry], id: &str) -> Option<String> {
+    // The last decision counts even when it names nobody (a skip in an older journal).
+    entries
+        .iter()
+        .rev()
+        .find_map(|e| match &e.event {
+            Event::Confirmed { step, by, .. } | Event::PreconditionOverridden { step, by, .. }
+                if step == id =>
+            {
+                Some(Some(by.clone()))
+            }
+            Event::StepSkipped { step, by, .. } | Event::StepNotRun { step, by, .. }
+                if step == id =>
+            {
+                Some(by.clone())
+            }
+            _ => None,
+        })
+        .flatten()
+}
+
+/// The data-loss window of a run, and the forced steps whose loss nobody measured.
+struct DataLossFigure {
+    seconds: f64,
+    /// Forced steps that journaled no figure of their own (only the loss they risk).
+    unmeasured: Vec<String>,
+}
+
+impl DataLossFigure {
+    /// What the simulator measured (drills), else the estimates the forced steps journaled:
+    /// only a forced storage failover reads a last sync time; the others journal 0 s.
+    fn of(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) -> DataLossFigure {
+        if let Some(l) = losses {
+            return DataLossFigure {
+                seconds: l.iter().map(|(_, s)| *s).fold(0.0_f64, f64::max),
+                unmeasured: Vec::new(),
+            };
+        }
+        let mut figure = DataLossFigure {
+            seconds: 0.0,
+            unmeasured: Vec::new(),
+        };
+        for e in entries {
+            let Event::DataLoss {
+                step,
+                seconds,
+                detail,
+            } = &e.event
+            else {
+                continue;
+            };
+            figure.seconds = figure.seconds.max(*seconds);
+            let forced_storage = rb.steps.iter().any(|s| {
+                s.id == *step
+                    && matches!(
+                        s.action,
+                        Some(super::model::Action::StorageFailover { planned: false, .. })
+                    )
+            });
+            // The form the runner journals when it read the account's last sync time.
+            let measured = forced_storage && detail.starts_with("writes after ");
+            if !measured && !figure.unmeasured.contains(step) {
+                figure.unmeasured.push(step.clone());
+            }
+        }
+        figure
+    }
+
+    /// Within the RPO: false as soon as a figure is over it, unknown while a step's is missing.
+    fn met(&self, rpo_target: u64) -> Option<bool> {
+        if self.seconds.round() > rpo_target as f64 {
+            Some(false)
+        } else if self.unmeasured.is_empty() {
+            Some(true)
+        } else {
+            None
+        }
+    }
+}
+
+/// What did not go as planned, one line each, in the order it happened.
+fn deviations(
+    rb: &Runbook,
+    entries: &[Entry],
+    outcome: &str,
+    interrupted: &[String],
+) -> Vec<String> {
+    const GATE: &str = "verify.gate";
+    let by = |b: &Option<String>| b.as_ref().map(|b| format!(" by {b}")).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for e in entries {
+        match &e.event {
+            Event::StepSkipped {
+                step,
+                reason,
+                by: who,
+            } if step == GATE => out.push(format!(
+                "{step} skipped{}: {reason} (the verify gate never passed)",
+                by(who)
+            )),
+            Event::StepSkipped {
+                step,
+                reason,
+                by: who,
+            } => out.push(format!("{step} skipped{}: {reason}", by(who))),
+            Event::PreconditionOverridden { step, reason, by } => {
+                out.push(format!("{step}: precondition overridden by {by}: {reason}"))
+            }
+            Event::StepFailed { step, error } => out.push(format!("{step} failed: {error}")),
+            Event::StepNotRun {
+                step,
+                reason,
+                by: who,
+            } => out.push(format!(
+                "{step} not run: stopped at its question{}: {}",
+                by(who),
+                reason.strip_prefix("stopped here: ").unwrap_or(reason)
+            )),
+            Event::RunResumed { operator } => {
+                out.push(format!("run resumed by {operator} after an interruption"))
+            }
+            Event::InDoubt { step, evidence } => out.push(format!("{step} in doubt: {evidence}")),
+            _ => {}
+        }
+    }
+    for step in interrupted {
+        out.push(format!(
+            "{step} interrupted after its request was sent: its result was never verified"
+        ));
+    }
+    // A run that completed without its gate passing, and no line above says why.
+    let gate_passed = entries.iter().any(|e| matches!(e.event, Event::GatePassed));
+    let gate_named = out.iter().any(|d| d.starts_with(GATE));
+    if outcome == "completed"
+        && !gate_passed
+        && !gate_named
+        && rb.steps.iter().any(|s| s.id == GATE)
+    {
+        out.push(format!("{GATE}: the verify gate never passed"));
+    }
+    out
 }
 
 /// The report as Markdown.
@@ -151,7 +288,14 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
     } else {
         format!("DR drill report ({kind}, scenario {})", s(&r["scenario"]))
     };
-    let _ = writeln!(out, "# {} — {}\n", sanitize(&cfg.deployment.name), title);
+    let saved: Saved = serde_json::from_value(r.clone()).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "# {} — {}: {}\n",
+        sanitize(&cfg.deployment.name),
+        title,
+        sanitize(&saved.headline())
+    );
     let _ = writeln!(out, "| | |\n|---|---|");
     for (k, v) in [
         ("Outcome", s(&r["outcome"])),
@@ -175,14 +319,14 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
     ] {
         let _ = writeln!(out, "| {k} | {v} |");
     }
-    let rto = r["rto_seconds"].as_i64();
-    let rto_t = r["rto_target_seconds"].as_i64().unwrap_or(0);
-    let loss = r["data_loss_window_seconds"].as_i64().unwrap_or(0);
-    let rpo_t = r["rpo_target_seconds"].as_i64().unwrap_or(0);
-    let verdict = |got: Option<i64>, target: i64| match got {
-        Some(g) if g <= target => "met",
-        Some(_) => "**MISSED**",
-        None => "not reached",
+    let rto = saved.rto_seconds;
+    let rto_t = saved.rto_target_seconds;
+    let loss = saved.data_loss_window_seconds;
+    let rpo_t = saved.rpo_target_seconds;
+    let verdict = |met: Option<bool>, unknown: &'static str| match met {
+        Some(true) => "met",
+        Some(false) => "**MISSED**",
+        None => unknown,
     };
     let _ = writeln!(
         out,
@@ -193,16 +337,28 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
         "| RTO (outage to verified traffic shift) | {} | {} | {} |",
         rto.map_or("-".into(), human),
         human(rto_t),
-        verdict(rto, rto_t)
+        verdict(saved.rto_met(), "not reached")
     );
     let _ = writeln!(
         out,
         "| Data-loss window | {} | RPO {} | {} |",
         human(loss),
         human(rpo_t),
-        verdict(Some(loss), rpo_t)
+        verdict(saved.rpo_met(), "unknown")
     );
-    let _ = writeln!(out, "\nData loss: {}.\n", s(&r["data_loss_source"]));
+    let _ = write!(out, "\nData loss: {}", s(&r["data_loss_source"]));
+    if let Some(u) = r["data_loss_unmeasured"]
+        .as_array()
+        .filter(|u| !u.is_empty())
+    {
+        let ids: Vec<String> = u.iter().map(|x| format!("`{}`", s(x))).collect();
+        let _ = write!(
+            out,
+            "; not measured for {}: they risk losing writes that no figure here counts",
+            ids.join(", ")
+        );
+    }
+    let _ = writeln!(out, ".\n");
     if let Some(f) = r["readiness_findings"].as_array().filter(|f| !f.is_empty()) {
         let _ = writeln!(out, "## Readiness before the run\n");
         for x in f {
@@ -212,7 +368,7 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
     }
     let _ = writeln!(
         out,
-        "## Timeline\n\n| step | outcome | start | end | duration | confirmed by | note |\n|---|---|---|---|---|---|---|"
+        "## Timeline\n\n*by*: who confirmed the step, skipped it, overrode its precondition or stopped the run at its question.\n\n| step | outcome | start | end | duration | by | note |\n|---|---|---|---|---|---|---|"
     );
     let steps = r["steps"].as_array().cloned().unwrap_or_default();
     for st in &steps {
@@ -239,7 +395,6 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
         out,
         "\n## Step durations\n\nEach step on the run's time axis, from the declared outage to the end of the run: where it started and how long it ran (steps of a phase that ran side by side overlap; ░ never finished).\n\n```"
     );
-    let saved: Saved = serde_json::from_value(r.clone()).unwrap_or_default();
     if let Some(axis) = Axis::of(&saved) {
         const WIDTH: usize = 48;
         let _ = writeln!(out, "{:<40} {}", "", axis.header(WIDTH, &saved));
@@ -349,6 +504,22 @@ pub struct Saved {
     pub steps: Vec<SavedStep>,
     pub readiness_findings: Vec<String>,
     pub deviations: Vec<String>,
+    /// `rto_met` as the report recorded it: None when the report predates it, Some(None)
+    /// when it was unknown.
+    #[serde(rename = "rto_met", deserialize_with = "recorded")]
+    pub recorded_rto_met: Option<Option<bool>>,
+    /// `rpo_met` as the report recorded it (see `recorded_rto_met`).
+    #[serde(rename = "rpo_met", deserialize_with = "recorded")]
+    pub recorded_rpo_met: Option<Option<bool>>,
+    /// `headline` as the report recorded it (None in older reports).
+    #[serde(rename = "headline")]
+    pub recorded_headline: Option<String>,
+}
+
+/// A field that is there, null or not: `Some(None)` for null (a missing field takes the
+/// struct's default, None).
+fn recorded<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<bool>>, D::Error> {
+    <Option<bool> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 /// One mutating request of a saved report.
@@ -389,14 +560,172 @@ impl Saved {
         }
     }
 
-    /// Whether the RTO was met (None: the traffic shift was never verified).
+    /// Whether the RTO was met (None: the traffic shift was never verified). As recorded;
+    /// derived for reports older than `rto_met`.
     pub fn rto_met(&self) -> Option<bool> {
-        self.rto_seconds.map(|s| s <= self.rto_target_seconds)
+        self.recorded_rto_met
+            .unwrap_or_else(|| self.rto_seconds.map(|s| s <= self.rto_target_seconds))
     }
 
-    /// Whether the data-loss window is within the RPO.
-    pub fn rpo_met(&self) -> bool {
-        self.data_loss_window_seconds <= self.rpo_target_seconds
+    /// Whether the data-loss window is within the RPO (None: a forced step's loss was not
+    /// measured). As recorded; derived for reports older than `rpo_met`.
+    pub fn rpo_met(&self) -> Option<bool> {
+        self.recorded_rpo_met.unwrap_or(Some(
+            self.data_loss_window_seconds <= self.rpo_target_seconds,
+        ))
+    }
+
+    /// The step where an aborted or failed run stopped: the one stopped at its question, else
+    /// the last that failed, else one that started and never ended.
+    pub fn stopped_at(&self) -> Option<&str> {
+        if self.outcome == "completed" {
+            return None;
+        }
+        let stopped = |s: &&SavedStep| {
+            s.outcome == "not-run"
+                && s.note
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("stopped here"))
+        };
+        let steps = || self.steps.iter().rev();
+        steps()
+            .find(stopped)
+            .or_else(|| steps().find(|s| s.outcome == "failed"))
+            .or_else(|| steps().find(|s| s.started_at.is_some() && s.finished_at.is_none()))
+            .map(|s| s.id.as_str())
+    }
+
+    /// How the run went, as its headline says it.
+    pub fn verdict(&self) -> Verdict {
+        let stopped_at = self.stopped_at().map(str::to_string);
+        let about_stop = stopped_at.as_deref().map_or(0, |at| {
+            self.deviations
+                .iter()
+                .filter(|d| d.starts_with(&format!("{at} ")) || d.starts_with(&format!("{at}:")))
+                .count()
+        });
+        Verdict {
+            outcome: self.outcome.clone(),
+            stopped_at,
+            deviations: self.deviations.len(),
+            about_stop,
+            rto_met: self.rto_met(),
+            rpo_met: self.rpo_met(),
+        }
+    }
+
+    /// The headline: as recorded, derived for older reports.
+    pub fn headline(&self) -> String {
+        match &self.recorded_headline {
+            Some(h) if !h.is_empty() => h.clone(),
+            _ => self.verdict().headline(),
+        }
+    }
+}
+
+/// How a run went: what its headline says, and how alarmed a reader should be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// completed | aborted | failed
+    pub outcome: String,
+    /// Where an aborted or failed run stopped.
+    pub stopped_at: Option<String>,
+    /// Deviations in all.
+    pub deviations: usize,
+    /// Of those, the ones about the step where the run stopped (the headline names it).
+    pub about_stop: usize,
+    pub rto_met: Option<bool>,
+    pub rpo_met: Option<bool>,
+}
+
+/// How a report reads at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grade {
+    /// Completed as planned, no objective missed (green).
+    Clean,
+    /// Completed, with deviations (amber).
+    Deviated,
+    /// Aborted, failed, or an objective missed (red).
+    Bad,
+}
+
+impl Verdict {
+    /// Deviations the headline counts: for a run that stopped, those besides its stop.
+    fn counted(&self) -> usize {
+        self.deviations - self.about_stop.min(self.deviations)
+    }
+
+    /// "COMPLETED WITH 2 DEVIATIONS · RTO MET · RPO MISSED", "ABORTED AT step · RPO MISSED".
+    /// A completed run says both objectives; a stopped one only those it missed.
+    pub fn headline(&self) -> String {
+        let n = self.counted();
+        let deviations =
+            |other: &str| format!("{n} {other}DEVIATION{}", if n == 1 { "" } else { "S" });
+        let mut parts = Vec::new();
+        let objective = |name: &str, met: Option<bool>| match met {
+            Some(true) => format!("{name} MET"),
+            Some(false) => format!("{name} MISSED"),
+            None => format!("{name} UNKNOWN"),
+        };
+        if self.outcome == "completed" {
+            parts.push(if n == 0 {
+                "COMPLETED".to_string()
+            } else {
+                format!("COMPLETED WITH {}", deviations(""))
+            });
+            parts.push(objective("RTO", self.rto_met));
+            parts.push(objective("RPO", self.rpo_met));
+        } else {
+            let mut head = if self.outcome.is_empty() {
+                "UNFINISHED".to_string()
+            } else {
+                self.outcome.to_uppercase()
+            };
+            if let Some(at) = &self.stopped_at {
+                head.push_str(&format!(" AT {at}"));
+            }
+            parts.push(head);
+            if n > 0 {
+                parts.push(deviations(if self.stopped_at.is_some() {
+                    "OTHER "
+                } else {
+                    ""
+                }));
+            }
+            for (name, met) in [("RTO", self.rto_met), ("RPO", self.rpo_met)] {
+                if met == Some(false) {
+                    parts.push(objective(name, met));
+                }
+            }
+        }
+        parts.join(" · ")
+    }
+
+    /// The headline's first part in a word, for a column: "completed", "completed+2dev",
+    /// "aborted+1dev".
+    pub fn short(&self) -> String {
+        let outcome = if self.outcome.is_empty() {
+            "unfinished"
+        } else {
+            &self.outcome
+        };
+        match self.counted() {
+            0 => outcome.to_string(),
+            n => format!("{outcome}+{n}dev"),
+        }
+    }
+
+    /// Green only when completed as planned with no objective missed (unknown is not
+    /// missed); amber with deviations; red when stopped or an objective was missed.
+    pub fn grade(&self) -> Grade {
+        if self.outcome != "completed" || self.rto_met == Some(false) || self.rpo_met == Some(false)
+        {
+            Grade::Bad
+        } else if self.deviations > 0 {
+            Grade::Deviated
+        } else {
+            Grade::Clean
+        }
     }
 }
 
@@ -543,142 +872,4 @@ pub fn list(dir: &Path) -> Result<Listing, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn put(dir: &Path, name: &str, text: &str) {
-        std::fs::write(dir.join(name), text).unwrap();
-    }
-
-    #[test]
-    fn listing_is_newest_first_and_names_the_files_it_could_not_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        put(
-            d,
-            "a.json",
-            r#"{"kind":"failover","outcome":"completed","started_at":"2026-11-26T02:41:07Z","rto_seconds":2268}"#,
-        );
-        put(
-            d,
-            "b.json",
-            r#"{"scenario":"flaky-arm","kind":"failover","outcome":"aborted","started_at":"2026-11-26T05:00:00Z","steps":[{"id":"s1","outcome":"done","duration_seconds":12}]}"#,
-        );
-        put(d, "c.json", "{not json");
-        put(d, "d.json", r#"{"hello":"world"}"#);
-        put(d, "e.md", "# not listed");
-        let l = list(d).unwrap();
-        let names: Vec<_> = l
-            .reports
-            .iter()
-            .map(|r| r.json.file_name().unwrap().to_owned())
-            .collect();
-        assert_eq!(names, ["b.json", "a.json"]);
-        assert_eq!(l.reports[0].report.label(), "drill");
-        assert_eq!(l.reports[0].report.steps[0].duration_seconds, Some(12));
-        assert_eq!(l.reports[1].report.label(), "failover");
-        assert_eq!(l.reports[1].markdown, d.join("a.md"));
-        assert_eq!(l.unreadable.len(), 2, "{:?}", l.unreadable);
-        assert!(
-            l.unreadable[0].starts_with("c.json: "),
-            "{:?}",
-            l.unreadable
-        );
-        assert!(
-            l.unreadable[1].contains("not a report"),
-            "{:?}",
-            l.unreadable
-        );
-        assert_eq!(list(&d.join("missing")).unwrap().reports, Vec::new());
-    }
-
-    #[test]
-    fn the_time_axis_places_steps_and_marks_the_rto_deadline() {
-        let step = |start: Option<&str>, end: Option<&str>| SavedStep {
-            started_at: start.map(|t| format!("2026-11-26T{t}Z")),
-            finished_at: end.map(|t| format!("2026-11-26T{t}Z")),
-            ..SavedStep::default()
-        };
-        let r = Saved {
-            outage_started_at: "2026-11-26T02:00:00Z".into(),
-            started_at: "2026-11-26T02:10:00Z".into(),
-            finished_at: "2026-11-26T02:40:00Z".into(),
-            rto_target_seconds: 1800,
-            steps: vec![
-                step(Some("02:10:00"), Some("02:20:00")),
-                step(Some("02:20:00"), None),
-                step(None, None),
-            ],
-            ..Saved::default()
-        };
-        let axis = Axis::of(&r).unwrap();
-        assert_eq!(axis.from, parse_rfc3339(&r.outage_started_at).unwrap());
-        // 40 minutes over 40 columns: one column a minute.
-        assert_eq!(
-            axis.bar(&r.steps[0], 40),
-            format!("{}{}", " ".repeat(10), "█".repeat(11))
-        );
-        let open = axis.bar(&r.steps[1], 40);
-        assert!(
-            open.ends_with('░') && open.starts_with(&" ".repeat(20)),
-            "{open}"
-        );
-        assert_eq!(
-            axis.bar(&r.steps[2], 40),
-            "",
-            "a step that never started has no bar"
-        );
-        let header = axis.header(60, &r);
-        assert!(
-            header.starts_with("02:00:00") && header.ends_with("02:40:00"),
-            "{header}"
-        );
-        assert_eq!(
-            header.find("▼RTO"),
-            Some(45),
-            "the deadline (02:30) at 3/4: {header}"
-        );
-        // Where it would run into a time label, it is left out.
-        assert!(!axis.header(40, &r).contains('▼'));
-        assert_eq!(Axis::of(&Saved::default()), None, "no times, no axis");
-    }
-
-    #[test]
-    fn a_built_report_reads_back_typed() {
-        let rb = Runbook {
-            kind: crate::config::RunbookKind::Failover,
-            deployment: "contoso-ml".into(),
-            from_region: crate::region::Region::new("eastus"),
-            to_region: crate::region::Region::new("westus"),
-            forced: true,
-            steps: Vec::new(),
-        };
-        let entries = vec![Entry {
-            run_id: "r1".into(),
-            at: "2026-11-26T02:41:07Z".into(),
-            event: Event::RunStarted {
-                deployment: "contoso-ml".into(),
-                kind: "failover".into(),
-                from_region: "eastus".into(),
-                to_region: "westus".into(),
-                forced: true,
-                operator: "alice".into(),
-                scenario: Some("eastus-outage".into()),
-                outage_started_at: "2026-11-26T02:40:00Z".into(),
-                rto_target_seconds: 3600,
-                rpo_target_seconds: 900,
-                steps: Vec::new(),
-                findings: vec!["finding".into()],
-            },
-        }];
-        let saved: Saved =
-            serde_json::from_value(build(&rb, &entries, Some(&[("st".into(), 61.0)]))).unwrap();
-        assert_eq!(saved.operator, "alice");
-        assert_eq!(saved.data_loss_window_seconds, 61);
-        assert_eq!(saved.scenario.as_deref(), Some("eastus-outage"));
-        assert_eq!(saved.from_region, "eastus");
-        assert_eq!(saved.rto_met(), None);
-        assert!(saved.rpo_met());
-        assert_eq!(saved.readiness_findings, ["finding"]);
-    }
-}
+mod tests;

@@ -7,11 +7,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, LineGauge, Paragraph, Row, Table, TableState, Wrap};
 
-use super::fmt::{fit, hhmmss, human_secs};
+use super::fmt::{compact_secs, fit, hhmmss, human_secs};
 use super::theme::{Theme, Tone};
 use crate::console::app::App;
 use crate::console::sanitize;
-use crate::runbook::report::{Axis, Listed, Saved};
+use crate::runbook::report::{Axis, Grade, Listed, Saved, SavedStep};
 use crate::timefmt::parse_rfc3339;
 
 /// Rows of the list of reports at most, on short and on tall terminals.
@@ -21,6 +21,8 @@ const LIST_ROWS_TALL: usize = 8;
 const WIDE: u16 = 96;
 /// Lines of deviations and findings shown under the chart at most.
 const NOTES_MAX: usize = 4;
+/// Below this inner width, the list's times are compact ("37m") to leave room for the rest.
+const LIST_WIDE: u16 = 100;
 
 /// The list of reports (top) and the selected report (below).
 pub fn split(body: Rect, listed: usize) -> [Rect; 2] {
@@ -43,23 +45,27 @@ pub struct DetailAreas {
     pub operations: Rect,
 }
 
+/// Lines of the summary: the headline, who and when, what happened in counts.
+const SUMMARY_LINES: usize = 3;
+
 /// Where the parts of a report go inside its panel: `steps` steps, `notes` lines of deviations
 /// and findings (shown when there is room after the steps).
 pub fn detail_areas(detail: Rect, steps: usize, notes: usize) -> DetailAreas {
     let inner = Block::bordered().inner(detail);
-    let room = inner
-        .height
-        .saturating_sub(if inner.width >= WIDE { 4 } else { 5 }) as usize;
-    let notes_height = if room >= 12 && notes > 0 {
+    let fixed = SUMMARY_LINES + if inner.width >= WIDE { 1 } else { 2 };
+    let room = (inner.height as usize).saturating_sub(fixed);
+    let notes_height = if room >= 13 && notes > 0 {
         notes.min(NOTES_MAX) + 3
     } else {
         1
     };
-    let steps_height = (steps + 1).min(room.saturating_sub(notes_height));
+    // A blank line above the chart, unless it would cost a step.
+    let gap = usize::from(room > steps + 1 + notes_height);
+    let steps_height = (steps + 1).min(room.saturating_sub(notes_height + gap));
     let [summary, gauges, _, steps, notes, operations] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(SUMMARY_LINES as u16),
         Constraint::Length(if inner.width >= WIDE { 1 } else { 2 }),
-        Constraint::Length(1),
+        Constraint::Length(gap as u16),
         Constraint::Length(steps_height as u16),
         Constraint::Length(notes_height as u16),
         Constraint::Min(0),
@@ -171,37 +177,44 @@ fn render_list(frame: &mut Frame, app: &App, area: Rect) {
     let height = area.height.saturating_sub(3) as usize;
     let start = view.cursor.offset.min(n);
     let end = (start + height).min(n);
+    let wide = area.width.saturating_sub(2) >= LIST_WIDE;
+    let secs = |s: i64| {
+        if wide {
+            human_secs(s.max(0) as u64)
+        } else {
+            compact_secs(s as f64)
+        }
+    };
     let rows = view.reports()[start..end].iter().map(|l| {
         let r = &l.report;
-        let rto_tone = verdict_tone(r.rto_met());
-        let loss_tone = verdict_tone(Some(r.rpo_met()));
+        let verdict = r.verdict();
         Row::new(vec![
             Cell::from(Span::styled(day_time(&r.started_at), t.muted())),
             Cell::from(r.label().to_string()),
             Cell::from(sanitize(r.scenario.as_deref().unwrap_or("-")).into_owned()),
             Cell::from(Span::styled(
-                sanitize(&r.outcome).into_owned(),
-                t.tone(outcome_tone(&r.outcome)),
+                sanitize(&verdict.short()).into_owned(),
+                t.tone(grade_tone(verdict.grade())),
             )),
             Cell::from(Span::styled(
-                r.rto_seconds
-                    .map_or("-".into(), |s| human_secs(s.max(0) as u64)),
-                t.tone(rto_tone),
+                r.rto_seconds.map_or("-".into(), secs),
+                t.tone(verdict_tone(verdict.rto_met)),
             )),
             Cell::from(Span::styled(
-                human_secs(r.data_loss_window_seconds.max(0) as u64),
-                t.tone(loss_tone),
+                secs(r.data_loss_window_seconds),
+                t.tone(verdict_tone(verdict.rpo_met)),
             )),
             Cell::from(Span::styled(sanitize(&r.operator).into_owned(), t.muted())),
         ])
     });
+    let time_width = if wide { 10 } else { 6 };
     let widths = [
         Constraint::Length(19),
         Constraint::Length(8),
         Constraint::Length(18),
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(10),
+        Constraint::Length(14),
+        Constraint::Length(time_width),
+        Constraint::Length(time_width),
         Constraint::Fill(1),
     ];
     let header = Row::new([
@@ -210,7 +223,7 @@ fn render_list(frame: &mut Frame, app: &App, area: Rect) {
         "SCENARIO",
         "OUTCOME",
         "RTO",
-        "DATA LOSS",
+        if wide { "DATA LOSS" } else { "LOSS" },
         "OPERATOR",
     ])
     .style(t.heading());
@@ -238,12 +251,8 @@ fn render_detail(frame: &mut Frame, app: &App, listed: &Listed, area: Rect) {
         sanitize(&r.from_region),
         sanitize(&r.to_region)
     );
-    let outcome = format!(" {} ", sanitize(&r.outcome).to_uppercase());
     let block = Block::bordered()
-        .title(Line::from(vec![
-            Span::styled(title, t.heading()),
-            Span::styled(outcome, t.label(outcome_tone(&r.outcome))),
-        ]))
+        .title(Span::styled(title, t.heading()))
         .border_style(t.muted());
     frame.render_widget(block, area);
     let notes = notes(r);
@@ -287,8 +296,12 @@ fn render_operations(frame: &mut Frame, r: &Saved, t: Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// Two lines: who and when; what happened, in counts.
+/// Three lines: the headline; who and when; what happened, in counts.
 fn summary(r: &Saved, t: Theme) -> Vec<Line<'static>> {
+    let headline = Line::from(Span::styled(
+        format!(" {} ", sanitize(&r.headline())),
+        t.label(grade_tone(r.verdict().grade())),
+    ));
     let started = parse_rfc3339(&r.started_at);
     let finished = parse_rfc3339(&r.finished_at);
     let took = match (started, finished) {
@@ -332,7 +345,7 @@ fn summary(r: &Saved, t: Theme) -> Vec<Line<'static>> {
         ),
         t.muted(),
     ));
-    vec![Line::from(first), Line::from(second)]
+    vec![headline, Line::from(first), Line::from(second)]
 }
 
 /// RTO and data loss against their targets, as gauges that turn red past the target.
@@ -353,7 +366,10 @@ fn render_gauges(frame: &mut Frame, r: &Saved, t: Theme, areas: [Rect; 2]) {
         "data loss {} of RPO {} {}",
         human_secs(r.data_loss_window_seconds.max(0) as u64),
         human_secs(r.rpo_target_seconds.max(0) as u64),
-        verdict_word(Some(r.rpo_met()))
+        match r.rpo_met() {
+            None => "· UNKNOWN (a forced step was not measured)",
+            met => verdict_word(met),
+        }
     );
     let gauges = [
         (
@@ -366,7 +382,7 @@ fn render_gauges(frame: &mut Frame, r: &Saved, t: Theme, areas: [Rect; 2]) {
             loss,
             r.data_loss_window_seconds,
             r.rpo_target_seconds,
-            Some(r.rpo_met()),
+            r.rpo_met(),
         ),
     ];
     for ((label, got, target, met), area) in gauges.into_iter().zip(areas) {
@@ -396,7 +412,7 @@ fn render_steps(frame: &mut Frame, app: &App, r: &Saved, area: Rect) {
     let start = app.reports.scroll.min(r.steps.len());
     let end = (start + height).min(r.steps.len());
     let rows = r.steps[start..end].iter().map(|s| {
-        let tone = outcome_tone(&s.outcome);
+        let tone = step_tone(s);
         let title = if s.title.is_empty() { &s.id } else { &s.title };
         let started = s.started_at.as_deref().map_or("-".into(), time_of);
         let took = s
@@ -418,10 +434,7 @@ fn render_steps(frame: &mut Frame, app: &App, r: &Saved, area: Rect) {
             )),
             Cell::from(Span::styled(started, t.muted())),
             Cell::from(took),
-            Cell::from(Span::styled(
-                axis.as_ref().map_or(String::new(), |a| a.bar(s, bar_width)),
-                t.tone(tone),
-            )),
+            Cell::from(chart_cell(axis.as_ref(), s, bar_width, t)),
         ])
     });
     let widths = [
@@ -522,13 +535,61 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
-fn outcome_tone(outcome: &str) -> Tone {
-    match outcome {
-        "completed" | "done" => Tone::Good,
-        "skipped" | "aborted" => Tone::Warn,
+/// A step's bar on the time axis; where a step has none, what happened to it instead: who
+/// skipped it, where the run stopped at its question, or that the run never reached it.
+fn chart_cell(axis: Option<&Axis>, s: &SavedStep, width: usize, t: Theme) -> Line<'static> {
+    let by = s
+        .confirmed_by
+        .as_deref()
+        .map(|b| format!(" by {}", sanitize(b)))
+        .unwrap_or_default();
+    let start = axis
+        .zip(s.started_at.as_deref().and_then(parse_rfc3339))
+        .map_or(0, |(a, at)| a.column(at, width));
+    // From where the step started; moved left as far as it must to fit.
+    let at = |text: String| {
+        let text = fit(&text, width).into_owned();
+        let x = start.min(width.saturating_sub(text.chars().count()));
+        Span::styled(format!("{}{text}", " ".repeat(x)), t.tone(step_tone(s)))
+    };
+    let line = match s.outcome.as_str() {
+        "skipped" => at(format!("skipped{by}")),
+        "not-run" if stopped_here(s) => at(format!("✗ stopped at its question{by}")),
+        "not-run" if s.started_at.is_none() => {
+            Span::styled(fit("not reached", width).into_owned(), t.muted())
+        }
+        _ => Span::styled(
+            axis.map_or(String::new(), |a| a.bar(s, width)),
+            t.tone(step_tone(s)),
+        ),
+    };
+    Line::from(line)
+}
+
+/// The step an aborted run stopped at: asked, and not run.
+fn stopped_here(s: &SavedStep) -> bool {
+    s.outcome == "not-run"
+        && s.note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("stopped here"))
+}
+
+fn step_tone(s: &SavedStep) -> Tone {
+    match s.outcome.as_str() {
+        "done" => Tone::Good,
+        "skipped" => Tone::Warn,
         "failed" => Tone::Bad,
+        "not-run" if stopped_here(s) => Tone::Warn,
         "not-run" => Tone::Muted,
         _ => Tone::Unknown,
+    }
+}
+
+fn grade_tone(grade: Grade) -> Tone {
+    match grade {
+        Grade::Clean => Tone::Good,
+        Grade::Deviated => Tone::Warn,
+        Grade::Bad => Tone::Bad,
     }
 }
 
