@@ -27,6 +27,17 @@ pub struct Cli {
 }
 
 /// The subcommands of CONTRACT.md.
+/// `--time-scale N`: a number the simulated clock can run at.
+fn time_scale(s: &str) -> Result<f64, String> {
+    use crate::sim::clock::{MAX_TIME_SCALE, MIN_TIME_SCALE, SimClock};
+    match s.trim().parse::<f64>() {
+        Ok(v) if SimClock::valid_scale(v) => Ok(v),
+        _ => Err(format!(
+            "must be a number from {MIN_TIME_SCALE} to {MAX_TIME_SCALE} (simulated seconds per real second)"
+        )),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The console against the built-in Azure simulator (no Azure account needed).
@@ -35,7 +46,7 @@ pub enum Command {
         #[arg(long, value_name = "NAME_OR_PATH")]
         scenario: Option<String>,
         /// Simulated seconds per real second (default: the scenario's).
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = time_scale)]
         time_scale: Option<f64>,
     },
     /// Run the Azure simulator as a server until SIGINT/SIGTERM.
@@ -47,7 +58,7 @@ pub enum Command {
         #[arg(long, value_name = "NAME_OR_PATH")]
         scenario: Option<String>,
         /// Simulated seconds per real second (long-running operations run this much faster).
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = time_scale)]
         time_scale: Option<f64>,
     },
     /// Print one health snapshot, then exit (0 healthy and ready, 1 degraded, 2 outage).
@@ -77,7 +88,7 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         answers: Option<PathBuf>,
         /// Simulated seconds per real second (default: the scenario's).
-        #[arg(long, value_name = "N", hide = true)]
+        #[arg(long, value_name = "N", hide = true, value_parser = time_scale)]
         time_scale: Option<f64>,
     },
     /// List the reports of past drills, failovers and failbacks (newest first).
@@ -444,7 +455,11 @@ async fn incident_start(sc: &Scenario, sim: &SimServer) -> Option<time::OffsetDa
 /// The data the simulator actually lost from now on (drills' reports).
 fn loss_probe(sim: &SimServer) -> crate::runbook::run::LossProbe {
     let w = sim.world();
-    std::sync::Arc::new(move || w.lock().expect("world lock").data_losses())
+    std::sync::Arc::new(move || {
+        w.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .data_losses()
+    })
 }
 
 /// A drill: its scenario, and the journal of the crashed drill it resumes, if it does.
@@ -553,7 +568,9 @@ fn run_context(
 fn save_beside_journal(sim: &SimServer) -> crate::runbook::run::JournalHook {
     let world = sim.world();
     std::sync::Arc::new(move |journal: &std::path::Path| {
-        let mut w = world.lock().expect("world lock");
+        let mut w = world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         w.persist_to = Some(crate::runbook::journal::saved_world_path(journal));
         w.persist();
     })

@@ -38,14 +38,23 @@ pub fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(&s.trim().replace(" GMT", " +0000"), &Rfc2822).ok()
 }
 
-/// Parses "90", "90s", "2m", "1h", "1h30m", "1.5m" into a duration.
+/// The longest duration a configuration, scenario or fault may name: 10 years.
+pub const DURATION_MAX_SECS: f64 = 10.0 * 365.0 * 86_400.0;
+
+/// Seconds as a duration, when they are a number from 0 to `DURATION_MAX_SECS`.
+pub fn bounded_secs(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && (0.0..=DURATION_MAX_SECS).contains(&secs))
+        .then(|| Duration::from_secs_f64(secs))
+}
+
+/// Parses "90", "90s", "2m", "1h", "1h30m", "1.5m" into a duration (at most 10 years).
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
     if s.is_empty() {
         return None;
     }
     if let Ok(secs) = s.parse::<f64>() {
-        return (secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return bounded_secs(secs);
     }
     let mut total = 0.0;
     let mut num = String::new();
@@ -66,7 +75,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     if !num.is_empty() {
         return None;
     }
-    Some(Duration::from_secs_f64(total))
+    bounded_secs(total)
 }
 
 /// "6 min", "45 s", "1 h 05 min": a short human form of a duration.

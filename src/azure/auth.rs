@@ -202,7 +202,10 @@ impl TokenSource {
 
     /// Who is signed in (filled in from the first token's claims).
     pub fn identity(&self) -> Identity {
-        self.identity.lock().expect("identity lock").clone()
+        self.identity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// A valid token: the cached one, or a fresh one within the timeout.
@@ -233,7 +236,10 @@ impl TokenSource {
                         hint: hint(self.method).into(),
                     })?;
                 if let Some(id) = claims_identity(got.token.secret(), self.method) {
-                    *self.identity.lock().expect("identity lock") = id;
+                    *self
+                        .identity
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = id;
                 }
                 (BearerToken(got.token), got.expires_on)
             }

@@ -232,7 +232,12 @@ impl ArmClient {
     /// came). Lags such as `now - lastSyncTime` are computed on Azure's clock, so a skewed local
     /// clock — or the simulator's accelerated one — does not distort them.
     pub fn server_now(&self) -> time::OffsetDateTime {
-        match *self.inner.server_clock.lock().expect("clock lock") {
+        match *self
+            .inner
+            .server_clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
             Some((date, at)) => date + at.elapsed(),
             None => time::OffsetDateTime::now_utc(),
         }
@@ -243,7 +248,11 @@ impl ArmClient {
             return;
         };
         if let Some(t) = crate::timefmt::parse_http_date(v) {
-            *self.inner.server_clock.lock().expect("clock lock") = Some((t, Instant::now()));
+            *self
+                .inner
+                .server_clock
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((t, Instant::now()));
         }
     }
 

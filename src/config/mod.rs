@@ -457,6 +457,7 @@ fn validate(raw: RawConfig, ck: &mut Checker<'_>, origin: &str) -> Config {
     if d.name.get_ref().trim().is_empty() {
         ck.at(d.name.span(), "deployment name is empty");
     }
+    bounded(ck, &d.name, "deployment name", NAME_MAX);
     if !is_guid(d.subscription_id.get_ref()) {
         ck.at(
             d.subscription_id.span(),
@@ -608,6 +609,9 @@ fn validate(raw: RawConfig, ck: &mut Checker<'_>, origin: &str) -> Config {
         } else if !step_ids.insert(id.clone()) {
             ck.at(s.id.span(), format!("duplicate runbook step id '{id}'"));
         }
+        bounded(ck, &s.id, "step id", NAME_MAX);
+        bounded(ck, &s.title, "step title", TITLE_MAX);
+        bounded(ck, &s.instructions, "step instructions", TEXT_MAX);
         let phase = parse_enum::<Phase>(s.phase.get_ref()).unwrap_or_else(|| {
             ck.at(
                 s.phase.span(),
@@ -683,6 +687,26 @@ fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
     T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(s)).ok()
 }
 
+/// The longest name (deployment, component, step id) a screen can show whole.
+pub const NAME_MAX: usize = 64;
+/// The longest step title.
+pub const TITLE_MAX: usize = 200;
+/// The longest free text (a custom step's instructions).
+pub const TEXT_MAX: usize = 8000;
+
+/// Reports text over `max` characters, or with control characters, at its place in the file.
+fn bounded(ck: &mut Checker<'_>, v: &Spanned<String>, what: &str, max: usize) {
+    let n = v.get_ref().chars().count();
+    if n > max {
+        ck.at(
+            v.span(),
+            format!("{what} is {n} characters long: at most {max}"),
+        );
+    } else if what != "step instructions" && v.get_ref().chars().any(char::is_control) {
+        ck.at(v.span(), format!("{what} contains control characters"));
+    }
+}
+
 fn is_guid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5
@@ -702,6 +726,7 @@ fn validate_component(
     if name.trim().is_empty() {
         ck.at(c.name.span(), "component name is empty");
     }
+    bounded(ck, &c.name, "component name", NAME_MAX);
     let Some(kind) = ComponentKind::parse(c.kind.get_ref()) else {
         let kinds: Vec<_> = ComponentKind::ALL.iter().map(|k| k.as_str()).collect();
         ck.at(

@@ -74,6 +74,12 @@ impl ChannelOperator {
     pub fn new(tx: RunSender) -> ChannelOperator {
         let name = std::env::var("USER")
             .ok()
+            .map(|u| {
+                u.chars()
+                    .filter(|c| !c.is_control())
+                    .take(crate::runbook::operator::OPERATOR_MAX)
+                    .collect::<String>()
+            })
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "operator".into());
         ChannelOperator::named(tx, name)

@@ -135,9 +135,16 @@ impl Collector {
         if let Some(why) = total_failure(&obs) {
             return Err(why);
         }
-        let mut since = self.not_responding.lock().expect("lock").clone();
+        let mut since = self
+            .not_responding
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
         let mut snap = derive::snapshot(&self.cfg, &obs, &mut since);
-        *self.not_responding.lock().expect("lock") = since;
+        *self
+            .not_responding
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = since;
         snap.duration_ms = started.elapsed().as_millis() as u64;
         snap.requests = self.client.requests_sent() - requests_before;
         snap.identity = Some(self.client.identity().to_string());

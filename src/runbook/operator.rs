@@ -117,6 +117,11 @@ pub trait Operator: Send + Sync {
     fn journaled(&self, _entry: &super::journal::Entry) {}
 }
 
+/// The longest operator name (it goes into the lock tag, the journal and reports).
+pub const OPERATOR_MAX: usize = 64;
+/// The longest answer (a reason goes into the journal and the report).
+const ANSWER_MAX: usize = 2000;
+
 /// An answers file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -146,6 +151,24 @@ impl ScriptedOperator {
             .map_err(|e| format!("{}: cannot read the answers file: {e}", path.display()))?;
         let file: AnswersFile =
             toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name_len = file.operator.chars().count();
+        if file.operator.trim().is_empty()
+            || name_len > OPERATOR_MAX
+            || file.operator.chars().any(char::is_control)
+        {
+            return Err(format!(
+                "{}: operator must be a name of 1 to {OPERATOR_MAX} printable characters (it is {name_len} long)",
+                path.display()
+            ));
+        }
+        for (id, a) in &file.answers {
+            if a.chars().count() > ANSWER_MAX {
+                return Err(format!(
+                    "{}: the answer for '{id}' is longer than {ANSWER_MAX} characters",
+                    path.display()
+                ));
+            }
+        }
         if let Some(d) = &file.default
             && d != "confirm"
         {

@@ -244,9 +244,16 @@ pub async fn execute(
                 ))
             })?;
             if let Some(w) = &ctx.writer {
-                super::lock::acquire(w, &ctx.cfg, &operator.name(), &run_id, settle(ctx))
-                    .await
-                    .map_err(lock_error)?;
+                super::lock::acquire(
+                    w,
+                    &ctx.cfg,
+                    &operator.name(),
+                    &run_id,
+                    settle(ctx),
+                    &journal_dir,
+                )
+                .await
+                .map_err(lock_error)?;
             }
             let mut j = Journal::reopen(&path, &run_id).map_err(|e| {
                 RunError::Io(format!("cannot reopen the journal {}: {e}", path.display()))
@@ -316,8 +323,15 @@ pub async fn execute(
             // The journal exists before the lock: a crash from here on leaves a run the next
             // one resumes (with this lock), never a lock that names a run nobody can find.
             if let Some(w) = &ctx.writer
-                && let Err(e) =
-                    super::lock::acquire(w, &ctx.cfg, &operator.name(), &run_id, settle(ctx)).await
+                && let Err(e) = super::lock::acquire(
+                    w,
+                    &ctx.cfg,
+                    &operator.name(),
+                    &run_id,
+                    settle(ctx),
+                    &journal_dir,
+                )
+                .await
             {
                 super::lock::release(w, &ctx.cfg, &run_id).await;
                 let path = j.path().to_path_buf();
@@ -1378,7 +1392,11 @@ impl<'a> Runner<'a> {
             return Err(PreFail::Unreadable(unread.join("; ")));
         }
         Err(PreFail::Blocked(
-            fails.into_iter().map(|(_, e)| e).collect::<Vec<_>>().join("; "),
+            fails
+                .into_iter()
+                .map(|(_, e)| e)
+                .collect::<Vec<_>>()
+                .join("; "),
         ))
     }
 
@@ -1487,9 +1505,7 @@ impl<'a> Runner<'a> {
                 Ok(sub) => {
                     let (request_id, sent) = match sub {
                         Submitted::Done { request_id, .. } => (request_id, Sent::Answered),
-                        Submitted::Running(l) => {
-                            (l.request_id.clone(), Sent::Running(l, started))
-                        }
+                        Submitted::Running(l) => (l.request_id.clone(), Sent::Running(l, started)),
                     };
                     self.log(Event::RequestSent {
                         step: step.id.clone(),
@@ -1551,11 +1567,14 @@ impl<'a> Runner<'a> {
                 }
                 Judged::NotApplied(seen) => format!(
                     "the answer to {} was lost ({why}) and live state does not show its effect yet ({seen}); a one-shot request is never sent again on a guess",
-                    step.action.as_ref().map(|a| describe(a).0).unwrap_or_default()
+                    step.action
+                        .as_ref()
+                        .map(|a| describe(a).0)
+                        .unwrap_or_default()
                 ),
-                Judged::Unknown(read) => format!(
-                    "the answer was lost ({why}) and live state could not be read ({read})"
-                ),
+                Judged::Unknown(read) => {
+                    format!("the answer was lost ({why}) and live state could not be read ({read})")
+                }
             };
             let check = step.az.first().cloned().unwrap_or_default();
             self.log(Event::InDoubt {
@@ -1582,7 +1601,11 @@ impl<'a> Runner<'a> {
                     let msg = format!(
                         "{} is in doubt: {evidence}. Check by hand whether it took effect ({}), then run again: the step is re-checked, never re-sent on a guess",
                         step.id,
-                        if check.is_empty() { "az resource show".to_string() } else { check }
+                        if check.is_empty() {
+                            "az resource show".to_string()
+                        } else {
+                            check
+                        }
                     );
                     self.log(Event::StepFailed {
                         step: step.id.clone(),
@@ -1623,7 +1646,8 @@ impl<'a> Runner<'a> {
                 match check_post(post, &self.ctx.cfg, &obs, &snap) {
                     Ok(()) => return Judged::Done,
                     Err(seen) => {
-                        if let Some(what) = step.action.as_ref().and_then(|a| in_progress(a, &obs)) {
+                        if let Some(what) = step.action.as_ref().and_then(|a| in_progress(a, &obs))
+                        {
                             return Judged::InProgress(what);
                         }
                         last = match unreadable_in(step, &self.ctx.cfg, &obs, &snap) {

@@ -5,6 +5,13 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
+/// The fastest simulated clock: 100,000 simulated seconds per real second.
+pub const MAX_TIME_SCALE: f64 = 100_000.0;
+/// The slowest: one simulated second per 1,000 real seconds.
+pub const MIN_TIME_SCALE: f64 = 0.001;
+/// How far a simulation may run: 100 years (simulated), so that timestamps stay valid.
+const MAX_ELAPSED: Duration = Duration::from_secs(100 * 365 * 86_400);
+
 /// Simulated time = origin + elapsed, where elapsed = base + real time since `real_start` × scale.
 #[derive(Debug, Clone)]
 pub struct SimClock {
@@ -17,6 +24,12 @@ pub struct SimClock {
 }
 
 impl SimClock {
+    /// Whether a time scale can be used: a positive number up to `MAX_TIME_SCALE` (a scale of
+    /// 1e12 would put simulated time past the year 9999 within a minute).
+    pub fn valid_scale(scale: f64) -> bool {
+        scale.is_finite() && (MIN_TIME_SCALE..=MAX_TIME_SCALE).contains(&scale)
+    }
+
     /// A clock that starts now (wall-clock UTC) and runs `scale` simulated seconds per real second.
     pub fn new(scale: f64) -> SimClock {
         SimClock::resumed(OffsetDateTime::now_utc(), Duration::ZERO, scale)
@@ -29,7 +42,7 @@ impl SimClock {
             origin,
             base: elapsed,
             real_start: Instant::now(),
-            scale: if scale.is_finite() && scale > 0.0 {
+            scale: if SimClock::valid_scale(scale) {
                 scale
             } else {
                 1.0
@@ -49,22 +62,27 @@ impl SimClock {
 
     /// The current simulated time.
     pub fn now(&self) -> OffsetDateTime {
-        self.origin + self.elapsed_sim()
+        time::Duration::try_from(self.elapsed_sim())
+            .ok()
+            .and_then(|d| self.origin.checked_add(d))
+            .unwrap_or(self.origin)
     }
 
-    /// Simulated time since the simulation started.
+    /// Simulated time since the simulation started (saturating: never an overflow).
     pub fn elapsed_sim(&self) -> Duration {
-        self.base + self.real_start.elapsed().mul_f64(self.scale)
+        let run = Duration::try_from_secs_f64(self.real_start.elapsed().as_secs_f64() * self.scale)
+            .unwrap_or(MAX_ELAPSED);
+        self.base.saturating_add(run).min(MAX_ELAPSED)
     }
 
     /// How much real time a simulated duration takes.
     pub fn real(&self, sim: Duration) -> Duration {
-        sim.div_f64(self.scale)
+        Duration::try_from_secs_f64(sim.as_secs_f64() / self.scale).unwrap_or(MAX_ELAPSED)
     }
 
-    /// Changes the scale without a jump in simulated time.
+    /// Changes the scale without a jump in simulated time (an unusable scale is ignored).
     pub fn set_scale(&mut self, scale: f64) {
-        if scale.is_finite() && scale > 0.0 {
+        if SimClock::valid_scale(scale) {
             self.base = self.elapsed_sim();
             self.real_start = Instant::now();
             self.scale = scale;

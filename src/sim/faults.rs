@@ -123,8 +123,8 @@ impl World {
                 target,
                 seconds,
             } => {
-                if !seconds.is_finite() || *seconds < 0.0 {
-                    return Err("seconds must be zero or more".into());
+                if crate::timefmt::bounded_secs(*seconds).is_none() {
+                    return Err("seconds must be zero or more, and at most 10 years".into());
                 }
                 let targets = self.targets(resource.as_deref(), target.as_deref())?;
                 let mut changed = Vec::new();

@@ -2,7 +2,7 @@
 //! ARM operations azfailover uses, with the same shapes and long-running-operation protocol,
 //! plus faults, scenarios and a control API under `/_sim/`. It powers `demo`, drills and tests.
 
-mod clock;
+pub mod clock;
 pub mod faults;
 pub mod ops;
 pub mod persist;

@@ -127,7 +127,8 @@ pub mod clock {
         let elapsed = saved.elapsed_seconds.max(0.0) + down * saved.scale.max(0.0);
         Ok(SimClock::resumed(
             saved.origin,
-            Duration::from_secs_f64(elapsed),
+            Duration::try_from_secs_f64(elapsed)
+                .map_err(|_| serde::de::Error::custom("the saved world's clock is out of range"))?,
             saved.scale,
         ))
     }
@@ -151,7 +152,7 @@ pub mod faults {
     }
 
     fn until(left: Option<f64>) -> Option<Instant> {
-        left.map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0)))
+        left.and_then(|s| Instant::now().checked_add(Duration::try_from_secs_f64(s.max(0.0)).ok()?))
     }
 
     pub fn serialize<S: Serializer>(f: &Faults, s: S) -> Result<S::Ok, S::Error> {

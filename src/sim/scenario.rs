@@ -84,22 +84,29 @@ impl Scenario {
     /// Parses scenario text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Scenario, String> {
         let raw: RawScenario = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
-        if raw.time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
-            return Err(format!("{origin}: time_scale must be a positive number"));
+        if raw
+            .time_scale
+            .is_some_and(|s| !super::clock::SimClock::valid_scale(s))
+        {
+            return Err(format!(
+                "{origin}: time_scale must be a number from {} to {}",
+                super::clock::MIN_TIME_SCALE,
+                super::clock::MAX_TIME_SCALE
+            ));
         }
         let mut events = Vec::new();
         let mut outage_starts_at = None;
         for (n, mut table) in raw.events.into_iter().enumerate() {
             let at = match table.remove("at") {
                 Some(toml::Value::String(s)) => crate::timefmt::parse_duration(&s),
-                Some(toml::Value::Integer(i)) if i >= 0 => Some(Duration::from_secs(i as u64)),
-                Some(toml::Value::Float(f)) if f >= 0.0 => Some(Duration::from_secs_f64(f)),
+                Some(toml::Value::Integer(i)) if i >= 0 => crate::timefmt::bounded_secs(i as f64),
+                Some(toml::Value::Float(f)) => crate::timefmt::bounded_secs(f),
                 None => Some(Duration::ZERO),
                 _ => None,
             }
             .ok_or_else(|| {
                 format!(
-                    "{origin}: event {}: 'at' must be a duration such as \"90s\" or \"2m\"",
+                    "{origin}: event {}: 'at' must be a duration such as \"90s\" or \"2m\" (at most 10 years)",
                     n + 1
                 )
             })?;

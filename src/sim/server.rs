@@ -121,7 +121,10 @@ impl SimServer {
 
     /// Applies a fault directly (what `POST /_sim/faults` does).
     pub fn inject(&self, fault: &Fault) -> Result<String, String> {
-        let mut w = self.world.lock().expect("world lock");
+        let mut w = self
+            .world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         w.advance();
         let result = w.apply_fault(fault);
         w.persist();
@@ -131,14 +134,20 @@ impl SimServer {
     /// From now on, saves the world to `path` after every change a request makes (and now), so
     /// that a crashed drill can go on from where it stopped.
     pub fn persist_to(&self, path: &std::path::Path) {
-        let mut w = self.world.lock().expect("world lock");
+        let mut w = self
+            .world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         w.persist_to = Some(path.to_path_buf());
         w.persist();
     }
 
     /// Stops saving the world and removes the saved file (the drill ended: nothing to resume).
     pub fn stop_persisting(&self) {
-        let mut w = self.world.lock().expect("world lock");
+        let mut w = self
+            .world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(path) = w.persist_to.take() {
             let _ = std::fs::remove_file(path);
         }
@@ -146,7 +155,10 @@ impl SimServer {
 
     /// The simulated time of an offset into the running scenario (e.g. when its outage starts).
     pub fn scenario_time(&self, offset: Duration) -> Option<time::OffsetDateTime> {
-        let w = self.world.lock().expect("world lock");
+        let w = self
+            .world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let tl = w.timeline.as_ref()?;
         let since_start = w.clock.elapsed_sim().saturating_sub(tl.started_at);
         let now = w.now();
@@ -159,17 +171,27 @@ impl SimServer {
 
     /// The current simulated time.
     pub fn now(&self) -> time::OffsetDateTime {
-        self.world.lock().expect("world lock").now()
+        self.world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .now()
     }
 
     /// Simulated seconds per real second.
     pub fn time_scale(&self) -> f64 {
-        self.world.lock().expect("world lock").clock.scale()
+        self.world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clock
+            .scale()
     }
 
     /// Data lost by forced failovers so far: (resource, seconds).
     pub fn data_losses(&self) -> Vec<(String, f64)> {
-        self.world.lock().expect("world lock").data_losses()
+        self.world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .data_losses()
     }
 
     /// Stops serving and closes every connection.
@@ -296,7 +318,9 @@ async fn serve(
     }
 
     let decision = {
-        let mut w = world.lock().expect("world lock");
+        let mut w = world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let decision = decide(
             &mut w,
             &method,
@@ -596,7 +620,9 @@ fn control(
     path: &str,
     body: &Bytes,
 ) -> (Reply, time::OffsetDateTime) {
-    let mut w = world.lock().expect("world lock");
+    let mut w = world
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     w.advance();
     let now = w.now();
     let bad = |msg: String| Reply::from(ArmError::bad_request("InvalidFault", msg));
@@ -620,11 +646,15 @@ fn control(
                 .ok()
                 .and_then(|v| v.get("scale").and_then(Value::as_f64))
             {
-                Some(s) if s > 0.0 && s.is_finite() => {
+                Some(s) if super::clock::SimClock::valid_scale(s) => {
                     w.clock.set_scale(s);
                     Reply::ok(json!({"time_scale": s}))
                 }
-                _ => bad("the body must be {\"scale\": N} with N > 0".into()),
+                _ => bad(format!(
+                    "the body must be {{\"scale\": N}} with {} <= N <= {}",
+                    super::clock::MIN_TIME_SCALE,
+                    super::clock::MAX_TIME_SCALE
+                )),
             }
         }
         _ => ArmError::not_found(path).into(),
