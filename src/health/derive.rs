@@ -81,7 +81,7 @@ pub fn snapshot(
     } else {
         Overall::Healthy
     };
-    Snapshot {
+    let mut snap = Snapshot {
         deployment: cfg.deployment.name.clone(),
         subscription_id: cfg.deployment.subscription_id.clone(),
         overall,
@@ -92,7 +92,10 @@ pub fn snapshot(
         requests: 0,
         identity: None,
         errors,
-    }
+        verdict: Default::default(),
+    };
+    snap.verdict = super::verdict::verdict(&snap);
+    snap
 }
 
 fn is_critical(i: &Incident) -> bool {

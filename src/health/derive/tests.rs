@@ -184,6 +184,12 @@ fn a_lag_that_grows_because_the_source_is_down_is_no_failed_check() {
         .find(|c| c.name == "training-data")
         .unwrap();
     assert!(c.ready, "the standby can take over: {}", c.ha_status);
+    assert_eq!(
+        down.verdict.estimated_data_loss_seconds,
+        Some(20 * 60),
+        "{:?}",
+        down.verdict
+    );
 }
 
 #[test]
