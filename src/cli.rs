@@ -186,13 +186,65 @@ pub fn config_source(explicit: Option<PathBuf>) -> ConfigSource {
 }
 
 fn load(source: &ConfigSource) -> Result<Config, i32> {
+    try_load(source).map_err(Failure::report)
+}
+
+fn try_load(source: &ConfigSource) -> Result<Config, Failure> {
     match source {
         ConfigSource::Demo => Ok(Config::demo()),
-        ConfigSource::File(p) => Config::load(p).map_err(|e| {
-            eprintln!("{e}");
-            eprintln!("azfailover: the configuration is not valid; `azfailover config check` lists every problem (see config.example.toml)");
-            exit::CONFIG
+        ConfigSource::File(p) => Config::load(p).map_err(|e| Failure {
+            exit: exit::CONFIG,
+            code: "config",
+            message: e.to_string(),
         }),
+    }
+}
+
+/// Why a command got no further than its configuration or sign-in: the exit code, the error
+/// code of `status --format json` (`unreachable | auth | config`) and the message.
+pub struct Failure {
+    pub exit: i32,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Failure {
+    /// Says it on stderr, as every command does, and gives the exit code.
+    fn report(self) -> i32 {
+        if self.code == "config" {
+            eprintln!("{}", self.message);
+            eprintln!(
+                "azfailover: the configuration is not valid; `azfailover config check` lists every problem (see config.example.toml)"
+            );
+        } else {
+            eprintln!("azfailover: {}", self.message);
+        }
+        self.exit
+    }
+
+    /// A failure reaching or signing in to Azure.
+    fn azure(e: &crate::azure::AzureError) -> Failure {
+        Failure {
+            exit: exit::UNAVAILABLE,
+            code: if matches!(e.kind, crate::azure::ErrorKind::Auth(_)) {
+                "auth"
+            } else {
+                "unreachable"
+            },
+            message: e.to_string(),
+        }
+    }
+
+    /// `status`: also the one JSON object of CONTRACT.md when the format is JSON.
+    fn status(self, format: Format) -> i32 {
+        if let Format::Json = format {
+            let error = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+            crate::outln!(
+                "{}",
+                serde_json::to_string_pretty(&error).unwrap_or_default()
+            );
+        }
+        self.report()
     }
 }
 
@@ -347,9 +399,9 @@ pub async fn run(cli: Cli) -> i32 {
         }
         Some(Command::Status { format }) => {
             let source = config_source(cli.config);
-            match Target::open(&source, Access::ReadOnly).await {
+            match Target::try_open(&source, Access::ReadOnly).await {
                 Ok(t) => t.status(format).await,
-                Err(code) => code,
+                Err(failure) => failure.status(format),
             }
         }
         Some(Command::Demo {
@@ -832,27 +884,29 @@ pub struct Target {
 impl Target {
     /// Loads the configuration and connects (starting the simulator for the demo).
     pub async fn open(source: &ConfigSource, access: Access) -> Result<Target, i32> {
-        let mut cfg = load(source)?;
+        Target::try_open(source, access)
+            .await
+            .map_err(Failure::report)
+    }
+
+    /// As `open`, saying why not instead of printing it.
+    pub async fn try_open(source: &ConfigSource, access: Access) -> Result<Target, Failure> {
+        let mut cfg = try_load(source)?;
         let mut sim = None;
         if matches!(source, ConfigSource::Demo) {
             let server = SimServer::start(&cfg, SimOptions::default())
                 .await
-                .map_err(|e| {
-                    eprintln!("azfailover: cannot start the simulator: {e}");
-                    exit::UNAVAILABLE
+                .map_err(|e| Failure {
+                    exit: exit::UNAVAILABLE,
+                    code: "unreachable",
+                    message: format!("cannot start the simulator: {e}"),
                 })?;
             cfg.use_simulator(server.url());
             sim = Some(server);
         }
-        let (client, writer) =
-            connect(&cfg, access, ClientOptions::from_config(&cfg)).map_err(|e| {
-                eprintln!("azfailover: {e}");
-                exit::UNAVAILABLE
-            })?;
-        if let Err(e) = client.sign_in().await {
-            eprintln!("azfailover: {e}");
-            return Err(exit::UNAVAILABLE);
-        }
+        let (client, writer) = connect(&cfg, access, ClientOptions::from_config(&cfg))
+            .map_err(|e| Failure::azure(&e))?;
+        client.sign_in().await.map_err(|e| Failure::azure(&e))?;
         Ok(Target {
             cfg,
             client,
@@ -1014,16 +1068,18 @@ impl Target {
             );
         }
         let collector = Collector::new(self.cfg.clone(), self.client.clone());
-        let result = collector.collect().await;
+        let result = collector.try_collect().await;
         if let Some(sim) = self.sim {
             sim.stop().await;
         }
         match result {
-            Err(e) => {
-                eprintln!("azfailover: {e}");
-                exit::UNAVAILABLE
+            Err(e) => Failure {
+                exit: exit::UNAVAILABLE,
+                code: if e.auth { "auth" } else { "unreachable" },
+                message: e.message,
             }
-            Ok(snap) => {
+            .status(format),
+            Ok((_, snap)) => {
                 crate::health::cache::save(&snap);
                 match format {
                     Format::Json => crate::outln!(

@@ -244,3 +244,79 @@ fn journal_shows_a_run_as_a_timeline() {
     );
     assert_eq!(run(&["journal", "nope"]).status.code(), Some(64));
 }
+
+/// `status --format json` with the demo configuration pointed at `url` (`auth` replacing its
+/// `method` line when given): exit code, stdout, stderr.
+fn status_json(
+    dir: &std::path::Path,
+    url: &str,
+    auth: Option<&str>,
+) -> (Option<i32>, String, String) {
+    let mut text = std::fs::read_to_string("assets/demo.toml")
+        .unwrap()
+        .replace("http://127.0.0.1:0", url);
+    if let Some(a) = auth {
+        text = text.replace("method = \"simulator\"", a);
+    }
+    let path = dir.join("status.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(BIN)
+        .args(["status", "--format", "json", "--config"])
+        .arg(&path)
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env_remove("AZURE_CLIENT_SECRET")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// The one JSON object of stdout: `{"error": {"code", "message"}}`.
+fn error_object(out: &str) -> (String, String) {
+    let v: serde_json::Value = serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    let obj = v.as_object().unwrap();
+    assert_eq!(obj.len(), 1, "{out}");
+    let e = &v["error"];
+    assert_eq!(e.as_object().unwrap().len(), 2, "{out}");
+    (
+        e["code"].as_str().unwrap().to_string(),
+        e["message"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn status_json_without_a_snapshot_prints_one_error_object() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 9.
+    let (code, out, err) = status_json(dir.path(), "http://127.0.0.1:9", None);
+    assert_eq!(code, Some(69), "{err}");
+    let (kind, message) = error_object(&out);
+    assert_eq!(kind, "unreachable");
+    assert!(message.contains("could not be reached"), "{message}");
+    assert!(
+        err.contains("could not be reached"),
+        "stderr still says it: {err}"
+    );
+
+    // A configuration that does not load.
+    let (code, out, _) = status_json(dir.path(), "http://127.0.0.1:9", Some("method = \"magic\""));
+    assert_eq!(code, Some(78));
+    let (kind, message) = error_object(&out);
+    assert_eq!(kind, "config");
+    assert!(message.contains("status.toml"), "names the file: {message}");
+
+    // Signing in fails (a client secret that is not in the environment).
+    let (code, out, err) = status_json(
+        dir.path(),
+        "https://127.0.0.1:9",
+        Some(
+            "method = \"client-secret\"\ntenant_id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\"\nclient_id = \"0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b\"",
+        ),
+    );
+    assert_eq!(code, Some(69), "{err}");
+    let (kind, _) = error_object(&out);
+    assert_eq!(kind, "auth", "{out}");
+}

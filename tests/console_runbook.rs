@@ -357,3 +357,36 @@ fn runbook_screen_with_a_typed_confirmation() {
         assert_eq!(cell_of(&t, "DATA LOSS").fg, Color::LightRed);
     }
 }
+
+#[test]
+fn during_a_run_the_header_says_where_it_is_instead_of_the_verdict() {
+    let mut app = run_app((120, 40));
+    ask(&mut app, 9, 2, Question::Confirm);
+    let t = draw(&app);
+    let header = &rows(&t)[1];
+    assert!(
+        header.starts_with(
+            " ▶ RUN  forced failover eastus → westus · step 3 of 4, waiting for you: Unplanned failover of storage"
+        ),
+        "{header}"
+    );
+    assert!(!header.contains("failover possible"), "{header}");
+    // Once the run ended, the verdict is back.
+    update(
+        &mut app,
+        run_ev(RunEvent::Finished(Box::new(
+            azfailover::console::runbook_bridge::RunEnd {
+                outcome: "completed".into(),
+                message: None,
+                report_json: None,
+                report_markdown: None,
+            },
+        ))),
+    );
+    let t = draw(&app);
+    assert!(
+        rows(&t)[1].contains("forced failover possible"),
+        "{}",
+        rows(&t)[1]
+    );
+}

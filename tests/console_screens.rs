@@ -34,7 +34,15 @@ fn overview_healthy() {
             t.backend()
         );
         assert_eq!(cell_of(&t, "healthy").fg, Color::Green);
-        assert!(on_screen(&t, "failover possible: all 12 ready"));
+        assert_eq!(
+            cell_of(
+                &t,
+                "eastus healthy · standby ready: planned failover possible"
+            )
+            .fg,
+            Color::Green,
+            "the verdict's summary, green: nothing to do, and a planned failover would pass"
+        );
     }
 }
 
@@ -52,7 +60,51 @@ fn overview_outage() {
         assert!(on_screen(&t, "unknown — not responding since 02:41"));
         assert!(on_screen(&t, "[Critical] Multiple services impact"));
         assert_eq!(cell_of(&t, "DOWN").fg, Color::LightRed);
+        assert_eq!(
+            cell_of(&t, "eastus down · forced failover possible").fg,
+            Color::Yellow,
+            "amber: possible, forced"
+        );
+        assert!(
+            !on_screen(&t, "blocked"),
+            "the outage itself blocks nothing"
+        );
     }
+}
+
+#[test]
+fn after_the_failover_components_moved_are_no_alarm() {
+    for size in [(120, 40), (80, 24)] {
+        let snaps = [healthy(), outage(), after_failover()];
+        let app = app_with(&options(Badge::Live), size, &snaps);
+        let t = draw(&app);
+        assert_snapshot!(format!("after_failover_{}x{}", size.0, size.1), t.backend());
+        assert_eq!(
+            cell_of(&t, "moved").fg,
+            Color::Cyan,
+            "READY of a component already failed over: neutral, not a red NO"
+        );
+        assert_eq!(
+            cell_of(
+                &t,
+                "serving from westus · eastus down · fail back once eastus is healthy"
+            )
+            .fg,
+            Color::Yellow
+        );
+    }
+}
+
+#[test]
+fn a_standby_not_ready_is_said_in_red() {
+    let mut snap = healthy();
+    snap.regions[1].health = RegionHealth::Degraded;
+    snap.regions[1].reason = "Service Health: degraded compute in West US".into();
+    let app = app_with(&options(Badge::Live), (120, 40), &[snap]);
+    let t = draw(&app);
+    let text = "eastus healthy · standby not ready: 1 blocker: westus degraded (Service Health: degraded compute in West US)";
+    assert!(on_screen(&t, text), "{}", rows(&t)[1]);
+    assert_eq!(cell_of(&t, text).fg, Color::LightRed);
 }
 
 #[test]

@@ -668,11 +668,14 @@ fn keys_in_help_close_it_and_act() {
 }
 
 #[test]
-fn summary_counts_what_serves_where_and_what_blocks() {
+fn summary_counts_what_serves_where_and_says_the_verdict() {
     let app = app_with(&options(Badge::Live), (120, 40), &[healthy(), outage()]);
     let s = &app.summary;
-    assert_eq!((s.ready, s.blocked, s.moved), (5, 1, 6));
-    assert_eq!(s.blocked_names, ["feature-store"]);
+    assert_eq!(
+        s.verdict.summary,
+        "eastus down · forced failover possible · ≈14 min of writes lost · 1 of 4 data stores already on westus · azfailover failover",
+        "derived for a snapshot without one; the lags frozen by the outage block nothing"
+    );
     assert_eq!(s.serving, [0, 6], "nothing serves in the downed eastus");
     let app = healthy_app();
     assert_eq!(

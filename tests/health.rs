@@ -270,6 +270,16 @@ async fn failed_over_components_say_so() {
         assert_eq!(c.active_region, "westus", "{name}");
         assert!(!c.ready, "{name}");
     }
+    // The table says "moved", not a red NO: they need no failover.
+    let table = azfailover::health::report::render_table(&s);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("feature-store "))
+        .unwrap();
+    assert!(
+        row.contains(" moved ") && row.ends_with("failed over to westus"),
+        "{row}"
+    );
 }
 
 #[tokio::test]
@@ -382,6 +392,78 @@ async fn an_unreachable_arm_is_a_clear_failure() {
 }
 
 // ---- the `status` command through the real binary ----
+
+#[tokio::test]
+async fn status_json_carries_the_verdict_of_a_primary_outage() {
+    let sim = Sim::start(SCALE).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), sim.url());
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: Some("Power event in East US".into()),
+        arm: None,
+    });
+    // Replication out of eastus stopped: at this time scale the lag passes the 15 min RPO in
+    // about a second.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (code, out, err) = tokio::task::spawn_blocking({
+        let p = path.clone();
+        move || status(&p, "json")
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 2, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = &s["verdict"];
+    for field in [
+        "recommendation",
+        "possible",
+        "variant",
+        "blockers",
+        "estimated_data_loss_seconds",
+        "summary",
+    ] {
+        assert!(v.get(field).is_some(), "{field}: {v}");
+    }
+    assert_eq!(v["recommendation"], "failover", "{v}");
+    assert_eq!(v["variant"], "forced");
+    assert_eq!(
+        v["possible"], true,
+        "the downed Cosmos write region and the frozen storage lag are what the forced failover is for: {v}"
+    );
+    assert_eq!(v["blockers"], serde_json::json!([]));
+    let storage = s["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "training-data")
+        .unwrap();
+    let lag = storage["lag_seconds"].as_f64().unwrap();
+    assert!(lag > 900.0, "past the RPO: {lag}");
+    assert_eq!(v["estimated_data_loss_seconds"], lag.round() as u64);
+    let lag_check = storage["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "lag within RPO")
+        .unwrap();
+    assert_eq!(lag_check["passed"], serde_json::Value::Null, "{lag_check}");
+    let summary = v["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("eastus down · forced failover possible · ≈")
+            && summary.ends_with(" of writes lost · azfailover failover"),
+        "{summary}"
+    );
+
+    let (_, table, _) = tokio::task::spawn_blocking(move || status(&path, "table"))
+        .await
+        .unwrap();
+    let line = table.lines().nth(1).unwrap_or_default();
+    assert!(
+        line.starts_with("eastus down · forced failover possible · ≈"),
+        "the table says the summary under its title (the lag has grown since): {table}"
+    );
+}
 
 fn status(cfg_path: &std::path::Path, format: &str) -> (i32, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_azfailover"))

@@ -293,9 +293,31 @@ async fn failback_after_an_unplanned_failover_reprotects_first() {
         )
         .await;
     sim.wait_lro(&r).await;
-    let (rb, _, _) = plan_for(&sim, &Config::demo(), RunbookKind::Failback).await;
+    let (rb, obs, snap) = plan_for(&sim, &Config::demo(), RunbookKind::Failback).await;
     assert_eq!(rb.from_region.as_str(), "westus");
     assert_eq!(rb.to_region.as_str(), "eastus");
+    // eastus is degraded only by what the failback repairs: the account has no replica there.
+    let repairs = azfailover::health::verdict::primary_ready_for_failback(&snap).unwrap();
+    assert_eq!(
+        repairs,
+        ["training-data: no replica in eastus (the failback re-protects it)"]
+    );
+    assert_eq!(
+        snap.region(azfailover::health::RegionRole::Primary)
+            .unwrap()
+            .health,
+        azfailover::health::RegionHealth::Degraded
+    );
+    let cfg = pointed(&Config::demo(), sim.url());
+    let healthy = Precondition::RegionHealthy {
+        region: "eastus".into(),
+    };
+    assert_eq!(check_pre(&healthy, &cfg, &obs, &snap, false), Ok(()));
+    assert_eq!(
+        snap.verdict.recommendation,
+        azfailover::health::Recommendation::None,
+        "feature-store and training-data moved, run-metadata and sessions still on eastus: split"
+    );
     let ids = ids(&rb);
     let pos = |id: &str| {
         ids.iter()

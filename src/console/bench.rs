@@ -61,7 +61,7 @@ pub fn synthetic_snapshot(n: usize) -> Snapshot {
         available: n * 2,
         not_responding_since: None,
     };
-    Snapshot {
+    let mut snap = Snapshot {
         deployment: "contoso-ml".into(),
         subscription_id: "8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b".into(),
         overall: Overall::Degraded,
@@ -75,7 +75,10 @@ pub fn synthetic_snapshot(n: usize) -> Snapshot {
         requests: (n * 3) as u64,
         identity: Some("simulator".into()),
         errors: Vec::new(),
-    }
+        verdict: Default::default(),
+    };
+    snap.verdict = crate::health::verdict::verdict(&snap);
+    snap
 }
 
 /// Component number `i` of the synthetic deployment.

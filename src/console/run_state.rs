@@ -198,13 +198,19 @@ impl RunView {
         }
     }
 
-    /// The index of the step the screen focuses on: the operator's choice, else the one
-    /// waiting for a decision, else the running one, else the first not finished.
+    /// The index of the step the screen focuses on: the operator's choice, else the current one.
     pub fn focus(&self) -> Option<usize> {
-        let steps = self.steps();
         if let Some(c) = self.cursor {
-            return Some(c.min(steps.len().saturating_sub(1))).filter(|_| !steps.is_empty());
+            let n = self.steps().len();
+            return Some(c.min(n.saturating_sub(1))).filter(|_| n > 0);
         }
+        self.current()
+    }
+
+    /// The index of the step the run is at: the one waiting for a decision, else the running
+    /// one, else the first not finished (where it stopped, once it ended).
+    pub fn current(&self) -> Option<usize> {
+        let steps = self.steps();
         if let Some(p) = &self.pending
             && let Some(i) = steps.iter().position(|s| s.id == p.step.id)
         {

@@ -1,47 +1,35 @@
-//! What the header and the region panels count, computed once per snapshot (not per frame):
-//! what serves in each region, and whether a failover could start now.
+//! What the header and the region panels show, computed once per snapshot (not per frame):
+//! what serves in each region, and the verdict (what to do now).
 
-use crate::health::{ComponentStatus, InstanceHealth, RegionRole, Snapshot};
+use crate::health::{ComponentStatus, InstanceHealth, RegionRole, Snapshot, Verdict};
 
-/// Blocking components named in the header, at most.
-const NAMED_BLOCKERS: usize = 3;
-
-/// Counts over the components of one snapshot.
+/// Counts over the components of one snapshot, and its verdict.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     pub total: usize,
     /// Components serving in the primary and in the secondary region.
     pub serving: [usize; 2],
-    /// Still served from the primary and ready to fail over.
-    pub ready: usize,
-    /// Still served from the primary and not ready: they block a failover.
-    pub blocked: usize,
-    /// The first few blocking components' names.
-    pub blocked_names: Vec<String>,
-    /// Already served from elsewhere than the primary.
-    pub moved: usize,
+    /// What to do now: the snapshot's, or derived here for a snapshot cached by an older
+    /// version (which has none).
+    pub verdict: Verdict,
 }
 
 impl Summary {
     /// The counts of a snapshot.
     pub fn of(snap: &Snapshot, primary: &str, secondary: &str) -> Summary {
+        let verdict = if snap.verdict.summary.is_empty() {
+            crate::health::verdict::verdict(snap)
+        } else {
+            snap.verdict.clone()
+        };
         let mut s = Summary {
             total: snap.components.len(),
+            verdict,
             ..Summary::default()
         };
         for c in &snap.components {
             s.serving[0] += usize::from(serves_in(c, primary));
             s.serving[1] += usize::from(serves_in(c, secondary));
-            match (c.active_region == primary, c.ready) {
-                (false, _) => s.moved += 1,
-                (true, true) => s.ready += 1,
-                (true, false) => {
-                    s.blocked += 1;
-                    if s.blocked_names.len() < NAMED_BLOCKERS {
-                        s.blocked_names.push(super::sanitize(&c.name).into_owned());
-                    }
-                }
-            }
         }
         s
     }

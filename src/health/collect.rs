@@ -129,6 +129,11 @@ impl Collector {
 
     /// One snapshot with the typed readings it was derived from (runbooks need both).
     pub async fn collect_full(&self) -> Result<(Observations, Snapshot), String> {
+        self.try_collect().await.map_err(|e| e.message)
+    }
+
+    /// As `collect_full`, saying why nothing could be read (`auth`: sign-in or authorization).
+    pub async fn try_collect(&self) -> Result<(Observations, Snapshot), ReadError> {
         let started = Instant::now();
         let requests_before = self.client.requests_sent();
         let obs = self.observe().await;
@@ -239,7 +244,7 @@ impl Collector {
 
 /// Nothing could be read, and why (so the console says "sign-in failed" rather than showing
 /// every component unknown).
-fn total_failure(obs: &Observations) -> Option<String> {
+fn total_failure(obs: &Observations) -> Option<ReadError> {
     let mut errors = obs.reads.values().filter_map(|r| r.as_ref().err());
     let all_failed =
         obs.availability.is_err() && obs.events.is_err() && obs.reads.values().all(Result::is_err);
@@ -248,12 +253,15 @@ fn total_failure(obs: &Observations) -> Option<String> {
     }
     let first = obs.availability.as_ref().err().or_else(|| errors.next())?;
     Some(if first.auth {
-        first.message.clone()
+        first.clone()
     } else {
-        format!(
-            "Azure Resource Manager could not be reached: {}",
-            first.message
-        )
+        ReadError {
+            message: format!(
+                "Azure Resource Manager could not be reached: {}",
+                first.message
+            ),
+            ..first.clone()
+        }
     })
 }
 

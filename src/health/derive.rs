@@ -81,7 +81,7 @@ pub fn snapshot(
     } else {
         Overall::Healthy
     };
-    Snapshot {
+    let mut snap = Snapshot {
         deployment: cfg.deployment.name.clone(),
         subscription_id: cfg.deployment.subscription_id.clone(),
         overall,
@@ -92,7 +92,10 @@ pub fn snapshot(
         requests: 0,
         identity: None,
         errors,
-    }
+        verdict: Default::default(),
+    };
+    snap.verdict = super::verdict::verdict(&snap);
+    snap
 }
 
 fn is_critical(i: &Incident) -> bool {
@@ -836,15 +839,27 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
                     )
                 },
             );
+            // Replication stops with its source: a frozen copy is the outage, not a broken standby.
+            let source_down = ctx.regions_down.contains(&pr) || ph == InstanceHealth::Unavailable;
+            // Likewise a copy towards a downed region (re-protected after a failover) waits for it.
+            let copy_to_down = sa
+                .properties
+                .secondary_location
+                .as_ref()
+                .filter(|r| ctx.regions_down.contains(*r));
             if let Some(g) = &sa.properties.geo_replication_stats {
                 let status = g
                     .status
                     .clone()
                     .unwrap_or(GeoReplicationStatus::Unknown("absent".into()));
                 d.prop("replication", status.to_string());
-                if ctx.regions_down.contains(&pr) && status != GeoReplicationStatus::Live {
+                if source_down && status != GeoReplicationStatus::Live {
                     // Replication stops with its source; that is the outage, not a broken standby.
                     d.check("replication live", None, format!("replication stopped: {pr} is down; failing over loses writes after the last sync"));
+                } else if let Some(sr) =
+                    copy_to_down.filter(|_| status != GeoReplicationStatus::Live)
+                {
+                    d.check("replication live", None, format!("geo-replication is {status}: {sr} is down; it goes on when {sr} recovers"));
                 } else {
                     d.check(
                         "replication live",
@@ -864,26 +879,41 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
                     d.lag = Some(lag);
                     d.last_sync = Some(lst);
                     d.prop("last sync", crate::timefmt::rfc3339(lst));
-                    d.check(
-                        "lag within RPO",
-                        Some(lag <= rpo as f64),
-                        format!(
-                            "lag {} vs RPO {}",
-                            crate::timefmt::human(std::time::Duration::from_secs_f64(lag)),
-                            crate::timefmt::human(std::time::Duration::from_secs(rpo))
-                        ),
+                    let text = format!(
+                        "lag {} vs RPO {}",
+                        crate::timefmt::human(std::time::Duration::from_secs_f64(lag)),
+                        crate::timefmt::human(std::time::Duration::from_secs(rpo))
                     );
+                    if source_down && lag > rpo as f64 {
+                        // It grows because its source is down: what a forced failover loses.
+                        d.check(
+                            "lag within RPO",
+                            None,
+                            format!(
+                                "{text}: replication stopped with {pr}; a forced failover loses it"
+                            ),
+                        );
+                    } else {
+                        d.check("lag within RPO", Some(lag <= rpo as f64), text);
+                    }
                 }
                 let can = g.can_failover == Some(true);
-                d.check(
-                    "can fail over",
-                    Some(can),
-                    if can {
-                        "canFailover is true".to_string()
-                    } else {
-                        "canFailover is false".to_string()
-                    },
-                );
+                match copy_to_down {
+                    Some(sr) if !can => d.check(
+                        "can fail over",
+                        None,
+                        format!("canFailover is false: {sr}, where it would fail over to, is down"),
+                    ),
+                    _ => d.check(
+                        "can fail over",
+                        Some(can),
+                        if can {
+                            "canFailover is true".to_string()
+                        } else {
+                            "canFailover is false".to_string()
+                        },
+                    ),
+                }
                 d.check("planned failover possible", if g.can_planned_failover == Some(true) { Some(true) } else { None }, if g.can_planned_failover == Some(true) { "a planned failover loses nothing".to_string() } else { "only an unplanned failover (loses writes after lastSyncTime) is possible now".to_string() });
             }
             if let Some(t) = sa.properties.last_geo_failover_time {

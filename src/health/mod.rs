@@ -8,6 +8,8 @@ pub mod derive;
 pub mod engine;
 pub mod model;
 pub mod report;
+pub mod verdict;
 
 pub use engine::{EngineHandle, HealthMsg, spawn};
 pub use model::*;
+pub use verdict::{Blocker, Recommendation, Variant, Verdict};

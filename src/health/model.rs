@@ -125,6 +125,12 @@ pub struct ComponentStatus {
 }
 
 impl ComponentStatus {
+    /// Whether this hot/cold component already serves from the secondary (a failover moved it):
+    /// not ready to fail over, and not needing to.
+    pub fn failed_over_to(&self, secondary: &str) -> bool {
+        self.mode == "hot-cold" && self.active_region == secondary
+    }
+
     /// Whether the lag exceeds the RPO.
     pub fn lag_over_rpo(&self) -> bool {
         self.lag_seconds
@@ -156,6 +162,9 @@ pub struct Snapshot {
     pub identity: Option<String>,
     /// Problems that are not about one component (Resource Health or Service Health unreadable).
     pub errors: Vec<String>,
+    /// What to do now (absent from snapshots cached by older versions).
+    #[serde(default)]
+    pub verdict: super::verdict::Verdict,
 }
 
 impl Snapshot {

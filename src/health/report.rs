@@ -33,6 +33,18 @@ fn word_instance(h: InstanceHealth) -> &'static str {
     }
 }
 
+/// READY: "yes", "NO", or "moved" for a hot/cold component a failover already moved (it needs
+/// no failover, and is no alarm).
+pub fn ready_word(c: &ComponentStatus, secondary: &str) -> &'static str {
+    if c.failed_over_to(secondary) {
+        "moved"
+    } else if c.ready {
+        "yes"
+    } else {
+        "NO"
+    }
+}
+
 /// A lag against its RPO, e.g. "1 min / 15 min" (with "!" when over).
 pub fn lag_text(c: &ComponentStatus) -> String {
     match c.lag_seconds {
@@ -80,7 +92,7 @@ pub fn render_table(s: &Snapshot) -> String {
     };
     let _ = writeln!(
         out,
-        "{} — {overall}   (at {} UTC, {} requests in {} ms{})\n",
+        "{} — {overall}   (at {} UTC, {} requests in {} ms{})",
         sanitize(&s.deployment),
         crate::timefmt::rfc3339(s.taken_at)
             .trim_end_matches('Z')
@@ -92,6 +104,7 @@ pub fn render_table(s: &Snapshot) -> String {
             .map(|i| format!(", as {}", sanitize(i)))
             .unwrap_or_default()
     );
+    let _ = writeln!(out, "{}\n", sanitize(&s.verdict.summary));
     let rows: Vec<Vec<String>> = s
         .regions
         .iter()
@@ -153,7 +166,7 @@ pub fn render_table(s: &Snapshot) -> String {
                 inst(&primary),
                 inst(&secondary),
                 lag_text(c),
-                if c.ready { "yes".into() } else { "NO".into() },
+                ready_word(c, &secondary).into(),
                 sanitize(&c.ha_status),
             ]
         })

@@ -2128,7 +2128,16 @@ pub fn check_pre(
             ))
         }
         Precondition::RegionHealthy { region: r } if region(r) != RegionHealth::Healthy => {
-            Err(format!("{r} is not healthy ({:?})", region(r)).to_lowercase())
+            // The primary may stay degraded by what the failback itself repairs (a Cosmos region
+            // offline, a storage account without its replica there): those do not stop it.
+            let primary = snap.region(crate::health::RegionRole::Primary);
+            match crate::health::verdict::primary_ready_for_failback(snap) {
+                Ok(_) if primary.is_some_and(|p| p.name == *r) => Ok(()),
+                Err(why) if primary.is_some_and(|p| p.name == *r) => {
+                    Err(format!("{r} is not ready to take production back: {why}"))
+                }
+                _ => Err(format!("{r} is not healthy ({:?})", region(r)).to_lowercase()),
+            }
         }
         Precondition::RegionNotDown { region: r } if region(r) == RegionHealth::Outage => {
             Err(format!("{r} is in an outage"))

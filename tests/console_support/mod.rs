@@ -378,6 +378,8 @@ pub fn healthy() -> Snapshot {
         requests: 41,
         identity: Some("oncall@contoso.com".into()),
         errors: Vec::new(),
+        // Derived by the console, as for a snapshot cached before verdicts existed.
+        verdict: Verdict::default(),
     }
 }
 
@@ -436,6 +438,18 @@ pub fn outage() -> Snapshot {
         .unwrap();
     secrets.ha_status = "Microsoft-managed failover".into();
     secrets.ready = true;
+    s
+}
+
+/// After the failover, East US still down: the hot/cold components serve from West US.
+pub fn after_failover() -> Snapshot {
+    let mut s = outage();
+    s.taken_at = T1 + Duration::minutes(20);
+    for c in s.components.iter_mut().filter(|c| c.mode == "hot-cold") {
+        c.active_region = "westus".into();
+        c.ready = false;
+        c.ha_status = "failed over to westus".into();
+    }
     s
 }
 

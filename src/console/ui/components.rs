@@ -153,7 +153,11 @@ fn row(app: &App, c: &ComponentStatus, cols: Columns) -> Row<'static> {
     cells.push(instance_cell(app, c, &app.meta.primary));
     cells.push(instance_cell(app, c, &app.meta.secondary));
     cells.push(active_cell(app, c));
-    let ha_tone = if c.ready { Tone::Plain } else { Tone::Warn };
+    let ha_tone = if c.ready || c.failed_over_to(&app.meta.secondary) {
+        Tone::Plain
+    } else {
+        Tone::Warn
+    };
     cells.push(Cell::from(Span::styled(
         sanitize(&c.ha_status).into_owned(),
         t.tone(ha_tone),
@@ -230,12 +234,13 @@ fn active_cell(app: &App, c: &ComponentStatus) -> Cell<'static> {
     ))
 }
 
-/// "yes" or "NO".
+/// "yes", "NO", or "moved" (neutral) for a hot/cold component already failed over.
 fn ready_cell(app: &App, c: &ComponentStatus) -> Cell<'static> {
-    let (text, tone) = if c.ready {
-        ("yes", Tone::Good)
-    } else {
-        ("NO", Tone::Bad)
+    let text = crate::health::report::ready_word(c, &app.meta.secondary);
+    let tone = match text {
+        "moved" => Tone::Info,
+        "yes" => Tone::Good,
+        _ => Tone::Bad,
     };
     Cell::from(Span::styled(text, app.theme.tone(tone)))
 }

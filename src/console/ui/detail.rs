@@ -144,12 +144,19 @@ fn render_summary(frame: &mut Frame, app: &App, c: &ComponentStatus, area: Rect)
 /// "ready to fail over: YES · HA: standby ready · serves from eastus".
 fn status_line(app: &App, c: &ComponentStatus) -> Line<'static> {
     let t = app.theme;
-    let (ready, tone) = if c.ready {
+    let moved = c.failed_over_to(&app.meta.secondary);
+    let (ready, tone) = if moved {
+        ("MOVED", Tone::Info)
+    } else if c.ready {
         ("YES", Tone::Good)
     } else {
         ("NO", Tone::Bad)
     };
-    let ha_tone = if c.ready { Tone::Plain } else { Tone::Warn };
+    let ha_tone = if c.ready || moved {
+        Tone::Plain
+    } else {
+        Tone::Warn
+    };
     let ha = sanitize(&c.ha_status).into_owned();
     Line::from(vec![
         Span::raw("ready to fail over: "),

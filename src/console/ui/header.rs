@@ -1,5 +1,5 @@
 //! The two header rows: the band (what this console is connected to, who, how fresh) and the
-//! verdict (which region is down and whether a failover could start now).
+//! decision line (the verdict's summary: what to do now, or the run going on).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,8 +10,9 @@ use ratatui::widgets::Paragraph;
 use super::fmt::{hhmm, human_secs, seconds_between};
 use super::theme::{self, Tone};
 use crate::console::app::App;
+use crate::console::run_state::StepStatus;
 use crate::console::{Badge, sanitize};
-use crate::health::RegionRole;
+use crate::health::{Recommendation, RegionRole, Variant, Verdict};
 
 /// Draws the band and the verdict line.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
@@ -22,7 +23,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         ..area
     };
     render_band(frame, app, band);
-    frame.render_widget(Paragraph::new(verdict_line(app)), verdict);
+    frame.render_widget(
+        Paragraph::new(verdict_line(app, verdict.width as usize)),
+        verdict,
+    );
 }
 
 /// A piece of the band, dropped (lowest priority first) when the terminal is narrow.
@@ -157,8 +161,9 @@ fn arrange(mut left: Vec<Piece>, mut right: Vec<Piece>, width: usize) -> Line<'s
     Line::from(spans)
 }
 
-/// The verdict: overall health, each region, and whether a failover could start now.
-fn verdict_line(app: &App) -> Line<'static> {
+/// The decision line: overall health and the verdict (what to do now), or, during a run, the
+/// run's direction and the step it is at.
+fn verdict_line(app: &App, width: usize) -> Line<'static> {
     let t = app.theme;
     let Some(snap) = &app.snapshot else {
         return match &app.last_error {
@@ -172,30 +177,94 @@ fn verdict_line(app: &App) -> Line<'static> {
             }
         };
     };
+    if let Some(line) = run_line(app, width) {
+        return line;
+    }
     let overall = theme::overall_tone(snap.overall);
     let word = format!(
         " {} {} ",
         theme::tone_symbol(overall),
         format!("{:?}", snap.overall).to_uppercase()
     );
-    let mut spans = vec![Span::styled(word, t.label(overall)), Span::raw(" ")];
-    for (i, role) in [RegionRole::Primary, RegionRole::Secondary]
-        .into_iter()
-        .enumerate()
-    {
-        let Some(r) = snap.region(role) else { continue };
-        if i > 0 {
-            spans.push(Span::styled(" · ", t.muted()));
-        }
-        spans.push(Span::raw(format!("{} ", sanitize(&r.name))));
-        spans.push(Span::styled(
-            theme::region_word(r.health),
-            t.tone(theme::region_tone(r.health)),
-        ));
+    let v = &app.summary.verdict;
+    let room = width.saturating_sub(Span::raw(word.as_str()).width() + 1);
+    let text = fit_parts(&sanitize(&v.summary), room);
+    Line::from(vec![
+        Span::styled(word, t.label(overall)),
+        Span::raw(" "),
+        Span::styled(text, t.tone(verdict_tone(v, &app.meta.primary))),
+    ])
+}
+
+/// Green when nothing or a planned run is to be done and possible, amber for a possible forced
+/// run or while not (wholly) served from the primary with nothing to do, red when blocked.
+pub fn verdict_tone(v: &Verdict, primary: &str) -> Tone {
+    match (v.recommendation, v.possible, v.variant) {
+        (Recommendation::None, _, _) if v.serving_from.as_deref() != Some(primary) => Tone::Warn,
+        (_, false, _) => Tone::Bad,
+        (_, true, Some(Variant::Forced)) => Tone::Warn,
+        (_, true, _) => Tone::Good,
     }
-    spans.push(Span::styled(" │ ", t.muted()));
-    spans.extend(failover_readiness(app));
-    Line::from(spans)
+}
+
+/// "failback westus → eastus · step 5 of 17: Planned failover of storage …", while a run goes on
+/// (with ", waiting for you" when the step waits for the operator).
+fn run_line(app: &App, width: usize) -> Option<Line<'static>> {
+    let run = app.run.as_ref().filter(|r| r.active())?;
+    let rb = run.runbook.as_ref()?;
+    let steps = run.steps();
+    let at = run.current()?;
+    let step = steps.get(at)?;
+    let t = app.theme;
+    let waiting = match run.status(&step.id) {
+        StepStatus::Waiting => ", waiting for you",
+        StepStatus::Blocked => ", blocked",
+        StepStatus::Failed => ", failed",
+        _ => "",
+    };
+    let label = " ▶ RUN ";
+    let text = format!(
+        "{}{} {} → {} · step {} of {}{waiting}: {}",
+        if rb.forced { "forced " } else { "" },
+        rb.kind.as_str(),
+        rb.from_region,
+        rb.to_region,
+        at + 1,
+        steps.len(),
+        sanitize(&step.title),
+    );
+    let room = width.saturating_sub(Span::raw(label).width() + 1);
+    Some(Line::from(vec![
+        Span::styled(label, t.label(Tone::Warn)),
+        Span::raw(" "),
+        Span::styled(fit_parts(&text, room), t.heading()),
+    ]))
+}
+
+/// Fits a " · "-separated line into `width` cells: drops trailing parts (keeping at least two),
+/// then cuts the last one, marking what is left out with "…".
+fn fit_parts(text: &str, width: usize) -> String {
+    let cells = |s: &str| Span::raw(s).width();
+    if cells(text) <= width {
+        return text.to_string();
+    }
+    let mut parts: Vec<&str> = text.split(" · ").collect();
+    while parts.len() > 2 && cells(&parts.join(" · ")) + 2 > width {
+        parts.pop();
+    }
+    let kept = parts.join(" · ");
+    if cells(&kept) + 2 <= width {
+        return format!("{kept} …");
+    }
+    let mut cut = String::new();
+    for c in kept.chars() {
+        if cells(&cut) + 2 > width {
+            break;
+        }
+        cut.push(c);
+    }
+    cut.pop();
+    format!("{}…", cut.trim_end())
 }
 
 /// "primary" / "secondary".
@@ -204,49 +273,4 @@ pub fn role_word(role: RegionRole) -> &'static str {
         RegionRole::Primary => "primary",
         RegionRole::Secondary => "secondary",
     }
-}
-
-/// Could a failover start now? Components still served from the primary are ready or block it;
-/// those already served from elsewhere need nothing.
-fn failover_readiness(app: &App) -> Vec<Span<'static>> {
-    let t = app.theme;
-    let s = &app.summary;
-    let mut spans = Vec::new();
-    if s.blocked == 0 {
-        let text = match (s.ready, s.moved) {
-            (_, 0) => format!("✔ failover possible: all {} ready", s.total),
-            (0, _) => format!(
-                "✔ all {} components served from {}",
-                s.total, app.meta.secondary
-            ),
-            (ready, _) => format!("✔ failover possible: {ready} ready"),
-        };
-        spans.push(Span::styled(text, t.tone(Tone::Good)));
-    } else {
-        let more = if s.blocked > s.blocked_names.len() {
-            ", …"
-        } else {
-            ""
-        };
-        let count = if s.blocked > 1 {
-            format!("{}: ", s.blocked)
-        } else {
-            String::new()
-        };
-        let text = format!(
-            "✖ failover blocked by {count}{}{more}",
-            s.blocked_names.join(", ")
-        );
-        spans.push(Span::styled(text, t.tone(Tone::Bad)));
-        if s.ready > 0 {
-            spans.push(Span::raw(format!(" · {} ready", s.ready)));
-        }
-    }
-    if s.moved > 0 && s.ready + s.blocked > 0 {
-        spans.push(Span::raw(format!(
-            " · {} already on {}",
-            s.moved, app.meta.secondary
-        )));
-    }
-    spans
 }

@@ -24,6 +24,8 @@ pub enum Tone {
     Unknown,
     Muted,
     Plain,
+    /// Neither good nor bad, worth knowing (a component already failed over).
+    Info,
 }
 
 impl Theme {
@@ -53,6 +55,7 @@ impl Theme {
                 }
                 Tone::Muted => Style::new().add_modifier(Modifier::DIM),
                 Tone::Good | Tone::Plain => Style::new(),
+                Tone::Info => Style::new().add_modifier(Modifier::ITALIC),
             };
         }
         match tone {
@@ -66,6 +69,7 @@ impl Theme {
                 .add_modifier(Modifier::BOLD),
             Tone::Muted => Style::new().fg(Color::DarkGray),
             Tone::Plain => Style::new(),
+            Tone::Info => Style::new().fg(Color::Cyan),
         }
     }
 
@@ -73,7 +77,9 @@ impl Theme {
     pub fn label(self, tone: Tone) -> Style {
         if self.mono {
             return match tone {
-                Tone::Good | Tone::Plain | Tone::Muted => Style::new().add_modifier(Modifier::BOLD),
+                Tone::Good | Tone::Plain | Tone::Muted | Tone::Info => {
+                    Style::new().add_modifier(Modifier::BOLD)
+                }
                 _ => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
             };
         }
@@ -82,6 +88,7 @@ impl Theme {
             Tone::Warn => Color::Yellow,
             Tone::Bad => Color::Red,
             Tone::Unknown => Color::Magenta,
+            Tone::Info => Color::Cyan,
             Tone::Muted | Tone::Plain => Color::DarkGray,
         };
         Style::new()
@@ -231,6 +238,6 @@ pub fn tone_symbol(t: Tone) -> &'static str {
         Tone::Warn => "▲",
         Tone::Bad => "✖",
         Tone::Unknown => "?",
-        Tone::Muted | Tone::Plain => "·",
+        Tone::Muted | Tone::Plain | Tone::Info => "·",
     }
 }

@@ -105,3 +105,126 @@ fn nothing_read_means_unknown_not_healthy() {
     );
     assert_ne!(snap.exit_code(), 0);
 }
+
+fn storage_id(cfg: &Config) -> ResourceId {
+    match &cfg.component("training-data").unwrap().targets {
+        Targets::Replicated { resource, .. } => resource.clone(),
+        _ => unreachable!(),
+    }
+}
+
+/// The demo's RA-GRS account, eastus → westus, last synced `lag` seconds before `now`.
+fn storage(id: &ResourceId, now: OffsetDateTime, lag: i64, status: &str) -> Reading {
+    let last_sync = crate::timefmt::rfc3339(now - time::Duration::seconds(lag));
+    Reading::Storage(
+        serde_json::from_value(serde_json::json!({
+            "id": id.to_string(), "name": id.name(), "location": "eastus",
+            "sku": {"name": "Standard_RAGRS"},
+            "properties": {
+                "primaryLocation": "eastus", "secondaryLocation": "westus",
+                "statusOfPrimary": "available", "statusOfSecondary": "available",
+                "geoReplicationStats": {"status": status, "lastSyncTime": last_sync,
+                    "canFailover": true, "canPlannedFailover": status == "Live"}
+            }
+        }))
+        .unwrap(),
+    )
+}
+
+/// A critical Service Health issue in eastus.
+fn eastus_down() -> Vec<crate::azure::models::ServiceHealthEvent> {
+    vec![
+        serde_json::from_value(serde_json::json!({
+            "name": "SIM-1",
+            "properties": {"eventType": "ServiceIssue", "status": "Active", "eventLevel": "Critical",
+                "title": "power event in East US",
+                "impact": [{"impactedService": "Storage",
+                    "impactedRegions": [{"impactedRegion": "eastus", "status": "Active"}]}]}
+        }))
+        .unwrap(),
+    ]
+}
+
+fn lag_check(snap: &Snapshot) -> &Check {
+    snap.components
+        .iter()
+        .find(|c| c.name == "training-data")
+        .unwrap()
+        .checks
+        .iter()
+        .find(|k| k.name == "lag within RPO")
+        .unwrap()
+}
+
+#[test]
+fn a_lag_that_grows_because_the_source_is_down_is_no_failed_check() {
+    let cfg = Config::demo();
+    let id = storage_id(&cfg);
+    let mut obs = observations(&cfg, Vec::new());
+    obs.now = obs.now.replace_nanosecond(0).unwrap();
+    obs.reads
+        .insert(id.key(), Ok(storage(&id, obs.now, 20 * 60, "Unavailable")));
+    let live = snapshot(&cfg, &obs, &mut BTreeMap::new());
+    assert_eq!(
+        lag_check(&live).passed,
+        Some(false),
+        "eastus answers: the lag is a standby problem"
+    );
+
+    obs.events = Ok(eastus_down());
+    let down = snapshot(&cfg, &obs, &mut BTreeMap::new());
+    let k = lag_check(&down);
+    assert_eq!(k.passed, None, "{k:?}");
+    assert_eq!(
+        k.reason,
+        "lag 20 min vs RPO 15 min: replication stopped with eastus; a forced failover loses it"
+    );
+    let c = down
+        .components
+        .iter()
+        .find(|c| c.name == "training-data")
+        .unwrap();
+    assert!(c.ready, "the standby can take over: {}", c.ha_status);
+    assert_eq!(
+        down.verdict.estimated_data_loss_seconds,
+        Some(20 * 60),
+        "{:?}",
+        down.verdict
+    );
+}
+
+#[test]
+fn a_copy_towards_the_downed_region_waits_for_it_and_is_no_failed_check() {
+    // After the failover: westus is the account's primary, re-protected towards eastus, down.
+    let cfg = Config::demo();
+    let id = storage_id(&cfg);
+    let mut obs = observations(&cfg, Vec::new());
+    let account = serde_json::json!({
+        "id": id.to_string(), "name": id.name(), "location": "westus",
+        "sku": {"name": "Standard_RAGRS"},
+        "properties": {
+            "primaryLocation": "westus", "secondaryLocation": "eastus",
+            "geoReplicationStats": {"status": "Bootstrap", "canFailover": false,
+                "lastSyncTime": crate::timefmt::rfc3339(obs.now)}
+        }
+    });
+    obs.reads.insert(
+        id.key(),
+        Ok(Reading::Storage(serde_json::from_value(account).unwrap())),
+    );
+    obs.events = Ok(eastus_down());
+    let snap = snapshot(&cfg, &obs, &mut BTreeMap::new());
+    let c = snap
+        .components
+        .iter()
+        .find(|c| c.name == "training-data")
+        .unwrap();
+    assert_eq!(c.active_region, "westus");
+    let check = |name: &str| c.checks.iter().find(|k| k.name == name).unwrap();
+    assert_eq!(check("replication live").passed, None, "{:?}", c.checks);
+    assert_eq!(
+        check("replication live").reason,
+        "geo-replication is Bootstrap: eastus is down; it goes on when eastus recovers"
+    );
+    assert_eq!(check("can fail over").passed, None);
+}

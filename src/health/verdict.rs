@@ -1,0 +1,820 @@
+//! The verdict: what the responder should do now (fail over, fail back, or nothing), whether the
+//! runbook for it would pass its preconditions, what would stop it and what it would cost.
+//! One pure derivation of the snapshot (CONTRACT.md "The verdict"), said by the console's first
+//! line, `status` and `status --format json`.
+//!
+//! Where the contract is silent:
+//! - Where the deployment serves is decided by the components whose active region is decisive:
+//!   the data stores (storage, SQL failover group, PostgreSQL and MySQL flexible servers, Cosmos
+//!   DB by its write region) and the routers (Traffic Manager, Front Door); a deployment with
+//!   none of them is decided by its hot/cold paired components. Observe-only kinds (Key Vault,
+//!   container registry, Application Insights) and hot/hot paired components never decide it:
+//!   they serve in both regions.
+//! - `failover` when the primary region is down or not responding, or a deciding component
+//!   still served from the primary is unavailable there, and some deciding component is still
+//!   served from the primary (a failover half done is still a failover). `failback` when none is
+//!   served from the primary any more, some is from the secondary, and the primary can take
+//!   production back ([`primary_ready_for_failback`]: healthy, or degraded only by what the
+//!   failback itself repairs). `none` otherwise; `possible` and `blockers` then describe a
+//!   (planned) failover.
+//! - `variant` is `forced` when the source region is down or not responding, as the runbook
+//!   generation decides it (src/runbook/plan.rs).
+//! - Blockers are what would make the run fail: the target region not healthy, and for each
+//!   component that still has to move its failed readiness checks, or a target instance down.
+//!   Components already moved and observe-only kinds never block; hot/hot paired components
+//!   block a failover only through their own failed checks. The consequences of the outage
+//!   itself (a primary that does not answer, replication out of it frozen, the lag growing past
+//!   the RPO meanwhile, a write region in the downed region, a hot/hot component serving only in
+//!   the secondary) are listed in `consequences` and priced in the data-loss estimate. A lag
+//!   over the RPO while the source answers does not block either: a planned failover
+//!   synchronises first, and the runbook's standby check leaves lag to the data-loss estimate.
+//! - When nothing is left to move, the run of that kind would find every step already done:
+//!   that is its blocker ("nothing left to fail over").
+//! - `estimated_data_loss_seconds`: for a forced variant, the largest replication lag of the
+//!   data stores still served from the source region, rounded.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::model::*;
+use super::report::sanitize;
+use crate::config::{ComponentKind, RunbookKind, Shape};
+use crate::timefmt::human;
+
+/// Blockers named in the summary; the rest are counted.
+const NAMED_BLOCKERS: usize = 2;
+
+/// The storage check a lag over the RPO fails (a planned failover synchronises first).
+const LAG_CHECK: &str = "lag within RPO";
+
+/// The storage check that fails while Azure fails the account over.
+const IN_PROGRESS_CHECK: &str = "no failover in progress";
+
+/// What the responder should do now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recommendation {
+    #[default]
+    None,
+    Failover,
+    Failback,
+}
+
+/// How the recommended run moves the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Variant {
+    /// The source answers: everything synchronises first, nothing is lost.
+    Planned,
+    /// The source is down or silent: the target takes over at once, unreplicated writes are lost.
+    Forced,
+}
+
+/// Something that would make the run fail now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blocker {
+    /// The component, or none for the region.
+    pub component: Option<String>,
+    pub reason: String,
+}
+
+impl Blocker {
+    /// "feature-store: ..." or the region's reason, sanitized for one line.
+    fn text(&self) -> String {
+        match &self.component {
+            Some(c) => format!("{}: {}", sanitize(c), sanitize(&self.reason)),
+            None => sanitize(&self.reason),
+        }
+    }
+}
+
+/// The verdict of one snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Verdict {
+    pub recommendation: Recommendation,
+    /// Whether the recommended runbook (for `none`: a planned failover) would pass its
+    /// preconditions now.
+    pub possible: bool,
+    /// Null for `none`.
+    pub variant: Option<Variant>,
+    pub blockers: Vec<Blocker>,
+    pub estimated_data_loss_seconds: Option<u64>,
+    /// One line: the situation, the verdict, what it costs, what to type.
+    pub summary: String,
+    /// The region the deployment serves from now; null while it is split between both.
+    pub serving_from: Option<String>,
+    /// What the outage does that no run can undo (not blockers).
+    pub consequences: Vec<String>,
+}
+
+/// The verdict of a snapshot.
+pub fn verdict(snap: &Snapshot) -> Verdict {
+    let r = Roles::of(snap);
+    let deciders = deciders(snap);
+    let in_primary: Vec<&ComponentStatus> = deciders
+        .iter()
+        .copied()
+        .filter(|c| c.active_region == r.primary)
+        .collect();
+    let in_secondary: Vec<&ComponentStatus> = deciders
+        .iter()
+        .copied()
+        .filter(|c| c.active_region == r.secondary)
+        .collect();
+    let down_in_primary: Vec<&ComponentStatus> = in_primary
+        .iter()
+        .copied()
+        .filter(|c| {
+            c.instance(r.primary)
+                .is_some_and(|i| i.health == InstanceHealth::Unavailable)
+        })
+        .collect();
+    let failback_ready = failback_readiness(snap);
+    let recommendation = if !in_primary.is_empty()
+        && (is_down(r.health(RegionRole::Primary)) || !down_in_primary.is_empty())
+    {
+        Recommendation::Failover
+    } else if in_primary.is_empty() && !in_secondary.is_empty() && failback_ready.is_ok() {
+        Recommendation::Failback
+    } else {
+        Recommendation::None
+    };
+    let kind = if recommendation == Recommendation::Failback {
+        RunbookKind::Failback
+    } else {
+        RunbookKind::Failover
+    };
+    let (from, from_role) = r.source(kind);
+    let forced = is_down(r.health(from_role));
+    let variant = match recommendation {
+        Recommendation::None => None,
+        _ if forced => Some(Variant::Forced),
+        _ => Some(Variant::Planned),
+    };
+    let blockers = blockers(snap, kind);
+    let estimated_data_loss_seconds = if variant == Some(Variant::Forced) {
+        snap.components
+            .iter()
+            .filter(|c| is_data(c) && c.active_region == from)
+            .filter_map(|c| c.lag_seconds)
+            .fold(None, |m: Option<f64>, l| Some(m.map_or(l, |m| m.max(l))))
+            .map(|l| l.round() as u64)
+    } else {
+        None
+    };
+    let serving_from = match (in_primary.is_empty(), in_secondary.is_empty()) {
+        (false, true) => Some(r.primary.to_string()),
+        (true, false) => Some(r.secondary.to_string()),
+        _ => None,
+    };
+    let mut v = Verdict {
+        recommendation,
+        possible: blockers.is_empty(),
+        variant,
+        blockers,
+        estimated_data_loss_seconds,
+        summary: String::new(),
+        serving_from,
+        consequences: consequences(snap, &r, kind),
+    };
+    if let (RunbookKind::Failback, Ok(repairs)) = (kind, &failback_ready) {
+        v.consequences
+            .extend(repairs.iter().map(|(_, why)| why.clone()));
+    }
+    v.summary = summary(
+        &r,
+        &v,
+        &Situation {
+            in_primary: &in_primary,
+            in_secondary: &in_secondary,
+            down_in_primary: &down_in_primary,
+            failback_ready: &failback_ready,
+            lagging: lagging(snap, r.primary),
+        },
+    );
+    v
+}
+
+/// What would make a run of `kind` fail now (the blockers the verdict lists when it recommends
+/// that kind).
+pub fn blockers(snap: &Snapshot, kind: RunbookKind) -> Vec<Blocker> {
+    let r = Roles::of(snap);
+    let (from, _) = r.source(kind);
+    let to = if from == r.primary {
+        r.secondary
+    } else {
+        r.primary
+    };
+    let mut out = Vec::new();
+    let region = |reason: String| Blocker {
+        component: None,
+        reason,
+    };
+    match kind {
+        RunbookKind::Failover => match snap.region(RegionRole::Secondary) {
+            None => out.push(region("no secondary region in the snapshot".into())),
+            Some(s) if s.health == RegionHealth::Healthy => {}
+            Some(s) if s.health == RegionHealth::Degraded && degraded_only_by_motion(snap, s) => {}
+            Some(s) => out.push(region(region_trouble(s))),
+        },
+        RunbookKind::Failback => {
+            if let Err(why) = primary_ready_for_failback(snap) {
+                out.push(region(why));
+            }
+        }
+    }
+    let deciding = deciders(snap);
+    if !deciding.is_empty() && !deciding.iter().any(|c| c.active_region == from) {
+        let verb = match kind {
+            RunbookKind::Failover => "fail over",
+            RunbookKind::Failback => "fail back",
+        };
+        out.push(region(if deciding.iter().all(|c| c.active_region == to) {
+            format!("nothing left to {verb}: the deployment serves from {to}")
+        } else {
+            format!("nothing left to {verb}: nothing is served from {from}")
+        }));
+    }
+    for c in &snap.components {
+        if is_observe_only(c) {
+            continue;
+        }
+        if !moves(c) {
+            // Hot/hot: it already serves in both; only its own failed checks stand in the way.
+            if kind == RunbookKind::Failover {
+                out.extend(failed(c, kind).map(|k| blocker(c, &k.reason)));
+            }
+            continue;
+        }
+        if c.active_region != from || in_motion(c) {
+            continue;
+        }
+        let before = out.len();
+        out.extend(failed(c, kind).map(|k| blocker(c, &k.reason)));
+        if out.len() > before {
+            continue;
+        }
+        let repaired = kind == RunbookKind::Failback && repaired_by_failback(c, to).is_some();
+        if let Some(i) = c.instance(to).filter(|i| target_down(c, i) && !repaired) {
+            let why = i.detail.as_deref().unwrap_or(&i.state);
+            out.push(blocker(
+                c,
+                &format!("{to} {}: {}", health_word(i.health), why),
+            ));
+        }
+    }
+    out
+}
+
+/// Failback: whether the primary region can take production back. Ok(list of degradations the
+/// failback itself repairs, e.g. "sessions: eastus offline for the account (the failback brings
+/// it online)", "training-data: no replica in eastus (the failback re-protects it)") or Err(why
+/// not).
+pub fn primary_ready_for_failback(snap: &Snapshot) -> Result<Vec<String>, String> {
+    failback_readiness(snap).map(|list| list.into_iter().map(|(_, why)| why).collect())
+}
+
+/// As [`primary_ready_for_failback`], with the component each repair is about.
+fn failback_readiness(snap: &Snapshot) -> Result<Vec<(&str, String)>, String> {
+    let r = Roles::of(snap);
+    let Some(p) = snap.region(RegionRole::Primary) else {
+        return Err("no primary region in the snapshot".into());
+    };
+    if is_down(p.health) {
+        return Err(region_trouble(p));
+    }
+    let repaired: Vec<(&str, String)> = snap
+        .components
+        .iter()
+        .filter(|c| !is_observe_only(c) && c.active_region == r.secondary)
+        .filter_map(|c| repaired_by_failback(c, &p.name).map(|why| (c.name.as_str(), why)))
+        .collect();
+    if p.health == RegionHealth::Degraded {
+        if p.incidents.iter().any(|i| i.active) {
+            return Err(region_trouble(p));
+        }
+        // The region counts its resources as derive does: routers are configuration, not health.
+        let unexplained: Vec<String> = snap
+            .components
+            .iter()
+            .filter(|c| !is_routing(c))
+            .filter(|c| {
+                c.instance(&p.name)
+                    .is_some_and(|i| i.health != InstanceHealth::Available)
+            })
+            .filter(|c| !repaired.iter().any(|(name, _)| *name == c.name))
+            .map(|c| sanitize(&c.name))
+            .collect();
+        if !unexplained.is_empty() {
+            return Err(format!(
+                "{} degraded ({}: {})",
+                p.name,
+                sanitize(&p.reason),
+                unexplained.join(", ")
+            ));
+        }
+    }
+    Ok(repaired)
+}
+
+/// The two regions' names and health.
+struct Roles<'a> {
+    snap: &'a Snapshot,
+    primary: &'a str,
+    secondary: &'a str,
+}
+
+impl<'a> Roles<'a> {
+    fn of(snap: &'a Snapshot) -> Roles<'a> {
+        let name = |role| snap.region(role).map_or("", |r| r.name.as_str());
+        Roles {
+            snap,
+            primary: name(RegionRole::Primary),
+            secondary: name(RegionRole::Secondary),
+        }
+    }
+
+    /// A region's health; unknown when the snapshot lacks it.
+    fn health(&self, role: RegionRole) -> RegionHealth {
+        self.snap
+            .region(role)
+            .map_or(RegionHealth::Unknown, |r| r.health)
+    }
+
+    /// The region a run of `kind` moves away from, and its role.
+    fn source(&self, kind: RunbookKind) -> (&'a str, RegionRole) {
+        match kind {
+            RunbookKind::Failover => (self.primary, RegionRole::Primary),
+            RunbookKind::Failback => (self.secondary, RegionRole::Secondary),
+        }
+    }
+}
+
+/// Down or not answering: what makes a run forced.
+fn is_down(h: RegionHealth) -> bool {
+    matches!(h, RegionHealth::Outage | RegionHealth::Unknown)
+}
+
+/// Whether a region is degraded only because components are being failed over into it (a
+/// storage account is unavailable in both regions while it fails over), with no incident.
+fn degraded_only_by_motion(snap: &Snapshot, r: &RegionStatus) -> bool {
+    let troubled: Vec<&ComponentStatus> = snap
+        .components
+        .iter()
+        .filter(|c| {
+            !is_routing(c)
+                && c.instance(&r.name)
+                    .is_some_and(|i| i.health != InstanceHealth::Available)
+        })
+        .collect();
+    !r.incidents.iter().any(|i| i.active)
+        && !troubled.is_empty()
+        && troubled.iter().all(|c| in_motion(c))
+}
+
+/// "westus degraded (Service Health: ...)", "eastus down (...)", "eastus not responding".
+fn region_trouble(r: &RegionStatus) -> String {
+    match r.health {
+        RegionHealth::Healthy => format!("{} healthy", r.name),
+        RegionHealth::Degraded => format!("{} degraded ({})", r.name, sanitize(&r.reason)),
+        RegionHealth::Outage => format!("{} down ({})", r.name, sanitize(&r.reason)),
+        RegionHealth::Unknown => format!("{} not responding", r.name),
+    }
+}
+
+/// "eastus healthy", "eastus degraded", "eastus down", "eastus not responding".
+fn region_words(r: &Roles<'_>, role: RegionRole) -> String {
+    let name = if role == RegionRole::Primary {
+        r.primary
+    } else {
+        r.secondary
+    };
+    let word = match r.health(role) {
+        RegionHealth::Healthy => "healthy",
+        RegionHealth::Degraded => "degraded",
+        RegionHealth::Outage => "down",
+        RegionHealth::Unknown => "not responding",
+    };
+    format!("{name} {word}")
+}
+
+fn kind_of(c: &ComponentStatus) -> Option<ComponentKind> {
+    ComponentKind::parse(&c.kind)
+}
+
+/// Microsoft fails these over (or they are per region): azfailover only observes them.
+fn is_observe_only(c: &ComponentStatus) -> bool {
+    matches!(
+        kind_of(c),
+        Some(
+            ComponentKind::KeyVault | ComponentKind::ContainerRegistry | ComponentKind::AppInsights
+        )
+    )
+}
+
+fn is_data(c: &ComponentStatus) -> bool {
+    matches!(
+        kind_of(c),
+        Some(
+            ComponentKind::Storage
+                | ComponentKind::SqlFailoverGroup
+                | ComponentKind::PostgresFlexible
+                | ComponentKind::MysqlFlexible
+                | ComponentKind::CosmosDb
+        )
+    )
+}
+
+fn is_routing(c: &ComponentStatus) -> bool {
+    matches!(
+        kind_of(c),
+        Some(ComponentKind::TrafficManager | ComponentKind::FrontDoor)
+    )
+}
+
+fn is_hot_hot(c: &ComponentStatus) -> bool {
+    c.mode == "hot-hot"
+}
+
+/// Whether the component moves in a run: data stores and routers always, others when hot/cold.
+fn moves(c: &ComponentStatus) -> bool {
+    !is_observe_only(c) && (is_data(c) || is_routing(c) || !is_hot_hot(c))
+}
+
+/// The components whose active region says where the deployment serves.
+fn deciders(snap: &Snapshot) -> Vec<&ComponentStatus> {
+    let decisive: Vec<&ComponentStatus> = snap
+        .components
+        .iter()
+        .filter(|c| is_data(c) || is_routing(c))
+        .collect();
+    if !decisive.is_empty() {
+        return decisive;
+    }
+    snap.components
+        .iter()
+        .filter(|c| {
+            !is_hot_hot(c)
+                && !is_observe_only(c)
+                && kind_of(c).is_some_and(|k| k.shape() == Shape::Paired)
+        })
+        .collect()
+}
+
+/// Whether Azure is failing the component over right now (a run is moving it): its target is
+/// unavailable meanwhile, which is no reason to stop the run.
+fn in_motion(c: &ComponentStatus) -> bool {
+    c.checks
+        .iter()
+        .any(|k| k.name == IN_PROGRESS_CHECK && k.passed == Some(false))
+}
+
+/// The failed checks that stand in the way of a run of `kind`.
+fn failed(c: &ComponentStatus, kind: RunbookKind) -> impl Iterator<Item = &Check> {
+    c.checks
+        .iter()
+        .filter(|k| k.passed == Some(false))
+        .filter(move |k| match kind {
+            RunbookKind::Failover => k.name != LAG_CHECK,
+            RunbookKind::Failback => blocks_failback(c, k),
+        })
+}
+
+/// Whether a failed check stops a failback. The checks are written for the failover direction:
+/// those about the secondary as a standby describe the failback's source, and the replication
+/// the failback re-protects and waits for (storage) or has rebuilt (flexible servers) is its job.
+fn blocks_failback(c: &ComponentStatus, k: &Check) -> bool {
+    let about_standby = ["standby ", "secondary ", "same "]
+        .iter()
+        .any(|p| k.name.starts_with(p));
+    let repaired: &[&str] = match kind_of(c) {
+        Some(ComponentKind::Storage) => &[
+            "geo-redundant",
+            "replication live",
+            LAG_CHECK,
+            "can fail over",
+            "planned failover possible",
+        ],
+        Some(ComponentKind::PostgresFlexible | ComponentKind::MysqlFlexible) => {
+            &["replica of the primary", "replication live"]
+        }
+        _ => &[],
+    };
+    !about_standby && !repaired.contains(&k.name.as_str())
+}
+
+/// Whether the instance a run moves to cannot take over.
+fn target_down(c: &ComponentStatus, i: &InstanceStatus) -> bool {
+    match i.health {
+        InstanceHealth::Available => false,
+        // A disabled endpoint or origin is what the traffic steps enable.
+        InstanceHealth::Degraded => !is_routing(c),
+        InstanceHealth::Unavailable | InstanceHealth::Unknown => true,
+    }
+}
+
+/// What a failback repairs on its way back to `primary`, in a responder's words.
+fn repaired_by_failback(c: &ComponentStatus, primary: &str) -> Option<String> {
+    let name = sanitize(&c.name);
+    let inst = c.instance(primary);
+    let failed = |check: &str| {
+        c.checks
+            .iter()
+            .any(|k| k.name == check && k.passed == Some(false))
+    };
+    match kind_of(c)? {
+        ComponentKind::CosmosDb if inst.is_some_and(|i| i.state == "offline") => Some(format!(
+            "{name}: {primary} offline for the account (the failback brings it online)"
+        )),
+        ComponentKind::Storage
+            if inst.is_none_or(|i| i.state == "no replica") || failed("geo-redundant") =>
+        {
+            Some(format!(
+                "{name}: no replica in {primary} (the failback re-protects it)"
+            ))
+        }
+        ComponentKind::Storage
+            if failed("replication live")
+                || failed("can fail over")
+                || !c
+                    .checks
+                    .iter()
+                    .any(|k| k.name == "planned failover possible" && k.passed == Some(true)) =>
+        {
+            Some(format!(
+                "{name}: replication to {primary} not Live yet (the failback waits until it is)"
+            ))
+        }
+        ComponentKind::PostgresFlexible | ComponentKind::MysqlFlexible
+            if inst.is_some_and(|i| {
+                ["Primary", "None", "Source"]
+                    .iter()
+                    .any(|r| i.state.eq_ignore_ascii_case(r))
+            }) =>
+        {
+            Some(format!(
+                "{name}: the {primary} server is no replica (the failback has it recreated first)"
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn blocker(c: &ComponentStatus, reason: &str) -> Blocker {
+    Blocker {
+        component: Some(c.name.clone()),
+        reason: reason.to_string(),
+    }
+}
+
+fn health_word(h: InstanceHealth) -> &'static str {
+    match h {
+        InstanceHealth::Available => "available",
+        InstanceHealth::Degraded => "degraded",
+        InstanceHealth::Unavailable => "unavailable",
+        InstanceHealth::Unknown => "unknown",
+    }
+}
+
+fn serves(i: Option<&InstanceStatus>) -> bool {
+    i.is_some_and(|i| {
+        matches!(
+            i.health,
+            InstanceHealth::Available | InstanceHealth::Degraded
+        )
+    })
+}
+
+/// "6 min", "45 s".
+fn duration(seconds: f64) -> String {
+    human(Duration::from_secs_f64(seconds.max(0.0)))
+}
+
+/// What the outage does, seen from the source of a run of `kind`: not blockers.
+fn consequences(snap: &Snapshot, r: &Roles<'_>, kind: RunbookKind) -> Vec<String> {
+    let (from, from_role) = r.source(kind);
+    let to = if from == r.primary {
+        r.secondary
+    } else {
+        r.primary
+    };
+    let mut out = Vec::new();
+    let from_down = is_down(r.health(from_role));
+    if from_down && let Some(region) = snap.region(from_role) {
+        out.push(region_trouble(region));
+    }
+    for c in &snap.components {
+        if is_observe_only(c) {
+            continue;
+        }
+        let name = sanitize(&c.name);
+        if !moves(c) {
+            if !serves(c.instance(from)) && serves(c.instance(to)) {
+                out.push(format!("{name}: only {to} serving"));
+            }
+            continue;
+        }
+        if c.active_region != from || !is_data(c) {
+            continue;
+        }
+        if in_motion(c) {
+            out.push(format!(
+                "{name}: failing over now (unavailable in {to} until it is done)"
+            ));
+        }
+        let source_down = from_down
+            || c.instance(from)
+                .is_some_and(|i| i.health == InstanceHealth::Unavailable);
+        match (source_down, c.lag_seconds) {
+            (true, Some(lag)) => out.push(format!(
+                "{name}: lag {} vs RPO {}{}, growing while {from} is down: a forced failover loses it",
+                duration(lag),
+                duration(c.rpo_seconds as f64),
+                if c.lag_over_rpo() { " (past the RPO)" } else { "" }
+            )),
+            (true, None) if kind_of(c) == Some(ComponentKind::CosmosDb) => out.push(format!(
+                "{name}: its write region {from} is down (the failover moves the writes; unreplicated ones are lost)"
+            )),
+            (true, None) => out.push(format!(
+                "{name}: replication out of {from} stopped (unreplicated writes are lost)"
+            )),
+            (false, Some(lag)) if c.lag_over_rpo() => out.push(format!(
+                "{name}: lag {} vs RPO {} (a planned failover synchronises first)",
+                duration(lag),
+                duration(c.rpo_seconds as f64)
+            )),
+            (false, _) => {}
+        }
+    }
+    out
+}
+
+/// Data stores served from `region` whose lag is over their RPO: "training-data lags 20 min".
+fn lagging(snap: &Snapshot, region: &str) -> Vec<String> {
+    snap.components
+        .iter()
+        .filter(|c| is_data(c) && c.active_region == region && c.lag_over_rpo())
+        .map(|c| {
+            format!(
+                "{} lags {} (RPO {})",
+                sanitize(&c.name),
+                duration(c.lag_seconds.unwrap_or_default()),
+                duration(c.rpo_seconds as f64)
+            )
+        })
+        .collect()
+}
+
+/// What the summary is built from besides the verdict.
+struct Situation<'a> {
+    in_primary: &'a [&'a ComponentStatus],
+    in_secondary: &'a [&'a ComponentStatus],
+    down_in_primary: &'a [&'a ComponentStatus],
+    failback_ready: &'a Result<Vec<(&'a str, String)>, String>,
+    lagging: Vec<String>,
+}
+
+/// "a, b" of at most a few names, then "+N more".
+fn named(items: Vec<String>) -> String {
+    let n = items.len();
+    let mut shown: Vec<String> = items.into_iter().take(NAMED_BLOCKERS).collect();
+    if n > NAMED_BLOCKERS {
+        shown.push(format!("+{} more", n - NAMED_BLOCKERS));
+    }
+    shown.join(", ")
+}
+
+fn names(cs: &[&ComponentStatus]) -> String {
+    named(cs.iter().map(|c| sanitize(&c.name)).collect())
+}
+
+/// "2: a, b" (the count only when more than one).
+fn blocker_list(v: &Verdict) -> String {
+    let n = v.blockers.len();
+    let list = named(v.blockers.iter().map(Blocker::text).collect());
+    if n > 1 { format!("{n}: {list}") } else { list }
+}
+
+/// The summary line: every part true of this snapshot.
+fn summary(r: &Roles<'_>, v: &Verdict, s: &Situation<'_>) -> String {
+    let (p, sec) = (r.primary, r.secondary);
+    let variant = match v.variant {
+        Some(Variant::Forced) => "forced",
+        _ => "planned",
+    };
+    let loss = || match v.estimated_data_loss_seconds {
+        Some(l) => format!("≈{} of writes lost", duration(l as f64)),
+        None => "data loss unknown".to_string(),
+    };
+    let mut parts = Vec::new();
+    match v.recommendation {
+        Recommendation::Failover => {
+            parts.push(region_words(r, RegionRole::Primary));
+            if !is_down(r.health(RegionRole::Primary)) {
+                parts.push(format!("{} down in {p}", names(s.down_in_primary)));
+            }
+            // Most important first: a narrow screen drops parts from the end.
+            if v.possible {
+                parts.push(format!("{variant} failover possible"));
+                if v.variant == Some(Variant::Forced) {
+                    parts.push(loss());
+                }
+            } else {
+                parts.push(format!("failover blocked by {}", blocker_list(v)));
+            }
+            // Routers move by themselves when an endpoint stops answering; data stores do not.
+            let moved = s.in_secondary.iter().filter(|c| is_data(c)).count();
+            if moved > 0 {
+                let data = s.in_primary.iter().filter(|c| is_data(c)).count() + moved;
+                parts.push(format!("{moved} of {data} data stores already on {sec}"));
+            }
+            let moving: Vec<&ComponentStatus> = s
+                .in_primary
+                .iter()
+                .copied()
+                .filter(|c| in_motion(c))
+                .collect();
+            if !moving.is_empty() {
+                parts.push(format!("{} failing over", names(&moving)));
+            }
+            parts.push(if v.possible {
+                "azfailover failover".into()
+            } else {
+                "fix them or override in the runbook".into()
+            });
+        }
+        Recommendation::Failback => {
+            parts.push(format!("serving from {sec}"));
+            let repairs: Vec<String> = match s.failback_ready {
+                Ok(list) => list.iter().map(|(name, _)| sanitize(name)).collect(),
+                Err(_) => Vec::new(),
+            };
+            parts.push(match (r.health(RegionRole::Primary), repairs.is_empty()) {
+                (RegionHealth::Healthy, true) => format!("{p} healthy again"),
+                (_, true) => format!("{p} recovered"),
+                (_, false) => format!("{p} recovered (the failback repairs {})", named(repairs)),
+            });
+            if is_down(r.health(RegionRole::Secondary)) {
+                parts.push(region_words(r, RegionRole::Secondary));
+            }
+            if v.possible {
+                parts.push(format!("{variant} failback possible"));
+                if v.variant == Some(Variant::Forced) {
+                    parts.push(loss());
+                }
+                parts.push("azfailover failback".into());
+            } else {
+                parts.push(format!("failback blocked by {}", blocker_list(v)));
+                parts.push("fix them or override in the runbook".into());
+            }
+        }
+        Recommendation::None if s.in_primary.is_empty() && !s.in_secondary.is_empty() => {
+            parts.push(format!("serving from {sec}"));
+            parts.push(match s.failback_ready {
+                Err(_) if is_down(r.health(RegionRole::Primary)) => {
+                    region_words(r, RegionRole::Primary)
+                }
+                Err(why) => why.clone(),
+                Ok(_) => region_words(r, RegionRole::Primary),
+            });
+            parts.push(format!("fail back once {p} is healthy"));
+        }
+        Recommendation::None if !s.in_secondary.is_empty() => {
+            // Half moved, with the primary answering: a run stopped midway, or a move by hand.
+            parts.push(region_words(r, RegionRole::Primary));
+            parts.push(format!(
+                "split: {} on {sec}, the rest on {p}",
+                names(s.in_secondary)
+            ));
+            if v.possible {
+                parts.push("planned failover of the rest possible".into());
+            } else {
+                parts.push(format!(
+                    "failover of the rest blocked by {}",
+                    blocker_list(v)
+                ));
+            }
+        }
+        Recommendation::None => {
+            parts.push(region_words(r, RegionRole::Primary));
+            let n = v.blockers.len();
+            if v.possible && s.lagging.is_empty() {
+                parts.push("standby ready: planned failover possible".into());
+            } else if v.possible {
+                parts.push("planned failover possible".into());
+                parts.push(format!("{}: synchronised first", named(s.lagging.clone())));
+            } else {
+                parts.push(format!(
+                    "standby not ready: {n} blocker{}: {}",
+                    if n == 1 { "" } else { "s" },
+                    named(v.blockers.iter().map(Blocker::text).collect())
+                ));
+            }
+        }
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests;
