@@ -1041,6 +1041,10 @@ impl Target {
                 return exit::UNAVAILABLE;
             }
         };
+        if let Some(why) = crate::runbook::run::nothing_to_do(&snap, kind) {
+            eprintln!("azfailover: {why}");
+            return exit::DEGRADED;
+        }
         let rb = crate::runbook::plan(&self.cfg, &obs, &snap, kind);
         match format {
             PlanFormat::Json => crate::outln!(

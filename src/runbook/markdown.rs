@@ -28,8 +28,11 @@ pub fn describe_pre(p: &Precondition) -> String {
         }
         Precondition::RegionHealthy { region } => format!("{region} is healthy"),
         Precondition::RegionNotDown { region } => format!("{region} is not in an outage"),
+        Precondition::RegionReady { region } => {
+            format!("{region} can take production: healthy and answering")
+        }
         Precondition::StandbyProvisioned { component } => {
-            format!("{component}: the standby exists and is healthy")
+            format!("{component}: the standby exists, is healthy and passes its readiness checks")
         }
         Precondition::VerifyGatePassed => "the verify gate passed".into(),
         Precondition::NotLastEnabled {

@@ -123,6 +123,9 @@ pub enum Precondition {
     RegionHealthy { region: String },
     /// The region must not be in an outage (it may be degraded).
     RegionNotDown { region: String },
+    /// The region can take production: not down, not degraded (except by the move itself),
+    /// answering — the verdict's region blockers (health::verdict).
+    RegionReady { region: String },
     /// The component's standby checks pass (except lag, which the data-loss estimate covers).
     StandbyProvisioned { component: String },
     /// The verify gate passed in this run.

@@ -222,7 +222,7 @@ impl Gen<'_> {
         s.why = format!(
             "Before any data moves, {to} must be reachable and its standby provisioned: VNets, private endpoints and DNS, RBAC and quota are pre-built, and every standby resource exists."
         );
-        s.preconditions.push(Precondition::RegionNotDown {
+        s.preconditions.push(Precondition::RegionReady {
             region: to.to_string(),
         });
         for c in &self.cfg.components {

@@ -60,6 +60,10 @@ pub enum RunError {
     /// The operator chose to leave an unfinished run as it is.
     #[error("{0}")]
     LeftUnfinished(String),
+    /// There is nothing for this run to do (a failback of a deployment that serves from its
+    /// primary): nothing was asked or sent.
+    #[error("{0}")]
+    NothingToDo(String),
 }
 
 impl RunError {
@@ -70,6 +74,7 @@ impl RunError {
             RunError::LockHeld(_) => crate::exit::DEGRADED,
             RunError::Io(_) => crate::exit::IO_ERROR,
             RunError::LeftUnfinished(_) => crate::exit::ABORTED,
+            RunError::NothingToDo(_) => crate::exit::DEGRADED,
         }
     }
 }
@@ -277,6 +282,9 @@ pub async fn execute(
                 .collect_full()
                 .await
                 .map_err(RunError::Unreachable)?;
+            if let Some(why) = nothing_to_do(&snap, kind) {
+                return Err(RunError::NothingToDo(why));
+            }
             let rb = super::plan(&ctx.cfg, &obs, &snap, kind);
             let run_id = format!(
                 "{}-{:04x}",
@@ -455,6 +463,21 @@ pub async fn execute(
         dry_run: dry,
         stopped,
     })
+}
+
+/// Why a run of `kind` has nothing to move now, if so: "contoso-ml serves from eastus, its
+/// primary: there is nothing to fail back".
+pub fn nothing_to_do(snap: &Snapshot, kind: RunbookKind) -> Option<String> {
+    let b = crate::health::verdict::blockers(snap, kind)
+        .into_iter()
+        .find(|b| b.component.is_none() && b.reason.starts_with("nothing left"))?;
+    let hint = match kind {
+        RunbookKind::Failback => "a failback is for a deployment that serves from its secondary",
+        RunbookKind::Failover => {
+            "a failover is for a deployment that still serves from its primary (`azfailover plan failback` shows the way back)"
+        }
+    };
+    Some(format!("{}: {} ({hint})", snap.deployment, b.reason))
 }
 
 /// A lock that could not be taken: held by another run, or unreadable.
@@ -1886,7 +1909,8 @@ fn unreadable_for(
     match p {
         Precondition::RegionNotHealthy { .. }
         | Precondition::RegionHealthy { .. }
-        | Precondition::RegionNotDown { .. } => match (&obs.availability, &obs.events) {
+        | Precondition::RegionNotDown { .. }
+        | Precondition::RegionReady { .. } => match (&obs.availability, &obs.events) {
             (Err(e), _) | (_, Err(e)) if e.transient => {
                 Some(format!("Resource Health or Service Health: {}", e.message))
             }
@@ -2142,18 +2166,34 @@ pub fn check_pre(
         Precondition::RegionNotDown { region: r } if region(r) == RegionHealth::Outage => {
             Err(format!("{r} is in an outage"))
         }
+        Precondition::RegionReady { region: r } => {
+            // The same blockers as the verdict's: what it says, the runbook checks.
+            let primary = snap.region(crate::health::RegionRole::Primary);
+            if primary.is_some_and(|p| p.name == *r) {
+                crate::health::verdict::primary_ready_for_failback(snap)
+                    .map(|_| ())
+                    .map_err(|why| format!("{r} cannot take production back: {why}"))
+            } else {
+                let bad: Vec<String> =
+                    crate::health::verdict::blockers(snap, RunbookKind::Failover)
+                        .into_iter()
+                        .filter(|b| b.component.is_none() && !b.reason.starts_with("nothing left"))
+                        .map(|b| b.reason)
+                        .collect();
+                if bad.is_empty() {
+                    Ok(())
+                } else {
+                    Err(bad.join("; "))
+                }
+            }
+        }
         Precondition::StandbyProvisioned { component: c } => {
-            let c = component(snap, c)?;
-            let bad: Vec<String> = c
-                .checks
-                .iter()
-                .filter(|k| {
-                    (k.name == "standby provisioned"
-                        || k.name == "standby healthy"
-                        || k.name == "readable")
-                        && k.passed == Some(false)
-                })
-                .map(|k| format!("{}: {}", c.name, k.reason))
+            // The verdict's blockers for this component: a standby missing, unhealthy, not
+            // provisioned or failing its own readiness checks.
+            let bad: Vec<String> = crate::health::verdict::blockers(snap, RunbookKind::Failover)
+                .into_iter()
+                .filter(|b| b.component.as_deref() == Some(c.as_str()))
+                .map(|b| format!("{c}: {}", b.reason))
                 .collect();
             if bad.is_empty() {
                 Ok(())

@@ -14,7 +14,7 @@ use super::theme::Tone;
 use crate::console::app::App;
 use crate::console::run_state::{Dialog, Pending, Purpose, RunView, StepStatus};
 use crate::console::sanitize;
-use crate::runbook::model::{Confirm, Precondition, Step, StepKind};
+use crate::runbook::model::{Confirm, Step, StepKind};
 use crate::runbook::operator::{Question, ResumeOffer};
 
 /// Draws the runbook screen into `area` (the body, below the regions).
@@ -245,7 +245,10 @@ fn render_detail(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
     if !step.preconditions.is_empty() {
         body.push(Line::from(Span::styled("Preconditions", t.heading())));
         for pre in &step.preconditions {
-            body.push(Line::from(format!("  • {}", precondition_text(pre))));
+            body.push(Line::from(format!(
+                "  • {}",
+                crate::runbook::markdown::describe_pre(pre)
+            )));
         }
     }
     if !step.az.is_empty() {
@@ -347,26 +350,6 @@ fn clock_of(at: &str) -> String {
     time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
         .map(hhmmss)
         .unwrap_or_else(|_| at.to_string())
-}
-
-/// A precondition in words.
-fn precondition_text(p: &Precondition) -> String {
-    match p {
-        Precondition::RegionNotHealthy { region } => format!("{region} is not healthy"),
-        Precondition::RegionHealthy { region } => format!("{region} is healthy"),
-        Precondition::RegionNotDown { region } => format!("{region} is not in an outage"),
-        Precondition::StandbyProvisioned { component } => {
-            format!("the standby of {component} is provisioned")
-        }
-        Precondition::VerifyGatePassed => "the verify gate passed in this run".into(),
-        Precondition::NotLastEnabled {
-            component,
-            endpoint,
-        } => format!("{endpoint} is not the last enabled endpoint of {component}"),
-        Precondition::ActiveIn { component, region } => {
-            format!("{component} serves from {region}")
-        }
-    }
 }
 
 /// The newest progress lines.
