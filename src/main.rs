@@ -40,11 +40,7 @@ fn init_logging(cli: &Cli) {
     if azfailover::cli::is_interactive(cli) {
         let file = azfailover::paths::cache_dir().and_then(|d| {
             std::fs::create_dir_all(&d).ok()?;
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(d.join("azfailover.log"))
-                .ok()
+            azfailover::paths::create_private(&d.join("azfailover.log")).ok()
         });
         if let Some(f) = file {
             builder

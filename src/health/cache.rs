@@ -33,10 +33,7 @@ pub fn save(snap: &Snapshot) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let tmp = path.with_extension("json.tmp");
-    if let Ok(text) = serde_json::to_string(snap)
-        && std::fs::write(&tmp, text).is_ok()
-    {
-        let _ = std::fs::rename(&tmp, &path);
+    if let Ok(text) = serde_json::to_string(snap) {
+        let _ = crate::paths::write_private(&path, text.as_bytes());
     }
 }

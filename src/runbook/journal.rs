@@ -150,17 +150,7 @@ pub fn safe(s: &str) -> String {
         .collect()
 }
 
-/// Creates a file readable and writable by its owner only.
-pub fn create_private(path: &Path) -> std::io::Result<File> {
-    let mut opts = OpenOptions::new();
-    opts.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
-}
+pub use crate::paths::create_private;
 
 impl Journal {
     /// Starts a new journal for a run.

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::journal::{Entry, Event, create_private};
+use super::journal::{Entry, Event};
+use crate::paths::create_private;
 use super::model::Runbook;
 use super::run::step_states;
 use crate::config::Config;

@@ -36,7 +36,7 @@ pub fn save(world: &World, path: &Path) -> std::io::Result<()> {
     .map_err(std::io::Error::other)?;
     let tmp = path.with_extension("tmp");
     let _ = std::fs::remove_file(&tmp);
-    let mut f = crate::runbook::journal::create_private(&tmp)?;
+    let mut f = crate::paths::create_private(&tmp)?;
     f.write_all(&text)?;
     drop(f);
     std::fs::rename(&tmp, path)
