@@ -141,6 +141,7 @@ async fn main() {
     sim.inject(&Fault::Latency {
         millis: 50,
         region: None,
+        methods: None,
     })
     .unwrap();
     cfg.deployment.arm_endpoint = sim.url().to_string();

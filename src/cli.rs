@@ -1015,7 +1015,8 @@ impl Target {
                 e.exit_code()
             }
             Ok(r) => {
-                let missing = operator.missing();
+                // A run that stopped on its own says why in its own words (what to check).
+                let missing = operator.missing().filter(|_| r.stopped.is_none());
                 print_run_end(missing.as_ref().or(r.message.as_ref()), &r);
                 match (r.outcome, r.stopped) {
                     (_, Some(stopped)) => stopped.exit_code(),

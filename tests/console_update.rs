@@ -353,14 +353,16 @@ fn fault_commands_parse_to_the_simulator_faults() {
         f("latency 300 eastus"),
         Fault::Latency {
             millis: 300,
-            region: Some("eastus".into())
+            region: Some("eastus".into()),
+            methods: None,
         }
     );
     assert_eq!(
         f("latency 0"),
         Fault::Latency {
             millis: 0,
-            region: None
+            region: None,
+            methods: None,
         }
     );
     assert_eq!(f("throttle 10"), Fault::Throttle { seconds: 10.0 });

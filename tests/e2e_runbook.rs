@@ -138,3 +138,29 @@ fn an_unfinished_failover_is_offered_and_nothing_is_sent_before_a_choice() {
     );
     assert!(end.contains("left unfinished"), "{end}");
 }
+
+#[test]
+fn the_decision_line_says_what_to_do_during_the_outage() {
+    let Some(t) = Tmux::start_sized(
+        &format!("{BIN} demo --scenario eastus-outage --time-scale 240"),
+        160,
+        45,
+        "true",
+    ) else {
+        return;
+    };
+    // Before: a healthy primary and a ready standby.
+    t.wait_for("the healthy verdict", |s| {
+        s.contains("eastus healthy") && s.contains("planned failover possible")
+    });
+    // During the outage the outage itself never blocks: a forced failover is possible, with
+    // the data at risk counted.
+    let s = t.wait_for("the outage verdict", |s| {
+        s.contains("eastus down · forced failover possible")
+    });
+    assert!(s.contains("of writes lost"), "{s}");
+    assert!(!s.contains("blocked by"), "{s}");
+    t.keys(&["q"]);
+    let end = t.wait_for("the exit", |s| s.contains("EXITED:"));
+    assert!(end.contains("EXITED:0"), "{end}");
+}

@@ -987,6 +987,7 @@ async fn latency_slows_only_the_named_region() {
     sim.inject(Fault::Latency {
         millis: 250,
         region: Some("eastus".into()),
+        methods: None,
     });
     let t = std::time::Instant::now();
     sim.get(&workspace("eastus")).await;
@@ -997,6 +998,7 @@ async fn latency_slows_only_the_named_region() {
     sim.inject(Fault::Latency {
         millis: 0,
         region: Some("eastus".into()),
+        methods: None,
     });
     let t = std::time::Instant::now();
     sim.get(&workspace("eastus")).await;

@@ -176,6 +176,7 @@ fn latency(args: &[&str]) -> Result<Fault, String> {
     Ok(Fault::Latency {
         millis,
         region: args.get(1).map(|r| r.to_string()),
+        methods: None,
     })
 }
 

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::journal::{Entry, Event};
-use crate::paths::create_private;
 use super::model::Runbook;
 use super::run::step_states;
 use crate::config::Config;
 use crate::health::report::sanitize;
+use crate::paths::create_private;
 use crate::timefmt::{hhmmss, parse_rfc3339};
 use time::OffsetDateTime;
 

@@ -1278,15 +1278,20 @@ impl<'a> Runner<'a> {
     /// One live reading of a postcondition, with transient read errors retried.
     async fn check_post_now(&self, post: &Postcondition) -> Result<(), PreFail> {
         let mut last = Err(PreFail::Unreadable(String::new()));
-        for attempt in 0..3 {
+        for attempt in 0..6 {
             if attempt > 0 {
                 let pause = self.ctx.verify_interval.min(Duration::from_secs(2));
                 tokio::time::sleep(pause.mul_f64(0.5 + fastrand::f64() * 0.5)).await;
             }
             match self.observe().await {
-                Ok((obs, snap)) => {
-                    return check_post(post, &self.ctx.cfg, &obs, &snap).map_err(PreFail::Blocked);
-                }
+                Ok((obs, snap)) => match check_post(post, &self.ctx.cfg, &obs, &snap) {
+                    Ok(()) => return Ok(()),
+                    // Decided against by a reading that could see what it looks at.
+                    Err(why) => match unreadable_post(post, &self.ctx.cfg, &obs, &snap) {
+                        None => return Err(PreFail::Blocked(why)),
+                        Some(read) => last = Err(PreFail::Unreadable(read)),
+                    },
+                },
                 Err(e) => {
                     last = Err(PreFail::Unreadable(format!(
                         "live state could not be read: {e}"
@@ -1353,71 +1358,89 @@ impl<'a> Runner<'a> {
         StepEnd::Aborted(format!("{}: {why}", step.id), declined)
     }
 
-    /// The step's preconditions, live. A read that failed is not a failed check: transient
-    /// read errors are retried (with backoff and jitter) before the step counts as unreadable,
-    /// and a failed check is looked at again a few times before it blocks.
+    /// The step's preconditions, live. A read that failed is not a failed check: each
+    /// precondition is looked at in fresh readings (with backoff and jitter) until one reading
+    /// decides it; one that held in a reading holds. What no reading could decide after the
+    /// retries is unreadable; what readings decided against is blocked (looked at 3 times).
     async fn preconditions(&self, step: &Step) -> Result<(), PreFail> {
         if step.preconditions.is_empty() {
             return Ok(());
         }
-        let (mut blocked, mut unreadable) = (0, 0);
-        loop {
-            let last = match self.preconditions_once(step).await {
-                Ok(()) => return Ok(()),
-                Err(PreFail::Blocked(why)) => {
-                    blocked += 1;
-                    if blocked >= 3 {
-                        return Err(PreFail::Blocked(why));
-                    }
-                    Err(PreFail::Blocked(why))
+        let mut open: Vec<&Precondition> = step.preconditions.iter().collect();
+        let mut blocked: HashMap<usize, (u32, String)> = HashMap::new();
+        let mut unread = String::new();
+        for attempt in 0..8u32 {
+            if attempt > 0 {
+                let pause =
+                    self.ctx.verify_interval.min(Duration::from_secs(1)) * (1 << attempt.min(3));
+                tokio::time::sleep(pause.mul_f64(0.5 + fastrand::f64() * 0.5)).await;
+                if self.ctx.cancel.is_cancelled() {
+                    break;
                 }
-                Err(PreFail::Unreadable(why)) => {
-                    unreadable += 1;
-                    if unreadable >= 5 {
-                        return Err(PreFail::Unreadable(why));
-                    }
-                    Err(PreFail::Unreadable(why))
+            }
+            let (obs, snap) = match self.observe().await {
+                Ok(r) => r,
+                Err(e) => {
+                    unread = format!("live state could not be read: {e}");
+                    continue;
                 }
             };
-            let n = (blocked + unreadable).min(4) as u32;
-            let pause = self.ctx.verify_interval.min(Duration::from_secs(1)) * (1 << n);
-            tokio::time::sleep(pause.mul_f64(0.5 + fastrand::f64() * 0.5)).await;
-            if self.ctx.cancel.is_cancelled() {
-                return last;
+            let gate = self.gate();
+            let mut still = Vec::new();
+            for p in open {
+                let key = step
+                    .preconditions
+                    .iter()
+                    .position(|x| std::ptr::eq(x, p))
+                    .unwrap_or(0);
+                match check_pre(p, &self.ctx.cfg, &obs, &snap, gate) {
+                    Ok(()) => {
+                        blocked.remove(&key);
+                    }
+                    Err(why) => {
+                        match unreadable_for(p, &self.ctx.cfg, &obs, &snap) {
+                            // What it looks at could not be read: this reading decides nothing.
+                            Some(read) => unread = read,
+                            None => {
+                                let n = blocked.entry(key).or_insert((0, String::new()));
+                                n.0 += 1;
+                                n.1 = why;
+                            }
+                        }
+                        still.push(p);
+                    }
+                }
+            }
+            open = still;
+            if open.is_empty() {
+                return Ok(());
+            }
+            // Decided against three times by readings that could see it: blocked.
+            if open.iter().all(|p| {
+                let key = step
+                    .preconditions
+                    .iter()
+                    .position(|x| std::ptr::eq(x, *p))
+                    .unwrap_or(0);
+                blocked.get(&key).is_some_and(|(n, _)| *n >= 3)
+            }) {
+                break;
             }
         }
-    }
-
-    async fn preconditions_once(&self, step: &Step) -> Result<(), PreFail> {
-        let (obs, snap) = self
-            .observe()
-            .await
-            .map_err(|e| PreFail::Unreadable(format!("live state could not be read: {e}")))?;
-        let gate = self.gate();
-        let fails: Vec<(&Precondition, String)> = step
-            .preconditions
-            .iter()
-            .filter_map(|p| {
-                check_pre(p, &self.ctx.cfg, &obs, &snap, gate)
-                    .err()
-                    .map(|e| (p, e))
-            })
-            .collect();
-        if fails.is_empty() {
-            return Ok(());
-        }
-        // A check that failed because what it looks at could not be read decides nothing.
-        let unread: Vec<String> = fails
-            .iter()
-            .filter_map(|(p, _)| unreadable_for(p, &self.ctx.cfg, &obs, &snap))
-            .collect();
-        if !unread.is_empty() {
-            return Err(PreFail::Unreadable(unread.join("; ")));
+        let mut reasons: Vec<(usize, String)> =
+            blocked.into_iter().map(|(k, (_, why))| (k, why)).collect();
+        reasons.sort();
+        if reasons.is_empty() || open.len() > reasons.len() {
+            return Err(PreFail::Unreadable(if unread.is_empty() {
+                "live state could not be read".into()
+            } else {
+                unread
+            }));
         }
         Err(PreFail::Blocked(
-            fails
+            reasons
                 .into_iter()
-                .map(|(_, e)| e)
+                .map(|(_, w)| w)
                 .collect::<Vec<_>>()
                 .join("; "),
         ))
@@ -1899,6 +1922,46 @@ fn transient_error(obs: &Observations, ids: &[String]) -> Option<String> {
     })
 }
 
+/// When a failed postcondition looked at something that could not be read, what.
+fn unreadable_post(
+    p: &Postcondition,
+    cfg: &Config,
+    obs: &Observations,
+    snap: &Snapshot,
+) -> Option<String> {
+    let names: Vec<&str> = match p {
+        Postcondition::DataWritableIn { .. } => cfg
+            .components
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.kind,
+                    ComponentKind::Storage
+                        | ComponentKind::SqlFailoverGroup
+                        | ComponentKind::PostgresFlexible
+                        | ComponentKind::MysqlFlexible
+                        | ComponentKind::CosmosDb
+                        | ComponentKind::MlOnlineEndpoint
+                )
+            })
+            .map(|c| c.name.as_str())
+            .collect(),
+        Postcondition::ActiveIn { component, .. }
+        | Postcondition::InstanceAvailable { component, .. }
+        | Postcondition::GeoRedundant { component }
+        | Postcondition::PlannedFailoverPossible { component }
+        | Postcondition::ComputeMax { component, .. }
+        | Postcondition::AksRunning { component, .. }
+        | Postcondition::DeploymentCapacity { component, .. }
+        | Postcondition::TrafficIn { component, .. }
+        | Postcondition::EndpointEnabled { component, .. } => vec![component.as_str()],
+    };
+    names.into_iter().find_map(|n| {
+        let c = cfg.component(n)?;
+        transient_error(obs, &live_ids(cfg, c, snap)).map(|e| format!("{n}: {e}"))
+    })
+}
+
 /// When a failed precondition looked at something that could not be read, what.
 fn unreadable_for(
     p: &Precondition,
@@ -1907,14 +1970,31 @@ fn unreadable_for(
     snap: &Snapshot,
 ) -> Option<String> {
     match p {
-        Precondition::RegionNotHealthy { .. }
-        | Precondition::RegionHealthy { .. }
-        | Precondition::RegionNotDown { .. }
-        | Precondition::RegionReady { .. } => match (&obs.availability, &obs.events) {
+        Precondition::RegionNotHealthy { region }
+        | Precondition::RegionHealthy { region }
+        | Precondition::RegionNotDown { region }
+        | Precondition::RegionReady { region } => match (&obs.availability, &obs.events) {
             (Err(e), _) | (_, Err(e)) if e.transient => {
                 Some(format!("Resource Health or Service Health: {}", e.message))
             }
-            _ => None,
+            // A resource of the region that could not be read counts against its health.
+            _ => {
+                let ids: Vec<String> = cfg
+                    .components
+                    .iter()
+                    .filter_map(|c| match &c.targets {
+                        Targets::Paired { primary, secondary } => {
+                            Some(if cfg.deployment.primary_region.as_str() == region {
+                                primary.key()
+                            } else {
+                                secondary.key()
+                            })
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                transient_error(obs, &ids).map(|e| format!("{region}: {e}"))
+            }
         },
         Precondition::StandbyProvisioned { component: c }
         | Precondition::NotLastEnabled { component: c, .. }

@@ -46,6 +46,10 @@ pub enum Fault {
     Latency {
         millis: u64,
         region: Option<String>,
+        /// Only requests with these HTTP methods (all when omitted): `["POST", "PATCH"]` delays
+        /// the answers of writes after they took effect.
+        #[serde(default)]
+        methods: Option<Vec<String>>,
     },
     Flaky {
         #[serde(default)]
@@ -161,21 +165,44 @@ impl World {
                     if down { "down" } else { "recovered" }
                 )
             }
-            Fault::Latency { millis, region } => {
+            Fault::Latency {
+                millis,
+                region,
+                methods,
+            } => {
                 let key = match region {
                     Some(r) => Some(self.region_arg(r)?),
                     None => None,
                 };
-                let desc = key.as_ref().map_or("every request".to_string(), |r| {
+                let methods: Vec<Option<String>> = match methods {
+                    None => vec![None],
+                    Some(list) => list
+                        .iter()
+                        .map(|m| http_method(m).map(Some))
+                        .collect::<Result<_, _>>()?,
+                };
+                if *millis > 600_000 {
+                    return Err("millis must be at most 600000 (10 minutes)".into());
+                }
+                let mut desc = key.as_ref().map_or("every request".to_string(), |r| {
                     format!("requests about {r}")
                 });
+                if methods.iter().any(Option::is_some) {
+                    let names: Vec<&str> = methods.iter().flatten().map(String::as_str).collect();
+                    desc.push_str(&format!(" ({})", names.join("/")));
+                }
+                for m in methods {
+                    if *millis == 0 {
+                        self.faults.latency.remove(&(key.clone(), m));
+                    } else {
+                        self.faults
+                            .latency
+                            .insert((key.clone(), m), Duration::from_millis(*millis));
+                    }
+                }
                 if *millis == 0 {
-                    self.faults.latency.remove(&key);
                     format!("no added latency on {desc}")
                 } else {
-                    self.faults
-                        .latency
-                        .insert(key, Duration::from_millis(*millis));
                     format!("{millis} ms added to {desc}")
                 }
             }
@@ -197,19 +224,11 @@ impl World {
                     }
                 }
                 let methods = match methods {
-                    Some(list) => {
-                        let mut out = Vec::new();
-                        for m in list {
-                            let m = m.trim().to_ascii_uppercase();
-                            if !["GET", "PUT", "PATCH", "POST", "DELETE"].contains(&m.as_str()) {
-                                return Err(format!(
-                                    "methods: '{m}' is not an HTTP method ARM uses (GET, PUT, PATCH, POST, DELETE)"
-                                ));
-                            }
-                            out.push(m);
-                        }
-                        Some(out)
-                    }
+                    Some(list) => Some(
+                        list.iter()
+                            .map(|m| http_method(m))
+                            .collect::<Result<Vec<_>, _>>()?,
+                    ),
                     None => None,
                 };
                 let until = seconds
@@ -353,6 +372,18 @@ impl World {
 
 fn st_arm(world: &World, r: &crate::region::Region) -> ArmBehaviour {
     world.regions.get(r).map(|s| s.arm).unwrap_or_default()
+}
+
+/// An HTTP method ARM uses, upper case.
+fn http_method(m: &str) -> Result<String, String> {
+    let m = m.trim().to_ascii_uppercase();
+    if ["GET", "PUT", "PATCH", "POST", "DELETE"].contains(&m.as_str()) {
+        Ok(m)
+    } else {
+        Err(format!(
+            "methods: '{m}' is not an HTTP method ARM uses (GET, PUT, PATCH, POST, DELETE)"
+        ))
+    }
 }
 
 fn real_duration(seconds: f64) -> Result<Duration, String> {

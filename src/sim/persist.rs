@@ -16,7 +16,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 
 use super::world::{Faults, Flaky, World};
-use crate::region::Region;
 
 /// Bumped when the saved shape changes: an older file is refused, not misread.
 const VERSION: u32 = 1;
@@ -141,7 +140,7 @@ pub mod faults {
     #[derive(Serialize, Deserialize)]
     struct Saved {
         throttle_seconds_left: Option<f64>,
-        latency: Vec<(Option<Region>, Duration)>,
+        latency: Vec<(crate::sim::world::LatencyKey, Duration)>,
         flaky: Option<Flaky>,
         flaky_seconds_left: Option<f64>,
         malformed: HashMap<String, u32>,

@@ -480,12 +480,13 @@ fn decide(
     // Region effects: latency, and the ARM behaviour of a downed region for its regional resources.
     let found = w.find(path).map(|(i, rest)| (i, rest.to_ascii_lowercase()));
     let region = found.as_ref().map(|(i, _)| w.serving_region(*i));
-    d.delay = w.faults.latency.get(&None).copied().unwrap_or_default()
-        + region
-            .as_ref()
-            .and_then(|r| w.faults.latency.get(&Some(r.clone())))
-            .copied()
-            .unwrap_or_default();
+    let m = Some(method.to_ascii_uppercase());
+    let mut keys = vec![(None, None), (None, m.clone())];
+    if region.is_some() {
+        keys.push((region.clone(), None));
+        keys.push((region.clone(), m));
+    }
+    d.delay = keys.iter().filter_map(|k| w.faults.latency.get(k)).sum();
     if let (Some((i, rest)), Some(region)) = (&found, &region) {
         let health_call = rest.starts_with("/providers/microsoft.resourcehealth");
         let st = w.regions.get(region);
@@ -708,7 +709,7 @@ pub fn state(w: &World) -> Value {
         "data_loss": w.data_loss,
         "faults": {
             "throttled": w.faults.throttle_until.is_some_and(|u| u > Instant::now()),
-            "latency_ms": w.faults.latency.iter().map(|(r, d)| json!({"region": r, "millis": d.as_millis() as u64})).collect::<Vec<_>>(),
+            "latency_ms": w.faults.latency.iter().map(|((r, m), d)| json!({"region": r, "method": m, "millis": d.as_millis() as u64})).collect::<Vec<_>>(),
             "flaky": w.faults.flaky,
         },
         "scenario": w.timeline.as_ref().map(|t| json!({

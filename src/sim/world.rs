@@ -84,12 +84,16 @@ pub struct DataLoss {
 #[derive(Debug, Default)]
 pub struct Faults {
     pub throttle_until: Option<Instant>,
-    /// Added latency per region (None = every request).
-    pub latency: BTreeMap<Option<Region>, Duration>,
+    /// Added latency per region (None = every request) and HTTP method (None = every method).
+    pub latency: BTreeMap<LatencyKey, Duration>,
     pub flaky: Option<Flaky>,
     /// Remaining malformed answers, per lowercase resource id ("" = any request).
     pub malformed: HashMap<String, u32>,
 }
+
+/// Which requests an added latency slows: those about a region (None: all) with a method
+/// (None: all).
+pub type LatencyKey = (Option<Region>, Option<String>);
 
 /// Random 5xx answers and dropped connections.
 #[derive(Debug, Clone, Serialize, Deserialize)]
