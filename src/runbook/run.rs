@@ -278,8 +278,7 @@ pub async fn execute(
             (rb, j, priors)
         }
         None => {
-            let (obs, snap) = collector
-                .collect_full()
+            let (obs, snap) = plan_reading(&collector, &ctx.cfg, ctx.verify_interval)
                 .await
                 .map_err(RunError::Unreachable)?;
             if let Some(why) = nothing_to_do(&snap, kind) {
@@ -478,6 +477,50 @@ pub fn nothing_to_do(snap: &Snapshot, kind: RunbookKind) -> Option<String> {
         }
     };
     Some(format!("{}: {} ({hint})", snap.deployment, b.reason))
+}
+
+/// The reading a runbook is planned from: what a transient error kept from one pass is read
+/// again (a few passes, with backoff) and merged in, so that a flaky read never turns a step
+/// into "do it by hand". Resources in a region that is down or not responding are not waited
+/// for: their silence is the outage.
+async fn plan_reading(
+    collector: &Collector,
+    cfg: &Config,
+    interval: Duration,
+) -> Result<(Observations, Snapshot), String> {
+    let (mut obs, mut snap) = collector.collect_full().await?;
+    for attempt in 1..6u32 {
+        let ids: Vec<String> = cfg
+            .components
+            .iter()
+            .flat_map(|c| live_ids(cfg, c, &snap))
+            .collect();
+        let health_flaky = matches!(&obs.availability, Err(e) if e.transient)
+            || matches!(&obs.events, Err(e) if e.transient);
+        if transient_error(&obs, &ids).is_none() && !health_flaky {
+            break;
+        }
+        let pause = interval.min(Duration::from_secs(1)) * (1 << attempt.min(3));
+        tokio::time::sleep(pause.mul_f64(0.5 + fastrand::f64() * 0.5)).await;
+        let Ok((more, _)) = collector.collect_full().await else {
+            continue;
+        };
+        for (k, v) in more.reads {
+            let keep_old = obs.reads.get(&k).is_some_and(|old| old.is_ok());
+            if !keep_old {
+                obs.reads.insert(k, v);
+            }
+        }
+        if obs.availability.is_err() && more.availability.is_ok() {
+            obs.availability = more.availability;
+        }
+        if obs.events.is_err() && more.events.is_ok() {
+            obs.events = more.events;
+        }
+        obs.now = more.now;
+        snap = crate::health::derive::snapshot(cfg, &obs, &mut BTreeMap::new());
+    }
+    Ok((obs, snap))
 }
 
 /// A lock that could not be taken: held by another run, or unreadable.
@@ -1305,9 +1348,27 @@ impl<'a> Runner<'a> {
     /// A step's action failed. It may have happened anyway: live state decides first. Then
     /// the operator chooses (with `ask`): None to retry, else how the step ends.
     async fn on_failure(&self, step: &Step, err: String, ask: bool) -> Option<StepEnd> {
+        let live = self.observe().await.ok();
+        // Azure is still busy with it (or with an earlier request of it): follow that first.
+        if let (Some(action), Some((obs, _))) = (&step.action, &live)
+            && let Some(what) = in_progress(action, obs)
+            && step.postcondition.is_some()
+        {
+            self.operator.notify(&format!(
+                "{}: {err}; live state shows it under way ({what}): following it",
+                step.id
+            ));
+            if self
+                .follow(step, Sent::Answered, step.timeout)
+                .await
+                .is_ok()
+            {
+                return Some(StepEnd::Done);
+            }
+        }
         if let Some(post) = &step.postcondition
-            && let Ok((obs, snap)) = self.observe().await
-            && check_post(post, &self.ctx.cfg, &obs, &snap).is_ok()
+            && let Some((obs, snap)) = &live
+            && check_post(post, &self.ctx.cfg, obs, snap).is_ok()
         {
             self.log(Event::StepDone {
                 step: step.id.clone(),
@@ -1839,6 +1900,31 @@ fn in_progress(a: &Action, obs: &Observations) -> Option<String> {
             }
             _ => None,
         },
+        Action::ComputeScale { id, .. } => match reading(obs, id) {
+            Some(Reading::Compute(c))
+                if c.properties
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.allocation_state.as_ref())
+                    .is_some_and(|a| *a != AllocationState::Steady) =>
+            {
+                Some(format!("{} is resizing", c.name))
+            }
+            _ => None,
+        },
+        Action::EndpointTraffic { id, .. } | Action::DeploymentScale { endpoint: id, .. } => {
+            match reading(obs, id) {
+                Some(Reading::Endpoint(ep, deps))
+                    if running(&ep.provisioning_state)
+                        || deps
+                            .iter()
+                            .any(|d| running(&d.properties.provisioning_state)) =>
+                {
+                    Some(format!("{} is updating", ep.name))
+                }
+                _ => None,
+            }
+        }
         Action::PostgresPromote { replica, .. } | Action::MysqlStopReplication { replica } => {
             match reading(obs, replica) {
                 Some(Reading::Flex(f))
