@@ -422,14 +422,13 @@ pub async fn run(cli: Cli) -> i32 {
 }
 
 /// The interactive console: on the configuration, or on the demo against the in-process
-/// simulator (with a scenario and fault injection).
+/// simulator (with a scenario and fault injection). Runs can be started from it.
 async fn console(
     source: ConfigSource,
     scenario: Option<Scenario>,
     time_scale: Option<f64>,
     read_only: bool,
 ) -> i32 {
-    use crate::console::{Badge, ConsoleOptions, FaultInjector};
     let access = if read_only {
         Access::ReadOnly
     } else {
@@ -448,51 +447,7 @@ async fn console(
             Err(code) => return code,
         }
     };
-    let Target {
-        cfg, client, sim, ..
-    } = target;
-    let sim = sim.map(std::sync::Arc::new);
-    let faults: Option<FaultInjector> = sim
-        .clone()
-        .map(|s| std::sync::Arc::new(move |f: &crate::sim::Fault| s.inject(f)) as FaultInjector);
-    // The demo refreshes more often: its simulated time runs faster than real time.
-    let every = if demo {
-        Duration::from_secs(u64::from(cfg.console.refresh_seconds).min(5))
-    } else {
-        Duration::from_secs(cfg.console.refresh_seconds.into())
-    };
-    let identity = if demo {
-        Some("simulator (demo)".to_string())
-    } else {
-        Some(client.identity().to_string())
-    };
-    let initial = if demo {
-        None
-    } else {
-        crate::health::cache::load(&cfg.deployment.name)
-    };
-    let engine = crate::health::spawn(cfg.clone(), client, every);
-    let opts = ConsoleOptions {
-        config: cfg,
-        badge: if demo { Badge::Demo } else { Badge::Live },
-        read_only,
-        identity,
-        scenario: scenario_name,
-        faults,
-        initial,
-        reports_dir: crate::runbook::report::reports_dir(),
-    };
-    let code = match crate::console::run(opts, engine).await {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("azfailover: the console needs a terminal: {e}");
-            exit::USAGE
-        }
-    };
-    if let Some(sim) = sim.and_then(|s| std::sync::Arc::try_unwrap(s).ok()) {
-        sim.stop().await;
-    }
-    code
+    console_session(target, None, None, demo, scenario_name).await
 }
 
 /// Lets a drill's scenario unfold until its declared incident (the first region outage) before
@@ -628,22 +583,31 @@ fn save_beside_journal(sim: &SimServer) -> crate::runbook::run::JournalHook {
     })
 }
 
-/// A failover, failback or drill with a person deciding: the console opens on the runbook, the
-/// executor runs in its own task and asks through a `ChannelOperator`. Prints the report's path
-/// on stdout, as the last line, once the terminal is restored.
+/// A failover, failback or drill with a person deciding: the console opens on the runbook.
 async fn interactive_run(
     target: Target,
     kind: crate::config::RunbookKind,
     drill_run: Option<DrillRun>,
     demo: bool,
 ) -> i32 {
-    use crate::console::runbook_bridge::{ChannelOperator, RunEnd, RunMsg};
-    use crate::console::{Badge, ConsoleOptions, FaultInjector};
-    use crate::runbook::run::execute;
-    use std::sync::Arc;
-    let drill_run = drill_run.map(Arc::new);
-    let drill = drill_run.is_some();
     let scenario_name = drill_run.as_ref().map(|d| d.scenario.name.clone());
+    console_session(target, Some(kind), drill_run, demo, scenario_name).await
+}
+
+/// A console session: the health engine, the console, and the host that starts its run — at
+/// once (`failover`, `failback`, `drill`) or when the operator asks (`:failover` in the
+/// console). Prints the report's path on stdout, as the last line, once the terminal is
+/// restored.
+async fn console_session(
+    target: Target,
+    first: Option<crate::config::RunbookKind>,
+    drill_run: Option<DrillRun>,
+    demo: bool,
+    scenario_name: Option<String>,
+) -> i32 {
+    use crate::console::{Badge, ConsoleOptions, FaultInjector};
+    use std::sync::Arc;
+    let drill = drill_run.is_some();
     let Target {
         cfg,
         client,
@@ -673,16 +637,147 @@ async fn interactive_run(
         crate::health::cache::load(&cfg.deployment.name)
     };
     let engine = crate::health::spawn(cfg.clone(), client.clone(), every);
+    let host = Arc::new(Host {
+        cfg: cfg.clone(),
+        client,
+        writer,
+        sim: sim.clone(),
+        drill: drill_run.map(Arc::new),
+        runtime: tokio::runtime::Handle::current(),
+        stop: tokio_util::sync::CancellationToken::new(),
+        task: std::sync::Mutex::new(None),
+    });
+    let opts = ConsoleOptions {
+        config: cfg,
+        badge: match (drill, demo) {
+            (true, _) => Badge::Drill,
+            (_, true) => Badge::Demo,
+            _ => Badge::Live,
+        },
+        read_only,
+        identity: Some(identity),
+        scenario: scenario_name.clone(),
+        faults,
+        initial,
+        reports_dir: crate::runbook::report::reports_dir(),
+        host: Some(host.clone() as Arc<dyn crate::console::RunHost>),
+    };
+    let code = match first {
+        Some(kind) => match crate::console::RunHost::start(host.as_ref(), kind) {
+            Ok(rx) => crate::console::run_with_runbook(opts, engine, rx).await,
+            Err(e) => {
+                eprintln!("azfailover: {e}");
+                return exit::UNAVAILABLE;
+            }
+        },
+        None => crate::console::run(opts, engine).await,
+    };
+    let started = host
+        .task
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    // A run still going when the console closed (Ctrl-C) stays unfinished: the next
+    // failover/failback resumes it from its journal.
+    // `q` quits only after the run ended; anything else (Ctrl-C, no terminal) leaves it.
+    let left = !matches!(code, Ok(c) if c != exit::ABORTED);
+    let outcome = match started {
+        Some((kind, task)) => {
+            if left && !task.is_finished() {
+                host.stop.cancel();
+            }
+            Some((kind, task.await.ok().flatten()))
+        }
+        None => None,
+    };
+    drop(host);
+    if let Some(sim) = sim.and_then(|s| Arc::try_unwrap(s).ok()) {
+        sim.stop().await;
+    }
+    let code = match code {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("azfailover: the console needs a terminal: {e}");
+            return exit::USAGE;
+        }
+    };
+    let Some((kind, result)) = outcome else {
+        return code;
+    };
     let journal_kind = if drill { "drill" } else { kind.as_str() };
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    // The executor's future is not Send (it holds `&mut dyn Operator` across awaits): it runs
-    // on a blocking-pool thread of this runtime, so it never shares the UI loop's thread.
-    let stop = tokio_util::sync::CancellationToken::new();
-    let runtime = tokio::runtime::Handle::current();
-    let task = tokio::task::spawn_blocking({
-        let (cfg, sim, drill_run, stop) =
-            (cfg.clone(), sim.clone(), drill_run.clone(), stop.clone());
-        move || {
+    match result {
+        Some(Ok(r)) => {
+            print_run_end(r.message.as_ref(), &r);
+            code
+        }
+        Some(Err(e)) => {
+            eprintln!("azfailover: {e}");
+            e.exit_code()
+        }
+        None => {
+            let next = match (&scenario_name, drill) {
+                (Some(sc), true) => format!("drill --scenario {sc}"),
+                _ => kind.as_str().to_string(),
+            };
+            eprintln!(
+                "azfailover: the {journal_kind} was left unfinished; its journal is in {} (the next `azfailover {next}` resumes it)",
+                crate::runbook::journal::journal_dir().display(),
+            );
+            code
+        }
+    }
+}
+
+/// What a run started from the console finished with (None: left unfinished).
+type RunTask = tokio::task::JoinHandle<
+    Option<Result<crate::runbook::run::RunResult, crate::runbook::run::RunError>>,
+>;
+
+/// The console's run host: starts the executor of this console's run in its own task (one run
+/// per console) and plans previews off the UI thread.
+struct Host {
+    cfg: Config,
+    client: ArmClient,
+    writer: Option<ArmWriter>,
+    sim: Option<std::sync::Arc<SimServer>>,
+    drill: Option<std::sync::Arc<DrillRun>>,
+    runtime: tokio::runtime::Handle,
+    stop: tokio_util::sync::CancellationToken,
+    task: std::sync::Mutex<Option<(crate::config::RunbookKind, RunTask)>>,
+}
+
+impl crate::console::RunHost for Host {
+    fn start(
+        &self,
+        kind: crate::config::RunbookKind,
+    ) -> Result<crate::console::runbook_bridge::RunReceiver, String> {
+        use crate::console::runbook_bridge::{ChannelOperator, RunEnd, RunMsg};
+        use crate::runbook::run::execute;
+        let mut slot = self
+            .task
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.is_some() {
+            return Err(
+                "this console already ran a run: one per console (quit, then start the next)"
+                    .into(),
+            );
+        }
+        let drill = self.drill.is_some();
+        let journal_kind = if drill { "drill" } else { kind.as_str() };
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (cfg, client, writer, sim, drill_run, stop) = (
+            self.cfg.clone(),
+            self.client.clone(),
+            self.writer.clone(),
+            self.sim.clone(),
+            self.drill.clone(),
+            self.stop.clone(),
+        );
+        let runtime = self.runtime.clone();
+        // The executor's future is not Send: it runs on a blocking-pool thread of this
+        // runtime, so it never shares the UI loop's thread.
+        let task = tokio::task::spawn_blocking(move || {
             runtime.block_on(async move {
                 let run = async move {
                     let say = |line: String| {
@@ -712,8 +807,8 @@ async fn interactive_run(
                     let result =
                         execute(&ctx, kind, journal_kind, &operator, !drill || resumed_drill)
                             .await;
-                    // The drill ended (its journal says how), or could not go on: nothing is left
-                    // to resume (a journal left open is closed by the next drill).
+                    // The drill ended (its journal says how), or could not go on: nothing is
+                    // left to resume (a journal left open is closed by the next drill).
                     if let (true, Some(sim)) = (drill, &sim) {
                         sim.stop_persisting();
                     }
@@ -740,61 +835,25 @@ async fn interactive_run(
                     () = stop.cancelled() => None,
                 }
             })
-        }
-    });
-    let opts = ConsoleOptions {
-        config: cfg,
-        badge: match (drill, demo) {
-            (true, _) => Badge::Drill,
-            (_, true) => Badge::Demo,
-            _ => Badge::Live,
-        },
-        read_only,
-        identity: Some(identity),
-        scenario: scenario_name.clone(),
-        faults,
-        initial,
-        reports_dir: crate::runbook::report::reports_dir(),
-    };
-    let code = crate::console::run_with_runbook(opts, engine, rx).await;
-    // A run still going when the console closed (Ctrl-C) stays unfinished: the next
-    // failover/failback resumes it from its journal.
-    // `q` quits only after the run ended; anything else (Ctrl-C, no terminal) leaves it.
-    let left = !matches!(code, Ok(c) if c != exit::ABORTED);
-    if left && !task.is_finished() {
-        stop.cancel();
+        });
+        *slot = Some((kind, task));
+        Ok(rx)
     }
-    let result = task.await.ok().flatten();
-    if let Some(sim) = sim.and_then(|s| Arc::try_unwrap(s).ok()) {
-        sim.stop().await;
-    }
-    let code = match code {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("azfailover: the console needs a terminal: {e}");
-            return exit::USAGE;
-        }
-    };
-    match result {
-        Some(Ok(r)) => {
-            print_run_end(r.message.as_ref(), &r);
-            code
-        }
-        Some(Err(e)) => {
-            eprintln!("azfailover: {e}");
-            e.exit_code()
-        }
-        None => {
-            let next = match &scenario_name {
-                Some(sc) => format!("drill --scenario {sc}"),
-                None => kind.as_str().to_string(),
-            };
-            eprintln!(
-                "azfailover: the {journal_kind} was left unfinished; its journal is in {} (the next `azfailover {next}` resumes it)",
-                crate::runbook::journal::journal_dir().display(),
-            );
-            code
-        }
+
+    fn preview(&self, kind: crate::config::RunbookKind, done: crate::console::PreviewDone) {
+        let (cfg, client) = (self.cfg.clone(), self.client.clone());
+        self.runtime.spawn(async move {
+            let result = Collector::new(cfg.clone(), client)
+                .collect_full()
+                .await
+                .and_then(
+                    |(obs, snap)| match crate::runbook::run::nothing_to_do(&snap, kind) {
+                        Some(why) => Err(why),
+                        None => Ok(crate::runbook::plan(&cfg, &obs, &snap, kind)),
+                    },
+                );
+            done(result);
+        });
     }
 }
 

@@ -686,3 +686,91 @@ fn summary_counts_what_serves_where_and_says_the_verdict() {
         "hot/hot components serve in westus too"
     );
 }
+
+#[test]
+fn failover_from_the_console_asks_once_then_opens_the_runbook() {
+    let mut app = app_with(&options(Badge::Demo), (120, 40), &[outage()]);
+    app.can_run = true;
+    // The overview's key asks about what the verdict recommends.
+    assert!(update(&mut app, Action::ActOnVerdict).is_empty());
+    assert_eq!(
+        app.start_ask,
+        Some(azfailover::config::RunbookKind::Failover)
+    );
+    assert!(app.dialog_open());
+    // A dialog takes the keys: q is an answer's text, not a quit.
+    let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert!(matches!(
+        action_for(&app, key('q')),
+        Some(Action::Type('q'))
+    ));
+    // Esc: nothing starts.
+    assert!(update(&mut app, Action::Cancel).is_empty());
+    assert_eq!(app.start_ask, None);
+    assert!(app.run.is_none());
+    // :failover then y: the run starts and screen 4 shows it.
+    type_line(&mut app, Action::StartCommand, "failover");
+    let effects = update(&mut app, Action::Type('y'));
+    assert_eq!(
+        effects,
+        vec![Effect::StartRun(azfailover::config::RunbookKind::Failover)]
+    );
+    assert_eq!(app.screen, Screen::Runbook);
+    assert!(app.run_active());
+    // One run per console.
+    type_line(&mut app, Action::StartCommand, "failback");
+    assert_eq!(app.start_ask, None);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("already going on")
+    );
+}
+
+#[test]
+fn a_console_without_a_host_says_how_to_start_a_run() {
+    let mut app = healthy_app();
+    type_line(&mut app, Action::StartCommand, "failover");
+    assert_eq!(app.start_ask, None);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("`azfailover failover` opens one")
+    );
+}
+
+#[test]
+fn plan_previews_the_runbook_on_screen_4_and_nothing_runs() {
+    let mut app = healthy_app();
+    app.can_run = true;
+    let effects = type_line(&mut app, Action::StartCommand, "plan failback");
+    assert_eq!(
+        effects,
+        vec![Effect::Preview(azfailover::config::RunbookKind::Failback)]
+    );
+    // Nothing to fail back: said, nothing shown.
+    update(
+        &mut app,
+        Action::Preview(Box::new(Err("nothing left to fail back".into()))),
+    );
+    assert!(app.run.is_none());
+    assert!(app.message.as_ref().unwrap().text.contains("nothing left"));
+    let rb = azfailover::runbook::Runbook {
+        kind: azfailover::config::RunbookKind::Failover,
+        deployment: "contoso-ml".into(),
+        from_region: azfailover::region::Region::new("eastus"),
+        to_region: azfailover::region::Region::new("westus"),
+        forced: false,
+        steps: Vec::new(),
+    };
+    update(&mut app, Action::Preview(Box::new(Ok(rb))));
+    assert_eq!(app.screen, Screen::Runbook);
+    assert!(app.run.as_ref().unwrap().preview);
+    // A preview is not a run: q quits.
+    assert!(!app.run_active());
+    assert_eq!(update(&mut app, Action::Quit), vec![Effect::Quit(0)]);
+}

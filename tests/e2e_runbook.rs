@@ -164,3 +164,36 @@ fn the_decision_line_says_what_to_do_during_the_outage() {
     let end = t.wait_for("the exit", |s| s.contains("EXITED:"));
     assert!(end.contains("EXITED:0"), "{end}");
 }
+
+#[test]
+fn failover_starts_from_the_demo_console_with_its_keys_visible() {
+    let Some(t) = Tmux::start_sized(
+        &format!("{BIN} demo --scenario eastus-outage --time-scale 240"),
+        80,
+        24,
+        "true",
+    ) else {
+        return;
+    };
+    t.wait_for("the outage verdict", |s| {
+        s.contains("forced failover possible")
+    });
+    t.keys(&[":failover", "Enter"]);
+    let ask = t.wait_for("the start question", |s| s.contains("start a failover? ─"));
+    assert!(ask.contains("y / Enter open the runbook"), "{ask}");
+    assert!(ask.contains("n / Esc not now"), "{ask}");
+    t.keys(&["y"]);
+    // The runbook opens on its first question, whose keys are on screen at 80×24.
+    let first = t.wait_for("the first step's question", |s| {
+        s.contains("confirm this step ─")
+    });
+    assert!(first.contains("y / Enter confirm"), "{first}");
+    assert!(
+        first.contains("RUN  forced failover eastus → westus"),
+        "{first}"
+    );
+    t.keys(&["C-c"]);
+    let end = t.wait_for("the exit", |s| s.contains("EXITED:"));
+    assert!(end.contains("EXITED:130"), "{end}");
+    assert!(end.contains("left unfinished"), "{end}");
+}

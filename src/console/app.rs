@@ -57,6 +57,10 @@ pub struct App {
     pub run: Option<super::run_state::RunView>,
     /// The reports screen.
     pub reports: super::reports::ReportsView,
+    /// A run this console may start, waiting for the operator's yes.
+    pub start_ask: Option<crate::config::RunbookKind>,
+    /// Whether this console can start runs (`:failover`, `:failback`, `:plan`).
+    pub can_run: bool,
 }
 
 /// Everything that can happen to the console.
@@ -101,6 +105,12 @@ pub enum Action {
     Run(Box<super::run_state::RunEvent>),
     /// The saved reports, read off the UI thread.
     Reports(Result<Box<crate::runbook::report::Listing>, String>),
+    /// The runbook of a preview (`:plan`), planned off the UI thread.
+    Preview(Box<Result<crate::runbook::Runbook, String>>),
+    /// A run could not start (the reason).
+    RunNotStarted(String),
+    /// The overview's key for what the verdict recommends (fail over or back).
+    ActOnVerdict,
 }
 
 /// What the event loop must do after an update.
@@ -121,6 +131,10 @@ pub enum Effect {
         id: u64,
         choice: crate::runbook::operator::ResumeChoice,
     },
+    /// Start a run of this kind in this console (confirmed).
+    StartRun(crate::config::RunbookKind),
+    /// Plan the runbook of this kind for a preview.
+    Preview(crate::config::RunbookKind),
 }
 
 impl App {
@@ -170,6 +184,8 @@ impl App {
             detail_scroll: 0,
             run: None,
             reports: Default::default(),
+            start_ask: None,
+            can_run: opts.host.is_some(),
         };
         if let Some(initial) = &opts.initial {
             app.snapshot = Some(initial.clone());
@@ -322,6 +338,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Interrupt => return vec![Effect::Quit(crate::exit::ABORTED)],
         Action::Run(event) => return super::run_state::on_run(app, *event),
         Action::Reports(listing) => super::reports::loaded(app, listing),
+        Action::Preview(result) => super::act::previewed(app, *result),
+        Action::RunNotStarted(why) => super::act::not_started(app, why),
+        Action::ActOnVerdict => return super::act::act_on_verdict(app),
+        Action::Type(_) | Action::Submit | Action::Cancel if app.start_ask.is_some() => {
+            return super::act::start_key(app, action);
+        }
         Action::Type(_)
         | Action::Erase
         | Action::EraseWord
@@ -413,17 +435,8 @@ fn run_command(app: &mut App, text: &str) -> Vec<Effect> {
             app.refresh_view();
         }
         Ok(Command::Screen(screen)) => return nav::show(app, screen),
-        Ok(Command::Plan(line)) => {
-            let kind = if line.contains("failback") {
-                "failback"
-            } else {
-                "failover"
-            };
-            app.say(
-                Level::Info,
-                format!("the {kind} runbook: `azfailover plan {kind}` prints it with its az commands; `azfailover {kind}` runs it step by step"),
-            )
-        }
+        Ok(Command::Plan(kind)) => return super::act::preview(app, kind),
+        Ok(Command::Start(kind)) => return super::act::ask_start(app, kind),
         Ok(Command::Fault(fault)) if app.meta.faults_enabled => {
             app.say(Level::Info, "injecting fault…");
             return vec![Effect::InjectFault(fault)];

@@ -27,6 +27,7 @@ pub fn bench_frame(components: usize) -> Duration {
         faults: None,
         initial: None,
         reports_dir: std::env::temp_dir().join("azfailover-bench-reports"),
+        host: None,
     };
     let snap = synthetic_snapshot(components);
     let now = snap.taken_at;

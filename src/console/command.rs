@@ -17,8 +17,10 @@ pub enum Command {
     Filter(String),
     Screen(Screen),
     Fault(Fault),
-    /// `:plan failover|failback`: says how to print or run the runbook.
-    Plan(String),
+    /// `:plan failover|failback`: the runbook that would run now, as a preview.
+    Plan(crate::config::RunbookKind),
+    /// `:failover` / `:failback`: start that run in this console (after one confirmation).
+    Start(crate::config::RunbookKind),
 }
 
 /// One documented command, for `?` and for errors.
@@ -35,7 +37,8 @@ pub const COMMANDS: &[CommandDoc] = &[
     CommandDoc { usage: ":sort name|health|lag|ready|kind|active|config", desc: "sort the components" },
     CommandDoc { usage: ":filter <text>", desc: "show matching components only (empty: all)" },
     CommandDoc { usage: ":overview  :timeline  :detail  :runbook", desc: "switch screen" },
-    CommandDoc { usage: ":plan failover|failback", desc: "the runbook that would run now" },
+    CommandDoc { usage: ":failover  :failback", desc: "start that run here (asks first; every step asks again)" },
+    CommandDoc { usage: ":plan failover|failback", desc: "preview the runbook that would run now (nothing runs)" },
     CommandDoc { usage: ":fault region-outage <region> [error|hang|up]", desc: "demo/drill: take a region down" },
     CommandDoc { usage: ":fault region-recover|region-degrade <region>", desc: "demo/drill: recover or degrade a region" },
     CommandDoc { usage: ":fault replication-lag <component|*> <seconds>", desc: "demo/drill: replication lag" },
@@ -63,7 +66,13 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "detail" | "3" => Ok(Command::Screen(Screen::Detail)),
         "runbook" | "run" | "4" => Ok(Command::Screen(Screen::Runbook)),
         "reports" | "report" | "5" => Ok(Command::Screen(Screen::Reports)),
-        "plan" | "failover" | "failback" => Ok(Command::Plan(line.to_string())),
+        "failover" => Ok(Command::Start(crate::config::RunbookKind::Failover)),
+        "failback" => Ok(Command::Start(crate::config::RunbookKind::Failback)),
+        "plan" => match args.first().copied() {
+            Some("failover") | None => Ok(Command::Plan(crate::config::RunbookKind::Failover)),
+            Some("failback") => Ok(Command::Plan(crate::config::RunbookKind::Failback)),
+            Some(other) => Err(format!("usage: :plan failover|failback (not '{other}')")),
+        },
         "fault" => parse_fault(rest).map(Command::Fault),
         "" => Err("type a command, e.g. :q or :refresh (? lists them)".into()),
         other => Err(format!("unknown command ':{other}' (? lists the commands)")),

@@ -50,6 +50,7 @@ pub async fn run(
     let jobs = Jobs {
         injector: opts.faults.clone(),
         reports_dir: opts.reports_dir.clone(),
+        host: opts.host.clone(),
         tx: None,
     };
     let result = run_loop(&mut guard.terminal, &mut app, jobs, &mut engine, &mut runs).await;
@@ -127,6 +128,8 @@ struct Sources {
 struct Jobs {
     injector: Option<FaultInjector>,
     reports_dir: std::path::PathBuf,
+    /// Starts runs and plans previews (`:failover`, `:plan`).
+    host: Option<std::sync::Arc<dyn super::RunHost>>,
     tx: Option<mpsc::UnboundedSender<Action>>,
 }
 
@@ -260,6 +263,18 @@ impl Step<'_> {
                 }
                 continue;
             }
+            if let Effect::StartRun(kind) = effect {
+                // The run's messages come on a new channel from now on.
+                let started = match &self.jobs.host {
+                    Some(host) => host.start(kind),
+                    None => Err("this console cannot start runs".into()),
+                };
+                match started {
+                    Ok(rx) => self.runs.rx = Some(rx),
+                    Err(why) => self.handle(Action::RunNotStarted(why))?,
+                }
+                continue;
+            }
             if let Some(code) = apply(effect, self.engine, self.jobs) {
                 return Err(Stop::Quit(code));
             }
@@ -323,7 +338,17 @@ fn apply(effect: Effect, engine: &EngineHandle, jobs: &Jobs) -> Option<i32> {
     match effect {
         Effect::Quit(code) => return Some(code),
         // Answers are carried out by `Step::handle`, which holds the reply channels.
-        Effect::Answer { .. } | Effect::Resume { .. } => {}
+        Effect::Answer { .. } | Effect::Resume { .. } | Effect::StartRun(_) => {}
+        Effect::Preview(kind) => {
+            if let (Some(host), Some(tx)) = (jobs.host.clone(), jobs.tx.clone()) {
+                host.preview(
+                    kind,
+                    Box::new(move |result| {
+                        let _ = tx.send(Action::Preview(Box::new(result)));
+                    }),
+                );
+            }
+        }
         Effect::RefreshNow => engine.refresh_now(),
         Effect::InjectFault(fault) => {
             if let Some(inject) = jobs.injector.clone() {

@@ -84,6 +84,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[ch('r')], "r", "read the reports again", Some("reload"), REPORTS, Action::Refresh),
     bind(&[ch('/')], "/", "filter components (Esc clears)", Some("filter"), ALL, Action::StartFilter),
     bind(&[ch('s')], "s", "cycle the sort column", Some("sort"), OVERVIEW, Action::CycleSort),
+    bind(&[ch('F')], "F", "start what the verdict recommends (failover or failback; asks first)", None, OVERVIEW, Action::ActOnVerdict),
     bind(&[ch('j'), key(KeyCode::Down)], "j / ↓", "move down (scroll in detail)", None, ALL, Action::Down),
     bind(&[ch('k'), key(KeyCode::Up)], "k / ↑", "move up (scroll in detail)", None, ALL, Action::Up),
     bind(&[ctrl('d'), key(KeyCode::PageDown)], "Ctrl-d / PgDn", "half a page down", None, ALL, Action::HalfPageDown),

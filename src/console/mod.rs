@@ -6,6 +6,7 @@
 //! `timeline` (health changes between snapshots), `ui` (pure drawing), `tui` (the terminal)
 //! and `event_loop` (the only place that waits on anything).
 
+pub mod act;
 pub mod app;
 mod bench;
 pub mod command;
@@ -42,6 +43,23 @@ pub enum Badge {
 pub type FaultInjector =
     std::sync::Arc<dyn Fn(&crate::sim::Fault) -> Result<String, String> + Send + Sync>;
 
+/// Starts runs and previews on behalf of the console; the composition root implements it (the
+/// console never builds a client, plans from the network or runs an executor itself).
+pub trait RunHost: Send + Sync {
+    /// Starts a run of `kind` (in the demo against its simulator; elsewhere against the
+    /// configured endpoint; a read-only session's is a dry run). Its messages arrive on the
+    /// receiver. Err says why it cannot start (a run already started in this console).
+    fn start(
+        &self,
+        kind: crate::config::RunbookKind,
+    ) -> Result<runbook_bridge::RunReceiver, String>;
+    /// Plans the runbook of `kind` from live state, off the UI thread; `done` receives it.
+    fn preview(&self, kind: crate::config::RunbookKind, done: PreviewDone);
+}
+
+/// Where a preview's runbook (or why there is none) goes.
+pub type PreviewDone = Box<dyn FnOnce(Result<crate::runbook::Runbook, String>) + Send + 'static>;
+
 /// Everything the console needs besides the health engine.
 pub struct ConsoleOptions {
     /// The deployment (name, regions, RTO/RPO, components, `[console]` settings).
@@ -60,6 +78,9 @@ pub struct ConsoleOptions {
     pub initial: Option<crate::health::Snapshot>,
     /// Where the reports screen reads reports from.
     pub reports_dir: std::path::PathBuf,
+    /// Starts runs and previews (`:failover`, `:failback`, `:plan`); None: the console only
+    /// watches.
+    pub host: Option<std::sync::Arc<dyn RunHost>>,
 }
 
 /// Runs the interactive console until the user quits; returns the process exit code (0, or 130

@@ -161,6 +161,8 @@ pub struct RunView {
     pub end: Option<RunEnd>,
     /// The step the operator moved to; None follows the current step.
     pub cursor: Option<usize>,
+    /// A preview (`:plan`): the runbook that would run now, nothing running.
+    pub preview: bool,
 }
 
 impl RunView {
@@ -228,9 +230,9 @@ impl RunView {
             .or_else(|| steps.len().checked_sub(1))
     }
 
-    /// Whether the run is still going.
+    /// Whether the run is still going (a preview never is).
     pub fn active(&self) -> bool {
-        self.end.is_none()
+        self.end.is_none() && !self.preview
     }
 
     /// Applies a journal entry.
@@ -279,6 +281,9 @@ impl App {
 
     /// Whether a dialog takes the keys now.
     pub fn dialog_open(&self) -> bool {
+        if self.start_ask.is_some() {
+            return true;
+        }
         self.screen == super::app::Screen::Runbook
             && !self.help
             && self
@@ -428,7 +433,12 @@ pub fn dialog_key(app: &mut App, action: Action) -> Vec<Effect> {
                 ResumeChoice::Quit => format!("the unfinished {kind} is left as it was"),
             },
         );
-        return vec![Effect::Resume { id, choice }];
+        let mut effects = vec![Effect::Resume { id, choice }];
+        if choice == ResumeChoice::Quit {
+            // Left as it was: nothing more to do in this console.
+            effects.push(Effect::Quit(crate::exit::ABORTED));
+        }
+        return effects;
     }
     let Some(p) = run.pending.as_mut() else {
         return Vec::new();

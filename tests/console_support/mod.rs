@@ -30,6 +30,7 @@ pub fn options(badge: Badge) -> ConsoleOptions {
         faults: None,
         initial: None,
         reports_dir: std::path::PathBuf::from("/nonexistent/azfailover/reports"),
+        host: None,
     }
 }
 

@@ -188,7 +188,17 @@ fn verdict_line(app: &App, width: usize) -> Line<'static> {
     );
     let v = &app.summary.verdict;
     let room = width.saturating_sub(Span::raw(word.as_str()).width() + 1);
-    let text = fit_parts(&sanitize(&v.summary), room);
+    // In a console that can start it, the way to act is a key away.
+    let summary = match (app.can_run, v.recommendation) {
+        (true, Recommendation::Failover) => v
+            .summary
+            .replace("azfailover failover", "F or :failover starts it"),
+        (true, Recommendation::Failback) => v
+            .summary
+            .replace("azfailover failback", "F or :failback starts it"),
+        _ => v.summary.clone(),
+    };
+    let text = fit_parts(&sanitize(&summary), room);
     Line::from(vec![
         Span::styled(word, t.label(overall)),
         Span::raw(" "),

@@ -48,6 +48,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Reports => reports::render(frame, app, areas.body),
     }
     status::render(frame, app, areas.status);
+    if let Some(kind) = app.start_ask {
+        runbook::render_start_ask(frame, app, kind, areas.body);
+    }
     if app.help {
         help::render(frame, app, area);
     }

@@ -96,6 +96,13 @@ fn render_steps(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
         .filter(|s| matches!(run.status(&s.id), StepStatus::Done | StepStatus::Skipped))
         .count();
     let title = match &run.runbook {
+        Some(rb) if run.preview => format!(
+            " PREVIEW, nothing runs · {} {} → {}{} ",
+            rb.kind.as_str(),
+            rb.from_region,
+            rb.to_region,
+            if rb.forced { " (FORCED)" } else { "" },
+        ),
         Some(rb) => format!(
             " {} {} → {}{} · {done}/{} ",
             rb.kind.as_str(),
@@ -420,6 +427,34 @@ fn draw_dialog(
     .areas(inside);
     frame.render_widget(body, text);
     frame.render_widget(keys, key_area);
+}
+
+/// "Start a failover?": the one confirmation before a run opens from the console.
+pub fn render_start_ask(
+    frame: &mut Frame,
+    app: &App,
+    kind: crate::config::RunbookKind,
+    area: Rect,
+) {
+    let t = app.theme;
+    let (title, body) = crate::console::act::start_question(app, kind);
+    let lines = vec![
+        Line::from(Span::styled(sanitize(&title).into_owned(), t.heading())),
+        Line::from(sanitize(&body).into_owned()),
+    ];
+    let keys = keys_line(
+        app,
+        &[("y / Enter", "open the runbook"), ("n / Esc", "not now")],
+    );
+    draw_dialog(
+        frame,
+        app,
+        area,
+        &format!("start a {}?", kind.as_str()),
+        lines,
+        keys,
+        t.tone(Tone::Warn),
+    );
 }
 
 /// The resume offer: the unfinished run, what it sent, and the three choices.

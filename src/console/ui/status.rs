@@ -87,6 +87,12 @@ fn hints(app: &App) -> Vec<Span<'static>> {
         };
         return vec![Span::styled(what, t.muted())];
     }
+    if app.start_ask.is_some() {
+        return vec![Span::styled(
+            "answer the dialog: y opens the runbook, n or Esc not now ",
+            t.muted(),
+        )];
+    }
     if app.dialog_open() {
         return vec![Span::styled(
             "answer the dialog · Tab other screens · Ctrl-c leaves the run unfinished ",
