@@ -689,7 +689,9 @@ fn summary_counts_what_serves_where_and_says_the_verdict() {
 
 #[test]
 fn failover_from_the_console_asks_once_then_opens_the_runbook() {
-    let mut app = app_with(&options(Badge::Demo), (120, 40), &[outage()]);
+    let mut snap = outage();
+    snap.verdict = azfailover::health::verdict::verdict(&snap);
+    let mut app = app_with(&options(Badge::Demo), (120, 40), &[snap]);
     app.can_run = true;
     // The overview's key asks about what the verdict recommends.
     assert!(update(&mut app, Action::ActOnVerdict).is_empty());

@@ -1,7 +1,7 @@
 //! What the header and the region panels show, computed once per snapshot (not per frame):
 //! what serves in each region, and the verdict (what to do now).
 
-use crate::health::{ComponentStatus, InstanceHealth, RegionRole, Snapshot, Verdict};
+use crate::health::{RegionRole, Snapshot, Verdict};
 
 /// Counts over the components of one snapshot, and its verdict.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,17 +43,4 @@ impl Summary {
     }
 }
 
-/// Whether a component serves in a region: its instance there is up and it is either the
-/// active region or a hot/hot component (without an instance there: the active region only).
-pub fn serves_in(c: &ComponentStatus, region: &str) -> bool {
-    match c.instance(region) {
-        Some(i) => {
-            let up = matches!(
-                i.health,
-                InstanceHealth::Available | InstanceHealth::Degraded
-            );
-            up && (c.active_region == region || c.mode == "hot-hot")
-        }
-        None => c.active_region == region,
-    }
-}
+pub use crate::health::words::serves_in;

@@ -233,6 +233,9 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
             secondary,
         } => routing(ctx, c, resource, primary, secondary, &mut d),
     }
+    if c.mode == Mode::HotHot && d.ha_override.is_none() {
+        both_serve_check(ctx, &mut d);
+    }
     let active = d.active.clone().unwrap_or_else(|| ctx.primary.clone());
     let failed: Vec<&Check> = d
         .checks
@@ -283,6 +286,44 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
         errors: d.errors,
     }
 }
+
+/// The check behind a hot/hot component's READY: both regions serve. The primary side not
+/// serving is what a failover is for (undecided, with the reason); the secondary side not
+/// serving is a standby that could not take the load (failed).
+fn both_serve_check(ctx: &Ctx<'_>, d: &mut Derived) {
+    let serves = |r: &Region| {
+        d.instances.iter().any(|i| {
+            i.region == r.as_str()
+                && i.health == InstanceHealth::Available
+                && d.serving.get(&i.region).copied().unwrap_or(true)
+        })
+    };
+    let (p, s) = (serves(&ctx.primary), serves(&ctx.secondary));
+    let (passed, reason) = match (p, s) {
+        (true, true) => (
+            Some(true),
+            format!("{} and {} serve", ctx.primary, ctx.secondary),
+        ),
+        (_, false) => (
+            Some(false),
+            format!(
+                "{} does not serve: it could not take the load",
+                ctx.secondary
+            ),
+        ),
+        (false, true) => (
+            None,
+            format!(
+                "only {} serves: {} does not (that is what a failover is for)",
+                ctx.secondary, ctx.primary
+            ),
+        ),
+    };
+    d.check(BOTH_SERVE_CHECK, passed, reason);
+}
+
+/// The name of the hot/hot check "both regions serve".
+pub const BOTH_SERVE_CHECK: &str = "both regions serve";
 
 fn with_note(status: String, note: &Option<String>) -> String {
     match note {

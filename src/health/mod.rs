@@ -9,6 +9,7 @@ pub mod engine;
 pub mod model;
 pub mod report;
 pub mod verdict;
+pub mod words;
 
 pub use engine::{EngineHandle, HealthMsg, spawn};
 pub use model::*;

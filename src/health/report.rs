@@ -33,30 +33,7 @@ fn word_instance(h: InstanceHealth) -> &'static str {
     }
 }
 
-/// READY: "yes", "NO", or "moved" for a hot/cold component a failover already moved (it needs
-/// no failover, and is no alarm).
-pub fn ready_word(c: &ComponentStatus, secondary: &str) -> &'static str {
-    if c.failed_over_to(secondary) {
-        "moved"
-    } else if c.ready {
-        "yes"
-    } else {
-        "NO"
-    }
-}
-
-/// A lag against its RPO, e.g. "1 min / 15 min" (with "!" when over).
-pub fn lag_text(c: &ComponentStatus) -> String {
-    match c.lag_seconds {
-        None => "-".into(),
-        Some(l) => format!(
-            "{} / {}{}",
-            crate::timefmt::human(std::time::Duration::from_secs_f64(l)),
-            crate::timefmt::human(std::time::Duration::from_secs(c.rpo_seconds)),
-            if c.lag_over_rpo() { " !" } else { "" }
-        ),
-    }
-}
+pub use super::words::{lag_text, ready_word};
 
 fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
@@ -162,7 +139,7 @@ pub fn render_table(s: &Snapshot) -> String {
                 sanitize(&c.name),
                 c.kind.clone(),
                 c.mode.clone(),
-                c.active_region.clone(),
+                super::words::active_word(c, &primary, &secondary),
                 inst(&primary),
                 inst(&secondary),
                 lag_text(c),

@@ -501,7 +501,10 @@ fn blocks_failback(c: &ComponentStatus, k: &Check) -> bool {
         }
         _ => &[],
     };
-    !about_standby && !repaired.contains(&k.name.as_str())
+    // The secondary serving less while production moves back is the failback's own doing.
+    !about_standby
+        && !repaired.contains(&k.name.as_str())
+        && k.name != super::derive::BOTH_SERVE_CHECK
 }
 
 /// Whether the instance a run moves to cannot take over.

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use super::fmt::{compact_secs, fit};
+use super::fmt::fit;
 use super::theme::{self, Tone};
 use crate::console::app::App;
 use crate::console::sanitize;
@@ -186,14 +186,16 @@ fn lag_cell(app: &App, c: &ComponentStatus, with_rpo: bool) -> Cell<'static> {
     let Some(lag) = c.lag_seconds else {
         return Cell::from(Span::styled("—", app.theme.muted()));
     };
+    let (lag_text, rpo_text) = crate::health::words::lag_words_compact(lag, c.rpo_seconds);
     let text = if with_rpo {
-        format!(
-            "{} / {}",
-            compact_secs(lag),
-            compact_secs(c.rpo_seconds as f64)
-        )
+        let spaced = format!("{lag_text} / {rpo_text}");
+        if spaced.chars().count() > 11 {
+            format!("{lag_text}/{rpo_text}")
+        } else {
+            spaced
+        }
     } else {
-        compact_secs(lag)
+        lag_text
     };
     let tone = if c.lag_over_rpo() {
         Tone::Bad
@@ -212,7 +214,7 @@ fn lag_cell(app: &App, c: &ComponentStatus, with_rpo: bool) -> Cell<'static> {
 /// when its instance there is down, highlighted once it is not the primary).
 fn active_cell(app: &App, c: &ComponentStatus) -> Cell<'static> {
     let (p, s) = (&app.meta.primary, &app.meta.secondary);
-    if crate::console::summary::serves_in(c, p) && crate::console::summary::serves_in(c, s) {
+    if crate::health::words::active_word(c, p, s) == "both" {
         return Cell::from("both");
     }
     let active_down = c.instance(&c.active_region).is_some_and(|i| {
@@ -236,7 +238,7 @@ fn active_cell(app: &App, c: &ComponentStatus) -> Cell<'static> {
 
 /// "yes", "NO", or "moved" (neutral) for a hot/cold component already failed over.
 fn ready_cell(app: &App, c: &ComponentStatus) -> Cell<'static> {
-    let text = crate::health::report::ready_word(c, &app.meta.secondary);
+    let text = crate::health::words::ready_word(c, &app.meta.secondary);
     let tone = match text {
         "moved" => Tone::Info,
         "yes" => Tone::Good,

@@ -163,20 +163,18 @@ fn status_line(app: &App, c: &ComponentStatus) -> Line<'static> {
         Span::styled(ready, t.tone(tone).patch(t.heading())),
         Span::raw(" · HA: "),
         Span::styled(ha, t.tone(ha_tone).patch(t.heading())),
-        Span::raw(format!(" · serves from {}", serving_where(app, c))),
+        Span::raw(format!(" · {}", serving_where(app, c))),
     ])
 }
 
-/// "eastus", "both regions" for a hot/hot component up in both, or says that nothing serves.
+/// Where it serves, in the words `status` uses too.
 fn serving_where(app: &App, c: &ComponentStatus) -> String {
-    let active = sanitize(&c.active_region).into_owned();
-    if serves_in(c, &app.meta.primary) && serves_in(c, &app.meta.secondary) {
-        "both regions".into()
-    } else if !serves_in(c, &c.active_region) {
-        format!("{active}, which is down: nothing serves")
-    } else {
-        active
-    }
+    sanitize(&crate::health::words::serving_words(
+        c,
+        &app.meta.primary,
+        &app.meta.secondary,
+    ))
+    .into_owned()
 }
 
 /// "eastus (primary)  ✔ ok        Running, 7 nodes   mlw-contoso-eastus — why".

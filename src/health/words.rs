@@ -1,0 +1,131 @@
+//! One vocabulary for where a component serves, whether it is ready and how its lag compares
+//! with its RPO — the words `status` (table) and the console both say, so that they can never
+//! disagree. Lag against the RPO is compared in seconds and never rounded into a false tie
+//! ("15 min 7 s / 15 min", not "15 min / 15 min" shown as over).
+
+use super::model::{ComponentStatus, InstanceHealth};
+
+/// Whether a component serves in a region: its instance there is up and it is either the
+/// active region or a hot/hot component (without an instance there: the active region only).
+pub fn serves_in(c: &ComponentStatus, region: &str) -> bool {
+    match c.instance(region) {
+        Some(i) => {
+            let up = matches!(
+                i.health,
+                InstanceHealth::Available | InstanceHealth::Degraded
+            );
+            up && (c.active_region == region || c.mode == "hot-hot")
+        }
+        None => c.active_region == region,
+    }
+}
+
+/// ACTIVE: "both" when it serves in both regions, else its active region.
+pub fn active_word(c: &ComponentStatus, primary: &str, secondary: &str) -> String {
+    if serves_in(c, primary) && serves_in(c, secondary) {
+        "both".into()
+    } else {
+        c.active_region.clone()
+    }
+}
+
+/// Where it serves, as a clause: "serves from both regions", "serves from eastus", "serves from
+/// westus only (eastus, its active region, is down)", "nothing serves: eastus is down".
+pub fn serving_words(c: &ComponentStatus, primary: &str, secondary: &str) -> String {
+    let (p, s) = (serves_in(c, primary), serves_in(c, secondary));
+    let active = c.active_region.as_str();
+    if p && s {
+        return "serves from both regions".into();
+    }
+    if serves_in(c, active) {
+        return format!("serves from {active}");
+    }
+    let other = [primary, secondary]
+        .into_iter()
+        .find(|r| *r != active && serves_in(c, r));
+    match other {
+        Some(o) => format!("serves from {o} only ({active}, its active region, is down)"),
+        None => format!("nothing serves: {active} is down"),
+    }
+}
+
+/// READY: "yes", "NO", or "moved" for a hot/cold component a failover already moved (it needs
+/// no failover, and is no alarm).
+pub fn ready_word(c: &ComponentStatus, secondary: &str) -> &'static str {
+    if c.failed_over_to(secondary) {
+        "moved"
+    } else if c.ready {
+        "yes"
+    } else {
+        "NO"
+    }
+}
+
+/// A number of seconds, short: "95 s", "15 min", "15 min 7 s", "2 h 05 min". `exact` keeps the
+/// seconds of a minute count (so that a lag just over an RPO does not read as equal to it).
+pub fn duration_words(secs: f64, exact: bool) -> String {
+    let s = secs.max(0.0).round() as u64;
+    match s {
+        0..=99 => format!("{s} s"),
+        100..=5999 if exact && s % 60 != 0 => format!("{} min {} s", s / 60, s % 60),
+        100..=5999 => format!("{} min", s / 60),
+        _ => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// The lag against the RPO: ("15 min 7 s", "15 min"); the seconds are kept whenever the lag
+/// and the RPO would otherwise read the same.
+pub fn lag_words(lag: f64, rpo: u64) -> (String, String) {
+    let rough = duration_words(lag, false);
+    let rpo_text = duration_words(rpo as f64, false);
+    let exact = rough == rpo_text && lag.round() as u64 != rpo;
+    (duration_words(lag, exact), rpo_text)
+}
+
+/// The lag against the RPO in a table cell's room: ("15m07s", "15m"), ("95s", "15m").
+pub fn lag_words_compact(lag: f64, rpo: u64) -> (String, String) {
+    let short = |secs: f64, exact: bool| -> String {
+        let s = secs.max(0.0).round() as u64;
+        match s {
+            0..=99 => format!("{s}s"),
+            100..=5999 if exact && s % 60 != 0 => format!("{}m{:02}s", s / 60, s % 60),
+            100..=5999 => format!("{}m", s / 60),
+            _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        }
+    };
+    let exact = short(lag, false) == short(rpo as f64, false) && lag.round() as u64 != rpo;
+    (short(lag, exact), short(rpo as f64, false))
+}
+
+/// "1 min / 15 min" (with " !" when over), or "-" without a lag.
+pub fn lag_text(c: &ComponentStatus) -> String {
+    match c.lag_seconds {
+        None => "-".into(),
+        Some(l) => {
+            let (lag, rpo) = lag_words(l, c.rpo_seconds);
+            format!("{lag} / {rpo}{}", if c.lag_over_rpo() { " !" } else { "" })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lag_just_over_the_rpo_never_reads_as_equal() {
+        assert_eq!(
+            lag_words(907.0, 900),
+            ("15 min 7 s".into(), "15 min".into())
+        );
+        assert_eq!(lag_words(900.0, 900), ("15 min".into(), "15 min".into()));
+        assert_eq!(lag_words(120.0, 900), ("2 min".into(), "15 min".into()));
+        assert_eq!(lag_words(42.0, 900), ("42 s".into(), "15 min".into()));
+        assert_eq!(lag_words(893.0, 900), ("14 min".into(), "15 min".into()));
+        assert_eq!(
+            lag_words_compact(907.0, 900),
+            ("15m07s".into(), "15m".into())
+        );
+        assert_eq!(lag_words_compact(95.0, 900), ("95s".into(), "15m".into()));
+    }
+}
