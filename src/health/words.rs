@@ -67,7 +67,7 @@ pub fn duration_words(secs: f64, exact: bool) -> String {
     let s = secs.max(0.0).round() as u64;
     match s {
         0..=99 => format!("{s} s"),
-        100..=5999 if exact && s % 60 != 0 => format!("{} min {} s", s / 60, s % 60),
+        100..=5999 if exact && !s.is_multiple_of(60) => format!("{} min {} s", s / 60, s % 60),
         100..=5999 => format!("{} min", s / 60),
         _ => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
     }
@@ -88,7 +88,7 @@ pub fn lag_words_compact(lag: f64, rpo: u64) -> (String, String) {
         let s = secs.max(0.0).round() as u64;
         match s {
             0..=99 => format!("{s}s"),
-            100..=5999 if exact && s % 60 != 0 => format!("{}m{:02}s", s / 60, s % 60),
+            100..=5999 if exact && !s.is_multiple_of(60) => format!("{}m{:02}s", s / 60, s % 60),
             100..=5999 => format!("{}m", s / 60),
             _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
         }
