@@ -620,9 +620,10 @@ async fn console_session(
         .clone()
         .filter(|_| drill || demo)
         .map(|s| Arc::new(move |f: &crate::sim::Fault| s.inject(f)) as FaultInjector);
-    // Simulated time runs faster than real time: refresh more often.
+    // Simulated time runs faster than real time: refresh more often, so that every stage of a
+    // scenario shows (a minute of simulated degradation is 2 s at 30x).
     let every = if sim.is_some() {
-        Duration::from_secs(u64::from(cfg.console.refresh_seconds).min(5))
+        Duration::from_secs(u64::from(cfg.console.refresh_seconds).min(2))
     } else {
         Duration::from_secs(cfg.console.refresh_seconds.into())
     };

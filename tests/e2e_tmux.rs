@@ -62,3 +62,30 @@ fn ctrl_c_quits_with_130_and_restores_the_terminal() {
     assert!(s.contains("EXITED:130"), "{s}");
     assert!(!s.contains("SIMULATED AZURE"), "{s}");
 }
+
+#[test]
+fn a_hung_region_shows_within_the_request_deadline() {
+    let Some(t) = Tmux::start_sized(
+        &format!("{BIN} demo --scenario eastus-unresponsive"),
+        120,
+        30,
+        "true",
+    ) else {
+        return;
+    };
+    t.wait_for("the healthy start", |s| s.contains("eastus healthy"));
+    let started = std::time::Instant::now();
+    // The scenario hangs eastus's ARM after one simulated minute (2 s at 30x); the request
+    // deadline is 10 s: the screen must say so within deadline + 1 s of the hang (+ 2 s slack
+    // for this test's own polling and the scenario's start).
+    let s = t.wait_for("eastus not answering", |s| {
+        s.contains("eastus down") || s.contains("not responding")
+    });
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(15),
+        "took {took:?}:\n{s}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("the exit", |s| s.contains("EXITED:0"));
+}

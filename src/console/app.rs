@@ -153,6 +153,9 @@ impl App {
             scenario: opts.scenario.clone(),
             faults_enabled: opts.faults.is_some(),
             refresh_seconds: opts.config.console.refresh_seconds,
+            overdue_after_seconds: u64::from(opts.config.console.refresh_seconds)
+                + u64::from(opts.config.console.request_timeout_seconds)
+                + 5,
             mouse: opts.config.console.mouse,
         };
         let mut app = App {
@@ -286,6 +289,7 @@ impl App {
         match msg {
             HealthMsg::Refreshing => self.refreshing = true,
             HealthMsg::Snapshot(snap) => self.on_snapshot(*snap),
+            HealthMsg::Silent { region, since } => self.on_silent(&region, since),
             HealthMsg::Failed(reason) => {
                 self.refreshing = false;
                 let repeated = self.last_error.as_ref().is_some_and(|(_, r)| *r == reason);
@@ -295,6 +299,31 @@ impl App {
                 self.last_error = Some((self.now, reason));
             }
         }
+    }
+
+    /// A region's probe went unanswered: the region shows as not responding now (the next
+    /// snapshot says the rest), and the verdict is derived again from that.
+    fn on_silent(&mut self, region: &str, since: OffsetDateTime) {
+        let Some(snap) = self.snapshot.as_mut() else {
+            return;
+        };
+        let Some(r) = snap.regions.iter_mut().find(|r| r.name == region) else {
+            return;
+        };
+        if r.not_responding_since.is_some() {
+            return;
+        }
+        r.not_responding_since = Some(since);
+        if matches!(
+            r.health,
+            crate::health::RegionHealth::Healthy | crate::health::RegionHealth::Degraded
+        ) {
+            r.health = crate::health::RegionHealth::Unknown;
+            r.reason = "not responding: no answer within the request deadline".into();
+        }
+        snap.verdict = crate::health::verdict::verdict(snap);
+        self.record_local(Severity::Bad, format!("{region} is not responding"));
+        self.refresh_view();
     }
 
     /// A new snapshot: timeline diff, lag history, then the view.

@@ -146,6 +146,9 @@ pub struct Meta {
     pub scenario: Option<String>,
     pub faults_enabled: bool,
     pub refresh_seconds: u32,
+    /// A snapshot older than this is overdue: a refresh and a request deadline have passed
+    /// without a new one.
+    pub overdue_after_seconds: u64,
     pub mouse: bool,
 }
 

@@ -122,6 +122,32 @@ impl Collector {
         }
     }
 
+    /// Reads one resource of `region` (an Application Insights component when there is one:
+    /// the cheapest read), so that a region that stops answering shows within one request
+    /// deadline. None when the deployment has no regional resource there.
+    pub async fn probe(&self, region: &Region) -> Option<Result<(), ReadError>> {
+        let mut choice: Option<(ComponentKind, String)> = None;
+        for c in &self.cfg.components {
+            let crate::config::Targets::Paired { primary, secondary } = &c.targets else {
+                continue;
+            };
+            let id = if *region == self.cfg.deployment.primary_region {
+                primary
+            } else if *region == self.cfg.deployment.secondary_region {
+                secondary
+            } else {
+                continue;
+            };
+            let better = choice.is_none() || c.kind == ComponentKind::AppInsights;
+            if better {
+                choice = Some((c.kind, id.to_string()));
+            }
+        }
+        let (kind, id) = choice?;
+        let sem = Semaphore::new(1);
+        Some(read(&self.client, &sem, kind, &id).await.map(|_| ()))
+    }
+
     /// One snapshot; Err only when nothing at all could be read (sign-in failed, ARM unreachable).
     pub async fn collect(&self) -> Result<Snapshot, String> {
         self.collect_full().await.map(|(_, s)| s)

@@ -20,6 +20,12 @@ pub enum HealthMsg {
     Snapshot(Box<Snapshot>),
     /// Collection failed as a whole (sign-in failed, ARM unreachable); the message says why.
     Failed(String),
+    /// A region's probe got no answer within the request deadline: it does not respond, since
+    /// the probe was sent (wall clock). Shown at once, before the slower full refresh lands.
+    Silent {
+        region: String,
+        since: time::OffsetDateTime,
+    },
 }
 
 /// The console's end of the engine.
@@ -48,12 +54,56 @@ impl Drop for EngineHandle {
     }
 }
 
+/// Aborts tasks when dropped.
+struct AbortOnDrop(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for t in &self.0 {
+            t.abort();
+        }
+    }
+}
+
 /// Starts refreshing every `interval` (and on demand). The first collection starts at once.
 pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle {
     let (tx, rx) = mpsc::unbounded_channel();
     let (refresh_tx, mut refresh_rx) = mpsc::unbounded_channel::<()>();
+    let regions = [
+        cfg.deployment.primary_region.clone(),
+        cfg.deployment.secondary_region.clone(),
+    ];
     let collector = Arc::new(Collector::new(cfg, client));
+    // One probe per region, every second: a region that hangs shows as not responding within
+    // the request deadline (+ 1 s), not after the next full refresh has waited for it too.
+    let probes: Vec<tokio::task::JoinHandle<()>> = regions
+        .into_iter()
+        .map(|region| {
+            let (collector, tx) = (collector.clone(), tx.clone());
+            tokio::spawn(async move {
+                loop {
+                    let sent = time::OffsetDateTime::now_utc();
+                    match collector.probe(&region).await {
+                        None => return,
+                        Some(Err(e)) if e.not_responding => {
+                            let msg = HealthMsg::Silent {
+                                region: region.to_string(),
+                                since: sent,
+                            };
+                            if tx.send(msg).is_err() {
+                                return;
+                            }
+                        }
+                        Some(_) => {}
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            })
+        })
+        .collect();
     let task = tokio::spawn(async move {
+        // The probes end with the engine.
+        let _probes = AbortOnDrop(probes);
         loop {
             if tx.send(HealthMsg::Refreshing).is_err() {
                 return;

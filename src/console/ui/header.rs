@@ -122,13 +122,14 @@ pub fn freshness(app: &App) -> Vec<Span<'static>> {
         }
         (Some(_), Some(at)) => {
             let age = seconds_between(at, app.now);
-            let late = age > 2 * u64::from(app.meta.refresh_seconds.max(1)) + 5;
-            let text = format!("refreshed {} ago ", human_secs(age));
-            spans.push(if late {
-                Span::styled(text, t.label(Tone::Warn))
+            if age > app.meta.overdue_after_seconds {
+                // What is shown may no longer be true: say so in red.
+                let text = format!(" STALE: refreshed {} ago, overdue ", human_secs(age));
+                spans.push(Span::styled(text, t.label(Tone::Bad)));
+                spans.push(Span::raw(" "));
             } else {
-                Span::raw(text)
-            });
+                spans.push(Span::raw(format!("refreshed {} ago ", human_secs(age))));
+            }
         }
         _ if !app.refreshing => spans.push(Span::raw("no data yet ")),
         _ => {}
