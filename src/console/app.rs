@@ -61,6 +61,8 @@ pub struct App {
     pub start_ask: Option<crate::config::RunbookKind>,
     /// Whether this console can start runs (`:failover`, `:failback`, `:plan`).
     pub can_run: bool,
+    /// The simulator's time and scale (demos and drills): every time shown is in it.
+    pub sim_time: Option<(OffsetDateTime, f64)>,
 }
 
 /// Everything that can happen to the console.
@@ -111,6 +113,14 @@ pub enum Action {
     RunNotStarted(String),
     /// The overview's key for what the verdict recommends (fail over or back).
     ActOnVerdict,
+    /// The simulator's clock now, and its scale (demos and drills).
+    SimTime(OffsetDateTime, f64),
+}
+
+/// "30", "0.5": a time scale as people write it.
+fn trim_scale(scale: f64) -> String {
+    let s = format!("{scale:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// What the event loop must do after an update.
@@ -189,6 +199,7 @@ impl App {
             reports: Default::default(),
             start_ask: None,
             can_run: opts.host.is_some(),
+            sim_time: None,
         };
         if let Some(initial) = &opts.initial {
             app.snapshot = Some(initial.clone());
@@ -272,10 +283,23 @@ impl App {
         }
     }
 
-    /// A local event (not from a snapshot), stamped with the wall clock.
+    /// The clock times are shown in: the simulator's in demos and drills, else the wall clock.
+    pub fn clock_now(&self) -> OffsetDateTime {
+        self.sim_time.map_or(self.now, |(t, _)| t)
+    }
+
+    /// How the times on screen are labelled: "UTC", or "simulated UTC, ×30".
+    pub fn clock_label(&self) -> String {
+        match self.sim_time {
+            Some((_, scale)) => format!("simulated UTC, ×{}", trim_scale(scale)),
+            None => "UTC".into(),
+        }
+    }
+
+    /// A local event (not from a snapshot), stamped with the clock of the screen.
     fn record_local(&mut self, severity: Severity, text: String) {
         let event = Event {
-            at: self.now,
+            at: self.clock_now(),
             severity,
             subject: String::new(),
             component: false,
@@ -351,6 +375,7 @@ impl App {
 /// Applies one action; pure apart from the returned effects.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
+        Action::SimTime(t, scale) => app.sim_time = Some((t, scale)),
         Action::Tick(now) => {
             app.now = now;
             if app.message.as_ref().is_some_and(|m| m.until <= now) {

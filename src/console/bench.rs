@@ -28,6 +28,7 @@ pub fn bench_frame(components: usize) -> Duration {
         initial: None,
         reports_dir: std::env::temp_dir().join("azfailover-bench-reports"),
         host: None,
+        sim_clock: None,
     };
     let snap = synthetic_snapshot(components);
     let now = snap.taken_at;

@@ -51,6 +51,7 @@ pub async fn run(
         injector: opts.faults.clone(),
         reports_dir: opts.reports_dir.clone(),
         host: opts.host.clone(),
+        sim_clock: opts.sim_clock.clone(),
         tx: None,
     };
     let result = run_loop(&mut guard.terminal, &mut app, jobs, &mut engine, &mut runs).await;
@@ -130,6 +131,8 @@ struct Jobs {
     reports_dir: std::path::PathBuf,
     /// Starts runs and plans previews (`:failover`, `:plan`).
     host: Option<std::sync::Arc<dyn super::RunHost>>,
+    /// The simulator's clock (demos and drills).
+    sim_clock: Option<super::SimClock>,
     tx: Option<mpsc::UnboundedSender<Action>>,
 }
 
@@ -224,6 +227,10 @@ async fn settle(
     events: &mut EventStream,
 ) -> Result<(), Stop> {
     step.handle(Action::Tick(OffsetDateTime::now_utc()))?;
+    if let Some(clock) = step.jobs.sim_clock.clone() {
+        let (t, scale) = clock();
+        step.handle(Action::SimTime(t, scale))?;
+    }
     if let Some(action) = first {
         step.handle(action)?;
     }

@@ -57,6 +57,10 @@ pub trait RunHost: Send + Sync {
     fn preview(&self, kind: crate::config::RunbookKind, done: PreviewDone);
 }
 
+/// The simulator's clock (now, simulated seconds per real second), for demos and drills: the
+/// console shows every time in it, labelled once per screen.
+pub type SimClock = std::sync::Arc<dyn Fn() -> (time::OffsetDateTime, f64) + Send + Sync>;
+
 /// Where a preview's runbook (or why there is none) goes.
 pub type PreviewDone = Box<dyn FnOnce(Result<crate::runbook::Runbook, String>) + Send + 'static>;
 
@@ -81,6 +85,8 @@ pub struct ConsoleOptions {
     /// Starts runs and previews (`:failover`, `:failback`, `:plan`); None: the console only
     /// watches.
     pub host: Option<std::sync::Arc<dyn RunHost>>,
+    /// The simulator's clock, in demos and drills.
+    pub sim_clock: Option<SimClock>,
 }
 
 /// Runs the interactive console until the user quits; returns the process exit code (0, or 130

@@ -311,7 +311,8 @@ impl App {
 
 /// Applies a message of the executor.
 pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
-    let now = app.now;
+    // Activity is stamped in the clock the screen shows (the simulator's in drills).
+    let now = app.clock_now();
     let Some(run) = app.run.as_mut() else {
         return Vec::new();
     };

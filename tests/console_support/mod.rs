@@ -31,6 +31,7 @@ pub fn options(badge: Badge) -> ConsoleOptions {
         initial: None,
         reports_dir: std::path::PathBuf::from("/nonexistent/azfailover/reports"),
         host: None,
+        sim_clock: None,
     }
 }
 

@@ -363,7 +363,10 @@ fn clock_of(at: &str) -> String {
 fn render_notes(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
     let t = app.theme;
     let block = Block::bordered()
-        .title(Span::styled(" activity ", t.heading()))
+        .title(Span::styled(
+            format!(" activity ({}) ", app.clock_label()),
+            t.heading(),
+        ))
         .border_style(t.muted());
     let inner = block.inner(area);
     let width = inner.width as usize;

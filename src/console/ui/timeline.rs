@@ -15,8 +15,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     let n = app.timeline.len();
     let changes = if n == 1 { "change" } else { "changes" };
-    let title =
-        format!(" timeline · {n} health {changes} since the console started (UTC, newest first) ");
+    let title = format!(
+        " timeline · {n} health {changes} since the console started ({}, newest first) ",
+        app.clock_label()
+    );
     let block = Block::bordered()
         .title(Span::styled(title, t.heading()))
         .border_style(t.muted());
