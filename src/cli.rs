@@ -662,9 +662,9 @@ async fn console_session(
         initial,
         reports_dir: crate::runbook::report::reports_dir(),
         host: Some(host.clone() as Arc<dyn crate::console::RunHost>),
-        sim_clock: sim.clone().map(|s| {
-            Arc::new(move || (s.now(), s.time_scale())) as crate::console::SimClock
-        }),
+        sim_clock: sim
+            .clone()
+            .map(|s| Arc::new(move || (s.now(), s.time_scale())) as crate::console::SimClock),
     };
     let code = match first {
         Some(kind) => match crate::console::RunHost::start(host.as_ref(), kind) {

@@ -79,6 +79,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[key(KeyCode::Enter)], "Enter", "open the component's detail", Some("detail"), LISTS, Action::Open),
     bind(&[key(KeyCode::Esc)], "Esc", "back to the overview", Some("back"), DETAIL, Action::Back),
     bind(&[ch('j'), key(KeyCode::Down)], "j / k", "look at another step (Esc follows the run again)", Some("steps"), RUNBOOK, Action::Down),
+    bind(&[key(KeyCode::Enter)], "Enter", "open the whole activity, every line wrapped (Esc closes it)", Some("activity"), RUNBOOK, Action::Open),
     bind(&[ch('j'), key(KeyCode::Down)], "j / k", "select another report", Some("reports"), REPORTS, Action::Down),
     bind(&[ctrl('d'), key(KeyCode::PageDown)], "PgDn / PgUp", "scroll the report's steps", Some("steps"), REPORTS, Action::HalfPageDown),
     bind(&[ch('r')], "r", "read the reports again", Some("reload"), REPORTS, Action::Refresh),

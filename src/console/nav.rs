@@ -133,6 +133,13 @@ fn move_by(app: &mut App, delta: isize) {
 
 /// Enter: open the selected component (or the component of the selected event).
 fn open(app: &mut App) {
+    if app.screen == Screen::Runbook {
+        // The whole activity, every line wrapped: nothing cut.
+        if let Some(run) = app.run.as_mut() {
+            run.activity_open = !run.activity_open;
+        }
+        return;
+    }
     let name = match app.screen {
         Screen::Overview => app.selected_component().map(|c| c.name.clone()),
         Screen::Timeline => app
@@ -151,7 +158,11 @@ fn back(app: &mut App) {
     if app.screen == Screen::Detail {
         app.screen = app.back_to;
     } else if app.screen == Screen::Runbook {
-        super::run_state::follow(app);
+        if let Some(run) = app.run.as_mut().filter(|r| r.activity_open) {
+            run.activity_open = false;
+        } else {
+            super::run_state::follow(app);
+        }
     } else if matches!(app.screen, Screen::Timeline | Screen::Reports) {
         app.screen = Screen::Overview;
     } else if !app.filter.is_empty() {

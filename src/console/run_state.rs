@@ -163,6 +163,8 @@ pub struct RunView {
     pub cursor: Option<usize>,
     /// A preview (`:plan`): the runbook that would run now, nothing running.
     pub preview: bool,
+    /// The whole activity is open in a popup (Enter; Esc closes it).
+    pub activity_open: bool,
 }
 
 impl RunView {

@@ -41,3 +41,22 @@ pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
     out.push('…');
     Cow::Owned(out)
 }
+
+/// Wraps `text` into lines of at most `width` cells (words kept whole where they fit); at most
+/// `max_lines`, the last one ending with "…" when text was left out.
+pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    if max_lines == 0 || width == 0 {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = textwrap::wrap(text, width.max(1))
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect();
+    if lines.len() > max_lines {
+        // The last row takes what is left, cut: as much text as fits, never an early "…".
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        lines.push(fit(&rest, width).into_owned());
+    }
+    lines
+}

@@ -47,9 +47,21 @@ fn screen_rect(app: &App) -> Rect {
     Rect::new(0, 0, app.size.0, app.size.1)
 }
 
-/// The areas for the current screen.
+/// The areas for the current screen. The map yields its room to the region panels when an
+/// incident's title would not fit beside it.
 pub fn areas(area: Rect, app: &App) -> Areas {
-    areas_for(area, app.screen, app.typing())
+    let mut a = areas_for(area, app.screen, app.typing());
+    if let Some(map) = a.map
+        && super::regions::incidents_need(app, (a.regions[0].width as usize).saturating_sub(2))
+    {
+        let top = Rect {
+            width: a.regions[1].right() - a.regions[0].x + map.width,
+            ..a.regions[0]
+        };
+        a.regions = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(top);
+        a.map = None;
+    }
+    a
 }
 
 /// The areas of a screen (the status bar grows a row while typing).

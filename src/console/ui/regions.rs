@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::fmt::{fit, hhmm};
+use super::fmt::{hhmm, wrap};
 use super::header::role_word;
 use super::theme::{self, Tone};
 use crate::console::app::App;
@@ -96,23 +96,36 @@ fn region_lines(app: &App, r: &RegionStatus, width: usize, height: usize) -> Vec
         lines.push(Line::from(Span::styled(text, t.tone(Tone::Unknown))));
     }
     let active: Vec<_> = r.incidents.iter().filter(|i| i.active).collect();
-    let budget = height
-        .saturating_sub(lines.len() + 2)
-        .max(1)
-        .min(active.len());
-    for inc in active.iter().take(budget) {
-        lines.push(incident_line(app, inc, width));
+    // Rows for incidents: what the serving and reason lines leave; each incident's title
+    // wraps over the rows that are free, so no word is cut while rows stay empty.
+    let mut rows = height.saturating_sub(lines.len() + 2).max(1);
+    let mut shown = 0;
+    for (n, inc) in active.iter().enumerate() {
+        let left = active.len() - n - 1;
+        // Keep a row for "+N more" when incidents remain and rows run short.
+        let room = if left > 0 {
+            rows.saturating_sub(1)
+        } else {
+            rows
+        };
+        if room == 0 {
+            break;
+        }
+        let wrapped = incident_lines(app, inc, width, room.min(4));
+        rows -= wrapped.len();
+        lines.extend(wrapped);
+        shown += 1;
     }
-    if active.len() > budget {
-        let more = format!("+{} more incidents (2: timeline)", active.len() - budget);
+    if active.len() > shown {
+        let more = format!("+{} more incidents (2: timeline)", active.len() - shown);
         lines.push(Line::from(Span::styled(more, t.tone(Tone::Warn))));
     }
     lines.push(serving_line(app, r));
     if !r.reason.is_empty() {
-        lines.push(Line::from(Span::styled(
-            fit(&sanitize(&r.reason), width).into_owned(),
-            t.muted(),
-        )));
+        let room = height.saturating_sub(lines.len()).max(1);
+        for l in wrap(&sanitize(&r.reason), width, room) {
+            lines.push(Line::from(Span::styled(l, t.muted())));
+        }
     }
     lines.truncate(height);
     lines
@@ -130,8 +143,13 @@ fn serving_line(app: &App, r: &RegionStatus) -> Line<'static> {
     Line::from(Span::styled(text, app.theme.tone(tone)))
 }
 
-/// "⚠ [Critical] Multiple services impacted in East US (02:40)".
-fn incident_line(app: &App, inc: &crate::health::Incident, width: usize) -> Line<'static> {
+/// "⚠ [Critical] Multiple services impacted in East US (02:40)", wrapped over up to `rows`.
+fn incident_lines(
+    app: &App,
+    inc: &crate::health::Incident,
+    width: usize,
+    rows: usize,
+) -> Vec<Line<'static>> {
     let level = inc
         .level
         .as_deref()
@@ -147,8 +165,21 @@ fn incident_line(app: &App, inc: &crate::health::Incident, width: usize) -> Line
         .as_deref()
         .is_some_and(|l| l.eq_ignore_ascii_case("critical"));
     let tone = if critical { Tone::Bad } else { Tone::Warn };
-    Line::from(Span::styled(
-        fit(&text, width).into_owned(),
-        app.theme.tone(tone),
-    ))
+    wrap(&text, width, rows)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, app.theme.tone(tone))))
+        .collect()
+}
+
+/// Whether an active incident's line would not fit a region panel of `width` cells even over
+/// three rows (the overview then gives the panels the map's room).
+pub fn incidents_need(app: &App, width: usize) -> bool {
+    app.snapshot.as_ref().is_some_and(|s| {
+        s.regions.iter().any(|r| {
+            r.incidents
+                .iter()
+                .filter(|i| i.active)
+                .any(|i| i.title.chars().count() + 20 > width * 3)
+        })
+    })
 }

@@ -51,6 +51,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         render_offer(frame, app, offer, area);
     } else if let Some(p) = &run.pending {
         render_dialog(frame, app, p, area);
+    } else if run.activity_open {
+        render_activity(frame, app, run, area);
     }
 }
 
@@ -430,6 +432,43 @@ fn draw_dialog(
     .areas(inside);
     frame.render_widget(body, text);
     frame.render_widget(keys, key_area);
+}
+
+/// The whole activity in a popup: every line wrapped, the newest at the bottom.
+fn render_activity(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
+    let t = app.theme;
+    let width = area.width.saturating_sub(4);
+    let height = area.height.saturating_sub(2);
+    let rect = popup::centered(area, width, height);
+    popup::clear(frame, rect);
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" activity ({}) · Esc closes ", app.clock_label()),
+            t.heading(),
+        ))
+        .border_style(t.muted());
+    let inner = block.inner(rect);
+    let text_width = (inner.width as usize).saturating_sub(9).max(10);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for (at, text) in &run.notes {
+        for (n, l) in super::fmt::wrap(&sanitize(text), text_width, 20)
+            .into_iter()
+            .enumerate()
+        {
+            let stamp = if n == 0 {
+                format!("{} ", hhmmss(*at))
+            } else {
+                " ".repeat(9)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(stamp, t.muted()),
+                Span::raw(l),
+            ]));
+        }
+    }
+    let skip = lines.len().saturating_sub(inner.height as usize);
+    frame.render_widget(block, rect);
+    frame.render_widget(Paragraph::new(lines.split_off(skip)), inner);
 }
 
 /// "Start a failover?": the one confirmation before a run opens from the console.

@@ -145,17 +145,20 @@ fn errors_section(app: &App, c: &ComponentStatus) -> Vec<Line<'static>> {
     }
     let mut lines = heading(app, "ERRORS READING IT", false);
     let style = app.theme.tone(Tone::Bad);
-    lines.extend(
-        c.errors
-            .iter()
-            .map(|e| Line::from(Span::styled(format!("  {}", sanitize(e)), style))),
-    );
+    // Each error whole, wrapped to the screen: the part that says what to do comes last.
+    let width = (app.size.0 as usize).saturating_sub(6).max(20);
+    for e in &c.errors {
+        for l in super::fmt::wrap(&sanitize(e), width, 12) {
+            lines.push(Line::from(Span::styled(format!("  {l}"), style)));
+        }
+    }
     lines
 }
 
 /// The component's recent health changes, newest first.
 fn changes_section(app: &App, c: &ComponentStatus, first: bool) -> Vec<Line<'static>> {
-    let mut lines = heading(app, "RECENT CHANGES (UTC)", first);
+    let title = format!("RECENT CHANGES ({})", app.clock_label());
+    let mut lines = heading(app, &title, first);
     let mine = app
         .timeline
         .iter()
