@@ -58,7 +58,7 @@ fn overview_outage() {
         let label = cell_of(&t, " ✖ OUTAGE ");
         assert_eq!(label.bg, Color::Red, "the outage label is white on red");
         assert!(on_screen(&t, "unknown — not responding since 02:41"));
-        assert!(on_screen(&t, "[Critical] Multiple services impact"));
+        assert!(on_screen(&t, "[Critical] Multiple services"));
         assert_eq!(cell_of(&t, "DOWN").fg, Color::LightRed);
         assert_eq!(
             cell_of(&t, "eastus down · forced failover possible").fg,
