@@ -1427,8 +1427,10 @@ impl<'a> Runner<'a> {
         if step.preconditions.is_empty() {
             return Ok(());
         }
-        let mut open: Vec<&Precondition> = step.preconditions.iter().collect();
-        let mut blocked: HashMap<usize, (u32, String)> = HashMap::new();
+        // Still undecided or decided against: index → how often readings decided against it,
+        // and why.
+        let mut open: Vec<usize> = (0..step.preconditions.len()).collect();
+        let mut against: HashMap<usize, (u32, String)> = HashMap::new();
         let mut unread = String::new();
         for attempt in 0..8u32 {
             if attempt > 0 {
@@ -1447,51 +1449,35 @@ impl<'a> Runner<'a> {
                 }
             };
             let gate = self.gate();
-            let mut still = Vec::new();
-            for p in open {
-                let key = step
-                    .preconditions
-                    .iter()
-                    .position(|x| std::ptr::eq(x, p))
-                    .unwrap_or(0);
-                match check_pre(p, &self.ctx.cfg, &obs, &snap, gate) {
-                    Ok(()) => {
-                        blocked.remove(&key);
-                    }
-                    Err(why) => {
-                        match unreadable_for(p, &self.ctx.cfg, &obs, &snap) {
-                            // What it looks at could not be read: this reading decides nothing.
-                            Some(read) => unread = read,
-                            None => {
-                                let n = blocked.entry(key).or_insert((0, String::new()));
-                                n.0 += 1;
-                                n.1 = why;
-                            }
-                        }
-                        still.push(p);
+            open.retain(|&k| {
+                let p = &step.preconditions[k];
+                let Err(why) = check_pre(p, &self.ctx.cfg, &obs, &snap, gate) else {
+                    against.remove(&k);
+                    return false;
+                };
+                match unreadable_for(p, &self.ctx.cfg, &obs, &snap) {
+                    // What it looks at could not be read: this reading decides nothing.
+                    Some(read) => unread = read,
+                    None => {
+                        let n = against.entry(k).or_insert((0, String::new()));
+                        n.0 += 1;
+                        n.1 = why;
                     }
                 }
-            }
-            open = still;
+                true
+            });
             if open.is_empty() {
                 return Ok(());
             }
             // Decided against three times by readings that could see it: blocked.
-            if open.iter().all(|p| {
-                let key = step
-                    .preconditions
-                    .iter()
-                    .position(|x| std::ptr::eq(x, *p))
-                    .unwrap_or(0);
-                blocked.get(&key).is_some_and(|(n, _)| *n >= 3)
-            }) {
+            if open
+                .iter()
+                .all(|k| against.get(k).is_some_and(|(n, _)| *n >= 3))
+            {
                 break;
             }
         }
-        let mut reasons: Vec<(usize, String)> =
-            blocked.into_iter().map(|(k, (_, why))| (k, why)).collect();
-        reasons.sort();
-        if reasons.is_empty() || open.len() > reasons.len() {
+        if open.iter().any(|k| !against.contains_key(k)) {
             return Err(PreFail::Unreadable(if unread.is_empty() {
                 "live state could not be read".into()
             } else {
@@ -1499,9 +1485,8 @@ impl<'a> Runner<'a> {
             }));
         }
         Err(PreFail::Blocked(
-            reasons
-                .into_iter()
-                .map(|(_, w)| w)
+            open.iter()
+                .filter_map(|k| against.get(k).map(|(_, why)| why.clone()))
                 .collect::<Vec<_>>()
                 .join("; "),
         ))
