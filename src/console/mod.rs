@@ -9,6 +9,7 @@
 pub mod app;
 mod bench;
 pub mod command;
+pub mod edit;
 mod event_loop;
 pub mod keymap;
 mod nav;
