@@ -37,7 +37,10 @@ mod tests {
     #[test]
     fn nearest_within_the_limit() {
         assert_eq!(edit_distance("refersh", "refresh"), 2);
-        assert_eq!(closest("refersh", ["q", "refresh", "sort"], 2), Some("refresh"));
+        assert_eq!(
+            closest("refersh", ["q", "refresh", "sort"], 2),
+            Some("refresh")
+        );
         assert_eq!(closest("frobnicate", ["q", "refresh", "sort"], 2), None);
     }
 }

@@ -316,9 +316,15 @@ fn first_refresh_failed() {
     update(&mut app, Action::Health(HealthMsg::Failed(reason.into())));
     let t = draw(&app);
     assert_snapshot!("first_refresh_failed_80x24", t.backend());
-    assert!(on_screen(
-        &t,
-        "refresh failed 02:30: sign-in failed: run `az login`"
-    ));
+    assert!(
+        on_screen(&t, "no health data: sign-in failed: run `az login`"),
+        "the header says the whole reason"
+    );
+    let status = &rows(&t)[23];
+    assert!(
+        status.starts_with("⚠ refresh failed 02:30: sign-in failed")
+            && status.ends_with("? help  q quit  "),
+        "the status bar keeps its hints and cuts the message: {status}"
+    );
     assert_eq!(cell_of(&t, "⚠ refresh failed").fg, Color::LightRed);
 }

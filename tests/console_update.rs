@@ -688,7 +688,10 @@ fn help_scrolls_and_only_esc_question_mark_and_q_close_it() {
     }
     assert_eq!((app.screen, app.input), (Screen::Overview, Input::Normal));
     assert_eq!(app.sort, SortKey::Config);
-    assert!(update(&mut app, Action::Quit).is_empty(), "q closes help, no quit");
+    assert!(
+        update(&mut app, Action::Quit).is_empty(),
+        "q closes help, no quit"
+    );
     assert!(!app.help);
     update(&mut app, Action::ToggleHelp);
     update(&mut app, Action::ToggleHelp);
@@ -713,7 +716,10 @@ fn tab_completes_commands_and_their_first_argument() {
     let mut app = healthy_app();
     let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
     start_typing(&mut app, "ref");
-    assert!(matches!(action_for(&app, key(KeyCode::Tab)), Some(Action::Complete)));
+    assert!(matches!(
+        action_for(&app, key(KeyCode::Tab)),
+        Some(Action::Complete)
+    ));
     update(&mut app, Action::Complete);
     assert_eq!(app.command_line, "refresh ");
     update(&mut app, Action::Cancel);
@@ -749,14 +755,20 @@ fn tab_completes_commands_and_their_first_argument() {
     update(&mut app, Action::Type(' '));
     update(&mut app, Action::Type('w'));
     update(&mut app, Action::Complete);
-    assert_eq!(app.command_line, "fault region-outage westus ", "regions complete");
+    assert_eq!(
+        app.command_line, "fault region-outage westus ",
+        "regions complete"
+    );
     update(&mut app, Action::Cancel);
 
     start_typing(&mut app, "fault resource-down tr");
     update(&mut app, Action::Complete);
     assert_eq!(app.command_line, "fault resource-down train");
     update(&mut app, Action::Complete);
-    assert_eq!(app.command_line, "fault resource-down train-cluster", "components complete");
+    assert_eq!(
+        app.command_line, "fault resource-down train-cluster",
+        "components complete"
+    );
     update(&mut app, Action::Cancel);
 
     start_typing(&mut app, "plan fa");
@@ -770,7 +782,13 @@ fn tab_completes_commands_and_their_first_argument() {
     start_typing(&mut app, "zz");
     update(&mut app, Action::Complete);
     assert_eq!(app.command_line, "zz");
-    assert!(app.message.as_ref().unwrap().text.contains("nothing completes 'zz'"));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing completes 'zz'")
+    );
 }
 
 #[test]
@@ -780,10 +798,20 @@ fn up_and_down_bring_back_the_commands_of_the_session() {
     for line in ["sort lag", "filter sql", "filter sql", "refresh"] {
         type_line(&mut app, Action::StartCommand, line);
     }
-    assert_eq!(app.history, ["sort lag", "filter sql", "refresh"], "no repeats");
+    assert_eq!(
+        app.history,
+        ["sort lag", "filter sql", "refresh"],
+        "no repeats"
+    );
     start_typing(&mut app, "so");
-    assert!(matches!(action_for(&app, key(KeyCode::Up)), Some(Action::HistoryPrev)));
-    assert!(matches!(action_for(&app, key(KeyCode::Down)), Some(Action::HistoryNext)));
+    assert!(matches!(
+        action_for(&app, key(KeyCode::Up)),
+        Some(Action::HistoryPrev)
+    ));
+    assert!(matches!(
+        action_for(&app, key(KeyCode::Down)),
+        Some(Action::HistoryNext)
+    ));
     let mut seen = Vec::new();
     for _ in 0..4 {
         update(&mut app, Action::HistoryPrev);
@@ -818,7 +846,11 @@ fn an_unknown_command_suggests_the_nearest_one() {
         "unknown command ':refersh': did you mean ':refresh'? (? lists the commands)"
     );
     type_line(&mut app, Action::StartCommand, "reprots");
-    assert!(said(&app).contains("did you mean ':reports'?"), "{}", said(&app));
+    assert!(
+        said(&app).contains("did you mean ':reports'?"),
+        "{}",
+        said(&app)
+    );
     type_line(&mut app, Action::StartCommand, "sort lga");
     assert!(said(&app).contains("did you mean 'lag'?"), "{}", said(&app));
     assert!(
@@ -827,7 +859,10 @@ fn an_unknown_command_suggests_the_nearest_one() {
             .contains("did you mean 'region-outage'?")
     );
     type_line(&mut app, Action::StartCommand, "frobnicate");
-    assert!(!said(&app).contains("did you mean"), "nothing near: no guess");
+    assert!(
+        !said(&app).contains("did you mean"),
+        "nothing near: no guess"
+    );
 }
 
 #[test]
@@ -868,11 +903,23 @@ fn the_filter_is_a_regex_and_a_leading_bang_inverts_it() {
     type_line(&mut app, Action::StartFilter, "!hot-hot");
     assert_eq!(
         shown(&app),
-        ["workspace", "train-cluster", "batch-aks", "training-data", "feature-store", "run-metadata"],
+        [
+            "workspace",
+            "train-cluster",
+            "batch-aks",
+            "training-data",
+            "feature-store",
+            "run-metadata"
+        ],
         "the others: hot/cold components"
     );
+    update(&mut app, Action::Back);
     type_line(&mut app, Action::StartFilter, "TRAIN");
-    assert_eq!(shown(&app), ["train-cluster", "training-data"], "case does not matter");
+    assert_eq!(
+        shown(&app),
+        ["train-cluster", "training-data"],
+        "case does not matter"
+    );
 }
 
 #[test]
@@ -888,12 +935,25 @@ fn an_invalid_filter_says_why_and_keeps_the_previous_one() {
     assert_eq!(m.level, Level::Error);
     assert!(m.text.contains("unclosed group"), "{}", m.text);
     assert!(m.text.contains("the filter 'train'"), "{}", m.text);
-    assert_eq!(shown(&app), ["train-cluster", "training-data"], "still the previous filter");
+    assert_eq!(
+        shown(&app),
+        ["train-cluster", "training-data"],
+        "still the previous filter"
+    );
     update(&mut app, Action::Submit);
-    assert_eq!(app.filter, "train", "Enter on an invalid regex keeps the previous filter");
+    assert_eq!(
+        app.filter, "train",
+        "Enter on an invalid regex keeps the previous filter"
+    );
     assert_eq!(shown(&app), ["train-cluster", "training-data"]);
     type_line(&mut app, Action::StartCommand, "filter [x");
-    assert!(app.message.as_ref().unwrap().text.contains("unclosed character class"));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("unclosed character class")
+    );
     assert_eq!(shown(&app), ["train-cluster", "training-data"]);
     let huge = "a".repeat(500);
     type_line(&mut app, Action::StartCommand, &format!("filter {huge}"));
@@ -930,7 +990,11 @@ fn a_column_key_sorts_by_it_and_a_second_press_reverses() {
     assert_eq!(app.message.as_ref().unwrap().text, "sorted by name, Z→A");
     update(&mut app, Action::SortBy(SortKey::Lag));
     assert_eq!((app.sort, app.sort_reversed), (SortKey::Lag, false));
-    assert_eq!(shown(&app)[0], "training-data", "95 s of 900 s is the highest ratio");
+    assert_eq!(
+        shown(&app)[0],
+        "training-data",
+        "95 s of 900 s is the highest ratio"
+    );
     update(&mut app, Action::SortBy(SortKey::Lag));
     assert_eq!(
         shown(&app).last().unwrap(),
@@ -938,10 +1002,18 @@ fn a_column_key_sorts_by_it_and_a_second_press_reverses() {
         "reversed: lowest first"
     );
     type_line(&mut app, Action::StartCommand, "sort name");
-    assert_eq!((app.sort, app.sort_reversed), (SortKey::Name, false), ":sort keeps working");
+    assert_eq!(
+        (app.sort, app.sort_reversed),
+        (SortKey::Name, false),
+        ":sort keeps working"
+    );
     update(&mut app, Action::SortBy(SortKey::Config));
     update(&mut app, Action::SortBy(SortKey::Config));
-    assert_eq!(shown(&app)[0], "telemetry", "the configuration's order reversed");
+    assert_eq!(
+        shown(&app)[0],
+        "telemetry",
+        "the configuration's order reversed"
+    );
 }
 
 #[test]
@@ -960,4 +1032,16 @@ fn summary_counts_what_serves_where_and_says_the_verdict() {
         [12, 6],
         "hot/hot components serve in westus too"
     );
+}
+
+#[test]
+fn every_key_description_fits_the_help_at_80_columns() {
+    for b in azfailover::console::keymap::KEYMAP {
+        assert!(
+            b.label.chars().count() <= 16 && b.desc.chars().count() <= 60,
+            "'{}': '{}' is cut in an 80-column help",
+            b.label,
+            b.desc
+        );
+    }
 }

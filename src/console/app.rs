@@ -9,10 +9,10 @@ use crate::health::{HealthMsg, Snapshot};
 use crate::sim::Fault;
 
 use super::command::{self, Command};
+use super::edit::Completion;
 pub use super::state::*;
 use super::summary::Summary;
 use super::timeline::{self, Event, Severity};
-use super::edit::Completion;
 use super::ui::{layout, theme::Theme};
 use super::{ConsoleOptions, nav, view};
 

@@ -41,8 +41,18 @@ pub struct CommandDoc {
 }
 
 /// Builds a command entry.
-const fn doc(names: &'static [&'static str], usage: &'static str, desc: &'static str, arg: Arg) -> CommandDoc {
-    CommandDoc { names, usage, desc, arg }
+const fn doc(
+    names: &'static [&'static str],
+    usage: &'static str,
+    desc: &'static str,
+    arg: Arg,
+) -> CommandDoc {
+    CommandDoc {
+        names,
+        usage,
+        desc,
+        arg,
+    }
 }
 
 /// Every command, in the order the help shows them.
@@ -110,14 +120,27 @@ pub fn completions(line: &str, known: &Known) -> (usize, Vec<String>) {
     let fixed = |words: &[&str]| -> Vec<String> { words.iter().map(|w| w.to_string()).collect() };
     let pool: Vec<String> = match before.as_slice() {
         [] => fixed(&names()),
-        [cmd] => match COMMANDS.iter().find(|c| c.names.contains(cmd)).map(|c| c.arg) {
-            Some(Arg::SortColumn) => SortKey::ALL.iter().map(|k| k.as_str().to_string()).collect(),
+        [cmd] => match COMMANDS
+            .iter()
+            .find(|c| c.names.contains(cmd))
+            .map(|c| c.arg)
+        {
+            Some(Arg::SortColumn) => SortKey::ALL
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
             Some(Arg::FaultKind) => fixed(FAULT_KINDS),
             Some(Arg::PlanKind) => fixed(PLAN_KINDS),
             _ => Vec::new(),
         },
-        ["fault", "region-outage" | "region-recover" | "region-degrade"] => known.regions.clone(),
-        ["fault", "replication-lag" | "resource-down" | "resource-recover"] => {
+        [
+            "fault",
+            "region-outage" | "region-recover" | "region-degrade",
+        ] => known.regions.clone(),
+        [
+            "fault",
+            "replication-lag" | "resource-down" | "resource-recover",
+        ] => {
             let mut c = known.components.clone();
             c.push("*".into());
             c
@@ -168,7 +191,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "fault" => parse_fault(rest).map(Command::Fault),
         "" => Err("type a command, e.g. :q or :refresh (? lists them)".into()),
         other => Err(match crate::suggest::closest(other, names(), 2) {
-            Some(near) => format!("unknown command ':{other}': did you mean ':{near}'? (? lists the commands)"),
+            Some(near) => format!(
+                "unknown command ':{other}': did you mean ':{near}'? (? lists the commands)"
+            ),
             None => format!("unknown command ':{other}' (? lists the commands)"),
         }),
     }
@@ -178,15 +203,13 @@ pub fn parse(line: &str) -> Result<Command, String> {
 fn parse_sort(args: &[&str]) -> Result<Command, String> {
     let usage = "usage: :sort name|health|lag|ready|kind|active|config";
     let col = args.first().ok_or(usage)?;
-    SortKey::parse(col)
-        .map(Command::Sort)
-        .ok_or_else(|| {
-            let names = SortKey::ALL.map(SortKey::as_str);
-            match crate::suggest::closest(col, names, 2) {
-                Some(near) => format!("unknown sort column '{col}': did you mean '{near}'? {usage}"),
-                None => format!("unknown sort column '{col}'; {usage}"),
-            }
-        })
+    SortKey::parse(col).map(Command::Sort).ok_or_else(|| {
+        let names = SortKey::ALL.map(SortKey::as_str);
+        match crate::suggest::closest(col, names, 2) {
+            Some(near) => format!("unknown sort column '{col}': did you mean '{near}'? {usage}"),
+            None => format!("unknown sort column '{col}'; {usage}"),
+        }
+    })
 }
 
 /// `:fault <kind> <args...>`, or `:fault {json}` as the simulator's control API takes it.
@@ -221,10 +244,12 @@ pub fn parse_fault(rest: &str) -> Result<Fault, String> {
         "flaky" => flaky(args),
         "malformed" => malformed(args),
         "clear" => Ok(Fault::Clear),
-        other => Err(match crate::suggest::closest(other, FAULT_KINDS.iter().copied(), 2) {
-            Some(near) => format!("unknown fault '{other}': did you mean '{near}'?"),
-            None => format!("unknown fault '{other}': {}", FAULT_KINDS.join(", ")),
-        }),
+        other => Err(
+            match crate::suggest::closest(other, FAULT_KINDS.iter().copied(), 2) {
+                Some(near) => format!("unknown fault '{other}': did you mean '{near}'?"),
+                None => format!("unknown fault '{other}': {}", FAULT_KINDS.join(", ")),
+            },
+        ),
     }
 }
 

@@ -191,9 +191,9 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[ch('j'), key(KeyCode::Down)], "j / k", "select another report", Some("reports"), REPORTS, Action::Down),
     bind(&[ctrl('d'), key(KeyCode::PageDown)], "PgDn / PgUp", "scroll the report's steps", Some("steps"), REPORTS, Action::HalfPageDown),
     bind(&[ch('r')], "r", "read the reports again", Some("reload"), REPORTS, Action::Refresh),
-    bind(&[ch('/')], "/", "filter components: a regex, !regex for the others (Esc clears)", Some("filter"), ALL, Action::StartFilter),
+    bind(&[ch('/')], "/", "filter: a regex; !regex shows the others (Esc clears)", Some("filter"), ALL, Action::StartFilter),
     bind(&[ch('N')], "N", "sort by NAME (again: reverse)", None, OVERVIEW, Action::SortBy(SortKey::Name)),
-    bind(&[ch('H')], "H", "sort by health, worst first: the HA STATUS column (again: reverse)", None, OVERVIEW, Action::SortBy(SortKey::Health)),
+    bind(&[ch('H')], "H", "sort by health (HA STATUS), worst first (again: reverse)", None, OVERVIEW, Action::SortBy(SortKey::Health)),
     bind(&[ch('L')], "L", "sort by LAG against the RPO, highest first (again: reverse)", None, OVERVIEW, Action::SortBy(SortKey::Lag)),
     bind(&[ch('R')], "R", "sort by READY, not ready first (again: reverse)", None, OVERVIEW, Action::SortBy(SortKey::Ready)),
     bind(&[ch('K')], "K", "sort by KIND (again: reverse)", None, OVERVIEW, Action::SortBy(SortKey::Kind)),
@@ -215,7 +215,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[ch('5')], "5", "reports of past drills and runs", None, ALL, Action::Show(Screen::Reports)),
     bind(&[ch('r')], "r", "refresh health now", Some("refresh"), ALL, Action::Refresh),
     bind(&[ch(':')], ":", "command (:q, :sort, :fault ...; Tab completes)", Some("command"), ALL, Action::StartCommand),
-    bind(&[ch('?'), key(KeyCode::F(1))], "? / F1", "this help (j/k, g/G, PgUp/PgDn scroll it)", Some("help"), ALL, Action::ToggleHelp),
+    bind(&[ch('?')], "?", "this help (it scrolls; Esc, ? or q closes it)", Some("help"), ALL, Action::ToggleHelp),
     bind(&[key(KeyCode::Esc)], "Esc", "back / clear the filter / close help", None, ALL, Action::Back),
     bind(&[ch('q')], "q", "quit (not while typing)", Some("quit"), ALL, Action::Quit),
     bind(&[ctrl('c')], "Ctrl-c", "quit at once, from anywhere (exit 130)", None, ALL, Action::Interrupt),
@@ -240,7 +240,7 @@ pub static KEYMAP: &[Binding] = &[
     dialog(&[key(KeyCode::Esc), ch('b')], "Esc / b", "back to the question", Some("back"), DECLINED, choose(Choice::Back)),
     dialog(&[ch('c'), key(KeyCode::Enter)], "c / Enter", "re-check live state: did the request take effect?", Some("re-check live state"), IN_DOUBT, choose(Choice::Recheck)),
     dialog(&[ch('o')], "o", "send it again: type the target region, then a reason", Some("send again (region + reason)"), IN_DOUBT, choose(Choice::Override)),
-    dialog(&[ch('o')], "o", "override: type the target region, then a reason", Some("override (type the region + a reason)"), BLOCKED, choose(Choice::Override)),
+    dialog(&[ch('o')], "o", "override: type the target region, then a reason", Some("override (region + reason)"), BLOCKED, choose(Choice::Override)),
     dialog(&[ch('r'), key(KeyCode::Enter)], "r / Enter", "retry the step", Some("retry"), RETRYABLE, choose(Choice::Retry)),
     dialog(&[ch('s')], "s", "skip the step (with a reason); a wait stops", Some("skip (with a reason)"), SKIP_ABORT, choose(Choice::Skip)),
     dialog(&[ch('a'), key(KeyCode::Esc)], "a / Esc", "abort the run (asks again)", Some("abort"), SKIP_ABORT, choose(Choice::Abort)),
@@ -251,7 +251,7 @@ pub static KEYMAP: &[Binding] = &[
     dialog(&[ch('y')], "y", "abort the run: steps done stay done", Some("abort the run"), ABORT_ASK, choose(Choice::Abort)),
     dialog(&[ch('n'), key(KeyCode::Esc)], "n / Esc", "back to the question", Some("back"), ABORT_ASK, choose(Choice::Back)),
     dialog(&[ch('r')], "r", "resume the unfinished run (nothing sent is sent again)", Some("resume it"), OFFER, choose(Choice::Resume)),
-    dialog(&[ch('a')], "a", "abandon it: closed with an aborted report; a new run is planned", Some("abandon it (aborted report) and plan anew"), OFFER, choose(Choice::Abandon)),
+    dialog(&[ch('a')], "a", "abandon it (an aborted report); a new run is planned", Some("abandon it, plan anew"), OFFER, choose(Choice::Abandon)),
     dialog(&[ch('q')], "q", "quit and leave it as it is", Some("quit, leave it"), OFFER, choose(Choice::Leave)),
     any_dialog(&[key(KeyCode::Down), key(KeyCode::PageDown)], "↓ / PgDn", "scroll the dialog's text down (when it shows ↓ more)", None, ANY_DIALOG, Action::Down),
     any_dialog(&[key(KeyCode::Up), key(KeyCode::PageUp)], "↑ / PgUp", "scroll the dialog's text up", None, ANY_DIALOG, Action::Up),
@@ -259,7 +259,7 @@ pub static KEYMAP: &[Binding] = &[
     any_dialog(&[key(KeyCode::BackTab)], "Shift-Tab", "the previous screen", None, ANY_DIALOG, Action::PrevScreen),
     any_dialog(&[ch('?'), key(KeyCode::F(1))], "? / F1", "the keys of this dialog", Some("keys"), NOT_REASON, Action::ToggleHelp),
     any_dialog(&[key(KeyCode::F(1))], "F1", "the keys of this dialog (? is text in a reason)", Some("keys"), REASON, Action::ToggleHelp),
-    any_dialog(&[ctrl('c')], "Ctrl-c", "leave the run unfinished and quit (exit 130; the next run resumes it)", Some("leave unfinished"), ANY_DIALOG, Action::Interrupt),
+    any_dialog(&[ctrl('c')], "Ctrl-c", "quit; the run stays unfinished, to resume (exit 130)", Some("leave unfinished"), ANY_DIALOG, Action::Interrupt),
 ];
 
 /// Whether a binding applies on a screen (no dialog open, not typing).
@@ -304,7 +304,9 @@ pub fn action_for(app: &App, event: KeyEvent) -> Option<Action> {
             matches!(b.scope, Scope::Typing(inputs) if inputs.contains(&app.input))
                 && b.keys.contains(&pressed)
         });
-        return bound.map(|b| b.action.clone()).or_else(|| text_key(pressed));
+        return bound
+            .map(|b| b.action.clone())
+            .or_else(|| text_key(pressed));
     }
     if app.dialog_open()
         && let Some(kind) = app.dialog_kind()
@@ -350,9 +352,20 @@ fn text_key(key: Key) -> Option<Action> {
     }
 }
 
-/// Whether a binding works now: `q` does not while a run goes on.
+/// Whether a binding works now: `q` does not while a run goes on; Enter needs something to
+/// open.
 pub fn works_now(app: &App, binding: &Binding) -> bool {
-    !(matches!(binding.action, Action::Quit) && app.run_active())
+    match binding.action {
+        Action::Quit => !app.run_active(),
+        Action::Open => match app.screen {
+            Screen::Overview => app.selected_component().is_some(),
+            Screen::Timeline => app
+                .event_at(app.events.selected)
+                .is_some_and(|e| e.component),
+            _ => true,
+        },
+        _ => true,
+    }
 }
 
 /// The status-bar hints for what the console is doing: (key label, hint), in table order.

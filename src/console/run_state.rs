@@ -668,7 +668,10 @@ fn step_dialog(p: &mut Pending, input: Input) -> Option<Decision> {
             Choice::Abort,
         ) => p.dialog = Dialog::AbortAsk,
         (
-            Dialog::Declined | Dialog::OverrideName { .. } | Dialog::Reason { .. } | Dialog::AbortAsk,
+            Dialog::Declined
+            | Dialog::OverrideName { .. }
+            | Dialog::Reason { .. }
+            | Dialog::AbortAsk,
             Choice::Back,
         ) => p.dialog = initial,
         _ => {}

@@ -114,7 +114,10 @@ impl SortKey {
     /// The marker of the sorted column: ▲ for A→Z, ▼ for the alarming first (lag, health,
     /// readiness), the other way round when reversed.
     pub fn arrow(self, reversed: bool) -> &'static str {
-        let up = matches!(self, SortKey::Name | SortKey::Kind | SortKey::Active | SortKey::Config);
+        let up = matches!(
+            self,
+            SortKey::Name | SortKey::Kind | SortKey::Active | SortKey::Config
+        );
         if up != reversed { "▲" } else { "▼" }
     }
 

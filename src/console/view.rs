@@ -75,7 +75,11 @@ fn regex_reason(e: &regex::Error) -> String {
         regex::Error::CompiledTooBig(_) => "is too large".into(),
         other => {
             let text = other.to_string();
-            let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let last = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
             last.trim().trim_start_matches("error: ").to_string()
         }
     }

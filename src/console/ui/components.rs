@@ -82,11 +82,17 @@ fn title(app: &App) -> Line<'static> {
     };
     let mut text = format!(" components {shown} · sort: {} ", app.sort.as_str());
     if app.sort != SortKey::Config || app.sort_reversed {
-        let (arrow, order) = (app.sort.arrow(app.sort_reversed), app.sort.order(app.sort_reversed));
+        let (arrow, order) = (
+            app.sort.arrow(app.sort_reversed),
+            app.sort.order(app.sort_reversed),
+        );
         text.push_str(&format!("{arrow} {order} "));
     }
     if !app.filter_rule.is_empty() {
-        text.push_str(&format!("· filter: '{}' ", sanitize(app.filter_rule.text())));
+        text.push_str(&format!(
+            "· filter: '{}' ",
+            sanitize(app.filter_rule.text())
+        ));
     }
     Line::from(Span::styled(text, app.theme.heading()))
 }
@@ -143,8 +149,14 @@ fn header(app: &App, cols: Columns) -> Row<'static> {
     }
     cells.push(app.meta.primary.to_uppercase());
     cells.push(app.meta.secondary.to_uppercase());
-    cells.extend([mark("ACTIVE", SortKey::Active), mark("HA STATUS", SortKey::Health)]);
-    cells.push(mark(if cols.rpo { "LAG / RPO" } else { "LAG" }, SortKey::Lag));
+    cells.extend([
+        mark("ACTIVE", SortKey::Active),
+        mark("HA STATUS", SortKey::Health),
+    ]);
+    cells.push(mark(
+        if cols.rpo { "LAG / RPO" } else { "LAG" },
+        SortKey::Lag,
+    ));
     cells.push(mark("READY", SortKey::Ready));
     Row::new(cells).style(app.theme.heading())
 }

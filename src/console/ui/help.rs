@@ -85,7 +85,10 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
                 .map(key_line),
         );
         if kind.has_input() {
-            out.push(key_line_of("other keys", "type into its input (Backspace, Ctrl-w edit)"));
+            out.push(key_line_of(
+                "other keys",
+                "type into its input (Backspace, Ctrl-w edit)",
+            ));
         }
         out.push(heading("In every dialog".into()));
         out.extend(

@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
 struct DialogBox {
     title: String,
     body: Vec<Line<'static>>,
-    keys: Line<'static>,
+    keys: Vec<Span<'static>>,
     border: Style,
 }
 
@@ -74,9 +74,8 @@ fn dialog_layout(area: Rect, dialog: &DialogBox) -> (Rect, u16, u16) {
     let width = area.width.saturating_sub(4).min(76);
     let inner = width.saturating_sub(2);
     let body = Paragraph::new(dialog.body.clone()).wrap(Wrap { trim: false });
-    let keys = Paragraph::new(dialog.keys.clone()).wrap(Wrap { trim: false });
     let body_rows = body.line_count(inner) as u16;
-    let key_rows = (keys.line_count(inner) as u16).max(1);
+    let key_rows = (key_lines(&dialog.keys, inner).len() as u16).max(1);
     let height = (body_rows + key_rows + 2).min(area.height);
     let rect = popup::centered(area, width, height);
     let shown = rect.height.saturating_sub(2).saturating_sub(key_rows);
@@ -88,8 +87,8 @@ fn dialog_at_size(app: &App) -> Option<(u16, u16)> {
     let run = app.run.as_ref()?;
     let dialog = open_dialog(app, run)?;
     let screen = Rect::new(0, 0, app.size.0, app.size.1);
-    let area = super::layout::areas_for(screen, crate::console::app::Screen::Runbook, app.typing())
-        .body;
+    let area =
+        super::layout::areas_for(screen, crate::console::app::Screen::Runbook, app.typing()).body;
     let (_, rows, shown) = dialog_layout(area, &dialog);
     Some((rows, shown))
 }
@@ -450,7 +449,10 @@ fn draw_dialog(frame: &mut Frame, app: &App, area: Rect, scroll: u16, dialog: Di
     let scroll = scroll.min(max_scroll);
     popup::clear(frame, rect);
     let mut block = Block::bordered()
-        .title(Span::styled(format!(" {} ", dialog.title), app.theme.heading()))
+        .title(Span::styled(
+            format!(" {} ", dialog.title),
+            app.theme.heading(),
+        ))
         .border_style(dialog.border);
     if scroll < max_scroll {
         block = block.title_bottom(
@@ -474,9 +476,34 @@ fn draw_dialog(frame: &mut Frame, app: &App, area: Rect, scroll: u16, dialog: Di
         .scroll((scroll, 0));
     frame.render_widget(body, text);
     frame.render_widget(
-        Paragraph::new(dialog.keys).wrap(Wrap { trim: false }),
+        Paragraph::new(key_lines(&dialog.keys, key_area.width)),
         key_area,
     );
+}
+
+/// The key line, wrapped between keys (never between a key and what it does): its spans come
+/// in pairs, the key and "what it does   ".
+fn key_lines(spans: &[Span<'static>], width: u16) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for pair in spans.chunks(2) {
+        let cells: usize = pair.iter().map(Span::width).sum();
+        let needed = cells
+            - pair
+                .last()
+                .map_or(0, |s| s.content.len() - s.content.trim_end().len());
+        if used > 0 && used + needed > width as usize {
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        used += cells;
+        line.extend(pair.iter().cloned());
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines
 }
 
 /// The resume offer: the unfinished run, what it sent, and the three choices.
@@ -540,17 +567,17 @@ fn input_line(app: &App, text: &str) -> Line<'static> {
 }
 
 /// A dialog's key line from the key table: "y / Enter confirm, run it   n / Esc decline".
-fn keys_line(app: &App, kind: DialogKind) -> Line<'static> {
+fn keys_line(app: &App, kind: DialogKind) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     for (k, d) in crate::console::keymap::dialog_hints(kind) {
         spans.push(Span::styled(k.to_string(), app.theme.heading()));
         spans.push(Span::styled(format!(" {d}   "), app.theme.muted()));
     }
-    Line::from(spans)
+    spans
 }
 
 /// The dialog's title, body lines and key line.
-fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'static>) {
+fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Vec<Span<'static>>) {
     let t = app.theme;
     let step = &p.step;
     let mut lines = vec![Line::from(Span::styled(

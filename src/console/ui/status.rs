@@ -50,7 +50,10 @@ fn waiting_badge(app: &App) -> Vec<Span<'static>> {
         return Vec::new();
     }
     vec![
-        Span::styled(" dialog waiting — 4 answers it ", app.theme.label(Tone::Warn)),
+        Span::styled(
+            " dialog waiting — 4 answers it ",
+            app.theme.label(Tone::Warn),
+        ),
         Span::raw(" "),
     ]
 }
@@ -103,7 +106,7 @@ fn hints(app: &App, width: usize) -> Vec<Span<'static>> {
         all
     } else {
         let (last, first): (Vec<_>, Vec<_>) =
-            all.into_iter().partition(|(k, _)| k.starts_with('?') || *k == "q");
+            all.into_iter().partition(|(k, _)| *k == "?" || *k == "q");
         let cells = |h: &[(&str, &str)]| {
             h.iter()
                 .map(|(k, d)| k.chars().count() + d.chars().count() + 3)
@@ -142,7 +145,11 @@ fn render_input(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(prompt, app.theme.heading()),
         Span::styled(visible, app.theme.input()),
     ];
-    if let Some(c) = app.completion.as_ref().filter(|_| app.input == Input::Command) {
+    if let Some(c) = app
+        .completion
+        .as_ref()
+        .filter(|_| app.input == Input::Command)
+    {
         let mut left = room.saturating_sub(x as usize + 3);
         spans.push(Span::raw("   "));
         for (i, candidate) in c.candidates.iter().enumerate() {
