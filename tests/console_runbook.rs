@@ -444,8 +444,11 @@ fn long_offer() -> azfailover::runbook::operator::ResumeOffer {
     }
 }
 
-/// Every dialog, each on a long text: (name, how to open it, what its key line ends with).
-fn dialogs() -> Vec<(&'static str, fn(&mut App), &'static str)> {
+/// A dialog of the test: its name, how to open it, and the end of its key line.
+type DialogCase = (&'static str, fn(&mut App), &'static str);
+
+/// Every dialog, each on a long text.
+fn dialogs() -> Vec<DialogCase> {
     vec![
         (
             "confirm",
