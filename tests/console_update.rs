@@ -843,7 +843,7 @@ fn an_unknown_command_suggests_the_nearest_one() {
     assert!(type_line(&mut app, Action::StartCommand, "refersh").is_empty());
     assert_eq!(
         said(&app),
-        "unknown command ':refersh': did you mean ':refresh'? (? lists the commands)"
+        "did you mean ':refresh'? ':refersh' is not a command (? lists them)"
     );
     type_line(&mut app, Action::StartCommand, "reprots");
     assert!(

@@ -191,9 +191,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "fault" => parse_fault(rest).map(Command::Fault),
         "" => Err("type a command, e.g. :q or :refresh (? lists them)".into()),
         other => Err(match crate::suggest::closest(other, names(), 2) {
-            Some(near) => format!(
-                "unknown command ':{other}': did you mean ':{near}'? (? lists the commands)"
-            ),
+            Some(near) => {
+                format!("did you mean ':{near}'? ':{other}' is not a command (? lists them)")
+            }
             None => format!("unknown command ':{other}' (? lists the commands)"),
         }),
     }
@@ -206,7 +206,7 @@ fn parse_sort(args: &[&str]) -> Result<Command, String> {
     SortKey::parse(col).map(Command::Sort).ok_or_else(|| {
         let names = SortKey::ALL.map(SortKey::as_str);
         match crate::suggest::closest(col, names, 2) {
-            Some(near) => format!("unknown sort column '{col}': did you mean '{near}'? {usage}"),
+            Some(near) => format!("did you mean '{near}'? '{col}' is not a column; {usage}"),
             None => format!("unknown sort column '{col}'; {usage}"),
         }
     })
@@ -246,7 +246,7 @@ pub fn parse_fault(rest: &str) -> Result<Fault, String> {
         "clear" => Ok(Fault::Clear),
         other => Err(
             match crate::suggest::closest(other, FAULT_KINDS.iter().copied(), 2) {
-                Some(near) => format!("unknown fault '{other}': did you mean '{near}'?"),
+                Some(near) => format!("did you mean '{near}'? '{other}' is not a fault"),
                 None => format!("unknown fault '{other}': {}", FAULT_KINDS.join(", ")),
             },
         ),

@@ -47,7 +47,7 @@ pub fn edit(app: &mut App, action: Action) -> Vec<Effect> {
                 // It does not compile: the filter in force stays, and says so.
                 let why = view::Filter::parse(&app.filter).err().unwrap_or_default();
                 app.filter = app.filter_rule.text().to_string();
-                app.say(Level::Error, format!("filter {why}; kept {}", kept(app)));
+                app.say(Level::Error, format!("regex: {why} — kept {}", kept(app)));
             }
         }
         Action::Submit => {
@@ -107,7 +107,7 @@ fn live_filter(app: &mut App, text: &str) {
             if app
                 .message
                 .as_ref()
-                .is_some_and(|m| m.text.starts_with("filter "))
+                .is_some_and(|m| m.text.starts_with("regex: "))
             {
                 app.message = None;
             }
@@ -116,7 +116,7 @@ fn live_filter(app: &mut App, text: &str) {
         }
         Err(why) => {
             let kept = kept(app);
-            app.say(Level::Error, format!("filter {why}; showing {kept}"));
+            app.say(Level::Error, format!("regex: {why} — showing {kept}"));
         }
     }
 }
@@ -131,7 +131,7 @@ pub fn set_filter(app: &mut App, text: &str) {
         }
         Err(why) => {
             let kept = kept(app);
-            app.say(Level::Error, format!("filter {why}; kept {kept}"));
+            app.say(Level::Error, format!("regex: {why} — kept {kept}"));
         }
     }
 }

@@ -22,11 +22,11 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Compiles a filter; Err says why not ("unclosed group in 'train('").
+    /// Compiles a filter; Err says why not ("unclosed group").
     pub fn parse(text: &str) -> Result<Filter, String> {
         let n = text.chars().count();
         if n > FILTER_MAX {
-            return Err(format!("is {n} characters long: at most {FILTER_MAX}"));
+            return Err(format!("too long ({n} characters, at most {FILTER_MAX})"));
         }
         let (inverse, pattern) = match text.trim().strip_prefix('!') {
             Some(rest) => (true, rest.trim()),
@@ -40,7 +40,7 @@ impl Filter {
                 .size_limit(REGEX_SIZE_LIMIT)
                 .dfa_size_limit(REGEX_SIZE_LIMIT)
                 .build()
-                .map_err(|e| format!("{} in '{}'", regex_reason(&e), super::sanitize(pattern)))?;
+                .map_err(|e| regex_reason(&e))?;
             Some(built)
         };
         Ok(Filter {
@@ -72,7 +72,7 @@ impl Filter {
 /// The last line of a regex error, which names the problem ("unclosed group").
 fn regex_reason(e: &regex::Error) -> String {
     match e {
-        regex::Error::CompiledTooBig(_) => "is too large".into(),
+        regex::Error::CompiledTooBig(_) => "too large once compiled".into(),
         other => {
             let text = other.to_string();
             let last = text
