@@ -36,4 +36,5 @@ pub mod paths;
 pub mod region;
 pub mod runbook;
 pub mod sim;
+pub mod suggest;
 pub mod timefmt;

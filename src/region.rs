@@ -110,12 +110,7 @@ impl Region {
 
     /// The closest known region name, to suggest when a name is misspelt.
     pub fn suggestion(&self) -> Option<&'static str> {
-        KNOWN_REGIONS
-            .iter()
-            .map(|r| (edit_distance(r.name, &self.0), r.name))
-            .filter(|(d, _)| *d <= 3)
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, n)| n)
+        crate::suggest::closest(&self.0, KNOWN_REGIONS.iter().map(|r| r.name), 3)
     }
 }
 
@@ -136,21 +131,6 @@ impl<'de> Deserialize<'de> for Region {
         let raw = String::deserialize(d)?;
         Ok(Region::new(&raw))
     }
-}
-
-/// Levenshtein distance, for "did you mean" suggestions on short names.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -390,3 +390,341 @@ fn during_a_run_the_header_says_where_it_is_instead_of_the_verdict() {
         rows(&t)[1]
     );
 }
+
+/// A why long enough to overflow a dialog at 80×24.
+const LONG_WHY: &str = "The storage account's secondary in westus becomes its primary: writes in flight to eastus after the last sync are lost, \
+and the account is locally redundant until geo-replication is configured again. Applications that write keep writing to the same endpoint \
+once DNS has moved (a few minutes). Readers of the secondary endpoint must switch to the primary endpoint. \
+The feature store and the run metadata are failed over in the next steps; until then, training jobs read from a mix of regions. \
+If eastus comes back before this step runs, decline it and fail back instead: nothing here is needed then. \
+The last sync time read from Azure a moment ago decides how much is lost; the dialog updates it every second while it is open.";
+
+/// The step at `index`, with a long why, a long data-loss text and two az commands.
+fn long_step(index: usize) -> Step {
+    let mut s = runbook().steps[index].clone();
+    s.why = LONG_WHY.into();
+    if s.data_loss.is_some() {
+        s.data_loss = Some(format!(
+            "writes to stcontosotraindata after 02:41:07 UTC — 6 min — will be lost. {LONG_WHY}"
+        ));
+    }
+    s.az = vec![
+        "az storage account show -g rg-contoso-ml-data -n stcontosotraindata --expand geoReplicationStats".into(),
+        "az storage account failover -g rg-contoso-ml-data -n stcontosotraindata --failover-type Unplanned --yes".into(),
+    ];
+    s
+}
+
+/// The executor asks `question` about a long step.
+fn ask_long(app: &mut App, id: u64, index: usize, question: Question) {
+    update(
+        app,
+        run_ev(RunEvent::Ask {
+            id,
+            step: Box::new(long_step(index)),
+            question,
+        }),
+    );
+}
+
+/// The resume offer of an unfinished failover that sent many requests.
+fn long_offer() -> azfailover::runbook::operator::ResumeOffer {
+    azfailover::runbook::operator::ResumeOffer {
+        kind: "failover".into(),
+        operator: "oncall@contoso.com".into(),
+        started_at: "2026-11-26T02:44:00Z".into(),
+        stopped_at: Some((
+            "data.training-data.failover".into(),
+            "Unplanned failover of storage stcontosotraindata to westus".into(),
+        )),
+        sent: (1..=11)
+            .map(|i| format!("POST /subscriptions/8f3c2b1a/resourceGroups/rg-contoso-ml-data/providers/Microsoft.Storage/storageAccounts/st{i}/failover (data.st{i}.failover)"))
+            .collect(),
+        journal: "/home/oncall/.local/share/azfailover/journals/contoso-ml-failover-20261126T024400Z.jsonl".into(),
+    }
+}
+
+/// A dialog of the test: its name, how to open it, and the end of its key line.
+type DialogCase = (&'static str, fn(&mut App), &'static str);
+
+/// Every dialog, each on a long text.
+fn dialogs() -> Vec<DialogCase> {
+    vec![
+        (
+            "confirm",
+            |a| ask_long(a, 1, 3, Question::Confirm),
+            "n / Esc decline",
+        ),
+        (
+            "typed",
+            |a| ask_long(a, 2, 2, Question::Confirm),
+            "Esc decline",
+        ),
+        (
+            "blocked",
+            |a| {
+                ask_long(
+                    a,
+                    3,
+                    2,
+                    Question::Blocked(format!("eastus is healthy: {LONG_WHY}")),
+                )
+            },
+            "a / Esc abort",
+        ),
+        (
+            "override",
+            |a| {
+                ask_long(
+                    a,
+                    4,
+                    2,
+                    Question::Blocked(format!("eastus is healthy: {LONG_WHY}")),
+                );
+                update(a, Action::Type('o'));
+            },
+            "Esc back",
+        ),
+        (
+            "failed",
+            |a| {
+                ask_long(
+                    a,
+                    5,
+                    3,
+                    Question::Failed(format!("409 Conflict: {LONG_WHY}")),
+                )
+            },
+            "a / Esc abort",
+        ),
+        (
+            "waiting",
+            |a| {
+                ask_long(
+                    a,
+                    6,
+                    3,
+                    Question::Waiting {
+                        reason: format!("westus compute quota: {LONG_WHY}"),
+                        since: "2026-11-26T02:44:10Z".into(),
+                    },
+                )
+            },
+            "a / Esc abort",
+        ),
+        (
+            "in_doubt",
+            |a| {
+                ask_long(
+                    a,
+                    7,
+                    2,
+                    Question::InDoubt(format!("the answer was lost: {LONG_WHY}")),
+                )
+            },
+            "a / Esc abort",
+        ),
+        (
+            "unreadable",
+            |a| {
+                ask_long(
+                    a,
+                    8,
+                    3,
+                    Question::Unreadable(format!("ARM 503: {LONG_WHY}")),
+                )
+            },
+            "a / Esc abort",
+        ),
+        (
+            "abort",
+            |a| {
+                ask_long(a, 9, 3, Question::Confirm);
+                update(a, Action::Cancel);
+                update(a, Action::Type('a'));
+            },
+            "n / Esc back",
+        ),
+        (
+            "resume_offer",
+            |a| {
+                update(
+                    a,
+                    run_ev(RunEvent::Offer {
+                        id: 1,
+                        offer: Box::new(long_offer()),
+                    }),
+                );
+            },
+            "q quit, leave it",
+        ),
+    ]
+}
+
+#[test]
+fn every_dialog_with_a_long_text_keeps_its_key_line() {
+    for size in [(80, 24), (120, 40)] {
+        for (name, open, keys) in dialogs() {
+            let mut app = run_app(size);
+            open(&mut app);
+            assert!(app.dialog_open(), "{name}");
+            let t = draw(&app);
+            assert_snapshot!(format!("dialog_{name}_{}x{}", size.0, size.1), t.backend());
+            assert!(
+                on_screen(&t, keys),
+                "{name} at {size:?}: the key line '{keys}' is drawn\n{}",
+                rows(&t).join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn a_dialog_taller_than_the_screen_scrolls_and_keeps_its_keys() {
+    let mut app = run_app((80, 24));
+    ask_long(
+        &mut app,
+        1,
+        2,
+        Question::InDoubt(format!("the answer was lost: {LONG_WHY}")),
+    );
+    let t = draw(&app);
+    assert!(on_screen(&t, "↓ more: PgDn"), "{}", rows(&t).join("\n"));
+    assert!(!on_screen(&t, "↑ more"));
+    let key = |c| crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::NONE);
+    let pgdn =
+        azfailover::console::keymap::action_for(&app, key(crossterm::event::KeyCode::PageDown));
+    assert!(matches!(pgdn, Some(Action::Down)), "{pgdn:?}");
+    let mut pages = 0;
+    while on_screen(&draw(&app), "↓ more") {
+        update(&mut app, Action::Down);
+        pages += 1;
+        assert!(pages < 20, "the end is reached");
+    }
+    let t = draw(&app);
+    assert!(on_screen(&t, "↑ more: PgUp"));
+    assert!(
+        on_screen(&t, "$ az storage account failover"),
+        "the end of the text shows"
+    );
+    assert!(
+        on_screen(&t, "c / Enter re-check live state"),
+        "the keys stay"
+    );
+    let at_end = app.run.as_ref().unwrap().dialog_scroll;
+    update(&mut app, Action::Down);
+    assert_eq!(
+        app.run.as_ref().unwrap().dialog_scroll,
+        at_end,
+        "no scrolling past the end"
+    );
+    // Scrolling answers nothing; a new dialog starts at the top.
+    update(&mut app, Action::Type('s'));
+    assert_eq!(app.run.as_ref().unwrap().dialog_scroll, 0);
+    assert!(matches!(dialog(&app), Some(Dialog::Reason { .. })));
+}
+
+#[test]
+fn question_mark_in_a_dialog_lists_the_keys_of_that_dialog() {
+    let mut app = run_app((120, 40));
+    ask(
+        &mut app,
+        1,
+        2,
+        Question::Blocked("eastus is healthy".into()),
+    );
+    let key = |c| crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::NONE);
+    let q =
+        azfailover::console::keymap::action_for(&app, key(crossterm::event::KeyCode::Char('?')));
+    assert!(matches!(q, Some(Action::ToggleHelp)));
+    update(&mut app, Action::ToggleHelp);
+    let t = draw(&app);
+    assert!(
+        on_screen(&t, "In this dialog: precondition failed"),
+        "{}",
+        rows(&t).join("\n")
+    );
+    for desc in [
+        "override: type the target region, then a reason",
+        "skip the step (with a reason); a wait stops",
+        "abort the run (asks again)",
+        "scroll the dialog's text down",
+    ] {
+        assert!(on_screen(&t, desc), "{desc}\n{}", rows(&t).join("\n"));
+    }
+    assert!(
+        !on_screen(&t, "confirm: the step runs"),
+        "only this dialog's answers"
+    );
+    update(&mut app, Action::Back);
+    assert!(
+        !app.help && app.dialog_open(),
+        "Esc closes the help, the dialog is still open"
+    );
+    // In a reason, ? is text; F1 lists the keys.
+    update(&mut app, Action::Type('s'));
+    let q =
+        azfailover::console::keymap::action_for(&app, key(crossterm::event::KeyCode::Char('?')));
+    assert!(matches!(q, Some(Action::Type('?'))));
+    let f1 = azfailover::console::keymap::action_for(&app, key(crossterm::event::KeyCode::F(1)));
+    assert!(matches!(f1, Some(Action::ToggleHelp)));
+}
+
+#[test]
+fn on_other_screens_a_waiting_dialog_shows_a_badge() {
+    let mut app = run_app((80, 24));
+    ask(&mut app, 1, 3, Question::Confirm);
+    assert!(
+        !on_screen(&draw(&app), "dialog waiting"),
+        "not on the runbook itself"
+    );
+    update(&mut app, Action::NextScreen);
+    for screen in [
+        Screen::Overview,
+        Screen::Timeline,
+        Screen::Detail,
+        Screen::Reports,
+    ] {
+        update(&mut app, Action::Show(screen));
+        let t = draw(&app);
+        assert!(
+            on_screen(&t, "dialog waiting — 4 answers it"),
+            "{screen:?}\n{}",
+            rows(&t).join("\n")
+        );
+    }
+    update(&mut app, Action::Show(Screen::Runbook));
+    update(&mut app, Action::Type('y'));
+    update(&mut app, Action::Show(Screen::Overview));
+    assert!(
+        !on_screen(&draw(&app), "dialog waiting"),
+        "answered: no badge"
+    );
+}
+
+#[test]
+fn q_quit_is_hinted_only_when_q_quits() {
+    let mut app = run_app((120, 40));
+    let status = |app: &App| rows(&draw(app))[39].clone();
+    assert!(!status(&app).contains("q quit"), "{}", status(&app));
+    update(&mut app, Action::Show(Screen::Overview));
+    assert!(!status(&app).contains("q quit"), "{}", status(&app));
+    assert!(status(&app).contains("? help"));
+    update(
+        &mut app,
+        run_ev(RunEvent::Finished(Box::new(
+            azfailover::console::runbook_bridge::RunEnd {
+                outcome: "completed".into(),
+                message: None,
+                report_json: None,
+                report_markdown: None,
+            },
+        ))),
+    );
+    let s = status(&app);
+    assert!(s.contains("q quit"), "{s}");
+    assert!(
+        s.starts_with("run completed"),
+        "the message and the hints side by side: {s}"
+    );
+}

@@ -316,9 +316,179 @@ fn first_refresh_failed() {
     update(&mut app, Action::Health(HealthMsg::Failed(reason.into())));
     let t = draw(&app);
     assert_snapshot!("first_refresh_failed_80x24", t.backend());
-    assert!(on_screen(
-        &t,
-        "refresh failed 02:30: sign-in failed: run `az login`"
-    ));
+    assert!(
+        on_screen(&t, "no health data: sign-in failed: run `az login`"),
+        "the header says the whole reason"
+    );
+    let status = &rows(&t)[23];
+    assert!(
+        status.starts_with("⚠ refresh failed 02:30: sign-in failed")
+            && status.ends_with("? help  q quit  "),
+        "the status bar keeps its hints and cuts the message: {status}"
+    );
     assert_eq!(cell_of(&t, "⚠ refresh failed").fg, Color::LightRed);
+}
+
+#[test]
+fn no_color_a_down_cell_stands_out_inside_the_selected_row() {
+    let mut app = outage_app((120, 40));
+    app.theme = Theme::mono();
+    assert_eq!(selected_name(&app), "workspace");
+    let t = draw(&app);
+    let buf = t.backend().buffer();
+    let y = rows(&t)
+        .iter()
+        .position(|r| r.contains("▶ workspace"))
+        .unwrap() as u16;
+    let row: String = rows(&t)[y as usize].clone();
+    let x_of = |text: &str| row[..row.find(text).unwrap()].chars().count() as u16;
+    let name = &buf[(x_of("workspace"), y)];
+    let down = &buf[(x_of("DOWN"), y)];
+    assert!(
+        name.modifier.contains(Modifier::REVERSED),
+        "the row is selected"
+    );
+    assert!(
+        down.modifier
+            .contains(Modifier::REVERSED | Modifier::UNDERLINED),
+        "DOWN in the selection: {:?}",
+        down.modifier
+    );
+    assert!(
+        !name.modifier.contains(Modifier::UNDERLINED),
+        "the rest of the row is not underlined, so DOWN stands out: {:?}",
+        name.modifier
+    );
+}
+
+/// The name of the selected component.
+fn selected_name(app: &App) -> String {
+    app.selected_component().unwrap().name.clone()
+}
+
+#[test]
+fn every_theme_keeps_the_badges_unmistakable() {
+    use azfailover::config::{ColorOverrides, ColorValue, ThemeName};
+    use azfailover::console::ui::theme::Palette;
+    let wild = ColorOverrides {
+        good: Some(ColorValue::Named("magenta")),
+        warn: Some(ColorValue::Rgb(0, 0, 255)),
+        bad: Some(ColorValue::Named("yellow")),
+        unknown: Some(ColorValue::Named("cyan")),
+        muted: Some(ColorValue::Named("blue")),
+        info: Some(ColorValue::Named("yellow")),
+        selection: Some(ColorValue::Named("magenta")),
+    };
+    for name in [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast] {
+        for colors in [ColorOverrides::default(), wild] {
+            let theme = Theme::with(Palette::configured(name, &colors));
+            for (badge, text, band) in [
+                (Badge::Demo, "DEMO — SIMULATED AZURE", Color::Magenta),
+                (Badge::Drill, "DRILL — SIMULATED AZURE", Color::Yellow),
+                (Badge::Live, "AZFAILOVER", Color::Blue),
+            ] {
+                let mut opts = options(badge);
+                opts.read_only = true;
+                let mut app = app_with(&opts, (120, 40), &[healthy(), outage()]);
+                app.theme = theme;
+                let t = draw(&app);
+                let what = format!(
+                    "{name:?} {badge:?} overridden: {}",
+                    colors != ColorOverrides::default()
+                );
+                assert_eq!(cell_of(&t, "contoso-ml").bg, band, "{what}: the band");
+                let b = cell_of(&t, text);
+                if badge != Badge::Live {
+                    assert_eq!(
+                        (b.fg, b.bg),
+                        (Color::Yellow, Color::Black),
+                        "{what}: the badge"
+                    );
+                }
+                let ro = cell_of(&t, " READ-ONLY ");
+                assert_eq!(
+                    (ro.fg, ro.bg),
+                    (Color::Black, Color::Cyan),
+                    "{what}: READ-ONLY"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn themes_and_overrides_colour_health() {
+    use azfailover::config::{ColorOverrides, ColorValue, ThemeName};
+    use azfailover::console::ui::theme::Palette;
+    let draw_with = |palette: Palette| {
+        let mut app = outage_app((120, 40));
+        app.theme = Theme::with(palette);
+        draw(&app)
+    };
+    let light = draw_with(Palette::LIGHT);
+    assert_eq!(cell_of(&light, " ✔ healthy ").bg, Color::Rgb(120, 200, 120));
+    assert_eq!(cell_of(&light, "DOWN").fg, Color::Rgb(190, 0, 0));
+    let hc = draw_with(Palette::HIGH_CONTRAST);
+    let down = cell_of(&hc, "DOWN");
+    assert_eq!(down.fg, Color::LightRed);
+    assert!(down.modifier.contains(Modifier::BOLD));
+    let selected = cell_of(&hc, "workspace");
+    assert!(
+        selected.modifier.contains(Modifier::REVERSED),
+        "high contrast selects in reverse"
+    );
+    let custom = draw_with(Palette::configured(
+        ThemeName::Dark,
+        &ColorOverrides {
+            good: Some(ColorValue::Rgb(0, 255, 0)),
+            bad: Some(ColorValue::Named("magenta")),
+            ..Default::default()
+        },
+    ));
+    assert_eq!(cell_of(&custom, " ✔ healthy ").bg, Color::Rgb(0, 255, 0));
+    assert_eq!(cell_of(&custom, "DOWN").fg, Color::Magenta);
+    assert_eq!(
+        cell_of(&custom, " ✖ OUTAGE ").bg,
+        Color::Magenta,
+        "labels follow"
+    );
+}
+
+#[test]
+fn the_sorted_column_carries_its_arrow() {
+    for size in [(120, 40), (80, 24)] {
+        let mut app = outage_app(size);
+        update(&mut app, Action::SortBy(azfailover::console::SortKey::Lag));
+        let t = draw(&app);
+        assert_snapshot!(format!("sorted_by_lag_{}x{}", size.0, size.1), t.backend());
+        let lag = if size.0 >= 100 {
+            "LAG / RPO ▼"
+        } else {
+            "LAG ▼"
+        };
+        assert!(on_screen(&t, lag), "{}", rows(&t).join("\n"));
+        assert!(on_screen(&t, "sort: lag ▼ highest first (against the RPO)"));
+        update(&mut app, Action::SortBy(azfailover::console::SortKey::Lag));
+        assert!(on_screen(
+            &draw(&app),
+            if size.0 >= 100 {
+                "LAG / RPO ▲"
+            } else {
+                "LAG ▲"
+            }
+        ));
+        update(
+            &mut app,
+            Action::SortBy(azfailover::console::SortKey::Ready),
+        );
+        let t = draw(&app);
+        assert!(on_screen(&t, "READY ▼"), "{}", rows(&t).join("\n"));
+        update(&mut app, Action::SortBy(azfailover::console::SortKey::Name));
+        assert!(on_screen(&draw(&app), "NAME ▲"));
+        update(
+            &mut app,
+            Action::SortBy(azfailover::console::SortKey::Health),
+        );
+        assert!(on_screen(&draw(&app), "HA STATUS ▼"));
+    }
 }

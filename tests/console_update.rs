@@ -604,13 +604,15 @@ fn cached_snapshot_is_stale_until_the_first_refresh() {
 }
 
 #[test]
-fn messages_expire_with_the_tick() {
+fn messages_fade_after_five_seconds() {
     let mut app = healthy_app();
     update(&mut app, Action::Refresh);
     assert!(app.message.is_some());
-    let later = app.now + time::Duration::seconds(10);
-    update(&mut app, Action::Tick(later));
-    assert!(app.message.is_none());
+    let said = app.now;
+    update(&mut app, Action::Tick(said + time::Duration::seconds(4)));
+    assert!(app.message.is_some(), "still there after 4 s");
+    update(&mut app, Action::Tick(said + time::Duration::seconds(5)));
+    assert!(app.message.is_none(), "gone after 5 s");
 }
 
 #[test]
@@ -655,18 +657,363 @@ fn thousands_of_events_are_capped() {
 }
 
 #[test]
-fn keys_in_help_close_it_and_act() {
-    let mut app = healthy_app();
+fn help_scrolls_and_only_esc_question_mark_and_q_close_it() {
+    let mut app = app_with(&options(Badge::Live), (80, 24), &[healthy()]);
     update(&mut app, Action::ToggleHelp);
-    update(&mut app, Action::StartCommand);
+    update(&mut app, Action::Bottom);
+    assert!(app.help, "G / End scroll the help, they do not close it");
+    let bottom = app.help_scroll;
+    assert!(bottom > 10, "the help is longer than 24 rows: {bottom}");
+    assert_eq!(app.table.selected, 0, "the table behind does not move");
+    update(&mut app, Action::Down);
+    assert_eq!(app.help_scroll, bottom, "no scrolling past the end");
+    update(&mut app, Action::Top);
+    assert_eq!(app.help_scroll, 0);
+    update(&mut app, Action::HalfPageDown);
+    let page = app.help_scroll;
+    assert!(page > 1, "PgDn scrolls a page");
+    update(&mut app, Action::HalfPageUp);
+    assert_eq!(app.help_scroll, 0);
+    // Other keys do nothing while help is open.
+    for action in [
+        Action::StartCommand,
+        Action::StartFilter,
+        Action::Show(Screen::Timeline),
+        Action::NextScreen,
+        Action::Open,
+        Action::CycleSort,
+    ] {
+        assert!(update(&mut app, action.clone()).is_empty());
+        assert!(app.help, "{action:?} leaves help open");
+    }
+    assert_eq!((app.screen, app.input), (Screen::Overview, Input::Normal));
+    assert_eq!(app.sort, SortKey::Config);
+    assert!(
+        update(&mut app, Action::Quit).is_empty(),
+        "q closes help, no quit"
+    );
     assert!(!app.help);
-    assert_eq!(app.input, Input::Command);
-    update(&mut app, Action::Cancel);
     update(&mut app, Action::ToggleHelp);
     update(&mut app, Action::ToggleHelp);
     assert!(!app.help, "? closes what ? opened");
     update(&mut app, Action::ToggleHelp);
+    update(&mut app, Action::Back);
+    assert!(!app.help, "Esc closes it");
+    update(&mut app, Action::ToggleHelp);
     assert_eq!(update(&mut app, Action::Interrupt), vec![Effect::Quit(130)]);
+}
+
+/// Starts a command line and types `text` (no Enter).
+fn start_typing(app: &mut App, text: &str) {
+    update(app, Action::StartCommand);
+    for c in text.chars() {
+        update(app, Action::Type(c));
+    }
+}
+
+#[test]
+fn tab_completes_commands_and_their_first_argument() {
+    let mut app = healthy_app();
+    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+    start_typing(&mut app, "ref");
+    assert!(matches!(
+        action_for(&app, key(KeyCode::Tab)),
+        Some(Action::Complete)
+    ));
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "refresh ");
+    update(&mut app, Action::Cancel);
+
+    start_typing(&mut app, "so");
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "sort ");
+    update(&mut app, Action::Type('l'));
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "sort lag ");
+    update(&mut app, Action::EraseWord);
+    assert_eq!(app.command_line, "sort ");
+    // Several candidates and nothing in common: Tab goes through them, Shift-Tab back.
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "sort config");
+    let offered = app.completion.as_ref().unwrap().candidates.clone();
+    assert_eq!(
+        offered,
+        ["config", "health", "name", "lag", "ready", "kind", "active"]
+    );
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "sort health");
+    update(&mut app, Action::CompleteBack);
+    assert_eq!(app.command_line, "sort config");
+    update(&mut app, Action::Cancel);
+
+    // The common prefix first, then each candidate.
+    start_typing(&mut app, "fault reg");
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "fault region-");
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "fault region-outage");
+    update(&mut app, Action::Type(' '));
+    update(&mut app, Action::Type('w'));
+    update(&mut app, Action::Complete);
+    assert_eq!(
+        app.command_line, "fault region-outage westus ",
+        "regions complete"
+    );
+    update(&mut app, Action::Cancel);
+
+    start_typing(&mut app, "fault resource-down tr");
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "fault resource-down train");
+    update(&mut app, Action::Complete);
+    assert_eq!(
+        app.command_line, "fault resource-down train-cluster",
+        "components complete"
+    );
+    update(&mut app, Action::Cancel);
+
+    start_typing(&mut app, "plan fa");
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "plan fail");
+    update(&mut app, Action::Complete);
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "plan failback");
+    update(&mut app, Action::Cancel);
+
+    start_typing(&mut app, "zz");
+    update(&mut app, Action::Complete);
+    assert_eq!(app.command_line, "zz");
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing completes 'zz'")
+    );
+}
+
+#[test]
+fn up_and_down_bring_back_the_commands_of_the_session() {
+    let mut app = healthy_app();
+    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+    for line in ["sort lag", "filter sql", "filter sql", "refresh"] {
+        type_line(&mut app, Action::StartCommand, line);
+    }
+    assert_eq!(
+        app.history,
+        ["sort lag", "filter sql", "refresh"],
+        "no repeats"
+    );
+    start_typing(&mut app, "so");
+    assert!(matches!(
+        action_for(&app, key(KeyCode::Up)),
+        Some(Action::HistoryPrev)
+    ));
+    assert!(matches!(
+        action_for(&app, key(KeyCode::Down)),
+        Some(Action::HistoryNext)
+    ));
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        update(&mut app, Action::HistoryPrev);
+        seen.push(app.command_line.clone());
+    }
+    assert_eq!(seen, ["refresh", "filter sql", "sort lag", "sort lag"]);
+    update(&mut app, Action::HistoryNext);
+    assert_eq!(app.command_line, "filter sql");
+    update(&mut app, Action::HistoryNext);
+    update(&mut app, Action::HistoryNext);
+    assert_eq!(app.command_line, "so", "past the newest: what was typed");
+    update(&mut app, Action::HistoryPrev);
+    update(&mut app, Action::HistoryPrev);
+    assert_eq!(
+        update(&mut app, Action::Submit),
+        Vec::new(),
+        "filter sql runs again"
+    );
+    assert_eq!(shown(&app), ["feature-store"]);
+    // In the filter line, Up and Down are not the command history.
+    update(&mut app, Action::StartFilter);
+    assert!(action_for(&app, key(KeyCode::Up)).is_none());
+}
+
+#[test]
+fn an_unknown_command_suggests_the_nearest_one() {
+    let mut app = healthy_app();
+    let said = |app: &App| app.message.as_ref().unwrap().text.clone();
+    assert!(type_line(&mut app, Action::StartCommand, "refersh").is_empty());
+    assert_eq!(
+        said(&app),
+        "did you mean ':refresh'? ':refersh' is not a command (? lists them)"
+    );
+    type_line(&mut app, Action::StartCommand, "reprots");
+    assert!(
+        said(&app).contains("did you mean ':reports'?"),
+        "{}",
+        said(&app)
+    );
+    type_line(&mut app, Action::StartCommand, "sort lga");
+    assert!(said(&app).contains("did you mean 'lag'?"), "{}", said(&app));
+    assert!(
+        parse_fault("regoin-outage eastus")
+            .unwrap_err()
+            .contains("did you mean 'region-outage'?")
+    );
+    type_line(&mut app, Action::StartCommand, "frobnicate");
+    assert!(
+        !said(&app).contains("did you mean"),
+        "nothing near: no guess"
+    );
+}
+
+#[test]
+fn every_command_of_the_table_parses_and_help_lists_it() {
+    for name in azfailover::console::command::names() {
+        if let Err(e) = parse(name) {
+            assert!(!e.contains("unknown command"), ":{name}: {e}");
+        }
+    }
+    let mut app = app_with(&options(Badge::Live), (120, 40), &[healthy()]);
+    update(&mut app, Action::ToggleHelp);
+    let mut help = String::new();
+    while {
+        let before = app.help_scroll;
+        help.push_str(&rows(&draw(&app)).join("\n"));
+        update(&mut app, Action::HalfPageDown);
+        app.help_scroll != before
+    } {}
+    for c in azfailover::console::command::COMMANDS {
+        assert!(help.contains(c.usage), "help lists {}", c.usage);
+    }
+    assert!(help.contains(":reports"));
+}
+
+#[test]
+fn the_filter_is_a_regex_and_a_leading_bang_inverts_it() {
+    let mut app = healthy_app();
+    update(&mut app, Action::StartFilter);
+    for c in "^(train-|batch)".chars() {
+        update(&mut app, Action::Type(c));
+    }
+    assert_eq!(shown(&app), ["train-cluster", "batch-aks"]);
+    update(&mut app, Action::Submit);
+    assert_eq!(app.filter, "^(train-|batch)");
+    update(&mut app, Action::Back);
+    assert_eq!(shown(&app).len(), 12);
+
+    type_line(&mut app, Action::StartFilter, "!hot-hot");
+    assert_eq!(
+        shown(&app),
+        [
+            "workspace",
+            "train-cluster",
+            "batch-aks",
+            "training-data",
+            "feature-store",
+            "run-metadata"
+        ],
+        "the others: hot/cold components"
+    );
+    update(&mut app, Action::Back);
+    type_line(&mut app, Action::StartFilter, "TRAIN");
+    assert_eq!(
+        shown(&app),
+        ["train-cluster", "training-data"],
+        "case does not matter"
+    );
+}
+
+#[test]
+fn an_invalid_filter_says_why_and_keeps_the_previous_one() {
+    let mut app = healthy_app();
+    type_line(&mut app, Action::StartFilter, "train");
+    assert_eq!(shown(&app), ["train-cluster", "training-data"]);
+    update(&mut app, Action::StartFilter);
+    for c in "(".chars() {
+        update(&mut app, Action::Type(c));
+    }
+    let m = app.message.clone().unwrap();
+    assert_eq!(m.level, Level::Error);
+    assert!(m.text.contains("unclosed group"), "{}", m.text);
+    assert!(m.text.contains("the filter 'train'"), "{}", m.text);
+    assert_eq!(
+        shown(&app),
+        ["train-cluster", "training-data"],
+        "still the previous filter"
+    );
+    update(&mut app, Action::Submit);
+    assert_eq!(
+        app.filter, "train",
+        "Enter on an invalid regex keeps the previous filter"
+    );
+    assert_eq!(shown(&app), ["train-cluster", "training-data"]);
+    type_line(&mut app, Action::StartCommand, "filter [x");
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("unclosed character class")
+    );
+    assert_eq!(shown(&app), ["train-cluster", "training-data"]);
+    let huge = "a".repeat(500);
+    type_line(&mut app, Action::StartCommand, &format!("filter {huge}"));
+    assert!(app.message.as_ref().unwrap().text.contains("at most 200"));
+    // A bound on what a regex may compile to.
+    type_line(&mut app, Action::StartCommand, "filter (\\w{100}){100}");
+    assert!(
+        app.message.as_ref().unwrap().text.contains("too large"),
+        "{}",
+        app.message.as_ref().unwrap().text
+    );
+    assert_eq!(shown(&app), ["train-cluster", "training-data"]);
+}
+
+#[test]
+fn a_column_key_sorts_by_it_and_a_second_press_reverses() {
+    let mut app = healthy_app();
+    let shift = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
+    assert!(matches!(
+        action_for(&app, shift('N')),
+        Some(Action::SortBy(SortKey::Name))
+    ));
+    assert!(matches!(
+        action_for(&app, shift('L')),
+        Some(Action::SortBy(SortKey::Lag))
+    ));
+    update(&mut app, Action::SortBy(SortKey::Name));
+    assert_eq!((app.sort, app.sort_reversed), (SortKey::Name, false));
+    assert_eq!(shown(&app)[0], "batch-aks");
+    assert_eq!(app.message.as_ref().unwrap().text, "sorted by name, A→Z");
+    update(&mut app, Action::SortBy(SortKey::Name));
+    assert!(app.sort_reversed);
+    assert_eq!(shown(&app)[0], "workspace");
+    assert_eq!(app.message.as_ref().unwrap().text, "sorted by name, Z→A");
+    update(&mut app, Action::SortBy(SortKey::Lag));
+    assert_eq!((app.sort, app.sort_reversed), (SortKey::Lag, false));
+    assert_eq!(
+        shown(&app)[0],
+        "training-data",
+        "95 s of 900 s is the highest ratio"
+    );
+    update(&mut app, Action::SortBy(SortKey::Lag));
+    assert_eq!(
+        shown(&app).last().unwrap(),
+        "training-data",
+        "reversed: lowest first"
+    );
+    type_line(&mut app, Action::StartCommand, "sort name");
+    assert_eq!(
+        (app.sort, app.sort_reversed),
+        (SortKey::Name, false),
+        ":sort keeps working"
+    );
+    update(&mut app, Action::SortBy(SortKey::Config));
+    update(&mut app, Action::SortBy(SortKey::Config));
+    assert_eq!(
+        shown(&app)[0],
+        "telemetry",
+        "the configuration's order reversed"
+    );
 }
 
 #[test]
@@ -775,4 +1122,16 @@ fn plan_previews_the_runbook_on_screen_4_and_nothing_runs() {
     // A preview is not a run: q quits.
     assert!(!app.run_active());
     assert_eq!(update(&mut app, Action::Quit), vec![Effect::Quit(0)]);
+}
+
+#[test]
+fn every_key_description_fits_the_help_at_80_columns() {
+    for b in azfailover::console::keymap::KEYMAP {
+        assert!(
+            b.label.chars().count() <= 16 && b.desc.chars().count() <= 60,
+            "'{}': '{}' is cut in an 80-column help",
+            b.label,
+            b.desc
+        );
+    }
 }

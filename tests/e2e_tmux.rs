@@ -89,3 +89,95 @@ fn a_hung_region_shows_within_the_request_deadline() {
     t.keys(&["q"]);
     t.wait_for("the exit", |s| s.contains("EXITED:0"));
 }
+
+/// The row of the components table's first component (below the NAME header).
+fn first_component(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.contains("NAME"))
+        .expect("the table header");
+    let row = lines[header + 1].trim_start_matches(['│', ' ', '▶']);
+    row.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn command_line_completes_with_tab_and_remembers_with_up() {
+    for (cols, rows) in [(80, 24), (120, 40)] {
+        let Some(t) = Tmux::start_sized(&format!("{BIN} demo"), cols, rows, "true") else {
+            return;
+        };
+        t.wait_for("the demo overview", |s| {
+            s.contains("training-data") && s.contains("refreshed")
+        });
+        t.keys(&[":", "s", "o", "Tab"]);
+        // (tmux drops the trailing space a completion adds.)
+        let line_is = |s: &str, want: &str| s.lines().any(|l| l.trim_end() == want);
+        t.wait_for("the command completed", |s| line_is(s, ":sort"));
+        t.keys(&["l", "Tab"]);
+        t.wait_for("its argument completed", |s| line_is(s, ":sort lag"));
+        t.keys(&["Enter"]);
+        let s = t.wait_for("sorted by lag", |s| s.contains("sort: lag ▼"));
+        assert_eq!(first_component(&s), "training-data", "{s}");
+
+        // Several candidates: Tab goes through them, shown beside the line.
+        t.keys(&[":", "f", "a", "u", "l", "t", " ", "r", "e", "g", "Tab"]);
+        t.wait_for("the common prefix", |s| s.contains(":fault region-"));
+        t.keys(&["Tab"]);
+        t.wait_for("the first candidate", |s| {
+            s.contains(":fault region-outage") && s.contains("region-recover")
+        });
+        t.keys(&["Escape"]);
+        t.wait_for("the line closed", |s| !s.contains(":fault region-outage"));
+
+        // The history brings back the last command; an unknown one gets a suggestion.
+        t.keys(&[":", "Up"]);
+        t.wait_for("the history", |s| s.contains(":sort lag"));
+        // (An Escape right before a key reads as Alt+key: wait for it to land first.)
+        t.keys(&["Escape"]);
+        t.wait_for("the line closed", |s| !line_is(s, ":sort lag"));
+        t.keys(&[":", "r", "e", "f", "e", "r", "s", "h", "Enter"]);
+        t.wait_for("did you mean", |s| s.contains("did you mean ':refresh'?"));
+        t.keys(&["q"]);
+        let s = t.wait_for("the exit", |s| s.contains("EXITED:"));
+        assert!(s.contains("EXITED:0"), "{s}");
+    }
+}
+
+#[test]
+fn a_column_key_sorts_with_an_arrow_and_reverses() {
+    for (cols, rows) in [(120, 40), (80, 24)] {
+        let Some(t) = Tmux::start_sized(&format!("{BIN} demo"), cols, rows, "true") else {
+            return;
+        };
+        let s = t.wait_for("the demo overview", |s| {
+            s.contains("training-data") && s.contains("refreshed")
+        });
+        assert_eq!(
+            first_component(&s),
+            "workspace",
+            "the configuration's order"
+        );
+        assert!(
+            !s.contains('▲') && !s.contains('▼'),
+            "no arrow before a sort:\n{s}"
+        );
+        t.keys(&["N"]);
+        let s = t.wait_for("sorted by name", |s| s.contains("NAME ▲"));
+        assert_eq!(first_component(&s), "batch-aks", "{s}");
+        t.keys(&["N"]);
+        let s = t.wait_for("reversed", |s| s.contains("NAME ▼"));
+        assert_eq!(first_component(&s), "workspace", "{s}");
+        assert!(s.contains("sort: name ▼ Z→A"), "{s}");
+        t.keys(&["L"]);
+        let s = t.wait_for("sorted by lag", |s| {
+            s.contains("LAG / RPO ▼") || s.contains("LAG ▼")
+        });
+        assert!(!s.contains("NAME ▼"), "one arrow at a time:\n{s}");
+        t.keys(&["q"]);
+        t.wait_for("the exit", |s| s.contains("EXITED:0"));
+    }
+}

@@ -4,6 +4,7 @@
 
 mod kind;
 mod resource_id;
+mod theme;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -15,6 +16,7 @@ use toml::Spanned;
 
 pub use kind::{ComponentKind, Mode, Shape};
 pub use resource_id::{ResourceId, ResourceIdError};
+pub use theme::{COLOR_NAMES, ColorOverrides, ColorValue, ThemeName};
 
 use crate::region::Region;
 
@@ -94,6 +96,10 @@ pub struct ConsoleSettings {
     pub request_timeout_seconds: u32,
     /// Mouse capture (off by default so resource ids can be selected and copied).
     pub mouse: bool,
+    /// `theme`: dark (default), light or high-contrast.
+    pub theme: ThemeName,
+    /// `[console.colors]`: colours that replace the theme's.
+    pub colors: ColorOverrides,
 }
 
 /// Where a component's resources are.
@@ -313,6 +319,8 @@ struct RawConsole {
     refresh_seconds: Option<Spanned<u32>>,
     request_timeout_seconds: Option<Spanned<u32>>,
     mouse: Option<bool>,
+    theme: Option<Spanned<String>>,
+    colors: Option<theme::RawColors>,
 }
 
 /// Collects issues with their positions while validating.
@@ -660,6 +668,8 @@ fn validate(raw: RawConfig, ck: &mut Checker<'_>, origin: &str) -> Config {
             "request_timeout_seconds",
         ),
         mouse: raw.console.mouse.unwrap_or(false),
+        theme: theme::theme(ck, raw.console.theme),
+        colors: theme::colors(ck, raw.console.colors),
     };
 
     Config {

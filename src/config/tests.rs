@@ -271,3 +271,75 @@ fn loopback_detection() {
     assert!(!is_loopback_url("http://example.com"));
     assert!(!is_loopback_url("http://user@10.0.0.1"));
 }
+
+#[test]
+fn console_theme_and_colours() {
+    let cfg = Config::parse(&format!("{HEAD}{}", storage("data")), "x").unwrap();
+    assert_eq!(cfg.console.theme, ThemeName::Dark);
+    assert_eq!(cfg.console.colors, ColorOverrides::default());
+    let text = format!(
+        "{HEAD}{}\n[console]\ntheme = \"light\"\n\n[console.colors]\ngood = \"Light Green\"\nbad = \"#FF0033\"\nselection = \"dark-grey\"\n",
+        storage("data")
+    );
+    let cfg = Config::parse(&text, "x").unwrap();
+    assert_eq!(cfg.console.theme, ThemeName::Light);
+    assert_eq!(
+        cfg.console.colors.good,
+        Some(ColorValue::Named("lightgreen"))
+    );
+    assert_eq!(cfg.console.colors.bad, Some(ColorValue::Rgb(255, 0, 0x33)));
+    assert_eq!(
+        cfg.console.colors.selection,
+        Some(ColorValue::Named("darkgray"))
+    );
+    assert_eq!(cfg.console.colors.warn, None);
+    let text = format!(
+        "{HEAD}{}\n[console]\ntheme = \"high-contrast\"\n",
+        storage("data")
+    );
+    assert_eq!(
+        Config::parse(&text, "x").unwrap().console.theme,
+        ThemeName::HighContrast
+    );
+}
+
+#[test]
+fn a_bad_theme_or_colour_is_located() {
+    let base = format!("{HEAD}{}", storage("data"));
+    let lines = base.lines().count();
+    let e = one_error(&format!("{base}\n[console]\ntheme = \"ligth\"\n"));
+    assert_eq!((e.line, e.column), (Some(lines + 3), Some(9)), "{e:?}");
+    assert!(
+        e.message
+            .contains("unknown theme 'ligth' (did you mean 'light'?)"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("dark, light, high-contrast"),
+        "{}",
+        e.message
+    );
+
+    let e = one_error(&format!("{base}\n[console.colors]\nwarn = \"orang\"\n"));
+    assert_eq!((e.line, e.column), (Some(lines + 3), Some(8)), "{e:?}");
+    assert!(
+        e.message
+            .starts_with("console.colors.warn: 'orang' is not a colour"),
+        "{}",
+        e.message
+    );
+    let e = one_error(&format!("{base}\n[console.colors]\nbad = \"#12345\"\n"));
+    assert!(e.message.contains("use #rrggbb"), "{}", e.message);
+    let e = one_error(&format!("{base}\n[console.colors]\nhealthy = \"green\"\n"));
+    assert_eq!(
+        e.line,
+        Some(lines + 3),
+        "an unknown colour key is located: {e:?}"
+    );
+    assert!(
+        e.message.contains("unknown field `healthy`"),
+        "{}",
+        e.message
+    );
+}

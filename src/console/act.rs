@@ -58,10 +58,11 @@ pub fn start_key(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(kind) = app.start_ask else {
         return Vec::new();
     };
+    use super::run_state::Choice;
     match action {
-        Action::Submit => {}
+        Action::Submit | Action::Choose(Choice::Confirm) => {}
         Action::Type(c) if c.eq_ignore_ascii_case(&'y') => {}
-        Action::Cancel => {
+        Action::Cancel | Action::Choose(Choice::Decline) => {
             app.start_ask = None;
             app.say(Level::Info, format!("no {} started", kind.as_str()));
             return Vec::new();

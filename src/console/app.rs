@@ -9,6 +9,7 @@ use crate::health::{HealthMsg, Snapshot};
 use crate::sim::Fault;
 
 use super::command::{self, Command};
+use super::edit::Completion;
 pub use super::state::*;
 use super::summary::Summary;
 use super::timeline::{self, Event, Severity};
@@ -30,8 +31,19 @@ pub struct App {
     pub help_scroll: u16,
     pub input: Input,
     pub command_line: String,
+    /// The `:` lines run in this session, oldest first (Up/Down bring them back).
+    pub history: Vec<String>,
+    /// Where Up/Down are in the history, and the line typed before them.
+    pub history_pos: Option<(usize, String)>,
+    /// The Tab completion being cycled through, if any.
+    pub completion: Option<Completion>,
+    /// The filter line as typed.
     pub filter: String,
+    /// The filter in force: the last one typed that compiled.
+    pub filter_rule: view::Filter,
     pub sort: SortKey,
+    /// The sort key's order reversed (a second press of its key).
+    pub sort_reversed: bool,
     pub snapshot: Option<Snapshot>,
     /// The snapshot is the cached one from disk: no refresh has landed yet.
     pub stale: bool,
@@ -91,6 +103,18 @@ pub enum Action {
     StartFilter,
     Refresh,
     CycleSort,
+    /// Sort by a column; its key again reverses the order.
+    SortBy(SortKey),
+    /// Tab while typing a command: complete the word (again: the next candidate).
+    Complete,
+    /// Shift-Tab while typing a command: the previous candidate.
+    CompleteBack,
+    /// Up while typing a command: the previous line of this session.
+    HistoryPrev,
+    /// Down while typing a command: the next line (at the end, what was typed).
+    HistoryNext,
+    /// An answer in the open dialog.
+    Choose(super::run_state::Choice),
     Type(char),
     Erase,
     EraseWord,
@@ -179,8 +203,13 @@ impl App {
             help_scroll: 0,
             input: Input::Normal,
             command_line: String::new(),
+            history: Vec::new(),
+            history_pos: None,
+            completion: None,
             filter: String::new(),
+            filter_rule: view::Filter::default(),
             sort: SortKey::Config,
+            sort_reversed: false,
             snapshot: None,
             stale: false,
             received_at: None,
@@ -251,7 +280,12 @@ impl App {
     /// Recomputes the shown components, keeping the selected one selected.
     pub(super) fn refresh_view(&mut self) {
         let keep = self.selected_component().map(|c| c.name.clone());
-        self.view = view::compute(self.snapshot.as_ref(), &self.filter, self.sort);
+        self.view = view::compute(
+            self.snapshot.as_ref(),
+            &self.filter_rule,
+            self.sort,
+            self.sort_reversed,
+        );
         self.summary = self.snapshot.as_ref().map_or_else(Summary::default, |s| {
             Summary::of(s, &self.meta.primary, &self.meta.secondary)
         });
@@ -388,6 +422,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Health(msg) => app.on_health(msg),
         Action::FaultResult(result) => return fault_result(app, result),
+        // In help, q closes the help.
+        Action::Quit if app.help => app.help = false,
         Action::Quit => return quit(app),
         Action::Interrupt => return vec![Effect::Quit(crate::exit::ABORTED)],
         Action::Run(event) => return super::run_state::on_run(app, *event),
@@ -395,10 +431,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Preview(result) => super::act::previewed(app, *result),
         Action::RunNotStarted(why) => super::act::not_started(app, why),
         Action::ActOnVerdict => return super::act::act_on_verdict(app),
-        Action::Type(_) | Action::Submit | Action::Cancel if app.start_ask.is_some() => {
+        Action::Choose(_) | Action::Type(_) | Action::Submit | Action::Cancel
+            if app.start_ask.is_some() =>
+        {
             return super::act::start_key(app, action);
         }
-        Action::Type(_)
+        Action::Choose(_)
+        | Action::Type(_)
         | Action::Erase
         | Action::EraseWord
         | Action::Submit
@@ -408,13 +447,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         {
             return super::run_state::dialog_key(app, action);
         }
+        Action::Choose(_) => {}
         Action::Type(_)
         | Action::Erase
         | Action::EraseWord
         | Action::Submit
         | Action::Cancel
-        | Action::Paste(_) => {
-            return edit(app, action);
+        | Action::Paste(_)
+        | Action::Complete
+        | Action::CompleteBack
+        | Action::HistoryPrev
+        | Action::HistoryNext => {
+            return super::edit::edit(app, action);
         }
         other => return nav::navigate(app, other),
     }
@@ -436,58 +480,15 @@ fn fault_result(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
     }
 }
 
-/// Keys while typing a command or a filter.
-fn edit(app: &mut App, action: Action) -> Vec<Effect> {
-    if !app.typing() {
-        return Vec::new();
-    }
-    let filtering = app.input == Input::Filter;
-    let line = if filtering {
-        &mut app.filter
-    } else {
-        &mut app.command_line
-    };
-    match action {
-        Action::Type(c) => line.push(c),
-        Action::Paste(text) => line.push_str(&super::sanitize(&text)),
-        Action::Erase => {
-            line.pop();
-        }
-        Action::EraseWord => {
-            let keep = line.trim_end().rfind(' ').map_or(0, |i| i + 1);
-            line.truncate(keep);
-        }
-        Action::Cancel => {
-            line.clear();
-            app.input = Input::Normal;
-        }
-        Action::Submit => {
-            app.input = Input::Normal;
-            if !filtering {
-                let text = std::mem::take(&mut app.command_line);
-                return run_command(app, &text);
-            }
-        }
-        _ => {}
-    }
-    if filtering {
-        app.refresh_view();
-    }
-    Vec::new()
-}
-
 /// Carries out a `:` command line.
-fn run_command(app: &mut App, text: &str) -> Vec<Effect> {
+pub(super) fn run_command(app: &mut App, text: &str) -> Vec<Effect> {
     match command::parse(text) {
         Err(e) => app.say(Level::Error, e),
         Ok(Command::Quit) => return quit(app),
         Ok(Command::Refresh) => return refresh(app),
         Ok(Command::Help) => app.help = true,
         Ok(Command::Sort(key)) => set_sort(app, key),
-        Ok(Command::Filter(text)) => {
-            app.filter = text;
-            app.refresh_view();
-        }
+        Ok(Command::Filter(text)) => super::edit::set_filter(app, &text),
         Ok(Command::Screen(screen)) => return nav::show(app, screen),
         Ok(Command::Plan(kind)) => return super::act::preview(app, kind),
         Ok(Command::Start(kind)) => return super::act::ask_start(app, kind),
@@ -522,9 +523,27 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
     vec![Effect::RefreshNow]
 }
 
-/// Changes the sort key.
+/// Sorts by `key` in its first order (`:sort`, `s`).
 pub(super) fn set_sort(app: &mut App, key: SortKey) {
     app.sort = key;
+    app.sort_reversed = false;
+    sorted(app);
+}
+
+/// A column's sort key: sorts by it, or reverses the order when it already sorts.
+pub(super) fn sort_by(app: &mut App, key: SortKey) {
+    if app.sort == key {
+        app.sort_reversed = !app.sort_reversed;
+    } else {
+        app.sort = key;
+        app.sort_reversed = false;
+    }
+    sorted(app);
+}
+
+/// Applies the sort and says it.
+fn sorted(app: &mut App) {
     app.refresh_view();
-    app.say(Level::Info, format!("sorted by {}", key.as_str()));
+    let (key, order) = (app.sort.as_str(), app.sort.order(app.sort_reversed));
+    app.say(Level::Info, format!("sorted by {key}, {order}"));
 }

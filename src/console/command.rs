@@ -1,5 +1,6 @@
 //! The `:` command line: parsing of `:q`, `:refresh`, `:sort <col>`, `:filter <text>`,
-//! `:fault <kind> ...` and `:plan ...` into commands the pure `update` carries out.
+//! `:fault <kind> ...` and `:plan ...` into commands the pure `update` carries out; the command
+//! table that help, Tab completion and "did you mean" read.
 
 use crate::sim::Fault;
 use crate::sim::world::ArmBehaviour;
@@ -23,31 +24,154 @@ pub enum Command {
     Start(crate::config::RunbookKind),
 }
 
-/// One documented command, for `?` and for errors.
+/// What the first argument of a command is, for Tab completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arg {
+    None,
+    SortColumn,
+    FaultKind,
+    PlanKind,
+}
+
+/// One documented command, for `?`, for Tab completion and for "did you mean".
 pub struct CommandDoc {
+    /// The names it is typed as (without aliases); help shows `usage`.
+    pub names: &'static [&'static str],
     pub usage: &'static str,
     pub desc: &'static str,
+    pub arg: Arg,
+}
+
+/// Builds a command entry.
+const fn doc(
+    names: &'static [&'static str],
+    usage: &'static str,
+    desc: &'static str,
+    arg: Arg,
+) -> CommandDoc {
+    CommandDoc {
+        names,
+        usage,
+        desc,
+        arg,
+    }
 }
 
 /// Every command, in the order the help shows them.
 #[rustfmt::skip]
 pub const COMMANDS: &[CommandDoc] = &[
-    CommandDoc { usage: ":q", desc: "quit" },
-    CommandDoc { usage: ":refresh", desc: "refresh health now" },
-    CommandDoc { usage: ":sort name|health|lag|ready|kind|active|config", desc: "sort the components" },
-    CommandDoc { usage: ":filter <text>", desc: "show matching components only (empty: all)" },
-    CommandDoc { usage: ":overview  :timeline  :detail  :runbook", desc: "switch screen" },
-    CommandDoc { usage: ":failover  :failback", desc: "start that run here (asks first; every step asks again)" },
-    CommandDoc { usage: ":plan failover|failback", desc: "preview the runbook that would run now (nothing runs)" },
-    CommandDoc { usage: ":fault region-outage <region> [error|hang|up]", desc: "demo/drill: take a region down" },
-    CommandDoc { usage: ":fault region-recover|region-degrade <region>", desc: "demo/drill: recover or degrade a region" },
-    CommandDoc { usage: ":fault replication-lag <component|*> <seconds>", desc: "demo/drill: replication lag" },
-    CommandDoc { usage: ":fault resource-down|resource-recover <component>", desc: "demo/drill: one component's resources" },
-    CommandDoc { usage: ":fault latency <millis> [region]", desc: "demo/drill: slow ARM answers (0 removes)" },
-    CommandDoc { usage: ":fault throttle <seconds>", desc: "demo/drill: ARM answers 429" },
-    CommandDoc { usage: ":fault flaky <error-rate> [drop-rate] [seconds]", desc: "demo/drill: random 5xx and drops" },
-    CommandDoc { usage: ":fault malformed [count]  :fault clear", desc: "demo/drill: bad JSON; clear faults" },
+    doc(&["q"], ":q", "quit (refused while a run goes on)", Arg::None),
+    doc(&["refresh"], ":refresh", "refresh health now", Arg::None),
+    doc(&["help"], ":help", "this help", Arg::None),
+    doc(&["sort"], ":sort name|health|lag|ready|kind|active|config", "sort the components (like N H L R K A C)", Arg::SortColumn),
+    doc(&["filter"], ":filter <regex>  :filter !<regex>", "show matching components, or (!) the others; empty: all", Arg::None),
+    doc(&["overview", "timeline", "detail", "runbook", "reports"], ":overview  :timeline  :detail  :runbook  :reports", "switch screen (like 1–5)", Arg::None),
+    doc(&["failover", "failback"], ":failover  :failback", "start that run here (asks first; each step asks again)", Arg::None),
+    doc(&["plan"], ":plan failover|failback", "preview the runbook that would run now (nothing runs)", Arg::PlanKind),
+    doc(&["fault"], ":fault region-outage <region> [error|hang|up]", "demo/drill: take a region down", Arg::FaultKind),
+    doc(&["fault"], ":fault region-recover|region-degrade <region>", "demo/drill: recover or degrade a region", Arg::FaultKind),
+    doc(&["fault"], ":fault replication-lag <component|*> <seconds>", "demo/drill: replication lag", Arg::FaultKind),
+    doc(&["fault"], ":fault resource-down|resource-recover <component>", "demo/drill: one component's resources", Arg::FaultKind),
+    doc(&["fault"], ":fault latency <millis> [region]", "demo/drill: slow ARM answers (0 removes)", Arg::FaultKind),
+    doc(&["fault"], ":fault throttle <seconds>", "demo/drill: ARM answers 429", Arg::FaultKind),
+    doc(&["fault"], ":fault flaky <error-rate> [drop-rate] [seconds]", "demo/drill: random 5xx and drops", Arg::FaultKind),
+    doc(&["fault"], ":fault malformed [count]  :fault clear", "demo/drill: bad JSON; clear faults", Arg::FaultKind),
 ];
+
+/// The fault kinds `:fault` takes, in the order completion offers them.
+pub const FAULT_KINDS: &[&str] = &[
+    "region-outage",
+    "region-recover",
+    "region-degrade",
+    "replication-lag",
+    "resource-down",
+    "resource-recover",
+    "latency",
+    "throttle",
+    "flaky",
+    "malformed",
+    "clear",
+];
+
+/// The kinds of runbook `:plan` takes.
+pub const PLAN_KINDS: &[&str] = &["failover", "failback"];
+
+/// Every command name, once each, in help order.
+pub fn names() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for n in COMMANDS.iter().flat_map(|c| c.names.iter().copied()) {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// What completion can offer besides the fixed words: the deployment's regions and components.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub regions: Vec<String>,
+    pub components: Vec<String>,
+}
+
+/// The completions of the word under the cursor (the line's end): where that word starts
+/// (a byte offset) and the candidates that extend it, in order.
+pub fn completions(line: &str, known: &Known) -> (usize, Vec<String>) {
+    let start = line.rfind(' ').map_or(0, |i| i + 1);
+    let word = &line[start..];
+    let before: Vec<&str> = line[..start].split_whitespace().collect();
+    let fixed = |words: &[&str]| -> Vec<String> { words.iter().map(|w| w.to_string()).collect() };
+    let pool: Vec<String> = match before.as_slice() {
+        [] => fixed(&names()),
+        [cmd] => match COMMANDS
+            .iter()
+            .find(|c| c.names.contains(cmd))
+            .map(|c| c.arg)
+        {
+            Some(Arg::SortColumn) => SortKey::ALL
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
+            Some(Arg::FaultKind) => fixed(FAULT_KINDS),
+            Some(Arg::PlanKind) => fixed(PLAN_KINDS),
+            _ => Vec::new(),
+        },
+        [
+            "fault",
+            "region-outage" | "region-recover" | "region-degrade",
+        ] => known.regions.clone(),
+        [
+            "fault",
+            "replication-lag" | "resource-down" | "resource-recover",
+        ] => {
+            let mut c = known.components.clone();
+            c.push("*".into());
+            c
+        }
+        ["fault", "region-outage", _] => fixed(&["error", "hang", "up"]),
+        _ => Vec::new(),
+    };
+    let candidates = pool.into_iter().filter(|c| c.starts_with(word)).collect();
+    (start, candidates)
+}
+
+/// The longest prefix all the candidates share.
+pub fn common_prefix(candidates: &[String]) -> String {
+    let Some(first) = candidates.first() else {
+        return String::new();
+    };
+    let mut prefix = first.clone();
+    for c in &candidates[1..] {
+        let shared = prefix
+            .chars()
+            .zip(c.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a.len_utf8())
+            .sum();
+        prefix.truncate(shared);
+    }
+    prefix
+}
 
 /// Parses a command line (without the leading `:`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -75,7 +199,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
         },
         "fault" => parse_fault(rest).map(Command::Fault),
         "" => Err("type a command, e.g. :q or :refresh (? lists them)".into()),
-        other => Err(format!("unknown command ':{other}' (? lists the commands)")),
+        other => Err(match crate::suggest::closest(other, names(), 2) {
+            Some(near) => {
+                format!("did you mean ':{near}'? ':{other}' is not a command (? lists them)")
+            }
+            None => format!("unknown command ':{other}' (? lists the commands)"),
+        }),
     }
 }
 
@@ -83,9 +212,13 @@ pub fn parse(line: &str) -> Result<Command, String> {
 fn parse_sort(args: &[&str]) -> Result<Command, String> {
     let usage = "usage: :sort name|health|lag|ready|kind|active|config";
     let col = args.first().ok_or(usage)?;
-    SortKey::parse(col)
-        .map(Command::Sort)
-        .ok_or_else(|| format!("unknown sort column '{col}'; {usage}"))
+    SortKey::parse(col).map(Command::Sort).ok_or_else(|| {
+        let names = SortKey::ALL.map(SortKey::as_str);
+        match crate::suggest::closest(col, names, 2) {
+            Some(near) => format!("did you mean '{near}'? '{col}' is not a column; {usage}"),
+            None => format!("unknown sort column '{col}'; {usage}"),
+        }
+    })
 }
 
 /// `:fault <kind> <args...>`, or `:fault {json}` as the simulator's control API takes it.
@@ -120,9 +253,12 @@ pub fn parse_fault(rest: &str) -> Result<Fault, String> {
         "flaky" => flaky(args),
         "malformed" => malformed(args),
         "clear" => Ok(Fault::Clear),
-        other => Err(format!(
-            "unknown fault '{other}': region-outage, region-recover, region-degrade, replication-lag, resource-down, resource-recover, latency, throttle, flaky, malformed, clear"
-        )),
+        other => Err(
+            match crate::suggest::closest(other, FAULT_KINDS.iter().copied(), 2) {
+                Some(near) => format!("did you mean '{near}'? '{other}' is not a fault"),
+                None => format!("unknown fault '{other}': {}", FAULT_KINDS.join(", ")),
+            },
+        ),
     }
 }
 

@@ -28,7 +28,7 @@ pub async fn run(
     mut engine: EngineHandle,
     runs: Option<RunReceiver>,
 ) -> std::io::Result<i32> {
-    let theme = Theme::from_env();
+    let theme = Theme::for_console(&opts.config.console);
     let mut guard = tui::init(opts.config.console.mouse, theme.mono)?;
     let size = guard.terminal.size()?;
     let mut app = App::new(

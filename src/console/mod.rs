@@ -10,6 +10,7 @@ pub mod act;
 pub mod app;
 mod bench;
 pub mod command;
+pub mod edit;
 mod event_loop;
 pub mod keymap;
 mod nav;

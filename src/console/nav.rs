@@ -1,7 +1,7 @@
 //! Navigation: moving through lists, switching screens, opening a component, going back, the
 //! help overlay and mouse clicks — the part of `update` that only moves around.
 
-use super::app::{Action, App, Effect, Input, Level, Screen, refresh, set_sort};
+use super::app::{Action, App, Effect, Input, Level, Screen, refresh, set_sort, sort_by};
 use super::reports;
 use super::ui::layout;
 
@@ -32,7 +32,11 @@ fn open_detail(app: &mut App, name: String) {
 /// Keys and mouse outside of typing.
 pub fn navigate(app: &mut App, action: Action) -> Vec<Effect> {
     if app.help {
-        return help_keys(app, action);
+        help_keys(app, action);
+        return Vec::new();
+    }
+    if app.dialog_open() {
+        return dialog_keys(app, action);
     }
     match action {
         Action::Up | Action::ScrollUp => move_by(app, -1),
@@ -69,6 +73,7 @@ pub fn navigate(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Refresh if app.screen == Screen::Reports => return reports::load(app),
         Action::Refresh => return refresh(app),
         Action::CycleSort => set_sort(app, app.sort.next()),
+        Action::SortBy(key) => sort_by(app, key),
         Action::Click { column, row } => click(app, column, row),
         _ => {}
     }
@@ -84,18 +89,43 @@ fn next_screen(app: &App, step: isize) -> Screen {
     next
 }
 
-/// Keys while the help overlay is open: scroll it, close it, or close it and act.
-fn help_keys(app: &mut App, action: Action) -> Vec<Effect> {
+/// Keys while the help overlay is open: they scroll it; only Esc, ? and q close it (the
+/// table behind stays where it was).
+fn help_keys(app: &mut App, action: Action) {
+    let max = super::ui::help::max_scroll(app);
+    let page = super::ui::help::page(app).max(1);
+    let by = |app: &mut App, delta: isize| {
+        app.help_scroll = (app.help_scroll as isize + delta).clamp(0, max as isize) as u16;
+    };
     match action {
-        Action::Up | Action::ScrollUp => app.help_scroll = app.help_scroll.saturating_sub(1),
-        Action::Down | Action::ScrollDown => app.help_scroll = app.help_scroll.saturating_add(1),
+        Action::Up | Action::ScrollUp => by(app, -1),
+        Action::Down | Action::ScrollDown => by(app, 1),
+        Action::HalfPageUp => by(app, -(page as isize)),
+        Action::HalfPageDown => by(app, page as isize),
         Action::Top => app.help_scroll = 0,
-        Action::ToggleHelp | Action::Back | Action::Click { .. } => app.help = false,
-        other => {
-            // Any other key closes the help and does what it says.
-            app.help = false;
-            return navigate(app, other);
+        Action::Bottom => app.help_scroll = max,
+        Action::ToggleHelp | Action::Back | Action::Quit => app.help = false,
+        _ => {}
+    }
+}
+
+/// Keys of a dialog that answer nothing: scrolling its text, the other screens, help.
+fn dialog_keys(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = super::ui::runbook::dialog_page(app).max(1) as isize;
+    match action {
+        Action::Up | Action::ScrollUp | Action::HalfPageUp => {
+            super::run_state::scroll_dialog(app, -page)
         }
+        Action::Down | Action::ScrollDown | Action::HalfPageDown => {
+            super::run_state::scroll_dialog(app, page)
+        }
+        Action::NextScreen => return show(app, next_screen(app, 1)),
+        Action::PrevScreen => return show(app, next_screen(app, -1)),
+        Action::ToggleHelp => {
+            app.help = true;
+            app.help_scroll = 0;
+        }
+        _ => {}
     }
     Vec::new()
 }
@@ -165,9 +195,8 @@ fn back(app: &mut App) {
         }
     } else if matches!(app.screen, Screen::Timeline | Screen::Reports) {
         app.screen = Screen::Overview;
-    } else if !app.filter.is_empty() {
-        app.filter.clear();
-        app.refresh_view();
+    } else if !app.filter.is_empty() || !app.filter_rule.is_empty() {
+        super::edit::set_filter(app, "");
     }
 }
 

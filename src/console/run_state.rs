@@ -99,6 +99,92 @@ pub enum Dialog {
     AbortAsk,
 }
 
+/// Which dialog is open: what the key table's dialog bindings apply to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogKind {
+    Confirm,
+    Typed,
+    Declined,
+    Blocked,
+    OverrideName,
+    Reason,
+    InDoubt,
+    Unreadable,
+    Failed,
+    Waiting,
+    AbortAsk,
+    /// The resume offer of an unfinished run.
+    Offer,
+    /// "Start a failover?" before a run opens from the console (`:failover`, `F`).
+    Start,
+}
+
+impl DialogKind {
+    /// Every dialog.
+    pub const ALL: &'static [DialogKind] = &[
+        DialogKind::Confirm,
+        DialogKind::Typed,
+        DialogKind::Declined,
+        DialogKind::Blocked,
+        DialogKind::OverrideName,
+        DialogKind::Reason,
+        DialogKind::InDoubt,
+        DialogKind::Unreadable,
+        DialogKind::Failed,
+        DialogKind::Waiting,
+        DialogKind::AbortAsk,
+        DialogKind::Offer,
+        DialogKind::Start,
+    ];
+
+    /// The dialog's title.
+    pub fn title(self, purpose: Option<Purpose>) -> &'static str {
+        match self {
+            DialogKind::Confirm => "confirm this step",
+            DialogKind::Typed => "typed confirmation",
+            DialogKind::Declined => "declined",
+            DialogKind::Blocked => "precondition failed",
+            DialogKind::OverrideName => "override a precondition",
+            DialogKind::Reason if purpose == Some(Purpose::Override) => "override: the reason",
+            DialogKind::Reason => "skip with a reason",
+            DialogKind::InDoubt => "request in doubt",
+            DialogKind::Unreadable => "live state unreadable",
+            DialogKind::Failed => "step failed",
+            DialogKind::Waiting => "waiting",
+            DialogKind::AbortAsk => "abort the run?",
+            DialogKind::Offer => "unfinished run",
+            DialogKind::Start => "start a run?",
+        }
+    }
+
+    /// Whether it has a text input (keys without a binding are typed into it).
+    pub fn has_input(self) -> bool {
+        matches!(
+            self,
+            DialogKind::Typed | DialogKind::OverrideName | DialogKind::Reason
+        )
+    }
+}
+
+/// An answer in a dialog, as the key table names it; what it does depends on the dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Confirm,
+    Decline,
+    Skip,
+    Abort,
+    Override,
+    Retry,
+    Recheck,
+    /// Enter in a text input: check it, go on.
+    Done,
+    Back,
+    Resume,
+    Abandon,
+    /// Quit and leave the unfinished run as it is.
+    Leave,
+}
+
 /// A question waiting for the operator.
 #[derive(Debug, Clone)]
 pub struct Pending {
@@ -165,6 +251,8 @@ pub struct RunView {
     pub preview: bool,
     /// The whole activity is open in a popup (Enter; Esc closes it).
     pub activity_open: bool,
+    /// How far the open dialog's text is scrolled (rows).
+    pub dialog_scroll: u16,
 }
 
 impl RunView {
@@ -294,6 +382,33 @@ impl App {
                 .is_some_and(|r| r.pending.is_some() || r.offer.is_some())
     }
 
+    /// The dialog open on the runbook screen (whatever screen is shown).
+    pub fn dialog_kind(&self) -> Option<DialogKind> {
+        if self.start_ask.is_some() {
+            return Some(DialogKind::Start);
+        }
+        let run = self.run.as_ref()?;
+        if run.offer.is_some() {
+            return Some(DialogKind::Offer);
+        }
+        let p = run.pending.as_ref()?;
+        Some(match &p.dialog {
+            Dialog::YesNo => DialogKind::Confirm,
+            Dialog::Typed { .. } => DialogKind::Typed,
+            Dialog::Declined => DialogKind::Declined,
+            Dialog::Blocked => DialogKind::Blocked,
+            Dialog::OverrideName { .. } => DialogKind::OverrideName,
+            Dialog::Reason { .. } => DialogKind::Reason,
+            Dialog::InDoubt => DialogKind::InDoubt,
+            Dialog::Failed if matches!(p.question, Question::Unreadable(_)) => {
+                DialogKind::Unreadable
+            }
+            Dialog::Failed => DialogKind::Failed,
+            Dialog::Waiting => DialogKind::Waiting,
+            Dialog::AbortAsk => DialogKind::AbortAsk,
+        })
+    }
+
     /// Whether a run is going on (quitting would leave it unfinished).
     pub fn run_active(&self) -> bool {
         self.run.as_ref().is_some_and(RunView::active)
@@ -350,6 +465,7 @@ pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
             let title = pending.step.title.clone();
             run.pending = Some(pending);
             run.cursor = None;
+            run.dialog_scroll = 0;
             if app.screen != super::app::Screen::Runbook {
                 app.say(
                     Level::Info,
@@ -377,6 +493,7 @@ pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
         RunEvent::Offer { id, offer } => {
             run.offer = Some((id, *offer));
             run.cursor = None;
+            run.dialog_scroll = 0;
             app.screen = super::app::Screen::Runbook;
         }
         RunEvent::Finished(end) => {
@@ -406,26 +523,57 @@ pub fn on_run(app: &mut App, event: RunEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Keys while a dialog is open (text keys, Enter, Esc, Backspace, paste).
+/// What a key does in a dialog: an answer from the key table, or an edit of its text input.
+enum Input {
+    Choice(Choice),
+    Edit(Action),
+}
+
+/// The meaning of an action in the open dialog: `Choose` as it is; a character, Enter or Esc
+/// through the key table's bindings of that dialog (so `update(Type('y'))` and the key `y`
+/// agree); what is left edits a text input.
+fn dialog_input(kind: DialogKind, action: Action) -> Option<Input> {
+    use super::keymap::{Key, dialog_binding};
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let key = |code| Key {
+        code,
+        mods: KeyModifiers::NONE,
+    };
+    let pressed = match &action {
+        Action::Choose(c) => return Some(Input::Choice(*c)),
+        Action::Type(c) => key(KeyCode::Char(c.to_ascii_lowercase())),
+        Action::Submit => key(KeyCode::Enter),
+        Action::Cancel => key(KeyCode::Esc),
+        _ => return kind.has_input().then_some(Input::Edit(action)),
+    };
+    match dialog_binding(kind, pressed).map(|b| &b.action) {
+        Some(Action::Choose(c)) => Some(Input::Choice(*c)),
+        _ if kind.has_input() && matches!(action, Action::Type(_)) => Some(Input::Edit(action)),
+        _ => None,
+    }
+}
+
+/// Keys while a dialog is open (answers, text keys, Backspace, paste).
 pub fn dialog_key(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(kind) = app.dialog_kind() else {
+        return Vec::new();
+    };
+    let Some(input) = dialog_input(kind, action) else {
+        return Vec::new();
+    };
     let Some(run) = app.run.as_mut() else {
         return Vec::new();
     };
     if let Some((id, offer)) = run.offer.as_ref() {
-        let choice = match (&action, &action) {
-            (Action::Type(c), _) => match c.to_ascii_lowercase() {
-                'r' => Some(ResumeChoice::Resume),
-                'a' => Some(ResumeChoice::Abandon),
-                'q' => Some(ResumeChoice::Quit),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(choice) = choice else {
-            return Vec::new();
+        let choice = match input {
+            Input::Choice(Choice::Resume) => ResumeChoice::Resume,
+            Input::Choice(Choice::Abandon) => ResumeChoice::Abandon,
+            Input::Choice(Choice::Leave) => ResumeChoice::Quit,
+            _ => return Vec::new(),
         };
         let (id, kind) = (*id, offer.kind.clone());
         run.offer = None;
+        run.dialog_scroll = 0;
         app.say(
             Level::Info,
             match choice {
@@ -446,7 +594,11 @@ pub fn dialog_key(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(p) = run.pending.as_mut() else {
         return Vec::new();
     };
-    let answer = step_dialog(p, action);
+    let before = std::mem::discriminant(&p.dialog);
+    let answer = step_dialog(p, input);
+    if std::mem::discriminant(&p.dialog) != before {
+        run.dialog_scroll = 0;
+    }
     match answer {
         Some(decision) => {
             let id = p.id;
@@ -455,6 +607,7 @@ pub fn dialog_key(app: &mut App, action: Action) -> Vec<Effect> {
                 run.retrying.insert(step.clone());
             }
             run.pending = None;
+            run.dialog_scroll = 0;
             let said = match &decision {
                 Decision::Confirm | Decision::Typed(_) => format!("{step}: confirmed"),
                 Decision::Skip(r) => format!("{step}: skipped — {r}"),
@@ -469,113 +622,79 @@ pub fn dialog_key(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-/// One key in a dialog: the new dialog, and the decision when the operator made one.
-fn step_dialog(p: &mut Pending, action: Action) -> Option<Decision> {
+/// One answer or edit in a dialog: the new dialog, and the decision when the operator made one.
+fn step_dialog(p: &mut Pending, input: Input) -> Option<Decision> {
     let initial = p.initial();
-    let key = match &action {
-        Action::Type(c) => Some(c.to_ascii_lowercase()),
-        _ => None,
+    let choice = match input {
+        Input::Choice(c) => c,
+        Input::Edit(action) => {
+            match &mut p.dialog {
+                Dialog::Typed { text, error }
+                | Dialog::OverrideName { text, error }
+                | Dialog::Reason { text, error, .. } => edit_text(text, error, action),
+                _ => {}
+            }
+            return None;
+        }
     };
-    match &mut p.dialog {
-        Dialog::YesNo => match (&action, key) {
-            (Action::Submit, _) | (_, Some('y')) => return Some(Decision::Confirm),
-            (Action::Cancel, _) | (_, Some('n')) => p.dialog = Dialog::Declined,
-            _ => {}
-        },
-        Dialog::Typed { text, error } => match action {
-            Action::Submit => {
-                let want = p.step.confirm.clone();
-                match want {
-                    Confirm::Typed(want) if *text == want => {
-                        return Some(Decision::Typed(text.clone()));
-                    }
-                    Confirm::Typed(want) => {
-                        *error = Some(format!(
-                            "'{text}' is not '{want}': type the region name exactly"
-                        ));
-                        text.clear();
-                    }
-                    _ => {}
-                }
-            }
-            Action::Cancel => p.dialog = Dialog::Declined,
-            other => edit_text(text, error, other),
-        },
-        Dialog::Declined => match (&action, key) {
-            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
-            (_, Some('a')) => p.dialog = Dialog::AbortAsk,
-            (Action::Cancel, _) | (_, Some('b')) => p.dialog = initial,
-            _ => {}
-        },
-        Dialog::Blocked => match (&action, key) {
-            (_, Some('o')) => {
-                p.dialog = Dialog::OverrideName {
-                    text: String::new(),
-                    error: None,
-                }
-            }
-            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
-            (_, Some('a')) | (Action::Cancel, _) => p.dialog = Dialog::AbortAsk,
-            _ => {}
-        },
-        Dialog::OverrideName { text, error } => match action {
-            Action::Submit if *text == p.region => p.dialog = reason(Purpose::Override),
-            Action::Submit => {
+    let override_name = || Dialog::OverrideName {
+        text: String::new(),
+        error: None,
+    };
+    match (&mut p.dialog, choice) {
+        (Dialog::YesNo, Choice::Confirm) => return Some(Decision::Confirm),
+        (Dialog::YesNo | Dialog::Typed { .. }, Choice::Decline) => p.dialog = Dialog::Declined,
+        (Dialog::Typed { text, error }, Choice::Done) => match p.step.confirm.clone() {
+            Confirm::Typed(want) if *text == want => return Some(Decision::Typed(text.clone())),
+            Confirm::Typed(want) => {
                 *error = Some(format!(
-                    "'{text}' is not '{}': type the target region's name exactly",
-                    p.region
+                    "'{text}' is not '{want}': type the region name exactly"
                 ));
                 text.clear();
             }
-            Action::Cancel => p.dialog = initial,
-            other => edit_text(text, error, other),
-        },
-        Dialog::Reason {
-            purpose,
-            text,
-            error,
-        } => match action {
-            Action::Submit if text.trim().is_empty() => {
-                *error = Some("write a reason: it goes into the journal and the report".into());
-            }
-            Action::Submit => {
-                let r = text.trim().to_string();
-                return Some(match purpose {
-                    Purpose::Skip => Decision::Skip(r),
-                    Purpose::Override => Decision::Override(r),
-                });
-            }
-            Action::Cancel => p.dialog = initial,
-            other => edit_text(text, error, other),
-        },
-        Dialog::InDoubt => match (&action, key) {
-            (Action::Submit, _) | (_, Some('c')) => return Some(Decision::Confirm),
-            (_, Some('o')) => {
-                p.dialog = Dialog::OverrideName {
-                    text: String::new(),
-                    error: None,
-                }
-            }
-            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
-            (_, Some('a')) | (Action::Cancel, _) => p.dialog = Dialog::AbortAsk,
             _ => {}
         },
-        Dialog::Waiting => match (&action, key) {
-            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
-            (_, Some('a')) | (Action::Cancel, _) => p.dialog = Dialog::AbortAsk,
-            _ => {}
-        },
-        Dialog::Failed => match (&action, key) {
-            (Action::Submit, _) | (_, Some('r')) => return Some(Decision::Confirm),
-            (_, Some('s')) => p.dialog = reason(Purpose::Skip),
-            (_, Some('a')) | (Action::Cancel, _) => p.dialog = Dialog::AbortAsk,
-            _ => {}
-        },
-        Dialog::AbortAsk => match (&action, key) {
-            (_, Some('y')) => return Some(Decision::Abort),
-            (Action::Cancel, _) | (_, Some('n')) => p.dialog = initial,
-            _ => {}
-        },
+        (Dialog::OverrideName { text, .. }, Choice::Done) if *text == p.region => {
+            p.dialog = reason(Purpose::Override)
+        }
+        (Dialog::OverrideName { text, error }, Choice::Done) => {
+            *error = Some(format!(
+                "'{text}' is not '{}': type the target region's name exactly",
+                p.region
+            ));
+            text.clear();
+        }
+        (Dialog::Reason { text, error, .. }, Choice::Done) if text.trim().is_empty() => {
+            *error = Some("write a reason: it goes into the journal and the report".into());
+        }
+        (Dialog::Reason { purpose, text, .. }, Choice::Done) => {
+            let r = text.trim().to_string();
+            return Some(match purpose {
+                Purpose::Skip => Decision::Skip(r),
+                Purpose::Override => Decision::Override(r),
+            });
+        }
+        (Dialog::InDoubt, Choice::Recheck) | (Dialog::Failed, Choice::Retry) => {
+            return Some(Decision::Confirm);
+        }
+        (Dialog::Blocked | Dialog::InDoubt, Choice::Override) => p.dialog = override_name(),
+        (
+            Dialog::Declined | Dialog::Blocked | Dialog::InDoubt | Dialog::Waiting | Dialog::Failed,
+            Choice::Skip,
+        ) => p.dialog = reason(Purpose::Skip),
+        (Dialog::AbortAsk, Choice::Abort) => return Some(Decision::Abort),
+        (
+            Dialog::Declined | Dialog::Blocked | Dialog::InDoubt | Dialog::Waiting | Dialog::Failed,
+            Choice::Abort,
+        ) => p.dialog = Dialog::AbortAsk,
+        (
+            Dialog::Declined
+            | Dialog::OverrideName { .. }
+            | Dialog::Reason { .. }
+            | Dialog::AbortAsk,
+            Choice::Back,
+        ) => p.dialog = initial,
+        _ => {}
     }
     None
 }
@@ -617,6 +736,15 @@ pub fn move_focus(app: &mut App, delta: isize) {
     }
     let from = run.focus().unwrap_or(0) as isize;
     run.cursor = Some((from + delta).clamp(0, len as isize - 1) as usize);
+}
+
+/// Up/Down/PgUp/PgDn while a dialog is open: scrolls its text, within what it has below.
+pub fn scroll_dialog(app: &mut App, delta: isize) {
+    let max = super::ui::runbook::dialog_scroll_max(app);
+    if let Some(run) = app.run.as_mut() {
+        let to = (run.dialog_scroll as isize + delta).clamp(0, max as isize);
+        run.dialog_scroll = to as u16;
+    }
 }
 
 /// Esc on the runbook screen: follow the current step again.

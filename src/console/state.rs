@@ -10,7 +10,7 @@ pub const LAG_HISTORY: usize = 60;
 /// Events kept in the timeline.
 pub const TIMELINE_MAX: usize = 2000;
 /// How long a message stays in the status bar.
-pub const MESSAGE_SECONDS: i64 = 6;
+pub const MESSAGE_SECONDS: i64 = 5;
 
 /// The screens, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +97,28 @@ impl SortKey {
     pub fn parse(s: &str) -> Option<SortKey> {
         let s = s.to_lowercase();
         Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The order in words: "worst first", or its reverse.
+    pub fn order(self, reversed: bool) -> &'static str {
+        let (first, reverse) = match self {
+            SortKey::Config => ("as configured", "reversed"),
+            SortKey::Health => ("worst first", "best first"),
+            SortKey::Lag => ("highest first (against the RPO)", "lowest first"),
+            SortKey::Ready => ("not ready first", "ready first"),
+            SortKey::Name | SortKey::Kind | SortKey::Active => ("A→Z", "Z→A"),
+        };
+        if reversed { reverse } else { first }
+    }
+
+    /// The marker of the sorted column: ▲ for A→Z, ▼ for the alarming first (lag, health,
+    /// readiness), the other way round when reversed.
+    pub fn arrow(self, reversed: bool) -> &'static str {
+        let up = matches!(
+            self,
+            SortKey::Name | SortKey::Kind | SortKey::Active | SortKey::Config
+        );
+        if up != reversed { "▲" } else { "▼" }
     }
 
     /// The next key in the `s` cycle.

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::fmt::fit;
 use super::theme::{self, Tone};
-use crate::console::app::App;
+use crate::console::app::{App, SortKey};
 use crate::console::sanitize;
 use crate::health::{ComponentStatus, InstanceHealth};
 
@@ -46,7 +46,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if app.view.is_empty() {
         let text = format!(
             "no component matches '{}' (Esc clears the filter)",
-            sanitize(&app.filter)
+            sanitize(app.filter_rule.text())
         );
         frame.render_widget(
             Paragraph::new(Span::styled(text, t.muted())).block(block),
@@ -61,7 +61,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let rows = app.view[start..end]
         .iter()
         .map(|&i| row(app, &snap.components[i], cols));
-    let table = Table::new(rows, widths(cols, name_width(app)))
+    let ready_width = if app.sort == SortKey::Ready { 7 } else { 5 };
+    let table = Table::new(rows, widths(cols, name_width(app), ready_width))
         .header(header(app, cols))
         .block(block)
         .column_spacing(1)
@@ -80,8 +81,18 @@ fn title(app: &App) -> Line<'static> {
         format!("{} of {total}", app.view.len())
     };
     let mut text = format!(" components {shown} · sort: {} ", app.sort.as_str());
-    if !app.filter.is_empty() {
-        text.push_str(&format!("· filter: '{}' ", sanitize(&app.filter)));
+    if app.sort != SortKey::Config || app.sort_reversed {
+        let (arrow, order) = (
+            app.sort.arrow(app.sort_reversed),
+            app.sort.order(app.sort_reversed),
+        );
+        text.push_str(&format!("{arrow} {order} "));
+    }
+    if !app.filter_rule.is_empty() {
+        text.push_str(&format!(
+            "· filter: '{}' ",
+            sanitize(app.filter_rule.text())
+        ));
     }
     Line::from(Span::styled(text, app.theme.heading()))
 }
@@ -100,7 +111,7 @@ fn name_width(app: &App) -> u16 {
 }
 
 /// Column widths, in the same order as `header` and `row`.
-fn widths(cols: Columns, name: u16) -> Vec<Constraint> {
+fn widths(cols: Columns, name: u16, ready: u16) -> Vec<Constraint> {
     let mut w = vec![Constraint::Length(name)];
     if cols.kind {
         w.push(Constraint::Length(18));
@@ -115,28 +126,38 @@ fn widths(cols: Columns, name: u16) -> Vec<Constraint> {
         Constraint::Fill(1),
     ]);
     w.push(Constraint::Length(if cols.rpo { 11 } else { 5 }));
-    w.push(Constraint::Length(5));
+    w.push(Constraint::Length(ready));
     w
 }
 
-/// The header row: the region columns are named after the regions.
+/// The header row: the region columns are named after the regions; the sorted column carries
+/// ▲ or ▼ (HA STATUS for the health sort).
 fn header(app: &App, cols: Columns) -> Row<'static> {
-    let mut cells = vec!["NAME".to_string()];
+    let mark = |title: &str, key: SortKey| -> String {
+        if app.sort == key {
+            format!("{title} {}", key.arrow(app.sort_reversed))
+        } else {
+            title.to_string()
+        }
+    };
+    let mut cells = vec![mark("NAME", SortKey::Name)];
     if cols.kind {
-        cells.push("KIND".into());
+        cells.push(mark("KIND", SortKey::Kind));
     }
     if cols.mode {
         cells.push("MODE".into());
     }
     cells.push(app.meta.primary.to_uppercase());
     cells.push(app.meta.secondary.to_uppercase());
-    cells.extend(["ACTIVE".into(), "HA STATUS".into()]);
-    cells.push(if cols.rpo {
-        "LAG / RPO".into()
-    } else {
-        "LAG".into()
-    });
-    cells.push("READY".into());
+    cells.extend([
+        mark("ACTIVE", SortKey::Active),
+        mark("HA STATUS", SortKey::Health),
+    ]);
+    cells.push(mark(
+        if cols.rpo { "LAG / RPO" } else { "LAG" },
+        SortKey::Lag,
+    ));
+    cells.push(mark("READY", SortKey::Ready));
     Row::new(cells).style(app.theme.heading())
 }
 

@@ -1,5 +1,6 @@
-//! The `?` overlay: the keys of the current screen first, then the keys that work everywhere,
-//! then the `:` commands — all from the same tables that drive input and hints.
+//! The `?` overlay: the keys of the open dialog or of the current screen first, then the keys
+//! that work everywhere, the keys of the command line, then the `:` commands — all from the
+//! same tables that drive input, hints and key lines. It scrolls; only Esc, ? and q close it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,48 +8,111 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::popup;
-use crate::console::app::App;
+use crate::console::app::{App, Input, Screen};
 use crate::console::command::COMMANDS;
-use crate::console::keymap::{self, KEYMAP};
+use crate::console::keymap::{self, Binding, KEYMAP, Scope};
+
+/// The widest the overlay gets.
+const WIDTH: u16 = 100;
+
+/// The overlay's rectangle and its lines, for a screen of `area`.
+fn geometry(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
+    let lines = lines(app, area.width.min(WIDTH).saturating_sub(2) as usize);
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    (popup::centered(area, WIDTH, height), lines)
+}
+
+/// The rows of text the overlay shows at once, at the app's size.
+pub fn page(app: &App) -> u16 {
+    let (rect, _) = geometry(app, screen(app));
+    rect.height.saturating_sub(2)
+}
+
+/// How far the overlay scrolls, at the app's size.
+pub fn max_scroll(app: &App) -> u16 {
+    let (rect, lines) = geometry(app, screen(app));
+    (lines.len() as u16).saturating_sub(rect.height.saturating_sub(2))
+}
+
+/// The whole terminal, as the state knows it.
+fn screen(app: &App) -> Rect {
+    Rect::new(0, 0, app.size.0, app.size.1)
+}
 
 /// Draws the help overlay over `area`.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let lines = lines(app, area.width.min(100).saturating_sub(2) as usize);
-    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let rect = popup::centered(area, 100, height);
+    let (rect, lines) = geometry(app, area);
     popup::clear(frame, rect);
     let title = format!(
-        " help · {} · Esc or ? closes, j/k scroll ",
+        " help · {} · Esc ? q close · j/k g/G PgUp/PgDn scroll ",
         app.screen.title()
     );
-    let block = Block::bordered().title(Span::styled(title, app.theme.heading()));
     let max_scroll = (lines.len() as u16).saturating_sub(rect.height.saturating_sub(2));
-    let paragraph = Paragraph::new(lines)
-        .block(block)
-        .scroll((app.help_scroll.min(max_scroll), 0));
+    let scroll = app.help_scroll.min(max_scroll);
+    let mut block = Block::bordered().title(Span::styled(title, app.theme.heading()));
+    if scroll < max_scroll {
+        block = block.title_bottom(Line::from(" ↓ more ").right_aligned());
+    }
+    if scroll > 0 {
+        block = block.title_top(Line::from(" ↑ more ").right_aligned());
+    }
+    let paragraph = Paragraph::new(lines).block(block).scroll((scroll, 0));
     frame.render_widget(paragraph, rect);
 }
 
-/// The overlay's lines: this screen's keys, then everywhere, then commands.
+/// The overlay's lines: the dialog's or this screen's keys, then everywhere, then commands.
 fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = app.theme;
-    let mut out = vec![Line::from(Span::styled(
-        format!("On the {} screen", app.screen.title()),
-        t.heading(),
-    ))];
-    let specific = KEYMAP
-        .iter()
-        .filter(|b| !b.screens.is_empty() && keymap::applies(b, app.screen));
-    out.extend(specific.map(|b| key_line(b.label, b.desc)));
+    let mut out = Vec::new();
+    let heading = |text: String| Line::from(Span::styled(text, t.heading()));
+    if let Some(kind) = app.dialog_kind().filter(|_| app.screen == Screen::Runbook) {
+        let purpose = app
+            .run
+            .as_ref()
+            .and_then(|r| r.pending.as_ref())
+            .and_then(|p| match &p.dialog {
+                crate::console::run_state::Dialog::Reason { purpose, .. } => Some(*purpose),
+                _ => None,
+            });
+        out.push(heading(format!(
+            "In this dialog: {} (Esc closes this help first)",
+            kind.title(purpose)
+        )));
+        out.extend(
+            KEYMAP
+                .iter()
+                .filter(|b| keymap::answers_in(b, kind))
+                .map(key_line),
+        );
+        if kind.has_input() {
+            out.push(key_line_of(
+                "other keys",
+                "type into its input (Backspace, Ctrl-w edit)",
+            ));
+        }
+        out.push(heading("In every dialog".into()));
+        out.extend(
+            KEYMAP
+                .iter()
+                .filter(|b| keymap::applies_in(b, kind) && !keymap::answers_in(b, kind))
+                .map(key_line),
+        );
+        out.push(Line::default());
+    }
+    out.push(heading(format!("On the {} screen", app.screen.title())));
+    let specific = KEYMAP.iter().filter(|b| {
+        matches!(b.scope, Scope::Screens(s) if !s.is_empty()) && keymap::applies(b, app.screen)
+    });
+    out.extend(specific.map(key_line));
     out.push(Line::default());
-    out.push(Line::from(Span::styled("Everywhere", t.heading())));
+    out.push(heading("Everywhere".into()));
     out.extend(
         KEYMAP
             .iter()
-            .filter(|b| b.screens.is_empty())
-            .map(|b| key_line(b.label, b.desc)),
+            .filter(|b| matches!(b.scope, Scope::Screens(s) if s.is_empty()))
+            .map(key_line),
     );
-    out.push(key_line(
+    out.push(key_line_of(
         "mouse",
         if app.meta.mouse {
             "click selects, click again opens, wheel scrolls"
@@ -56,11 +120,23 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
             "off (set [console] mouse = true); select text freely"
         },
     ));
+    for (input, title) in [
+        (Input::Command, "Typing a : command"),
+        (Input::Filter, "Typing a / filter (applied as you type)"),
+    ] {
+        out.push(Line::default());
+        out.push(heading(title.into()));
+        out.extend(
+            KEYMAP
+                .iter()
+                .filter(|b| matches!(b.scope, Scope::Typing(i) if i.contains(&input)))
+                .map(key_line),
+        );
+    }
     out.push(Line::default());
-    out.push(Line::from(Span::styled(
-        "Commands (type : first; Enter runs, Esc cancels)",
-        t.heading(),
-    )));
+    out.push(heading(
+        "Commands (type : first; Tab completes, Enter runs, Esc cancels)".into(),
+    ));
     let usage_width = COMMANDS
         .iter()
         .map(|c| c.usage.chars().count())
@@ -88,6 +164,11 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
 }
 
 /// "  j / ↓           move down".
-fn key_line(label: &str, desc: &str) -> Line<'static> {
+fn key_line(b: &Binding) -> Line<'static> {
+    key_line_of(b.label, b.desc)
+}
+
+/// "  label           what it does".
+fn key_line_of(label: &str, desc: &str) -> Line<'static> {
     Line::from(format!("  {label:<16}{desc}"))
 }

@@ -12,7 +12,7 @@ use super::fmt::{fit, hhmmss, human_secs, seconds_between};
 use super::popup;
 use super::theme::Tone;
 use crate::console::app::App;
-use crate::console::run_state::{Dialog, Pending, Purpose, RunView, StepStatus};
+use crate::console::run_state::{Dialog, DialogKind, Pending, Purpose, RunView, StepStatus};
 use crate::console::sanitize;
 use crate::runbook::model::{Confirm, Step, StepKind};
 use crate::runbook::operator::{Question, ResumeOffer};
@@ -47,13 +47,62 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if app.help {
         return;
     }
-    if let Some((_, offer)) = &run.offer {
-        render_offer(frame, app, offer, area);
-    } else if let Some(p) = &run.pending {
-        render_dialog(frame, app, p, area);
+    if let Some(dialog) = open_dialog(app, run) {
+        draw_dialog(frame, app, area, run.dialog_scroll, dialog);
     } else if run.activity_open {
         render_activity(frame, app, run, area);
     }
+}
+
+/// A dialog to draw: its title, wrapped body, key line and border.
+struct DialogBox {
+    title: String,
+    body: Vec<Line<'static>>,
+    keys: Vec<Span<'static>>,
+    border: Style,
+}
+
+/// The dialog open now: the resume offer, else the pending question's.
+fn open_dialog(app: &App, run: &RunView) -> Option<DialogBox> {
+    if let Some((_, offer)) = &run.offer {
+        return Some(offer_box(app, offer));
+    }
+    run.pending.as_ref().map(|p| question_box(app, p))
+}
+
+/// Where a dialog goes in `area`: its rectangle, its body's wrapped rows, and the rows the body
+/// shows (the key line below always shows whole).
+fn dialog_layout(area: Rect, dialog: &DialogBox) -> (Rect, u16, u16) {
+    let width = area.width.saturating_sub(4).min(76);
+    let inner = width.saturating_sub(2);
+    let body = Paragraph::new(dialog.body.clone()).wrap(Wrap { trim: false });
+    let body_rows = body.line_count(inner) as u16;
+    let key_rows = (key_lines(&dialog.keys, inner).len() as u16).max(1);
+    let height = (body_rows + key_rows + 2).min(area.height);
+    let rect = popup::centered(area, width, height);
+    let shown = rect.height.saturating_sub(2).saturating_sub(key_rows);
+    (rect, body_rows, shown)
+}
+
+/// The open dialog and where it goes, at the app's size (for scrolling in `update`).
+fn dialog_at_size(app: &App) -> Option<(u16, u16)> {
+    let run = app.run.as_ref()?;
+    let dialog = open_dialog(app, run)?;
+    let screen = Rect::new(0, 0, app.size.0, app.size.1);
+    let area =
+        super::layout::areas_for(screen, crate::console::app::Screen::Runbook, app.typing()).body;
+    let (_, rows, shown) = dialog_layout(area, &dialog);
+    Some((rows, shown))
+}
+
+/// How far the open dialog's text scrolls.
+pub fn dialog_scroll_max(app: &App) -> u16 {
+    dialog_at_size(app).map_or(0, |(rows, shown)| rows.saturating_sub(shown))
+}
+
+/// The rows of text the open dialog shows at once (PgDn scrolls by that less one).
+pub fn dialog_page(app: &App) -> u16 {
+    dialog_at_size(app).map_or(1, |(_, shown)| shown.saturating_sub(1).max(1))
 }
 
 /// What `clock_signature` adds: the running step's elapsed time changes every second.
@@ -387,51 +436,86 @@ fn render_notes(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// The dialog of the pending question (or of the resume offer), centred over the runbook. Its
-/// height follows the wrapped text, and its key line is always the last row drawn: when the
-/// text is taller than the screen, the text is cut, never the keys.
-fn render_dialog(frame: &mut Frame, app: &App, p: &Pending, area: Rect) {
+/// The dialog of the pending question.
+fn question_box(app: &App, p: &Pending) -> DialogBox {
     let (title, body, keys) = dialog_lines(app, p);
     let border = match p.question {
         Question::Confirm if p.typed_text().is_none() => app.theme.tone(Tone::Warn),
         Question::Waiting { .. } | Question::Unreadable(_) => app.theme.tone(Tone::Warn),
         _ => app.theme.tone(Tone::Bad),
     };
-    draw_dialog(frame, app, area, &title, body, keys, border);
+    DialogBox {
+        title,
+        body,
+        keys,
+        border,
+    }
 }
 
-/// Draws a dialog box: the title, the wrapped body, then the key line in its last row.
-fn draw_dialog(
-    frame: &mut Frame,
-    app: &App,
-    area: Rect,
-    title: &str,
-    body: Vec<Line<'static>>,
-    keys: Line<'static>,
-    border: Style,
-) {
-    let width = area.width.saturating_sub(4).min(76);
-    let inner = width.saturating_sub(2);
-    let body = Paragraph::new(body).wrap(Wrap { trim: false });
-    let keys = Paragraph::new(keys).wrap(Wrap { trim: false });
-    let body_rows = body.line_count(inner) as u16;
-    let key_rows = (keys.line_count(inner) as u16).max(1);
-    let height = (body_rows + key_rows + 2).min(area.height);
-    let rect = popup::centered(area, width, height);
+/// Draws a dialog box centred in `area`: the title, the wrapped body scrolled by `scroll`, then
+/// the key line in its last rows. When the text is taller than the screen it scrolls (↓ more
+/// in the bottom border says there is more), never the keys.
+fn draw_dialog(frame: &mut Frame, app: &App, area: Rect, scroll: u16, dialog: DialogBox) {
+    let (rect, body_rows, shown) = dialog_layout(area, &dialog);
+    let max_scroll = body_rows.saturating_sub(shown);
+    let scroll = scroll.min(max_scroll);
     popup::clear(frame, rect);
-    let block = Block::bordered()
-        .title(Span::styled(format!(" {title} "), app.theme.heading()))
-        .border_style(border);
+    let mut block = Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", dialog.title),
+            app.theme.heading(),
+        ))
+        .border_style(dialog.border);
+    if scroll < max_scroll {
+        block = block.title_bottom(
+            Line::from(Span::styled(" ↓ more: PgDn ", app.theme.heading())).right_aligned(),
+        );
+    }
+    if scroll > 0 {
+        block = block.title_top(
+            Line::from(Span::styled(" ↑ more: PgUp ", app.theme.heading())).right_aligned(),
+        );
+    }
     let inside = block.inner(rect);
     frame.render_widget(block, rect);
-    let key_rows = key_rows.min(inside.height);
     let [text, key_area] = Layout::vertical([
-        Constraint::Length(inside.height - key_rows),
-        Constraint::Length(key_rows),
+        Constraint::Length(shown.min(inside.height)),
+        Constraint::Min(0),
     ])
     .areas(inside);
+    let body = Paragraph::new(dialog.body)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0));
     frame.render_widget(body, text);
-    frame.render_widget(keys, key_area);
+    frame.render_widget(
+        Paragraph::new(key_lines(&dialog.keys, key_area.width)),
+        key_area,
+    );
+}
+
+/// The key line, wrapped between keys (never between a key and what it does): its spans come
+/// in pairs, the key and "what it does   ".
+fn key_lines(spans: &[Span<'static>], width: u16) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for pair in spans.chunks(2) {
+        let cells: usize = pair.iter().map(Span::width).sum();
+        let needed = cells
+            - pair
+                .last()
+                .map_or(0, |s| s.content.len() - s.content.trim_end().len());
+        if used > 0 && used + needed > width as usize {
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        used += cells;
+        line.extend(pair.iter().cloned());
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines
 }
 
 /// The whole activity in a popup: every line wrapped, the newest at the bottom.
@@ -480,27 +564,20 @@ pub fn render_start_ask(
 ) {
     let t = app.theme;
     let (title, body) = crate::console::act::start_question(app, kind);
-    let lines = vec![
-        Line::from(Span::styled(sanitize(&title).into_owned(), t.heading())),
-        Line::from(sanitize(&body).into_owned()),
-    ];
-    let keys = keys_line(
-        app,
-        &[("y / Enter", "open the runbook"), ("n / Esc", "not now")],
-    );
-    draw_dialog(
-        frame,
-        app,
-        area,
-        &format!("start a {}?", kind.as_str()),
-        lines,
-        keys,
-        t.tone(Tone::Warn),
-    );
+    let dialog = DialogBox {
+        title: format!("start a {}?", kind.as_str()),
+        body: vec![
+            Line::from(Span::styled(sanitize(&title).into_owned(), t.heading())),
+            Line::from(sanitize(&body).into_owned()),
+        ],
+        keys: keys_line(app, DialogKind::Start),
+        border: t.tone(Tone::Warn),
+    };
+    draw_dialog(frame, app, area, 0, dialog);
 }
 
 /// The resume offer: the unfinished run, what it sent, and the three choices.
-fn render_offer(frame: &mut Frame, app: &App, offer: &ResumeOffer, area: Rect) {
+fn offer_box(app: &App, offer: &ResumeOffer) -> DialogBox {
     let t = app.theme;
     let mut body = vec![
         Line::from(Span::styled(
@@ -542,23 +619,12 @@ fn render_offer(frame: &mut Frame, app: &App, offer: &ResumeOffer, area: Rect) {
         t.muted(),
     )));
     body.push(Line::from("Nothing is sent before you choose."));
-    let keys = keys_line(
-        app,
-        &[
-            ("r", "resume it"),
-            ("a", "abandon it (aborted report) and plan anew"),
-            ("q", "quit, leave it"),
-        ],
-    );
-    draw_dialog(
-        frame,
-        app,
-        area,
-        "unfinished run",
+    DialogBox {
+        title: DialogKind::Offer.title(None).to_string(),
         body,
-        keys,
-        t.tone(Tone::Warn),
-    );
+        keys: keys_line(app, DialogKind::Offer),
+        border: t.tone(Tone::Warn),
+    }
 }
 
 /// A text input line: "> text█".
@@ -570,18 +636,18 @@ fn input_line(app: &App, text: &str) -> Line<'static> {
     ])
 }
 
-/// A key hint line: "y confirm   n decline".
-fn keys_line(app: &App, keys: &[(&str, &str)]) -> Line<'static> {
+/// A dialog's key line from the key table: "y / Enter confirm, run it   n / Esc decline".
+fn keys_line(app: &App, kind: DialogKind) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
-    for (k, d) in keys {
+    for (k, d) in crate::console::keymap::dialog_hints(kind) {
         spans.push(Span::styled(k.to_string(), app.theme.heading()));
         spans.push(Span::styled(format!(" {d}   "), app.theme.muted()));
     }
-    Line::from(spans)
+    spans
 }
 
 /// The dialog's title, body lines and key line.
-fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'static>) {
+fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Vec<Span<'static>>) {
     let t = app.theme;
     let step = &p.step;
     let mut lines = vec![Line::from(Span::styled(
@@ -600,16 +666,13 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
             )));
         }
     };
-    let (title, keys) = match &p.dialog {
+    let purpose = match &p.dialog {
+        Dialog::Reason { purpose, .. } => Some(*purpose),
+        _ => None,
+    };
+    match &p.dialog {
         Dialog::YesNo => {
             lines.push(Line::from(sanitize(&step.why).into_owned()));
-            (
-                "confirm this step",
-                keys_line(
-                    app,
-                    &[("y / Enter", "confirm, run it"), ("n / Esc", "decline")],
-                ),
-            )
         }
         Dialog::Typed { text, error } => {
             // The live figure (re-read every second) once it came; the plan's until then.
@@ -636,40 +699,14 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
             ]));
             lines.push(input_line(app, text));
             lines.extend(error_line(error));
-            (
-                "typed confirmation",
-                keys_line(app, &[("Enter", "check and run"), ("Esc", "decline")]),
-            )
         }
         Dialog::Declined => {
             lines.push(Line::from(
                 "You declined this step. Skip it, or abort the run?",
             ));
-            (
-                "declined",
-                keys_line(
-                    app,
-                    &[
-                        ("s", "skip it (with a reason)"),
-                        ("a", "abort the run"),
-                        ("Esc", "back"),
-                    ],
-                ),
-            )
         }
         Dialog::Blocked => {
             blocked(&mut lines);
-            (
-                "precondition failed",
-                keys_line(
-                    app,
-                    &[
-                        ("o", "override (type the region + a reason)"),
-                        ("s", "skip"),
-                        ("a", "abort"),
-                    ],
-                ),
-            )
         }
         Dialog::OverrideName { text, error } => {
             blocked(&mut lines);
@@ -680,10 +717,6 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
             ]));
             lines.push(input_line(app, text));
             lines.extend(error_line(error));
-            (
-                "override a precondition",
-                keys_line(app, &[("Enter", "next: the reason"), ("Esc", "back")]),
-            )
         }
         Dialog::Reason {
             purpose,
@@ -698,13 +731,6 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
             }));
             lines.push(input_line(app, text));
             lines.extend(error_line(error));
-            (
-                match purpose {
-                    Purpose::Skip => "skip with a reason",
-                    Purpose::Override => "override: the reason",
-                },
-                keys_line(app, &[("Enter", "done"), ("Esc", "back")]),
-            )
         }
         Dialog::InDoubt => {
             if let Question::InDoubt(why) = &p.question {
@@ -722,18 +748,6 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
                     t.muted(),
                 )));
             }
-            (
-                "request in doubt",
-                keys_line(
-                    app,
-                    &[
-                        ("c / Enter", "re-check live state"),
-                        ("o", "send again (region + reason)"),
-                        ("s", "skip"),
-                        ("a", "abort"),
-                    ],
-                ),
-            )
         }
         Dialog::Failed if matches!(p.question, Question::Unreadable(_)) => {
             if let Question::Unreadable(err) = &p.question {
@@ -745,13 +759,6 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
             lines.push(Line::from(
                 "Nothing was decided from it: this is not a failed check. Retry reads it again.",
             ));
-            (
-                "live state unreadable",
-                keys_line(
-                    app,
-                    &[("r / Enter", "retry"), ("s", "skip"), ("a", "abort")],
-                ),
-            )
         }
         Dialog::Failed => {
             if let Question::Failed(err) = &p.question {
@@ -765,13 +772,6 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
             } else {
                 "Nothing was sent for this step; retrying checks live state again."
             }));
-            (
-                "step failed",
-                keys_line(
-                    app,
-                    &[("r / Enter", "retry"), ("s", "skip"), ("a", "abort")],
-                ),
-            )
         }
         Dialog::Waiting => {
             if let Question::Waiting { reason, since } = &p.question {
@@ -787,24 +787,14 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Line<'st
                     sanitize(since.get(11..19).unwrap_or(since))
                 )));
             }
-            (
-                "waiting",
-                keys_line(
-                    app,
-                    &[("s", "stop waiting: skip (with a reason)"), ("a", "abort")],
-                ),
-            )
         }
         Dialog::AbortAsk => {
             lines.push(Line::from(Span::styled(
                 "Abort the run here? Steps already done stay done; the report says where it stopped.",
                 t.tone(Tone::Bad),
             )));
-            (
-                "abort the run?",
-                keys_line(app, &[("y", "abort the run"), ("n / Esc", "back")]),
-            )
         }
-    };
-    (title.to_string(), lines, keys)
+    }
+    let kind = app.dialog_kind().unwrap_or(DialogKind::Confirm);
+    (kind.title(purpose).to_string(), lines, keys_line(app, kind))
 }

@@ -1,5 +1,5 @@
 //! The status bar: one row of context (a message, the last refresh error, or where you are) and
-//! key hints; a second row only while typing a command or a filter.
+//! the key hints of what works now; a second row only while typing a command or a filter.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -8,16 +8,19 @@ use ratatui::widgets::Paragraph;
 
 use super::fmt::{fit, hhmm};
 use super::theme::Tone;
-use crate::console::app::{App, Input, Level};
+use crate::console::app::{App, Input, Level, Screen};
 use crate::console::{keymap, sanitize};
 
-/// Draws the status bar (and the input line while typing).
+/// Draws the status bar (and the input line while typing): the dialog-waiting badge and the
+/// context on the left, the key hints on the right; the context is cut first, never the hints.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let row = Rect { height: 1, ..area };
-    let hints = hints(app);
+    let hints = hints(app, area.width as usize);
     let hints_width: usize = hints.iter().map(Span::width).sum();
-    let room = (area.width as usize).saturating_sub(hints_width + 1);
-    let mut spans = context(app, room);
+    let mut spans = waiting_badge(app);
+    let badge_width: usize = spans.iter().map(Span::width).sum();
+    let room = (area.width as usize).saturating_sub(hints_width + badge_width + 1);
+    spans.extend(context(app, room));
     let used: usize = spans.iter().map(Span::width).sum();
     spans.push(Span::raw(
         " ".repeat((area.width as usize).saturating_sub(used + hints_width)),
@@ -35,6 +38,24 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             },
         );
     }
+}
+
+/// On any screen but the runbook, while a question or a resume offer waits for the operator.
+fn waiting_badge(app: &App) -> Vec<Span<'static>> {
+    let waiting = app
+        .run
+        .as_ref()
+        .is_some_and(|r| r.pending.is_some() || r.offer.is_some());
+    if !waiting || app.screen == Screen::Runbook {
+        return Vec::new();
+    }
+    vec![
+        Span::styled(
+            " dialog waiting — 4 answers it ",
+            app.theme.label(Tone::Warn),
+        ),
+        Span::raw(" "),
+    ]
 }
 
 /// The left part: a message, the last refresh error, or where you are.
@@ -75,50 +96,32 @@ fn context(app: &App, room: usize) -> Vec<Span<'static>> {
     vec![Span::styled(fit(&text, room).into_owned(), t.muted())]
 }
 
-/// Key hints of the current screen; "? help" and "q quit" always fit, the others when there
-/// is room and no message to show.
-fn hints(app: &App) -> Vec<Span<'static>> {
+/// The hints of what works now, from the key table: while typing or in a dialog all of them;
+/// on a screen, "? help" and "q quit" (when q works) always, the others as they fit in half
+/// the width.
+fn hints(app: &App, width: usize) -> Vec<Span<'static>> {
     let t = app.theme;
-    if app.typing() {
-        let what = if app.input == Input::Filter {
-            "Enter keeps the filter · Esc clears it "
-        } else {
-            "Enter runs · Esc cancels · Ctrl-w deletes a word "
+    let all = keymap::hints(app);
+    let shown: Vec<(&str, &str)> = if app.typing() || app.dialog_open() {
+        all
+    } else {
+        let (last, first): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|(k, _)| *k == "?" || *k == "q");
+        let cells = |h: &[(&str, &str)]| {
+            h.iter()
+                .map(|(k, d)| k.chars().count() + d.chars().count() + 3)
+                .sum::<usize>()
         };
-        return vec![Span::styled(what, t.muted())];
-    }
-    if app.start_ask.is_some() {
-        return vec![Span::styled(
-            "answer the dialog: y opens the runbook, n or Esc not now ",
-            t.muted(),
-        )];
-    }
-    if app.dialog_open() {
-        return vec![Span::styled(
-            "answer the dialog · Tab other screens · Ctrl-c leaves the run unfinished ",
-            t.muted(),
-        )];
-    }
-    let all: Vec<(&str, &str)> = keymap::hints(app.screen).collect();
-    let (last, mut first): (Vec<_>, Vec<_>) =
-        all.into_iter().partition(|(k, _)| *k == "?" || *k == "q");
-    if app.message.is_some() || app.last_error.is_some() {
-        // A message or an error needs the room more than the hints do.
-        first.clear();
-    }
-    let budget = (app.size.0 as usize) / 2;
-    let width = |h: &[(&str, &str)]| {
-        h.iter()
-            .map(|(k, d)| k.chars().count() + d.chars().count() + 3)
-            .sum::<usize>()
-    };
-    let mut shown: Vec<(&str, &str)> = Vec::new();
-    for h in first {
-        if width(&shown) + width(std::slice::from_ref(&h)) + width(&last) <= budget {
-            shown.push(h);
+        let budget = width / 2;
+        let mut shown: Vec<(&str, &str)> = Vec::new();
+        for h in first {
+            if cells(&shown) + cells(std::slice::from_ref(&h)) + cells(&last) <= budget {
+                shown.push(h);
+            }
         }
-    }
-    shown.extend(last);
+        shown.extend(last);
+        shown
+    };
     let mut spans = Vec::new();
     for (key, desc) in shown {
         spans.push(Span::styled(key.to_string(), t.heading()));
@@ -127,7 +130,7 @@ fn hints(app: &App) -> Vec<Span<'static>> {
     spans
 }
 
-/// The line being typed, with the cursor at its end.
+/// The line being typed, with the cursor at its end, and the Tab candidates after it.
 fn render_input(frame: &mut Frame, app: &App, area: Rect) {
     let (prompt, text) = match app.input {
         Input::Filter => ("/", app.filter.as_str()),
@@ -138,10 +141,34 @@ fn render_input(frame: &mut Frame, app: &App, area: Rect) {
     let skip = shown.chars().count().saturating_sub(room);
     let visible: String = shown.chars().skip(skip).collect();
     let x = area.x + 1 + visible.chars().count() as u16;
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(prompt, app.theme.heading()),
         Span::styled(visible, app.theme.input()),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    ];
+    if let Some(c) = app
+        .completion
+        .as_ref()
+        .filter(|_| app.input == Input::Command)
+    {
+        let mut left = room.saturating_sub(x as usize + 3);
+        spans.push(Span::raw("   "));
+        for (i, candidate) in c.candidates.iter().enumerate() {
+            let word = sanitize(candidate).into_owned();
+            let cells = word.chars().count() + 2;
+            if cells > left {
+                spans.push(Span::styled("…", app.theme.muted()));
+                break;
+            }
+            left -= cells;
+            let style = if c.index == Some(i) {
+                app.theme.selected()
+            } else {
+                app.theme.muted()
+            };
+            spans.push(Span::styled(word, style));
+            spans.push(Span::raw("  "));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
     frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
 }

@@ -1,9 +1,11 @@
 //! Colours and emphasis. Health always reads the same everywhere; demo and drill look nothing
-//! like production; with NO_COLOR everything is Color::Reset plus bold/reverse/underline, so
-//! selection and alarms stay visible without colour.
+//! like production, in every theme (dark, light, high-contrast, with or without the
+//! configuration's colours); with NO_COLOR everything is Color::Reset plus
+//! bold/reverse/underline, so selection and alarms stay visible without colour.
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::config::{ColorOverrides, ColorValue, ConsoleSettings, ThemeName};
 use crate::console::Badge;
 use crate::console::timeline::Severity;
 use crate::health::{InstanceHealth, Overall, RegionHealth};
@@ -13,6 +15,138 @@ use crate::health::{InstanceHealth, Overall, RegionHealth};
 pub struct Theme {
     /// Monochrome (NO_COLOR): modifiers only.
     pub mono: bool,
+    /// The colours of the tones (ignored in monochrome).
+    pub palette: Palette,
+}
+
+/// The colours of a theme. The header band and the DEMO / DRILL / READ-ONLY badges are not
+/// among them: they look the same in every theme, so a drill never looks like production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Palette {
+    pub good: Color,
+    pub warn: Color,
+    pub bad: Color,
+    pub unknown: Color,
+    pub muted: Color,
+    pub info: Color,
+    /// Backgrounds of the solid labels (OUTAGE, STALE, RUN …), black text on them.
+    pub good_label: Color,
+    pub warn_label: Color,
+    pub bad_label: Color,
+    pub unknown_label: Color,
+    pub info_label: Color,
+    /// The selected row's background; None: reverse video.
+    pub selection: Option<Color>,
+    /// Every tone in bold (high contrast).
+    pub bold: bool,
+}
+
+impl Palette {
+    /// For dark backgrounds (the default).
+    pub const DARK: Palette = Palette {
+        good: Color::Green,
+        warn: Color::Yellow,
+        bad: Color::LightRed,
+        unknown: Color::LightMagenta,
+        muted: Color::DarkGray,
+        info: Color::Cyan,
+        good_label: Color::Green,
+        warn_label: Color::Yellow,
+        bad_label: Color::Red,
+        unknown_label: Color::Magenta,
+        info_label: Color::Cyan,
+        selection: Some(Color::Rgb(40, 60, 90)),
+        bold: false,
+    };
+
+    /// For light backgrounds: darker shades (yellow text is unreadable on white).
+    pub const LIGHT: Palette = Palette {
+        good: Color::Rgb(0, 120, 0),
+        warn: Color::Rgb(170, 90, 0),
+        bad: Color::Rgb(190, 0, 0),
+        unknown: Color::Rgb(140, 0, 140),
+        muted: Color::Rgb(110, 110, 110),
+        info: Color::Rgb(0, 90, 160),
+        good_label: Color::Rgb(120, 200, 120),
+        warn_label: Color::Rgb(250, 190, 60),
+        bad_label: Color::Rgb(240, 90, 90),
+        unknown_label: Color::Rgb(220, 140, 220),
+        info_label: Color::Rgb(120, 190, 240),
+        selection: Some(Color::Rgb(200, 215, 240)),
+        bold: false,
+    };
+
+    /// Bright colours, everything bold, the selection in reverse video.
+    pub const HIGH_CONTRAST: Palette = Palette {
+        good: Color::LightGreen,
+        warn: Color::LightYellow,
+        bad: Color::LightRed,
+        unknown: Color::LightMagenta,
+        muted: Color::Gray,
+        info: Color::LightCyan,
+        good_label: Color::LightGreen,
+        warn_label: Color::LightYellow,
+        bad_label: Color::LightRed,
+        unknown_label: Color::LightMagenta,
+        info_label: Color::LightCyan,
+        selection: None,
+        bold: true,
+    };
+
+    /// The palette of a configured theme, with the configuration's colours in place.
+    pub fn configured(name: ThemeName, colors: &ColorOverrides) -> Palette {
+        let mut p = match name {
+            ThemeName::Dark => Palette::DARK,
+            ThemeName::Light => Palette::LIGHT,
+            ThemeName::HighContrast => Palette::HIGH_CONTRAST,
+        };
+        let pairs = [
+            (colors.good, &mut p.good, &mut p.good_label),
+            (colors.warn, &mut p.warn, &mut p.warn_label),
+            (colors.bad, &mut p.bad, &mut p.bad_label),
+            (colors.unknown, &mut p.unknown, &mut p.unknown_label),
+            (colors.info, &mut p.info, &mut p.info_label),
+        ];
+        for (value, text, label) in pairs {
+            if let Some(v) = value {
+                *text = color(v);
+                *label = color(v);
+            }
+        }
+        if let Some(v) = colors.muted {
+            p.muted = color(v);
+        }
+        if let Some(v) = colors.selection {
+            p.selection = Some(color(v));
+        }
+        p
+    }
+}
+
+/// The terminal colour of a configured one.
+pub fn color(v: ColorValue) -> Color {
+    match v {
+        ColorValue::Rgb(r, g, b) => Color::Rgb(r, g, b),
+        ColorValue::Named(name) => match name {
+            "black" => Color::Black,
+            "red" => Color::Red,
+            "green" => Color::Green,
+            "yellow" => Color::Yellow,
+            "blue" => Color::Blue,
+            "magenta" => Color::Magenta,
+            "cyan" => Color::Cyan,
+            "gray" => Color::Gray,
+            "darkgray" => Color::DarkGray,
+            "lightred" => Color::LightRed,
+            "lightgreen" => Color::LightGreen,
+            "lightyellow" => Color::LightYellow,
+            "lightblue" => Color::LightBlue,
+            "lightmagenta" => Color::LightMagenta,
+            "lightcyan" => Color::LightCyan,
+            "white" => Color::White,
+            _ => Color::Reset,
+        },
+    }
 }
 
 /// A tone that maps to a colour, or to a modifier in monochrome.
@@ -29,27 +163,47 @@ pub enum Tone {
 }
 
 impl Theme {
-    /// Colours.
+    /// Colours (the dark theme).
     pub const fn color() -> Theme {
-        Theme { mono: false }
+        Theme {
+            mono: false,
+            palette: Palette::DARK,
+        }
     }
 
     /// No colour at all (NO_COLOR).
     pub const fn mono() -> Theme {
-        Theme { mono: true }
+        Theme {
+            mono: true,
+            palette: Palette::DARK,
+        }
     }
 
-    /// Monochrome when NO_COLOR is set to anything non-empty (no-color.org).
-    pub fn from_env() -> Theme {
+    /// A palette in colour.
+    pub const fn with(palette: Palette) -> Theme {
+        Theme {
+            mono: false,
+            palette,
+        }
+    }
+
+    /// The configured theme; monochrome when NO_COLOR is set to anything non-empty
+    /// (no-color.org), whatever the configuration says.
+    pub fn for_console(settings: &ConsoleSettings) -> Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme { mono: no_color }
+        Theme {
+            mono: no_color,
+            palette: Palette::configured(settings.theme, &settings.colors),
+        }
     }
 
     /// The style of a tone as foreground text.
     pub fn tone(self, tone: Tone) -> Style {
         if self.mono {
             return match tone {
-                Tone::Bad => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+                // Underlined too, so that it still stands out inside the (reversed) selection.
+                Tone::Bad => Style::new()
+                    .add_modifier(Modifier::BOLD | Modifier::REVERSED | Modifier::UNDERLINED),
                 Tone::Warn | Tone::Unknown => {
                     Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
                 }
@@ -58,22 +212,24 @@ impl Theme {
                 Tone::Info => Style::new().add_modifier(Modifier::ITALIC),
             };
         }
-        match tone {
-            Tone::Good => Style::new().fg(Color::Green),
-            Tone::Warn => Style::new().fg(Color::Yellow),
-            Tone::Bad => Style::new()
-                .fg(Color::LightRed)
-                .add_modifier(Modifier::BOLD),
-            Tone::Unknown => Style::new()
-                .fg(Color::LightMagenta)
-                .add_modifier(Modifier::BOLD),
-            Tone::Muted => Style::new().fg(Color::DarkGray),
-            Tone::Plain => Style::new(),
-            Tone::Info => Style::new().fg(Color::Cyan),
+        let p = self.palette;
+        let style = match tone {
+            Tone::Good => Style::new().fg(p.good),
+            Tone::Warn => Style::new().fg(p.warn),
+            Tone::Bad => Style::new().fg(p.bad).add_modifier(Modifier::BOLD),
+            Tone::Unknown => Style::new().fg(p.unknown).add_modifier(Modifier::BOLD),
+            Tone::Muted => return Style::new().fg(p.muted),
+            Tone::Plain => return Style::new(),
+            Tone::Info => Style::new().fg(p.info),
+        };
+        if p.bold {
+            style.add_modifier(Modifier::BOLD)
+        } else {
+            style
         }
     }
 
-    /// A solid label (white on the tone's colour), for the alarms that must jump out.
+    /// A solid label (black on the tone's colour), for the alarms that must jump out.
     pub fn label(self, tone: Tone) -> Style {
         if self.mono {
             return match tone {
@@ -83,12 +239,13 @@ impl Theme {
                 _ => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
             };
         }
+        let p = self.palette;
         let bg = match tone {
-            Tone::Good => Color::Green,
-            Tone::Warn => Color::Yellow,
-            Tone::Bad => Color::Red,
-            Tone::Unknown => Color::Magenta,
-            Tone::Info => Color::Cyan,
+            Tone::Good => p.good_label,
+            Tone::Warn => p.warn_label,
+            Tone::Bad => p.bad_label,
+            Tone::Unknown => p.unknown_label,
+            Tone::Info => p.info_label,
             Tone::Muted | Tone::Plain => Color::DarkGray,
         };
         Style::new()
@@ -107,14 +264,12 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
-    /// The selected row: reverse video, visible with or without colour.
+    /// The selected row: a background of its own, or reverse video (monochrome, high
+    /// contrast), visible with or without colour.
     pub fn selected(self) -> Style {
-        if self.mono {
-            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
-        } else {
-            Style::new()
-                .bg(Color::Rgb(40, 60, 90))
-                .add_modifier(Modifier::BOLD)
+        match self.palette.selection.filter(|_| !self.mono) {
+            Some(bg) => Style::new().bg(bg).add_modifier(Modifier::BOLD),
+            None => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         }
     }
 
