@@ -694,7 +694,7 @@ struct Runner<'a> {
 }
 
 /// A followed step's end: the step, its result, and whether its request left before a resume.
-type Followed<'s> = (&'s Step, Result<(), String>, bool);
+type Followed<'s> = (&'s Step, Result<(), NotSettled>, bool);
 
 impl<'a> Runner<'a> {
     /// Journals an event and shows it to the operator. A write that fails is logged (the
@@ -787,13 +787,13 @@ impl<'a> Runner<'a> {
             .filter(|(_, p)| **p == Prior::Finished)
             .map(|(id, _)| id.clone())
             .collect();
-        let mut failures: Vec<(&'s Step, String, bool)> = Vec::new();
+        let mut failures: Vec<(&'s Step, NotSettled, bool)> = Vec::new();
         let mut failed_ids: HashSet<String> = HashSet::new();
         let mut end = StepEnd::Done;
         let record = |f: Followed<'s>,
                       in_flight: &mut Vec<&'s Step>,
                       verified: &mut HashSet<String>,
-                      failures: &mut Vec<(&'s Step, String, bool)>,
+                      failures: &mut Vec<(&'s Step, NotSettled, bool)>,
                       failed_ids: &mut HashSet<String>| {
             let (step, result, recheck) = f;
             in_flight.retain(|s| s.id != step.id);
@@ -885,7 +885,7 @@ impl<'a> Runner<'a> {
                         other => other,
                     };
                     following.push(Box::pin(async move {
-                        let result = self.follow(step, sent, step.timeout).await;
+                        let result = self.settle(step, sent, step.timeout).await;
                         (step, result, recheck)
                     }));
                 }
@@ -909,9 +909,32 @@ impl<'a> Runner<'a> {
             }
             return end;
         }
-        for (step, err, recheck) in failures {
+        for (step, failure, recheck) in failures {
             if self.ctx.cancel.is_cancelled() && matches!(end, StepEnd::Done) {
                 end = StepEnd::Aborted("cancelled".into(), false);
+            }
+            let err = failure.msg;
+            if !failure.definite && !recheck && matches!(end, StepEnd::Done) {
+                // Accepted, but its outcome does not show: in doubt, never re-sent on a guess.
+                match self.resolve_doubt(step, &err).await {
+                    Doubt::Done => {}
+                    Doubt::Follow => {
+                        if let Err(e) = self.follow(step, Sent::Answered, step.timeout).await {
+                            self.log(Event::StepFailed {
+                                step: step.id.clone(),
+                                error: e.clone(),
+                            });
+                            end = StepEnd::Failed(format!("{}: {e}", step.id));
+                        }
+                    }
+                    Doubt::Resend => match self.step_from(step, Some(&Prior::Started)).await {
+                        StepEnd::Done | StepEnd::Skipped => {}
+                        stop => end = stop,
+                    },
+                    Doubt::End(StepEnd::Done | StepEnd::Skipped) => {}
+                    Doubt::End(stop) => end = stop,
+                }
+                continue;
             }
             if recheck {
                 // Sent before the interruption: never sent again, whatever the answer.
@@ -1149,10 +1172,23 @@ impl<'a> Runner<'a> {
                 },
                 StepKind::Action => match self.start(step).await {
                     Ok(Some(sent)) if defer => return Begun::Sent(sent),
-                    Ok(Some(sent)) => self
-                        .follow(step, sent, step.timeout)
-                        .await
-                        .map_err(ActError::Failed),
+                    Ok(Some(sent)) => match self.settle(step, sent, step.timeout).await {
+                        Ok(()) => Ok(()),
+                        Err(e) if e.definite => Err(ActError::Failed(e.msg)),
+                        // Accepted, but its outcome does not show: in doubt, never re-sent
+                        // on a guess.
+                        Err(e) => match self.resolve_doubt(step, &e.msg).await {
+                            Doubt::Done => return Begun::End(StepEnd::Done),
+                            Doubt::Follow => {
+                                match self.follow(step, Sent::Answered, step.timeout).await {
+                                    Ok(()) => return Begun::End(StepEnd::Done),
+                                    Err(e) => Err(ActError::Failed(e)),
+                                }
+                            }
+                            Doubt::Resend => continue,
+                            Doubt::End(end) => return Begun::End(end),
+                        },
+                    },
                     Ok(None) => Ok(()),
                     Err(e) => Err(e),
                 },
@@ -1321,12 +1357,12 @@ impl<'a> Runner<'a> {
     /// One live reading of a postcondition, with transient read errors retried.
     async fn check_post_now(&self, post: &Postcondition) -> Result<(), PreFail> {
         let mut last = Err(PreFail::Unreadable(String::new()));
-        for attempt in 0..6 {
+        for attempt in 0..3 {
             if attempt > 0 {
                 let pause = self.ctx.verify_interval.min(Duration::from_secs(2));
                 tokio::time::sleep(pause.mul_f64(0.5 + fastrand::f64() * 0.5)).await;
             }
-            match self.observe().await {
+            match plan_reading(self.collector, &self.ctx.cfg, self.ctx.verify_interval).await {
                 Ok((obs, snap)) => match check_post(post, &self.ctx.cfg, &obs, &snap) {
                     Ok(()) => return Ok(()),
                     // Decided against by a reading that could see what it looks at.
@@ -1432,7 +1468,7 @@ impl<'a> Runner<'a> {
         let mut open: Vec<usize> = (0..step.preconditions.len()).collect();
         let mut against: HashMap<usize, (u32, String)> = HashMap::new();
         let mut unread = String::new();
-        for attempt in 0..8u32 {
+        for attempt in 0..4u32 {
             if attempt > 0 {
                 let pause =
                     self.ctx.verify_interval.min(Duration::from_secs(1)) * (1 << attempt.min(3));
@@ -1441,7 +1477,10 @@ impl<'a> Runner<'a> {
                     break;
                 }
             }
-            let (obs, snap) = match self.observe().await {
+            // A reading whose transient gaps were read again and merged in.
+            let reading =
+                plan_reading(self.collector, &self.ctx.cfg, self.ctx.verify_interval).await;
+            let (obs, snap) = match reading {
                 Ok(r) => r,
                 Err(e) => {
                     unread = format!("live state could not be read: {e}");
@@ -1469,10 +1508,10 @@ impl<'a> Runner<'a> {
             if open.is_empty() {
                 return Ok(());
             }
-            // Decided against three times by readings that could see it: blocked.
+            // Decided against twice by readings that could see it: blocked.
             if open
                 .iter()
-                .all(|k| against.get(k).is_some_and(|(n, _)| *n >= 3))
+                .all(|k| against.get(k).is_some_and(|(n, _)| *n >= 2))
             {
                 break;
             }
@@ -1495,34 +1534,56 @@ impl<'a> Runner<'a> {
     /// Follows a request to its verified end — the operation, then the postcondition, polled
     /// for at most `limit` — journaling progress as it comes and the step done once verified.
     async fn follow(&self, step: &Step, sent: Sent, limit: Duration) -> Result<(), String> {
+        self.settle(step, sent, limit).await.map_err(|e| e.msg)
+    }
+
+    /// `follow`, saying whether a failure is definite (Azure reported the operation failed: it
+    /// may be sent again) or only unsettled (its status or effect could not be seen: in doubt).
+    async fn settle(&self, step: &Step, sent: Sent, limit: Duration) -> Result<(), NotSettled> {
         let ctx = self.ctx;
         if let Sent::Running(lro, started) = &sent {
             let mut last_pct = -100.0;
-            let left = step.timeout.saturating_sub(started.elapsed());
-            let waited = tokio::time::timeout(
-                left,
-                ctx.reader.wait(lro.clone(), &ctx.cancel, |p| {
-                    let pct = p.percent.unwrap_or(0.0);
-                    if pct - last_pct >= 10.0 {
-                        last_pct = pct;
-                        self.log(Event::Progress {
-                            step: step.id.clone(),
-                            status: p.status.clone(),
-                            percent: p.percent,
-                        });
+            loop {
+                let left = step.timeout.saturating_sub(started.elapsed());
+                let waited = tokio::time::timeout(
+                    left,
+                    ctx.reader.wait(lro.clone(), &ctx.cancel, |p| {
+                        let pct = p.percent.unwrap_or(0.0);
+                        if pct - last_pct >= 10.0 {
+                            last_pct = pct;
+                            self.log(Event::Progress {
+                                step: step.id.clone(),
+                                status: p.status.clone(),
+                                percent: p.percent,
+                            });
+                        }
+                    }),
+                )
+                .await;
+                match waited {
+                    Err(_) => {
+                        return Err(NotSettled::unknown(format!(
+                            "the operation did not finish within {} s (it goes on in Azure)",
+                            step.timeout.as_secs()
+                        )));
                     }
-                }),
-            )
-            .await;
-            match waited {
-                Err(_) => {
-                    return Err(format!(
-                        "the operation did not finish within {} s (it goes on in Azure)",
-                        step.timeout.as_secs()
-                    ));
+                    Ok(Err(e)) if matches!(e.kind, ErrorKind::OperationFailed { .. }) => {
+                        return Err(NotSettled::failed(e.to_string()));
+                    }
+                    Ok(Err(e)) if matches!(e.kind, ErrorKind::Cancelled) => {
+                        return Err(NotSettled::unknown(e.to_string()));
+                    }
+                    // Its status could not be read this time: the operation goes on in Azure
+                    // whatever this client sees; look again (the step's timeout bounds it).
+                    Ok(Err(e)) => {
+                        self.operator.notify(&format!(
+                            "{}: the operation's status could not be read ({e}); looking again",
+                            step.id
+                        ));
+                        tokio::time::sleep(ctx.verify_interval).await;
+                    }
+                    Ok(Ok(_)) => break,
                 }
-                Ok(Err(e)) => return Err(e.to_string()),
-                Ok(Ok(_)) => {}
             }
         }
         let note = match sent {
@@ -1552,7 +1613,10 @@ impl<'a> Runner<'a> {
                 Err(e) => e,
             };
             if Instant::now() >= deadline || ctx.cancel.is_cancelled() {
-                return Err(format!("not verified within {} s: {last}", limit.as_secs()));
+                return Err(NotSettled::unknown(format!(
+                    "not verified within {} s: {last}",
+                    limit.as_secs()
+                )));
             }
             self.operator
                 .notify(&format!("{}: waiting — {last}", step.id));
@@ -2048,21 +2112,13 @@ fn unreadable_for(
             (Err(e), _) | (_, Err(e)) if e.transient => {
                 Some(format!("Resource Health or Service Health: {}", e.message))
             }
-            // A resource of the region that could not be read counts against its health.
+            // A resource that could not be read counts against the health of the regions it
+            // has instances in (replicated ones have an instance in both).
             _ => {
                 let ids: Vec<String> = cfg
                     .components
                     .iter()
-                    .filter_map(|c| match &c.targets {
-                        Targets::Paired { primary, secondary } => {
-                            Some(if cfg.deployment.primary_region.as_str() == region {
-                                primary.key()
-                            } else {
-                                secondary.key()
-                            })
-                        }
-                        _ => None,
-                    })
+                    .flat_map(|c| live_ids(cfg, c, snap))
                     .collect();
                 transient_error(obs, &ids).map(|e| format!("{region}: {e}"))
             }
@@ -2074,6 +2130,29 @@ fn unreadable_for(
             transient_error(obs, &live_ids(cfg, comp, snap)).map(|e| format!("{c}: {e}"))
         }
         Precondition::VerifyGatePassed => None,
+    }
+}
+
+/// Why an accepted request did not settle: `definite` when Azure reported the operation failed
+/// (sending it again is safe), else its outcome is unknown (in doubt: never re-sent on a guess).
+struct NotSettled {
+    msg: String,
+    definite: bool,
+}
+
+impl NotSettled {
+    fn failed(msg: String) -> NotSettled {
+        NotSettled {
+            msg,
+            definite: true,
+        }
+    }
+
+    fn unknown(msg: String) -> NotSettled {
+        NotSettled {
+            msg,
+            definite: false,
+        }
     }
 }
 
