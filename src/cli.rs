@@ -214,7 +214,7 @@ impl Failure {
         if self.code == "config" {
             eprintln!("{}", self.message);
             eprintln!(
-                "azfailover: the configuration is not valid; `azfailover config check` lists every problem (see config.example.toml)"
+                "azfailover: the configuration is not valid: every problem is listed above (config.example.toml documents every key; `azfailover config check` checks it again)"
             );
         } else {
             eprintln!("azfailover: {}", self.message);
@@ -255,19 +255,13 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Config {
             action: ConfigAction::Check { path },
         }) => {
-            let source = match path.or(cli.config) {
-                Some(p) => ConfigSource::File(p),
-                None => match Config::default_path() {
-                    Some(p) => ConfigSource::File(p),
-                    None => {
-                        eprintln!(
-                            "azfailover: no configuration path given and no platform config directory"
-                        );
-                        return exit::USAGE;
-                    }
-                },
+            let Some(path) = path.or(cli.config).or_else(Config::default_path) else {
+                eprintln!(
+                    "azfailover: no configuration path given and no platform config directory"
+                );
+                return exit::USAGE;
             };
-            match load(&source) {
+            match Config::load(&path) {
                 Ok(cfg) => {
                     crate::outln!(
                         "{}: valid — deployment '{}', {} components, {} → {}",
@@ -279,7 +273,17 @@ pub async fn run(cli: Cli) -> i32 {
                     );
                     exit::OK
                 }
-                Err(code) => code,
+                Err(e) => {
+                    // This is the check: it says how many problems, not to run itself.
+                    eprintln!("{e}");
+                    let n = e.issues.len();
+                    eprintln!(
+                        "azfailover: {}: {n} problem{} (config.example.toml documents every key)",
+                        e.origin,
+                        if n == 1 { "" } else { "s" }
+                    );
+                    exit::CONFIG
+                }
             }
         }
         Some(Command::Sim {
