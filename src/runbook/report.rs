@@ -362,7 +362,10 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
     if let (Some(a), Some(b)) = (&saved.wall_started_at, &saved.wall_finished_at)
         && saved.clocks_differ()
     {
-        rows.push(("Wall clock", format!("{} → {}", sanitize(a), sanitize(b))));
+        rows.push((
+            "Wall clock (real time)",
+            format!("{} → {}", sanitize(a), sanitize(b)),
+        ));
     }
     for (k, v) in rows {
         let _ = writeln!(out, "| {k} | {v} |");
@@ -370,11 +373,11 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
     if simulated {
         let pace = saved
             .pace()
-            .map(|x| format!(", which ran about ×{x:.0} real time"))
+            .map(|x| format!(", which ran about ×{x:.0} as fast as real time"))
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "\nTimes are simulated: the simulator's clock{pace}. Wall-clock times and durations say so."
+            "\nTimes are simulated (the simulator's clock{pace}), except those marked wall-clock."
         );
     }
     let rto = saved.rto_seconds;
