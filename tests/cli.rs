@@ -179,6 +179,24 @@ fn bad_command_lines_exit_64() {
     assert_eq!(out.status.code(), Some(64));
     let help = Command::new(BIN).arg("--help").output().unwrap();
     assert_eq!(help.status.code(), Some(0));
+    // --quiet is for runs with no terminal; an operator's name is bounded.
+    let quiet = Command::new(BIN)
+        .args(["drill", "--scenario", "eastus-outage", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&quiet.stderr).contains("--answers"));
+    let long = "o".repeat(65);
+    let named = Command::new(BIN)
+        .args(["failover", "--answers", "a.toml", "--operator", &long])
+        .output()
+        .unwrap();
+    assert_eq!(named.status.code(), Some(64));
+    assert!(
+        String::from_utf8_lossy(&named.stderr).contains("1 to 64 printable characters"),
+        "{}",
+        String::from_utf8_lossy(&named.stderr)
+    );
 }
 
 #[test]
