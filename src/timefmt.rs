@@ -93,7 +93,7 @@ pub fn human_exact(d: Duration) -> String {
     let s = d.as_secs();
     match s {
         0..=59 => format!("{s} s"),
-        60..=3599 if s % 60 == 0 => format!("{} min", s / 60),
+        60..=3599 if s.is_multiple_of(60) => format!("{} min", s / 60),
         60..=3599 => format!("{} min {} s", s / 60, s % 60),
         _ => human(d),
     }
