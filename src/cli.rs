@@ -1025,9 +1025,12 @@ impl Target {
             }
         };
         if !args.quiet {
-            // Against the simulator the journal's clock is simulated: the lines say so once.
+            // Against a simulator the journal's clock is simulated: the lines say so once
+            // (with its time scale when it runs in this process).
             let scale = self.sim.as_ref().map(SimServer::time_scale);
-            operator = operator.with_progress(Progress::new(scale));
+            let simulated =
+                scale.is_some() || self.cfg.auth.method == crate::config::AuthMethod::Simulator;
+            operator = operator.with_progress(Progress::new(simulated.then_some(scale)));
         }
         // --quiet keeps what must not be missed (a resume, a dry run, errors, the report).
         let say = |line: String| {

@@ -174,15 +174,16 @@ pub struct ScriptedOperator {
 
 /// What a scripted run says on stderr as it goes: a line when each step starts and ends.
 pub struct Progress {
-    /// The simulator's time scale, when the journal's clock is simulated (said once).
-    simulated: Option<f64>,
+    /// Whether the journal's clock is a simulator's (said once), and its time scale if known.
+    simulated: Option<Option<f64>>,
     /// When each step started (the journal's clock), for its duration.
     starts: Mutex<BTreeMap<String, String>>,
 }
 
 impl Progress {
-    /// Progress lines; `simulated`: the simulator's time scale, when the clock is simulated.
-    pub fn new(simulated: Option<f64>) -> Progress {
+    /// Progress lines; `simulated`: the clock is a simulator's, running at this time scale
+    /// when it is known (an in-process simulator; not one behind `arm_endpoint`).
+    pub fn new(simulated: Option<Option<f64>>) -> Progress {
         Progress {
             simulated,
             starts: Mutex::new(BTreeMap::new()),
@@ -336,10 +337,12 @@ impl Operator for ScriptedOperator {
 
     fn started(&self, _runbook: &super::model::Runbook, entries: &[super::journal::Entry]) {
         let Some(p) = &self.progress else { return };
-        if let Some(scale) = p.simulated {
-            eprintln!(
+        match p.simulated {
+            Some(Some(scale)) => eprintln!(
                 "azfailover: times are simulated (×{scale}): the simulator's clock runs {scale} times as fast as real time"
-            );
+            ),
+            Some(None) => eprintln!("azfailover: times are simulated: the simulator's clock"),
+            None => {}
         }
         // A resumed run: the steps already under way keep their start.
         for e in entries {
@@ -452,7 +455,7 @@ mod tests {
 
     #[test]
     fn progress_says_each_step_start_and_end_with_its_duration() {
-        let p = Progress::new(Some(60.0));
+        let p = Progress::new(Some(Some(60.0)));
         let step = || "data.training-data.failover".to_string();
         let said = |at, event| p.line(&entry(at, event));
         assert_eq!(
