@@ -72,12 +72,16 @@ pub enum Command {
         /// Answers file (TOML) for a run with no terminal.
         #[arg(long, value_name = "FILE")]
         answers: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Guide a failback to the primary region (with --answers: run it with no terminal).
     Failback {
         /// Answers file (TOML) for a run with no terminal.
         #[arg(long, value_name = "FILE")]
         answers: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// A DR drill against the built-in simulator, with a scenario's faults.
     Drill {
@@ -87,6 +91,8 @@ pub enum Command {
         /// Answers file (TOML) for a drill with no terminal.
         #[arg(long, value_name = "FILE")]
         answers: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
         /// Simulated seconds per real second (default: the scenario's).
         #[arg(long, value_name = "N", hide = true, value_parser = time_scale)]
         time_scale: Option<f64>,
@@ -115,6 +121,24 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+}
+
+/// What failover, failback and drill share: who runs them, and how much a scripted run says.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RunArgs {
+    /// Who runs it, for the journal, the lock and the report (default: the answers file's
+    /// `operator`; in the console, the signed-in identity, then $USER).
+    #[arg(long, value_name = "NAME", value_parser = operator_name)]
+    pub operator: Option<String>,
+    /// With --answers: no progress lines on stderr (errors and the report's path still print).
+    #[arg(long, requires = "answers")]
+    pub quiet: bool,
+}
+
+/// `--operator NAME`: a name the journal, the lock tag and the report can hold.
+fn operator_name(s: &str) -> Result<String, String> {
+    crate::runbook::operator::check_operator_name(s)?;
+    Ok(s.to_string())
 }
 
 /// `config` subcommands.
@@ -168,8 +192,8 @@ pub fn is_interactive(cli: &Cli) -> bool {
     matches!(
         cli.command,
         None | Some(Command::Demo { .. })
-            | Some(Command::Failover { answers: None })
-            | Some(Command::Failback { answers: None })
+            | Some(Command::Failover { answers: None, .. })
+            | Some(Command::Failback { answers: None, .. })
             | Some(Command::Drill { answers: None, .. })
     )
 }
@@ -214,7 +238,7 @@ impl Failure {
         if self.code == "config" {
             eprintln!("{}", self.message);
             eprintln!(
-                "azfailover: the configuration is not valid; `azfailover config check` lists every problem (see config.example.toml)"
+                "azfailover: the configuration is not valid: every problem is listed above (config.example.toml documents every key; `azfailover config check` checks it again)"
             );
         } else {
             eprintln!("azfailover: {}", self.message);
@@ -255,19 +279,13 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Config {
             action: ConfigAction::Check { path },
         }) => {
-            let source = match path.or(cli.config) {
-                Some(p) => ConfigSource::File(p),
-                None => match Config::default_path() {
-                    Some(p) => ConfigSource::File(p),
-                    None => {
-                        eprintln!(
-                            "azfailover: no configuration path given and no platform config directory"
-                        );
-                        return exit::USAGE;
-                    }
-                },
+            let Some(path) = path.or(cli.config).or_else(Config::default_path) else {
+                eprintln!(
+                    "azfailover: no configuration path given and no platform config directory"
+                );
+                return exit::USAGE;
             };
-            match load(&source) {
+            match Config::load(&path) {
                 Ok(cfg) => {
                     crate::outln!(
                         "{}: valid — deployment '{}', {} components, {} → {}",
@@ -279,7 +297,17 @@ pub async fn run(cli: Cli) -> i32 {
                     );
                     exit::OK
                 }
-                Err(code) => code,
+                Err(e) => {
+                    // This is the check: it says how many problems, not to run itself.
+                    eprintln!("{e}");
+                    let n = e.issues.len();
+                    eprintln!(
+                        "azfailover: {}: {n} problem{} (config.example.toml documents every key)",
+                        e.origin,
+                        if n == 1 { "" } else { "s" }
+                    );
+                    exit::CONFIG
+                }
             }
         }
         Some(Command::Sim {
@@ -296,9 +324,11 @@ pub async fn run(cli: Cli) -> i32 {
         }
         Some(Command::Failover {
             answers: Some(answers),
+            run,
         })
         | Some(Command::Failback {
             answers: Some(answers),
+            run,
         }) => {
             let kind = if is_failover {
                 crate::config::RunbookKind::Failover
@@ -313,11 +343,11 @@ pub async fn run(cli: Cli) -> i32 {
             };
             let path = answers;
             match Target::open(&source, access).await {
-                Ok(t) => t.scripted(kind, &path, None).await,
+                Ok(t) => t.scripted(kind, &path, None, &run).await,
                 Err(code) => code,
             }
         }
-        Some(Command::Failover { .. }) | Some(Command::Failback { .. }) => {
+        Some(Command::Failover { run, .. }) | Some(Command::Failback { run, .. }) => {
             let kind = if is_failover {
                 crate::config::RunbookKind::Failover
             } else {
@@ -331,13 +361,14 @@ pub async fn run(cli: Cli) -> i32 {
             };
             let demo = matches!(source, ConfigSource::Demo);
             match Target::open(&source, access).await {
-                Ok(t) => interactive_run(t, kind, None, demo).await,
+                Ok(t) => interactive_run(t, kind, None, demo, run.operator).await,
                 Err(code) => code,
             }
         }
         Some(Command::Drill {
             scenario,
             answers,
+            run,
             time_scale,
         }) => {
             let scenario = match Scenario::resolve(&scenario) {
@@ -380,8 +411,8 @@ pub async fn run(cli: Cli) -> i32 {
             let kind = crate::config::RunbookKind::Failover;
             let drill = DrillRun { scenario, resumed };
             match answers {
-                None => interactive_run(target, kind, Some(drill), false).await,
-                Some(path) => target.scripted(kind, &path, Some(drill)).await,
+                None => interactive_run(target, kind, Some(drill), false, run.operator).await,
+                Some(path) => target.scripted(kind, &path, Some(drill), &run).await,
             }
         }
         Some(Command::Reports) => list_reports(&crate::runbook::report::reports_dir()),
@@ -447,7 +478,7 @@ async fn console(
             Err(code) => return code,
         }
     };
-    console_session(target, None, None, demo, scenario_name).await
+    console_session(target, None, None, demo, scenario_name, None).await
 }
 
 /// Lets a drill's scenario unfold until its declared incident (the first region outage) before
@@ -589,9 +620,10 @@ async fn interactive_run(
     kind: crate::config::RunbookKind,
     drill_run: Option<DrillRun>,
     demo: bool,
+    operator: Option<String>,
 ) -> i32 {
     let scenario_name = drill_run.as_ref().map(|d| d.scenario.name.clone());
-    console_session(target, Some(kind), drill_run, demo, scenario_name).await
+    console_session(target, Some(kind), drill_run, demo, scenario_name, operator).await
 }
 
 /// A console session: the health engine, the console, and the host that starts its run — at
@@ -604,6 +636,7 @@ async fn console_session(
     drill_run: Option<DrillRun>,
     demo: bool,
     scenario_name: Option<String>,
+    operator: Option<String>,
 ) -> i32 {
     use crate::console::{Badge, ConsoleOptions, FaultInjector};
     use std::sync::Arc;
@@ -632,6 +665,15 @@ async fn console_session(
         (_, true) => "simulator (demo)".to_string(),
         _ => client.identity().to_string(),
     };
+    // Who decides: --operator, else who is signed in (a person or an application; the
+    // simulator's sign-in names nobody), else $USER.
+    let operator = operator.or_else(|| {
+        let who = client.identity();
+        let name = who
+            .user
+            .or_else(|| who.client_id.map(|c| format!("app {c}")))?;
+        crate::runbook::operator::fit_operator_name(&name)
+    });
     let initial = if sim.is_some() {
         None
     } else {
@@ -644,6 +686,7 @@ async fn console_session(
         writer,
         sim: sim.clone(),
         drill: drill_run.map(Arc::new),
+        operator,
         runtime: tokio::runtime::Handle::current(),
         stop: tokio_util::sync::CancellationToken::new(),
         task: std::sync::Mutex::new(None),
@@ -745,6 +788,8 @@ struct Host {
     writer: Option<ArmWriter>,
     sim: Option<std::sync::Arc<SimServer>>,
     drill: Option<std::sync::Arc<DrillRun>>,
+    /// Who decides at this console (--operator, the signed-in identity, or None: $USER).
+    operator: Option<String>,
     runtime: tokio::runtime::Handle,
     stop: tokio_util::sync::CancellationToken,
     task: std::sync::Mutex<Option<(crate::config::RunbookKind, RunTask)>>,
@@ -778,6 +823,7 @@ impl crate::console::RunHost for Host {
             self.drill.clone(),
             self.stop.clone(),
         );
+        let operator = self.operator.clone();
         let runtime = self.runtime.clone();
         // The executor's future is not Send: it runs on a blocking-pool thread of this
         // runtime, so it never shares the UI loop's thread.
@@ -807,7 +853,10 @@ impl crate::console::RunHost for Host {
                         outage_started_at,
                         sim.is_some(),
                     );
-                    let operator = ChannelOperator::new(tx.clone());
+                    let operator = match operator {
+                        Some(name) => ChannelOperator::named(tx.clone(), name),
+                        None => ChannelOperator::new(tx.clone()),
+                    };
                     let result =
                         execute(&ctx, kind, journal_kind, &operator, !drill || resumed_drill)
                             .await;
@@ -1030,27 +1079,41 @@ impl Target {
         kind: crate::config::RunbookKind,
         answers: &std::path::Path,
         drill_run: Option<DrillRun>,
+        args: &RunArgs,
     ) -> i32 {
-        use crate::runbook::operator::ScriptedOperator;
+        use crate::runbook::operator::{Progress, ScriptedOperator};
         use crate::runbook::run::{Outcome, execute};
         let drill = drill_run.is_some();
         let resumed_drill = drill_run.as_ref().is_some_and(|d| d.resumed.is_some());
-        let operator = match ScriptedOperator::load(answers, drill) {
+        let mut operator = match ScriptedOperator::load(answers, drill, args.operator.clone()) {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("azfailover: {e}");
                 return exit::USAGE;
             }
         };
+        if !args.quiet {
+            // Against a simulator the journal's clock is simulated: the lines say so once
+            // (with its time scale when it runs in this process).
+            let scale = self.sim.as_ref().map(SimServer::time_scale);
+            let simulated =
+                scale.is_some() || self.cfg.auth.method == crate::config::AuthMethod::Simulator;
+            operator = operator.with_progress(Progress::new(simulated.then_some(scale)));
+        }
+        // --quiet keeps what must not be missed (a resume, a dry run, errors, the report).
+        let say = |line: String| {
+            if !args.quiet {
+                eprintln!("azfailover: {line}");
+            }
+        };
         if let Some(sim) = &self.sim {
-            eprintln!(
-                "azfailover: simulator control API for the facilitator: POST {0}/_sim/faults, GET {0}/_sim/state",
+            say(format!(
+                "simulator control API for the facilitator: POST {0}/_sim/faults, GET {0}/_sim/state",
                 sim.url()
-            );
+            ));
         }
         let mut outage_started_at = None;
         if let (Some(d), Some(sim)) = (&drill_run, &self.sim) {
-            let say = |line: String| eprintln!("azfailover: {line}");
             outage_started_at = drill_start(d, sim, &say).await;
         }
         let ctx = run_context(

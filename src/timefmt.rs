@@ -88,6 +88,17 @@ pub fn human(d: Duration) -> String {
     }
 }
 
+/// A step's duration to the second under an hour: "40 s", "4 min 10 s", "1 h 05 min".
+pub fn human_exact(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 if s.is_multiple_of(60) => format!("{} min", s / 60),
+        60..=3599 => format!("{} min {} s", s / 60, s % 60),
+        _ => human(d),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +112,9 @@ mod tests {
         assert_eq!(parse_duration("3x"), None);
         assert_eq!(parse_duration("5m3"), None);
         assert_eq!(human(Duration::from_secs(360)), "6 min");
+        assert_eq!(human_exact(Duration::from_secs(250)), "4 min 10 s");
+        assert_eq!(human_exact(Duration::from_secs(240)), "4 min");
+        assert_eq!(human_exact(Duration::from_secs(3900)), "1 h 05 min");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The real azure_identity path: a fake `az` first on PATH hands out a token, which must reach
-//! the simulator; a failing `az` must end in a message that says to run `az login`.
-//! One test in this binary: it changes PATH for the whole process.
+//! the simulator; a failing `az` must end in a message that says to run `az login`, and no `az`
+//! at all in one that says how to install it.
+//! One test in this binary changes PATH for the whole process; the other gives a PATH to a
+//! child process only.
 
 mod common;
 
@@ -71,5 +73,50 @@ async fn azure_cli_token_reaches_the_simulator_and_failures_say_what_to_do() {
     let msg = e.to_string();
     assert!(msg.contains("az login"), "{msg}");
     assert!(msg.contains("azure-cli"), "{msg}");
+    assert!(!msg.contains("not installed"), "{msg}");
+
+    // No az at all: the error says the Azure CLI is not installed and how to install it.
+    let empty = tempfile::tempdir().unwrap();
+    unsafe { std::env::set_var("PATH", empty.path()) };
+    let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::default()).unwrap();
+    let e = client.sign_in().await.unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::Auth(_)));
+    let msg = e.to_string();
+    assert!(msg.contains("the Azure CLI is not installed"), "{msg}");
+    assert!(
+        msg.contains("https://learn.microsoft.com/cli/azure/install-azure-cli")
+            && msg.contains("pip install azure-cli")
+            && msg.contains("choose another [auth] method"),
+        "{msg}"
+    );
     unsafe { std::env::set_var("PATH", old_path) };
+}
+
+/// The binary without `az` on its PATH: `status` exits 69 and says how to install it.
+#[test]
+fn without_az_status_says_how_to_install_the_azure_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    let text = std::fs::read_to_string("assets/demo.toml")
+        .unwrap()
+        .replace("method = \"simulator\"", "method = \"azure-cli\"");
+    assert!(text.contains("method = \"azure-cli\""));
+    std::fs::write(&cfg, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_azfailover"))
+        .args(["status", "--format", "json", "--config"])
+        .arg(&cfg)
+        .env("PATH", dir.path())
+        .env("XDG_CACHE_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(69));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the Azure CLI is not installed")
+            && err.contains("pip install azure-cli")
+            && !err.contains("what to do: run `az login`"),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "auth");
 }

@@ -134,12 +134,69 @@ fn config_check_accepts_the_example_and_locates_errors() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
 }
 
+/// Every file of tests/invalid_configs/ fails `config check` with exit 78, and every line of
+/// the `.expected` beside it appears in what it says — in one run, however many problems.
+#[test]
+fn invalid_configs_fail_with_their_expected_messages() {
+    let dir = std::path::Path::new("tests/invalid_configs");
+    let mut checked = 0;
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    for file in files {
+        let expected_path = file.with_extension("expected");
+        let expected = std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+        let out = Command::new(BIN)
+            .args(["config", "check"])
+            .arg(&file)
+            .env_remove("AZFAILOVER_CONFIG")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(78), "{}: {err}", file.display());
+        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                err.contains(line),
+                "{}: expected {line:?} in:\n{err}",
+                file.display()
+            );
+        }
+        // It is the check: it never ends by telling the user to run it.
+        assert!(!err.contains("config check"), "{}: {err}", file.display());
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} invalid configurations checked");
+}
+
 #[test]
 fn bad_command_lines_exit_64() {
     let out = Command::new(BIN).arg("--frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(64));
     let help = Command::new(BIN).arg("--help").output().unwrap();
     assert_eq!(help.status.code(), Some(0));
+    // --quiet is for runs with no terminal; an operator's name is bounded.
+    let quiet = Command::new(BIN)
+        .args(["drill", "--scenario", "eastus-outage", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&quiet.stderr).contains("--answers"));
+    let long = "o".repeat(65);
+    let named = Command::new(BIN)
+        .args(["failover", "--answers", "a.toml", "--operator", &long])
+        .output()
+        .unwrap();
+    assert_eq!(named.status.code(), Some(64));
+    assert!(
+        String::from_utf8_lossy(&named.stderr).contains("1 to 64 printable characters"),
+        "{}",
+        String::from_utf8_lossy(&named.stderr)
+    );
 }
 
 #[test]

@@ -102,6 +102,7 @@ fn run_ev(event: RunEvent) -> Action {
 fn entry(event: Event) -> Entry {
     Entry {
         at: "2026-11-26T02:44:00Z".into(),
+        wall_at: None,
         run_id: "r1".into(),
         event,
     }

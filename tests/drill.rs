@@ -597,3 +597,79 @@ fn a_crashed_drill_without_its_world_is_closed_with_a_report() {
             .ends_with("/failover")
     );
 }
+
+/// The lines of stderr that say a step's start or end: "azfailover: HH:MM:SS <step>: ...".
+fn progress_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("azfailover: "))
+        .filter(|l| {
+            let b = l.as_bytes();
+            b.len() > 9
+                && b[..8].iter().enumerate().all(|(i, c)| {
+                    if i == 2 || i == 5 {
+                        *c == b':'
+                    } else {
+                        c.is_ascii_digit()
+                    }
+                })
+                && b[8] == b' '
+                && l[9..].contains(": ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_scripted_drill_says_each_step_on_stderr_unless_quiet() {
+    let s = Scratch::new();
+    let out = s
+        .drill("tests/drills/aborted.toml", "120")
+        .args(["--operator", "Grace H"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    // The drill's clock is said once; every line after it is on that clock.
+    assert_eq!(
+        stderr.matches("times are simulated (×120)").count(),
+        1,
+        "{stderr}"
+    );
+    let lines = progress_lines(&stderr);
+    let has = |suffix: &str| lines.iter().any(|l| l[9..].starts_with(suffix));
+    assert!(has("prepare.confirm-outage: started"), "{stderr}");
+    assert!(has("prepare.confirm-outage: done in "), "{stderr}");
+    assert!(has("prepare.fence-primary: started"), "{stderr}");
+    assert!(
+        has("prepare.fence-primary: not run by Grace H: "),
+        "{stderr}"
+    );
+    // --operator overrides the answers file's operator: journal, report and who decided.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let path = stdout.lines().last().unwrap().trim().to_string();
+    assert!(path.ends_with(".json"), "{stdout}");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(r["operator"], "Grace H");
+    assert_eq!(step(&r, "prepare.fence-primary")["confirmed_by"], "Grace H");
+    assert!(s.journal_text().contains("\"operator\":\"Grace H\""));
+    assert!(!s.journal_text().contains("drill-ci"));
+
+    // --quiet: no progress, no clock note; the outcome, the report and its path still print.
+    let quiet = Scratch::new();
+    let out = quiet
+        .drill("tests/drills/aborted.toml", "120")
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(progress_lines(&stderr).is_empty(), "{stderr}");
+    assert!(!stderr.contains("times are simulated"), "{stderr}");
+    assert!(stderr.contains("aborted — report: "), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let path = stdout.lines().last().unwrap().trim();
+    assert!(
+        path.ends_with(".json") && std::path::Path::new(path).exists(),
+        "{stdout}"
+    );
+}

@@ -77,11 +77,12 @@ fn drill_confirmed_step_by_step_writes_its_report() {
 
 #[test]
 fn ctrl_c_in_a_drill_leaves_it_unfinished_and_restores_the_terminal() {
+    // --operator names who runs it in the console too: the journal says so.
     let Some(t) = Tmux::start_sized(
-        &format!("{BIN} drill --scenario eastus-outage --time-scale 120"),
+        &format!("{BIN} drill --scenario eastus-outage --time-scale 120 --operator 'Ada L'"),
         160,
         45,
-        "ls $XDG_DATA_HOME/azfailover/reports",
+        "grep -o '\"operator\":\"[^\"]*\"' $XDG_DATA_HOME/azfailover/journals/*.jsonl",
     ) else {
         return;
     };
@@ -92,6 +93,7 @@ fn ctrl_c_in_a_drill_leaves_it_unfinished_and_restores_the_terminal() {
     let end = t.wait_for("the exit", |s| s.contains("EXITED:"));
     assert!(end.contains("EXITED:130"), "{end}");
     assert!(end.contains("left unfinished"), "{end}");
+    assert!(end.contains("\"operator\":\"Ada L\""), "{end}");
 }
 
 #[test]

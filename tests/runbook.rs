@@ -808,16 +808,20 @@ async fn a_second_operator_is_told_who_holds_the_lock() {
             == 0
     );
 
-    // Once alice's lock is gone, bob's run takes it, and releases it at the end.
+    // Once alice's lock is gone, bob's run takes it, and releases it at the end. This time
+    // the answers file names no operator: --operator does.
     sim.call("PATCH", &format!("{tags}?api-version=2021-04-01"), Some(serde_json::json!({"operation": "Delete", "properties": {"tags": {"azfailover-lock": ""}}}))).await;
+    let anonymous = answers(dir.path(), "default = \"confirm\"\n");
     let out = tokio::task::spawn_blocking({
-        let (a, c, d) = (ans.clone(), cfg.clone(), dir.path().to_path_buf());
+        let (a, c, d) = (anonymous, cfg.clone(), dir.path().to_path_buf());
         move || {
             run(
                 &[
                     "failover",
                     "--answers",
                     a.to_str().unwrap(),
+                    "--operator",
+                    "bob",
                     "--config",
                     c.to_str().unwrap(),
                 ],
@@ -833,6 +837,7 @@ async fn a_second_operator_is_told_who_holds_the_lock() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(report_of(&out)["operator"], "bob");
     let after = sim.get(&format!("{tags}?api-version=2021-04-01")).await;
     assert!(
         after["properties"]["tags"].get("azfailover-lock").is_none(),

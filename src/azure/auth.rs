@@ -128,6 +128,52 @@ fn hint(method: AuthMethod) -> &'static str {
     }
 }
 
+/// Where to get the Azure CLI.
+const INSTALL_AZ: &str = "install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli, or `pip install azure-cli`), then run `az login`";
+
+/// Whether an executable of this name is on `PATH` (as the shell that runs `az` finds it).
+fn on_path(program: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|dir| {
+        let candidate = dir.join(program);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(&candidate)
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        }
+        #[cfg(not(unix))]
+        {
+            candidate.with_extension("cmd").is_file() || candidate.with_extension("exe").is_file()
+        }
+    })
+}
+
+/// A failed token request, said in the words of what went wrong: a CLI credential whose tool
+/// is not installed says so and how to install it, rather than to sign in with it.
+fn token_failure(method: AuthMethod, detail: String) -> AuthError {
+    let missing =
+        |tool: &str| !on_path(tool) || detail.contains(&format!("{tool} not found on PATH"));
+    let (detail, hint) = match method {
+        AuthMethod::AzureCli if missing("az") => (
+            "the Azure CLI is not installed: there is no `az` on PATH".to_string(),
+            format!("{INSTALL_AZ}; or choose another [auth] method in the configuration"),
+        ),
+        AuthMethod::DeveloperTools if missing("az") && missing("azd") => (
+            "neither the Azure CLI (`az`) nor the Azure Developer CLI (`azd`) is installed: neither is on PATH".to_string(),
+            format!("{INSTALL_AZ} (or install azd and run `azd auth login`); or choose another [auth] method in the configuration"),
+        ),
+        _ => (detail, hint(method).to_string()),
+    };
+    AuthError {
+        method: method.as_str(),
+        detail,
+        hint,
+    }
+}
+
 impl TokenSource {
     /// Builds the credential the configuration asks for.
     pub fn from_config(cfg: &Config, timeout: Duration) -> Result<TokenSource, AuthError> {
@@ -230,11 +276,7 @@ impl TokenSource {
                         detail: format!("no token within {} s", self.timeout.as_secs()),
                         hint: hint(self.method).into(),
                     })?
-                    .map_err(|e| AuthError {
-                        method: self.method.as_str(),
-                        detail: first_line(&e.to_string()),
-                        hint: hint(self.method).into(),
-                    })?;
+                    .map_err(|e| token_failure(self.method, first_line(&e.to_string())))?;
                 if let Some(id) = claims_identity(got.token.secret(), self.method) {
                     *self
                         .identity

@@ -5,6 +5,7 @@
 mod kind;
 mod resource_id;
 mod theme;
+mod unknown_keys;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -385,26 +386,18 @@ impl Config {
             origin: origin.to_string(),
             issues,
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-            fail(vec![ConfigIssue {
-                line,
-                column,
-                message: e.message().trim().to_string(),
-            }])
-        })?;
         let mut ck = Checker {
             text,
             issues: Vec::new(),
         };
-        let cfg = validate(raw, &mut ck, origin);
-        if ck.issues.is_empty() {
-            Ok(cfg)
-        } else {
-            Err(fail(ck.issues))
+        let raw = unknown_keys::deserialize(text, &mut ck);
+        let cfg = raw.map(|raw| validate(raw, &mut ck, origin));
+        // In the order of the file: a person fixes them from the top.
+        ck.issues
+            .sort_by_key(|i| (i.line.is_none(), i.line, i.column));
+        match cfg {
+            Some(cfg) if ck.issues.is_empty() => Ok(cfg),
+            _ => Err(fail(ck.issues)),
         }
     }
 

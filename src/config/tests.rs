@@ -304,6 +304,44 @@ fn console_theme_and_colours() {
 }
 
 #[test]
+fn unknown_keys_are_collected_with_the_other_problems() {
+    let text = format!(
+        "{HEAD}rpo_minute = 5\n[auth]\nmethod = \"azure-cli\"\ntenant = \"x\"\n\n[[components]]\nname = \"data\"\nkind = \"storage\"\nmode = \"hot-cold\"\nresource = \"{SA}\"\nrpo_minuts = 3\n\n[[components]]\nname = \"other\"\nkind = \"blob\"\nmode = \"hot-cold\"\n\n[consol]\nmouse = true\n"
+    );
+    let e = errors(&text);
+    let messages: Vec<&str> = e.iter().map(|i| i.message.as_str()).collect();
+    assert_eq!(e.len(), 5, "{messages:#?}");
+    assert_eq!(e[0].line, Some(8));
+    assert_eq!(e[0].column, Some(1));
+    assert_eq!(
+        e[0].message,
+        "unknown key 'rpo_minute' in [deployment] (did you mean 'rpo_minutes'?)"
+    );
+    assert_eq!(e[1].line, Some(11));
+    assert!(
+        e[1].message.starts_with("unknown key 'tenant' in [auth]"),
+        "{}",
+        e[1].message
+    );
+    assert_eq!(
+        e[2].message,
+        "unknown key 'rpo_minuts' in [[components]] (name = \"data\") (did you mean 'rpo_minutes'?)"
+    );
+    assert!(
+        e[3].message.contains("unknown kind 'blob'"),
+        "{}",
+        e[3].message
+    );
+    assert_eq!(e[4].line, Some(25));
+    assert!(
+        e[4].message
+            .starts_with("unknown key 'consol' at the top level (did you mean 'console'?)"),
+        "{}",
+        e[4].message
+    );
+}
+
+#[test]
 fn a_bad_theme_or_colour_is_located() {
     let base = format!("{HEAD}{}", storage("data"));
     let lines = base.lines().count();
@@ -338,8 +376,42 @@ fn a_bad_theme_or_colour_is_located() {
         "an unknown colour key is located: {e:?}"
     );
     assert!(
-        e.message.contains("unknown field `healthy`"),
+        e.message
+            .contains("unknown key 'healthy' in [console.colors]"),
         "{}",
         e.message
     );
+}
+
+#[test]
+fn an_unknown_key_beside_a_wrong_type_names_both() {
+    let text = format!(
+        "{HEAD}{}\n[console]\nmuose = true\nrefresh_seconds = \"often\"\n",
+        storage("d")
+    );
+    let e = errors(&text);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].message.contains("'muose'") && e[0].message.contains("'mouse'"),
+        "{e:#?}"
+    );
+    assert_eq!(e[1].line, Some(17));
+}
+
+#[test]
+fn a_misspelt_required_key_is_read_as_the_key_it_suggests() {
+    // Without the suggestion taken, "missing field rpo_minutes" would hide the region's problem.
+    let text = format!("{HEAD}{}", storage("d"))
+        .replace("rpo_minutes = 15", "rpo_minuts = 0")
+        .replace("\"West US\"", "\"westsu\"");
+    let e = errors(&text);
+    let messages: Vec<&str> = e.iter().map(|i| i.message.as_str()).collect();
+    assert_eq!(e.len(), 3, "{messages:#?}");
+    assert!(messages[0].starts_with("unknown Azure region 'westsu'"));
+    assert_eq!(
+        messages[1],
+        "unknown key 'rpo_minuts' in [deployment] (did you mean 'rpo_minutes'?)"
+    );
+    assert_eq!(messages[2], "rpo_minutes must be at least 1");
+    assert_eq!((e[1].line, e[2].line), (Some(7), Some(7)));
 }

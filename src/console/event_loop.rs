@@ -87,7 +87,7 @@ impl Runs {
                 self.clear = true;
                 RunEvent::Loaded { runbook, entries }
             }
-            RunMsg::Entry(e) => RunEvent::Entry(e),
+            RunMsg::Entry(e) => RunEvent::Entry(*e),
             RunMsg::Notify(line) => RunEvent::Notify(line),
             RunMsg::Ask {
                 id,

@@ -33,8 +33,8 @@ pub enum RunMsg {
         runbook: Box<Runbook>,
         entries: Vec<Entry>,
     },
-    /// A journal entry, as it is written.
-    Entry(Entry),
+    /// A journal entry, as it is written (boxed: it is the largest message).
+    Entry(Box<Entry>),
     /// A line of progress.
     Notify(String),
     /// A decision is needed; the console answers on `reply`.
@@ -176,6 +176,6 @@ impl Operator for ChannelOperator {
     }
 
     fn journaled(&self, entry: &Entry) {
-        let _ = self.tx.send(RunMsg::Entry(entry.clone()));
+        let _ = self.tx.send(RunMsg::Entry(Box::new(entry.clone())));
     }
 }

@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 /// One journal line.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Entry {
-    /// Azure's time (RFC 3339).
+    /// Azure's time (RFC 3339): the simulator's, simulated, in a drill.
     pub at: String,
+    /// This machine's clock when the entry was written (RFC 3339): real time, also in a drill
+    /// whose simulated clock runs faster. None in journals written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall_at: Option<String>,
     pub run_id: String,
     #[serde(flatten)]
     pub event: Event,
@@ -213,6 +217,7 @@ impl Journal {
         }
         let entry = Entry {
             at: at.to_string(),
+            wall_at: Some(crate::timefmt::rfc3339(time::OffsetDateTime::now_utc())),
             run_id: self.run_id.clone(),
             event,
         };
@@ -537,6 +542,34 @@ mod tests {
         )
         .unwrap();
         assert!(find_unfinished(dir.path(), "contoso ml", "failover").is_none());
+    }
+
+    #[test]
+    fn entries_carry_the_wall_clock_and_older_journals_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::create(dir.path(), "d", "drill", "r3").unwrap();
+        let e = j.append("2030-01-01T00:00:00Z", Event::GatePassed).unwrap();
+        let wall = crate::timefmt::parse_rfc3339(e.wall_at.as_deref().unwrap()).unwrap();
+        assert!(
+            (time::OffsetDateTime::now_utc() - wall)
+                .whole_seconds()
+                .abs()
+                < 60
+        );
+        let old = dir.path().join("old.jsonl");
+        std::fs::write(
+            &old,
+            "{\"at\":\"2026-11-26T02:41:07Z\",\"run_id\":\"r\",\"event\":\"gate-passed\"}\n",
+        )
+        .unwrap();
+        let entries = read(&old).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].wall_at, None);
+        assert!(
+            !serde_json::to_string(&entries[0])
+                .unwrap()
+                .contains("wall_at")
+        );
     }
 
     #[test]

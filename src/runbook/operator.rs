@@ -122,11 +122,35 @@ pub const OPERATOR_MAX: usize = 64;
 /// The longest answer (a reason goes into the journal and the report).
 const ANSWER_MAX: usize = 2000;
 
+/// Whether a name can be the operator's: 1 to `OPERATOR_MAX` printable characters.
+pub fn check_operator_name(name: &str) -> Result<(), String> {
+    let len = name.chars().count();
+    if name.trim().is_empty() || len > OPERATOR_MAX || name.chars().any(char::is_control) {
+        return Err(format!(
+            "operator must be a name of 1 to {OPERATOR_MAX} printable characters (it is {len} long)"
+        ));
+    }
+    Ok(())
+}
+
+/// A name from elsewhere (a signed-in identity, `$USER`) made fit to be the operator's: its
+/// control characters dropped, cut to `OPERATOR_MAX`; None when nothing is left.
+pub fn fit_operator_name(name: &str) -> Option<String> {
+    let fit: String = name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(OPERATOR_MAX)
+        .collect();
+    (!fit.trim().is_empty()).then_some(fit)
+}
+
 /// An answers file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersFile {
-    pub operator: String,
+    /// Who runs it (`--operator` overrides it; one of the two is needed).
+    #[serde(default)]
+    pub operator: Option<String>,
     pub default: Option<String>,
     /// How many times a failed step is retried (after live state showed it did not happen)
     /// before the run stops; default 2.
@@ -138,26 +162,103 @@ pub struct AnswersFile {
 /// Answers a run from a file; `drill` lets `default = "confirm"` answer typed steps too.
 pub struct ScriptedOperator {
     file: AnswersFile,
+    /// The operator: `--operator`, else the file's.
+    name: String,
     drill: bool,
     retried: Mutex<BTreeMap<String, u32>>,
     /// Why the run stopped for want of an answer, if it did.
     missing: Mutex<Option<String>>,
+    /// Progress lines on stderr (None: `--quiet`).
+    progress: Option<Progress>,
+}
+
+/// What a scripted run says on stderr as it goes: a line when each step starts and ends.
+pub struct Progress {
+    /// Whether the journal's clock is a simulator's (said once), and its time scale if known.
+    simulated: Option<Option<f64>>,
+    /// When each step started (the journal's clock), for its duration.
+    starts: Mutex<BTreeMap<String, String>>,
+}
+
+impl Progress {
+    /// Progress lines; `simulated`: the clock is a simulator's, running at this time scale
+    /// when it is known (an in-process simulator; not one behind `arm_endpoint`).
+    pub fn new(simulated: Option<Option<f64>>) -> Progress {
+        Progress {
+            simulated,
+            starts: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The line said for a journal entry, if it is a step's start or end:
+    /// "12:03:07 data.training-data.failover: done (verified) in 4 min 10 s".
+    pub fn line(&self, e: &super::journal::Entry) -> Option<String> {
+        use super::journal::Event;
+        let mut starts = self.starts.lock().unwrap_or_else(|e| e.into_inner());
+        // " in 4 min 10 s": from the step's first start to this entry.
+        let took = |starts: &BTreeMap<String, String>, step: &str| {
+            let start = crate::timefmt::parse_rfc3339(starts.get(step)?)?;
+            let secs = (crate::timefmt::parse_rfc3339(&e.at)? - start).whole_seconds();
+            let d = std::time::Duration::from_secs(secs.max(0) as u64);
+            Some(format!(" in {}", crate::timefmt::human_exact(d)))
+        };
+        let by = |b: &Option<String>| b.as_ref().map(|b| format!(" by {b}")).unwrap_or_default();
+        let text = match &e.event {
+            Event::StepStarted { step } => {
+                starts.entry(step.clone()).or_insert_with(|| e.at.clone());
+                format!("{step}: started")
+            }
+            Event::StepDone { step, note } => format!(
+                "{step}: done{}{}",
+                note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default(),
+                took(&starts, step).unwrap_or_default()
+            ),
+            Event::StepSkipped {
+                step,
+                reason,
+                by: who,
+            } => format!(
+                "{step}: skipped{}{}: {reason}",
+                by(who),
+                took(&starts, step).unwrap_or_default()
+            ),
+            Event::StepFailed { step, error } => format!(
+                "{step}: failed{}: {error}",
+                took(&starts, step).unwrap_or_default()
+            ),
+            Event::StepNotRun {
+                step,
+                reason,
+                by: who,
+            } => format!("{step}: not run{}: {reason}", by(who)),
+            _ => return None,
+        };
+        let t = e.at.get(11..19).unwrap_or(&e.at);
+        Some(crate::health::report::sanitize(&format!("{t} {text}")))
+    }
 }
 
 impl ScriptedOperator {
-    /// Reads an answers file.
-    pub fn load(path: &Path, drill: bool) -> Result<ScriptedOperator, String> {
+    /// Reads an answers file; `operator` (from `--operator`) overrides the file's.
+    pub fn load(
+        path: &Path,
+        drill: bool,
+        operator: Option<String>,
+    ) -> Result<ScriptedOperator, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read the answers file: {e}", path.display()))?;
-        let file: AnswersFile =
+        let mut file: AnswersFile =
             toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let name_len = file.operator.chars().count();
-        if file.operator.trim().is_empty()
-            || name_len > OPERATOR_MAX
-            || file.operator.chars().any(char::is_control)
-        {
+        if let Some(name) = &file.operator {
+            check_operator_name(name).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        if let Some(name) = operator {
+            check_operator_name(&name).map_err(|e| format!("--operator: {e}"))?;
+            file.operator = Some(name);
+        }
+        if file.operator.is_none() {
             return Err(format!(
-                "{}: operator must be a name of 1 to {OPERATOR_MAX} printable characters (it is {name_len} long)",
+                "{}: the answers file names no operator: add operator = \"name\" to it, or pass --operator NAME",
                 path.display()
             ));
         }
@@ -193,14 +294,22 @@ impl ScriptedOperator {
         Ok(ScriptedOperator::new(file, drill))
     }
 
-    /// From an already parsed file.
+    /// From an already parsed file (an operator it does not name is "operator").
     pub fn new(file: AnswersFile, drill: bool) -> ScriptedOperator {
         ScriptedOperator {
+            name: file.operator.clone().unwrap_or_else(|| "operator".into()),
             file,
             drill,
             retried: Mutex::new(BTreeMap::new()),
             missing: Mutex::new(None),
+            progress: None,
         }
+    }
+
+    /// Says on stderr when each step starts and ends.
+    pub fn with_progress(mut self, progress: Progress) -> ScriptedOperator {
+        self.progress = Some(progress);
+        self
     }
 
     /// Why the run stopped for want of an answer, if it did.
@@ -219,11 +328,32 @@ impl ScriptedOperator {
 #[async_trait::async_trait]
 impl Operator for ScriptedOperator {
     fn name(&self) -> String {
-        self.file.operator.clone()
+        self.name.clone()
     }
 
     fn announce(&self, line: &str) {
         eprintln!("azfailover: {line}");
+    }
+
+    fn started(&self, _runbook: &super::model::Runbook, entries: &[super::journal::Entry]) {
+        let Some(p) = &self.progress else { return };
+        match p.simulated {
+            Some(Some(scale)) => eprintln!(
+                "azfailover: times are simulated (×{scale}): the simulator's clock runs {scale} times as fast as real time"
+            ),
+            Some(None) => eprintln!("azfailover: times are simulated: the simulator's clock"),
+            None => {}
+        }
+        // A resumed run: the steps already under way keep their start.
+        for e in entries {
+            let _ = p.line(e);
+        }
+    }
+
+    fn journaled(&self, entry: &super::journal::Entry) {
+        if let Some(line) = self.progress.as_ref().and_then(|p| p.line(entry)) {
+            eprintln!("azfailover: {line}");
+        }
     }
 
     async fn decide(&self, step: &Step, question: &Question) -> Decision {
@@ -306,5 +436,82 @@ impl Operator for ScriptedOperator {
                 Decision::Abort
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::journal::{Entry, Event};
+    use super::*;
+
+    fn entry(at: &str, event: Event) -> Entry {
+        Entry {
+            at: format!("2026-11-26T{at}Z"),
+            wall_at: None,
+            run_id: "r1".into(),
+            event,
+        }
+    }
+
+    #[test]
+    fn progress_says_each_step_start_and_end_with_its_duration() {
+        let p = Progress::new(Some(Some(60.0)));
+        let step = || "data.training-data.failover".to_string();
+        let said = |at, event| p.line(&entry(at, event));
+        assert_eq!(
+            said("12:03:07", Event::StepStarted { step: step() }).as_deref(),
+            Some("12:03:07 data.training-data.failover: started")
+        );
+        assert_eq!(said("12:04:00", Event::GatePassed), None);
+        assert_eq!(
+            said(
+                "12:07:17",
+                Event::StepDone {
+                    step: step(),
+                    note: Some("verified".into())
+                }
+            )
+            .as_deref(),
+            Some("12:07:17 data.training-data.failover: done (verified) in 4 min 10 s")
+        );
+        assert_eq!(
+            said(
+                "12:08:00",
+                Event::StepSkipped {
+                    step: "finish.notify".into(),
+                    reason: "by phone\u{1b}[2J".into(),
+                    by: Some("ci".into())
+                }
+            )
+            .as_deref(),
+            Some("12:08:00 finish.notify: skipped by ci: by phone [2J")
+        );
+        assert_eq!(
+            said(
+                "12:09:00",
+                Event::StepNotRun {
+                    step: "traffic.shift".into(),
+                    reason: "stopped here: the operator aborted".into(),
+                    by: Some("ci".into())
+                }
+            )
+            .as_deref(),
+            Some("12:09:00 traffic.shift: not run by ci: stopped here: the operator aborted")
+        );
+    }
+
+    #[test]
+    fn operator_names_are_bounded() {
+        assert!(check_operator_name("Grace H").is_ok());
+        assert!(check_operator_name(" ").is_err());
+        assert!(check_operator_name("a\nb").is_err());
+        let long = "x".repeat(OPERATOR_MAX + 1);
+        assert!(
+            check_operator_name(&long)
+                .unwrap_err()
+                .contains("1 to 64 printable characters (it is 65 long)")
+        );
+        assert_eq!(fit_operator_name(&long).unwrap().len(), OPERATOR_MAX);
+        assert_eq!(fit_operator_name("\u{7}"), None);
     }
 }

@@ -29,6 +29,17 @@ fn secs_between(a: &str, b: &str) -> Option<i64> {
 /// Builds the report JSON from a runbook and its journal; `losses` is what the simulator
 /// measured (drills).
 pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) -> Value {
+    build_on(rb, entries, losses, false)
+}
+
+/// As `build`; `simulated`: the journal's clock was a simulator's (a drill's always is), so
+/// its times are simulated and the report says so, with the wall-clock duration beside.
+pub fn build_on(
+    rb: &Runbook,
+    entries: &[Entry],
+    losses: Option<&[(String, f64)]>,
+    simulated: bool,
+) -> Value {
     let start = entries.iter().find_map(|e| match &e.event {
         Event::RunStarted {
             operator,
@@ -117,11 +128,36 @@ pub fn build(rb: &Runbook, entries: &[Entry], losses: Option<&[(String, f64)]>) 
         .collect();
     let deviations = deviations(rb, entries, &outcome, &interrupted);
     let rpo_met = loss.met(rpo_target);
+    // The journal's times are Azure's clock (the simulator's in a drill); each entry also has
+    // the wall clock it was written at, in journals that record it.
+    let wall_started_at = entries
+        .iter()
+        .find(|e| matches!(e.event, Event::RunStarted { .. }))
+        .and_then(|e| e.wall_at.clone());
+    let wall_finished_at = entries
+        .iter()
+        .rev()
+        .find(|e| matches!(e.event, Event::RunFinished { .. }))
+        .or(entries.last())
+        .and_then(|e| e.wall_at.clone());
+    let wall_duration = wall_started_at
+        .as_deref()
+        .zip(wall_finished_at.as_deref())
+        .and_then(|(a, b)| secs_between(a, b))
+        .map(|s| s.max(0));
+    let duration = secs_between(&started_at, &finished_at).map(|s| s.max(0));
+    let clock = if simulated || scenario.is_some() {
+        "simulated"
+    } else {
+        "azure"
+    };
     let mut report = json!({
         "scenario": scenario, "operator": operator, "outcome": outcome,
         "kind": rb.kind.as_str(),
         "deployment": rb.deployment, "from_region": rb.from_region, "to_region": rb.to_region, "forced": rb.forced,
         "started_at": started_at, "finished_at": finished_at, "outage_started_at": outage_at,
+        "clock": clock, "duration_seconds": duration,
+        "wall_started_at": wall_started_at, "wall_finished_at": wall_finished_at, "wall_duration_seconds": wall_duration,
         "rto_target_seconds": rto_target, "rto_seconds": rto, "rto_met": rto.map(|r| r <= rto_target as i64),
         "rpo_target_seconds": rpo_target, "data_loss_window_seconds": loss.seconds.round() as i64, "rpo_met": rpo_met,
         "data_loss_source": if losses.is_some() { "simulator (measured)" } else { "lastSyncTime at the forced steps (estimated)" },
@@ -290,6 +326,10 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
         format!("DR drill report ({kind}, scenario {})", s(&r["scenario"]))
     };
     let saved: Saved = serde_json::from_value(r.clone()).unwrap_or_default();
+    let simulated = saved.simulated();
+    // In a drill every time is the simulator's: each says so.
+    let sim = if simulated { " (simulated)" } else { "" };
+    let at = |v: &Value| format!("{}{sim}", s(v));
     let _ = writeln!(
         out,
         "# {} — {}: {}\n",
@@ -298,7 +338,7 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
         sanitize(&saved.headline())
     );
     let _ = writeln!(out, "| | |\n|---|---|");
-    for (k, v) in [
+    let mut rows = vec![
         ("Outcome", s(&r["outcome"])),
         ("Operator", s(&r["operator"])),
         (
@@ -314,11 +354,31 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
                 }
             ),
         ),
-        ("Started", s(&r["started_at"])),
-        ("Finished", s(&r["finished_at"])),
-        ("Outage declared at", s(&r["outage_started_at"])),
-    ] {
+        ("Started", at(&r["started_at"])),
+        ("Finished", at(&r["finished_at"])),
+        ("Outage declared at", at(&r["outage_started_at"])),
+        ("Duration", saved.took()),
+    ];
+    if let (Some(a), Some(b)) = (&saved.wall_started_at, &saved.wall_finished_at)
+        && saved.clocks_differ()
+    {
+        rows.push((
+            "Wall clock (real time)",
+            format!("{} → {}", sanitize(a), sanitize(b)),
+        ));
+    }
+    for (k, v) in rows {
         let _ = writeln!(out, "| {k} | {v} |");
+    }
+    if simulated {
+        let pace = saved
+            .pace()
+            .map(|x| format!(", which ran about ×{x:.0} as fast as real time"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\nTimes are simulated (the simulator's clock{pace}), except those marked wall-clock."
+        );
     }
     let rto = saved.rto_seconds;
     let rto_t = saved.rto_target_seconds;
@@ -335,14 +395,16 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
     );
     let _ = writeln!(
         out,
-        "| RTO (outage to verified traffic shift) | {} | {} | {} |",
+        "| RTO (outage to verified traffic shift{}) | {} | {} | {} |",
+        if simulated { ", simulated time" } else { "" },
         rto.map_or("-".into(), human),
         human(rto_t),
         verdict(saved.rto_met(), "not reached")
     );
     let _ = writeln!(
         out,
-        "| Data-loss window | {} | RPO {} | {} |",
+        "| Data-loss window{} | {} | RPO {} | {} |",
+        if simulated { " (simulated time)" } else { "" },
         human(loss),
         human(rpo_t),
         verdict(saved.rpo_met(), "unknown")
@@ -369,7 +431,7 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
     }
     let _ = writeln!(
         out,
-        "## Timeline\n\n*by*: who confirmed the step, skipped it, overrode its precondition or stopped the run at its question.\n\n| step | outcome | start | end | duration | by | note |\n|---|---|---|---|---|---|---|"
+        "## Timeline\n\n*by*: who confirmed the step, skipped it, overrode its precondition or stopped the run at its question.\n\n| step | outcome | start{sim} | end{sim} | duration{sim} | by | note |\n|---|---|---|---|---|---|---|"
     );
     let steps = r["steps"].as_array().cloned().unwrap_or_default();
     for st in &steps {
@@ -394,7 +456,8 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
     // The steps on the run's time axis: where each started and how long it ran.
     let _ = writeln!(
         out,
-        "\n## Step durations\n\nEach step on the run's time axis, from the declared outage to the end of the run: where it started and how long it ran (steps of a phase that ran side by side overlap; ░ never finished).\n\n```"
+        "\n## Step durations\n\nEach step on the run's time axis{}, from the declared outage to the end of the run: where it started and how long it ran (steps of a phase that ran side by side overlap; ░ never finished).\n\n```",
+        if simulated { " (simulated time)" } else { "" }
     );
     if let Some(axis) = Axis::of(&saved) {
         const WIDTH: usize = 48;
@@ -409,7 +472,11 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
             );
         }
     }
-    let _ = writeln!(out, "```\n\n## ARM operations sent\n");
+    let _ = writeln!(
+        out,
+        "```\n\n## ARM operations sent{}\n",
+        if simulated { " (simulated times)" } else { "" }
+    );
     for op in r["operations"].as_array().cloned().unwrap_or_default() {
         let _ = writeln!(
             out,
@@ -449,7 +516,9 @@ pub fn write(
     cfg: &Config,
 ) -> std::io::Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(dir)?;
-    let report = build(rb, entries, losses);
+    // Against a simulator (a drill, the demo) the journal's clock is the simulator's.
+    let simulated = cfg.auth.method == crate::config::AuthMethod::Simulator;
+    let report = build_on(rb, entries, losses, simulated);
     let run_id = entries
         .first()
         .map(|e| e.run_id.clone())
@@ -496,6 +565,14 @@ pub struct Saved {
     pub started_at: String,
     pub finished_at: String,
     pub outage_started_at: String,
+    /// The clock of the times above: "simulated" or "azure" (empty in older reports).
+    pub clock: String,
+    /// From start to finish on that clock (None in older reports: derived).
+    pub duration_seconds: Option<i64>,
+    /// Start, finish and duration on this machine's clock (None when the journal predates it).
+    pub wall_started_at: Option<String>,
+    pub wall_finished_at: Option<String>,
+    pub wall_duration_seconds: Option<i64>,
     pub rto_target_seconds: i64,
     pub rto_seconds: Option<i64>,
     pub rpo_target_seconds: i64,
@@ -550,6 +627,55 @@ pub struct SavedStep {
 }
 
 impl Saved {
+    /// Whether its times are simulated (a drill, or a run against the simulator).
+    pub fn simulated(&self) -> bool {
+        self.clock == "simulated" || self.scenario.is_some()
+    }
+
+    /// From start to finish on the report's own clock.
+    pub fn duration(&self) -> Option<i64> {
+        self.duration_seconds
+            .or_else(|| secs_between(&self.started_at, &self.finished_at))
+            .map(|s| s.max(0))
+    }
+
+    /// Whether its own clock and the wall clock disagree on how long it took (more than a few
+    /// seconds and a twentieth): always for a drill faster than real time.
+    pub fn clocks_differ(&self) -> bool {
+        match (self.duration(), self.wall_duration_seconds) {
+            (Some(own), Some(wall)) => (own - wall).abs() > (wall / 20).max(5),
+            _ => false,
+        }
+    }
+
+    /// How many times faster than real time its clock ran, when the clocks differ.
+    pub fn pace(&self) -> Option<f64> {
+        let wall = self.wall_duration_seconds.filter(|w| *w > 0)?;
+        self.clocks_differ()
+            .then(|| self.duration().unwrap_or(0) as f64 / wall as f64)
+    }
+
+    /// How long the run took: "6 h 21 min simulated · 13 min wall-clock" when the clocks
+    /// differ, "13 min" when they do not, each figure labelled in a drill.
+    pub fn took(&self) -> String {
+        let own = self.duration();
+        let wall = self.wall_duration_seconds;
+        let label = if self.simulated() {
+            " simulated"
+        } else {
+            " by Azure's clock"
+        };
+        match (own, wall) {
+            (Some(o), Some(w)) if self.clocks_differ() => {
+                format!("{}{label} · {} wall-clock", human(o), human(w))
+            }
+            (Some(o), _) if self.simulated() => format!("{} simulated", human(o)),
+            (_, Some(w)) => human(w),
+            (Some(o), None) => human(o),
+            (None, None) => "-".into(),
+        }
+    }
+
     /// "drill", "failover" or "failback".
     pub fn label(&self) -> &str {
         if self.scenario.is_some() {

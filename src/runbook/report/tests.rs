@@ -112,6 +112,7 @@ fn a_built_report_reads_back_typed() {
     let entries = vec![Entry {
         run_id: "r1".into(),
         at: "2026-11-26T02:41:07Z".into(),
+        wall_at: None,
         event: Event::RunStarted {
             deployment: "contoso-ml".into(),
             kind: "failover".into(),
@@ -224,6 +225,7 @@ impl Script {
         self.0.push(Entry {
             run_id: "r1".into(),
             at: format!("2026-11-26T{time}Z"),
+            wall_at: None,
             event,
         });
         self
@@ -626,4 +628,67 @@ fn older_reports_get_their_verdict_derived() {
     .unwrap();
     assert_eq!((new.rto_met(), new.rpo_met()), (None, None));
     assert_eq!(new.headline(), "as recorded");
+}
+
+#[test]
+fn a_drill_says_its_times_are_simulated_and_gives_the_wall_clock_too() {
+    let rb = forced_runbook();
+    let mut j = Script::new("drill-ci");
+    j.done("prepare.confirm-outage", "drill-ci", "02:00:10", "02:01:00");
+    let mut entries = j.finished("08:21:00", "aborted");
+    // 6 h 21 min of simulated time in 13 real minutes.
+    entries[0].wall_at = Some("2026-12-01T10:00:00Z".into());
+    entries.last_mut().unwrap().wall_at = Some("2026-12-01T10:13:00Z".into());
+    if let Event::RunStarted { scenario, .. } = &mut entries[0].event {
+        *scenario = Some("eastus-outage".into());
+    }
+    let r = build(&rb, &entries, Some(&[]));
+    assert_eq!(r["clock"], "simulated");
+    assert_eq!(r["duration_seconds"], 6 * 3600 + 21 * 60);
+    assert_eq!(r["wall_started_at"], "2026-12-01T10:00:00Z");
+    assert_eq!(r["wall_finished_at"], "2026-12-01T10:13:00Z");
+    assert_eq!(r["wall_duration_seconds"], 13 * 60);
+    let saved: Saved = serde_json::from_value(r.clone()).unwrap();
+    assert_eq!(saved.took(), "6 h 21 min simulated · 13 min wall-clock");
+    let md = markdown(&r, &Config::demo());
+    for line in [
+        "| Started | 2026-11-26T02:00:00Z (simulated) |",
+        "| Finished | 2026-11-26T08:21:00Z (simulated) |",
+        "| Outage declared at | 2026-11-26T01:00:00Z (simulated) |",
+        "| Duration | 6 h 21 min simulated · 13 min wall-clock |",
+        "| Wall clock (real time) | 2026-12-01T10:00:00Z → 2026-12-01T10:13:00Z |",
+        "Times are simulated (the simulator's clock, which ran about ×29 as fast as real time), except those marked wall-clock.",
+        "| step | outcome | start (simulated) | end (simulated) | duration (simulated) | by | note |",
+        "| RTO (outage to verified traffic shift, simulated time) |",
+        "## ARM operations sent (simulated times)",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
+}
+
+#[test]
+fn a_real_run_gives_one_duration_and_no_simulated_label() {
+    let rb = forced_runbook();
+    let mut j = Script::new("alice");
+    j.done("prepare.confirm-outage", "alice", "02:00:10", "02:01:00");
+    let mut entries = j.finished("02:13:00", "aborted");
+    // Azure's clock two seconds ahead of this machine's: the same duration.
+    entries[0].wall_at = Some("2026-11-26T01:59:58Z".into());
+    entries.last_mut().unwrap().wall_at = Some("2026-11-26T02:12:59Z".into());
+    let r = build(&rb, &entries, None);
+    assert_eq!(r["clock"], "azure");
+    let saved: Saved = serde_json::from_value(r.clone()).unwrap();
+    assert!(!saved.clocks_differ());
+    assert_eq!(saved.took(), "13 min");
+    let md = markdown(&r, &Config::demo());
+    assert!(md.contains("| Duration | 13 min |"), "{md}");
+    assert!(
+        !md.contains("simulated") && !md.contains("Wall clock"),
+        "{md}"
+    );
+    // An older journal, without wall times: the duration on its own clock.
+    let older = build(&rb, &j.0, None);
+    assert!(older["wall_duration_seconds"].is_null());
+    let saved: Saved = serde_json::from_value(older).unwrap();
+    assert_eq!(saved.took(), "13 min");
 }
