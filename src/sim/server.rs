@@ -17,12 +17,13 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use super::SimClock;
 use super::faults::Fault;
-use super::ops::Request;
+use super::lro::OpStatus;
 use super::reply::{ArmError, Reply};
+use super::routes::Request;
 use super::scenario::Scenario;
 use super::world::{ArmBehaviour, RegionStatus, World};
-use super::{SimClock, render};
 use crate::config::Config;
 
 type Shared = Arc<Mutex<World>>;
@@ -675,7 +676,7 @@ pub fn state(w: &World) -> Value {
                 "id": r.id, "component": r.component, "kind": r.kind, "home": r.home,
                 "serving_region": w.serving_region(i), "down": r.down,
                 "availability": w.availability(i).0,
-                "arm": render::resource(w, i, r.id.as_str(), true),
+                "arm": w.render(i, r.id.as_str(), true),
             })
         })
         .collect();
@@ -687,9 +688,9 @@ pub fn state(w: &World) -> Value {
                 "id": o.id, "resource": w.resources[o.resource].id, "action": format!("{:?}", o.action),
                 "started": crate::timefmt::rfc3339(o.started), "completes": crate::timefmt::rfc3339(o.completes),
                 "status": match &o.status {
-                    super::ops::OpStatus::InProgress => json!("InProgress"),
-                    super::ops::OpStatus::Succeeded => json!("Succeeded"),
-                    super::ops::OpStatus::Failed(e) => json!({"Failed": e}),
+                    OpStatus::InProgress => json!("InProgress"),
+                    OpStatus::Succeeded => json!("Succeeded"),
+                    OpStatus::Failed(e) => json!({"Failed": e}),
                 },
             })
         })
