@@ -90,6 +90,7 @@ impl Reply {
 }
 
 impl From<ArmError> for Reply {
+    /// An ARM error as its answer: the error's status and ARM's error body.
     fn from(e: ArmError) -> Reply {
         Reply {
             status: e.status,
