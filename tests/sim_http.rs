@@ -1200,8 +1200,8 @@ async fn a_scenario_unfolds_over_simulated_time() {
         azfailover::sim::state(&w)
     };
     assert_eq!(state(&server)["regions"]["eastus"]["status"], "up");
-    // The outage is at 2 simulated minutes: 0.2 s at 600×.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The outage is at 4 simulated minutes: 0.4 s at 600×.
+    tokio::time::sleep(Duration::from_millis(600)).await;
     let s = state(&server);
     assert_eq!(s["regions"]["eastus"]["status"], "down");
     assert_eq!(s["scenario"]["applied"].as_array().unwrap().len(), 4);

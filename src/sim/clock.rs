@@ -94,6 +94,7 @@ impl SimClock {
 mod tests {
     use super::*;
 
+    /// A drill at 1000× sees a minute pass in 60 ms of real time.
     #[test]
     fn scaled_time_runs_faster() {
         let c = SimClock::new(1000.0);
@@ -104,6 +105,7 @@ mod tests {
         assert_eq!(c.real(Duration::from_secs(60)), Duration::from_millis(60));
     }
 
+    /// A resumed drill does not start its clock from zero again.
     #[test]
     fn a_resumed_clock_goes_on_from_where_it_was() {
         let origin = OffsetDateTime::now_utc() - time::Duration::hours(1);
@@ -114,6 +116,7 @@ mod tests {
         assert_eq!(c.origin(), origin);
     }
 
+    /// Changing the pace mid-drill does not make simulated time jump.
     #[test]
     fn rescaling_keeps_time_continuous() {
         let mut c = SimClock::new(100.0);

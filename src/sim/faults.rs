@@ -276,6 +276,7 @@ impl World {
         Ok(out)
     }
 
+    /// A fault's region (or `primary`/`secondary`), refused if the deployment has no such region.
     fn region_arg(&self, raw: &str) -> Result<crate::region::Region, String> {
         self.resolve_region(raw).ok_or_else(|| {
             format!(
@@ -285,6 +286,7 @@ impl World {
         })
     }
 
+    /// Raises the Service Health incident a responder would see for an outage or degradation.
     fn raise_incident(
         &mut self,
         region: &crate::region::Region,
@@ -312,6 +314,7 @@ impl World {
         });
     }
 
+    /// Marks a recovered region's open incidents mitigated (Resource Health's recentlyResolved).
     fn resolve_incidents(&mut self, region: &crate::region::Region) {
         let now = self.now();
         for inc in self
@@ -370,6 +373,7 @@ impl World {
     }
 }
 
+/// What ARM does for a region's resources, as the fault's answer reports it.
 fn st_arm(world: &World, r: &crate::region::Region) -> ArmBehaviour {
     world.regions.get(r).map(|s| s.arm).unwrap_or_default()
 }
@@ -386,6 +390,7 @@ fn http_method(m: &str) -> Result<String, String> {
     }
 }
 
+/// A transport fault's duration in real time: more than 0, less than a day.
 fn real_duration(seconds: f64) -> Result<Duration, String> {
     if seconds.is_finite() && seconds > 0.0 && seconds < 86_400.0 {
         Ok(Duration::from_secs_f64(seconds))

@@ -108,6 +108,7 @@ pub mod clock {
         saved_at: OffsetDateTime,
     }
 
+    /// Writes where simulated time stood and when, so a resume can add the time it was down.
     pub fn serialize<S: Serializer>(c: &SimClock, s: S) -> Result<S::Ok, S::Error> {
         Saved {
             origin: c.origin(),
@@ -118,6 +119,7 @@ pub mod clock {
         .serialize(s)
     }
 
+    /// Reads a clock back, advanced by the real time since the save times the time scale.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SimClock, D::Error> {
         let saved = Saved::deserialize(d)?;
         let down = (OffsetDateTime::now_utc() - saved.saved_at)
@@ -146,14 +148,17 @@ pub mod faults {
         malformed: HashMap<String, u32>,
     }
 
+    /// Seconds left of a deadline (a deadline is an Instant, meaningless in another process).
     fn left(until: Option<Instant>) -> Option<f64> {
         until.map(|u| u.saturating_duration_since(Instant::now()).as_secs_f64())
     }
 
+    /// A deadline again, from the seconds that were left.
     fn until(left: Option<f64>) -> Option<Instant> {
         left.and_then(|s| Instant::now().checked_add(Duration::try_from_secs_f64(s.max(0.0)).ok()?))
     }
 
+    /// Writes the transport faults with what is left of their durations.
     pub fn serialize<S: Serializer>(f: &Faults, s: S) -> Result<S::Ok, S::Error> {
         Saved {
             throttle_seconds_left: left(f.throttle_until),
@@ -165,6 +170,7 @@ pub mod faults {
         .serialize(s)
     }
 
+    /// Reads the transport faults back; they run for what was left of them.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Faults, D::Error> {
         let saved = Saved::deserialize(d)?;
         Ok(Faults {

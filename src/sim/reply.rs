@@ -40,6 +40,15 @@ impl ArmError {
         ArmError::new(409, code, message)
     }
 
+    /// 503 for an operation whose region went down before it could take effect.
+    pub fn unavailable(region: &crate::region::Region) -> ArmError {
+        ArmError::new(
+            503,
+            "ServiceUnavailable",
+            format!("The operation could not be completed: region '{region}' is unavailable."),
+        )
+    }
+
     /// The JSON body ARM sends.
     pub fn body(&self) -> Value {
         json!({"error": {"code": self.code, "message": self.message}})
@@ -81,6 +90,7 @@ impl Reply {
 }
 
 impl From<ArmError> for Reply {
+    /// An ARM error as its answer: the error's status and ARM's error body.
     fn from(e: ArmError) -> Reply {
         Reply {
             status: e.status,

@@ -191,6 +191,7 @@ impl World {
 mod tests {
     use super::*;
 
+    /// Every scenario a drill can name is valid and does something.
     #[test]
     fn every_builtin_scenario_parses() {
         for (name, text) in BUILTIN {
@@ -200,6 +201,7 @@ mod tests {
         }
     }
 
+    /// A broken scenario says which event is broken and why.
     #[test]
     fn bad_event_is_named() {
         let e = Scenario::parse(
@@ -217,12 +219,14 @@ mod tests {
         assert!(e.contains("'at'"), "{e}");
     }
 
+    /// A mistyped scenario name lists the ones that exist.
     #[test]
     fn unknown_name_lists_builtins() {
         let e = Scenario::resolve("meteor-strike").unwrap_err();
         assert!(e.contains("eastus-outage"), "{e}");
     }
 
+    /// The drill's RTO clock has a start: the scenario's first outage.
     #[test]
     fn outage_start_is_found() {
         let s = Scenario::resolve("eastus-outage").unwrap();

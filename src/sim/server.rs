@@ -17,12 +17,13 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use super::SimClock;
 use super::faults::Fault;
-use super::ops::Request;
+use super::lro::OpStatus;
 use super::reply::{ArmError, Reply};
+use super::routes::Request;
 use super::scenario::Scenario;
 use super::world::{ArmBehaviour, RegionStatus, World};
-use super::{SimClock, render};
 use crate::config::Config;
 
 type Shared = Arc<Mutex<World>>;
@@ -39,6 +40,7 @@ pub struct SimOptions {
 }
 
 impl Default for SimOptions {
+    /// Loopback on a free port, a new world at the scenario's pace.
     fn default() -> Self {
         SimOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -62,6 +64,7 @@ pub struct SimServer {
 struct DropConnection;
 
 impl std::fmt::Display for DropConnection {
+    /// What the log says about a dropped connection.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("connection dropped by the flaky fault")
     }
@@ -201,6 +204,7 @@ impl SimServer {
     }
 }
 
+/// Serves connections until shutdown, then closes every one (no request outlives `stop`).
 async fn accept_loop(listener: TcpListener, world: Shared, mut shutdown: watch::Receiver<bool>) {
     let mut conns = tokio::task::JoinSet::new();
     loop {
@@ -226,12 +230,14 @@ async fn accept_loop(listener: TcpListener, world: Shared, mut shutdown: watch::
     conns.abort_all();
 }
 
+/// Query parameters with lowercase names, as ARM reads them case-insensitively.
 fn query_map(q: Option<&str>) -> BTreeMap<String, String> {
     form_urlencoded::parse(q.unwrap_or_default().as_bytes())
         .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
         .collect()
 }
 
+/// Whether an api-version has ARM's form (`YYYY-MM-DD` or `YYYY-MM-DD-preview`).
 fn is_api_version(v: &str) -> bool {
     let (date, rest) = v.split_at(v.len().min(10));
     let b = date.as_bytes();
@@ -258,6 +264,8 @@ struct Decision {
     now: time::OffsetDateTime,
 }
 
+/// Answers one HTTP request: the control API, or ARM through `decide`, then the latency,
+/// hang or dropped connection a fault asks for.
 async fn serve(
     world: Shared,
     req: HttpRequest<Incoming>,
@@ -359,6 +367,7 @@ async fn serve(
     ))
 }
 
+/// Logs a request and its outcome for the simulator's trace.
 fn log(method: &str, path: &str, status: u16, started: Instant) {
     tracing::info!(
         target: "azfailover::sim",
@@ -368,6 +377,8 @@ fn log(method: &str, path: &str, status: u16, started: Instant) {
     );
 }
 
+/// Decides an ARM request's fate under the lock: auth, api-version, transport faults, a
+/// downed region's ARM behaviour, then the world's answer.
 fn decide(
     w: &mut World,
     method: &str,
@@ -573,6 +584,7 @@ pub fn fingerprint(token: &str) -> String {
     format!("{h:016x}")
 }
 
+/// The HTTP response with the headers ARM always sends (request ids, rate limits, Date).
 fn respond(
     reply: Reply,
     correlation: &str,
@@ -675,7 +687,7 @@ pub fn state(w: &World) -> Value {
                 "id": r.id, "component": r.component, "kind": r.kind, "home": r.home,
                 "serving_region": w.serving_region(i), "down": r.down,
                 "availability": w.availability(i).0,
-                "arm": render::resource(w, i, r.id.as_str(), true),
+                "arm": w.render(i, r.id.as_str(), true),
             })
         })
         .collect();
@@ -687,9 +699,9 @@ pub fn state(w: &World) -> Value {
                 "id": o.id, "resource": w.resources[o.resource].id, "action": format!("{:?}", o.action),
                 "started": crate::timefmt::rfc3339(o.started), "completes": crate::timefmt::rfc3339(o.completes),
                 "status": match &o.status {
-                    super::ops::OpStatus::InProgress => json!("InProgress"),
-                    super::ops::OpStatus::Succeeded => json!("Succeeded"),
-                    super::ops::OpStatus::Failed(e) => json!({"Failed": e}),
+                    OpStatus::InProgress => json!("InProgress"),
+                    OpStatus::Succeeded => json!("Succeeded"),
+                    OpStatus::Failed(e) => json!({"Failed": e}),
                 },
             })
         })
@@ -725,6 +737,7 @@ pub fn state(w: &World) -> Value {
 mod tests {
     use super::*;
 
+    /// Only ARM's two api-version forms are accepted.
     #[test]
     fn api_version_forms() {
         assert!(is_api_version("2025-01-01"));

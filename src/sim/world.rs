@@ -1,5 +1,7 @@
-//! The simulated world: every resource the configuration names, the regions, faults, incidents,
-//! long-running operations and the log of mutating requests.
+//! The world container: every resource the configuration names (each with its provider's
+//! `State`), the regions, faults, incidents, long-running operations, data lost by forced
+//! failovers and the log of mutating requests. What a resource *is* lives with its provider
+//! (`providers/`); this file only asks the provider (`State::provider`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -8,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::clock::SimClock;
-use super::ops::Operation;
+use super::lro::Operation;
+use super::providers::{self, State};
+use super::reply::ArmError;
 use super::scenario::Timeline;
 use crate::config::{ComponentKind, Config, Mode, ResourceId, Targets};
 use crate::region::Region;
@@ -130,166 +134,6 @@ impl Replication {
     }
 }
 
-/// An AmlCompute cluster.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Compute {
-    pub vm_size: String,
-    pub min_nodes: u32,
-    pub max_nodes: u32,
-    pub current_nodes: u32,
-    pub updating: bool,
-}
-
-/// A managed online deployment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Deployment {
-    pub name: String,
-    pub capacity: u32,
-    pub instance_type: String,
-    #[serde(deserialize_with = "super::persist::static_str")]
-    pub provisioning: Word,
-}
-
-/// A managed online endpoint.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Endpoint {
-    pub traffic: BTreeMap<String, u32>,
-    pub deployments: Vec<Deployment>,
-    #[serde(deserialize_with = "super::persist::static_str")]
-    pub provisioning: Word,
-    pub tags: serde_json::Map<String, serde_json::Value>,
-}
-
-/// An AKS node pool.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct NodePool {
-    pub name: String,
-    pub count: u32,
-    #[serde(deserialize_with = "super::persist::static_str")]
-    pub mode: Word,
-    #[serde(deserialize_with = "super::persist::static_str")]
-    pub provisioning: Word,
-}
-
-/// An AKS cluster.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Aks {
-    pub running: bool,
-    #[serde(deserialize_with = "super::persist::static_str")]
-    pub provisioning: Word,
-    pub pools: Vec<NodePool>,
-}
-
-/// A PostgreSQL or MySQL flexible server.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FlexServer {
-    /// `Primary`, `AsyncReplica` or `None`.
-    #[serde(deserialize_with = "super::persist::static_str")]
-    pub role: Word,
-    /// The server it replicates from, when a replica.
-    pub source: Option<usize>,
-    pub replication: Replication,
-    #[serde(deserialize_with = "super::persist::static_str")]
-    pub state: Word,
-}
-
-/// A storage account.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Storage {
-    pub sku: String,
-    pub primary: Region,
-    pub secondary: Option<Region>,
-    pub replication: Replication,
-    pub failover_in_progress: bool,
-    pub last_geo_failover: Option<OffsetDateTime>,
-    /// While geo-redundancy is being re-established after a failover.
-    pub bootstrap_until: Option<OffsetDateTime>,
-}
-
-/// A SQL failover group, seen from both servers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SqlFg {
-    pub name: String,
-    /// The two servers: (id, region). Index 0 is the one the configuration names.
-    pub servers: [(ResourceId, Region); 2],
-    pub primary: usize,
-    pub replication: Replication,
-    pub busy: bool,
-}
-
-/// A Cosmos DB account region.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CosmosRegion {
-    pub region: Region,
-    pub priority: u32,
-    pub offline: bool,
-}
-
-/// A Cosmos DB account.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Cosmos {
-    pub regions: Vec<CosmosRegion>,
-    pub replication: Replication,
-    pub busy: bool,
-}
-
-/// A container registry and its replicas.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Acr {
-    pub home: Region,
-    /// (region, regionEndpointEnabled)
-    pub replicas: Vec<(Region, bool)>,
-}
-
-/// A Traffic Manager endpoint.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TmEndpoint {
-    pub name: String,
-    pub region: Region,
-    pub enabled: bool,
-    pub priority: u32,
-    pub weight: u32,
-    pub target: String,
-}
-
-/// A Front Door origin.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Origin {
-    pub name: String,
-    pub region: Region,
-    pub enabled: bool,
-    pub priority: u32,
-    pub weight: u32,
-    pub host: String,
-    pub updating: bool,
-}
-
-/// Kind-specific state.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[allow(clippy::large_enum_variant)]
-pub enum State {
-    Workspace,
-    Compute(Compute),
-    Endpoint(Endpoint),
-    Aks(Aks),
-    Postgres(FlexServer),
-    Mysql(FlexServer),
-    AppInsights,
-    Storage(Storage),
-    SqlFg(SqlFg),
-    Cosmos(Cosmos),
-    Acr(Acr),
-    KeyVault,
-    TrafficManager {
-        #[serde(deserialize_with = "super::persist::static_str")]
-        routing: Word,
-        endpoints: Vec<TmEndpoint>,
-    },
-    FrontDoor {
-        origins: Vec<Origin>,
-    },
-}
-
 /// One simulated resource.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
@@ -333,14 +177,6 @@ pub struct World {
     /// Where the world is saved after every change a request makes (drills), if anywhere.
     #[serde(skip)]
     pub persist_to: Option<std::path::PathBuf>,
-}
-
-fn secondary_name(name: &str, primary: &Region, secondary: &Region) -> String {
-    if name.contains(primary.as_str()) {
-        name.replacen(primary.as_str(), secondary.as_str(), 1)
-    } else {
-        format!("{name}-{secondary}")
-    }
 }
 
 impl World {
@@ -408,7 +244,7 @@ impl World {
                         primary.clone(),
                         p.clone(),
                         true,
-                        paired_state(c.kind, true, hot, None),
+                        providers::paired(c.kind, true, hot, None),
                     );
                     world.add(
                         c.name.clone(),
@@ -416,11 +252,11 @@ impl World {
                         secondary.clone(),
                         s.clone(),
                         true,
-                        paired_state(c.kind, false, hot, Some(pi)),
+                        providers::paired(c.kind, false, hot, Some(pi)),
                     );
                 }
                 Targets::Replicated { resource, regions } => {
-                    let state = replicated_state(c.kind, resource, regions, &p, &s);
+                    let state = providers::replicated(c.kind, resource, regions, &p, &s);
                     let idx = world.add(
                         c.name.clone(),
                         c.kind,
@@ -429,10 +265,9 @@ impl World {
                         false,
                         state,
                     );
-                    if let State::SqlFg(fg) = &world.resources[idx].state {
-                        let partner = fg.servers[1].0.clone();
-                        let fg_id = format!("{}/failoverGroups/{}", partner, fg.name);
-                        world.index.insert(fg_id.to_ascii_lowercase(), idx);
+                    // A SQL failover group also answers through its partner server's id.
+                    for alias in world.resources[idx].state.provider().aliases() {
+                        world.index.insert(alias.to_ascii_lowercase(), idx);
                     }
                 }
                 Targets::Routing {
@@ -440,7 +275,8 @@ impl World {
                     primary,
                     secondary,
                 } => {
-                    let state = routing_state(c.kind, resource, primary, secondary, &p, &s, hot);
+                    let state =
+                        providers::routing(c.kind, resource, primary, secondary, &p, &s, hot);
                     world.add(
                         c.name.clone(),
                         c.kind,
@@ -455,6 +291,7 @@ impl World {
         world
     }
 
+    /// Adds a resource and indexes it by its id, so requests about it find it.
     fn add(
         &mut self,
         component: String,
@@ -520,45 +357,25 @@ impl World {
     /// The region a resource serves from now (moves after a failover).
     pub fn serving_region(&self, i: usize) -> Region {
         let r = &self.resources[i];
-        match &r.state {
-            State::Storage(s) => s.primary.clone(),
-            State::SqlFg(fg) => fg.servers[fg.primary].1.clone(),
-            State::Cosmos(c) => write_region(c).unwrap_or_else(|| r.home.clone()),
-            State::Acr(a) => a.home.clone(),
-            _ => r.home.clone(),
-        }
-    }
-
-    /// The region data replicates from, for resources that replicate.
-    fn replication_source(&self, i: usize) -> Option<Region> {
-        match &self.resources[i].state {
-            State::Storage(s) if s.secondary.is_some() => Some(s.primary.clone()),
-            State::SqlFg(fg) => Some(fg.servers[fg.primary].1.clone()),
-            State::Cosmos(c) => write_region(c),
-            State::Postgres(f) | State::Mysql(f) => {
-                f.source.map(|src| self.resources[src].home.clone())
-            }
-            _ => None,
-        }
+        r.state
+            .provider()
+            .serving_region()
+            .unwrap_or_else(|| r.home.clone())
     }
 
     /// Mutable access to a resource's replication record, if it has one.
     pub fn replication_mut(&mut self, i: usize) -> Option<&mut Replication> {
-        match &mut self.resources[i].state {
-            State::Storage(s) => Some(&mut s.replication),
-            State::SqlFg(fg) => Some(&mut fg.replication),
-            State::Cosmos(c) => Some(&mut c.replication),
-            State::Postgres(f) | State::Mysql(f) if f.source.is_some() => Some(&mut f.replication),
-            _ => None,
-        }
+        self.resources[i].state.provider_mut()?.replication_mut()
     }
 
     /// Freezes or resumes replication out of regions according to their status.
     pub fn refresh_replication(&mut self) {
         let now = self.now();
         for i in 0..self.resources.len() {
-            let src_up = self
-                .replication_source(i)
+            let src_up = self.resources[i]
+                .state
+                .provider()
+                .replication_source(self)
                 .map(|r| self.region_up(&r) && !self.resources[i].down);
             if let (Some(up), Some(rep)) = (src_up, self.replication_mut(i)) {
                 match (up, rep.frozen_at) {
@@ -570,69 +387,47 @@ impl World {
         }
     }
 
-    /// Availability for Resource Health: state, title, summary.
-    pub fn availability(&self, i: usize) -> (&'static str, String, String) {
-        let r = &self.resources[i];
-        let region = self.serving_region(i);
-        if r.down {
-            return (
-                "Unavailable",
-                "Unavailable".into(),
-                format!("The resource '{}' is unavailable.", r.id.name()),
-            );
-        }
-        if let State::Storage(s) = &r.state
-            && s.failover_in_progress
-        {
-            return (
-                "Unavailable",
-                "Failover in progress".into(),
-                "A customer-initiated failover is in progress; the account is unavailable until it completes.".into(),
-            );
-        }
-        if let State::Aks(a) = &r.state
-            && !a.running
-            && r.regional
-            && self.region_up(&region)
-        {
-            return (
-                "Available",
-                "Available".into(),
-                "The cluster is stopped; its control plane is healthy.".into(),
-            );
-        }
-        let microsoft_managed = matches!(r.state, State::Acr(_) | State::KeyVault);
-        match self.region_status(&region) {
-            RegionStatus::Down if microsoft_managed => (
-                "Degraded",
-                "Degraded".into(),
-                format!(
-                    "An Azure service issue in {} affects this resource; Microsoft-managed replicas in other regions keep serving (writes may be unavailable).",
-                    region.display_name()
-                ),
+    /// The ARM JSON of resource `i` as seen through `id` (a SQL failover group has one per
+    /// server), written by its provider.
+    pub fn render(&self, i: usize, id: &str, expand_geo: bool) -> serde_json::Value {
+        self.resources[i]
+            .state
+            .provider()
+            .render(self, i, id, expand_geo)
+    }
+
+    /// Resource `i`'s state as its provider's own type, for a handler the route table chose by
+    /// kind (a mismatch is the simulator's bug: 500, never a panic).
+    pub fn state_of<T: providers::Typed>(&self, i: usize) -> Result<&T, ArmError> {
+        T::of(&self.resources[i].state).ok_or_else(|| self.not_a(i, T::NAME))
+    }
+
+    /// Resource `i`'s state as its provider's own type, to change it.
+    pub fn state_of_mut<T: providers::Typed>(&mut self, i: usize) -> Result<&mut T, ArmError> {
+        let err = self.not_a(i, T::NAME);
+        T::of_mut(&mut self.resources[i].state).ok_or(err)
+    }
+
+    /// The internal error of a handler given another provider's resource.
+    fn not_a(&self, i: usize, what: &str) -> ArmError {
+        ArmError::new(
+            500,
+            "InternalServerError",
+            format!(
+                "The simulated resource '{}' is not a {what}.",
+                self.resources[i].id
             ),
-            RegionStatus::Down => (
-                "Unavailable",
-                "Unavailable".into(),
-                format!(
-                    "An Azure service issue in {} is affecting this resource.",
-                    region.display_name()
-                ),
-            ),
-            RegionStatus::Degraded => (
-                "Degraded",
-                "Degraded".into(),
-                format!(
-                    "An Azure service issue in {} is degrading this resource.",
-                    region.display_name()
-                ),
-            ),
-            RegionStatus::Up => (
-                "Available",
-                "Available".into(),
-                "There aren't any known Azure platform problems affecting this resource.".into(),
-            ),
-        }
+        )
+    }
+
+    /// Records what a forced failover of resource `i` lost: the replication lag at `now`, which
+    /// the drill report compares with the RPO.
+    pub fn record_loss(&mut self, i: usize, lag: f64, now: OffsetDateTime) {
+        self.data_loss.push(DataLoss {
+            resource: self.resources[i].id.to_string(),
+            seconds: lag,
+            at: now,
+        });
     }
 
     /// Records a mutating request for `/_sim/state` and reports.
@@ -644,183 +439,5 @@ impl World {
             at,
             status,
         });
-    }
-}
-
-/// The write region of a Cosmos account: the online region with the lowest priority.
-pub fn write_region(c: &Cosmos) -> Option<Region> {
-    c.regions
-        .iter()
-        .filter(|r| !r.offline)
-        .min_by_key(|r| r.priority)
-        .map(|r| r.region.clone())
-}
-
-fn paired_state(kind: ComponentKind, primary: bool, hot: bool, source: Option<usize>) -> State {
-    let serving = primary || hot;
-    match kind {
-        ComponentKind::MlWorkspace => State::Workspace,
-        ComponentKind::AppInsights => State::AppInsights,
-        ComponentKind::MlCompute => State::Compute(Compute {
-            vm_size: "STANDARD_NC24ADS_A100_V4".into(),
-            min_nodes: if serving { 1 } else { 0 },
-            max_nodes: if serving { 8 } else { 0 },
-            current_nodes: if serving { 1 } else { 0 },
-            updating: false,
-        }),
-        ComponentKind::MlOnlineEndpoint => State::Endpoint(Endpoint {
-            traffic: [("blue".to_string(), if serving { 100 } else { 0 })].into(),
-            deployments: vec![Deployment {
-                name: "blue".into(),
-                capacity: if serving { 3 } else { 1 },
-                instance_type: "Standard_DS3_v2".into(),
-                provisioning: "Succeeded",
-            }],
-            provisioning: "Succeeded",
-            tags: Default::default(),
-        }),
-        ComponentKind::Aks => State::Aks(Aks {
-            running: serving,
-            provisioning: "Succeeded",
-            pools: vec![
-                NodePool {
-                    name: "system".into(),
-                    count: if serving { 3 } else { 1 },
-                    mode: "System",
-                    provisioning: "Succeeded",
-                },
-                NodePool {
-                    name: "gpu".into(),
-                    count: if serving { 4 } else { 0 },
-                    mode: "User",
-                    provisioning: "Succeeded",
-                },
-            ],
-        }),
-        ComponentKind::PostgresFlexible | ComponentKind::MysqlFlexible => {
-            let f = FlexServer {
-                role: if primary { "Primary" } else { "AsyncReplica" },
-                source,
-                replication: Replication {
-                    lag_secs: 4.0,
-                    frozen_at: None,
-                },
-                state: "Ready",
-            };
-            if kind == ComponentKind::PostgresFlexible {
-                State::Postgres(f)
-            } else {
-                State::Mysql(f)
-            }
-        }
-        _ => unreachable!("{kind} is not a paired kind"),
-    }
-}
-
-fn replicated_state(
-    kind: ComponentKind,
-    id: &ResourceId,
-    regions: &[Region],
-    p: &Region,
-    s: &Region,
-) -> State {
-    match kind {
-        ComponentKind::Storage => State::Storage(Storage {
-            sku: "Standard_RAGRS".into(),
-            primary: p.clone(),
-            secondary: Some(s.clone()),
-            replication: Replication {
-                lag_secs: 90.0,
-                frozen_at: None,
-            },
-            failover_in_progress: false,
-            last_geo_failover: None,
-            bootstrap_until: None,
-        }),
-        ComponentKind::SqlFailoverGroup => {
-            let server = id.parent().expect("a failover group id has a server");
-            let partner_name = secondary_name(server.name(), p, s);
-            let partner = ResourceId::parse(&format!(
-                "{}/{}",
-                &server.as_str()[..server.as_str().len() - server.name().len() - 1],
-                partner_name
-            ))
-            .expect("partner id is well-formed");
-            State::SqlFg(SqlFg {
-                name: id.name().to_string(),
-                servers: [(server, p.clone()), (partner, s.clone())],
-                primary: 0,
-                replication: Replication {
-                    lag_secs: 3.0,
-                    frozen_at: None,
-                },
-                busy: false,
-            })
-        }
-        ComponentKind::CosmosDb => State::Cosmos(Cosmos {
-            regions: regions
-                .iter()
-                .enumerate()
-                .map(|(i, r)| CosmosRegion {
-                    region: r.clone(),
-                    priority: i as u32,
-                    offline: false,
-                })
-                .collect(),
-            replication: Replication {
-                lag_secs: 2.0,
-                frozen_at: None,
-            },
-            busy: false,
-        }),
-        ComponentKind::ContainerRegistry => State::Acr(Acr {
-            home: p.clone(),
-            replicas: regions.iter().map(|r| (r.clone(), true)).collect(),
-        }),
-        ComponentKind::KeyVault => State::KeyVault,
-        _ => unreachable!("{kind} is not a replicated kind"),
-    }
-}
-
-fn routing_state(
-    kind: ComponentKind,
-    id: &ResourceId,
-    primary: &str,
-    secondary: &str,
-    p: &Region,
-    s: &Region,
-    hot: bool,
-) -> State {
-    let base = id.name().to_ascii_lowercase();
-    match kind {
-        ComponentKind::TrafficManager => State::TrafficManager {
-            routing: if hot { "Weighted" } else { "Priority" },
-            endpoints: [(primary, p, 1), (secondary, s, 2)]
-                .into_iter()
-                .map(|(name, region, priority)| TmEndpoint {
-                    name: name.to_string(),
-                    region: region.clone(),
-                    enabled: true,
-                    priority,
-                    weight: 50,
-                    target: format!("{base}-{region}.{region}.inference.ml.azure.com"),
-                })
-                .collect(),
-        },
-        ComponentKind::FrontDoor => State::FrontDoor {
-            origins: [(primary, p, 1), (secondary, s, if hot { 1 } else { 2 })]
-                .into_iter()
-                .map(|(name, region, priority)| Origin {
-                    name: name.to_string(),
-                    region: region.clone(),
-                    enabled: true,
-                    priority,
-                    weight: 1000,
-                    host: format!("{base}-{region}.{region}.inference.ml.azure.com"),
-                    updating: false,
-                })
-                .collect(),
-        },
-        _ => unreachable!("{kind} is not a routing kind"),
     }
 }
