@@ -263,10 +263,7 @@ impl Failure {
     fn status(self, format: Format) -> i32 {
         if let Format::Json = format {
             let error = serde_json::json!({"error": {"code": self.code, "message": self.message}});
-            crate::outln!(
-                "{}",
-                serde_json::to_string_pretty(&error).unwrap_or_default()
-            );
+            crate::outln!("{}", crate::text::to_json_pretty(&error));
         }
         self.report()
     }
@@ -1176,8 +1173,7 @@ impl Target {
         match format {
             PlanFormat::Json => crate::outln!(
                 "{}",
-                serde_json::to_string_pretty(&crate::runbook::markdown::to_json(&rb))
-                    .unwrap_or_default()
+                crate::text::to_json_pretty(&crate::runbook::markdown::to_json(&rb))
             ),
             PlanFormat::Markdown => crate::out!(
                 "{}",
@@ -1213,10 +1209,7 @@ impl Target {
             Ok((_, snap)) => {
                 crate::health::cache::save(&snap);
                 match format {
-                    Format::Json => crate::outln!(
-                        "{}",
-                        serde_json::to_string_pretty(&snap).unwrap_or_default()
-                    ),
+                    Format::Json => crate::outln!("{}", crate::text::to_json_pretty(&snap)),
                     Format::Table => crate::out!("{}", crate::health::report::render_table(&snap)),
                 }
                 snap.exit_code()

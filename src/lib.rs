@@ -37,4 +37,5 @@ pub mod region;
 pub mod runbook;
 pub mod sim;
 pub mod suggest;
+pub mod text;
 pub mod timefmt;

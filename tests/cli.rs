@@ -377,3 +377,52 @@ fn status_json_without_a_snapshot_prints_one_error_object() {
     let (kind, _) = error_object(&out);
     assert_eq!(kind, "auth", "{out}");
 }
+
+#[test]
+fn status_output_carries_no_bidi_override_and_json_escapes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "sessions\u{202e}atad-gniniart";
+    let text = std::fs::read_to_string("assets/demo.toml")
+        .unwrap()
+        .replace("name = \"sessions\"", &format!("name = \"{hostile}\""));
+    let sim_cfg = dir.path().join("sim.toml");
+    std::fs::write(&sim_cfg, &text).unwrap();
+    let mut sim = Command::new(BIN)
+        .args(["sim", "--config"])
+        .arg(&sim_cfg)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(sim.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first.trim().trim_start_matches("listening on ").to_string();
+    let cfg = dir.path().join("status.toml");
+    std::fs::write(&cfg, text.replace("http://127.0.0.1:0", &url)).unwrap();
+    let status = |format: &str| {
+        let out = Command::new(BIN)
+            .args(["status", "--format", format, "--config"])
+            .arg(&cfg)
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let table = status("table");
+    let json = status("json");
+    let _ = sim.kill();
+    assert!(table.contains("sessionsatad-gniniart"), "{table}");
+    assert!(!table.contains('\u{202e}'), "{table}");
+    assert!(!json.contains('\u{202e}'), "{json}");
+    assert!(json.contains("\\u202e"), "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        v["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == hostile)
+    );
+}

@@ -17,7 +17,6 @@ mod nav;
 pub mod reports;
 pub mod run_state;
 pub mod runbook_bridge;
-pub mod sanitize;
 pub mod state;
 pub mod summary;
 pub mod timeline;
@@ -25,9 +24,9 @@ pub mod tui;
 pub mod ui;
 mod view;
 
+pub use crate::text::sanitize;
 pub use app::{Action, App, Effect, Screen, SortKey, update};
 pub use bench::{bench_frame, synthetic_snapshot};
-pub use sanitize::sanitize;
 
 /// What the header says this console is connected to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,14 +5,9 @@ use std::fmt::Write;
 
 use super::model::*;
 
-/// Removes control characters (escape sequences, carriage returns, bells) from untrusted text.
+/// Untrusted text on one line, as every output shows it (the one toolkit in `crate::text`).
 pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::text::one_line(s)
 }
 
 fn word_region(h: RegionHealth) -> &'static str {
@@ -177,7 +172,9 @@ mod tests {
 
     #[test]
     fn sanitize_strips_control_characters() {
-        assert_eq!(sanitize("ok\x1b[31mred\r\nnext\t\u{7}"), "ok [31mred next");
+        // No residue of the escape sequence, no bidi override.
+        assert_eq!(sanitize("ok\x1b[31mred\r\nnext\t\u{7}"), "okred next");
+        assert_eq!(sanitize("a\u{202e}b\x1b]0;pwned\x07c"), "abc");
         assert_eq!(sanitize("plain name"), "plain name");
     }
 }

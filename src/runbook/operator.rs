@@ -484,7 +484,7 @@ mod tests {
                 }
             )
             .as_deref(),
-            Some("12:08:00 finish.notify: skipped by ci: by phone [2J")
+            Some("12:08:00 finish.notify: skipped by ci: by phone")
         );
         assert_eq!(
             said(

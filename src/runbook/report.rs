@@ -535,10 +535,7 @@ pub fn write(
     let json_path = base.with_extension("json");
     let md_path = base.with_extension("md");
     for (path, text) in [
-        (
-            &json_path,
-            serde_json::to_string_pretty(&report).unwrap_or_default(),
-        ),
+        (&json_path, crate::text::to_json_pretty(&report)),
         (&md_path, markdown(&report, cfg)),
     ] {
         let _ = std::fs::remove_file(path);
