@@ -70,12 +70,12 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if json_escaped(c) {
-                writer.write_all(fragment[start..i].as_bytes())?;
+                writer.write_all(&fragment.as_bytes()[start..i])?;
                 write!(writer, "\\u{:04x}", c as u32)?;
                 start = i + c.len_utf8();
             }
         }
-        writer.write_all(fragment[start..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[start..])
     }
 
     fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
