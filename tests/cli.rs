@@ -413,6 +413,7 @@ fn status_output_carries_no_bidi_override_and_json_escapes_it() {
     let table = status("table");
     let json = status("json");
     let _ = sim.kill();
+    let _ = sim.wait();
     assert!(table.contains("sessionsatad-gniniart"), "{table}");
     assert!(!table.contains('\u{202e}'), "{table}");
     assert!(!json.contains('\u{202e}'), "{json}");
