@@ -1543,6 +1543,9 @@ impl<'a> Runner<'a> {
         let ctx = self.ctx;
         if let Sent::Running(lro, started) = &sent {
             let mut last_pct = -100.0;
+            // The monitor answering an error poll after poll is the operation's final answer
+            // (a Location monitor reports a failed operation so); one error is not.
+            let mut answered_errors = 0;
             loop {
                 let left = step.timeout.saturating_sub(started.elapsed());
                 let waited = tokio::time::timeout(
@@ -1576,6 +1579,16 @@ impl<'a> Runner<'a> {
                     // Its status could not be read this time: the operation goes on in Azure
                     // whatever this client sees; look again (the step's timeout bounds it).
                     Ok(Err(e)) => {
+                        if matches!(e.kind, ErrorKind::Api { .. }) {
+                            answered_errors += 1;
+                            if answered_errors >= 3 {
+                                return Err(NotSettled::failed(format!(
+                                    "the operation failed: its monitor answers {e}"
+                                )));
+                            }
+                        } else {
+                            answered_errors = 0;
+                        }
                         self.operator.notify(&format!(
                             "{}: the operation's status could not be read ({e}); looking again",
                             step.id
