@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use time::OffsetDateTime;
 
+use super::check::CheckId;
 use super::collect::{Observations, ReadError, Reading};
 use super::model::*;
 use crate::azure::models::*;
@@ -334,11 +335,8 @@ fn both_serve_check(ctx: &Ctx<'_>, d: &mut Derived) {
             ),
         ),
     };
-    d.check(BOTH_SERVE_CHECK, passed, reason);
+    d.check(CheckId::BothServe, passed, reason);
 }
-
-/// The name of the hot/hot check "both regions serve".
-pub const BOTH_SERVE_CHECK: &str = "both regions serve";
 
 fn with_note(status: String, note: &Option<String>) -> String {
     match note {
@@ -365,14 +363,16 @@ struct Derived {
 }
 
 impl Derived {
-    fn check(&mut self, name: &str, passed: Option<bool>, reason: impl Into<String>) {
+    /// Adds a readiness check: passed, failed or undecided (None), with its reason.
+    fn check(&mut self, id: CheckId, passed: Option<bool>, reason: impl Into<String>) {
         self.checks.push(Check {
-            name: name.to_string(),
+            name: id,
             passed,
             reason: reason.into(),
         });
     }
 
+    /// Adds a key property, shown in this order.
     fn prop(&mut self, k: &str, v: impl Into<String>) {
         self.properties.push((k.to_string(), v.into()));
     }
@@ -464,19 +464,19 @@ fn paired(ctx: &Ctx<'_>, c: &Component, p_id: &ResourceId, s_id: &ResourceId, d:
     // Common checks: the standby exists and is healthy.
     match s_read {
         Some(Ok(_)) => d.check(
-            "standby provisioned",
+            CheckId::StandbyProvisioned,
             Some(true),
             format!("{} exists in {}", s_id.name(), ctx.secondary),
         ),
         Some(Err(e)) => d.check(
-            "standby provisioned",
+            CheckId::StandbyProvisioned,
             Some(false),
             format!("{} could not be read: {}", s_id.name(), short(&e.message)),
         ),
-        None => d.check("standby provisioned", None, "not read yet"),
+        None => d.check(CheckId::StandbyProvisioned, None, "not read yet"),
     }
     d.check(
-        "standby healthy",
+        CheckId::StandbyHealthy,
         Some(s_health == InstanceHealth::Available),
         match s_health {
             InstanceHealth::Available => format!("{} is available", s_id.name()),
@@ -539,7 +539,7 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
             state: "unreadable".into(),
             detail,
         });
-        d.check("readable", Some(false), short(&e.message));
+        d.check(CheckId::Readable, Some(false), short(&e.message));
         return;
     }
     let Some(Ok(reading)) = read else {
@@ -551,7 +551,7 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
             detail: Some("not read".into()),
         });
         d.check(
-            "readable",
+            CheckId::Readable,
             Some(false),
             format!("{} was not read", id.name()),
         );
@@ -613,7 +613,7 @@ impl Replicated<'_> {
 /// node pools), case-insensitively.
 fn drift(
     d: &mut Derived,
-    name: &str,
+    id: CheckId,
     primary: impl Iterator<Item = String>,
     secondary: impl Iterator<Item = String>,
     secondary_region: &Region,
@@ -623,13 +623,13 @@ fn drift(
     let missing: Vec<&String> = p.difference(&s).collect();
     if missing.is_empty() {
         d.check(
-            name,
+            id,
             Some(true),
             format!("{} present in both regions", p.len()),
         );
     } else {
         d.check(
-            name,
+            id,
             Some(false),
             format!(
                 "drift: missing in {secondary_region}: {}",

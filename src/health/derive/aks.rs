@@ -3,6 +3,7 @@
 use super::{Ctx, Derived, Pair, drift};
 use crate::azure::models::*;
 use crate::config::Mode;
+use crate::health::check::CheckId;
 use crate::health::collect::Reading;
 
 /// A cluster pair: whether the standby runs (hot/hot: a check; hot/cold: what a failover
@@ -23,7 +24,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, sa: &ManagedCluster, d: &mu
     );
     if c.mode == Mode::HotHot {
         d.check(
-            "secondary running",
+            CheckId::SecondaryRunning,
             Some(running),
             format!("{} is {}", sa.name, sa.power()),
         );
@@ -42,7 +43,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, sa: &ManagedCluster, d: &mu
             .insert(ctx.primary.to_string(), pa.power() == PowerState::Running);
         drift(
             d,
-            "same node pools as primary",
+            CheckId::SameNodePools,
             pa.properties
                 .agent_pool_profiles
                 .iter()

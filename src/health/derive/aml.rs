@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::{Ctx, Derived, Pair, drift};
 use crate::azure::models::*;
 use crate::config::Mode;
+use crate::health::check::CheckId;
 use crate::health::collect::Reading;
 
 /// A workspace pair: the same compute clusters in both; switching is a runbook step.
@@ -25,13 +26,13 @@ pub(super) fn workspace(
         d.prop("primary workspace", pw.name.clone());
         drift(
             d,
-            "same compute clusters as primary",
+            CheckId::SameComputes,
             p_computes.iter().map(|x| x.name.clone()),
             s_computes.iter().map(|x| x.name.clone()),
             &ctx.secondary,
         );
     }
-    d.check("switch is a runbook step", None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
+    d.check(CheckId::SwitchIsRunbookStep, None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
     d.az.push(format!("az ml workspace show {}", s_id.az_args()));
 }
 
@@ -66,7 +67,7 @@ pub(super) fn compute(ctx: &Ctx<'_>, pair: &Pair<'_>, sc: &Compute, d: &mut Deri
         let same = pp.vm_size.as_deref().map(str::to_ascii_lowercase)
             == sp.vm_size.as_deref().map(str::to_ascii_lowercase);
         d.check(
-            "same VM size as primary",
+            CheckId::SameVmSize,
             Some(same),
             if same {
                 sp.vm_size.unwrap_or_default()
@@ -120,7 +121,7 @@ pub(super) fn endpoint(
         .map(|x| x.name.as_str())
         .collect();
     d.check(
-        "secondary deployments succeeded",
+        CheckId::SecondaryDeploymentsSucceeded,
         Some(bad.is_empty() && !s_deps.is_empty()),
         if s_deps.is_empty() {
             "no deployment in the secondary endpoint".to_string()
@@ -136,7 +137,7 @@ pub(super) fn endpoint(
         d.serving.insert(ctx.primary.to_string(), p_traffic > 0);
         drift(
             d,
-            "same deployments as primary",
+            CheckId::SameDeployments,
             p_deps.iter().map(|x| x.name.clone()),
             s_deps.iter().map(|x| x.name.clone()),
             &ctx.secondary,
@@ -147,7 +148,7 @@ pub(super) fn endpoint(
     }
     if c.mode == Mode::HotHot {
         d.check(
-            "secondary takes traffic",
+            CheckId::SecondaryTakesTraffic,
             Some(s_traffic > 0),
             format!(
                 "{} of the secondary endpoint's traffic is routed to deployments",

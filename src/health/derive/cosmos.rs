@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use super::{Ctx, Derived, Replicated};
 use crate::azure::models::*;
 use crate::config::Mode;
+use crate::health::check::CheckId;
 use crate::health::model::InstanceHealth;
 use crate::region::Region;
 
@@ -63,7 +64,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, acct: &CosmosAccount, 
     let secondary_online = reads.contains(&ctx.secondary);
     if c.mode == Mode::HotCold {
         d.check(
-            "secondary region online",
+            CheckId::SecondaryRegionOnline,
             Some(secondary_online),
             if secondary_online {
                 format!("{} is a read region", ctx.secondary)
@@ -85,7 +86,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, acct: &CosmosAccount, 
         "service-managed failover",
         if auto { "enabled" } else { "disabled" },
     );
-    d.check("replication lag", None, "not exposed by ARM: see the ReplicationLatency metric (RPO < 15 min for session consistency)");
+    d.check(CheckId::ReplicationLag, None, "not exposed by ARM: see the ReplicationLatency metric (RPO < 15 min for session consistency)");
     d.az.push(format!("az cosmosdb show {} --query \"{{write:writeLocations[0].locationName, read:readLocations[].locationName}}\"", id.az_args()));
 }
 

@@ -4,6 +4,7 @@
 use super::{Ctx, Derived, Pair};
 use crate::azure::models::*;
 use crate::config::ComponentKind;
+use crate::health::check::CheckId;
 
 /// A server pair: a promoted secondary is where it serves; otherwise it must replicate from
 /// the primary, live (a frozen replication while the primary is down is the outage).
@@ -35,7 +36,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, ss: &FlexibleServer, d: &mu
         d.active = Some(ctx.secondary.clone());
     } else {
         d.check(
-            "replica of the primary",
+            CheckId::ReplicaOfPrimary,
             Some(replica_of_primary),
             if replica_of_primary {
                 format!("{} replicates from {}", s_id.name(), p_id.name())
@@ -58,7 +59,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, ss: &FlexibleServer, d: &mu
             d.prop("replication", state.clone());
             if !ok && ctx.regions_down.contains(&ctx.primary) {
                 d.check(
-                    "replication live",
+                    CheckId::ReplicationLive,
                     None,
                     format!(
                         "replication {state}: {} is down; a forced promotion loses the lag",
@@ -67,7 +68,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, ss: &FlexibleServer, d: &mu
                 );
             } else {
                 d.check(
-                    "replication live",
+                    CheckId::ReplicationLive,
                     Some(ok),
                     format!("replication state {state}"),
                 );
@@ -75,7 +76,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, ss: &FlexibleServer, d: &mu
         }
     }
     d.check(
-        "replication lag",
+        CheckId::ReplicationLag,
         None,
         "not exposed by ARM: see the Read Replica Lag metric",
     );

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::{Ctx, Derived, Pair, Replicated};
 use crate::azure::models::*;
+use crate::health::check::CheckId;
 use crate::health::model::InstanceHealth;
 use crate::region::Region;
 
@@ -59,7 +60,7 @@ pub(super) fn registry(
     d.prop("sku", reg.sku.name.clone());
     let replicated = regions_seen.contains(&ctx.secondary);
     d.check(
-        "replicated to the secondary",
+        CheckId::ReplicatedToSecondary,
         Some(replicated),
         if replicated {
             format!("a replica serves in {}", ctx.secondary)
@@ -68,7 +69,7 @@ pub(super) fn registry(
         },
     );
     d.check(
-        "failover",
+        CheckId::MicrosoftFailover,
         None,
         "observe only: geo-replicated registries fail over automatically (Microsoft-managed)",
     );
@@ -91,7 +92,7 @@ pub(super) fn key_vault(ctx: &Ctx<'_>, one: &Replicated<'_>, kv: &KeyVault, d: &
     let home = kv.location.clone().unwrap_or_else(|| ctx.primary.clone());
     one.add(ctx, d, &home, own, "vault".into(), detail.clone());
     d.active = Some(home);
-    d.check("failover", None, "observe only: Microsoft fails Key Vault over to the paired region (read-only meanwhile, can take hours); keep it out of the RTO");
+    d.check(CheckId::MicrosoftFailover, None, "observe only: Microsoft fails Key Vault over to the paired region (read-only meanwhile, can take hours); keep it out of the RTO");
     d.ha_override = Some("observe only (Microsoft-managed)".to_string());
     if let Some(u) = &kv.properties.vault_uri {
         d.prop("vault URI", u.clone());
@@ -103,7 +104,7 @@ pub(super) fn key_vault(ctx: &Ctx<'_>, one: &Replicated<'_>, kv: &KeyVault, d: &
 pub(super) fn app_insights(pair: &Pair<'_>, d: &mut Derived) {
     let s_id = pair.s_id;
     d.check(
-        "telemetry",
+        CheckId::Telemetry,
         None,
         "Application Insights is not replicated: each region has its own",
     );

@@ -4,6 +4,7 @@
 use super::{Ctx, Derived, combine, read_of, regional_health, short};
 use crate::azure::models::*;
 use crate::config::{Component, ComponentKind, ResourceId};
+use crate::health::check::CheckId;
 use crate::health::collect::Reading;
 use crate::health::model::{InstanceHealth, InstanceStatus};
 
@@ -98,15 +99,23 @@ pub(super) fn derive(
         }
         Some(Err(e)) => {
             d.errors.push(e.message.clone());
-            d.check("readable", Some(false), short(&e.message));
+            d.check(CheckId::Readable, Some(false), short(&e.message));
             Vec::new()
         }
         _ => Vec::new(),
     };
-    let word = if c.kind == ComponentKind::TrafficManager {
-        "endpoint"
+    let (word, secondary_enabled, some_enabled) = if c.kind == ComponentKind::TrafficManager {
+        (
+            "endpoint",
+            CheckId::SecondaryEndpointEnabled,
+            CheckId::SomeEndpointEnabled,
+        )
     } else {
-        "origin"
+        (
+            "origin",
+            CheckId::SecondaryOriginEnabled,
+            CheckId::SomeOriginEnabled,
+        )
     };
     let mut enabled_regions = Vec::new();
     for (region, name) in [(&ctx.primary, p_name), (&ctx.secondary, s_name)] {
@@ -135,7 +144,7 @@ pub(super) fn derive(
             }
             None if read.is_some_and(|r| r.is_ok()) => {
                 d.check(
-                    &format!("{word} '{name}' exists"),
+                    CheckId::entry_exists(word, name),
                     Some(false),
                     format!("no {word} named '{name}' in {}", id.name()),
                 );
@@ -159,7 +168,7 @@ pub(super) fn derive(
     let s_entry = entries.iter().find(|e| e.0.eq_ignore_ascii_case(s_name));
     if let Some((_, enabled, _, _, _)) = s_entry {
         d.check(
-            &format!("secondary {word} enabled"),
+            secondary_enabled,
             Some(*enabled),
             format!(
                 "{s_name} is {}",
@@ -170,7 +179,7 @@ pub(super) fn derive(
     if !entries.is_empty() {
         let any = entries.iter().any(|e| e.1);
         d.check(
-            &format!("some {word} enabled"),
+            some_enabled,
             Some(any),
             if any {
                 format!("at least one {word} takes traffic")

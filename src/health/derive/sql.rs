@@ -3,6 +3,7 @@
 
 use super::{Ctx, Derived, Replicated, short};
 use crate::azure::models::*;
+use crate::health::check::CheckId;
 use crate::health::collect::ReadError;
 use crate::health::model::InstanceHealth;
 
@@ -70,7 +71,7 @@ pub(super) fn derive(
         let roles_ok =
             my_role.is_some() && p.replication_role.is_some() && my_role != p.replication_role;
         d.check(
-            "one primary, one secondary",
+            CheckId::OnePrimaryOneSecondary,
             Some(roles_ok),
             if roles_ok {
                 "the two servers agree on their roles".to_string()
@@ -81,7 +82,7 @@ pub(super) fn derive(
         );
     } else {
         d.check(
-            "partner server",
+            CheckId::PartnerServer,
             Some(false),
             "the failover group has no partner server",
         );
@@ -95,10 +96,10 @@ pub(super) fn derive(
         .as_ref()
         .is_some_and(|r| ctx.regions_down.contains(r));
     if source_down && !live {
-        d.check("replication live", None, format!("replication {state}: the primary's region is down; a forced failover loses the unreplicated writes"));
+        d.check(CheckId::ReplicationLive, None, format!("replication {state}: the primary's region is down; a forced failover loses the unreplicated writes"));
     } else {
         d.check(
-            "replication live",
+            CheckId::ReplicationLive,
             Some(live && !state.eq_ignore_ascii_case("SEEDING")),
             if state.eq_ignore_ascii_case("SEEDING") {
                 "the secondary is still seeding".to_string()
@@ -121,10 +122,10 @@ pub(super) fn derive(
             .as_ref()
             .and_then(|e| e.failover_with_data_loss_grace_period_minutes)
             .unwrap_or(60);
-        d.check("customer-managed failover", None, format!("Microsoft-managed: Azure fails over after {grace} min of outage; Manual is recommended"));
+        d.check(CheckId::CustomerManagedFailover, None, format!("Microsoft-managed: Azure fails over after {grace} min of outage; Manual is recommended"));
     }
     d.check(
-        "replication lag",
+        CheckId::ReplicationLag,
         None,
         "not exposed by ARM (sys.dm_geo_replication_link_status); typically seconds",
     );

@@ -4,6 +4,7 @@
 
 use super::{Ctx, Derived, Replicated};
 use crate::azure::models::*;
+use crate::health::check::CheckId;
 use crate::health::model::{InstanceHealth, InstanceStatus};
 
 /// An account: one instance per region (its primary and secondary locations) and the checks.
@@ -74,7 +75,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, sa: &StorageAccount, d
     );
     let geo = sa.is_geo_redundant();
     d.check(
-        "geo-redundant",
+        CheckId::GeoRedundant,
         Some(geo),
         if geo {
             format!(
@@ -108,16 +109,16 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, sa: &StorageAccount, d
         d.prop("replication", status.to_string());
         if source_down && status != GeoReplicationStatus::Live {
             // Replication stops with its source; that is the outage, not a broken standby.
-            d.check("replication live", None, format!("replication stopped: {pr} is down; failing over loses writes after the last sync"));
+            d.check(CheckId::ReplicationLive, None, format!("replication stopped: {pr} is down; failing over loses writes after the last sync"));
         } else if let Some(sr) = copy_to_down.filter(|_| status != GeoReplicationStatus::Live) {
             d.check(
-                "replication live",
+                CheckId::ReplicationLive,
                 None,
                 format!("geo-replication is {status}: {sr} is down; it goes on when {sr} recovers"),
             );
         } else {
             d.check(
-                "replication live",
+                CheckId::ReplicationLive,
                 Some(status == GeoReplicationStatus::Live),
                 match &status {
                     GeoReplicationStatus::Live => "geo-replication is Live".to_string(),
@@ -141,23 +142,23 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, sa: &StorageAccount, d
             if source_down && lag > rpo as f64 {
                 // It grows because its source is down: what a forced failover loses.
                 d.check(
-                    "lag within RPO",
+                    CheckId::LagWithinRpo,
                     None,
                     format!("{text}: replication stopped with {pr}; a forced failover loses it"),
                 );
             } else {
-                d.check("lag within RPO", Some(lag <= rpo as f64), text);
+                d.check(CheckId::LagWithinRpo, Some(lag <= rpo as f64), text);
             }
         }
         let can = g.can_failover == Some(true);
         match copy_to_down {
             Some(sr) if !can => d.check(
-                "can fail over",
+                CheckId::CanFailOver,
                 None,
                 format!("canFailover is false: {sr}, where it would fail over to, is down"),
             ),
             _ => d.check(
-                "can fail over",
+                CheckId::CanFailOver,
                 Some(can),
                 if can {
                     "canFailover is true".to_string()
@@ -167,7 +168,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, sa: &StorageAccount, d
             ),
         }
         d.check(
-            "planned failover possible",
+            CheckId::PlannedFailoverPossible,
             if g.can_planned_failover == Some(true) {
                 Some(true)
             } else {
@@ -186,7 +187,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, sa: &StorageAccount, d
     }
     if sa.properties.failover_in_progress == Some(true) {
         d.check(
-            "no failover in progress",
+            CheckId::NoFailoverInProgress,
             Some(false),
             "a failover is in progress",
         );
