@@ -45,6 +45,7 @@ macro_rules! open_enum {
         }
 
         impl ::std::fmt::Display for $name {
+            /// Writes the ARM value; one azfailover does not know says so.
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
                     $name::Unknown(s) => write!(f, "{s} (unknown value)"),
@@ -54,12 +55,14 @@ macro_rules! open_enum {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
+            /// Reads any string: a value not known is kept as Unknown.
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok($name::parse(&<String as ::serde::Deserialize>::deserialize(d)?))
             }
         }
 
         impl ::serde::Serialize for $name {
+            /// Writes the value as ARM writes it.
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }

@@ -114,6 +114,7 @@ pub fn snapshot(
     snap
 }
 
+/// Whether an incident takes its region down: active and critical (or error) level.
 fn is_critical(i: &Incident) -> bool {
     i.active
         && i.level
@@ -121,6 +122,7 @@ fn is_critical(i: &Incident) -> bool {
             .is_some_and(|l| l.eq_ignore_ascii_case("critical") || l.eq_ignore_ascii_case("error"))
 }
 
+/// The Service Health issues that touch `region`, active or not.
 fn incidents_in(obs: &Observations, region: &Region) -> Vec<Incident> {
     let Ok(events) = &obs.events else {
         return Vec::new();
@@ -145,6 +147,8 @@ fn incidents_in(obs: &Observations, region: &Region) -> Vec<Incident> {
         .collect()
 }
 
+/// A region's health: outage by Service Health or half its resources unavailable, unknown when
+/// it does not answer, degraded when something in it is not fully available.
 fn region_status(
     ctx: &Ctx<'_>,
     components: &[ComponentStatus],
@@ -237,6 +241,8 @@ fn region_status(
 
 // ---- components ----
 
+/// One component's status: its provider's derivation, then the HA status and READY from the
+/// checks (hot/hot: both regions serve; hot/cold: the standby passes every check).
 fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
     let rpo_seconds = u64::from(ctx.cfg.rpo_minutes(c)) * 60;
     let mut d = Derived::default();
@@ -338,6 +344,7 @@ fn both_serve_check(ctx: &Ctx<'_>, d: &mut Derived) {
     d.check(CheckId::BothServe, passed, reason);
 }
 
+/// The status with the provider's note in parentheses, "both serving (writes in eastus)".
 fn with_note(status: String, note: &Option<String>) -> String {
     match note {
         Some(n) => format!("{status} ({n})"),
@@ -428,6 +435,7 @@ fn regional_health(
     }
 }
 
+/// What was read of `id`, if it was read.
 fn read_of<'a>(ctx: &'a Ctx<'_>, id: &ResourceId) -> Option<&'a Result<Reading, ReadError>> {
     ctx.obs.reads.get(&id.key())
 }
@@ -656,6 +664,7 @@ fn state_of(r: &Reading) -> String {
     }
 }
 
+/// An instance's health as the standby check says it.
 fn health_word(h: InstanceHealth) -> &'static str {
     match h {
         InstanceHealth::Available => "available",
@@ -665,6 +674,7 @@ fn health_word(h: InstanceHealth) -> &'static str {
     }
 }
 
+/// The first line of an error, at most 160 characters.
 fn short(s: &str) -> String {
     let s = s.lines().next().unwrap_or_default();
     if s.chars().count() > 160 {
@@ -674,6 +684,8 @@ fn short(s: &str) -> String {
     }
 }
 
+/// The `az rest` command that reads the resource's Resource Health (public ARM for a local
+/// simulator's address).
 fn health_cmd(ctx: &Ctx<'_>, id: &ResourceId) -> String {
     format!(
         "az rest --method get --url \"{}{id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version={}\"",

@@ -344,6 +344,7 @@ struct Roles<'a> {
 }
 
 impl<'a> Roles<'a> {
+    /// The regions of a snapshot (empty names when it lacks them).
     fn of(snap: &'a Snapshot) -> Roles<'a> {
         let name = |role| snap.region(role).map_or("", |r| r.name.as_str());
         Roles {
@@ -425,6 +426,7 @@ fn region_words(r: &Roles<'_>, role: RegionRole) -> String {
     format!("{name} {word}")
 }
 
+/// The component's kind, when this version knows it.
 fn kind_of(c: &ComponentStatus) -> Option<ComponentKind> {
     ComponentKind::parse(&c.kind)
 }
@@ -439,6 +441,7 @@ fn is_observe_only(c: &ComponentStatus) -> bool {
     )
 }
 
+/// Data stores: what a failover moves first and what can lose writes.
 fn is_data(c: &ComponentStatus) -> bool {
     matches!(
         kind_of(c),
@@ -452,6 +455,7 @@ fn is_data(c: &ComponentStatus) -> bool {
     )
 }
 
+/// Global routers (Traffic Manager, Front Door).
 fn is_routing(c: &ComponentStatus) -> bool {
     matches!(
         kind_of(c),
@@ -459,6 +463,7 @@ fn is_routing(c: &ComponentStatus) -> bool {
     )
 }
 
+/// Whether both regions serve.
 fn is_hot_hot(c: &ComponentStatus) -> bool {
     c.mode == "hot-hot"
 }
@@ -585,6 +590,7 @@ fn repaired_by_failback(c: &ComponentStatus, primary: &str) -> Option<String> {
     }
 }
 
+/// A blocker about component `c`.
 fn blocker(c: &ComponentStatus, reason: &str) -> Blocker {
     Blocker {
         component: Some(c.name.clone()),
@@ -592,6 +598,7 @@ fn blocker(c: &ComponentStatus, reason: &str) -> Blocker {
     }
 }
 
+/// An instance's health in a blocker's words.
 fn health_word(h: InstanceHealth) -> &'static str {
     match h {
         InstanceHealth::Available => "available",
@@ -601,6 +608,7 @@ fn health_word(h: InstanceHealth) -> &'static str {
     }
 }
 
+/// Whether the instance serves (available or degraded).
 fn serves(i: Option<&InstanceStatus>) -> bool {
     i.is_some_and(|i| {
         matches!(

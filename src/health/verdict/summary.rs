@@ -28,6 +28,7 @@ fn named(items: Vec<String>) -> String {
     shown.join(", ")
 }
 
+/// The components' names, at most a few.
 fn names(cs: &[&ComponentStatus]) -> String {
     named(cs.iter().map(|c| sanitize(&c.name)).collect())
 }
