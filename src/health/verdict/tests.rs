@@ -505,3 +505,34 @@ fn half_moved_with_the_primary_answering_says_so() {
         "eastus healthy · split: training-data on westus, the rest on eastus · planned failover of the rest possible"
     );
 }
+
+#[test]
+fn the_blockers_are_the_regions_then_nothing_left_then_the_components() {
+    // Failed over while westus is degraded: a failover is blocked by westus and has nothing
+    // left to move; the executor asks for each part by itself.
+    let mut s = failed_over(outage());
+    s.regions[1].health = RegionHealth::Degraded;
+    s.regions[1].reason = "Service Health: network issue".into();
+    s.regions[1].incidents.push(Incident {
+        tracking_id: "T2".into(),
+        title: "network issue".into(),
+        active: true,
+        level: Some("Warning".into()),
+        started: None,
+    });
+    let region = region_blockers(&s, RunbookKind::Failover);
+    let left = nothing_left(&s, RunbookKind::Failover).expect("nothing left");
+    assert_eq!(
+        region.iter().map(|b| b.reason.as_str()).collect::<Vec<_>>(),
+        ["westus degraded (Service Health: network issue)"]
+    );
+    assert_eq!(
+        left.reason,
+        "nothing left to fail over: the deployment serves from westus"
+    );
+    let all = blockers(&s, RunbookKind::Failover);
+    assert_eq!(all[..2], [region[0].clone(), left]);
+    assert!(all[2..].iter().all(|b| b.component.is_some()));
+    assert!(nothing_left(&healthy(), RunbookKind::Failover).is_none());
+    assert!(nothing_left(&healthy(), RunbookKind::Failback).is_some());
+}
