@@ -3,6 +3,7 @@
 //! background so the console never waits on the network.
 
 pub mod cache;
+pub mod check;
 pub mod collect;
 pub mod derive;
 pub mod engine;
@@ -11,6 +12,7 @@ pub mod report;
 pub mod verdict;
 pub mod words;
 
+pub use check::CheckId;
 pub use engine::{EngineHandle, HealthMsg, spawn};
 pub use model::*;
 pub use verdict::{Blocker, Recommendation, Variant, Verdict};

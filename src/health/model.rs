@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::check::CheckId;
+
 /// Health of a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -89,7 +91,8 @@ pub struct InstanceStatus {
 /// One readiness check of a component.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
-    pub name: String,
+    /// What it checks; serialized as its name ("lag within RPO").
+    pub name: CheckId,
     /// Some(true) passed, Some(false) failed, None: observe only (Microsoft-managed) or unknown.
     pub passed: Option<bool>,
     pub reason: String,

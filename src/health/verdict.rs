@@ -37,19 +37,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::check::CheckId;
 use super::model::*;
 use super::report::sanitize;
 use crate::config::{ComponentKind, RunbookKind, Shape};
 use crate::timefmt::human;
-
-/// Blockers named in the summary; the rest are counted.
-const NAMED_BLOCKERS: usize = 2;
-
-/// The storage check a lag over the RPO fails (a planned failover synchronises first).
-const LAG_CHECK: &str = "lag within RPO";
-
-/// The storage check that fails while Azure fails the account over.
-const IN_PROGRESS_CHECK: &str = "no failover in progress";
 
 /// What the responder should do now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -182,10 +174,10 @@ pub fn verdict(snap: &Snapshot) -> Verdict {
         v.consequences
             .extend(repairs.iter().map(|(_, why)| why.clone()));
     }
-    v.summary = summary(
+    v.summary = summary::summary(
         &r,
         &v,
-        &Situation {
+        &summary::Situation {
             in_primary: &in_primary,
             in_secondary: &in_secondary,
             down_in_primary: &down_in_primary,
@@ -197,45 +189,63 @@ pub fn verdict(snap: &Snapshot) -> Verdict {
 }
 
 /// What would make a run of `kind` fail now (the blockers the verdict lists when it recommends
-/// that kind).
+/// that kind): the target region's, then "nothing left", then the components'.
 pub fn blockers(snap: &Snapshot, kind: RunbookKind) -> Vec<Blocker> {
-    let r = Roles::of(snap);
-    let (from, _) = r.source(kind);
-    let to = if from == r.primary {
-        r.secondary
-    } else {
-        r.primary
-    };
+    let mut out = region_blockers(snap, kind);
+    out.extend(nothing_left(snap, kind));
+    out.extend(component_blockers(snap, kind));
+    out
+}
+
+/// The region that stops a run of `kind`: the failover's target not healthy (unless only what
+/// is moving degrades it), the failback's primary not ready to take production back.
+pub fn region_blockers(snap: &Snapshot, kind: RunbookKind) -> Vec<Blocker> {
     let mut out = Vec::new();
-    let region = |reason: String| Blocker {
-        component: None,
-        reason,
-    };
     match kind {
         RunbookKind::Failover => match snap.region(RegionRole::Secondary) {
-            None => out.push(region("no secondary region in the snapshot".into())),
+            None => out.push(region_blocker("no secondary region in the snapshot".into())),
             Some(s) if s.health == RegionHealth::Healthy => {}
             Some(s) if s.health == RegionHealth::Degraded && degraded_only_by_motion(snap, s) => {}
-            Some(s) => out.push(region(region_trouble(s))),
+            Some(s) => out.push(region_blocker(region_trouble(s))),
         },
         RunbookKind::Failback => {
             if let Err(why) = primary_ready_for_failback(snap) {
-                out.push(region(why));
+                out.push(region_blocker(why));
             }
         }
     }
+    out
+}
+
+/// The blocker of a run of `kind` with nothing to move: no deciding component is served from
+/// its source ("nothing left to fail over: the deployment serves from westus").
+pub fn nothing_left(snap: &Snapshot, kind: RunbookKind) -> Option<Blocker> {
+    let r = Roles::of(snap);
+    let (from, _) = r.source(kind);
+    let to = r.target(kind);
     let deciding = deciders(snap);
-    if !deciding.is_empty() && !deciding.iter().any(|c| c.active_region == from) {
-        let verb = match kind {
-            RunbookKind::Failover => "fail over",
-            RunbookKind::Failback => "fail back",
-        };
-        out.push(region(if deciding.iter().all(|c| c.active_region == to) {
+    if deciding.is_empty() || deciding.iter().any(|c| c.active_region == from) {
+        return None;
+    }
+    let verb = match kind {
+        RunbookKind::Failover => "fail over",
+        RunbookKind::Failback => "fail back",
+    };
+    Some(region_blocker(
+        if deciding.iter().all(|c| c.active_region == to) {
             format!("nothing left to {verb}: the deployment serves from {to}")
         } else {
             format!("nothing left to {verb}: nothing is served from {from}")
-        }));
-    }
+        },
+    ))
+}
+
+/// The components that stop a run of `kind`: their failed checks, or a target instance down.
+fn component_blockers(snap: &Snapshot, kind: RunbookKind) -> Vec<Blocker> {
+    let r = Roles::of(snap);
+    let (from, _) = r.source(kind);
+    let to = r.target(kind);
+    let mut out = Vec::new();
     for c in &snap.components {
         if is_observe_only(c) {
             continue;
@@ -265,6 +275,14 @@ pub fn blockers(snap: &Snapshot, kind: RunbookKind) -> Vec<Blocker> {
         }
     }
     out
+}
+
+/// A blocker about the region, not one component.
+fn region_blocker(reason: String) -> Blocker {
+    Blocker {
+        component: None,
+        reason,
+    }
 }
 
 /// Failback: whether the primary region can take production back. Ok(list of degradations the
@@ -326,6 +344,7 @@ struct Roles<'a> {
 }
 
 impl<'a> Roles<'a> {
+    /// The regions of a snapshot (empty names when it lacks them).
     fn of(snap: &'a Snapshot) -> Roles<'a> {
         let name = |role| snap.region(role).map_or("", |r| r.name.as_str());
         Roles {
@@ -347,6 +366,14 @@ impl<'a> Roles<'a> {
         match kind {
             RunbookKind::Failover => (self.primary, RegionRole::Primary),
             RunbookKind::Failback => (self.secondary, RegionRole::Secondary),
+        }
+    }
+
+    /// The region a run of `kind` moves to.
+    fn target(&self, kind: RunbookKind) -> &'a str {
+        match kind {
+            RunbookKind::Failover => self.secondary,
+            RunbookKind::Failback => self.primary,
         }
     }
 }
@@ -399,6 +426,7 @@ fn region_words(r: &Roles<'_>, role: RegionRole) -> String {
     format!("{name} {word}")
 }
 
+/// The component's kind, when this version knows it.
 fn kind_of(c: &ComponentStatus) -> Option<ComponentKind> {
     ComponentKind::parse(&c.kind)
 }
@@ -413,6 +441,7 @@ fn is_observe_only(c: &ComponentStatus) -> bool {
     )
 }
 
+/// Data stores: what a failover moves first and what can lose writes.
 fn is_data(c: &ComponentStatus) -> bool {
     matches!(
         kind_of(c),
@@ -426,6 +455,7 @@ fn is_data(c: &ComponentStatus) -> bool {
     )
 }
 
+/// Global routers (Traffic Manager, Front Door).
 fn is_routing(c: &ComponentStatus) -> bool {
     matches!(
         kind_of(c),
@@ -433,6 +463,7 @@ fn is_routing(c: &ComponentStatus) -> bool {
     )
 }
 
+/// Whether both regions serve.
 fn is_hot_hot(c: &ComponentStatus) -> bool {
     c.mode == "hot-hot"
 }
@@ -467,7 +498,7 @@ fn deciders(snap: &Snapshot) -> Vec<&ComponentStatus> {
 fn in_motion(c: &ComponentStatus) -> bool {
     c.checks
         .iter()
-        .any(|k| k.name == IN_PROGRESS_CHECK && k.passed == Some(false))
+        .any(|k| k.name == CheckId::NoFailoverInProgress && k.passed == Some(false))
 }
 
 /// The failed checks that stand in the way of a run of `kind`.
@@ -476,7 +507,8 @@ fn failed(c: &ComponentStatus, kind: RunbookKind) -> impl Iterator<Item = &Check
         .iter()
         .filter(|k| k.passed == Some(false))
         .filter(move |k| match kind {
-            RunbookKind::Failover => k.name != LAG_CHECK,
+            // A lag over the RPO: a planned failover synchronises first.
+            RunbookKind::Failover => k.name != CheckId::LagWithinRpo,
             RunbookKind::Failback => blocks_failback(c, k),
         })
 }
@@ -485,26 +517,21 @@ fn failed(c: &ComponentStatus, kind: RunbookKind) -> impl Iterator<Item = &Check
 /// those about the secondary as a standby describe the failback's source, and the replication
 /// the failback re-protects and waits for (storage) or has rebuilt (flexible servers) is its job.
 fn blocks_failback(c: &ComponentStatus, k: &Check) -> bool {
-    let about_standby = ["standby ", "secondary ", "same "]
-        .iter()
-        .any(|p| k.name.starts_with(p));
-    let repaired: &[&str] = match kind_of(c) {
+    let repaired: &[CheckId] = match kind_of(c) {
         Some(ComponentKind::Storage) => &[
-            "geo-redundant",
-            "replication live",
-            LAG_CHECK,
-            "can fail over",
-            "planned failover possible",
+            CheckId::GeoRedundant,
+            CheckId::ReplicationLive,
+            CheckId::LagWithinRpo,
+            CheckId::CanFailOver,
+            CheckId::PlannedFailoverPossible,
         ],
         Some(ComponentKind::PostgresFlexible | ComponentKind::MysqlFlexible) => {
-            &["replica of the primary", "replication live"]
+            &[CheckId::ReplicaOfPrimary, CheckId::ReplicationLive]
         }
         _ => &[],
     };
     // The secondary serving less while production moves back is the failback's own doing.
-    !about_standby
-        && !repaired.contains(&k.name.as_str())
-        && k.name != super::derive::BOTH_SERVE_CHECK
+    !k.name.is_about_standby() && !repaired.contains(&k.name) && k.name != CheckId::BothServe
 }
 
 /// Whether the instance a run moves to cannot take over.
@@ -521,7 +548,7 @@ fn target_down(c: &ComponentStatus, i: &InstanceStatus) -> bool {
 fn repaired_by_failback(c: &ComponentStatus, primary: &str) -> Option<String> {
     let name = sanitize(&c.name);
     let inst = c.instance(primary);
-    let failed = |check: &str| {
+    let failed = |check: CheckId| {
         c.checks
             .iter()
             .any(|k| k.name == check && k.passed == Some(false))
@@ -531,19 +558,18 @@ fn repaired_by_failback(c: &ComponentStatus, primary: &str) -> Option<String> {
             "{name}: {primary} offline for the account (the failback brings it online)"
         )),
         ComponentKind::Storage
-            if inst.is_none_or(|i| i.state == "no replica") || failed("geo-redundant") =>
+            if inst.is_none_or(|i| i.state == "no replica") || failed(CheckId::GeoRedundant) =>
         {
             Some(format!(
                 "{name}: no replica in {primary} (the failback re-protects it)"
             ))
         }
         ComponentKind::Storage
-            if failed("replication live")
-                || failed("can fail over")
-                || !c
-                    .checks
-                    .iter()
-                    .any(|k| k.name == "planned failover possible" && k.passed == Some(true)) =>
+            if failed(CheckId::ReplicationLive)
+                || failed(CheckId::CanFailOver)
+                || !c.checks.iter().any(|k| {
+                    k.name == CheckId::PlannedFailoverPossible && k.passed == Some(true)
+                }) =>
         {
             Some(format!(
                 "{name}: replication to {primary} not Live yet (the failback waits until it is)"
@@ -564,6 +590,7 @@ fn repaired_by_failback(c: &ComponentStatus, primary: &str) -> Option<String> {
     }
 }
 
+/// A blocker about component `c`.
 fn blocker(c: &ComponentStatus, reason: &str) -> Blocker {
     Blocker {
         component: Some(c.name.clone()),
@@ -571,6 +598,7 @@ fn blocker(c: &ComponentStatus, reason: &str) -> Blocker {
     }
 }
 
+/// An instance's health in a blocker's words.
 fn health_word(h: InstanceHealth) -> &'static str {
     match h {
         InstanceHealth::Available => "available",
@@ -580,6 +608,7 @@ fn health_word(h: InstanceHealth) -> &'static str {
     }
 }
 
+/// Whether the instance serves (available or degraded).
 fn serves(i: Option<&InstanceStatus>) -> bool {
     i.is_some_and(|i| {
         matches!(
@@ -597,11 +626,7 @@ fn duration(seconds: f64) -> String {
 /// What the outage does, seen from the source of a run of `kind`: not blockers.
 fn consequences(snap: &Snapshot, r: &Roles<'_>, kind: RunbookKind) -> Vec<String> {
     let (from, from_role) = r.source(kind);
-    let to = if from == r.primary {
-        r.secondary
-    } else {
-        r.primary
-    };
+    let to = r.target(kind);
     let mut out = Vec::new();
     let from_down = is_down(r.health(from_role));
     if from_down && let Some(region) = snap.region(from_role) {
@@ -669,155 +694,6 @@ fn lagging(snap: &Snapshot, region: &str) -> Vec<String> {
         .collect()
 }
 
-/// What the summary is built from besides the verdict.
-struct Situation<'a> {
-    in_primary: &'a [&'a ComponentStatus],
-    in_secondary: &'a [&'a ComponentStatus],
-    down_in_primary: &'a [&'a ComponentStatus],
-    failback_ready: &'a Result<Vec<(&'a str, String)>, String>,
-    lagging: Vec<String>,
-}
-
-/// "a, b" of at most a few names, then "+N more".
-fn named(items: Vec<String>) -> String {
-    let n = items.len();
-    let mut shown: Vec<String> = items.into_iter().take(NAMED_BLOCKERS).collect();
-    if n > NAMED_BLOCKERS {
-        shown.push(format!("+{} more", n - NAMED_BLOCKERS));
-    }
-    shown.join(", ")
-}
-
-fn names(cs: &[&ComponentStatus]) -> String {
-    named(cs.iter().map(|c| sanitize(&c.name)).collect())
-}
-
-/// "2: a, b" (the count only when more than one).
-fn blocker_list(v: &Verdict) -> String {
-    let n = v.blockers.len();
-    let list = named(v.blockers.iter().map(Blocker::text).collect());
-    if n > 1 { format!("{n}: {list}") } else { list }
-}
-
-/// The summary line: every part true of this snapshot.
-fn summary(r: &Roles<'_>, v: &Verdict, s: &Situation<'_>) -> String {
-    let (p, sec) = (r.primary, r.secondary);
-    let variant = match v.variant {
-        Some(Variant::Forced) => "forced",
-        _ => "planned",
-    };
-    let loss = || match v.estimated_data_loss_seconds {
-        Some(l) => format!("≈{} of writes lost", duration(l as f64)),
-        None => "data loss unknown".to_string(),
-    };
-    let mut parts = Vec::new();
-    match v.recommendation {
-        Recommendation::Failover => {
-            parts.push(region_words(r, RegionRole::Primary));
-            if !is_down(r.health(RegionRole::Primary)) {
-                parts.push(format!("{} down in {p}", names(s.down_in_primary)));
-            }
-            // Most important first: a narrow screen drops parts from the end.
-            if v.possible {
-                parts.push(format!("{variant} failover possible"));
-                if v.variant == Some(Variant::Forced) {
-                    parts.push(loss());
-                }
-            } else {
-                parts.push(format!("failover blocked by {}", blocker_list(v)));
-            }
-            // Routers move by themselves when an endpoint stops answering; data stores do not.
-            let moved = s.in_secondary.iter().filter(|c| is_data(c)).count();
-            if moved > 0 {
-                let data = s.in_primary.iter().filter(|c| is_data(c)).count() + moved;
-                parts.push(format!("{moved} of {data} data stores already on {sec}"));
-            }
-            let moving: Vec<&ComponentStatus> = s
-                .in_primary
-                .iter()
-                .copied()
-                .filter(|c| in_motion(c))
-                .collect();
-            if !moving.is_empty() {
-                parts.push(format!("{} failing over", names(&moving)));
-            }
-            parts.push(if v.possible {
-                "azfailover failover".into()
-            } else {
-                "fix them or override in the runbook".into()
-            });
-        }
-        Recommendation::Failback => {
-            parts.push(format!("serving from {sec}"));
-            let repairs: Vec<String> = match s.failback_ready {
-                Ok(list) => list.iter().map(|(name, _)| sanitize(name)).collect(),
-                Err(_) => Vec::new(),
-            };
-            parts.push(match (r.health(RegionRole::Primary), repairs.is_empty()) {
-                (RegionHealth::Healthy, true) => format!("{p} healthy again"),
-                (_, true) => format!("{p} recovered"),
-                (_, false) => format!("{p} recovered (the failback repairs {})", named(repairs)),
-            });
-            if is_down(r.health(RegionRole::Secondary)) {
-                parts.push(region_words(r, RegionRole::Secondary));
-            }
-            if v.possible {
-                parts.push(format!("{variant} failback possible"));
-                if v.variant == Some(Variant::Forced) {
-                    parts.push(loss());
-                }
-                parts.push("azfailover failback".into());
-            } else {
-                parts.push(format!("failback blocked by {}", blocker_list(v)));
-                parts.push("fix them or override in the runbook".into());
-            }
-        }
-        Recommendation::None if s.in_primary.is_empty() && !s.in_secondary.is_empty() => {
-            parts.push(format!("serving from {sec}"));
-            parts.push(match s.failback_ready {
-                Err(_) if is_down(r.health(RegionRole::Primary)) => {
-                    region_words(r, RegionRole::Primary)
-                }
-                Err(why) => why.clone(),
-                Ok(_) => region_words(r, RegionRole::Primary),
-            });
-            parts.push(format!("fail back once {p} is healthy"));
-        }
-        Recommendation::None if !s.in_secondary.is_empty() => {
-            // Half moved, with the primary answering: a run stopped midway, or a move by hand.
-            parts.push(region_words(r, RegionRole::Primary));
-            parts.push(format!(
-                "split: {} on {sec}, the rest on {p}",
-                names(s.in_secondary)
-            ));
-            if v.possible {
-                parts.push("planned failover of the rest possible".into());
-            } else {
-                parts.push(format!(
-                    "failover of the rest blocked by {}",
-                    blocker_list(v)
-                ));
-            }
-        }
-        Recommendation::None => {
-            parts.push(region_words(r, RegionRole::Primary));
-            let n = v.blockers.len();
-            if v.possible && s.lagging.is_empty() {
-                parts.push("standby ready: planned failover possible".into());
-            } else if v.possible {
-                parts.push("planned failover possible".into());
-                parts.push(format!("{}: synchronised first", named(s.lagging.clone())));
-            } else {
-                parts.push(format!(
-                    "standby not ready: {n} blocker{}: {}",
-                    if n == 1 { "" } else { "s" },
-                    named(v.blockers.iter().map(Blocker::text).collect())
-                ));
-            }
-        }
-    }
-    parts.join(" · ")
-}
-
+mod summary;
 #[cfg(test)]
 mod tests;

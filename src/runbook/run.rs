@@ -467,9 +467,7 @@ pub async fn execute(
 /// Why a run of `kind` has nothing to move now, if so: "contoso-ml serves from eastus, its
 /// primary: there is nothing to fail back".
 pub fn nothing_to_do(snap: &Snapshot, kind: RunbookKind) -> Option<String> {
-    let b = crate::health::verdict::blockers(snap, kind)
-        .into_iter()
-        .find(|b| b.component.is_none() && b.reason.starts_with("nothing left"))?;
+    let b = crate::health::verdict::nothing_left(snap, kind)?;
     let hint = match kind {
         RunbookKind::Failback => "a failback is for a deployment that serves from its secondary",
         RunbookKind::Failover => {
@@ -2418,9 +2416,8 @@ pub fn check_pre(
                     .map_err(|why| format!("{r} cannot take production back: {why}"))
             } else {
                 let bad: Vec<String> =
-                    crate::health::verdict::blockers(snap, RunbookKind::Failover)
+                    crate::health::verdict::region_blockers(snap, RunbookKind::Failover)
                         .into_iter()
-                        .filter(|b| b.component.is_none() && !b.reason.starts_with("nothing left"))
                         .map(|b| b.reason)
                         .collect();
                 if bad.is_empty() {

@@ -1,98 +1,228 @@
 //! Pure derivation tests on hand-built observations (the simulator-backed ones are in
-//! tests/health.rs).
+//! tests/health.rs): the observations builder every provider's tests use, and the tests of the
+//! generic parts (the paired frame, nothing read, region health). Each provider's outcomes are
+//! tested in its own file.
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::*;
-use crate::health::collect::{Observations, Reading};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use time::OffsetDateTime;
 
-fn ws(name: &str, computes: &[&str]) -> Reading {
-    let w: Workspace = serde_json::from_value(
-        serde_json::json!({"id": format!("/x/{name}"), "name": name, "properties": {}}),
-    )
-    .unwrap();
+use crate::azure::models::{AvailabilityStatus, ServiceHealthEvent};
+use crate::config::{Config, DEMO_TOML, ResourceId, Targets};
+use crate::health::collect::{Observations, ReadError, Reading};
+use crate::health::model::*;
+
+/// A configuration and what one collection pass read of it, built by hand.
+pub(super) struct Obs {
+    pub cfg: Config,
+    pub obs: Observations,
+}
+
+impl Obs {
+    /// The demo deployment (eastus → westus), nothing read yet, at a whole second.
+    pub fn demo() -> Obs {
+        Obs::of(Config::demo())
+    }
+
+    /// The demo plus the `[[components]]` of `toml` (the kinds the demo lacks).
+    pub fn demo_with(toml: &str) -> Obs {
+        Obs::of(Config::parse(&format!("{DEMO_TOML}\n{toml}"), "test").unwrap())
+    }
+
+    /// A configuration, nothing read yet.
+    fn of(cfg: Config) -> Obs {
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+        Obs {
+            cfg,
+            obs: Observations {
+                now,
+                availability: Ok(HashMap::new()),
+                events: Ok(Vec::new()),
+                reads: HashMap::new(),
+            },
+        }
+    }
+
+    /// The primary and secondary resource of a paired component.
+    pub fn pair(&self, name: &str) -> (ResourceId, ResourceId) {
+        match &self.cfg.component(name).unwrap().targets {
+            Targets::Paired { primary, secondary } => (primary.clone(), secondary.clone()),
+            _ => panic!("{name} is not paired"),
+        }
+    }
+
+    /// The resource of a replicated or routing component.
+    pub fn resource(&self, name: &str) -> ResourceId {
+        match &self.cfg.component(name).unwrap().targets {
+            Targets::Replicated { resource, .. } | Targets::Routing { resource, .. } => {
+                resource.clone()
+            }
+            _ => panic!("{name} has no single resource"),
+        }
+    }
+
+    /// `id` was read as `r`.
+    pub fn read(&mut self, id: &ResourceId, r: Reading) -> &mut Obs {
+        self.obs.reads.insert(id.key(), Ok(r));
+        self
+    }
+
+    /// Reading `id` failed with `message`.
+    pub fn fail(&mut self, id: &ResourceId, message: &str, not_responding: bool) -> &mut Obs {
+        let e = ReadError {
+            message: message.into(),
+            not_responding,
+            auth: false,
+            transient: not_responding,
+        };
+        self.obs.reads.insert(id.key(), Err(e));
+        self
+    }
+
+    /// Resource Health says `id` is `state` ("Available", "Unavailable", "Degraded").
+    pub fn availability(&mut self, id: &ResourceId, state: &str) -> &mut Obs {
+        let s: AvailabilityStatus = model(json!({
+            "id": format!("{id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current"),
+            "properties": {"availabilityState": state, "summary": format!("{} is {state}", id.name())}
+        }));
+        if let Ok(m) = &mut self.obs.availability {
+            m.insert(s.target_key(), s);
+        }
+        self
+    }
+
+    /// An active critical Service Health issue in `region`.
+    pub fn region_down(&mut self, region: &str) -> &mut Obs {
+        let e: ServiceHealthEvent = model(json!({
+            "name": format!("SIM-{region}"),
+            "properties": {"eventType": "ServiceIssue", "status": "Active", "eventLevel": "Critical",
+                "title": format!("power event in {region}"),
+                "impact": [{"impactedService": "Storage",
+                    "impactedRegions": [{"impactedRegion": region, "status": "Active"}]}]}
+        }));
+        if let Ok(events) = &mut self.obs.events {
+            events.push(e);
+        }
+        self
+    }
+
+    /// The snapshot derived from what was read.
+    pub fn snapshot(&self) -> Snapshot {
+        super::snapshot(&self.cfg, &self.obs, &mut BTreeMap::new())
+    }
+
+    /// One component of the snapshot.
+    pub fn component(&self, name: &str) -> ComponentStatus {
+        self.snapshot()
+            .components
+            .into_iter()
+            .find(|c| c.name == name)
+            .unwrap()
+    }
+}
+
+/// A typed ARM model from JSON.
+pub(super) fn model<T: DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).unwrap()
+}
+
+/// The check of a component named `name`.
+pub(super) fn check<'a>(c: &'a ComponentStatus, name: &str) -> &'a Check {
+    c.checks
+        .iter()
+        .find(|k| k.name == name)
+        .unwrap_or_else(|| panic!("no check '{name}' in {:#?}", c.checks))
+}
+
+/// Whether the component has a check named `name`.
+pub(super) fn has_check(c: &ComponentStatus, name: &str) -> bool {
+    c.checks.iter().any(|k| k.name == name)
+}
+
+/// A workspace reading with these compute clusters.
+pub(super) fn ws(name: &str, computes: &[&str]) -> Reading {
     let cs = computes
         .iter()
-        .map(|c| {
-            serde_json::from_value(serde_json::json!({"id": format!("/x/{c}"), "name": c})).unwrap()
-        })
+        .map(|c| model(json!({"id": format!("/x/{c}"), "name": c})))
         .collect();
-    Reading::Workspace(w, cs)
+    Reading::Workspace(
+        model(json!({"id": format!("/x/{name}"), "name": name, "properties": {}})),
+        cs,
+    )
 }
 
-fn observations(
-    _cfg: &Config,
-    reads: Vec<(&ResourceId, Result<Reading, ReadError>)>,
-) -> Observations {
-    Observations {
-        now: OffsetDateTime::now_utc(),
-        availability: Ok(HashMap::new()),
-        events: Ok(Vec::new()),
-        reads: reads
-            .into_iter()
-            .map(|(id, r)| (id.key(), r))
-            .collect::<HashMap<_, _>>(),
-    }
-}
-
-fn workspace_ids(cfg: &Config) -> (ResourceId, ResourceId) {
-    match &cfg.component("workspace").unwrap().targets {
-        Targets::Paired { primary, secondary } => (primary.clone(), secondary.clone()),
-        _ => unreachable!(),
-    }
-}
-
-#[test]
-fn drift_between_workspaces_makes_the_standby_not_ready() {
-    let cfg = Config::demo();
-    let (p, s) = workspace_ids(&cfg);
-    let obs = observations(
-        &cfg,
-        vec![
-            (&p, Ok(ws("a", &["gpu-train", "cpu-etl"]))),
-            (&s, Ok(ws("b", &["gpu-train"]))),
-        ],
-    );
-    let snap = snapshot(&cfg, &obs, &mut BTreeMap::new());
-    let c = snap
-        .components
-        .iter()
-        .find(|c| c.name == "workspace")
-        .unwrap();
-    assert!(!c.ready);
-    assert_eq!(
-        c.ha_status,
-        "standby not ready: drift: missing in westus: cpu-etl"
-    );
+/// An Application Insights reading.
+pub(super) fn app_insights(id: &ResourceId) -> Reading {
+    Reading::AppInsights(model(json!({"id": id.to_string(), "name": id.name()})))
 }
 
 #[test]
 fn an_unreadable_standby_is_not_ready_and_says_why() {
-    let cfg = Config::demo();
-    let (p, s) = workspace_ids(&cfg);
-    let err = ReadError {
-        message: "GET ...: 403 AuthorizationFailed: no access".into(),
-        not_responding: false,
-        auth: false,
-        transient: false,
-    };
-    let obs = observations(&cfg, vec![(&p, Ok(ws("a", &[]))), (&s, Err(err))]);
-    let snap = snapshot(&cfg, &obs, &mut BTreeMap::new());
-    let c = snap
-        .components
-        .iter()
-        .find(|c| c.name == "workspace")
-        .unwrap();
+    let mut o = Obs::demo();
+    let (p, s) = o.pair("workspace");
+    o.read(&p, ws("a", &[]))
+        .fail(&s, "GET ...: 403 AuthorizationFailed: no access", false);
+    let c = o.component("workspace");
     assert!(c.ha_status.starts_with("standby not ready: mlw-contoso-westus could not be read: GET ...: 403 AuthorizationFailed"), "{}", c.ha_status);
     assert_eq!(c.instances[1].health, InstanceHealth::Unknown);
+    assert_eq!(c.instances[1].state, "unreadable");
     assert_eq!(c.errors.len(), 1);
+    assert_eq!(check(&c, "standby healthy").passed, Some(false));
+    assert_eq!(
+        check(&c, "standby healthy").reason,
+        "mlw-contoso-westus is unknown (not read)"
+    );
+}
+
+#[test]
+fn a_standby_resource_health_calls_unavailable_is_not_healthy() {
+    let mut o = Obs::demo();
+    let (p, s) = o.pair("telemetry");
+    o.read(&p, app_insights(&p))
+        .read(&s, app_insights(&s))
+        .availability(&s, "Unavailable");
+    let c = o.component("telemetry");
+    assert_eq!(c.instances[1].health, InstanceHealth::Unavailable);
+    assert_eq!(
+        c.instances[1].detail.as_deref(),
+        Some("appi-contoso-westus is Unavailable")
+    );
+    assert_eq!(
+        check(&c, "standby healthy").reason,
+        "appi-contoso-westus is unavailable"
+    );
+    assert_eq!(
+        check(&c, "both regions serve").reason,
+        "westus does not serve: it could not take the load"
+    );
+    assert_eq!(c.ha_status, "only eastus serving");
+    assert!(!c.ready);
+}
+
+#[test]
+fn a_hot_hot_component_whose_primary_is_down_serves_from_the_secondary() {
+    let mut o = Obs::demo();
+    let (p, s) = o.pair("telemetry");
+    o.read(&s, app_insights(&s))
+        .fail(&p, "GET ...: timed out", true);
+    let c = o.component("telemetry");
+    assert_eq!(c.instances[0].state, "not responding");
+    assert_eq!(c.active_region, "westus");
+    assert_eq!(c.ha_status, "only westus serving");
+    let k = check(&c, "both regions serve");
+    assert_eq!(k.passed, None, "what a failover is for");
+    assert_eq!(
+        k.reason,
+        "only westus serves: eastus does not (that is what a failover is for)"
+    );
 }
 
 #[test]
 fn nothing_read_means_unknown_not_healthy() {
-    let cfg = Config::demo();
-    let obs = observations(&cfg, Vec::new());
-    let snap = snapshot(&cfg, &obs, &mut BTreeMap::new());
+    let o = Obs::demo();
+    let snap = o.snapshot();
     assert!(
         snap.components
             .iter()
@@ -106,125 +236,47 @@ fn nothing_read_means_unknown_not_healthy() {
     assert_ne!(snap.exit_code(), 0);
 }
 
-fn storage_id(cfg: &Config) -> ResourceId {
-    match &cfg.component("training-data").unwrap().targets {
-        Targets::Replicated { resource, .. } => resource.clone(),
-        _ => unreachable!(),
+#[test]
+fn a_critical_service_health_issue_is_a_region_outage() {
+    let mut o = Obs::demo();
+    o.region_down("eastus");
+    let snap = o.snapshot();
+    let east = snap.region(RegionRole::Primary).unwrap();
+    assert_eq!(east.health, RegionHealth::Outage);
+    assert_eq!(east.reason, "Service Health: power event in eastus");
+    assert_eq!(east.incidents[0].tracking_id, "SIM-eastus");
+    assert_eq!(snap.overall, Overall::Outage);
+}
+
+#[test]
+fn a_region_whose_every_read_times_out_does_not_respond_since_the_first_pass() {
+    let mut o = Obs::demo();
+    let ids: Vec<ResourceId> = o
+        .cfg
+        .components
+        .iter()
+        .filter_map(|c| match &c.targets {
+            Targets::Paired { secondary, .. } => Some(secondary.clone()),
+            _ => None,
+        })
+        .collect();
+    for id in &ids {
+        o.fail(id, "GET ...: timed out after 10 s", true);
     }
-}
-
-/// The demo's RA-GRS account, eastus → westus, last synced `lag` seconds before `now`.
-fn storage(id: &ResourceId, now: OffsetDateTime, lag: i64, status: &str) -> Reading {
-    let last_sync = crate::timefmt::rfc3339(now - time::Duration::seconds(lag));
-    Reading::Storage(
-        serde_json::from_value(serde_json::json!({
-            "id": id.to_string(), "name": id.name(), "location": "eastus",
-            "sku": {"name": "Standard_RAGRS"},
-            "properties": {
-                "primaryLocation": "eastus", "secondaryLocation": "westus",
-                "statusOfPrimary": "available", "statusOfSecondary": "available",
-                "geoReplicationStats": {"status": status, "lastSyncTime": last_sync,
-                    "canFailover": true, "canPlannedFailover": status == "Live"}
-            }
-        }))
-        .unwrap(),
-    )
-}
-
-/// A critical Service Health issue in eastus.
-fn eastus_down() -> Vec<crate::azure::models::ServiceHealthEvent> {
-    vec![
-        serde_json::from_value(serde_json::json!({
-            "name": "SIM-1",
-            "properties": {"eventType": "ServiceIssue", "status": "Active", "eventLevel": "Critical",
-                "title": "power event in East US",
-                "impact": [{"impactedService": "Storage",
-                    "impactedRegions": [{"impactedRegion": "eastus", "status": "Active"}]}]}
-        }))
-        .unwrap(),
-    ]
-}
-
-fn lag_check(snap: &Snapshot) -> &Check {
-    snap.components
-        .iter()
-        .find(|c| c.name == "training-data")
-        .unwrap()
-        .checks
-        .iter()
-        .find(|k| k.name == "lag within RPO")
-        .unwrap()
-}
-
-#[test]
-fn a_lag_that_grows_because_the_source_is_down_is_no_failed_check() {
-    let cfg = Config::demo();
-    let id = storage_id(&cfg);
-    let mut obs = observations(&cfg, Vec::new());
-    obs.now = obs.now.replace_nanosecond(0).unwrap();
-    obs.reads
-        .insert(id.key(), Ok(storage(&id, obs.now, 20 * 60, "Unavailable")));
-    let live = snapshot(&cfg, &obs, &mut BTreeMap::new());
+    let mut since = BTreeMap::new();
+    let first = super::snapshot(&o.cfg, &o.obs, &mut since);
+    let west = first.region(RegionRole::Secondary).unwrap();
+    assert_eq!(west.health, RegionHealth::Unknown);
+    assert_eq!(west.reason, "not responding");
+    assert_eq!(west.not_responding_since, Some(o.obs.now));
+    o.obs.now += time::Duration::seconds(30);
+    let later = super::snapshot(&o.cfg, &o.obs, &mut since);
     assert_eq!(
-        lag_check(&live).passed,
-        Some(false),
-        "eastus answers: the lag is a standby problem"
+        later
+            .region(RegionRole::Secondary)
+            .unwrap()
+            .not_responding_since,
+        Some(o.obs.now - time::Duration::seconds(30)),
+        "since the first pass that saw it"
     );
-
-    obs.events = Ok(eastus_down());
-    let down = snapshot(&cfg, &obs, &mut BTreeMap::new());
-    let k = lag_check(&down);
-    assert_eq!(k.passed, None, "{k:?}");
-    assert_eq!(
-        k.reason,
-        "lag 20 min vs RPO 15 min: replication stopped with eastus; a forced failover loses it"
-    );
-    let c = down
-        .components
-        .iter()
-        .find(|c| c.name == "training-data")
-        .unwrap();
-    assert!(c.ready, "the standby can take over: {}", c.ha_status);
-    assert_eq!(
-        down.verdict.estimated_data_loss_seconds,
-        Some(20 * 60),
-        "{:?}",
-        down.verdict
-    );
-}
-
-#[test]
-fn a_copy_towards_the_downed_region_waits_for_it_and_is_no_failed_check() {
-    // After the failover: westus is the account's primary, re-protected towards eastus, down.
-    let cfg = Config::demo();
-    let id = storage_id(&cfg);
-    let mut obs = observations(&cfg, Vec::new());
-    let account = serde_json::json!({
-        "id": id.to_string(), "name": id.name(), "location": "westus",
-        "sku": {"name": "Standard_RAGRS"},
-        "properties": {
-            "primaryLocation": "westus", "secondaryLocation": "eastus",
-            "geoReplicationStats": {"status": "Bootstrap", "canFailover": false,
-                "lastSyncTime": crate::timefmt::rfc3339(obs.now)}
-        }
-    });
-    obs.reads.insert(
-        id.key(),
-        Ok(Reading::Storage(serde_json::from_value(account).unwrap())),
-    );
-    obs.events = Ok(eastus_down());
-    let snap = snapshot(&cfg, &obs, &mut BTreeMap::new());
-    let c = snap
-        .components
-        .iter()
-        .find(|c| c.name == "training-data")
-        .unwrap();
-    assert_eq!(c.active_region, "westus");
-    let check = |name: &str| c.checks.iter().find(|k| k.name == name).unwrap();
-    assert_eq!(check("replication live").passed, None, "{:?}", c.checks);
-    assert_eq!(
-        check("replication live").reason,
-        "geo-replication is Bootstrap: eastus is down; it goes on when eastus recovers"
-    );
-    assert_eq!(check("can fail over").passed, None);
 }

@@ -18,7 +18,7 @@ fn inst(region: &str, health: InstanceHealth, state: &str) -> InstanceStatus {
     }
 }
 
-fn check(name: &str, passed: Option<bool>, reason: &str) -> Check {
+fn check(name: impl Into<CheckId>, passed: Option<bool>, reason: &str) -> Check {
     Check {
         name: name.into(),
         passed,
@@ -82,7 +82,7 @@ fn healthy() -> Snapshot {
                 "Standard_RAGRS replicates to westus",
             ),
             check("replication live", Some(true), "geo-replication is Live"),
-            check(LAG_CHECK, Some(true), "lag 1 min vs RPO 15 min"),
+            check(CheckId::LagWithinRpo, Some(true), "lag 1 min vs RPO 15 min"),
             check("can fail over", Some(true), "canFailover is true"),
             check(
                 "planned failover possible",
@@ -158,7 +158,7 @@ fn outage() -> Snapshot {
     st.lag_seconds = Some(1_234.4);
     st.checks[1].passed = None;
     st.checks[2] = check(
-        LAG_CHECK,
+        CheckId::LagWithinRpo,
         None,
         "lag 20 min vs RPO 15 min: replication stopped with eastus; a forced failover loses it",
     );
@@ -412,7 +412,11 @@ fn a_lag_over_the_rpo_while_the_source_answers_does_not_block_a_planned_failover
     let mut s = healthy();
     let st = get(&mut s, "training-data");
     st.lag_seconds = Some(1_200.0);
-    st.checks[2] = check(LAG_CHECK, Some(false), "lag 20 min vs RPO 15 min");
+    st.checks[2] = check(
+        CheckId::LagWithinRpo,
+        Some(false),
+        "lag 20 min vs RPO 15 min",
+    );
     let v = verdict(&s);
     assert!(v.possible, "{:?}", v.blockers);
     assert_eq!(
@@ -458,7 +462,7 @@ fn a_storage_account_failing_over_is_no_blocker_and_its_unavailable_target_no_de
     st.instances[1].health = InstanceHealth::Unavailable;
     st.checks[3] = check("can fail over", Some(false), "canFailover is false");
     st.checks.push(check(
-        IN_PROGRESS_CHECK,
+        CheckId::NoFailoverInProgress,
         Some(false),
         "a failover is in progress",
     ));
@@ -500,4 +504,35 @@ fn half_moved_with_the_primary_answering_says_so() {
         v.summary,
         "eastus healthy · split: training-data on westus, the rest on eastus · planned failover of the rest possible"
     );
+}
+
+#[test]
+fn the_blockers_are_the_regions_then_nothing_left_then_the_components() {
+    // Failed over while westus is degraded: a failover is blocked by westus and has nothing
+    // left to move; the executor asks for each part by itself.
+    let mut s = failed_over(outage());
+    s.regions[1].health = RegionHealth::Degraded;
+    s.regions[1].reason = "Service Health: network issue".into();
+    s.regions[1].incidents.push(Incident {
+        tracking_id: "T2".into(),
+        title: "network issue".into(),
+        active: true,
+        level: Some("Warning".into()),
+        started: None,
+    });
+    let region = region_blockers(&s, RunbookKind::Failover);
+    let left = nothing_left(&s, RunbookKind::Failover).expect("nothing left");
+    assert_eq!(
+        region.iter().map(|b| b.reason.as_str()).collect::<Vec<_>>(),
+        ["westus degraded (Service Health: network issue)"]
+    );
+    assert_eq!(
+        left.reason,
+        "nothing left to fail over: the deployment serves from westus"
+    );
+    let all = blockers(&s, RunbookKind::Failover);
+    assert_eq!(all[..2], [region[0].clone(), left]);
+    assert!(all[2..].iter().all(|b| b.component.is_some()));
+    assert!(nothing_left(&healthy(), RunbookKind::Failover).is_none());
+    assert!(nothing_left(&healthy(), RunbookKind::Failback).is_some());
 }
