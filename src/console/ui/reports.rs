@@ -302,11 +302,9 @@ fn summary(r: &Saved, t: Theme) -> Vec<Line<'static>> {
         format!(" {} ", sanitize(&r.headline())),
         t.label(grade_tone(r.verdict().grade())),
     ));
-    let started = parse_rfc3339(&r.started_at);
-    let finished = parse_rfc3339(&r.finished_at);
-    let took = match (started, finished) {
-        (Some(a), Some(b)) => format!(" ({})", human_secs((b - a).whole_seconds().max(0) as u64)),
-        _ => String::new(),
+    let took = match r.took() {
+        t if t == "-" => String::new(),
+        t => format!(" ({t})"),
     };
     let mut first = vec![
         Span::styled("operator ", t.muted()),
