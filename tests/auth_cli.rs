@@ -4,6 +4,7 @@
 //! One test in this binary changes PATH for the whole process; the other gives a PATH to a
 //! child process only.
 
+#[path = "integration/common/mod.rs"]
 mod common;
 
 use std::io::Write;

@@ -326,12 +326,12 @@ async fn read(
         ComponentKind::Aks => Reading::Aks(c.managed_cluster(id).await?),
         ComponentKind::MlWorkspace => {
             let (ws, computes) = tokio::join!(c.workspace(id), c.workspace_computes(id));
-            Reading::Workspace(ws?, computes.unwrap_or_default())
+            Reading::Workspace(ws?, computes?)
         }
         ComponentKind::MlCompute => Reading::Compute(c.compute(id).await?),
         ComponentKind::MlOnlineEndpoint => {
             let (ep, deps) = tokio::join!(c.online_endpoint(id), c.online_deployments(id));
-            Reading::Endpoint(ep?, deps.unwrap_or_default())
+            Reading::Endpoint(ep?, deps?)
         }
         ComponentKind::PostgresFlexible => Reading::Flex(c.postgres_server(id).await?),
         ComponentKind::MysqlFlexible => Reading::Flex(c.mysql_server(id).await?),

@@ -257,7 +257,10 @@ fn render_detail(frame: &mut Frame, app: &App, listed: &Listed, area: Rect) {
     frame.render_widget(block, area);
     let notes = notes(r);
     let parts = detail_areas(area, r.steps.len(), note_count(r));
-    frame.render_widget(Paragraph::new(summary(r, t)), parts.summary);
+    frame.render_widget(
+        Paragraph::new(summary(r, t, parts.summary.width)),
+        parts.summary,
+    );
     render_gauges(frame, r, t, parts.gauges);
     render_steps(frame, app, r, parts.steps);
     render_notes(frame, listed, &notes, t, parts.notes);
@@ -296,8 +299,9 @@ fn render_operations(frame: &mut Frame, r: &Saved, t: Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// Three lines: the headline; who and when; what happened, in counts.
-fn summary(r: &Saved, t: Theme) -> Vec<Line<'static>> {
+/// Three lines: the headline; who and when; what happened, in counts. The outage's start goes
+/// where it fits whole: after when, else before the counts (the time axis starts at it too).
+fn summary(r: &Saved, t: Theme, width: u16) -> Vec<Line<'static>> {
     let headline = Line::from(Span::styled(
         format!(" {} ", sanitize(&r.headline())),
         t.label(grade_tone(r.verdict().grade())),
@@ -306,7 +310,7 @@ fn summary(r: &Saved, t: Theme) -> Vec<Line<'static>> {
         t if t == "-" => String::new(),
         t => format!(" ({t})"),
     };
-    let mut first = vec![
+    let first = vec![
         Span::styled("operator ", t.muted()),
         Span::raw(sanitize(&r.operator).into_owned()),
         Span::styled(" · ran ", t.muted()),
@@ -316,10 +320,8 @@ fn summary(r: &Saved, t: Theme) -> Vec<Line<'static>> {
             time_of(&r.finished_at)
         )),
     ];
-    if !r.outage_started_at.is_empty() && r.outage_started_at != r.started_at {
-        first.push(Span::styled(" · outage at ", t.muted()));
-        first.push(Span::raw(time_of(&r.outage_started_at)));
-    }
+    let outage = (!r.outage_started_at.is_empty() && r.outage_started_at != r.started_at)
+        .then(|| time_of(&r.outage_started_at));
     let counts: Vec<String> = ["done", "skipped", "failed", "not-run"]
         .into_iter()
         .map(|o| (o, r.steps.iter().filter(|s| s.outcome == o).count()))
@@ -343,7 +345,22 @@ fn summary(r: &Saved, t: Theme) -> Vec<Line<'static>> {
         ),
         t.muted(),
     ));
-    vec![headline, Line::from(first), Line::from(second)]
+    let (mut first, mut second) = (Line::from(first), Line::from(second));
+    if let Some(at) = outage {
+        let label = " · outage at ";
+        let room = usize::from(width);
+        if first.width() + label.len() + at.len() <= room {
+            first.push_span(Span::styled(label, t.muted()));
+            first.push_span(Span::raw(at));
+        } else if second.width() + label.len() + at.len() <= room {
+            second.spans.insert(0, Span::styled(" · ", t.muted()));
+            second.spans.insert(0, Span::raw(at));
+            second
+                .spans
+                .insert(0, Span::styled("outage at ", t.muted()));
+        }
+    }
+    vec![headline, first, second]
 }
 
 /// RTO and data loss against their targets, as gauges that turn red past the target.

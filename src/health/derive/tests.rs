@@ -1,5 +1,5 @@
 //! Pure derivation tests on hand-built observations (the simulator-backed ones are in
-//! tests/health.rs): the observations builder every provider's tests use, and the tests of the
+//! tests/integration/health.rs): the observations builder every provider's tests use, and the tests of the
 //! generic parts (the paired frame, nothing read, region health). Each provider's outcomes are
 //! tested in its own file.
 

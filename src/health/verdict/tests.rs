@@ -1,5 +1,5 @@
 //! The verdict over hand-built snapshots of the demo's shape (the simulator-backed ones are in
-//! tests/health.rs).
+//! tests/integration/health.rs).
 
 use time::macros::datetime;
 

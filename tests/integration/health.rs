@@ -1,0 +1,559 @@
+//! The health engine against the simulator: every HA status and readiness outcome a responder
+//! can meet, region health, "not responding", and the `status` command's exit codes.
+
+use crate::common;
+
+use std::time::Duration;
+
+use azfailover::azure::{Access, ClientOptions, connect};
+use azfailover::config::Config;
+use azfailover::health::collect::Collector;
+use azfailover::health::{
+    ComponentStatus, InstanceHealth, Overall, RegionHealth, RegionRole, Snapshot,
+};
+use azfailover::sim::Fault;
+use azfailover::sim::world::ArmBehaviour;
+use common::*;
+
+const SCALE: f64 = 1000.0;
+
+fn pointed(sim: &Sim) -> Config {
+    let mut cfg = Config::demo();
+    cfg.use_simulator(sim.url());
+    cfg
+}
+
+async fn snapshot_with(sim: &Sim, opts: ClientOptions) -> Snapshot {
+    let cfg = pointed(sim);
+    let (client, _) = connect(&cfg, Access::ReadOnly, opts).unwrap();
+    Collector::new(cfg, client)
+        .collect()
+        .await
+        .expect("a snapshot")
+}
+
+async fn snapshot(sim: &Sim) -> Snapshot {
+    snapshot_with(
+        sim,
+        ClientOptions {
+            request_timeout: Duration::from_secs(5),
+            ..ClientOptions::default()
+        },
+    )
+    .await
+}
+
+fn comp<'a>(s: &'a Snapshot, name: &str) -> &'a ComponentStatus {
+    s.components
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no component {name}"))
+}
+
+fn failed_checks(c: &ComponentStatus) -> Vec<String> {
+    c.checks
+        .iter()
+        .filter(|k| k.passed == Some(false))
+        .map(|k| format!("{}: {}", k.name, k.reason))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_healthy_deployment_is_ready_everywhere() {
+    let sim = Sim::start(SCALE).await;
+    let s = snapshot(&sim).await;
+    assert_eq!(
+        s.overall,
+        Overall::Healthy,
+        "{:#?}",
+        s.components.iter().map(failed_checks).collect::<Vec<_>>()
+    );
+    assert_eq!(s.exit_code(), 0);
+    assert!(s.regions.iter().all(|r| r.health == RegionHealth::Healthy));
+    for c in &s.components {
+        assert!(
+            c.ready,
+            "{}: {} {:?}",
+            c.name,
+            c.ha_status,
+            failed_checks(c)
+        );
+        assert_eq!(c.active_region, "eastus", "{}", c.name);
+    }
+    assert_eq!(comp(&s, "training-data").ha_status, "standby ready");
+    assert_eq!(comp(&s, "churn-endpoint").ha_status, "both serving");
+    assert_eq!(
+        comp(&s, "sessions").ha_status,
+        "both serving (writes in eastus)"
+    );
+    assert_eq!(
+        comp(&s, "images").ha_status,
+        "geo-replicated (Microsoft-managed)"
+    );
+    assert_eq!(
+        comp(&s, "secrets").ha_status,
+        "observe only (Microsoft-managed)"
+    );
+    let lag = comp(&s, "training-data").lag_seconds.unwrap();
+    assert!((80.0..200.0).contains(&lag), "lag on Azure's clock: {lag}");
+    // Observe-only checks are neither passed nor failed.
+    assert!(comp(&s, "images").checks.iter().any(|k| k.passed.is_none()));
+    // One subscription-wide availability list, everything in about two round trips.
+    assert!(s.requests <= 30, "{} requests", s.requests);
+    assert!(!comp(&s, "batch-aks").az_commands.is_empty());
+}
+
+#[tokio::test]
+async fn a_primary_outage_is_an_outage_and_the_standby_can_still_take_over() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: Some("Power event in East US".into()),
+        arm: None,
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let s = snapshot(&sim).await;
+    assert_eq!(s.overall, Overall::Outage);
+    assert_eq!(s.exit_code(), 2);
+    let p = s.region(RegionRole::Primary).unwrap();
+    assert_eq!(p.health, RegionHealth::Outage);
+    assert!(p.reason.contains("Power event"), "{}", p.reason);
+    assert_eq!(p.incidents[0].title, "Power event in East US");
+    let westus: Vec<String> = s
+        .components
+        .iter()
+        .flat_map(|c| {
+            c.instances
+                .iter()
+                .filter(|i| i.region == "westus" && i.health != InstanceHealth::Available)
+                .map(move |i| format!("{}: {:?} {:?}", c.name, i.health, i.detail))
+        })
+        .collect();
+    assert_eq!(
+        s.region(RegionRole::Secondary).unwrap().health,
+        RegionHealth::Healthy,
+        "{westus:?}"
+    );
+    assert_eq!(comp(&s, "churn-endpoint").ha_status, "only westus serving");
+    assert_eq!(comp(&s, "churn-endpoint").active_region, "westus");
+    assert_eq!(comp(&s, "scoring-traffic").ha_status, "only westus serving");
+    assert_eq!(comp(&s, "scoring-traffic").active_region, "westus");
+    let storage = comp(&s, "training-data");
+    assert_eq!(
+        storage.instance("eastus").unwrap().health,
+        InstanceHealth::Unavailable
+    );
+    assert!(
+        storage
+            .checks
+            .iter()
+            .any(|k| k.name == "replication live" && k.passed.is_none()),
+        "{:?}",
+        storage.checks
+    );
+    assert!(
+        storage
+            .checks
+            .iter()
+            .any(|k| k.name == "can fail over" && k.passed == Some(true))
+    );
+    let ws = comp(&s, "workspace");
+    assert_eq!(
+        ws.instance("eastus").unwrap().health,
+        InstanceHealth::Unavailable
+    );
+    assert_eq!(
+        ws.active_region, "eastus",
+        "the workspace switch is a runbook step"
+    );
+}
+
+#[tokio::test]
+async fn replication_lag_over_the_rpo_makes_the_standby_not_ready() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::ReplicationLag {
+        resource: Some(storage_id()),
+        target: None,
+        seconds: 1200.0,
+    });
+    let s = snapshot(&sim).await;
+    let storage = comp(&s, "training-data");
+    assert!(storage.lag_over_rpo());
+    assert!(!storage.ready);
+    assert!(
+        storage
+            .ha_status
+            .starts_with("standby not ready: lag 20 min vs RPO 15 min"),
+        "{}",
+        storage.ha_status
+    );
+    assert_eq!(s.overall, Overall::Degraded);
+    assert_eq!(s.exit_code(), 1);
+}
+
+#[tokio::test]
+async fn a_degraded_secondary_is_named_with_its_reasons() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionDegrade {
+        region: "westus".into(),
+        title: Some("Degraded compute provisioning in West US".into()),
+    });
+    sim.inject(Fault::ResourceDown {
+        resource: None,
+        target: Some("kind:aks@secondary".into()),
+    });
+    let s = snapshot(&sim).await;
+    let sec = s.region(RegionRole::Secondary).unwrap();
+    assert_eq!(sec.health, RegionHealth::Degraded);
+    assert!(
+        sec.reason.contains("Degraded compute provisioning"),
+        "{}",
+        sec.reason
+    );
+    let aks = comp(&s, "batch-aks");
+    assert!(!aks.ready);
+    assert!(
+        aks.ha_status
+            .starts_with("standby not ready: aks-contoso-westus is unavailable"),
+        "{}",
+        aks.ha_status
+    );
+    assert_eq!(s.exit_code(), 1);
+    // Hot/hot components in a degraded region are degraded, not serving both.
+    assert_eq!(comp(&s, "telemetry").ha_status, "only eastus serving");
+}
+
+#[tokio::test]
+async fn failed_over_components_say_so() {
+    let sim = Sim::start(SCALE).await;
+    for call in [
+        (
+            "POST",
+            format!("{}/failover?failoverType=Planned", storage_id()),
+            None,
+        ),
+        (
+            "POST",
+            format!("{}/failover", sql_fg("sql-contoso-westus")),
+            None,
+        ),
+        (
+            "PATCH",
+            pg("westus"),
+            Some(
+                serde_json::json!({"properties": {"replica": {"promoteMode": "switchover", "promoteOption": "planned"}}}),
+            ),
+        ),
+        ("POST", format!("{}/start", aks("westus")), None),
+    ] {
+        let r = sim.call(call.0, &call.1, call.2).await;
+        assert!(r.status < 300, "{}: {}", call.1, r.json);
+        sim.wait_lro(&r).await;
+    }
+    sim.call("POST", &format!("{}/stop", aks("eastus")), None)
+        .await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let s = snapshot(&sim).await;
+    for name in [
+        "training-data",
+        "feature-store",
+        "run-metadata",
+        "batch-aks",
+    ] {
+        let c = comp(&s, name);
+        assert_eq!(
+            c.ha_status,
+            "failed over to westus",
+            "{name}: {:?}",
+            failed_checks(c)
+        );
+        assert_eq!(c.active_region, "westus", "{name}");
+        assert!(!c.ready, "{name}");
+    }
+    // The table says "moved", not a red NO: they need no failover.
+    let table = azfailover::health::report::render_table(&s);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("feature-store "))
+        .unwrap();
+    assert!(
+        row.contains(" moved ") && row.ends_with("failed over to westus"),
+        "{row}"
+    );
+}
+
+#[tokio::test]
+async fn disabling_every_endpoint_is_flagged() {
+    let sim = Sim::start(SCALE).await;
+    for ep in ["eastus-endpoint", "westus-endpoint"] {
+        sim.call(
+            "PATCH",
+            &format!("{}/ExternalEndpoints/{ep}", tm_id()),
+            Some(serde_json::json!({"properties": {"endpointStatus": "Disabled"}})),
+        )
+        .await;
+    }
+    let s = snapshot(&sim).await;
+    let tm = comp(&s, "scoring-traffic");
+    assert_eq!(tm.ha_status, "not serving");
+    assert!(
+        failed_checks(tm)
+            .iter()
+            .any(|f| f.contains("every endpoint is disabled")),
+        "{:?}",
+        failed_checks(tm)
+    );
+    assert!(!tm.ready);
+    // A disabled endpoint is configuration, not region health.
+    assert_eq!(
+        s.region(RegionRole::Primary).unwrap().health,
+        RegionHealth::Healthy
+    );
+}
+
+#[tokio::test]
+async fn a_region_that_does_not_answer_is_unknown_not_responding() {
+    let sim = Sim::start(SCALE).await;
+    // Hangs without a Service Health incident yet: Azure has not noticed.
+    {
+        let w = sim.server.world();
+        let mut w = w.lock().unwrap();
+        let st = w
+            .regions
+            .get_mut(&azfailover::region::Region::new("eastus"))
+            .unwrap();
+        st.status = azfailover::sim::world::RegionStatus::Down;
+        st.arm = ArmBehaviour::Hang;
+    }
+    let opts = ClientOptions {
+        request_timeout: Duration::from_millis(300),
+        ..ClientOptions::default()
+    };
+    let cfg = pointed(&sim);
+    let (client, _) = connect(&cfg, Access::ReadOnly, opts).unwrap();
+    let collector = Collector::new(cfg, client);
+    let started = std::time::Instant::now();
+    let first = collector.collect().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the deadline bounds the snapshot: {:?}",
+        started.elapsed()
+    );
+    let p = first.region(RegionRole::Primary).unwrap();
+    assert_eq!(
+        p.health,
+        RegionHealth::Outage,
+        "Resource Health still reports its resources unavailable"
+    );
+    let since = p.not_responding_since.expect("not responding");
+    let ws = comp(&first, "workspace");
+    assert_eq!(
+        ws.instance("westus").unwrap().health,
+        InstanceHealth::Available
+    );
+    // The "since" stays the first moment it stopped answering.
+    let second = collector.collect().await.unwrap();
+    assert_eq!(
+        second
+            .region(RegionRole::Primary)
+            .unwrap()
+            .not_responding_since,
+        Some(since)
+    );
+}
+
+#[tokio::test]
+async fn resource_health_being_unreadable_is_reported_not_fatal() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::Malformed {
+        resource: None,
+        count: Some(1),
+    });
+    let s = snapshot(&sim).await;
+    assert_eq!(s.components.len(), 12);
+    assert!(s.overall != Overall::Healthy || s.errors.is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_arm_is_a_clear_failure() {
+    let mut cfg = Config::demo();
+    cfg.deployment.arm_endpoint = "http://127.0.0.1:9".into();
+    let (client, _) = connect(
+        &cfg,
+        Access::ReadOnly,
+        ClientOptions {
+            max_attempts: 1,
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap();
+    let e = Collector::new(cfg, client).collect().await.unwrap_err();
+    assert!(e.contains("could not be reached"), "{e}");
+}
+
+// ---- the `status` command through the real binary ----
+
+#[tokio::test]
+async fn status_json_carries_the_verdict_of_a_primary_outage() {
+    let sim = Sim::start(SCALE).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), sim.url());
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: Some("Power event in East US".into()),
+        arm: None,
+    });
+    // Replication out of eastus stopped: at this time scale the lag passes the 15 min RPO in
+    // about a second.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (code, out, err) = tokio::task::spawn_blocking({
+        let p = path.clone();
+        move || status(&p, "json")
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 2, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = &s["verdict"];
+    for field in [
+        "recommendation",
+        "possible",
+        "variant",
+        "blockers",
+        "estimated_data_loss_seconds",
+        "summary",
+    ] {
+        assert!(v.get(field).is_some(), "{field}: {v}");
+    }
+    assert_eq!(v["recommendation"], "failover", "{v}");
+    assert_eq!(v["variant"], "forced");
+    assert_eq!(
+        v["possible"], true,
+        "the downed Cosmos write region and the frozen storage lag are what the forced failover is for: {v}"
+    );
+    assert_eq!(v["blockers"], serde_json::json!([]));
+    let storage = s["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "training-data")
+        .unwrap();
+    let lag = storage["lag_seconds"].as_f64().unwrap();
+    assert!(lag > 900.0, "past the RPO: {lag}");
+    assert_eq!(v["estimated_data_loss_seconds"], lag.round() as u64);
+    let lag_check = storage["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "lag within RPO")
+        .unwrap();
+    assert_eq!(lag_check["passed"], serde_json::Value::Null, "{lag_check}");
+    let summary = v["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("eastus down · forced failover possible · ≈")
+            && summary.ends_with(" of writes lost · azfailover failover"),
+        "{summary}"
+    );
+
+    let (_, table, _) = tokio::task::spawn_blocking(move || status(&path, "table"))
+        .await
+        .unwrap();
+    let line = table.lines().nth(1).unwrap_or_default();
+    assert!(
+        line.starts_with("eastus down · forced failover possible · ≈"),
+        "the table says the summary under its title (the lag has grown since): {table}"
+    );
+}
+
+fn status(cfg_path: &std::path::Path, format: &str) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_azfailover"))
+        .args(["status", "--format", format, "--config"])
+        .arg(cfg_path)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn write_config(dir: &std::path::Path, url: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string("assets/demo.toml")
+        .unwrap()
+        .replace("http://127.0.0.1:0", url);
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn status_exit_codes_follow_the_contract() {
+    let sim = Sim::start(SCALE).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), sim.url());
+
+    let (code, out, err) = tokio::task::spawn_blocking({
+        let p = path.clone();
+        move || status(&p, "json")
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["deployment"], "contoso-ml");
+    assert_eq!(v["overall"], "healthy");
+    assert_eq!(v["regions"][0]["role"], "primary");
+    assert_eq!(v["regions"][1]["health"], "healthy");
+    let c = &v["components"][0];
+    for field in [
+        "name",
+        "kind",
+        "mode",
+        "active_region",
+        "ready",
+        "instances",
+    ] {
+        assert!(c.get(field).is_some(), "{field}");
+    }
+    assert_eq!(c["instances"][0]["health"], "available");
+
+    sim.inject(Fault::ReplicationLag {
+        resource: Some(storage_id()),
+        target: None,
+        seconds: 3600.0,
+    });
+    let (code, out, _) = tokio::task::spawn_blocking({
+        let p = path.clone();
+        move || status(&p, "table")
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("standby not ready: lag 1 h 00 min vs RPO 15 min"),
+        "{out}"
+    );
+
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    let (code, out, _) = tokio::task::spawn_blocking({
+        let p = path.clone();
+        move || status(&p, "table")
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("OUTAGE"), "{out}");
+
+    // Nothing listening: 69.
+    let closed = write_config(dir.path(), "http://127.0.0.1:9");
+    let (code, _, err) = tokio::task::spawn_blocking(move || status(&closed, "json"))
+        .await
+        .unwrap();
+    assert_eq!(code, 69, "{err}");
+    assert!(err.contains("could not be reached"), "{err}");
+}

@@ -1,0 +1,29 @@
+//! The integration tests, one binary with a module per area (bottom's layout): the simulator
+//! over HTTP, the ARM client, Microsoft's fixtures and SDKs, health, runbooks, drills,
+//! reliability under faults, the console's screens and the real binary in tmux.
+//!
+//! `tests/auth_cli.rs` stays a binary of its own: one of its tests changes the process's PATH,
+//! which would leak into every test here that starts a child process.
+//!
+//! Run one area with `cargo test --test integration drill::`, one test with its name.
+
+mod common;
+mod console_support;
+mod tmux_support;
+
+mod cli;
+mod client;
+mod console_reports;
+mod console_runbook;
+mod console_screens;
+mod console_update;
+mod drill;
+mod e2e_runbook;
+mod e2e_tmux;
+mod fixture_parse;
+mod fixture_shapes;
+mod health;
+mod reliability;
+mod runbook;
+mod sdk_compat;
+mod sim_http;

@@ -1,0 +1,1324 @@
+//! The simulator over real HTTP on loopback: every operation, the LRO protocol, every fault.
+
+use crate::common;
+
+use std::time::Duration;
+
+use azfailover::config::Config;
+use azfailover::sim::Fault;
+use common::*;
+use serde_json::json;
+
+const SCALE: f64 = 2000.0;
+
+#[tokio::test]
+async fn requests_need_a_bearer_token_and_an_api_version() {
+    let sim = Sim::start(SCALE).await;
+    let url = format!("{}{}?api-version=2025-01-01", sim.url(), storage_id());
+    let r = sim.http.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "AuthenticationFailed");
+
+    let r = sim
+        .call("GET", &format!("{}?x=1", storage_id()), None)
+        .await;
+    // `call` adds api-version when missing; send one without it explicitly.
+    assert_eq!(r.status, 200);
+    let no_version = sim
+        .http
+        .get(format!("{}{}", sim.url(), storage_id()))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_version.status(), 400);
+    let body: serde_json::Value = no_version.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "MissingApiVersionParameter");
+
+    let bad = sim
+        .call("GET", &format!("{}?api-version=latest", storage_id()), None)
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json["error"]["code"], "InvalidApiVersionParameter");
+    let preview = sim
+        .call(
+            "GET",
+            &format!("{}?api-version=2023-01-01-preview", storage_id()),
+            None,
+        )
+        .await;
+    assert_eq!(preview.status, 200);
+    assert!(preview.header("x-ms-request-id").is_some());
+    assert!(preview.header("x-ms-correlation-request-id").is_some());
+}
+
+#[tokio::test]
+async fn paths_match_case_insensitively_and_unknown_ones_are_404() {
+    let sim = Sim::start(SCALE).await;
+    let upper = storage_id()
+        .to_uppercase()
+        .replace("SUBSCRIPTIONS", "subscriptions");
+    let body = sim.get(&upper).await;
+    assert_eq!(body["name"], "stcontosotraindata");
+    let missing = sim
+        .call(
+            "GET",
+            &rid("rg", "Microsoft.Storage/storageAccounts/nope"),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json["error"]["code"], "ResourceNotFound");
+    let other_sub = sim.call("GET", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.ResourceHealth/events", None).await;
+    assert_eq!(other_sub.status, 404);
+    assert_eq!(other_sub.json["error"]["code"], "SubscriptionNotFound");
+    let delete = sim.call("DELETE", &storage_id(), None).await;
+    assert_eq!(delete.status, 405);
+}
+
+#[tokio::test]
+async fn storage_unplanned_failover_moves_primary_and_drops_to_lrs() {
+    let sim = Sim::start(SCALE).await;
+    let before = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    assert_eq!(before["sku"]["name"], "Standard_RAGRS");
+    assert_eq!(
+        before["properties"]["geoReplicationStats"]["status"],
+        "Live"
+    );
+    assert_eq!(
+        before["properties"]["geoReplicationStats"]["canFailover"],
+        true
+    );
+
+    let r = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    assert!(r.header("location").unwrap().contains("/asyncoperations/"));
+    assert!(r.header("azure-asyncoperation").is_none());
+    assert!(r.header("retry-after").is_some());
+    // A second failover while one runs is refused.
+    let again = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    assert_eq!(again.status, 409);
+    let during = sim.get(&storage_id()).await;
+    assert_eq!(during["properties"]["failoverInProgress"], true);
+
+    let (status, last) = sim.wait_lro(&r).await;
+    assert_eq!(status, "Succeeded");
+    assert_eq!(last.status, 200);
+    let after = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    let p = &after["properties"];
+    assert_eq!(p["primaryLocation"], "westus");
+    assert!(p.get("secondaryLocation").is_none());
+    assert!(p.get("geoReplicationStats").is_none());
+    assert!(p.get("lastGeoFailoverTime").is_some());
+    assert_eq!(after["sku"]["name"], "Standard_LRS");
+    assert_eq!(
+        after["location"], "eastus",
+        "the resource provider does not move"
+    );
+    let state = sim.state().await;
+    assert_eq!(state["data_loss"].as_array().unwrap().len(), 1);
+    assert!(state["data_loss"][0]["seconds"].as_f64().unwrap() >= 90.0);
+}
+
+#[tokio::test]
+async fn storage_planned_failover_keeps_geo_redundancy_and_needs_both_regions() {
+    let sim = Sim::start(SCALE).await;
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/failover?failoverType=Planned", storage_id()),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    let (status, _) = sim.wait_lro(&r).await;
+    assert_eq!(status, "Succeeded");
+    let after = sim.get(&storage_id()).await;
+    assert_eq!(after["properties"]["primaryLocation"], "westus");
+    assert_eq!(after["properties"]["secondaryLocation"], "eastus");
+    assert_eq!(after["sku"]["name"], "Standard_RAGRS");
+    assert!(
+        sim.state().await["data_loss"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    sim.inject(Fault::RegionOutage {
+        region: "westus".into(),
+        title: None,
+        arm: None,
+    });
+    let refused = sim
+        .call(
+            "POST",
+            &format!("{}/failover?failoverType=Planned", storage_id()),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.json["error"]["code"], "PlannedFailoverNotAllowed");
+    let bad_type = sim
+        .call(
+            "POST",
+            &format!("{}/failover?failoverType=Soon", storage_id()),
+            None,
+        )
+        .await;
+    assert_eq!(bad_type.status, 400);
+}
+
+#[tokio::test]
+async fn storage_reprotect_bootstraps_then_goes_live() {
+    let sim = Sim::start(SCALE).await;
+    let r = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    sim.wait_lro(&r).await;
+    let lrs = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    assert_eq!(lrs.status, 400);
+    assert_eq!(lrs.json["error"]["code"], "FailoverNotSupported");
+    let patched = sim
+        .call(
+            "PATCH",
+            &storage_id(),
+            Some(json!({"sku": {"name": "Standard_RAGRS"}})),
+        )
+        .await;
+    assert_eq!(patched.status, 200);
+    let geo = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    assert_eq!(geo["properties"]["secondaryLocation"], "eastus");
+    assert_eq!(
+        geo["properties"]["geoReplicationStats"]["status"],
+        "Bootstrap"
+    );
+    assert_eq!(
+        geo["properties"]["geoReplicationStats"]["canFailover"],
+        false
+    );
+    // 30 simulated minutes at 2000× ≈ 0.9 s.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let geo = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    assert_eq!(geo["properties"]["geoReplicationStats"]["status"], "Live");
+}
+
+#[tokio::test]
+async fn sql_failover_goes_to_the_secondary_and_swaps_roles() {
+    let sim = Sim::start(SCALE).await;
+    let primary = sim.get(&sql_fg("sql-contoso-eastus")).await;
+    assert_eq!(primary["properties"]["replicationRole"], "Primary");
+    assert_eq!(primary["location"], "East US");
+    assert_eq!(
+        primary["properties"]["partnerServers"][0]["replicationRole"],
+        "Secondary"
+    );
+    let secondary = sim.get(&sql_fg("sql-contoso-westus")).await;
+    assert_eq!(secondary["properties"]["replicationRole"], "Secondary");
+
+    let wrong = sim
+        .call(
+            "POST",
+            &format!("{}/failover", sql_fg("sql-contoso-eastus")),
+            None,
+        )
+        .await;
+    assert_eq!(wrong.status, 400);
+    assert_eq!(
+        wrong.json["error"]["code"],
+        "FailoverGroupFailoverRequestOnPrimary"
+    );
+
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/failover", sql_fg("sql-contoso-westus")),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    assert!(
+        r.header("location")
+            .unwrap()
+            .contains("failoverGroupOperationResults")
+    );
+    let busy = sim
+        .call(
+            "POST",
+            &format!("{}/failover", sql_fg("sql-contoso-westus")),
+            None,
+        )
+        .await;
+    assert_eq!(busy.status, 409);
+    assert_eq!(busy.json["error"]["code"], "FailoverGroupBusy");
+    let (status, last) = sim.wait_lro(&r).await;
+    assert_eq!(status, "Succeeded");
+    assert_eq!(last.json["properties"]["replicationRole"], "Primary");
+    assert_eq!(
+        sim.get(&sql_fg("sql-contoso-eastus")).await["properties"]["replicationRole"],
+        "Secondary"
+    );
+    assert!(
+        sim.state().await["data_loss"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn sql_planned_failover_times_out_in_an_outage_and_forced_loses_the_lag() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::ReplicationLag {
+        resource: Some(sql_fg("sql-contoso-eastus")),
+        target: None,
+        seconds: 120.0,
+    });
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    let fg = sim.get(&sql_fg("sql-contoso-westus")).await;
+    assert_eq!(fg["properties"]["replicationState"], "SUSPENDED");
+
+    let planned = sim
+        .call(
+            "POST",
+            &format!("{}/failover", sql_fg("sql-contoso-westus")),
+            None,
+        )
+        .await;
+    let (status, last) = sim.wait_lro(&planned).await;
+    assert_eq!(status, "Failed");
+    assert_eq!(last.json["error"]["code"], "PlannedFailoverTimedOut");
+
+    let forced = sim
+        .call(
+            "POST",
+            &format!(
+                "{}/forceFailoverAllowDataLoss",
+                sql_fg("sql-contoso-westus")
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(forced.status, 202);
+    let (status, _) = sim.wait_lro(&forced).await;
+    assert_eq!(status, "Succeeded");
+    assert_eq!(
+        sim.get(&sql_fg("sql-contoso-westus")).await["properties"]["replicationRole"],
+        "Primary"
+    );
+    let loss = sim.state().await["data_loss"][0]["seconds"]
+        .as_f64()
+        .unwrap();
+    assert!(loss >= 120.0, "{loss}");
+}
+
+#[tokio::test]
+async fn sql_try_planned_falls_back_to_forced_when_the_primary_is_down() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    let r = sim
+        .call(
+            "POST",
+            &format!(
+                "{}/tryPlannedBeforeForcedFailover",
+                sql_fg("sql-contoso-westus")
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    assert_eq!(sim.state().await["data_loss"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn cosmos_priority_change_moves_the_write_region_and_fails_in_an_outage() {
+    let sim = Sim::start(SCALE).await;
+    let acct = sim.get(&cosmos_id()).await;
+    assert_eq!(
+        acct["properties"]["writeLocations"][0]["locationName"],
+        "East US"
+    );
+    let body = json!({"failoverPolicies": [{"locationName": "westus", "failoverPriority": 0}, {"locationName": "East US", "failoverPriority": 1}]});
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/failoverPriorityChange", cosmos_id()),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    assert!(r.header("azure-asyncoperation").is_some() && r.header("location").is_some());
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    let acct = sim.get(&cosmos_id()).await;
+    assert_eq!(
+        acct["properties"]["writeLocations"][0]["locationName"],
+        "West US"
+    );
+
+    let invalid = sim
+        .call(
+            "POST",
+            &format!("{}/failoverPriorityChange", cosmos_id()),
+            Some(json!({"failoverPolicies": [{"locationName": "eastus", "failoverPriority": 0}]})),
+        )
+        .await;
+    assert_eq!(invalid.status, 400);
+
+    // Back to East US while East US is down: accepted, then the operation fails.
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    let back = json!({"failoverPolicies": [{"locationName": "eastus", "failoverPriority": 0}, {"locationName": "westus", "failoverPriority": 1}]});
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/failoverPriorityChange", cosmos_id()),
+            Some(back),
+        )
+        .await;
+    let (status, last) = sim.wait_lro(&r).await;
+    assert_eq!(status, "Failed");
+    assert_eq!(last.json["error"]["code"], "ServiceUnavailable");
+    assert_eq!(
+        sim.get(&cosmos_id()).await["properties"]["writeLocations"][0]["locationName"],
+        "West US"
+    );
+}
+
+#[tokio::test]
+async fn cosmos_offline_region_fails_writes_over_and_online_returns_as_read() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/offlineRegion", cosmos_id()),
+            Some(json!({"region": "East US"})),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    let acct = sim.get(&cosmos_id()).await;
+    assert_eq!(
+        acct["properties"]["writeLocations"][0]["locationName"],
+        "West US"
+    );
+    assert_eq!(
+        acct["properties"]["readLocations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(sim.state().await["data_loss"].as_array().unwrap().len(), 1);
+
+    sim.inject(Fault::RegionRecover {
+        region: "eastus".into(),
+    });
+    let r = sim
+        .call(
+            "POST",
+            &format!("{}/onlineRegion", cosmos_id()),
+            Some(json!({"region": "eastus"})),
+        )
+        .await;
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    let acct = sim.get(&cosmos_id()).await;
+    assert_eq!(
+        acct["properties"]["writeLocations"][0]["locationName"], "West US",
+        "switching back is manual"
+    );
+    assert_eq!(
+        acct["properties"]["readLocations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn aks_start_stop_and_node_pool_scale() {
+    let sim = Sim::start(SCALE).await;
+    let cold = sim.get(&aks("westus")).await;
+    assert_eq!(cold["properties"]["powerState"]["code"], "Stopped");
+    let r = sim
+        .call("POST", &format!("{}/start", aks("westus")), None)
+        .await;
+    assert_eq!(r.status, 202);
+    assert!(r.header("location").unwrap().contains("/operationresults/"));
+    assert_eq!(
+        sim.get(&aks("westus")).await["properties"]["provisioningState"],
+        "Starting"
+    );
+    let (status, last) = sim.wait_lro(&r).await;
+    assert_eq!(status, "Succeeded");
+    assert_eq!(last.status, 204);
+    assert_eq!(
+        sim.get(&aks("westus")).await["properties"]["powerState"]["code"],
+        "Running"
+    );
+    let again = sim
+        .call("POST", &format!("{}/start", aks("westus")), None)
+        .await;
+    assert_eq!(again.status, 400);
+
+    let pool = format!("{}/agentPools/gpu", aks("westus"));
+    let r = sim
+        .call("PUT", &pool, Some(json!({"properties": {"count": 4}})))
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.header("azure-asyncoperation").is_some());
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    assert_eq!(sim.get(&pool).await["properties"]["count"], 4);
+    let pools = sim.get(&format!("{}/agentPools", aks("westus"))).await;
+    assert_eq!(pools["value"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn aml_compute_scale_uses_the_doubly_nested_body() {
+    let sim = Sim::start(SCALE).await;
+    let c = format!("{}/computes/gpu-train", workspace("westus"));
+    let before = sim.get(&c).await;
+    assert_eq!(
+        before["properties"]["properties"]["scaleSettings"]["maxNodeCount"],
+        0
+    );
+    let flat = sim
+        .call(
+            "PATCH",
+            &c,
+            Some(json!({"properties": {"scaleSettings": {"maxNodeCount": 8}}})),
+        )
+        .await;
+    assert_eq!(flat.status, 400);
+    let body = json!({"properties": {"properties": {"scaleSettings": {"maxNodeCount": 8, "minNodeCount": 2, "nodeIdleTimeBeforeScaleDown": "PT5M"}}}});
+    let r = sim.call("PATCH", &c, Some(body)).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json["properties"]["provisioningState"], "Updating");
+    assert!(r.header("azure-asyncoperation").is_some());
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    let after = sim.get(&c).await;
+    assert_eq!(
+        after["properties"]["properties"]["scaleSettings"]["maxNodeCount"],
+        8
+    );
+    assert_eq!(after["properties"]["properties"]["currentNodeCount"], 2);
+    let listed = sim.get(&format!("{}/computes", workspace("westus"))).await;
+    assert_eq!(listed["value"][0]["name"], "gpu-train");
+}
+
+#[tokio::test]
+async fn online_endpoint_traffic_changes_by_put_only() {
+    let sim = Sim::start(SCALE).await;
+    let ep = format!("{}/onlineEndpoints/churn-westus", workspace("westus"));
+    let patch = sim
+        .call(
+            "PATCH",
+            &ep,
+            Some(json!({"properties": {"traffic": {"blue": 0}}})),
+        )
+        .await;
+    assert_eq!(patch.status, 400);
+    let tags = sim
+        .call("PATCH", &ep, Some(json!({"tags": {"drill": "yes"}})))
+        .await;
+    assert_eq!(tags.status, 200);
+    assert_eq!(tags.json["tags"]["drill"], "yes");
+    let bad = sim
+        .call("PUT", &ep, Some(json!({"location": "westus", "kind": "Managed", "properties": {"authMode": "Key", "traffic": {"blue": 60}}})))
+        .await;
+    assert_eq!(bad.status, 400);
+    let unknown = sim
+        .call("PUT", &ep, Some(json!({"location": "westus", "properties": {"authMode": "Key", "traffic": {"green": 100}}})))
+        .await;
+    assert_eq!(unknown.status, 400);
+    let r = sim
+        .call("PUT", &ep, Some(json!({"location": "westus", "kind": "Managed", "properties": {"authMode": "Key", "traffic": {"blue": 0}}})))
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    assert_eq!(sim.get(&ep).await["properties"]["traffic"]["blue"], 0);
+
+    let dep = format!("{ep}/deployments/blue");
+    let r = sim
+        .call("PATCH", &dep, Some(json!({"sku": {"capacity": 5}})))
+        .await;
+    assert_eq!(r.status, 202);
+    let (status, last) = sim.wait_lro(&r).await;
+    assert_eq!(status, "Succeeded");
+    assert_eq!(last.json["status"], "Succeeded");
+    assert_eq!(sim.get(&dep).await["sku"]["capacity"], 5);
+    assert_eq!(
+        sim.get(&format!("{ep}/deployments")).await["value"][0]["name"],
+        "blue"
+    );
+}
+
+#[tokio::test]
+async fn traffic_manager_accepts_disabling_every_endpoint() {
+    let sim = Sim::start(SCALE).await;
+    let profile = sim.get(&tm_id()).await;
+    let eps = profile["properties"]["endpoints"].as_array().unwrap();
+    assert_eq!(eps.len(), 2);
+    assert_eq!(eps[0]["properties"]["endpointMonitorStatus"], "Online");
+    for name in ["eastus-endpoint", "westus-endpoint"] {
+        let r = sim
+            .call(
+                "PATCH",
+                &format!("{}/ExternalEndpoints/{name}", tm_id()),
+                Some(json!({"properties": {"endpointStatus": "Disabled"}})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.json);
+        assert_eq!(r.json["properties"]["endpointStatus"], "Disabled");
+    }
+    let profile = sim.get(&tm_id()).await;
+    assert_eq!(
+        profile["properties"]["monitorConfig"]["profileMonitorStatus"],
+        "Inactive"
+    );
+    let dup = sim
+        .call(
+            "PATCH",
+            &format!("{}/ExternalEndpoints/westus-endpoint", tm_id()),
+            Some(json!({"properties": {"priority": 1}})),
+        )
+        .await;
+    assert_eq!(dup.status, 400);
+    sim.call(
+        "PATCH",
+        &format!("{}/ExternalEndpoints/westus-endpoint", tm_id()),
+        Some(json!({"properties": {"endpointStatus": "Enabled"}})),
+    )
+    .await;
+    sim.inject(Fault::RegionOutage {
+        region: "westus".into(),
+        title: None,
+        arm: None,
+    });
+    let ep = sim
+        .get(&format!("{}/externalEndpoints/westus-endpoint", tm_id()))
+        .await;
+    assert_eq!(ep["properties"]["endpointMonitorStatus"], "Degraded");
+}
+
+fn example() -> Config {
+    Config::parse(
+        include_str!("../../config.example.toml"),
+        "config.example.toml",
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn front_door_origin_patch_is_async_with_a_lowercase_header() {
+    let sim = Sim::with_config(&example(), SCALE).await;
+    let og = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-global/providers/Microsoft.Cdn/profiles/afd-ml/originGroups/scoring";
+    let origins = sim.get(&format!("{og}/origins")).await;
+    assert_eq!(origins["value"].as_array().unwrap().len(), 2);
+    let r = sim
+        .call(
+            "PATCH",
+            &format!("{og}/origins/eastus-origin"),
+            Some(json!({"properties": {"enabledState": "Disabled"}})),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    assert!(r.headers.contains_key("azure-asyncoperation"));
+    assert_eq!(r.json["properties"]["provisioningState"], "Updating");
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    let o = sim.get(&format!("{og}/origins/eastus-origin")).await;
+    assert_eq!(o["properties"]["enabledState"], "Disabled");
+    assert_eq!(o["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(
+        sim.get(og).await["properties"]["provisioningState"],
+        "Succeeded"
+    );
+}
+
+#[tokio::test]
+async fn postgres_promotion_switchover_and_forced_standalone() {
+    let sim = Sim::start(SCALE).await;
+    let replica = sim.get(&pg("westus")).await;
+    assert_eq!(replica["properties"]["replicationRole"], "AsyncReplica");
+    assert_eq!(
+        replica["properties"]["replica"]["replicationState"],
+        "Active"
+    );
+    let on_primary = sim
+        .call("PATCH", &pg("eastus"), Some(json!({"properties": {"replica": {"promoteMode": "switchover", "promoteOption": "planned"}}})))
+        .await;
+    assert_eq!(on_primary.status, 400);
+    let r = sim
+        .call("PATCH", &pg("westus"), Some(json!({"properties": {"replica": {"promoteMode": "switchover", "promoteOption": "planned"}}})))
+        .await;
+    assert_eq!(r.status, 202);
+    assert!(
+        r.header("azure-asyncoperation")
+            .unwrap()
+            .contains("azureAsyncOperation")
+    );
+    assert!(r.header("location").unwrap().contains("operationResults"));
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    assert_eq!(
+        sim.get(&pg("westus")).await["properties"]["replicationRole"],
+        "Primary"
+    );
+    assert_eq!(
+        sim.get(&pg("eastus")).await["properties"]["replicationRole"],
+        "AsyncReplica"
+    );
+    let replicas = sim.get(&format!("{}/replicas", pg("westus"))).await;
+    assert_eq!(replicas["value"][0]["name"], "psql-contoso-eastus");
+
+    // In an outage of the (new) primary region, only a forced promotion works, and loses the lag.
+    sim.inject(Fault::RegionOutage {
+        region: "westus".into(),
+        title: None,
+        arm: Some(azfailover::sim::world::ArmBehaviour::Up),
+    });
+    let planned = sim
+        .call("PATCH", &pg("eastus"), Some(json!({"properties": {"replica": {"promoteMode": "standalone", "promoteOption": "planned"}}})))
+        .await;
+    let (status, last) = sim.wait_lro(&planned).await;
+    assert_eq!(status, "Failed");
+    assert_eq!(last.json["error"]["code"], "PlannedPromotionNotPossible");
+    let forced = sim
+        .call("PATCH", &pg("eastus"), Some(json!({"properties": {"replica": {"promoteMode": "standalone", "promoteOption": "forced"}}})))
+        .await;
+    assert_eq!(sim.wait_lro(&forced).await.0, "Succeeded");
+    assert_eq!(
+        sim.get(&pg("eastus")).await["properties"]["replicationRole"],
+        "None"
+    );
+    assert_eq!(sim.state().await["data_loss"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn mysql_stop_replication_detaches_the_replica() {
+    let sim = Sim::with_config(&example(), SCALE).await;
+    let replica = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-westus/providers/Microsoft.DBforMySQL/flexibleServers/mysql-westus";
+    assert_eq!(
+        sim.get(replica).await["properties"]["replicationRole"],
+        "AsyncReplica"
+    );
+    let r = sim
+        .call(
+            "PATCH",
+            replica,
+            Some(json!({"properties": {"replicationRole": "None"}})),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    let after = sim.get(replica).await;
+    assert_eq!(after["properties"]["replicationRole"], "None");
+    assert!(after["properties"]["sourceServerResourceId"].is_null());
+}
+
+#[tokio::test]
+async fn read_only_kinds_answer_get() {
+    let sim = Sim::start(SCALE).await;
+    let kv = sim
+        .get(&rid(
+            "rg-contoso-ml-global",
+            "Microsoft.KeyVault/vaults/kv-contoso-ml",
+        ))
+        .await;
+    assert_eq!(
+        kv["properties"]["vaultUri"],
+        "https://kv-contoso-ml.vault.azure.net"
+    );
+    let ai = sim
+        .get(&rid(
+            "rg-contoso-ml-westus",
+            "Microsoft.Insights/components/appi-contoso-westus",
+        ))
+        .await;
+    assert_eq!(ai["location"], "West US");
+    let ws = sim.get(&workspace("eastus")).await;
+    assert!(
+        ws["properties"]["keyVault"]
+            .as_str()
+            .unwrap()
+            .ends_with("kv-contoso-ml")
+    );
+    let acr = rid(
+        "rg-contoso-ml-global",
+        "Microsoft.ContainerRegistry/registries/acrcontosoml",
+    );
+    assert_eq!(sim.get(&acr).await["sku"]["name"], "Premium");
+    let reps = sim.get(&format!("{acr}/replications")).await;
+    assert_eq!(reps["value"].as_array().unwrap().len(), 2);
+    let off = sim
+        .call(
+            "PATCH",
+            &format!("{acr}/replications/westus"),
+            Some(json!({"properties": {"regionEndpointEnabled": false}})),
+        )
+        .await;
+    assert_eq!(off.json["properties"]["regionEndpointEnabled"], false);
+    let write = sim
+        .call(
+            "POST",
+            &format!(
+                "{}/failover",
+                rid(
+                    "rg-contoso-ml-global",
+                    "Microsoft.KeyVault/vaults/kv-contoso-ml"
+                )
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(write.status, 405);
+}
+
+#[tokio::test]
+async fn resource_health_and_service_health_follow_an_outage() {
+    let sim = Sim::start(SCALE).await;
+    let list = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses"
+        ))
+        .await;
+    let items = list["value"].as_array().unwrap();
+    assert!(items.len() >= 15);
+    assert!(
+        items
+            .iter()
+            .all(|i| i["properties"]["availabilityState"] == "Available")
+    );
+    assert!(list.get("nextLink").is_none());
+    assert!(
+        sim.get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events"
+        ))
+        .await["value"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: Some("Power event in East US".into()),
+        arm: None,
+    });
+    let current = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            workspace("eastus")
+        ))
+        .await;
+    assert_eq!(current["properties"]["availabilityState"], "Unavailable");
+    assert_eq!(current["name"], "current");
+    let secondary = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            workspace("westus")
+        ))
+        .await;
+    assert_eq!(secondary["properties"]["availabilityState"], "Available");
+    let events = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events"
+        ))
+        .await;
+    let ev = &events["value"][0]["properties"];
+    assert_eq!(ev["eventType"], "ServiceIssue");
+    assert_eq!(ev["status"], "Active");
+    assert_eq!(ev["title"], "Power event in East US");
+    assert_eq!(
+        ev["impact"][0]["impactedRegions"][0]["impactedRegion"],
+        "East US"
+    );
+
+    // Paging by $top follows nextLink.
+    let first = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/availabilityStatuses?$top=5"
+        ))
+        .await;
+    assert_eq!(first["value"].as_array().unwrap().len(), 5);
+    let mut next = first["nextLink"].as_str().map(str::to_string);
+    let mut total = 5;
+    while let Some(url) = next {
+        let page = sim.get(&url).await;
+        total += page["value"].as_array().unwrap().len();
+        next = page["nextLink"].as_str().map(str::to_string);
+    }
+    assert_eq!(total, items.len());
+    let rg = sim.get(&format!("/subscriptions/{SUB}/resourceGroups/rg-contoso-ml-westus/providers/Microsoft.ResourceHealth/availabilityStatuses")).await;
+    assert!(
+        rg["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["id"].as_str().unwrap().contains("rg-contoso-ml-westus"))
+    );
+
+    sim.inject(Fault::RegionRecover {
+        region: "eastus".into(),
+    });
+    let events = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.ResourceHealth/events"
+        ))
+        .await;
+    assert_eq!(events["value"][0]["properties"]["status"], "Resolved");
+}
+
+#[tokio::test]
+async fn an_outage_fails_regional_arm_calls_and_freezes_replication() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "primary".into(),
+        title: None,
+        arm: None,
+    });
+    let ws = sim.call("GET", &workspace("eastus"), None).await;
+    assert_eq!(ws.status, 503);
+    assert_eq!(ws.json["error"]["code"], "ServiceUnavailable");
+    // Replicated resources stay manageable, and their lastSyncTime freezes.
+    let a = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    assert_eq!(a["properties"]["statusOfPrimary"], "unavailable");
+    assert_eq!(a["properties"]["geoReplicationStats"]["canFailover"], true);
+    assert_eq!(
+        a["properties"]["geoReplicationStats"]["canPlannedFailover"],
+        false
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let b = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    assert_eq!(
+        a["properties"]["geoReplicationStats"]["lastSyncTime"],
+        b["properties"]["geoReplicationStats"]["lastSyncTime"]
+    );
+    let replica = sim.get(&pg("westus")).await;
+    assert_eq!(
+        replica["properties"]["replica"]["replicationState"],
+        "Broken"
+    );
+
+    let bad = sim.server.inject(&Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+    });
+    assert!(bad.unwrap_err().contains("already down"));
+}
+
+#[tokio::test]
+async fn a_hanging_region_makes_the_client_deadline_fire() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: Some(azfailover::sim::world::ArmBehaviour::Hang),
+    });
+    let url = format!(
+        "{}{}?api-version=2025-09-01",
+        sim.url(),
+        workspace("eastus")
+    );
+    let started = std::time::Instant::now();
+    let r = sim
+        .http
+        .get(&url)
+        .bearer_auth("t")
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(r.unwrap_err().is_timeout());
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // The other region still answers at once.
+    sim.get(&workspace("westus")).await;
+}
+
+#[tokio::test]
+async fn throttling_answers_429_with_retry_after() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::Throttle { seconds: 1.0 });
+    let r = sim.call("GET", &storage_id(), None).await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert_eq!(r.json["error"]["code"], "TooManyRequests");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(sim.call("GET", &storage_id(), None).await.status, 200);
+}
+
+#[tokio::test]
+async fn latency_slows_only_the_named_region() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::Latency {
+        millis: 250,
+        region: Some("eastus".into()),
+        methods: None,
+    });
+    let t = std::time::Instant::now();
+    sim.get(&workspace("eastus")).await;
+    assert!(t.elapsed() >= Duration::from_millis(240));
+    let t = std::time::Instant::now();
+    sim.get(&workspace("westus")).await;
+    assert!(t.elapsed() < Duration::from_millis(200));
+    sim.inject(Fault::Latency {
+        millis: 0,
+        region: Some("eastus".into()),
+        methods: None,
+    });
+    let t = std::time::Instant::now();
+    sim.get(&workspace("eastus")).await;
+    assert!(t.elapsed() < Duration::from_millis(200));
+}
+
+#[tokio::test]
+async fn flaky_faults_drop_connections_and_answer_5xx() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::Flaky {
+        error_rate: 0.0,
+        drop_rate: 1.0,
+        seconds: None,
+        after_apply: None,
+        methods: None,
+    });
+    let url = format!("{}{}?api-version=2025-01-01", sim.url(), storage_id());
+    let err = sim
+        .http
+        .get(&url)
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(!err.is_timeout(), "{err}");
+    sim.inject(Fault::Flaky {
+        error_rate: 1.0,
+        drop_rate: 0.0,
+        seconds: None,
+        after_apply: None,
+        methods: None,
+    });
+    let r = sim.call("GET", &storage_id(), None).await;
+    assert!(r.status == 500 || r.status == 503, "{}", r.status);
+    sim.inject(Fault::Clear);
+    assert_eq!(sim.call("GET", &storage_id(), None).await.status, 200);
+}
+
+#[tokio::test]
+async fn resource_down_and_recover() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::ResourceDown {
+        resource: Some(storage_id()),
+        target: None,
+    });
+    let h = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            storage_id()
+        ))
+        .await;
+    assert_eq!(h["properties"]["availabilityState"], "Unavailable");
+    sim.inject(Fault::ResourceRecover {
+        resource: Some(storage_id()),
+        target: None,
+    });
+    let h = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            storage_id()
+        ))
+        .await;
+    assert_eq!(h["properties"]["availabilityState"], "Available");
+    // Scenario-style targets.
+    sim.inject(Fault::ResourceDown {
+        resource: None,
+        target: Some("kind:aks@secondary".into()),
+    });
+    let h = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            aks("westus")
+        ))
+        .await;
+    assert_eq!(h["properties"]["availabilityState"], "Unavailable");
+    let h = sim
+        .get(&format!(
+            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            aks("eastus")
+        ))
+        .await;
+    assert_eq!(h["properties"]["availabilityState"], "Available");
+}
+
+#[tokio::test]
+async fn replication_lag_moves_last_sync_time() {
+    let sim = Sim::start(1.0).await;
+    sim.inject(Fault::ReplicationLag {
+        resource: Some(storage_id()),
+        target: None,
+        seconds: 1800.0,
+    });
+    let a = sim
+        .get(&format!("{}?$expand=geoReplicationStats", storage_id()))
+        .await;
+    let lst = azfailover::timefmt::parse_rfc3339(
+        a["properties"]["geoReplicationStats"]["lastSyncTime"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let lag = (time::OffsetDateTime::now_utc() - lst).as_seconds_f64();
+    assert!((1795.0..1810.0).contains(&lag), "{lag}");
+    let kv = rid(
+        "rg-contoso-ml-global",
+        "Microsoft.KeyVault/vaults/kv-contoso-ml",
+    );
+    assert!(
+        sim.server
+            .inject(&Fault::ReplicationLag {
+                resource: Some(kv),
+                target: None,
+                seconds: 5.0
+            })
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn malformed_answers_are_truncated_json() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::Malformed {
+        resource: Some(storage_id()),
+        count: Some(1),
+    });
+    let r = sim.call("GET", &storage_id(), None).await;
+    assert_eq!(r.status, 200);
+    assert!(r.json.is_string(), "the body does not parse as JSON");
+    assert!(sim.get(&storage_id()).await.is_object());
+}
+
+#[tokio::test]
+async fn control_api_validates_faults_and_logs_mutations() {
+    let sim = Sim::start(SCALE).await;
+    let post = |body: serde_json::Value| {
+        let http = sim.http.clone();
+        let url = format!("{}/_sim/faults", sim.url());
+        async move { http.post(url).json(&body).send().await.unwrap() }
+    };
+    let ok =
+        post(json!({"kind": "region-outage", "region": "eastus", "title": "Drill outage"})).await;
+    assert_eq!(ok.status(), 200);
+    let unknown_region = post(json!({"kind": "region-outage", "region": "centralus"})).await;
+    assert_eq!(unknown_region.status(), 400);
+    let text = unknown_region.text().await.unwrap();
+    assert!(text.contains("not in the deployment"), "{text}");
+    assert_eq!(post(json!({"kind": "meteor"})).await.status(), 400);
+    assert_eq!(post(json!({"kind": "resource-down", "resource": "/subscriptions/x/resourceGroups/y/providers/A.B/c/d"})).await.status(), 400);
+    assert_eq!(
+        post(json!({"kind": "latency", "millis": 10}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        post(json!({"kind": "throttle", "seconds": 0}))
+            .await
+            .status(),
+        400
+    );
+
+    sim.call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    sim.call(
+        "PATCH",
+        &format!("{}/ExternalEndpoints/eastus-endpoint", tm_id()),
+        Some(json!({"properties": {"endpointStatus": "Disabled"}})),
+    )
+    .await;
+    let state = sim.state().await;
+    let ops = state["operations"].as_array().unwrap();
+    assert_eq!(ops.len(), 2);
+    assert_eq!(ops[0]["method"], "POST");
+    assert!(ops[0]["path"].as_str().unwrap().ends_with("/failover"));
+    assert_eq!(ops[1]["method"], "PATCH");
+    assert!(azfailover::timefmt::parse_rfc3339(ops[0]["at"].as_str().unwrap()).is_some());
+    assert_eq!(state["regions"]["eastus"]["status"], "down");
+    assert_eq!(state["incidents"][0]["title"], "Drill outage");
+}
+
+#[tokio::test]
+async fn a_scenario_unfolds_over_simulated_time() {
+    let cfg = Config::demo();
+    let scenario = azfailover::sim::Scenario::resolve("eastus-outage").unwrap();
+    let server = azfailover::sim::SimServer::start(
+        &cfg,
+        azfailover::sim::SimOptions {
+            time_scale: Some(600.0),
+            scenario: Some(scenario),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let state = |s: &azfailover::sim::SimServer| {
+        let w = s.world();
+        let mut w = w.lock().unwrap();
+        w.advance();
+        azfailover::sim::state(&w)
+    };
+    assert_eq!(state(&server)["regions"]["eastus"]["status"], "up");
+    // The outage is at 4 simulated minutes: 0.4 s at 600×.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let s = state(&server);
+    assert_eq!(s["regions"]["eastus"]["status"], "down");
+    assert_eq!(s["scenario"]["applied"].as_array().unwrap().len(), 4);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_saved_world_goes_on_after_a_restart_with_its_operation_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("drill.sim.json");
+    // 20 simulated minutes of storage failover take 4 s at 300×.
+    let sim = Sim::start(300.0).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: Some("Drill outage".into()),
+        arm: Some(azfailover::sim::world::ArmBehaviour::Up),
+    });
+    sim.server.persist_to(&saved);
+    let r = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    let monitor = r.header("location").unwrap().to_string();
+    let before = sim.state().await;
+    sim.server.stop().await;
+
+    // A new simulator (a new process, a new port) restored from the file.
+    let world = azfailover::sim::persist::load(&saved).unwrap();
+    let server = azfailover::sim::SimServer::start(
+        &Config::demo(),
+        azfailover::sim::SimOptions {
+            restore: Some(world),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sim = Sim {
+        server,
+        http: reqwest::Client::new(),
+    };
+    let after = sim.state().await;
+    assert_eq!(after["regions"]["eastus"]["status"], "down");
+    assert_eq!(after["incidents"][0]["title"], "Drill outage");
+    assert_eq!(
+        after["operations"], before["operations"],
+        "the log of mutations"
+    );
+    assert_eq!(after["operations"].as_array().unwrap().len(), 1);
+    let storage = sim.get(&storage_id()).await;
+    assert_eq!(storage["properties"]["failoverInProgress"], true);
+    // Its monitor answers on the new server, and the failover completes there.
+    let path = &monitor[monitor.find("/subscriptions/").unwrap()..];
+    let started = Resp {
+        status: 202,
+        headers: {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert("location", path.parse().unwrap());
+            h
+        },
+        json: serde_json::Value::Null,
+    };
+    let (status, _) = sim.wait_lro(&started).await;
+    assert_eq!(status, "Succeeded");
+    let done = sim.get(&storage_id()).await;
+    assert_eq!(done["properties"]["primaryLocation"], "westus");
+    assert_eq!(
+        sim.state().await["data_loss"].as_array().unwrap().len(),
+        1,
+        "the forced failover lost the replication lag"
+    );
+    assert!(
+        azfailover::sim::persist::load(&dir.path().join("missing.json")).is_err(),
+        "a missing file is an error, not a new world"
+    );
+    std::fs::write(
+        dir.path().join("old.json"),
+        r#"{"version": 0, "world": {}}"#,
+    )
+    .unwrap();
+    let old = azfailover::sim::persist::load(&dir.path().join("old.json")).unwrap_err();
+    assert!(old.contains("saved by another version"), "{old}");
+}
+
+#[tokio::test]
+async fn events_and_operations_apply_in_the_order_they_fell_due() {
+    // West US goes down 25 simulated minutes in; the storage failover sent at once ends at
+    // about 20. Nobody asks in between: the failover must still have succeeded.
+    let scenario = azfailover::sim::Scenario::parse(
+        "name = \"late-outage\"\ndescription = \"d\"\n[[events]]\nat = \"25m\"\nkind = \"region-outage\"\nregion = \"secondary\"\narm = \"up\"\n",
+        "test",
+    )
+    .unwrap();
+    let server = azfailover::sim::SimServer::start(
+        &Config::demo(),
+        azfailover::sim::SimOptions {
+            time_scale: Some(600.0),
+            scenario: Some(scenario),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sim = Sim {
+        server,
+        http: reqwest::Client::new(),
+    };
+    let r = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    let state = sim.state().await;
+    assert_eq!(state["regions"]["westus"]["status"], "down", "{state:#}");
+    let storage = sim.get(&storage_id()).await;
+    assert_eq!(
+        storage["properties"]["primaryLocation"], "westus",
+        "the failover ended before the outage: {storage:#}"
+    );
+}
