@@ -282,7 +282,9 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
             (false, true) => format!("only {} serving", ctx.secondary),
             (false, false) => "not serving".to_string(),
         };
-        let ready = serves(&ctx.primary) && serves(&ctx.secondary) && failed.is_empty();
+        // Ready to fail over: the secondary serves and no check failed. The primary not
+        // serving is what a failover is for (the both-serve check says so, undecided).
+        let ready = serves(&ctx.secondary) && failed.is_empty();
         (with_note(status, &d.note), ready)
     } else if active == ctx.secondary {
         (format!("failed over to {}", ctx.secondary), false)

@@ -10,10 +10,8 @@ use super::model::{ComponentStatus, InstanceHealth};
 pub fn serves_in(c: &ComponentStatus, region: &str) -> bool {
     match c.instance(region) {
         Some(i) => {
-            let up = matches!(
-                i.health,
-                InstanceHealth::Available | InstanceHealth::Degraded
-            );
+            // As the derivation counts it: a degraded instance is not counted as serving.
+            let up = i.health == InstanceHealth::Available;
             up && (c.active_region == region || c.mode == "hot-hot")
         }
         None => c.active_region == region,
