@@ -268,8 +268,11 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
         .instances
         .iter()
         .filter(|i| {
-            i.health == InstanceHealth::Available
-                && d.serving.get(&i.region).copied().unwrap_or(true)
+            // Degraded still serves (as `words::serves_in` counts it): slower, not gone.
+            matches!(
+                i.health,
+                InstanceHealth::Available | InstanceHealth::Degraded
+            ) && d.serving.get(&i.region).copied().unwrap_or(true)
         })
         .collect();
     let serves = |r: &Region| serving.iter().any(|i| i.region == r.as_str());
@@ -277,7 +280,13 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
         (fixed, failed.is_empty())
     } else if c.mode == Mode::HotHot {
         let status = match (serves(&ctx.primary), serves(&ctx.secondary)) {
-            (true, true) => "both serving".to_string(),
+            (true, true) => match serving
+                .iter()
+                .find(|i| i.health == InstanceHealth::Degraded)
+            {
+                Some(i) => format!("both serving ({} degraded)", i.region),
+                None => "both serving".to_string(),
+            },
             (true, false) => format!("only {} serving", ctx.primary),
             (false, true) => format!("only {} serving", ctx.secondary),
             (false, false) => "not serving".to_string(),

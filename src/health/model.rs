@@ -106,7 +106,7 @@ pub struct ComponentStatus {
     pub mode: String,
     /// Where it serves now (moves after a failover).
     pub active_region: String,
-    /// True when it could fail over now (hot/hot: when both regions serve).
+    /// True when it could fail over now (hot/hot: when its secondary serves).
     pub ready: bool,
     /// In a responder's words: "both serving", "standby ready", "standby not ready: ...",
     /// "failed over to westus", "only westus serving".

@@ -5,25 +5,30 @@
 
 use super::model::{ComponentStatus, InstanceHealth};
 
-/// Whether a component serves in a region: its instance there is up and it is either the
-/// active region or a hot/hot component (without an instance there: the active region only).
+/// Whether a component serves in a region: its instance there is up (available, or degraded:
+/// slower, still serving) and it is either the active region or a hot/hot component (without
+/// an instance there: the active region only).
 pub fn serves_in(c: &ComponentStatus, region: &str) -> bool {
     match c.instance(region) {
         Some(i) => {
-            // As the derivation counts it: a degraded instance is not counted as serving.
-            let up = i.health == InstanceHealth::Available;
+            let up = matches!(
+                i.health,
+                InstanceHealth::Available | InstanceHealth::Degraded
+            );
             up && (c.active_region == region || c.mode == "hot-hot")
         }
         None => c.active_region == region,
     }
 }
 
-/// ACTIVE: "both" when it serves in both regions, else its active region.
+/// ACTIVE: "both" when it serves in both regions, the one region where a hot/hot component
+/// still serves, else its active region.
 pub fn active_word(c: &ComponentStatus, primary: &str, secondary: &str) -> String {
-    if serves_in(c, primary) && serves_in(c, secondary) {
-        "both".into()
-    } else {
-        c.active_region.clone()
+    match (serves_in(c, primary), serves_in(c, secondary)) {
+        (true, true) => "both".into(),
+        (false, true) if c.mode == "hot-hot" => secondary.into(),
+        (true, false) if c.mode == "hot-hot" => primary.into(),
+        _ => c.active_region.clone(),
     }
 }
 
@@ -109,6 +114,52 @@ pub fn lag_text(c: &ComponentStatus) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hot_hot(p: InstanceHealth, s: InstanceHealth) -> ComponentStatus {
+        let inst = |region: &str, health| crate::health::model::InstanceStatus {
+            region: region.into(),
+            health,
+            resource_id: format!("/x/{region}"),
+            state: String::new(),
+            detail: None,
+        };
+        ComponentStatus {
+            name: "c".into(),
+            kind: "ml-online-endpoint".into(),
+            mode: "hot-hot".into(),
+            active_region: "eastus".into(),
+            ready: true,
+            ha_status: String::new(),
+            instances: vec![inst("eastus", p), inst("westus", s)],
+            lag_seconds: None,
+            rpo_seconds: 900,
+            last_sync_time: None,
+            checks: vec![],
+            properties: vec![],
+            az_commands: vec![],
+            errors: vec![],
+        }
+    }
+
+    #[test]
+    fn active_names_where_a_hot_hot_component_serves_and_degraded_still_serves() {
+        use InstanceHealth::*;
+        let both = hot_hot(Degraded, Available);
+        assert_eq!(active_word(&both, "eastus", "westus"), "both");
+        assert_eq!(
+            serving_words(&both, "eastus", "westus"),
+            "serves from both regions"
+        );
+        let west = hot_hot(Unavailable, Available);
+        assert_eq!(active_word(&west, "eastus", "westus"), "westus");
+        assert_eq!(
+            serving_words(&west, "eastus", "westus"),
+            "serves from westus only (eastus, its active region, is down)"
+        );
+        let mut cold = hot_hot(Unavailable, Available);
+        cold.mode = "hot-cold".into();
+        assert_eq!(active_word(&cold, "eastus", "westus"), "eastus");
+    }
 
     #[test]
     fn a_lag_just_over_the_rpo_never_reads_as_equal() {
