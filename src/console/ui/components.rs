@@ -231,14 +231,16 @@ fn lag_cell(app: &App, c: &ComponentStatus, with_rpo: bool) -> Cell<'static> {
     ))
 }
 
-/// Where it serves: "both" for hot/hot serving in both regions, else the active region (red
-/// when its instance there is down, highlighted once it is not the primary).
+/// Where it serves, in `status`'s word (`words::active_word`): "both", the one region a hot/hot
+/// component still serves from, else the active region (red when its instance there is down,
+/// highlighted once it is not the primary).
 fn active_cell(app: &App, c: &ComponentStatus) -> Cell<'static> {
     let (p, s) = (&app.meta.primary, &app.meta.secondary);
-    if crate::health::words::active_word(c, p, s) == "both" {
+    let word = crate::health::words::active_word(c, p, s);
+    if word == "both" {
         return Cell::from("both");
     }
-    let active_down = c.instance(&c.active_region).is_some_and(|i| {
+    let active_down = c.instance(&word).is_some_and(|i| {
         matches!(
             i.health,
             InstanceHealth::Unavailable | InstanceHealth::Unknown
@@ -246,13 +248,13 @@ fn active_cell(app: &App, c: &ComponentStatus) -> Cell<'static> {
     });
     let tone = if active_down {
         Tone::Bad
-    } else if c.active_region != *p {
+    } else if word != *p {
         Tone::Warn
     } else {
         Tone::Plain
     };
     Cell::from(Span::styled(
-        sanitize(&c.active_region).into_owned(),
+        sanitize(&word).into_owned(),
         app.theme.tone(tone),
     ))
 }
