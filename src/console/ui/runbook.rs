@@ -294,7 +294,13 @@ fn render_detail(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
         )));
     }
     body.push(Line::from(sanitize(&step.why).into_owned()));
-    if let Some(loss) = &step.data_loss {
+    // The same figure as the open typed dialog: the live one once it came.
+    let live = run
+        .pending
+        .as_ref()
+        .filter(|p| p.step.id == step.id && matches!(p.dialog, Dialog::Typed { .. }))
+        .and_then(|p| p.live.as_ref());
+    if let Some(loss) = live.or(step.data_loss.as_ref()) {
         body.push(Line::from(Span::styled(
             format!("DATA LOSS: {}", sanitize(loss)),
             danger(app),
