@@ -1,4 +1,5 @@
-//! Process exit codes fixed by CONTRACT.md.
+//! Process exit codes fixed by CONTRACT.md, and the one place that maps what the layers
+//! return (a typed error, a run's end, a snapshot's grade) to them.
 
 /// Success; for `status`: every region healthy and every standby ready.
 pub const OK: i32 = 0;
@@ -19,3 +20,63 @@ pub const ABORTED: i32 = 130;
 /// A run stopped because a request's answer was lost and live state cannot tell whether it
 /// took effect: check by hand (not in CONTRACT.md: sysexits' EX_TEMPFAIL).
 pub const IN_DOUBT: i32 = 75;
+
+use crate::app::{AppError, SessionError};
+use crate::health::Grade;
+use crate::runbook::journal::JournalError;
+use crate::runbook::run::{Outcome, RunError, RunResult, Stopped};
+
+/// The exit code of an error that reached the top of a command: the one mapping of
+/// CONTRACT.md's codes (and the README's for runs).
+pub fn code(e: &AppError) -> i32 {
+    match e {
+        AppError::Usage(_) | AppError::Terminal(_) => USAGE,
+        AppError::Session(SessionError::Config(_)) => CONFIG,
+        AppError::Session(SessionError::TimeScale) => USAGE,
+        AppError::Session(SessionError::Simulator(_) | SessionError::Azure(_)) => UNAVAILABLE,
+        AppError::Collect(_) | AppError::Listen { .. } | AppError::RunHost(_) => UNAVAILABLE,
+        AppError::Run(e) => of_run_error(e),
+        AppError::NothingToDo(_) => DEGRADED,
+        AppError::Journal(JournalError::NoSuchRun { .. }) => USAGE,
+        AppError::Journal(JournalError::Unreadable { .. }) | AppError::Io(_) => IO_ERROR,
+    }
+}
+
+/// A run that could not start or report: the same code in a scripted run and in the console
+/// (another run holding the lock is 1, as the README says).
+pub fn of_run_error(e: &RunError) -> i32 {
+    match e {
+        RunError::Unreachable(_) => UNAVAILABLE,
+        RunError::LockHeld(_) => DEGRADED,
+        RunError::Io(_) => IO_ERROR,
+        RunError::LeftUnfinished(_) => ABORTED,
+        RunError::NothingToDo(_) => DEGRADED,
+    }
+}
+
+/// A run's outcome: 0 completed, 130 aborted, 1 failed.
+pub fn of_outcome(o: Outcome) -> i32 {
+    match o {
+        Outcome::Completed => OK,
+        Outcome::Aborted => ABORTED,
+        Outcome::Failed => DEGRADED,
+    }
+}
+
+/// A run that ended with a report: why it stopped on its own, else its outcome.
+pub fn of_run(r: &RunResult) -> i32 {
+    match r.stopped {
+        Some(Stopped::InDoubt) => IN_DOUBT,
+        Some(Stopped::Unreadable) => UNAVAILABLE,
+        None => of_outcome(r.outcome),
+    }
+}
+
+/// `status`: 0 healthy and ready, 1 degraded, 2 outage.
+pub fn of_grade(g: Grade) -> i32 {
+    match g {
+        Grade::Healthy => OK,
+        Grade::Degraded => DEGRADED,
+        Grade::Outage => OUTAGE,
+    }
+}

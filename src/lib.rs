@@ -26,6 +26,7 @@ macro_rules! out {
     }};
 }
 
+pub mod app;
 pub mod azure;
 pub mod cli;
 pub mod config;

@@ -13,8 +13,8 @@ use super::edit::Completion;
 pub use super::state::*;
 use super::summary::Summary;
 use super::timeline::{self, Event, Severity};
-use super::ui::{layout, theme::Theme};
 use super::{ConsoleOptions, nav, view};
+use super::{layout, theme::Theme};
 
 /// Everything the screen shows.
 pub struct App {

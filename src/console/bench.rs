@@ -9,7 +9,8 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 
 use super::app::{Action, App, update};
-use super::ui::{self, theme::Theme};
+use super::theme::Theme;
+use super::ui;
 use super::{Badge, ConsoleOptions};
 use crate::health::*;
 

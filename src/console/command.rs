@@ -1,9 +1,10 @@
 //! The `:` command line: parsing of `:q`, `:refresh`, `:sort <col>`, `:filter <text>`,
-//! `:fault <kind> ...` and `:plan ...` into commands the pure `update` carries out; the command
+//! `:fault <kind> ...` (its grammar is `crate::sim::faults::parse_fault`) and `:plan ...` into commands the pure `update` carries out; the command
 //! table that help, Tab completion and "did you mean" read.
 
 use crate::sim::Fault;
-use crate::sim::world::ArmBehaviour;
+/// The `:fault` grammar lives with the faults it builds.
+pub use crate::sim::faults::{FAULT_KINDS, parse_fault};
 
 use super::app::{Screen, SortKey};
 
@@ -76,21 +77,6 @@ pub const COMMANDS: &[CommandDoc] = &[
     doc(&["fault"], ":fault throttle <seconds>", "demo/drill: ARM answers 429", Arg::FaultKind),
     doc(&["fault"], ":fault flaky <error-rate> [drop-rate] [seconds]", "demo/drill: random 5xx and drops", Arg::FaultKind),
     doc(&["fault"], ":fault malformed [count]  :fault clear", "demo/drill: bad JSON; clear faults", Arg::FaultKind),
-];
-
-/// The fault kinds `:fault` takes, in the order completion offers them.
-pub const FAULT_KINDS: &[&str] = &[
-    "region-outage",
-    "region-recover",
-    "region-degrade",
-    "replication-lag",
-    "resource-down",
-    "resource-recover",
-    "latency",
-    "throttle",
-    "flaky",
-    "malformed",
-    "clear",
 ];
 
 /// The kinds of runbook `:plan` takes.
@@ -219,146 +205,4 @@ fn parse_sort(args: &[&str]) -> Result<Command, String> {
             None => format!("unknown sort column '{col}'; {usage}"),
         }
     })
-}
-
-/// `:fault <kind> <args...>`, or `:fault {json}` as the simulator's control API takes it.
-pub fn parse_fault(rest: &str) -> Result<Fault, String> {
-    if rest.starts_with('{') {
-        return serde_json::from_str(rest).map_err(|e| format!("fault JSON: {e}"));
-    }
-    let args: Vec<&str> = rest.split_whitespace().collect();
-    let (kind, args) = args
-        .split_first()
-        .ok_or("usage: :fault <kind> ... (? lists the kinds)")?;
-    match *kind {
-        "region-outage" | "outage" => region_outage(args),
-        "region-recover" | "recover" => Ok(Fault::RegionRecover {
-            region: region(kind, args)?,
-        }),
-        "region-degrade" | "degrade" => Ok(Fault::RegionDegrade {
-            region: region(kind, args)?,
-            title: None,
-        }),
-        "replication-lag" | "lag" => replication_lag(args),
-        "resource-down" => {
-            target(kind, args).map(|(resource, target)| Fault::ResourceDown { resource, target })
-        }
-        "resource-recover" => {
-            target(kind, args).map(|(resource, target)| Fault::ResourceRecover { resource, target })
-        }
-        "latency" => latency(args),
-        "throttle" => Ok(Fault::Throttle {
-            seconds: seconds(args.first(), "usage: :fault throttle <seconds>")?,
-        }),
-        "flaky" => flaky(args),
-        "malformed" => malformed(args),
-        "clear" => Ok(Fault::Clear),
-        other => Err(
-            match crate::suggest::closest(other, FAULT_KINDS.iter().copied(), 2) {
-                Some(near) => format!("did you mean '{near}'? '{other}' is not a fault"),
-                None => format!("unknown fault '{other}': {}", FAULT_KINDS.join(", ")),
-            },
-        ),
-    }
-}
-
-/// The region argument of a region fault.
-fn region(kind: &str, args: &[&str]) -> Result<String, String> {
-    args.first()
-        .map(|r| r.to_string())
-        .ok_or_else(|| format!("usage: :fault {kind} <region>"))
-}
-
-/// `region-outage <region> [error|hang|up]`.
-fn region_outage(args: &[&str]) -> Result<Fault, String> {
-    let usage = "usage: :fault region-outage <region> [error|hang|up]";
-    let region = args.first().ok_or(usage)?.to_string();
-    let arm = match args.get(1).copied() {
-        None => None,
-        Some("error") => Some(ArmBehaviour::Error),
-        Some("hang") => Some(ArmBehaviour::Hang),
-        Some("up") => Some(ArmBehaviour::Up),
-        Some(other) => return Err(format!("unknown ARM behaviour '{other}'; {usage}")),
-    };
-    Ok(Fault::RegionOutage {
-        region,
-        title: None,
-        arm,
-    })
-}
-
-/// A resource id (starting with `/`) or a scenario target (component name, `kind:...`, `*`).
-fn target(kind: &str, args: &[&str]) -> Result<(Option<String>, Option<String>), String> {
-    let t = args
-        .first()
-        .ok_or_else(|| format!("usage: :fault {kind} <component|resource-id|*>"))?;
-    Ok(if t.starts_with('/') {
-        (Some(t.to_string()), None)
-    } else {
-        (None, Some(t.to_string()))
-    })
-}
-
-/// `replication-lag <target> <seconds>`.
-fn replication_lag(args: &[&str]) -> Result<Fault, String> {
-    let usage = "usage: :fault replication-lag <component|resource-id|*> <seconds>";
-    let (resource, target) = target("replication-lag", args).map_err(|_| usage.to_string())?;
-    let seconds = seconds(args.get(1), usage)?;
-    Ok(Fault::ReplicationLag {
-        resource,
-        target,
-        seconds,
-    })
-}
-
-/// `latency <millis> [region]`.
-fn latency(args: &[&str]) -> Result<Fault, String> {
-    let usage = "usage: :fault latency <millis> [region]";
-    let millis = args
-        .first()
-        .and_then(|m| m.trim_end_matches("ms").parse().ok())
-        .ok_or(usage)?;
-    Ok(Fault::Latency {
-        millis,
-        region: args.get(1).map(|r| r.to_string()),
-        methods: None,
-    })
-}
-
-/// `flaky <error-rate> [drop-rate] [seconds]` (rates between 0 and 1).
-fn flaky(args: &[&str]) -> Result<Fault, String> {
-    let usage = "usage: :fault flaky <error-rate 0..1> [drop-rate 0..1] [seconds]";
-    let rate = |s: Option<&&str>| -> Result<f64, String> {
-        s.map_or(Ok(0.0), |s| s.parse().map_err(|_| usage.to_string()))
-    };
-    let error_rate = rate(Some(args.first().ok_or(usage)?))?;
-    let drop_rate = rate(args.get(1))?;
-    let seconds = args.get(2).map(|s| seconds(Some(s), usage)).transpose()?;
-    Ok(Fault::Flaky {
-        error_rate,
-        drop_rate,
-        seconds,
-        after_apply: None,
-        methods: None,
-    })
-}
-
-/// `malformed [count]`.
-fn malformed(args: &[&str]) -> Result<Fault, String> {
-    let count = match args.first() {
-        Some(c) => Some(c.parse().map_err(|_| "usage: :fault malformed [count]")?),
-        None => None,
-    };
-    Ok(Fault::Malformed {
-        resource: None,
-        count,
-    })
-}
-
-/// A duration in seconds: `90`, `90s`, `2m`, `1h30m`.
-fn seconds(arg: Option<&&str>, usage: &str) -> Result<f64, String> {
-    let arg = arg.ok_or(usage)?;
-    crate::timefmt::parse_duration(arg)
-        .map(|d| d.as_secs_f64())
-        .ok_or_else(|| format!("'{arg}' is not a duration; {usage}"))
 }

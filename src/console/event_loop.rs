@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::app::{Action, App, Effect, update};
 use super::run_state::RunEvent;
 use super::runbook_bridge::{RunMsg, RunReceiver};
-use super::ui::theme::Theme;
+use super::theme::Theme;
 use super::{ConsoleOptions, FaultInjector, keymap, tui, ui};
 use crate::health::{EngineHandle, HealthMsg};
 use crate::runbook::operator::{Decision, ResumeChoice};

@@ -2,8 +2,8 @@
 //! help overlay and mouse clicks — the part of `update` that only moves around.
 
 use super::app::{Action, App, Effect, Input, Level, Screen, refresh, set_sort, sort_by};
+use super::layout;
 use super::reports;
-use super::ui::layout;
 
 /// Switches screen (the detail screen shows the selected component; the reports screen reads
 /// the reports again).

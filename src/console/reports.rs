@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::app::{App, Effect, Level, Screen};
+use super::layout;
 use super::state::Cursor;
-use super::ui::layout;
 use crate::runbook::report::{Listed, Listing};
 
 /// What the reports screen shows.

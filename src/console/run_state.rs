@@ -417,6 +417,9 @@ impl App {
     /// The exit code the run's outcome asks for, once it ended.
     pub fn run_exit_code(&self) -> Option<i32> {
         let end = self.run.as_ref()?.end.as_ref()?;
+        if let Some(e) = &end.error {
+            return Some(crate::exit::of_run_error(e));
+        }
         Some(match end.outcome.as_str() {
             "completed" => crate::exit::OK,
             "aborted" => crate::exit::ABORTED,

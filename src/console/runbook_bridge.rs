@@ -23,6 +23,8 @@ pub struct RunEnd {
     /// The JSON report (None when no report could be written).
     pub report_json: Option<PathBuf>,
     pub report_markdown: Option<PathBuf>,
+    /// Why it could not start or report, typed (its exit code is the scripted run's).
+    pub error: Option<crate::runbook::run::RunError>,
 }
 
 /// What the executor side sends to the console.

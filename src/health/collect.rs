@@ -53,6 +53,17 @@ pub enum Reading {
     FrontDoor(OriginGroup, Vec<Origin>),
 }
 
+/// Why a snapshot could not be taken at all: nothing could be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CollectError {
+    /// Sign-in or authorization failed.
+    #[error("{0}")]
+    Auth(String),
+    /// Azure (or the simulator) did not answer.
+    #[error("{0}")]
+    Unreachable(String),
+}
+
 /// A failed read, in a responder's words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadError {
@@ -155,16 +166,21 @@ impl Collector {
 
     /// One snapshot with the typed readings it was derived from (runbooks need both).
     pub async fn collect_full(&self) -> Result<(Observations, Snapshot), String> {
-        self.try_collect().await.map_err(|e| e.message)
+        self.try_collect().await.map_err(|e| e.to_string())
     }
 
-    /// As `collect_full`, saying why nothing could be read (`auth`: sign-in or authorization).
-    pub async fn try_collect(&self) -> Result<(Observations, Snapshot), ReadError> {
+    /// As `collect_full`, saying why nothing could be read (sign-in or authorization, or
+    /// Azure not reached).
+    pub async fn try_collect(&self) -> Result<(Observations, Snapshot), CollectError> {
         let started = Instant::now();
         let requests_before = self.client.requests_sent();
         let obs = self.observe().await;
         if let Some(why) = total_failure(&obs) {
-            return Err(why);
+            return Err(if why.auth {
+                CollectError::Auth(why.message)
+            } else {
+                CollectError::Unreachable(why.message)
+            });
         }
         let mut since = self
             .not_responding

@@ -176,9 +176,10 @@ impl Snapshot {
         self.regions.iter().find(|r| r.role == role)
     }
 
-    /// The `status` exit code of CONTRACT.md: 0 all healthy and ready, 1 degraded / lag over
-    /// RPO / a standby not ready, 2 a region outage or a primary component unavailable.
-    pub fn exit_code(&self) -> i32 {
+    /// How things are, for `status` (its exit code): an outage (a region outage or a primary
+    /// component unavailable), degraded (something degraded, a lag over the RPO, a standby not
+    /// ready) or healthy.
+    pub fn grade(&self) -> Grade {
         let primary = self
             .region(RegionRole::Primary)
             .map(|r| r.name.clone())
@@ -191,13 +192,22 @@ impl Snapshot {
                 && c.active_region == primary
         });
         if self.overall == Overall::Outage || primary_down {
-            return crate::exit::OUTAGE;
-        }
-        let degraded = self.overall != Overall::Healthy;
-        if degraded {
-            crate::exit::DEGRADED
+            Grade::Outage
+        } else if self.overall != Overall::Healthy {
+            Grade::Degraded
         } else {
-            crate::exit::OK
+            Grade::Healthy
         }
     }
+}
+
+/// A snapshot's grade: what `status` exits with (`crate::exit::of_grade`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grade {
+    /// Every region healthy and every standby ready.
+    Healthy,
+    /// Something degraded, a lag over the RPO, or a standby not ready.
+    Degraded,
+    /// A region outage, or a primary component unavailable.
+    Outage,
 }

@@ -416,8 +416,35 @@ pub fn describe(e: &Entry) -> String {
     format!("{t}  {}", crate::health::report::sanitize(&text))
 }
 
+/// Why `azfailover journal` has nothing to show.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// No journal of that run (a bad argument).
+    #[error("no journal of run '{run}' in {} (`azfailover journal --list`)", dir.display())]
+    NoSuchRun { run: String, dir: PathBuf },
+    /// The journal could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What `azfailover journal` shows: warnings (stderr) and the timeline or listing (stdout).
+pub struct View {
+    /// Lines for stderr, without the `azfailover: ` prefix.
+    pub warnings: Vec<String>,
+    /// For stdout, verbatim.
+    pub text: String,
+}
+
 /// `azfailover journal`: a run's journal as a timeline, or the list of journals.
-pub fn view(dir: &Path, run: Option<&str>, list: bool) -> i32 {
+pub fn view(dir: &Path, run: Option<&str>, list: bool) -> Result<View, JournalError> {
+    let mut text = String::new();
+    let mut line = |l: String| {
+        text.push_str(&l);
+        text.push('\n');
+    };
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -429,7 +456,7 @@ pub fn view(dir: &Path, run: Option<&str>, list: bool) -> i32 {
     files.sort_by_key(|f| std::cmp::Reverse(f.0));
     if list {
         if files.is_empty() {
-            crate::outln!("no journals yet in {}", dir.display());
+            line(format!("no journals yet in {}", dir.display()));
         }
         for (_, p) in &files {
             let entries = read(p).unwrap_or_default();
@@ -437,14 +464,17 @@ pub fn view(dir: &Path, run: Option<&str>, list: bool) -> i32 {
                 Event::RunFinished { outcome } => Some(outcome.clone()),
                 _ => None,
             });
-            crate::outln!(
+            line(format!(
                 "{:<12} {:>4} entries  {}",
                 finished.unwrap_or_else(|| "UNFINISHED".into()),
                 entries.len(),
                 p.display()
-            );
+            ));
         }
-        return crate::exit::OK;
+        return Ok(View {
+            warnings: Vec::new(),
+            text,
+        });
     }
     let path = match run {
         Some(r) if Path::new(r).exists() => PathBuf::from(r),
@@ -454,43 +484,42 @@ pub fn view(dir: &Path, run: Option<&str>, list: bool) -> i32 {
         }) {
             Some((_, p)) => p.clone(),
             None => {
-                eprintln!(
-                    "azfailover: no journal of run '{r}' in {} (`azfailover journal --list`)",
-                    dir.display()
-                );
-                return crate::exit::USAGE;
+                return Err(JournalError::NoSuchRun {
+                    run: r.to_string(),
+                    dir: dir.to_path_buf(),
+                });
             }
         },
         None => match files.first() {
             Some((_, p)) => p.clone(),
             None => {
-                crate::outln!("no journals yet in {}", dir.display());
-                return crate::exit::OK;
+                line(format!("no journals yet in {}", dir.display()));
+                return Ok(View {
+                    warnings: Vec::new(),
+                    text,
+                });
             }
         },
     };
-    match read_checked(&path) {
-        Ok((entries, skipped)) => {
-            for s in &skipped {
-                eprintln!("azfailover: warning: {}: {s}", path.display());
-            }
-            crate::outln!("{}", path.display());
-            for e in &entries {
-                crate::outln!("{}", describe(e));
-            }
-            if !entries
-                .iter()
-                .any(|e| matches!(e.event, Event::RunFinished { .. }))
-            {
-                crate::outln!("(unfinished: the next `azfailover failover|failback` resumes it)");
-            }
-            crate::exit::OK
-        }
-        Err(e) => {
-            eprintln!("azfailover: cannot read {}: {e}", path.display());
-            crate::exit::IO_ERROR
-        }
+    let (entries, skipped) = read_checked(&path).map_err(|source| JournalError::Unreadable {
+        path: path.clone(),
+        source,
+    })?;
+    let warnings = skipped
+        .iter()
+        .map(|s| format!("warning: {}: {s}", path.display()))
+        .collect();
+    line(path.display().to_string());
+    for e in &entries {
+        line(describe(e));
     }
+    if !entries
+        .iter()
+        .any(|e| matches!(e.event, Event::RunFinished { .. }))
+    {
+        line("(unfinished: the next `azfailover failover|failback` resumes it)".to_string());
+    }
+    Ok(View { warnings, text })
 }
 
 #[cfg(test)]

@@ -139,15 +139,26 @@ fn scope(cfg: &Config) -> Option<(String, String)> {
     ))
 }
 
+/// Why the lock could not be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LockError {
+    /// Another run holds it (who, since when, and what to do): nothing was done.
+    #[error("{0}")]
+    Held(String),
+    /// It could not be read or written (Azure did not answer, or refused).
+    #[error("{0}")]
+    Unavailable(String),
+}
+
 /// The current holder, if any.
-pub async fn holder(reader: &ArmClient, cfg: &Config) -> Result<Option<Holder>, String> {
+pub async fn holder(reader: &ArmClient, cfg: &Config) -> Result<Option<Holder>, LockError> {
     let Some((sub, rg)) = scope(cfg) else {
         return Ok(None);
     };
     let tags = reader
         .resource_group_tags(&sub, &rg)
         .await
-        .map_err(|e| format!("cannot read the run lock: {e}"))?;
+        .map_err(|e| LockError::Unavailable(format!("cannot read the run lock: {e}")))?;
     Ok(tags.get(TAG).and_then(|v| Holder::parse(v)))
 }
 
@@ -160,7 +171,7 @@ pub async fn acquire(
     run_id: &str,
     settle: Duration,
     journal_dir: &Path,
-) -> Result<(), String> {
+) -> Result<(), LockError> {
     let reader = writer.reader();
     let Some((sub, rg)) = scope(cfg) else {
         return Ok(());
@@ -184,21 +195,21 @@ pub async fn acquire(
                 );
             }
             (true, Some((path, false))) => {
-                return Err(format!(
+                return Err(LockError::Held(format!(
                     "another run holds the lock of '{}': this machine's unfinished run {} ({}, since {since} UTC, journal {}); it stopped without finishing: `azfailover failover` or `failback` of the same kind resumes it, or abandon it there",
                     cfg.deployment.name,
                     h.run_id,
                     h.who(),
                     path.display()
-                ));
+                )));
             }
             _ => {
-                return Err(format!(
+                return Err(LockError::Held(format!(
                     "another run holds the lock of '{}': {} since {since} UTC (run {}); wait for it to finish, or remove the tag '{TAG}' from resource group {rg} if that run is abandoned",
                     cfg.deployment.name,
                     h.who(),
                     h.run_id
-                ));
+                )));
             }
         }
     }
@@ -223,7 +234,9 @@ pub async fn acquire(
                     break;
                 }
                 if attempt >= 4 {
-                    return Err(format!("cannot write the run lock: {e}"));
+                    return Err(LockError::Unavailable(format!(
+                        "cannot write the run lock: {e}"
+                    )));
                 }
             }
         }
@@ -232,11 +245,13 @@ pub async fn acquire(
     tokio::time::sleep(settle).await;
     match holder(reader, cfg).await? {
         Some(h) if h.run_id == run_id => Ok(()),
-        Some(h) => Err(format!(
+        Some(h) => Err(LockError::Held(format!(
             "another run took the lock of '{}' at the same moment: {} (run {})",
             cfg.deployment.name, h.operator, h.run_id
+        ))),
+        None => Err(LockError::Unavailable(
+            "the run lock vanished right after it was written".into(),
         )),
-        None => Err("the run lock vanished right after it was written".into()),
     }
 }
 

@@ -66,19 +66,6 @@ pub enum RunError {
     NothingToDo(String),
 }
 
-impl RunError {
-    /// The process exit code (CONTRACT.md).
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            RunError::Unreachable(_) => crate::exit::UNAVAILABLE,
-            RunError::LockHeld(_) => crate::exit::DEGRADED,
-            RunError::Io(_) => crate::exit::IO_ERROR,
-            RunError::LeftUnfinished(_) => crate::exit::ABORTED,
-            RunError::NothingToDo(_) => crate::exit::DEGRADED,
-        }
-    }
-}
-
 /// Data the simulator knows that Azure does not expose (drills only): data actually lost.
 pub type LossProbe = Arc<dyn Fn() -> Vec<(String, f64)> + Send + Sync>;
 
@@ -122,23 +109,13 @@ pub struct RunResult {
     pub stopped: Option<Stopped>,
 }
 
-/// Why a run stopped on its own (its exit code says so).
+/// Why a run stopped on its own (`crate::exit::of_run` gives its exit code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stopped {
     /// A request's answer was lost and live state cannot tell whether it took effect (exit 75).
     InDoubt,
     /// Live state could not be read, after retries (exit 69).
     Unreadable,
-}
-
-impl Stopped {
-    /// The process exit code.
-    pub fn exit_code(self) -> i32 {
-        match self {
-            Stopped::InDoubt => crate::exit::IN_DOUBT,
-            Stopped::Unreadable => crate::exit::UNAVAILABLE,
-        }
-    }
 }
 
 /// What the journal says about each step of an interrupted run.
@@ -522,11 +499,10 @@ async fn plan_reading(
 }
 
 /// A lock that could not be taken: held by another run, or unreadable.
-fn lock_error(e: String) -> RunError {
-    if e.starts_with("another run") {
-        RunError::LockHeld(e)
-    } else {
-        RunError::Unreachable(e)
+fn lock_error(e: super::lock::LockError) -> RunError {
+    match e {
+        super::lock::LockError::Held(e) => RunError::LockHeld(e),
+        super::lock::LockError::Unavailable(e) => RunError::Unreachable(e),
     }
 }
 

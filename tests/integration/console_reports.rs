@@ -362,6 +362,7 @@ fn a_run_that_ends_selects_its_report() {
         message: None,
         report_json: Some(PathBuf::from(DIR).join("contoso-ml-failover-2.json")),
         report_markdown: Some(PathBuf::from(DIR).join("contoso-ml-failover-2.md")),
+        error: None,
     };
     let effects = update(
         &mut app,

@@ -311,6 +311,7 @@ fn q_does_not_quit_in_the_middle_of_a_run() {
                 message: None,
                 report_json: Some("/tmp/r.json".into()),
                 report_markdown: Some("/tmp/r.md".into()),
+                error: None,
             },
         ))),
     );
@@ -381,6 +382,7 @@ fn during_a_run_the_header_says_where_it_is_instead_of_the_verdict() {
                 message: None,
                 report_json: None,
                 report_markdown: None,
+                error: None,
             },
         ))),
     );
@@ -719,6 +721,7 @@ fn q_quit_is_hinted_only_when_q_quits() {
                 message: None,
                 report_json: None,
                 report_markdown: None,
+                error: None,
             },
         ))),
     );

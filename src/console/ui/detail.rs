@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Sparkline};
 
 use super::fmt::{fit, hhmmss, human_secs};
+use super::layout;
 use super::sections::{columns, left_width};
 use super::theme::{self, Tone};
 use crate::console::app::App;
@@ -26,7 +27,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(text).block(Block::bordered()), area);
         return;
     };
-    let [summary, rest] = split(area, c);
+    let [summary, rest] = layout::detail_split(area, c);
     render_summary(frame, app, c, summary);
     let scroll = app.detail_scroll;
     let (left, right) = columns(app, c, rest.width);
@@ -47,25 +48,6 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             scroll,
             rest,
         );
-    }
-}
-
-/// The summary block on top and the scrolling sections below.
-fn split(area: Rect, c: &ComponentStatus) -> [Rect; 2] {
-    let lag_rows = if c.lag_seconds.is_some() { 2 } else { 0 };
-    let height = 2 + 1 + c.instances.len() as u16 + lag_rows;
-    Layout::vertical([
-        Constraint::Length(height.min(area.height / 2)),
-        Constraint::Min(0),
-    ])
-    .areas(area)
-}
-
-/// The scrolling part of the detail screen (with its border).
-pub fn scroll_area(body: Rect, app: &App) -> Rect {
-    match app.detail_component() {
-        Some(c) => split(body, c)[1],
-        None => body,
     }
 }
 

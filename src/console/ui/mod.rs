@@ -6,7 +6,6 @@ pub mod detail;
 pub mod fmt;
 pub mod header;
 pub mod help;
-pub mod layout;
 pub mod map;
 pub mod popup;
 pub mod regions;
@@ -15,10 +14,13 @@ pub mod runbook;
 pub mod sections;
 pub mod small;
 pub mod status;
-pub mod theme;
 pub mod timeline;
 
 use ratatui::Frame;
+
+/// Layout and theme are the console's state (update scrolls and hits rows by them); the
+/// renderers read them from here as before.
+pub use super::{layout, theme};
 
 use super::app::{App, Screen};
 

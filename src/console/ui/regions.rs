@@ -170,16 +170,3 @@ fn incident_lines(
         .map(|l| Line::from(Span::styled(l, app.theme.tone(tone))))
         .collect()
 }
-
-/// Whether an active incident's line would not fit a region panel of `width` cells even over
-/// three rows (the overview then gives the panels the map's room).
-pub fn incidents_need(app: &App, width: usize) -> bool {
-    app.snapshot.as_ref().is_some_and(|s| {
-        s.regions.iter().any(|r| {
-            r.incidents
-                .iter()
-                .filter(|i| i.active)
-                .any(|i| i.title.chars().count() + 20 > width * 3)
-        })
-    })
-}

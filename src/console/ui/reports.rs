@@ -3,99 +3,21 @@
 //! its steps on a time axis (where each step started and how long it took).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, LineGauge, Paragraph, Row, Table, TableState, Wrap};
 
 use super::fmt::{compact_secs, fit, hhmmss, human_secs};
+use super::layout;
 use super::theme::{Theme, Tone};
 use crate::console::app::App;
+use crate::console::layout::report::{NOTES_MAX, detail_areas, note_count, step_rows};
 use crate::console::sanitize;
 use crate::runbook::report::{Axis, Grade, Listed, Saved, SavedStep};
 use crate::timefmt::parse_rfc3339;
 
-/// Rows of the list of reports at most, on short and on tall terminals.
-const LIST_ROWS_SHORT: usize = 3;
-const LIST_ROWS_TALL: usize = 8;
-/// From this inner width on, the two gauges sit side by side.
-const WIDE: u16 = 96;
-/// Lines of deviations and findings shown under the chart at most.
-const NOTES_MAX: usize = 4;
 /// Below this inner width, the list's times are compact ("37m") to leave room for the rest.
 const LIST_WIDE: u16 = 100;
-
-/// The list of reports (top) and the selected report (below).
-pub fn split(body: Rect, listed: usize) -> [Rect; 2] {
-    let most = if body.height >= 32 {
-        LIST_ROWS_TALL
-    } else {
-        LIST_ROWS_SHORT
-    };
-    let rows = listed.clamp(1, most) as u16;
-    Layout::vertical([Constraint::Length(rows + 3), Constraint::Min(0)]).areas(body)
-}
-
-/// The parts of the selected report's panel.
-pub struct DetailAreas {
-    pub summary: Rect,
-    pub gauges: [Rect; 2],
-    pub steps: Rect,
-    pub notes: Rect,
-    /// What is left: the ARM operations the run sent.
-    pub operations: Rect,
-}
-
-/// Lines of the summary: the headline, who and when, what happened in counts.
-const SUMMARY_LINES: usize = 3;
-
-/// Where the parts of a report go inside its panel: `steps` steps, `notes` lines of deviations
-/// and findings (shown when there is room after the steps).
-pub fn detail_areas(detail: Rect, steps: usize, notes: usize) -> DetailAreas {
-    let inner = Block::bordered().inner(detail);
-    let fixed = SUMMARY_LINES + if inner.width >= WIDE { 1 } else { 2 };
-    let room = (inner.height as usize).saturating_sub(fixed);
-    let notes_height = if room >= 13 && notes > 0 {
-        notes.min(NOTES_MAX) + 3
-    } else {
-        1
-    };
-    // A blank line above the chart, unless it would cost a step.
-    let gap = usize::from(room > steps + 1 + notes_height);
-    let steps_height = (steps + 1).min(room.saturating_sub(notes_height + gap));
-    let [summary, gauges, _, steps, notes, operations] = Layout::vertical([
-        Constraint::Length(SUMMARY_LINES as u16),
-        Constraint::Length(if inner.width >= WIDE { 1 } else { 2 }),
-        Constraint::Length(gap as u16),
-        Constraint::Length(steps_height as u16),
-        Constraint::Length(notes_height as u16),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
-    let gauges = if inner.width >= WIDE {
-        Layout::horizontal([Constraint::Ratio(1, 2); 2])
-            .spacing(3)
-            .areas(gauges)
-    } else {
-        Layout::vertical([Constraint::Length(1); 2]).areas(gauges)
-    };
-    DetailAreas {
-        summary,
-        gauges,
-        steps,
-        notes,
-        operations,
-    }
-}
-
-/// Step rows the chart shows (below its header).
-pub fn step_rows(steps: Rect) -> usize {
-    steps.height.saturating_sub(1) as usize
-}
-
-/// How many lines of deviations and findings a report has.
-pub fn note_count(r: &Saved) -> usize {
-    r.deviations.len() + r.readiness_findings.len()
-}
 
 /// Deviations then readiness findings: the lines under the chart.
 fn notes(r: &Saved) -> Vec<(Tone, String)> {
@@ -122,7 +44,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     };
-    let [list_area, detail_area] = split(area, listing.reports.len());
+    let [list_area, detail_area] = layout::reports_split(area, listing.reports.len());
     render_list(frame, app, list_area);
     match view.selected() {
         Some(listed) => render_detail(frame, app, listed, detail_area),

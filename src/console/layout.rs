@@ -4,6 +4,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::console::app::{App, Screen};
+use crate::health::ComponentStatus;
 
 /// The smallest terminal the console draws in.
 pub const MIN_WIDTH: u16 = 80;
@@ -52,7 +53,7 @@ fn screen_rect(app: &App) -> Rect {
 pub fn areas(area: Rect, app: &App) -> Areas {
     let mut a = areas_for(area, app.screen, app.typing());
     if let Some(map) = a.map
-        && super::regions::incidents_need(app, (a.regions[0].width as usize).saturating_sub(2))
+        && incidents_need(app, (a.regions[0].width as usize).saturating_sub(2))
     {
         let top = Rect {
             width: a.regions[1].right() - a.regions[0].x + map.width,
@@ -147,26 +148,24 @@ pub fn timeline_rows(app: &App) -> usize {
 /// How many lines the scrolling part of the detail screen shows.
 pub fn detail_rows(app: &App) -> usize {
     let areas = areas_for(screen_rect(app), Screen::Detail, app.typing());
-    super::detail::scroll_area(areas.body, app)
-        .height
-        .saturating_sub(2) as usize
+    detail_scroll_area(areas.body, app).height.saturating_sub(2) as usize
 }
 
 /// How many reports the list of the reports screen shows.
 pub fn reports_rows(app: &App) -> usize {
     let areas = areas_for(screen_rect(app), Screen::Reports, app.typing());
-    let [list, _] = super::reports::split(areas.body, app.reports.reports().len());
+    let [list, _] = reports_split(areas.body, app.reports.reports().len());
     list.height.saturating_sub(3) as usize
 }
 
 /// How many steps the chart of the selected report shows.
 pub fn report_step_rows(app: &App) -> usize {
     let areas = areas_for(screen_rect(app), Screen::Reports, app.typing());
-    let [_, detail] = super::reports::split(areas.body, app.reports.reports().len());
+    let [_, detail] = reports_split(areas.body, app.reports.reports().len());
     let (steps, notes) = app.reports.selected().map_or((0, 0), |l| {
-        (l.report.steps.len(), super::reports::note_count(&l.report))
+        (l.report.steps.len(), report::note_count(&l.report))
     });
-    super::reports::step_rows(super::reports::detail_areas(detail, steps, notes).steps)
+    report::step_rows(report::detail_areas(detail, steps, notes).steps)
 }
 
 /// The list row under a mouse position, as an index into that list.
@@ -180,7 +179,7 @@ pub fn row_at(app: &App, column: u16, row: u16) -> Option<(List, usize)> {
         Screen::Overview => (List::Components, app.table, body),
         Screen::Timeline => (List::Timeline, app.events, body),
         Screen::Reports => {
-            let [list, _] = super::reports::split(body, app.reports.reports().len());
+            let [list, _] = reports_split(body, app.reports.reports().len());
             (List::Reports, app.reports.cursor, list)
         }
         Screen::Detail | Screen::Runbook => return None,
@@ -188,4 +187,126 @@ pub fn row_at(app: &App, column: u16, row: u16) -> Option<(List, usize)> {
     let rows = table_body(table);
     let hit = rows.contains(ratatui::layout::Position::new(column, row));
     hit.then(|| (list, cursor.offset + (row - rows.y) as usize))
+}
+
+/// Whether an active incident's line would not fit a region panel of `width` cells even over
+/// three rows (the overview then gives the panels the map's room).
+pub fn incidents_need(app: &App, width: usize) -> bool {
+    app.snapshot.as_ref().is_some_and(|s| {
+        s.regions.iter().any(|r| {
+            r.incidents
+                .iter()
+                .filter(|i| i.active)
+                .any(|i| i.title.chars().count() + 20 > width * 3)
+        })
+    })
+}
+
+/// The summary block on top and the scrolling sections below.
+pub fn detail_split(area: Rect, c: &ComponentStatus) -> [Rect; 2] {
+    let lag_rows = if c.lag_seconds.is_some() { 2 } else { 0 };
+    let height = 2 + 1 + c.instances.len() as u16 + lag_rows;
+    Layout::vertical([
+        Constraint::Length(height.min(area.height / 2)),
+        Constraint::Min(0),
+    ])
+    .areas(area)
+}
+
+/// The scrolling part of the detail screen (with its border).
+pub fn detail_scroll_area(body: Rect, app: &App) -> Rect {
+    match app.detail_component() {
+        Some(c) => detail_split(body, c)[1],
+        None => body,
+    }
+}
+
+/// Rows of the list of reports at most, on short and on tall terminals.
+const LIST_ROWS_SHORT: usize = 3;
+const LIST_ROWS_TALL: usize = 8;
+
+/// The list of reports (top) and the selected report (below).
+pub fn reports_split(body: Rect, listed: usize) -> [Rect; 2] {
+    let most = if body.height >= 32 {
+        LIST_ROWS_TALL
+    } else {
+        LIST_ROWS_SHORT
+    };
+    let rows = listed.clamp(1, most) as u16;
+    Layout::vertical([Constraint::Length(rows + 3), Constraint::Min(0)]).areas(body)
+}
+
+/// The reports screen's panel of the selected report: where its parts go (the renderer draws
+/// them; `update` scrolls its steps).
+pub mod report {
+    use ratatui::layout::{Constraint, Layout, Rect};
+    use ratatui::widgets::Block;
+
+    use crate::runbook::report::Saved;
+
+    /// From this inner width on, the two gauges sit side by side.
+    pub const WIDE: u16 = 96;
+    /// Lines of deviations and findings shown under the chart at most.
+    pub const NOTES_MAX: usize = 4;
+    /// The parts of the selected report's panel.
+    pub struct DetailAreas {
+        pub summary: Rect,
+        pub gauges: [Rect; 2],
+        pub steps: Rect,
+        pub notes: Rect,
+        /// What is left: the ARM operations the run sent.
+        pub operations: Rect,
+    }
+
+    /// Lines of the summary: the headline, who and when, what happened in counts.
+    const SUMMARY_LINES: usize = 3;
+
+    /// Where the parts of a report go inside its panel: `steps` steps, `notes` lines of deviations
+    /// and findings (shown when there is room after the steps).
+    pub fn detail_areas(detail: Rect, steps: usize, notes: usize) -> DetailAreas {
+        let inner = Block::bordered().inner(detail);
+        let fixed = SUMMARY_LINES + if inner.width >= WIDE { 1 } else { 2 };
+        let room = (inner.height as usize).saturating_sub(fixed);
+        let notes_height = if room >= 13 && notes > 0 {
+            notes.min(NOTES_MAX) + 3
+        } else {
+            1
+        };
+        // A blank line above the chart, unless it would cost a step.
+        let gap = usize::from(room > steps + 1 + notes_height);
+        let steps_height = (steps + 1).min(room.saturating_sub(notes_height + gap));
+        let [summary, gauges, _, steps, notes, operations] = Layout::vertical([
+            Constraint::Length(SUMMARY_LINES as u16),
+            Constraint::Length(if inner.width >= WIDE { 1 } else { 2 }),
+            Constraint::Length(gap as u16),
+            Constraint::Length(steps_height as u16),
+            Constraint::Length(notes_height as u16),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        let gauges = if inner.width >= WIDE {
+            Layout::horizontal([Constraint::Ratio(1, 2); 2])
+                .spacing(3)
+                .areas(gauges)
+        } else {
+            Layout::vertical([Constraint::Length(1); 2]).areas(gauges)
+        };
+        DetailAreas {
+            summary,
+            gauges,
+            steps,
+            notes,
+            operations,
+        }
+    }
+
+    /// Step rows the chart shows (below its header).
+    pub fn step_rows(steps: Rect) -> usize {
+        steps.height.saturating_sub(1) as usize
+    }
+
+    /// How many lines of deviations and findings a report has.
+    pub fn note_count(r: &Saved) -> usize {
+        r.deviations.len() + r.readiness_findings.len()
+    }
 }

@@ -1,0 +1,112 @@
+//! The session a command runs in: which configuration (a file or the embedded demo), the
+//! client signed in to Azure or to the simulator, and the in-process simulator when there is
+//! one. Nothing here prints: errors come back typed.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::azure::{Access, ArmClient, ArmWriter, ClientOptions, connect};
+use crate::config::Config;
+use crate::sim::{Scenario, SimOptions, SimServer};
+
+use super::error::SessionError;
+
+/// Which configuration a command uses.
+pub enum ConfigSource {
+    File(PathBuf),
+    Demo,
+}
+
+/// Resolves `--config`, `$AZFAILOVER_CONFIG` (both in `explicit`), then the platform path.
+pub fn config_source(explicit: Option<PathBuf>) -> ConfigSource {
+    if let Some(p) = explicit {
+        return ConfigSource::File(p);
+    }
+    match Config::default_path() {
+        Some(p) if p.exists() => ConfigSource::File(p),
+        _ => ConfigSource::Demo,
+    }
+}
+
+/// The configuration of `source` (the demo's is embedded).
+pub fn load(source: &ConfigSource) -> Result<Config, SessionError> {
+    match source {
+        ConfigSource::Demo => Ok(Config::demo()),
+        ConfigSource::File(p) => Ok(Config::load(p)?),
+    }
+}
+
+/// The access a session asks for: `--read-only` makes every mutating request impossible.
+pub fn access(read_only: bool) -> Access {
+    if read_only {
+        Access::ReadOnly
+    } else {
+        Access::ReadWrite
+    }
+}
+
+/// What a command runs against: a configuration, a client, and the in-process simulator when
+/// the configuration is the demo's.
+pub struct Target {
+    pub cfg: Config,
+    pub client: ArmClient,
+    pub writer: Option<ArmWriter>,
+    pub sim: Option<SimServer>,
+}
+
+impl Target {
+    /// Loads the configuration and connects (starting the simulator for the demo).
+    pub async fn open(source: &ConfigSource, access: Access) -> Result<Target, SessionError> {
+        let mut cfg = load(source)?;
+        let mut sim = None;
+        if matches!(source, ConfigSource::Demo) {
+            let server = SimServer::start(&cfg, SimOptions::default())
+                .await
+                .map_err(SessionError::Simulator)?;
+            cfg.use_simulator(server.url());
+            sim = Some(server);
+        }
+        let (client, writer) = connect(&cfg, access, ClientOptions::from_config(&cfg))?;
+        client.sign_in().await?;
+        Ok(Target {
+            cfg,
+            client,
+            writer,
+            sim,
+        })
+    }
+
+    /// A configuration run against the in-process simulator (drills).
+    pub async fn simulated(
+        mut cfg: Config,
+        scenario: Option<Scenario>,
+        time_scale: Option<f64>,
+        read_only: bool,
+        restore: Option<crate::sim::World>,
+    ) -> Result<Target, SessionError> {
+        if time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+            return Err(SessionError::TimeScale);
+        }
+        let server = SimServer::start(
+            &cfg,
+            SimOptions {
+                scenario,
+                time_scale,
+                restore,
+                ..SimOptions::default()
+            },
+        )
+        .await
+        .map_err(SessionError::Simulator)?;
+        cfg.use_simulator(server.url());
+        let mut opts = ClientOptions::from_config(&cfg);
+        opts.default_poll = Duration::from_secs(1);
+        let (client, writer) = connect(&cfg, access(read_only), opts)?;
+        Ok(Target {
+            cfg,
+            client,
+            writer,
+            sim: Some(server),
+        })
+    }
+}
