@@ -1,113 +1,93 @@
-use crate::azure::models::*;
+//! The one table of what each runbook action sends to ARM: `request` maps an action to its
+//! operation in `crate::azure::ops` (method, path, api-version, query and body, defined there
+//! per provider). `send` sends it; `describe` names it for the journal and the report.
+
+use crate::azure::models::ScaleSettings;
+use crate::azure::ops::{self, ArmRequest};
 use crate::azure::{ArmWriter, AzureError, ErrorKind, Submitted};
 use crate::runbook::model::*;
 
-/// Sends an action's request.
-pub(super) async fn send(w: &ArmWriter, a: &Action) -> Result<Submitted, AzureError> {
+/// How the journal names a Traffic Manager endpoint's type before the profile is read.
+const TRAFFIC_MANAGER_ENDPOINT_TYPE: &str = "ExternalEndpoints";
+
+/// An action's ARM request.
+pub(super) fn request(a: &Action) -> ArmRequest {
     match a {
-        Action::StorageFailover { id, planned } => w.storage_failover(id, *planned).await,
-        Action::StorageSetSku { id, sku } => w.storage_set_sku(id, sku).await,
+        Action::StorageFailover { id, planned } => ops::storage::failover(id, *planned),
+        Action::StorageSetSku { id, sku } => ops::storage::set_sku(id, sku),
         Action::SqlFailover {
             group_on_target,
             mode,
-        } => w.sql_failover(group_on_target, *mode).await,
-        Action::CosmosPriority { id, order } => w.cosmos_failover_priority_change(id, order).await,
-        Action::CosmosOffline { id, region } => w.cosmos_offline_region(id, region).await,
-        Action::CosmosOnline { id, region } => w.cosmos_online_region(id, region).await,
-        Action::PostgresPromote { replica, opts } => w.postgres_promote(replica, *opts).await,
-        Action::MysqlStopReplication { replica } => w.mysql_stop_replication(replica).await,
-        Action::AksPower { id, start } => w.aks_power(id, *start).await,
-        Action::AksScale { id, pool, count } => w.aks_scale_pool(id, pool, *count).await,
-        Action::ComputeScale { id, min, max } => {
-            w.compute_scale(
-                id,
-                &ScaleSettings {
-                    max_node_count: *max,
-                    min_node_count: *min,
-                    node_idle_time_before_scale_down: Some("PT5M".into()),
-                },
-            )
-            .await
-        }
-        Action::EndpointTraffic { id, traffic } => w.endpoint_set_traffic(id, traffic).await,
+        } => ops::sql::failover(group_on_target, *mode),
+        Action::CosmosPriority { id, order } => ops::cosmos::failover_priority_change(id, order),
+        Action::CosmosOffline { id, region } => ops::cosmos::offline_region(id, region),
+        Action::CosmosOnline { id, region } => ops::cosmos::online_region(id, region),
+        Action::PostgresPromote { replica, opts } => ops::flex::postgres_promote(replica, *opts),
+        Action::MysqlStopReplication { replica } => ops::flex::mysql_stop_replication(replica),
+        Action::AksPower { id, start } => ops::aks::power(id, *start),
+        Action::AksScale { id, pool, count } => ops::aks::scale_pool(id, pool, *count),
+        Action::ComputeScale { id, min, max } => ops::aml::compute_scale(
+            id,
+            &ScaleSettings {
+                max_node_count: *max,
+                min_node_count: *min,
+                node_idle_time_before_scale_down: Some("PT5M".into()),
+            },
+        ),
+        Action::EndpointTraffic { id, traffic } => ops::aml::endpoint_traffic(id, traffic),
         Action::DeploymentScale {
             endpoint,
             deployment,
             instances,
-        } => w.deployment_scale(endpoint, deployment, *instances).await,
+        } => ops::aml::deployment_scale(endpoint, deployment, *instances),
+        // Sent with the endpoint's type and name as the profile spells them (`send`).
         Action::TrafficManagerEndpoint {
             profile,
             endpoint,
             update,
-        } => {
-            let p = w.reader().traffic_manager(profile).await?;
-            let Some(ep) = p
-                .properties
-                .endpoints
-                .iter()
-                .find(|e| e.name.eq_ignore_ascii_case(endpoint))
-            else {
-                return Err(AzureError::new(
-                    ErrorKind::Malformed(format!("no endpoint '{endpoint}' in the profile")),
-                    "PATCH",
-                    profile,
-                ));
-            };
-            w.traffic_manager_endpoint(profile, ep, update).await
-        }
+        } => ops::routing::traffic_manager_endpoint(
+            profile,
+            TRAFFIC_MANAGER_ENDPOINT_TYPE,
+            endpoint,
+            update,
+        ),
         Action::FrontDoorOrigin {
             origin_group,
             origin,
             update,
-        } => w.front_door_origin(origin_group, origin, update).await,
+        } => ops::routing::front_door_origin(origin_group, origin, update),
     }
+}
+
+/// Sends an action's request.
+pub(super) async fn send(w: &ArmWriter, a: &Action) -> Result<Submitted, AzureError> {
+    if let Action::TrafficManagerEndpoint {
+        profile,
+        endpoint,
+        update,
+    } = a
+    {
+        // The endpoint's type (Azure, External, Nested) is the profile's.
+        let p = w.reader().traffic_manager(profile).await?;
+        let Some(ep) = p
+            .properties
+            .endpoints
+            .iter()
+            .find(|e| e.name.eq_ignore_ascii_case(endpoint))
+        else {
+            return Err(AzureError::new(
+                ErrorKind::Malformed(format!("no endpoint '{endpoint}' in the profile")),
+                "PATCH",
+                profile,
+            ));
+        };
+        return w.traffic_manager_endpoint(profile, ep, update).await;
+    }
+    w.send(&request(a)).await
 }
 
 /// The method and path an action sends (for the journal and the report).
 pub(super) fn describe(a: &Action) -> (String, String) {
-    let (m, p) = match a {
-        Action::StorageFailover { id, .. } => ("POST", format!("{id}/failover")),
-        Action::StorageSetSku { id, .. } => ("PATCH", id.clone()),
-        Action::SqlFailover {
-            group_on_target,
-            mode,
-        } => (
-            "POST",
-            format!(
-                "{group_on_target}/{}",
-                match mode {
-                    crate::azure::SqlFailover::Planned => "failover",
-                    crate::azure::SqlFailover::Forced => "forceFailoverAllowDataLoss",
-                    crate::azure::SqlFailover::TryPlanned => "tryPlannedBeforeForcedFailover",
-                }
-            ),
-        ),
-        Action::CosmosPriority { id, .. } => ("POST", format!("{id}/failoverPriorityChange")),
-        Action::CosmosOffline { id, .. } => ("POST", format!("{id}/offlineRegion")),
-        Action::CosmosOnline { id, .. } => ("POST", format!("{id}/onlineRegion")),
-        Action::PostgresPromote { replica, .. } | Action::MysqlStopReplication { replica } => {
-            ("PATCH", replica.clone())
-        }
-        Action::AksPower { id, start } => (
-            "POST",
-            format!("{id}/{}", if *start { "start" } else { "stop" }),
-        ),
-        Action::AksScale { id, pool, .. } => ("PUT", format!("{id}/agentPools/{pool}")),
-        Action::ComputeScale { id, .. } => ("PATCH", id.clone()),
-        Action::EndpointTraffic { id, .. } => ("PUT", id.clone()),
-        Action::DeploymentScale {
-            endpoint,
-            deployment,
-            ..
-        } => ("PATCH", format!("{endpoint}/deployments/{deployment}")),
-        Action::TrafficManagerEndpoint {
-            profile, endpoint, ..
-        } => ("PATCH", format!("{profile}/ExternalEndpoints/{endpoint}")),
-        Action::FrontDoorOrigin {
-            origin_group,
-            origin,
-            ..
-        } => ("PATCH", format!("{origin_group}/origins/{origin}")),
-    };
-    (m.to_string(), p)
+    let r = request(a);
+    (r.method.to_string(), r.path)
 }
