@@ -265,6 +265,7 @@ pub async fn execute(
                     &run_id,
                     settle(ctx),
                     &journal_dir,
+                    &|line| operator.warn(line),
                 )
                 .await
                 .map_err(lock_error)?;
@@ -346,6 +347,7 @@ pub async fn execute(
                     &run_id,
                     settle(ctx),
                     &journal_dir,
+                    &|line| operator.warn(line),
                 )
                 .await
             {

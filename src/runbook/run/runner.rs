@@ -51,8 +51,8 @@ pub(super) struct Runner<'a> {
 pub(super) type Followed<'s> = (&'s Step, Result<(), NotSettled>, bool);
 
 impl<'a> Runner<'a> {
-    /// Journals an event and shows it to the operator. A write that fails is logged (the
-    /// write-ahead rule that stops the run on it is the journal's own).
+    /// Journals an event and shows it to the operator. A write that fails is told to the
+    /// operator as a warning (the write-ahead rule that stops the run on it is the journal's own).
     pub(super) fn log(&self, event: Event) {
         let at = rfc3339(self.ctx.reader.server_now());
         let written = self
@@ -62,7 +62,7 @@ impl<'a> Runner<'a> {
             .append(&at, event);
         match written {
             Ok(entry) => self.operator.journaled(&entry),
-            Err(e) => tracing::error!("journal write failed: {e}"),
+            Err(e) => self.operator.warn(&format!("journal write failed: {e}")),
         }
     }
 
