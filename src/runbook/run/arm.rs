@@ -91,3 +91,84 @@ pub(super) fn describe(a: &Action) -> (String, String) {
     let r = request(a);
     (r.method.to_string(), r.path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::SqlFailover;
+    use crate::azure::ops::Body;
+
+    fn d(a: Action) -> String {
+        let (m, p) = describe(&a);
+        format!("{m} {p}")
+    }
+
+    /// The journal names each request as it always has.
+    #[test]
+    fn describe_names_method_and_path() {
+        let sql = |mode| Action::SqlFailover {
+            group_on_target: "fg".into(),
+            mode,
+        };
+        assert_eq!(d(sql(SqlFailover::Planned)), "POST fg/failover");
+        assert_eq!(
+            d(sql(SqlFailover::Forced)),
+            "POST fg/forceFailoverAllowDataLoss"
+        );
+        assert_eq!(
+            d(sql(SqlFailover::TryPlanned)),
+            "POST fg/tryPlannedBeforeForcedFailover"
+        );
+        let sa = Action::StorageFailover {
+            id: "sa".into(),
+            planned: true,
+        };
+        assert_eq!(d(sa.clone()), "POST sa/failover");
+        assert_eq!(request(&sa).query, &[("failoverType", "Planned")]);
+        assert_eq!(
+            d(Action::AksPower {
+                id: "k".into(),
+                start: false
+            }),
+            "POST k/stop"
+        );
+        assert_eq!(
+            d(Action::AksScale {
+                id: "k".into(),
+                pool: "p".into(),
+                count: 3
+            }),
+            "PUT k/agentPools/p"
+        );
+        assert_eq!(
+            d(Action::DeploymentScale {
+                endpoint: "e".into(),
+                deployment: "blue".into(),
+                instances: 2
+            }),
+            "PATCH e/deployments/blue"
+        );
+        assert_eq!(
+            d(Action::TrafficManagerEndpoint {
+                profile: "tm".into(),
+                endpoint: "west".into(),
+                update: Default::default()
+            }),
+            "PATCH tm/ExternalEndpoints/west"
+        );
+        assert_eq!(
+            d(Action::FrontDoorOrigin {
+                origin_group: "og".into(),
+                origin: "o".into(),
+                update: Default::default()
+            }),
+            "PATCH og/origins/o"
+        );
+        let traffic = Action::EndpointTraffic {
+            id: "ep".into(),
+            traffic: [("blue".to_string(), 100)].into(),
+        };
+        assert_eq!(d(traffic.clone()), "PUT ep");
+        assert!(matches!(request(&traffic).body, Body::EndpointTraffic(_)));
+    }
+}
