@@ -1,6 +1,7 @@
-//! The executor of one run (`Runner`) and its step loop: journaling, one step from its
-//! start to its end, confirmations, waiting for a verify step, preconditions, and what a
-//! failure leaves to decide. Sending, following and doubt live in `begin`, `settle`, `doubt`.
+//! The executor of one run (`Runner`; `execute` walks the runbook's steps with it): journaling,
+//! one step from its start to its end, confirmations, waiting for a verify step, preconditions,
+//! and what a failure leaves to decide. Sending, following and doubt live in `begin`, `settle`
+//! and `doubt`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
