@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::client::{ArmClient, ArmWriter, Submitted};
-use super::error::{AzureError, ErrorKind};
+use super::error::AzureError;
 use super::models::*;
+use super::ops;
 use crate::region::Region;
 
 /// api-versions, per provider (ARM-API.md).
@@ -30,16 +31,7 @@ pub mod versions {
 
 use versions as v;
 
-/// The three SQL failover actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum SqlFailover {
-    /// `failover`: synchronises first, loses nothing, needs the primary.
-    Planned,
-    /// `forceFailoverAllowDataLoss`.
-    Forced,
-    /// `tryPlannedBeforeForcedFailover`.
-    TryPlanned,
-}
+pub use super::models::SqlFailover;
 
 /// How a PostgreSQL replica is promoted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -228,25 +220,12 @@ impl ArmWriter {
     /// Storage account failover: planned (no loss, both regions up) or unplanned (loses writes
     /// after lastSyncTime; the account becomes locally redundant).
     pub async fn storage_failover(&self, id: &str, planned: bool) -> Result<Submitted, AzureError> {
-        let q: &[(&str, &str)] = if planned {
-            &[("failoverType", "Planned")]
-        } else {
-            &[]
-        };
-        self.submit("POST", &format!("{id}/failover"), v::STORAGE, q, None)
-            .await
+        self.send(&ops::storage::failover(id, planned)).await
     }
 
     /// Changes a storage account's sku (re-protect: back to a geo-redundant sku).
     pub async fn storage_set_sku(&self, id: &str, sku: &str) -> Result<Submitted, AzureError> {
-        self.submit(
-            "PATCH",
-            id,
-            v::STORAGE,
-            &[],
-            Some(&json!({"sku": {"name": sku}})),
-        )
-        .await
+        self.send(&ops::storage::set_sku(id, sku)).await
     }
 
     /// A SQL failover, posted to the failover group on the server that becomes primary.
@@ -255,19 +234,8 @@ impl ArmWriter {
         group_on_new_primary: &str,
         kind: SqlFailover,
     ) -> Result<Submitted, AzureError> {
-        let action = match kind {
-            SqlFailover::Planned => "failover",
-            SqlFailover::Forced => "forceFailoverAllowDataLoss",
-            SqlFailover::TryPlanned => "tryPlannedBeforeForcedFailover",
-        };
-        self.submit(
-            "POST",
-            &format!("{group_on_new_primary}/{action}"),
-            v::SQL,
-            &[],
-            None,
-        )
-        .await
+        self.send(&ops::sql::failover(group_on_new_primary, kind))
+            .await
     }
 
     /// Cosmos DB manual failover: new priorities for every region (0 = write region).
@@ -276,18 +244,8 @@ impl ArmWriter {
         id: &str,
         priorities: &[(Region, u32)],
     ) -> Result<Submitted, AzureError> {
-        let policies: Vec<Value> = priorities
-            .iter()
-            .map(|(r, p)| json!({"locationName": r.as_str(), "failoverPriority": p}))
-            .collect();
-        self.submit(
-            "POST",
-            &format!("{id}/failoverPriorityChange"),
-            v::COSMOS,
-            &[],
-            Some(&json!({"failoverPolicies": policies})),
-        )
-        .await
+        self.send(&ops::cosmos::failover_priority_change(id, priorities))
+            .await
     }
 
     /// Cosmos DB: takes a region offline (forced failover of the write region; may lose writes).
@@ -296,14 +254,7 @@ impl ArmWriter {
         id: &str,
         region: &Region,
     ) -> Result<Submitted, AzureError> {
-        self.submit(
-            "POST",
-            &format!("{id}/offlineRegion"),
-            v::COSMOS,
-            &[],
-            Some(&json!({"region": region.display_name()})),
-        )
-        .await
+        self.send(&ops::cosmos::offline_region(id, region)).await
     }
 
     /// Cosmos DB: brings a region back online (as a read region).
@@ -312,14 +263,7 @@ impl ArmWriter {
         id: &str,
         region: &Region,
     ) -> Result<Submitted, AzureError> {
-        self.submit(
-            "POST",
-            &format!("{id}/onlineRegion"),
-            v::COSMOS,
-            &[],
-            Some(&json!({"region": region.display_name()})),
-        )
-        .await
+        self.send(&ops::cosmos::online_region(id, region)).await
     }
 
     /// Promotes a PostgreSQL read replica.
@@ -328,36 +272,19 @@ impl ArmWriter {
         replica_id: &str,
         opts: PromoteOptions,
     ) -> Result<Submitted, AzureError> {
-        let body = json!({"properties": {"replica": {
-            "promoteMode": if opts.switchover { "switchover" } else { "standalone" },
-            "promoteOption": if opts.forced { "forced" } else { "planned" },
-        }}});
-        self.submit("PATCH", replica_id, v::POSTGRES, &[], Some(&body))
+        self.send(&ops::flex::postgres_promote(replica_id, opts))
             .await
     }
 
     /// Stops replication of a MySQL read replica (irreversible; loses the lag).
     pub async fn mysql_stop_replication(&self, replica_id: &str) -> Result<Submitted, AzureError> {
-        self.submit(
-            "PATCH",
-            replica_id,
-            v::MYSQL,
-            &[],
-            Some(&json!({"properties": {"replicationRole": "None"}})),
-        )
-        .await
+        self.send(&ops::flex::mysql_stop_replication(replica_id))
+            .await
     }
 
     /// Starts (true) or stops (false) an AKS cluster.
     pub async fn aks_power(&self, id: &str, start: bool) -> Result<Submitted, AzureError> {
-        self.submit(
-            "POST",
-            &format!("{id}/{}", if start { "start" } else { "stop" }),
-            v::AKS,
-            &[],
-            None,
-        )
-        .await
+        self.send(&ops::aks::power(id, start)).await
     }
 
     /// Scales an AKS node pool.
@@ -367,14 +294,8 @@ impl ArmWriter {
         pool: &str,
         count: u32,
     ) -> Result<Submitted, AzureError> {
-        self.submit(
-            "PUT",
-            &format!("{cluster_id}/agentPools/{pool}"),
-            v::AKS,
-            &[],
-            Some(&json!({"properties": {"count": count}})),
-        )
-        .await
+        self.send(&ops::aks::scale_pool(cluster_id, pool, count))
+            .await
     }
 
     /// Resizes an AmlCompute cluster (the body nests `properties` twice).
@@ -383,14 +304,7 @@ impl ArmWriter {
         id: &str,
         scale: &ScaleSettings,
     ) -> Result<Submitted, AzureError> {
-        self.submit(
-            "PATCH",
-            id,
-            v::AML,
-            &[],
-            Some(&json!({"properties": {"properties": {"scaleSettings": scale}}})),
-        )
-        .await
+        self.send(&ops::aml::compute_scale(id, scale)).await
     }
 
     /// Sets an online endpoint's traffic split: a PUT of the whole endpoint, since PATCH cannot.
@@ -399,26 +313,7 @@ impl ArmWriter {
         id: &str,
         traffic: &BTreeMap<String, u32>,
     ) -> Result<Submitted, AzureError> {
-        let current = self.reader().online_endpoint(id).await?;
-        let mut body = current.raw.clone();
-        let Some(obj) = body.as_object_mut() else {
-            return Err(AzureError::new(
-                ErrorKind::Malformed("the endpoint is not a JSON object".into()),
-                "PUT",
-                id,
-            ));
-        };
-        // Read-only fields are not sent back.
-        for k in ["id", "name", "type", "systemData"] {
-            obj.remove(k);
-        }
-        if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
-            for k in ["provisioningState", "scoringUri", "swaggerUri"] {
-                props.remove(k);
-            }
-            props.insert("traffic".into(), json!(traffic));
-        }
-        self.submit("PUT", id, v::AML, &[], Some(&body)).await
+        self.send(&ops::aml::endpoint_traffic(id, traffic)).await
     }
 
     /// Scales a managed online deployment.
@@ -428,13 +323,11 @@ impl ArmWriter {
         deployment: &str,
         instances: u32,
     ) -> Result<Submitted, AzureError> {
-        self.submit(
-            "PATCH",
-            &format!("{endpoint_id}/deployments/{deployment}"),
-            v::AML,
-            &[],
-            Some(&json!({"sku": {"capacity": instances}})),
-        )
+        self.send(&ops::aml::deployment_scale(
+            endpoint_id,
+            deployment,
+            instances,
+        ))
         .await
     }
 
@@ -445,14 +338,12 @@ impl ArmWriter {
         endpoint: &TrafficManagerEndpoint,
         update: &EndpointUpdate,
     ) -> Result<Submitted, AzureError> {
-        let path = format!("{profile_id}/{}/{}", endpoint.path_type(), endpoint.name);
-        self.submit(
-            "PATCH",
-            &path,
-            v::TRAFFIC_MANAGER,
-            &[],
-            Some(&update.body("endpointStatus")),
-        )
+        self.send(&ops::routing::traffic_manager_endpoint(
+            profile_id,
+            endpoint.path_type(),
+            &endpoint.name,
+            update,
+        ))
         .await
     }
 
@@ -463,14 +354,11 @@ impl ArmWriter {
         origin: &str,
         update: &EndpointUpdate,
     ) -> Result<Submitted, AzureError> {
-        let path = format!("{origin_group_id}/origins/{origin}");
-        self.submit(
-            "PATCH",
-            &path,
-            v::FRONT_DOOR,
-            &[],
-            Some(&update.body("enabledState")),
-        )
+        self.send(&ops::routing::front_door_origin(
+            origin_group_id,
+            origin,
+            update,
+        ))
         .await
     }
 }
@@ -484,7 +372,9 @@ pub struct EndpointUpdate {
 }
 
 impl EndpointUpdate {
-    fn body(&self, status_field: &str) -> Value {
+    /// `{"properties": {...}}` with the fields to change; `status_field` names the enabled
+    /// state (`endpointStatus` for Traffic Manager, `enabledState` for Front Door).
+    pub(super) fn body(&self, status_field: &str) -> Value {
         let mut props = serde_json::Map::new();
         if let Some(e) = self.enabled {
             props.insert(

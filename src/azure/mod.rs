@@ -6,6 +6,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod models;
+pub mod ops;
 
 pub use api::{EndpointUpdate, PromoteOptions, SqlFailover};
 pub use auth::Identity;

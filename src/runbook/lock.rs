@@ -163,7 +163,8 @@ pub async fn holder(reader: &ArmClient, cfg: &Config) -> Result<Option<Holder>, 
 }
 
 /// Takes the lock for a run, or says who holds it. `journal_dir` holds this machine's
-/// journals: a lock left by a crashed run of this machine is recognised from them.
+/// journals: a lock left by a crashed run of this machine is recognised from them. `warn` hears
+/// what the run goes on despite (a lock taken over).
 pub async fn acquire(
     writer: &ArmWriter,
     cfg: &Config,
@@ -171,6 +172,7 @@ pub async fn acquire(
     run_id: &str,
     settle: Duration,
     journal_dir: &Path,
+    warn: &dyn Fn(&str),
 ) -> Result<(), LockError> {
     let reader = writer.reader();
     let Some((sub, rg)) = scope(cfg) else {
@@ -189,10 +191,10 @@ pub async fn acquire(
             // Left by a run of this machine that ended (or never started) without releasing
             // it: nobody holds it any more.
             (true, Some((_, true)) | None) => {
-                tracing::warn!(
+                warn(&format!(
                     "taking over the lock left by run {} of this machine (its process is gone)",
                     h.run_id
-                );
+                ));
             }
             (true, Some((path, false))) => {
                 return Err(LockError::Held(format!(

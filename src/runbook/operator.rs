@@ -108,6 +108,12 @@ pub trait Operator: Send + Sync {
     fn announce(&self, line: &str) {
         self.notify(line);
     }
+    /// Hears what went wrong that the run goes on despite (a journal write that failed, a lock
+    /// taken over from a crashed run); default: as `notify`. The executor never writes to
+    /// stderr itself: what it has to say comes here or through `notify`/`announce`.
+    fn warn(&self, line: &str) {
+        self.notify(line);
+    }
     /// Live news about the step whose question is open; default: nothing.
     fn update(&self, _step: &str, _update: StepUpdate) {}
     /// The run's runbook and its journal so far, once the journal exists (a resumed run has
@@ -333,6 +339,11 @@ impl Operator for ScriptedOperator {
 
     fn announce(&self, line: &str) {
         eprintln!("azfailover: {line}");
+    }
+
+    /// Logged, as a warning (stderr unless the log goes to a file).
+    fn warn(&self, line: &str) {
+        tracing::warn!("{line}");
     }
 
     fn started(&self, _runbook: &super::model::Runbook, entries: &[super::journal::Entry]) {

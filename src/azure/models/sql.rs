@@ -1,6 +1,6 @@
 //! Azure SQL failover groups.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::Resource;
 use crate::region::Region;
@@ -9,6 +9,35 @@ open_enum!(
     /// A SQL failover group member's role.
     FailoverGroupRole { Primary => "Primary", Secondary => "Secondary" }
 );
+
+/// The three SQL failover actions, by their names in ARM (`POST {group}/{action}`): the one
+/// definition the client sends and the simulator routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SqlFailover {
+    /// `failover`: synchronises first, loses nothing, needs the primary.
+    Planned,
+    /// `forceFailoverAllowDataLoss`.
+    Forced,
+    /// `tryPlannedBeforeForcedFailover`.
+    TryPlanned,
+}
+
+impl SqlFailover {
+    /// The action's name: `failover`, `forceFailoverAllowDataLoss` or
+    /// `tryPlannedBeforeForcedFailover`.
+    pub const fn action(self) -> &'static str {
+        self.route().split_at(1).1
+    }
+
+    /// The action as the last segment of its path: `/failover`, ….
+    pub const fn route(self) -> &'static str {
+        match self {
+            SqlFailover::Planned => "/failover",
+            SqlFailover::Forced => "/forceFailoverAllowDataLoss",
+            SqlFailover::TryPlanned => "/tryPlannedBeforeForcedFailover",
+        }
+    }
+}
 
 /// A SQL failover group, seen from one of its servers.
 pub type FailoverGroup = Resource<FailoverGroupProperties>;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Action, Provider, State, Typed};
-use crate::azure::SqlFailover;
+use crate::azure::models::SqlFailover;
 use crate::config::{ComponentKind, ResourceId};
 use crate::region::Region;
 use crate::sim::lro::{FinalReply, LroSpec, Monitors};
@@ -86,19 +86,19 @@ pub const ROUTES: &[Route] = &[
     Route::new(
         ComponentKind::SqlFailoverGroup,
         "POST",
-        "/failover",
+        SqlFailover::Planned.route(),
         planned,
     ),
     Route::new(
         ComponentKind::SqlFailoverGroup,
         "POST",
-        "/forceFailoverAllowDataLoss",
+        SqlFailover::Forced.route(),
         forced,
     ),
     Route::new(
         ComponentKind::SqlFailoverGroup,
         "POST",
-        "/tryPlannedBeforeForcedFailover",
+        SqlFailover::TryPlanned.route(),
         try_planned,
     ),
     Route::new(
