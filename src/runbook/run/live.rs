@@ -180,6 +180,14 @@ pub(super) fn unreadable_for(
             (Err(e), _) | (_, Err(e)) if e.transient => {
                 Some(format!("Resource Health or Service Health: {}", e.message))
             }
+            // Its requests did not answer: this reading cannot tell how the region is.
+            _ if snap
+                .regions
+                .iter()
+                .any(|r| r.name == *region && r.health == RegionHealth::Unknown) =>
+            {
+                Some(format!("{region}: not responding"))
+            }
             // A resource that could not be read counts against the health of the regions it
             // has instances in (replicated ones have an instance in both).
             _ => {
