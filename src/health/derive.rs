@@ -109,6 +109,7 @@ pub fn snapshot(
         identity: None,
         errors,
         verdict: Default::default(),
+        facts: facts(obs),
     };
     snap.verdict = super::verdict::verdict(&snap);
     snap
@@ -684,18 +685,31 @@ fn short(s: &str) -> String {
     }
 }
 
-/// The `az rest` command that reads the resource's Resource Health (public ARM for a local
-/// simulator's address).
-fn health_cmd(ctx: &Ctx<'_>, id: &ResourceId) -> String {
-    format!(
-        "az rest --method get --url \"{}{id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version={}\"",
-        if ctx.cfg.deployment.arm_endpoint.starts_with("http://") {
-            crate::config::PUBLIC_ARM_ENDPOINT
-        } else {
-            ctx.cfg.deployment.arm_endpoint.as_str()
-        },
-        crate::azure::api::versions::RESOURCE_HEALTH
-    )
+/// The facts this pass saw: the partner servers of SQL failover groups, seen live now, or (from
+/// the cache) when they were last seen (the configuration's are not facts: it always has them).
+fn facts(obs: &Observations) -> super::model::Facts {
+    use crate::health::collect::PartnerSource;
+    let mut sql_partners: Vec<super::model::PartnerFact> = obs
+        .sql_partners
+        .iter()
+        .filter(|(_, p)| p.source != PartnerSource::Config)
+        .map(|(group, p)| super::model::PartnerFact {
+            group: group.clone(),
+            server: p.server.to_string(),
+            seen_at: match p.source {
+                PartnerSource::Cache { seen_at } => seen_at,
+                _ => obs.now,
+            },
+        })
+        .collect();
+    sql_partners.sort_by(|a, b| a.group.cmp(&b.group));
+    super::model::Facts { sql_partners }
+}
+
+/// The `az rest` command that reads the resource's Resource Health (a relative URL: the CLI
+/// resolves it against the signed-in cloud).
+fn health_cmd(_ctx: &Ctx<'_>, id: &ResourceId) -> String {
+    crate::azure::az::health::availability(id)
 }
 
 #[cfg(test)]
