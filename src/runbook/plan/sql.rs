@@ -118,3 +118,136 @@ fn basis(g: &Gen<'_>, server: &ResourceId, source: &PartnerSource) -> Option<Str
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashMap};
+
+    use time::OffsetDateTime;
+
+    use crate::config::{Config, ResourceId, RunbookKind};
+    use crate::health::collect::{Observations, PartnerSource, ReadError, SqlPartner};
+    use crate::runbook::model::{Action, Step};
+
+    const WEST: &str = "/subscriptions/8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b/resourceGroups/rg-dr-westus/providers/Microsoft.Sql/servers/sql-contoso-westus";
+
+    /// The demo's SQL step when its primary server's group could not be read and the partner
+    /// came from `source` (none: not found).
+    fn sql_step(source: Option<PartnerSource>) -> Step {
+        let cfg = Config::demo();
+        let fg = cfg.component("feature-store").unwrap().resource_ids()[0].clone();
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+        let mut reads = HashMap::new();
+        reads.insert(
+            fg.key(),
+            Err(ReadError {
+                message: "503 ServiceUnavailable: the resource provider in region 'eastus' is unavailable".into(),
+                not_responding: false,
+                auth: false,
+                transient: true,
+            }),
+        );
+        let mut sql_partners = HashMap::new();
+        if let Some(source) = source {
+            let source = match source {
+                PartnerSource::Cache { .. } => PartnerSource::Cache {
+                    seen_at: now - time::Duration::minutes(12),
+                },
+                s => s,
+            };
+            sql_partners.insert(
+                fg.key(),
+                SqlPartner {
+                    server: ResourceId::parse(WEST).unwrap(),
+                    source,
+                },
+            );
+        }
+        let obs = Observations {
+            now,
+            availability: Ok(HashMap::new()),
+            events: Ok(Vec::new()),
+            reads,
+            sql_partners,
+        };
+        let snap = crate::health::derive::snapshot(&cfg, &obs, &mut BTreeMap::new());
+        let rb = crate::runbook::plan(&cfg, &obs, &snap, RunbookKind::Failover);
+        rb.steps
+            .into_iter()
+            .find(|s| s.id.starts_with("data.feature-store."))
+            .expect("a SQL step")
+    }
+
+    /// The step posts to the partner's group, and its command names the partner's own
+    /// resource group.
+    fn goes_to_partner(s: &Step) {
+        let Some(Action::SqlFailover {
+            group_on_target, ..
+        }) = &s.action
+        else {
+            panic!("not a SQL failover: {s:?}");
+        };
+        assert_eq!(
+            *group_on_target,
+            format!("{WEST}/failoverGroups/fog-contoso-features")
+        );
+        assert!(
+            s.az[0].starts_with(
+                "az sql failover-group set-primary -g rg-dr-westus -s sql-contoso-westus -n fog-contoso-features --subscription 8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b"
+            ),
+            "{}",
+            s.az[0]
+        );
+    }
+
+    #[test]
+    fn the_primary_answer_needs_no_word() {
+        let s = sql_step(Some(PartnerSource::Primary));
+        goes_to_partner(&s);
+        assert!(!s.why.contains("Partner "), "{}", s.why);
+    }
+
+    #[test]
+    fn the_configured_partner_says_so() {
+        let s = sql_step(Some(PartnerSource::Config));
+        goes_to_partner(&s);
+        assert!(
+            s.why
+                .ends_with("Partner sql-contoso-westus from the configuration (partner_server)."),
+            "{}",
+            s.why
+        );
+    }
+
+    #[test]
+    fn the_partner_found_in_the_secondary_region_says_so() {
+        let s = sql_step(Some(PartnerSource::SecondaryRegion));
+        goes_to_partner(&s);
+        assert!(
+            s.why.contains("Partner sql-contoso-westus found in westus"),
+            "{}",
+            s.why
+        );
+    }
+
+    #[test]
+    fn the_cached_partner_says_how_old_it_is() {
+        let s = sql_step(Some(PartnerSource::Cache {
+            seen_at: OffsetDateTime::UNIX_EPOCH,
+        }));
+        goes_to_partner(&s);
+        assert!(
+            s.why
+                .contains("Partner sql-contoso-westus from the snapshot cached 12 min ago"),
+            "{}",
+            s.why
+        );
+    }
+
+    #[test]
+    fn without_a_partner_the_step_is_manual() {
+        let s = sql_step(None);
+        assert_eq!(s.id, "data.feature-store.manual");
+        assert!(s.action.is_none());
+    }
+}
