@@ -162,6 +162,19 @@ async fn the_partner_is_found_in_the_secondary_region() {
         "{}",
         s.why
     );
+    // The detail screen shows the group as the partner sees it.
+    let c = snap
+        .components
+        .iter()
+        .find(|c| c.name == "feature-store")
+        .unwrap();
+    assert!(
+        c.az_commands.contains(&format!(
+            "az sql failover-group show -g rg-contoso-ml-data -s sql-contoso-westus -n fog-contoso-features --subscription {SUB}"
+        )),
+        "{:?}",
+        c.az_commands
+    );
     // The snapshot keeps it as a fact, seen now.
     assert_eq!(snap.facts.sql_partners.len(), 1);
     assert_eq!(snap.facts.sql_partners[0].seen_at, obs.now);

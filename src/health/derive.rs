@@ -549,6 +549,7 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
             detail,
         });
         d.check(CheckId::Readable, Some(false), short(&e.message));
+        unreadable_commands(ctx, c, id, d);
         return;
     }
     let Some(Ok(reading)) = read else {
@@ -580,6 +581,21 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
         Reading::Acr(reg, reps) => observe::registry(ctx, &one, reg, reps, d),
         Reading::KeyVault(kv) => observe::key_vault(ctx, &one, kv, d),
         _ => {}
+    }
+    d.az.push(health_cmd(ctx, id));
+}
+
+/// The commands to look by hand at a replicated resource that could not be read: its Resource
+/// Health and, for a SQL failover group whose partner is known, the group as the partner sees it
+/// (what a forced failover acts on).
+fn unreadable_commands(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, d: &mut Derived) {
+    if c.kind == crate::config::ComponentKind::SqlFailoverGroup
+        && let Some(p) = ctx.obs.sql_partners.get(&id.key())
+        && let Ok(on_partner) =
+            ResourceId::parse(&format!("{}/failoverGroups/{}", p.server, id.name()))
+    {
+        d.prop("partner server", p.server.name().to_string());
+        d.az.push(crate::azure::az::sql::show(&on_partner));
     }
     d.az.push(health_cmd(ctx, id));
 }
