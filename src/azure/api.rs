@@ -107,6 +107,17 @@ impl ArmClient {
         self.get(id, v::SQL, &[]).await
     }
 
+    /// Every SQL server of the subscription (a subscription-level list, answered whichever
+    /// region is down: how a failover group's partner is found in the secondary region).
+    pub async fn sql_servers(&self, subscription: &str) -> Result<Vec<SqlServer>, AzureError> {
+        self.list(
+            &format!("/subscriptions/{subscription}/providers/Microsoft.Sql/servers"),
+            v::SQL,
+            &[],
+        )
+        .await
+    }
+
     /// A Cosmos DB account.
     pub async fn cosmos_account(&self, id: &str) -> Result<CosmosAccount, AzureError> {
         self.get(id, v::COSMOS, &[]).await

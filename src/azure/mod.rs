@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod az;
 pub mod client;
 pub mod error;
 pub mod models;

@@ -133,6 +133,9 @@ pub struct Component {
     pub targets: Targets,
     /// The component's own RPO, if it overrides the deployment's.
     pub rpo_minutes: Option<u32>,
+    /// sql-failover-group only: the partner (secondary) server, so that a forced failover never
+    /// needs to read the primary server.
+    pub partner_server: Option<ResourceId>,
 }
 
 impl Component {
@@ -295,6 +298,7 @@ struct RawComponent {
     primary_origin: Option<Spanned<String>>,
     secondary_origin: Option<Spanned<String>>,
     rpo_minutes: Option<Spanned<u32>>,
+    partner_server: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -916,6 +920,7 @@ fn validate_component(
             }
         }
     };
+    let partner_server = partner_server(ck, &name, kind, &targets, c.partner_server);
     let rpo_minutes = c.rpo_minutes.map(|v| {
         if *v.get_ref() == 0 {
             ck.at(
@@ -931,7 +936,61 @@ fn validate_component(
         mode,
         targets,
         rpo_minutes,
+        partner_server,
     })
+}
+
+/// `partner_server` of a sql-failover-group: a SQL server, not the group's own.
+fn partner_server(
+    ck: &mut Checker<'_>,
+    name: &str,
+    kind: ComponentKind,
+    targets: &Targets,
+    v: Option<Spanned<String>>,
+) -> Option<ResourceId> {
+    let v = v?;
+    if kind != ComponentKind::SqlFailoverGroup {
+        ck.at(
+            v.span(),
+            format!(
+                "component '{name}' ({kind}): 'partner_server' applies only to sql-failover-group"
+            ),
+        );
+        return None;
+    }
+    let id = match ResourceId::parse(v.get_ref()) {
+        Ok(id) if id.is_type("Microsoft.Sql/servers") => id,
+        Ok(id) => {
+            ck.at(
+                v.span(),
+                format!(
+                    "component '{name}': partner_server is a {} but must be a Microsoft.Sql/servers (the secondary server)",
+                    id.full_type()
+                ),
+            );
+            return None;
+        }
+        Err(e) => {
+            ck.at(
+                v.span(),
+                format!(
+                    "component '{name}': partner_server '{}' is not a resource id: {e}",
+                    v.get_ref()
+                ),
+            );
+            return None;
+        }
+    };
+    if let Targets::Replicated { resource, .. } = targets
+        && resource.parent().is_some_and(|own| own == id)
+    {
+        ck.at(
+            v.span(),
+            format!("component '{name}': partner_server is the failover group's own server; name the secondary server"),
+        );
+        return None;
+    }
+    Some(id)
 }
 
 #[cfg(test)]

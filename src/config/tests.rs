@@ -415,3 +415,48 @@ fn a_misspelt_required_key_is_read_as_the_key_it_suggests() {
     assert_eq!(messages[2], "rpo_minutes must be at least 1");
     assert_eq!((e[1].line, e[2].line), (Some(7), Some(7)));
 }
+
+#[test]
+fn partner_server_is_read_and_validated() {
+    const FG: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-eastus/failoverGroups/fog";
+    const PARTNER: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dr/providers/Microsoft.Sql/servers/sql-westus";
+    let sql = |partner: &str| {
+        format!(
+            "{HEAD}\n[[components]]\nname = \"fs\"\nkind = \"sql-failover-group\"\nmode = \"hot-cold\"\nresource = \"{FG}\"\npartner_server = \"{partner}\"\n"
+        )
+    };
+    let cfg = Config::parse(&sql(PARTNER), "cfg.toml").unwrap();
+    assert_eq!(
+        cfg.component("fs")
+            .unwrap()
+            .partner_server
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        PARTNER
+    );
+    // Not a server, the group's own server, not an id, another kind.
+    let e = one_error(&sql(FG));
+    assert!(
+        e.message.contains("must be a Microsoft.Sql/servers"),
+        "{e:?}"
+    );
+    let own = &FG[..FG.find("/failoverGroups").unwrap()];
+    let e = one_error(&sql(own));
+    assert!(
+        e.message.contains("the failover group's own server"),
+        "{e:?}"
+    );
+    let e = one_error(&sql("sql-westus"));
+    assert!(e.message.contains("is not a resource id"), "{e:?}");
+    let e = one_error(&format!(
+        "{HEAD}{}partner_server = \"{PARTNER}\"\n",
+        storage("st")
+    ));
+    assert!(
+        e.message
+            .contains("'partner_server' applies only to sql-failover-group"),
+        "{e:?}"
+    );
+    assert!(e.line.is_some(), "located: {e:?}");
+}

@@ -79,6 +79,7 @@ pub fn synthetic_snapshot(n: usize) -> Snapshot {
         identity: Some("simulator".into()),
         errors: Vec::new(),
         verdict: Default::default(),
+        facts: Default::default(),
     };
     snap.verdict = crate::health::verdict::verdict(&snap);
     snap

@@ -25,15 +25,25 @@ pub fn load(deployment: &str) -> Option<Snapshot> {
     serde_json::from_str(&text).ok()
 }
 
-/// Saves a snapshot (best effort: a cache that cannot be written only costs a slower start).
+/// Saves a snapshot (best effort: a cache that cannot be written only costs a slower start),
+/// keeping the facts of the cached one that this one lacks (the last good facts survive a
+/// snapshot taken during an outage).
 pub fn save(snap: &Snapshot) {
     let Some(path) = path_for(&snap.deployment) else {
         return;
     };
+    let mut snap = snap.clone();
+    if let Some(old) = load(&snap.deployment)
+        && old
+            .subscription_id
+            .eq_ignore_ascii_case(&snap.subscription_id)
+    {
+        snap.facts.keep_from(&old.facts);
+    }
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    if let Ok(text) = serde_json::to_string(snap) {
+    if let Ok(text) = serde_json::to_string(&snap) {
         let _ = crate::paths::write_private(&path, text.as_bytes());
     }
 }

@@ -12,7 +12,7 @@ use super::derive;
 use super::model::Snapshot;
 use crate::azure::models::*;
 use crate::azure::{ArmClient, AzureError, ErrorKind};
-use crate::config::{ComponentKind, Config};
+use crate::config::{Component, ComponentKind, Config, ResourceId, Targets};
 use crate::region::Region;
 
 /// How a collection pass reads.
@@ -94,6 +94,27 @@ impl From<AzureError> for ReadError {
     }
 }
 
+/// Where the partner (secondary) server of a SQL failover group came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartnerSource {
+    /// The configured (primary) server's group named it.
+    Primary,
+    /// `partner_server` in the configuration.
+    Config,
+    /// A server of the secondary region whose group of the same name answered (found through
+    /// the subscription's list of SQL servers).
+    SecondaryRegion,
+    /// The last good snapshot cached on disk, which saw it at `seen_at`.
+    Cache { seen_at: OffsetDateTime },
+}
+
+/// The partner server of a SQL failover group: where a failover is posted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlPartner {
+    pub server: ResourceId,
+    pub source: PartnerSource,
+}
+
 /// Everything one collection pass read.
 #[derive(Debug, Clone)]
 pub struct Observations {
@@ -104,6 +125,9 @@ pub struct Observations {
     pub events: Result<Vec<ServiceHealthEvent>, ReadError>,
     /// Reads by lowercase resource id (as configured).
     pub reads: HashMap<String, Result<Reading, ReadError>>,
+    /// The partner server of each SQL failover group, by the group's lowercase id (as
+    /// configured), when one could be found (see [`PartnerSource`]).
+    pub sql_partners: HashMap<String, SqlPartner>,
 }
 
 /// Collects snapshots for one configuration, remembering since when regions stopped answering.
@@ -275,13 +299,125 @@ impl Collector {
                 transient: true,
             }),
         };
+        let mut sql_partners = HashMap::new();
+        for comp in &self.cfg.components {
+            if let Some((key, p)) = self.sql_partner(comp, &out).await {
+                sql_partners.insert(key, p);
+            }
+        }
         Observations {
             now: self.client.server_now(),
             availability,
             events,
             reads: out,
+            sql_partners,
         }
     }
+
+    /// The partner server of a SQL failover group, never only from the primary server: its
+    /// group's answer when it gave one, else `partner_server` of the configuration, else a
+    /// server of the secondary region with a group of the same name, else the last good
+    /// snapshot cached on disk.
+    async fn sql_partner(
+        &self,
+        comp: &Component,
+        reads: &HashMap<String, Result<Reading, ReadError>>,
+    ) -> Option<(String, SqlPartner)> {
+        if comp.kind != ComponentKind::SqlFailoverGroup {
+            return None;
+        }
+        let Targets::Replicated { resource, .. } = &comp.targets else {
+            return None;
+        };
+        let key = resource.key();
+        let from_primary = match reads.get(&key) {
+            Some(Ok(Reading::SqlFg(fg, _))) => fg
+                .properties
+                .partner_servers
+                .first()
+                .and_then(|p| ResourceId::parse(&p.id).ok()),
+            _ => None,
+        };
+        let found = if let Some(server) = from_primary {
+            Some(SqlPartner {
+                server,
+                source: PartnerSource::Primary,
+            })
+        } else if let Some(server) = comp.partner_server.clone() {
+            Some(SqlPartner {
+                server,
+                source: PartnerSource::Config,
+            })
+        } else if let Some(server) = self.partner_in_secondary(resource).await {
+            Some(SqlPartner {
+                server,
+                source: PartnerSource::SecondaryRegion,
+            })
+        } else {
+            cached_partner(&self.cfg, resource)
+        };
+        found.map(|p| (key, p))
+    }
+
+    /// A server of the secondary region (not the group's own) on which the group of the same
+    /// name answers, preferring one whose group names the configured server as its partner.
+    async fn partner_in_secondary(&self, group: &ResourceId) -> Option<ResourceId> {
+        let own = group.parent()?;
+        let servers = self.client.sql_servers(group.subscription()).await.ok()?;
+        let secondary = &self.cfg.deployment.secondary_region;
+        let mut fallback = None;
+        for s in servers {
+            if s.location.as_ref() != Some(secondary) {
+                continue;
+            }
+            let Ok(id) = ResourceId::parse(&s.id) else {
+                continue;
+            };
+            if id == own {
+                continue;
+            }
+            let Ok(fg) = self
+                .client
+                .failover_group(&format!("{id}/failoverGroups/{}", group.name()))
+                .await
+            else {
+                continue;
+            };
+            let names_own = fg
+                .properties
+                .partner_servers
+                .iter()
+                .any(|p| p.id.eq_ignore_ascii_case(own.as_str()));
+            if names_own {
+                return Some(id);
+            }
+            fallback.get_or_insert(id);
+        }
+        fallback
+    }
+}
+
+/// The partner of `group` in the last good snapshot cached on disk, if it is of this
+/// deployment's subscription.
+fn cached_partner(cfg: &Config, group: &ResourceId) -> Option<SqlPartner> {
+    let snap = super::cache::load(&cfg.deployment.name)?;
+    if !snap
+        .subscription_id
+        .eq_ignore_ascii_case(&cfg.deployment.subscription_id)
+    {
+        return None;
+    }
+    let fact = snap
+        .facts
+        .sql_partners
+        .iter()
+        .find(|f| f.group.eq_ignore_ascii_case(group.as_str()))?;
+    Some(SqlPartner {
+        server: ResourceId::parse(&fact.server).ok()?,
+        source: PartnerSource::Cache {
+            seen_at: fact.seen_at,
+        },
+    })
 }
 
 /// Nothing could be read, and why (so the console says "sign-in failed" rather than showing

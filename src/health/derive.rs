@@ -109,6 +109,7 @@ pub fn snapshot(
         identity: None,
         errors,
         verdict: Default::default(),
+        facts: facts(obs),
     };
     snap.verdict = super::verdict::verdict(&snap);
     snap
@@ -559,6 +560,7 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
             detail,
         });
         d.check(CheckId::Readable, Some(false), short(&e.message));
+        unreadable_commands(ctx, c, id, d);
         return;
     }
     let Some(Ok(reading)) = read else {
@@ -590,6 +592,21 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
         Reading::Acr(reg, reps) => observe::registry(ctx, &one, reg, reps, d),
         Reading::KeyVault(kv) => observe::key_vault(ctx, &one, kv, d),
         _ => {}
+    }
+    d.az.push(health_cmd(ctx, id));
+}
+
+/// The commands to look by hand at a replicated resource that could not be read: its Resource
+/// Health and, for a SQL failover group whose partner is known, the group as the partner sees it
+/// (what a forced failover acts on).
+fn unreadable_commands(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, d: &mut Derived) {
+    if c.kind == crate::config::ComponentKind::SqlFailoverGroup
+        && let Some(p) = ctx.obs.sql_partners.get(&id.key())
+        && let Ok(on_partner) =
+            ResourceId::parse(&format!("{}/failoverGroups/{}", p.server, id.name()))
+    {
+        d.prop("partner server", p.server.name().to_string());
+        d.az.push(crate::azure::az::sql::show(&on_partner));
     }
     d.az.push(health_cmd(ctx, id));
 }
@@ -695,18 +712,31 @@ fn short(s: &str) -> String {
     }
 }
 
-/// The `az rest` command that reads the resource's Resource Health (public ARM for a local
-/// simulator's address).
-fn health_cmd(ctx: &Ctx<'_>, id: &ResourceId) -> String {
-    format!(
-        "az rest --method get --url \"{}{id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version={}\"",
-        if ctx.cfg.deployment.arm_endpoint.starts_with("http://") {
-            crate::config::PUBLIC_ARM_ENDPOINT
-        } else {
-            ctx.cfg.deployment.arm_endpoint.as_str()
-        },
-        crate::azure::api::versions::RESOURCE_HEALTH
-    )
+/// The facts this pass saw: the partner servers of SQL failover groups, seen live now, or (from
+/// the cache) when they were last seen (the configuration's are not facts: it always has them).
+fn facts(obs: &Observations) -> super::model::Facts {
+    use crate::health::collect::PartnerSource;
+    let mut sql_partners: Vec<super::model::PartnerFact> = obs
+        .sql_partners
+        .iter()
+        .filter(|(_, p)| p.source != PartnerSource::Config)
+        .map(|(group, p)| super::model::PartnerFact {
+            group: group.clone(),
+            server: p.server.to_string(),
+            seen_at: match p.source {
+                PartnerSource::Cache { seen_at } => seen_at,
+                _ => obs.now,
+            },
+        })
+        .collect();
+    sql_partners.sort_by(|a, b| a.group.cmp(&b.group));
+    super::model::Facts { sql_partners }
+}
+
+/// The `az rest` command that reads the resource's Resource Health (a relative URL: the CLI
+/// resolves it against the signed-in cloud).
+fn health_cmd(_ctx: &Ctx<'_>, id: &ResourceId) -> String {
+    crate::azure::az::health::availability(id)
 }
 
 #[cfg(test)]

@@ -168,6 +168,47 @@ pub struct Snapshot {
     /// What to do now (absent from snapshots cached by older versions).
     #[serde(default)]
     pub verdict: super::verdict::Verdict,
+    /// What a runbook may need when the primary region no longer answers, as last seen (the
+    /// snapshot cache keeps the last good ones).
+    #[serde(default)]
+    pub facts: Facts,
+}
+
+/// Facts about the deployment that a forced failover needs from the primary's side, each with
+/// when it was last seen live, so a run during an outage can still use (and date) them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Facts {
+    /// The partner (secondary) server of each SQL failover group.
+    #[serde(default)]
+    pub sql_partners: Vec<PartnerFact>,
+}
+
+/// The partner server of a SQL failover group, as last seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerFact {
+    /// The failover group's id, as configured.
+    pub group: String,
+    /// The partner server's id.
+    pub server: String,
+    /// When it was last seen live (the snapshot that saw it).
+    #[serde(with = "time::serde::rfc3339")]
+    pub seen_at: OffsetDateTime,
+}
+
+impl Facts {
+    /// Keeps what `older` knew and this does not (a snapshot taken during an outage does not
+    /// erase the last good facts).
+    pub fn keep_from(&mut self, older: &Facts) {
+        for f in &older.sql_partners {
+            if !self
+                .sql_partners
+                .iter()
+                .any(|n| n.group.eq_ignore_ascii_case(&f.group))
+            {
+                self.sql_partners.push(f.clone());
+            }
+        }
+    }
 }
 
 impl Snapshot {

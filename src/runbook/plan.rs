@@ -173,7 +173,9 @@ impl Gen<'_> {
             s.why = format!(
                 "A failover moves production to {to}. Confirm with Service Health and your own probes that {from} is really down (or that a planned move is wanted), open the incident and notify the stakeholders."
             );
-            s.az.push(format!("az rest --method get --url \"https://management.azure.com/subscriptions/{}/providers/Microsoft.ResourceHealth/events?api-version={}\"", self.cfg.deployment.subscription_id, crate::azure::api::versions::RESOURCE_HEALTH));
+            s.az.push(crate::azure::az::health::events(
+                &self.cfg.deployment.subscription_id,
+            ));
             self.push(s, None);
             let mut s = step(
                 "prepare.fence-primary".into(),
@@ -278,7 +280,7 @@ impl Gen<'_> {
             StepKind::Manual,
         );
         s.why = "azfailover could not read this resource, so it cannot build the exact request. Follow the az commands and confirm when done.".into();
-        s.az.push(format!("az resource show --ids {id}"));
+        s.az.push(crate::azure::az::resource_show(id));
         self.push(s, Some(c));
     }
 

@@ -165,6 +165,9 @@ impl World {
                 if tail == "providers/microsoft.resourcehealth/events" {
                     return Ok(Reply::ok(self.events()));
                 }
+                if tail == "providers/microsoft.sql/servers" {
+                    return Ok(crate::sim::providers::sql::list_servers(self));
+                }
             }
         }
         let Some((i, rest)) = self.find(req.path) else {

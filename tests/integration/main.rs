@@ -2,8 +2,9 @@
 //! over HTTP, the ARM client, Microsoft's fixtures and SDKs, health, runbooks, drills,
 //! reliability under faults, the console's screens and the real binary in tmux.
 //!
-//! `tests/auth_cli.rs` stays a binary of its own: one of its tests changes the process's PATH,
-//! which would leak into every test here that starts a child process.
+//! Two stay binaries of their own, because they change the process's environment, which would
+//! leak into every test here: `tests/auth_cli.rs` (PATH) and `tests/sql_partner.rs`
+//! (XDG_CACHE_HOME, for the cached snapshot).
 //!
 //! Run one area with `cargo test --test integration drill::`, one test with its name.
 
@@ -11,6 +12,7 @@ mod common;
 mod console_support;
 mod tmux_support;
 
+mod az_commands;
 mod cli;
 mod client;
 mod console_reports;

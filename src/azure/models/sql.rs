@@ -42,6 +42,15 @@ impl SqlFailover {
 /// A SQL failover group, seen from one of its servers.
 pub type FailoverGroup = Resource<FailoverGroupProperties>;
 
+/// A SQL server, as the subscription's list of servers shows it (only what finding a failover
+/// group's partner needs).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SqlServer {
+    pub id: String,
+    pub name: String,
+    pub location: Option<Region>,
+}
+
 /// `properties` of a failover group.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

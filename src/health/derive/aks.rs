@@ -61,7 +61,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, sa: &ManagedCluster, d: &mu
     } else if running && primary_down && c.mode == Mode::HotCold {
         d.active = Some(ctx.secondary.clone());
     }
-    d.az.push(format!("az aks show {} --query \"{{power:powerState.code, pools:agentPoolProfiles[].{{name:name,count:count}}}}\"", s_id.az_args()));
+    d.az.push(crate::azure::az::aks::show(s_id));
 }
 
 /// "Running, 7 nodes".

@@ -33,7 +33,7 @@ pub(super) fn workspace(
         );
     }
     d.check(CheckId::SwitchIsRunbookStep, None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
-    d.az.push(format!("az ml workspace show {}", s_id.az_args()));
+    d.az.push(crate::azure::az::aml::workspace_show(s_id, None));
 }
 
 /// A compute cluster pair: the same VM size; a cold standby's node budget, and whether it
@@ -88,12 +88,7 @@ pub(super) fn compute(ctx: &Ctx<'_>, pair: &Pair<'_>, sc: &Compute, d: &mut Deri
     if s_scale.as_ref().is_some_and(|s| s.max_node_count > 0) && primary_down {
         d.active = Some(ctx.secondary.clone());
     }
-    let ws = s_id.parent_name().unwrap_or_default();
-    d.az.push(format!(
-        "az ml compute show -n {} -w {ws} -g {}",
-        s_id.name(),
-        s_id.resource_group()
-    ));
+    d.az.push(crate::azure::az::aml::compute_show(s_id));
 }
 
 /// An online endpoint pair: the secondary's deployments succeeded and match the primary's; where
@@ -159,17 +154,8 @@ pub(super) fn endpoint(
     if let Some(uri) = &se.scoring_uri {
         d.prop("secondary scoring URI", uri.clone());
     }
-    let ws = s_id.parent_name().unwrap_or_default();
-    d.az.push(format!(
-        "az ml online-endpoint show -n {} -w {ws} -g {} --query traffic",
-        s_id.name(),
-        s_id.resource_group()
-    ));
-    d.az.push(format!(
-        "az ml online-deployment list --endpoint-name {} -w {ws} -g {} -o table",
-        s_id.name(),
-        s_id.resource_group()
-    ));
+    d.az.push(crate::azure::az::aml::endpoint_show_traffic(s_id));
+    d.az.push(crate::azure::az::aml::deployment_list(s_id));
 }
 
 /// "Succeeded, 2 computes".

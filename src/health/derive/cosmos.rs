@@ -87,7 +87,7 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, acct: &CosmosAccount, 
         if auto { "enabled" } else { "disabled" },
     );
     d.check(CheckId::ReplicationLag, None, "not exposed by ARM: see the ReplicationLatency metric (RPO < 15 min for session consistency)");
-    d.az.push(format!("az cosmosdb show {} --query \"{{write:writeLocations[0].locationName, read:readLocations[].locationName}}\"", id.az_args()));
+    d.az.push(crate::azure::az::cosmos::show(id));
 }
 
 #[cfg(test)]

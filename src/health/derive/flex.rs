@@ -80,16 +80,8 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, ss: &FlexibleServer, d: &mu
         None,
         "not exposed by ARM: see the Read Replica Lag metric",
     );
-    let cli = if pg { "postgres" } else { "mysql" };
-    d.az.push(format!(
-        "az {cli} flexible-server replica list -g {} --name {}",
-        p_id.resource_group(),
-        p_id.name()
-    ));
-    d.az.push(format!(
-        "az {cli} flexible-server show {} --query \"{{state:state, role:replicationRole}}\"",
-        s_id.az_args()
-    ));
+    d.az.push(crate::azure::az::flex::replica_list(pg, p_id));
+    d.az.push(crate::azure::az::flex::show(pg, s_id));
 }
 
 /// "AsyncReplica", "Primary", "-".

@@ -78,7 +78,7 @@ pub(super) fn registry(
     } else {
         format!("not replicated to {}", ctx.secondary)
     });
-    d.az.push(format!("az acr replication list -r {} -o table", id.name()));
+    d.az.push(crate::azure::az::observe::acr_replications(id));
 }
 
 /// A vault: Microsoft's to fail over, outside the RTO.
@@ -97,7 +97,7 @@ pub(super) fn key_vault(ctx: &Ctx<'_>, one: &Replicated<'_>, kv: &KeyVault, d: &
     if let Some(u) = &kv.properties.vault_uri {
         d.prop("vault URI", u.clone());
     }
-    d.az.push(format!("az keyvault show -n {}", id.name()));
+    d.az.push(crate::azure::az::observe::keyvault_show(id));
 }
 
 /// An Application Insights pair: each region has its own, nothing replicates.
@@ -108,11 +108,7 @@ pub(super) fn app_insights(pair: &Pair<'_>, d: &mut Derived) {
         None,
         "Application Insights is not replicated: each region has its own",
     );
-    d.az.push(format!(
-        "az monitor app-insights component show -g {} --app {}",
-        s_id.resource_group(),
-        s_id.name()
-    ));
+    d.az.push(crate::azure::az::observe::app_insights_show(s_id));
 }
 
 /// What an Application Insights instance shows as its state.

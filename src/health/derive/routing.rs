@@ -39,11 +39,7 @@ pub(super) fn derive(
                     ),
                 );
             }
-            d.az.push(format!(
-                "az network traffic-manager endpoint list -g {} --profile-name {} -o table",
-                id.resource_group(),
-                id.name()
-            ));
+            d.az.push(crate::azure::az::routing::tm_endpoints(id));
             tm.properties
                 .endpoints
                 .iter()
@@ -73,12 +69,7 @@ pub(super) fn derive(
                 .collect()
         }
         Some(Ok(Reading::FrontDoor(_, origins))) => {
-            d.az.push(format!(
-                "az afd origin list -g {} --profile-name {} --origin-group-name {} -o table",
-                id.resource_group(),
-                id.parent_name().unwrap_or_default(),
-                id.name()
-            ));
+            d.az.push(crate::azure::az::routing::afd_origins(id));
             origins
                 .iter()
                 .map(|o| {

@@ -129,12 +129,7 @@ pub(super) fn derive(
         None,
         "not exposed by ARM (sys.dm_geo_replication_link_status); typically seconds",
     );
-    let server = id.parent_name().unwrap_or_default();
-    d.az.push(format!(
-        "az sql failover-group show -g {} -s {server} -n {}",
-        id.resource_group(),
-        id.name()
-    ));
+    d.az.push(crate::azure::az::sql::show(id));
 }
 
 #[cfg(test)]

@@ -192,7 +192,10 @@ pub(super) fn derive(ctx: &Ctx<'_>, one: &Replicated<'_>, sa: &StorageAccount, d
             "a failover is in progress",
         );
     }
-    d.az.push(format!("az storage account show {} --expand geoReplicationStats --query \"{{primary:primaryLocation, secondary:secondaryLocation, geo:geoReplicationStats}}\"", id.az_args()));
+    d.az.push(crate::azure::az::storage::show_geo(
+        id,
+        "{primary:primaryLocation, secondary:secondaryLocation, geo:geoReplicationStats}",
+    ));
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ impl Obs {
                 availability: Ok(HashMap::new()),
                 events: Ok(Vec::new()),
                 reads: HashMap::new(),
+                sql_partners: HashMap::new(),
             },
         }
     }

@@ -129,6 +129,7 @@ fn healthy() -> Snapshot {
         identity: None,
         errors: Vec::new(),
         verdict: Verdict::default(),
+        facts: Default::default(),
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::{ColdAgain, Gen, step};
+use crate::azure::az::aks as az;
 use crate::azure::models::PowerState;
 use crate::config::{Component, Phase, ResourceId};
 use crate::health::collect::Reading;
@@ -29,7 +30,7 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
             id: target.to_string(),
             start: true,
         });
-        s.az.push(format!("az aks start {}", target.az_args()));
+        s.az.push(az::start(target));
         s.postcondition = Some(Postcondition::AksRunning {
             component: c.name.clone(),
             region: to.to_string(),
@@ -72,11 +73,7 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
             pool: pool.clone(),
             count,
         });
-        s.az.push(format!(
-            "az aks nodepool scale -g {} --cluster-name {} -n {pool} --node-count {count}",
-            target.resource_group(),
-            target.name()
-        ));
+        s.az.push(az::nodepool_scale(target, &pool, count));
         // Side by side with the other compute steps, once its cluster runs.
         s.parallel_group = Some("compute".into());
         if !running {
@@ -100,6 +97,6 @@ pub(super) fn cold_again(c: &Component, secondary: &ResourceId, from: &Region) -
             id: secondary.to_string(),
             start: false,
         },
-        az: format!("az aks stop {}", secondary.az_args()),
+        az: az::stop(secondary),
     }
 }

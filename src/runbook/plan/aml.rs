@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::{ColdAgain, Gen, step};
+use crate::azure::az::aml as az;
 use crate::config::{Component, ComponentKind, Config, Phase, ResourceId, Targets};
 use crate::health::collect::Reading;
 use crate::region::Region;
@@ -37,7 +38,6 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
     if target_max >= max {
         return;
     }
-    let ws = target.parent_name().unwrap_or_default().to_string();
     let mut s = step(
         format!("compute.{}.scale", c.name),
         format!(
@@ -55,11 +55,7 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
         min,
         max,
     });
-    s.az.push(format!(
-        "az ml compute update -n {} -w {ws} -g {} --min-instances {min} --max-instances {max}",
-        target.name(),
-        target.resource_group()
-    ));
+    s.az.push(az::compute_update(target, min, max));
     s.postcondition = Some(Postcondition::ComputeMax {
         component: c.name.clone(),
         region: to.to_string(),
@@ -108,7 +104,6 @@ pub(super) fn deployments(
         if want <= *cap {
             continue;
         }
-        let ws = target.parent_name().unwrap_or_default().to_string();
         let mut s = step(
             format!("compute.{}.scale-{dep}", c.name),
             format!(
@@ -126,7 +121,7 @@ pub(super) fn deployments(
             deployment: dep.clone(),
             instances: want,
         });
-        s.az.push(format!("az ml online-deployment update -n {dep} --endpoint-name {} -w {ws} -g {} --set instance_count={want}", target.name(), target.resource_group()));
+        s.az.push(az::deployment_scale(target, dep, want));
         s.postcondition = Some(Postcondition::DeploymentCapacity {
             component: c.name.clone(),
             region: to.to_string(),
@@ -158,7 +153,6 @@ pub(super) fn route(g: &mut Gen<'_>, c: &Component) {
         .iter()
         .map(|d| (d.clone(), if *d == first { 100 } else { 0 }))
         .collect();
-    let ws = target.parent_name().unwrap_or_default().to_string();
     let mut s = step(
         format!("traffic.{}.route", c.name),
         format!("Route {}'s traffic to deployment {first}", target.name()),
@@ -172,11 +166,7 @@ pub(super) fn route(g: &mut Gen<'_>, c: &Component) {
         id: target.to_string(),
         traffic,
     });
-    s.az.push(format!(
-        "az ml online-endpoint update -n {} -w {ws} -g {} --traffic \"{first}=100\"",
-        target.name(),
-        target.resource_group()
-    ));
+    s.az.push(az::endpoint_route(&target, &first));
     s.preconditions.push(Precondition::VerifyGatePassed);
     s.postcondition = Some(Postcondition::TrafficIn {
         component: c.name.clone(),
@@ -189,9 +179,10 @@ pub(super) fn route(g: &mut Gen<'_>, c: &Component) {
 /// The finish step that switches users, CI/CD and schedules to the target workspace `ws`.
 pub(super) fn switch(g: &mut Gen<'_>, ws: &Component) {
     let to = g.to.clone();
-    let target = g
-        .side(ws)
-        .map(|(_, t)| t.name().to_string())
+    let target_id = g.side(ws).map(|(_, t)| t.clone());
+    let target = target_id
+        .as_ref()
+        .map(|t| t.name().to_string())
         .unwrap_or_default();
     let mut s = step(
         format!("finish.{}.switch", ws.name),
@@ -203,15 +194,14 @@ pub(super) fn switch(g: &mut Gen<'_>, ws: &Component) {
     s.why = format!(
         "Azure ML has no failover API: repoint config.json / MLClient, pipeline variables and schedules to {target}; re-register assets not in a registry; resubmit failed jobs; ask users to recreate compute instances in {to}."
     );
-    s.az.push(format!(
-        "az ml workspace show -n {target} --query discovery_url"
-    ));
+    if let Some(t) = &target_id {
+        s.az.push(az::workspace_show(t, Some("discovery_url")));
+    }
     g.push(s, None);
 }
 
 /// A failback scales the secondary cluster back to 0 nodes.
 pub(super) fn cold_again(c: &Component, secondary: &ResourceId, from: &Region) -> ColdAgain {
-    let ws = secondary.parent_name().unwrap_or_default();
     ColdAgain {
         id: format!("finish.{}.scale-down", c.name),
         title: format!("Scale {} in {from} back to 0 nodes", secondary.name()),
@@ -220,11 +210,7 @@ pub(super) fn cold_again(c: &Component, secondary: &ResourceId, from: &Region) -
             min: 0,
             max: 0,
         },
-        az: format!(
-            "az ml compute update -n {} -w {ws} -g {} --min-instances 0 --max-instances 0",
-            secondary.name(),
-            secondary.resource_group()
-        ),
+        az: az::compute_update(secondary, 0, 0),
     }
 }
 
@@ -241,18 +227,7 @@ pub(super) fn fence_commands(cfg: &Config) -> Vec<String> {
     let Targets::Paired { primary, .. } = &ws.targets else {
         return Vec::new();
     };
-    vec![
-        format!(
-            "az ml schedule list -w {} -g {} -o table",
-            primary.name(),
-            primary.resource_group()
-        ),
-        format!(
-            "az ml job list -w {} -g {} --query \"[?status=='Running'].name\"",
-            primary.name(),
-            primary.resource_group()
-        ),
-    ]
+    vec![az::schedule_list(primary), az::running_jobs(primary)]
 }
 
 /// The smoke tests of the gate: invoke each online endpoint in the target region.
@@ -263,12 +238,7 @@ pub(super) fn smoke_test_commands(g: &Gen<'_>) -> Vec<String> {
             (c.kind, &c.targets)
         {
             let t = if g.failover() { secondary } else { primary };
-            let ws = t.parent_name().unwrap_or_default();
-            out.push(format!(
-                "az ml online-endpoint invoke -n {} -w {ws} -g {} --request-file sample.json",
-                t.name(),
-                t.resource_group()
-            ));
+            out.push(az::endpoint_invoke(t));
         }
     }
     out

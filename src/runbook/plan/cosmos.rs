@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::{Gen, step};
+use crate::azure::az::cosmos as az;
 use crate::config::{Component, Phase, Targets};
 use crate::health::collect::Reading;
 use crate::region::Region;
@@ -39,10 +40,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
             id: resource.to_string(),
             region: to.clone(),
         });
-        s.az.push(format!(
-            "az cosmosdb online-region {} --region {to}",
-            resource.az_args()
-        ));
+        s.az.push(az::online_region(resource, &to));
         s.postcondition = Some(Postcondition::InstanceAvailable {
             component: c.name.clone(),
             region: to.to_string(),
@@ -64,11 +62,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
             id: resource.to_string(),
             region: g.from.clone(),
         });
-        s.az.push(format!(
-            "az cosmosdb offline-region {} --region {}",
-            resource.az_args(),
-            g.from
-        ));
+        s.az.push(az::offline_region(resource, &g.from));
         s.why = format!(
             "{} is down, so a priority change would fail. Taking it offline moves the writes to {to} in seconds; unreplicated writes land in the conflict feed. {} returns only when it is brought online again.",
             g.from, g.from
@@ -84,11 +78,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
             order.push((r, k as u32 + 1));
         }
         let policies: Vec<String> = order.iter().map(|(r, p)| format!("{r}={p}")).collect();
-        s.az.push(format!(
-            "az cosmosdb failover-priority-change {} --failover-policies {}",
-            resource.az_args(),
-            policies.join(" ")
-        ));
+        s.az.push(az::failover_priority_change(resource, &policies));
         s.action = Some(Action::CosmosPriority {
             id: resource.to_string(),
             order,

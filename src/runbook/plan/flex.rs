@@ -3,6 +3,7 @@
 
 use super::{Gen, step};
 use crate::azure::PromoteOptions;
+use crate::azure::az::flex as az;
 use crate::azure::models::ReplicationRole;
 use crate::config::{Component, ComponentKind, Phase};
 use crate::health::collect::Reading;
@@ -46,8 +47,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
             source.name(),
             target.name()
         );
-        let cli = if pg { "postgres" } else { "mysql" };
-        s.az.push(format!("az {cli} flexible-server replica create --replica-name {} -g {} --source-server {} --location {to}", target.name(), target.resource_group(), source));
+        s.az.push(az::replica_create(pg, &target, &source, &to));
         g.push(s, Some(c));
     }
     if pg {
@@ -69,7 +69,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
                 forced,
             },
         });
-        s.az.push(format!("az postgres flexible-server replica promote {} --promote-mode switchover --promote-option {}", target.az_args(), if forced { "forced" } else { "planned" }));
+        s.az.push(az::promote(&target, forced));
         if forced {
             s.why = format!(
                 "{} is down: a forced switchover promotes {} without waiting for the primary. Transactions not yet replayed are lost; HA and geo-backup must be re-enabled afterwards.",
@@ -98,10 +98,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
         s.action = Some(Action::MysqlStopReplication {
             replica: target.to_string(),
         });
-        s.az.push(format!(
-            "az mysql flexible-server replica stop-replication {}",
-            target.az_args()
-        ));
+        s.az.push(az::stop_replication(&target));
         s.why = format!(
             "Makes {} a standalone, writable server. It is irreversible: the application must be repointed to it (no virtual endpoints), and a new replica built later.",
             target.name()

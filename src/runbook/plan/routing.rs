@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::{Gen, step};
 use crate::azure::EndpointUpdate;
+use crate::azure::az::routing as az;
 use crate::azure::models::EnabledState;
 use crate::config::{Component, ComponentKind, Phase, ResourceId};
 use crate::health::collect::Reading;
@@ -55,18 +56,9 @@ pub(super) fn traffic(
     };
     let cmd = |name: &str, state: &str| -> String {
         if tm {
-            format!(
-                "az network traffic-manager endpoint update -g {} --profile-name {} -n {name} --type {ep_type} --endpoint-status {state}",
-                resource.resource_group(),
-                resource.name()
-            )
+            az::tm_endpoint_status(resource, name, ep_type, state)
         } else {
-            format!(
-                "az afd origin update -g {} --profile-name {} --origin-group-name {} --origin-name {name} --enabled-state {state}",
-                resource.resource_group(),
-                resource.parent_name().unwrap_or_default(),
-                resource.name()
-            )
+            az::afd_origin_state(resource, name, state)
         }
     };
     let action = |name: &str, enable: bool| -> Action {

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::{Gen, step};
+use crate::azure::az::storage as az;
 use crate::config::{Component, Phase, Targets};
 use crate::health::collect::Reading;
 use crate::runbook::model::*;
@@ -36,10 +37,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
             id: resource.to_string(),
             sku: "Standard_RAGRS".into(),
         });
-        s.az.push(format!(
-            "az storage account update {} --sku Standard_RAGRS",
-            resource.az_args()
-        ));
+        s.az.push(az::set_sku(resource, "Standard_RAGRS"));
         s.postcondition = Some(Postcondition::GeoRedundant {
             component: c.name.clone(),
         });
@@ -61,10 +59,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
             component: c.name.clone(),
         });
         s.timeout = Duration::from_secs(4 * 3600);
-        s.az.push(format!(
-            "az storage account show {} --expand geoReplicationStats --query geoReplicationStats",
-            resource.az_args()
-        ));
+        s.az.push(az::show_geo(resource, "geoReplicationStats"));
         g.push(s, Some(c));
     }
     let planned = !g.forced
@@ -97,10 +92,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
             "Moves the primary endpoint of {} to {to} after synchronising: nothing is lost and the account stays geo-redundant. It takes up to an hour; the account is unavailable meanwhile.",
             resource.name()
         );
-        s.az.push(format!(
-            "az storage account failover {} --failover-type Planned",
-            resource.az_args()
-        ));
+        s.az.push(az::failover(resource, true));
     } else {
         let loss = geo.as_ref().and_then(|g| g.last_sync_time).map(|lst| {
             let lag = (g.obs.now - lst).as_seconds_f64().max(0.0);
@@ -115,10 +107,7 @@ pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
             "{} answers no more: an unplanned failover makes {to} the primary. Writes after the last sync are lost, and the account becomes locally redundant until re-protected.",
             g.from
         );
-        s.az.push(format!(
-            "az storage account failover {} --yes",
-            resource.az_args()
-        ));
+        s.az.push(az::failover(resource, false));
         g.typed(
             &mut s,
             loss.or(Some(format!(
@@ -171,10 +160,7 @@ pub(super) fn finish(g: &mut Gen<'_>, c: &Component) {
         id: resource.to_string(),
         sku: "Standard_RAGRS".into(),
     });
-    s.az.push(format!(
-        "az storage account update {} --sku Standard_RAGRS",
-        resource.az_args()
-    ));
+    s.az.push(az::set_sku(resource, "Standard_RAGRS"));
     s.postcondition = Some(Postcondition::GeoRedundant {
         component: c.name.clone(),
     });

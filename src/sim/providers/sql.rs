@@ -191,6 +191,32 @@ impl Provider for SqlFg {
     }
 }
 
+/// `GET /subscriptions/{s}/providers/Microsoft.Sql/servers`: every server of the failover
+/// groups (both of each), as ARM lists them (one page).
+pub fn list_servers(w: &World) -> Reply {
+    let mut seen = std::collections::HashSet::new();
+    let mut value = Vec::new();
+    for r in &w.resources {
+        let State::SqlFg(fg) = &r.state else {
+            continue;
+        };
+        for (id, region) in &fg.servers {
+            if !seen.insert(id.key()) {
+                continue;
+            }
+            value.push(json!({
+                "id": id, "name": id.name(), "type": "Microsoft.Sql/servers",
+                "location": region.display_name(), "kind": "v12.0",
+                "properties": {
+                    "state": "Ready", "version": "12.0",
+                    "fullyQualifiedDomainName": format!("{}.database.windows.net", id.name())
+                }
+            }));
+        }
+    }
+    Reply::ok(json!({ "value": value }))
+}
+
 /// `POST .../failover`: the planned failover, which synchronises first and loses nothing.
 fn planned(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
     start(w, call, SqlFailover::Planned)

@@ -382,6 +382,7 @@ pub fn healthy() -> Snapshot {
         errors: Vec::new(),
         // Derived by the console, as for a snapshot cached before verdicts existed.
         verdict: Verdict::default(),
+        facts: Default::default(),
     }
 }
 
