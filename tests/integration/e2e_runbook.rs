@@ -114,7 +114,10 @@ fn an_unfinished_failover_is_offered_and_nothing_is_sent_before_a_choice() {
     });
     t.keys(&["C-c"]);
     // The next one is offered the unfinished run, with where it stopped; nothing runs yet.
-    let offer = t.wait_for("the resume offer", |s| s.contains("unfinished run ─"));
+    // (The whole dialog, key line included: a capture can land inside one redraw.)
+    let offer = t.wait_for("the resume offer", |s| {
+        s.contains("unfinished run ─") && s.contains("r resume it")
+    });
     assert!(
         offer.contains("An unfinished failover was found"),
         "{offer}"
@@ -181,13 +184,15 @@ fn failover_starts_from_the_demo_console_with_its_keys_visible() {
         s.contains("forced failover possible")
     });
     t.keys(&[":failover", "Enter"]);
-    let ask = t.wait_for("the start question", |s| s.contains("start a failover? ─"));
+    let ask = t.wait_for("the start question", |s| {
+        s.contains("start a failover? ─") && s.contains("n / Esc not now")
+    });
     assert!(ask.contains("y / Enter open the runbook"), "{ask}");
     assert!(ask.contains("n / Esc not now"), "{ask}");
     t.keys(&["y"]);
     // The runbook opens on its first question, whose keys are on screen at 80×24.
     let first = t.wait_for("the first step's question", |s| {
-        s.contains("confirm this step ─")
+        s.contains("confirm this step ─") && s.contains("y / Enter confirm")
     });
     assert!(first.contains("y / Enter confirm"), "{first}");
     assert!(

@@ -321,8 +321,6 @@ fn deviations(
     out
 }
 
-
-
 /// Writes `<name>.json` and `<name>.md` (mode 0600); returns their paths.
 pub fn write(
     dir: &Path,
