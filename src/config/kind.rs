@@ -16,7 +16,7 @@ pub enum Shape {
 }
 
 /// Whether both regions serve (hot/hot) or the secondary waits (hot/cold).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Mode {
     #[serde(rename = "hot-hot")]
     HotHot,

@@ -104,13 +104,12 @@ fn synthetic_component(i: usize) -> ComponentStatus {
     };
     ComponentStatus {
         name: format!("component-{i:04}"),
-        kind: "storage".into(),
+        kind: crate::config::ComponentKind::Storage,
         mode: if i.is_multiple_of(2) {
-            "hot-cold"
+            crate::config::Mode::HotCold
         } else {
-            "hot-hot"
-        }
-        .into(),
+            crate::config::Mode::HotHot
+        },
         active_region: "eastus".into(),
         ready: !unwell,
         ha_status: if unwell {

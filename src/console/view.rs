@@ -112,9 +112,15 @@ pub fn compute(
 
 /// Whether a component matches a regex (name, kind, mode, active region, HA status).
 pub fn matches(c: &ComponentStatus, re: &regex::Regex) -> bool {
-    [&c.name, &c.kind, &c.mode, &c.active_region, &c.ha_status]
-        .iter()
-        .any(|field| re.is_match(field))
+    [
+        c.name.as_str(),
+        c.kind.as_str(),
+        c.mode.as_str(),
+        &c.active_region,
+        &c.ha_status,
+    ]
+    .iter()
+    .any(|field| re.is_match(field))
 }
 
 /// The order of two components under a sort key (ties keep the configuration's order).

@@ -305,8 +305,8 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
     };
     ComponentStatus {
         name: c.name.clone(),
-        kind: c.kind.as_str().to_string(),
-        mode: c.mode.as_str().to_string(),
+        kind: c.kind,
+        mode: c.mode,
         active_region: active.to_string(),
         ready,
         ha_status,

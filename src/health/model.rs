@@ -1,6 +1,7 @@
 //! The health snapshot: what a responder needs to see, derived from one collection pass.
 //! Serializable: it is cached on disk and printed by `status --format json`.
 
+use crate::config::{ComponentKind, Mode};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -102,8 +103,8 @@ pub struct Check {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComponentStatus {
     pub name: String,
-    pub kind: String,
-    pub mode: String,
+    pub kind: ComponentKind,
+    pub mode: Mode,
     /// Where it serves now (moves after a failover).
     pub active_region: String,
     /// True when it could fail over now (hot/hot: when its secondary serves).
@@ -131,7 +132,7 @@ impl ComponentStatus {
     /// Whether this hot/cold component already serves from the secondary (a failover moved it):
     /// not ready to fail over, and not needing to.
     pub fn failed_over_to(&self, secondary: &str) -> bool {
-        self.mode == "hot-cold" && self.active_region == secondary
+        self.mode == Mode::HotCold && self.active_region == secondary
     }
 
     /// Whether the lag exceeds the RPO.

@@ -132,8 +132,8 @@ pub fn render_table(s: &Snapshot) -> String {
             };
             vec![
                 sanitize(&c.name),
-                c.kind.clone(),
-                c.mode.clone(),
+                c.kind.to_string(),
+                c.mode.to_string(),
                 super::words::active_word(c, &primary, &secondary),
                 inst(&primary),
                 inst(&secondary),

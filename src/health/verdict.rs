@@ -426,9 +426,9 @@ fn region_words(r: &Roles<'_>, role: RegionRole) -> String {
     format!("{name} {word}")
 }
 
-/// The component's kind, when this version knows it.
+/// The component's kind.
 fn kind_of(c: &ComponentStatus) -> Option<ComponentKind> {
-    ComponentKind::parse(&c.kind)
+    Some(c.kind)
 }
 
 /// Microsoft fails these over (or they are per region): azfailover only observes them.
@@ -465,7 +465,7 @@ fn is_routing(c: &ComponentStatus) -> bool {
 
 /// Whether both regions serve.
 fn is_hot_hot(c: &ComponentStatus) -> bool {
-    c.mode == "hot-hot"
+    c.mode == crate::config::Mode::HotHot
 }
 
 /// Whether the component moves in a run: data stores and routers always, others when hot/cold.

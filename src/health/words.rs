@@ -4,6 +4,7 @@
 //! ("15 min 7 s / 15 min", not "15 min / 15 min" shown as over).
 
 use super::model::{ComponentStatus, InstanceHealth};
+use crate::config::Mode;
 
 /// Whether a component serves in a region: its instance there is up (available, or degraded:
 /// slower, still serving) and it is either the active region or a hot/hot component (without
@@ -15,7 +16,7 @@ pub fn serves_in(c: &ComponentStatus, region: &str) -> bool {
                 i.health,
                 InstanceHealth::Available | InstanceHealth::Degraded
             );
-            up && (c.active_region == region || c.mode == "hot-hot")
+            up && (c.active_region == region || c.mode == Mode::HotHot)
         }
         None => c.active_region == region,
     }
@@ -26,8 +27,8 @@ pub fn serves_in(c: &ComponentStatus, region: &str) -> bool {
 pub fn active_word(c: &ComponentStatus, primary: &str, secondary: &str) -> String {
     match (serves_in(c, primary), serves_in(c, secondary)) {
         (true, true) => "both".into(),
-        (false, true) if c.mode == "hot-hot" => secondary.into(),
-        (true, false) if c.mode == "hot-hot" => primary.into(),
+        (false, true) if c.mode == Mode::HotHot => secondary.into(),
+        (true, false) if c.mode == Mode::HotHot => primary.into(),
         _ => c.active_region.clone(),
     }
 }
@@ -125,8 +126,8 @@ mod tests {
         };
         ComponentStatus {
             name: "c".into(),
-            kind: "ml-online-endpoint".into(),
-            mode: "hot-hot".into(),
+            kind: crate::config::ComponentKind::MlOnlineEndpoint,
+            mode: Mode::HotHot,
             active_region: "eastus".into(),
             ready: true,
             ha_status: String::new(),
@@ -157,7 +158,7 @@ mod tests {
             "serves from westus only (eastus, its active region, is down)"
         );
         let mut cold = hot_hot(Unavailable, Available);
-        cold.mode = "hot-cold".into();
+        cold.mode = Mode::HotCold;
         assert_eq!(active_word(&cold, "eastus", "westus"), "eastus");
     }
 

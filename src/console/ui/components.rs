@@ -166,10 +166,10 @@ fn row(app: &App, c: &ComponentStatus, cols: Columns) -> Row<'static> {
     let t = app.theme;
     let mut cells = vec![Cell::from(sanitize(&c.name).into_owned())];
     if cols.kind {
-        cells.push(Cell::from(sanitize(&c.kind).into_owned()));
+        cells.push(Cell::from(c.kind.as_str()));
     }
     if cols.mode {
-        cells.push(Cell::from(sanitize(&c.mode).into_owned()));
+        cells.push(Cell::from(c.mode.as_str()));
     }
     cells.push(instance_cell(app, c, &app.meta.primary));
     cells.push(instance_cell(app, c, &app.meta.secondary));

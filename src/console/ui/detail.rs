@@ -88,8 +88,8 @@ fn render_summary(frame: &mut Frame, app: &App, c: &ComponentStatus, area: Rect)
     let title = format!(
         " {} · {} · {} ",
         sanitize(&c.name),
-        sanitize(&c.kind),
-        sanitize(&c.mode)
+        c.kind.as_str(),
+        c.mode.as_str()
     );
     let block = Block::bordered()
         .title(Span::styled(title, t.heading()))

@@ -1,6 +1,7 @@
 //! The verdict over hand-built snapshots of the demo's shape (the simulator-backed ones are in
 //! tests/integration/health.rs).
 
+use crate::config::{ComponentKind, Mode};
 use time::macros::datetime;
 
 use super::*;
@@ -29,8 +30,8 @@ fn check(name: impl Into<CheckId>, passed: Option<bool>, reason: &str) -> Check 
 fn comp(name: &str, kind: &str, mode: &str, checks: Vec<Check>) -> ComponentStatus {
     ComponentStatus {
         name: name.into(),
-        kind: kind.into(),
-        mode: mode.into(),
+        kind: ComponentKind::parse(kind).expect("a kind"),
+        mode: Mode::parse(mode).expect("a mode"),
         active_region: P.into(),
         ready: true,
         ha_status: "standby ready".into(),
@@ -149,7 +150,7 @@ fn outage() -> Snapshot {
         for i in c.instances.iter_mut().filter(|i| i.region == P) {
             i.health = InstanceHealth::Unavailable;
         }
-        if c.mode == "hot-hot" && c.kind != "cosmos-db" && c.instances.len() == 2 {
+        if c.mode == Mode::HotHot && c.kind != ComponentKind::CosmosDb && c.instances.len() == 2 {
             c.active_region = S.into();
             c.ready = false;
             c.ha_status = "only westus serving".into();
@@ -172,7 +173,8 @@ fn outage() -> Snapshot {
 fn failed_over(mut s: Snapshot) -> Snapshot {
     for c in &mut s.components {
         let moved =
-            c.mode == "hot-cold" || matches!(c.kind.as_str(), "cosmos-db" | "traffic-manager");
+            c.mode == Mode::HotCold
+                || matches!(c.kind, ComponentKind::CosmosDb | ComponentKind::TrafficManager);
         if moved {
             c.active_region = S.into();
             c.ready = false;

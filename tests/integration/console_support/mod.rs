@@ -118,8 +118,8 @@ fn check(name: &str, passed: Option<bool>, reason: &str) -> Check {
 fn comp(name: &str, kind: &str, mode: &str, instances: Vec<InstanceStatus>) -> ComponentStatus {
     ComponentStatus {
         name: name.into(),
-        kind: kind.into(),
-        mode: mode.into(),
+        kind: azfailover::config::ComponentKind::parse(kind).expect("a kind"),
+        mode: azfailover::config::Mode::parse(mode).expect("a mode"),
         active_region: "eastus".into(),
         ready: true,
         ha_status: if mode == "hot-hot" {
@@ -409,7 +409,7 @@ pub fn outage() -> Snapshot {
             i.health = InstanceHealth::Unavailable;
             i.detail = Some("request timed out after 10 s".into());
         }
-        if c.mode == "hot-hot" {
+        if c.mode == azfailover::config::Mode::HotHot {
             c.ready = false;
             c.ha_status = "only westus serving".into();
             c.active_region = "westus".into();
@@ -448,7 +448,7 @@ pub fn outage() -> Snapshot {
 pub fn after_failover() -> Snapshot {
     let mut s = outage();
     s.taken_at = T1 + Duration::minutes(20);
-    for c in s.components.iter_mut().filter(|c| c.mode == "hot-cold") {
+    for c in s.components.iter_mut().filter(|c| c.mode == azfailover::config::Mode::HotCold) {
         c.active_region = "westus".into();
         c.ready = false;
         c.ha_status = "failed over to westus".into();
