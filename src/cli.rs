@@ -60,6 +60,12 @@ pub enum Command {
         /// Simulated seconds per real second (long-running operations run this much faster).
         #[arg(long, value_name = "N", value_parser = time_scale)]
         time_scale: Option<f64>,
+        /// Serve HTTPS with a self-signed certificate (for az and the SDKs' credentials).
+        #[arg(long)]
+        tls: bool,
+        /// Where --tls writes the certificate to trust (default: in the data directory).
+        #[arg(long, value_name = "PATH", requires = "tls")]
+        cert: Option<PathBuf>,
     },
     /// Print one health snapshot, then exit (0 healthy and ready, 1 degraded, 2 outage).
     Status {
@@ -96,6 +102,10 @@ pub enum Command {
         /// Simulated seconds per real second (default: the scenario's).
         #[arg(long, value_name = "N", hide = true, value_parser = time_scale)]
         time_scale: Option<f64>,
+        /// Also serve the drill's simulator over HTTPS, for participants' own az (prints where
+        /// the lines to paste are).
+        #[arg(long)]
+        tls: bool,
     },
     /// List the reports of past drills, failovers and failbacks (newest first).
     Reports,
@@ -311,13 +321,18 @@ pub async fn run(cli: Cli) -> i32 {
             listen,
             scenario,
             time_scale,
+            tls,
+            cert,
         }) => {
             let source = config_source(cli.config);
             let cfg = match load(&source) {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            run_sim(&cfg, listen, scenario.as_deref(), time_scale).await
+            let tls = tls.then(|| crate::sim::TlsOptions {
+                cert_path: Some(cert.unwrap_or_else(crate::sim::tls::default_cert_path)),
+            });
+            run_sim(&cfg, listen, scenario.as_deref(), time_scale, tls).await
         }
         Some(Command::Failover {
             answers: Some(answers),
@@ -367,6 +382,7 @@ pub async fn run(cli: Cli) -> i32 {
             answers,
             run,
             time_scale,
+            tls,
         }) => {
             let scenario = match Scenario::resolve(&scenario) {
                 Ok(s) => s,
@@ -393,7 +409,7 @@ pub async fn run(cli: Cli) -> i32 {
                 Some((journal, world)) => (Some(world), Some(journal)),
                 None => (None, None),
             };
-            let target = match Target::simulated(
+            let mut target = match Target::simulated(
                 cfg,
                 Some(scenario.clone()),
                 time_scale,
@@ -405,6 +421,15 @@ pub async fn run(cli: Cli) -> i32 {
                 Ok(t) => t,
                 Err(code) => return code,
             };
+            if let (true, Some(sim)) = (tls, target.sim.as_mut()) {
+                match crate::sim::tls::serve_for_clients(sim).await {
+                    Ok((url, env)) => eprintln!(
+                        "azfailover: the drill's simulator also serves {url} for your own az: . {}",
+                        env.display()
+                    ),
+                    Err(e) => eprintln!("azfailover: cannot serve HTTPS for az: {e}"),
+                }
+            }
             let kind = crate::config::RunbookKind::Failover;
             let drill = DrillRun { scenario, resumed };
             match answers {
@@ -1223,6 +1248,7 @@ async fn run_sim(
     listen: SocketAddr,
     scenario: Option<&str>,
     time_scale: Option<f64>,
+    tls: Option<crate::sim::TlsOptions>,
 ) -> i32 {
     if time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
         eprintln!("azfailover: --time-scale must be a positive number");
@@ -1243,6 +1269,7 @@ async fn run_sim(
             time_scale,
             scenario,
             restore: None,
+            tls,
         },
     )
     .await
@@ -1254,6 +1281,13 @@ async fn run_sim(
         }
     };
     crate::outln!("listening on {}", server.url());
+    if let Some(cert) = server.cert_path() {
+        // Line 2: the certificate; then the lines that point a user's own az at it.
+        crate::outln!("certificate {}", cert.display());
+        for line in server.client_setup() {
+            crate::outln!("{line}");
+        }
+    }
     let scale = server
         .world()
         .lock()

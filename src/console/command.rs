@@ -284,6 +284,7 @@ fn region_outage(args: &[&str]) -> Result<Fault, String> {
         region,
         title: None,
         arm,
+        control_plane: None,
     })
 }
 
