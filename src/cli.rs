@@ -64,6 +64,12 @@ pub enum Command {
         /// Simulated seconds per real second (long-running operations run this much faster).
         #[arg(long, value_name = "N", value_parser = time_scale)]
         time_scale: Option<f64>,
+        /// Serve HTTPS with a self-signed certificate (for az and the SDKs' credentials).
+        #[arg(long)]
+        tls: bool,
+        /// Where --tls writes the certificate to trust (default: in the data directory).
+        #[arg(long, value_name = "PATH", requires = "tls")]
+        cert: Option<PathBuf>,
     },
     /// Print one health snapshot, then exit (0 healthy and ready, 1 degraded, 2 outage).
     Status {
@@ -100,6 +106,10 @@ pub enum Command {
         /// Simulated seconds per real second (default: the scenario's).
         #[arg(long, value_name = "N", hide = true, value_parser = time_scale)]
         time_scale: Option<f64>,
+        /// Also serve the drill's simulator over HTTPS, for participants' own az (prints where
+        /// the lines to paste are).
+        #[arg(long)]
+        tls: bool,
     },
     /// List the reports of past drills, failovers and failbacks (newest first).
     Reports,
@@ -309,14 +319,22 @@ pub async fn run(cli: Cli) -> i32 {
             listen,
             scenario,
             time_scale,
+            tls,
+            cert,
         }) => {
             let cfg = match crate::app::session::load(&config_source(cli.config)) {
                 Ok(c) => c,
                 Err(e) => return fail(e.into()),
             };
-            match crate::app::sim::serve(&cfg, listen, scenario.as_deref(), time_scale).await {
+            let tls = tls.then(|| crate::sim::TlsOptions {
+                cert_path: Some(cert.unwrap_or_else(crate::sim::tls::default_cert_path)),
+            });
+            match crate::app::sim::serve(&cfg, listen, scenario.as_deref(), time_scale, tls).await {
                 Ok(serving) => {
                     crate::outln!("{}", serving.listening);
+                    for line in &serving.setup {
+                        crate::outln!("{line}");
+                    }
                     for note in &serving.notes {
                         eprintln!("{note}");
                     }
@@ -350,6 +368,7 @@ pub async fn run(cli: Cli) -> i32 {
             answers,
             run,
             time_scale,
+            tls,
         }) => {
             let scenario = match scenario(&name) {
                 Ok(s) => s,
@@ -372,7 +391,7 @@ pub async fn run(cli: Cli) -> i32 {
                 Some((journal, world)) => (Some(world), Some(journal)),
                 None => (None, None),
             };
-            let target = match Target::simulated(
+            let mut target = match Target::simulated(
                 cfg,
                 Some(scenario.clone()),
                 time_scale,
@@ -384,6 +403,15 @@ pub async fn run(cli: Cli) -> i32 {
                 Ok(t) => t,
                 Err(e) => return fail(e.into()),
             };
+            if let (true, Some(sim)) = (tls, target.sim.as_mut()) {
+                match crate::sim::tls::serve_for_clients(sim).await {
+                    Ok((url, env)) => eprintln!(
+                        "azfailover: the drill's simulator also serves {url} for your own az: . {}",
+                        env.display()
+                    ),
+                    Err(e) => eprintln!("azfailover: cannot serve HTTPS for az: {e}"),
+                }
+            }
             let kind = RunbookKind::Failover;
             let drill = DrillRun { scenario, resumed };
             match answers {

@@ -145,6 +145,7 @@ async fn the_partner_is_found_in_the_secondary_region() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let proxy = failing_proxy(sim.url().to_string(), vec![primary_server()]).await;
     let (cfg, obs, snap) = collect(&Config::demo(), &proxy).await;
@@ -189,6 +190,7 @@ async fn the_configured_partner_is_used() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     // Neither the primary server nor the subscription's server list answers.
     let list = format!("/subscriptions/{SUB}/providers/microsoft.sql/servers");
@@ -240,6 +242,7 @@ async fn the_cached_partner_is_used_and_dated() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let list = format!("/subscriptions/{SUB}/providers/microsoft.sql/servers");
     let proxy = failing_proxy(sim.url().to_string(), vec![primary_server(), list]).await;

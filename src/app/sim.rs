@@ -10,6 +10,8 @@ use super::error::{AppError, SessionError};
 
 /// A simulator that listens, and what to say about it.
 pub struct Serving {
+    /// Over TLS: the certificate and the lines that point a user's own az at it.
+    pub setup: Vec<String>,
     pub server: SimServer,
     /// The first stdout line (`listening on http://HOST:PORT`).
     pub listening: String,
@@ -23,6 +25,7 @@ pub async fn serve(
     listen: SocketAddr,
     scenario: Option<&str>,
     time_scale: Option<f64>,
+    tls: Option<crate::sim::TlsOptions>,
 ) -> Result<Serving, AppError> {
     if time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
         return Err(SessionError::TimeScale.into());
@@ -39,6 +42,7 @@ pub async fn serve(
             time_scale,
             scenario,
             restore: None,
+            tls,
         },
     )
     .await
@@ -75,8 +79,15 @@ pub async fn serve(
         "control API: POST {0}/_sim/faults, GET {0}/_sim/state; Ctrl-C stops",
         server.url()
     ));
+    // Over TLS: the certificate, then the lines that point a user's own az at it (stdout).
+    let mut setup = Vec::new();
+    if let Some(cert) = server.cert_path() {
+        setup.push(format!("certificate {}", cert.display()));
+        setup.extend(server.client_setup());
+    }
     Ok(Serving {
         listening: format!("listening on {}", server.url()),
+        setup,
         server,
         notes,
     })

@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 use super::world::{ArmBehaviour, Flaky, Incident, RegionStatus, World};
 use crate::config::{ComponentKind, Shape};
 
+/// Whether a `region-outage` without `control_plane` takes the regional control planes of
+/// replicated resources down too (see `providers::ControlPlane`). Off until the planner no
+/// longer needs the primary server's SQL failover group in an outage.
+pub const REGIONAL_CONTROL_PLANES_BY_DEFAULT: bool = false;
+
 /// One fault. `resource` is a full resource id; scenarios may use `target` instead:
 /// a component name, `kind:<kind>` or `kind:<kind>@primary|secondary`, or `*` (everything that
 /// replicates). Regions may be written `primary` / `secondary`.
@@ -20,6 +25,12 @@ pub enum Fault {
         title: Option<String>,
         /// What ARM does with requests about the region's own resources (default `error`).
         arm: Option<ArmBehaviour>,
+        /// Whether the outage also takes down the regional control planes of resources that
+        /// are not one of a pair's per-region resources (each provider's `control_plane`: a SQL
+        /// failover group through its server there, a registry whose home it is), while global
+        /// ones go on answering. None: `REGIONAL_CONTROL_PLANES_BY_DEFAULT` (off for now).
+        #[serde(default)]
+        control_plane: Option<bool>,
     },
     RegionRecover {
         region: String,
@@ -79,7 +90,12 @@ impl World {
     pub fn apply_fault(&mut self, fault: &Fault) -> Result<String, String> {
         let now = self.now();
         let out = match fault {
-            Fault::RegionOutage { region, title, arm } => {
+            Fault::RegionOutage {
+                region,
+                title,
+                arm,
+                control_plane,
+            } => {
                 let r = self.region_arg(region)?;
                 let st = self.regions.get_mut(&r).expect("resolved");
                 if st.status == RegionStatus::Down {
@@ -88,14 +104,20 @@ impl World {
                 st.status = RegionStatus::Down;
                 st.since = Some(now);
                 st.arm = arm.unwrap_or_default();
+                st.control_plane = control_plane.unwrap_or(REGIONAL_CONTROL_PLANES_BY_DEFAULT);
                 self.resolve_incidents(&r);
                 let title = title.clone().unwrap_or_else(|| {
                     format!("Multiple services impacted in {}", r.display_name())
                 });
                 self.raise_incident(&r, title, "Critical");
                 format!(
-                    "region {r} is down (ARM requests for its resources: {:?})",
-                    st_arm(self, &r)
+                    "region {r} is down (ARM requests for its resources: {:?}{})",
+                    st_arm(self, &r),
+                    if self.regions[&r].control_plane {
+                        "; regional control planes included"
+                    } else {
+                        ""
+                    }
                 )
             }
             Fault::RegionRecover { region } => {
@@ -478,6 +500,7 @@ fn region_outage(args: &[&str]) -> Result<Fault, String> {
         region,
         title: None,
         arm,
+        control_plane: None,
     })
 }
 

@@ -124,7 +124,12 @@ impl World {
     pub fn start_lro(&mut self, req: &Request<'_>, i: usize, spec: LroSpec) -> Reply {
         let now = self.now();
         let id = uuid::Uuid::new_v4().to_string();
-        let loc = self.resources[i].home.clone();
+        // The region of the control plane the request went to (a SQL failover group's: the
+        // server's it was sent through), else where the resource lives.
+        let loc = match self.control_plane(i, req.path) {
+            super::providers::ControlPlane::Regional(r) => r,
+            super::providers::ControlPlane::Global => self.resources[i].home.clone(),
+        };
         let loc = if loc.as_str() == "global" {
             self.primary.clone()
         } else {

@@ -16,7 +16,11 @@
 //! - `tags.rs` — the Tags API on resource groups (where the run lock lives).
 //! - `world.rs` — the world container: regions, incidents, resources, the operation log, data
 //!   lost by forced failovers.
-//! - `server.rs` — HTTP, authentication, api-version, transport faults, the `/_sim/` API.
+//! - `server.rs` — HTTP(S), authentication, api-version, transport faults, the `/_sim/` API.
+//! - `tls.rs` — HTTPS on loopback (a generated CA and certificate), the managed-identity token
+//!   endpoint and Azure's cloud metadata, for Microsoft's own clients (`az`, SDK credentials).
+//! - `tenant.rs` — what ARM answers above any resource: subscriptions, tenants, the resource
+//!   list of a subscription.
 //! - `faults.rs`, `scenario.rs`, `clock.rs`, `persist.rs`, `reply.rs` — faults, scripted
 //!   scenarios, simulated time, the saved world of a drill, and ARM's answer and error shapes.
 
@@ -31,10 +35,13 @@ pub mod routes;
 pub mod scenario;
 mod server;
 pub mod tags;
+pub mod tenant;
+pub mod tls;
 pub mod world;
 
 pub use clock::SimClock;
 pub use faults::Fault;
 pub use scenario::Scenario;
 pub use server::{SimOptions, SimServer, fingerprint, state};
+pub use tls::TlsOptions;
 pub use world::World;

@@ -75,6 +75,8 @@ pub fn static_str<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Er
         "Stopping",
         "Primary",
         "AsyncReplica",
+        "Source",
+        "Replica",
         "None",
         "System",
         "User",

@@ -129,6 +129,9 @@ impl World {
         if let Some(reply) = self.monitor(req.path, req) {
             return Ok(reply);
         }
+        if let Some(answer) = super::tenant::handle(self, req) {
+            return answer;
+        }
         let lower = req.path.to_ascii_lowercase();
         let segs: Vec<&str> = lower.trim_matches('/').split('/').collect();
         // Subscription and resource-group scoped Resource Health.

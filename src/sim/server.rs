@@ -23,6 +23,7 @@ use super::lro::OpStatus;
 use super::reply::{ArmError, Reply};
 use super::routes::Request;
 use super::scenario::Scenario;
+use super::tls::{SimTls, TlsOptions};
 use super::world::{ArmBehaviour, RegionStatus, World};
 use crate::config::Config;
 
@@ -37,6 +38,8 @@ pub struct SimOptions {
     pub scenario: Option<Scenario>,
     /// A saved world to go on from (a resumed drill) instead of a new one from the configuration.
     pub restore: Option<World>,
+    /// Serve HTTPS (a fresh self-signed CA and loopback certificate) instead of plain HTTP.
+    pub tls: Option<TlsOptions>,
 }
 
 impl Default for SimOptions {
@@ -47,8 +50,16 @@ impl Default for SimOptions {
             time_scale: None,
             scenario: None,
             restore: None,
+            tls: None,
         }
     }
+}
+
+/// What every connection of one listener shares: its scheme and the token endpoint's secret.
+#[derive(Debug)]
+struct Listener {
+    https: bool,
+    identity_header: String,
 }
 
 /// A running simulator.
@@ -57,6 +68,39 @@ pub struct SimServer {
     world: Shared,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    /// Listeners added later (`serve_tls_too`).
+    extra: Vec<tokio::task::JoinHandle<()>>,
+    /// The `X-IDENTITY-HEADER` secret of the token endpoint.
+    identity_header: String,
+    /// The certificate served, if HTTPS is served anywhere.
+    tls: Option<SimTls>,
+    /// Where the CA certificate was written.
+    cert_path: Option<std::path::PathBuf>,
+    /// The HTTPS URL, when HTTPS is served (the main URL, or a second listener's).
+    tls_url: Option<String>,
+}
+
+/// `http(s)://host:port` of a bound address.
+fn base_url(https: bool, addr: SocketAddr) -> String {
+    let host = match addr {
+        SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+        SocketAddr::V4(a) => a.to_string(),
+    };
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+/// Makes the certificate and writes its CA where `opts` says.
+fn make_tls(opts: &TlsOptions) -> std::io::Result<SimTls> {
+    let tls = super::tls::generate().map_err(std::io::Error::other)?;
+    if let Some(path) = &opts.cert_path {
+        super::tls::write_cert(path, &tls.ca_pem).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot write the certificate to {}: {e}", path.display()),
+            )
+        })?;
+    }
+    Ok(tls)
 }
 
 /// Marks a request whose connection is dropped without an answer (the `flaky` fault).
@@ -95,21 +139,100 @@ impl SimServer {
                 world
             }
         };
+        let tls = opts.tls.as_ref().map(make_tls).transpose()?;
         let listener = TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
-        let host = match addr {
-            SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
-            SocketAddr::V4(a) => a.to_string(),
-        };
+        let url = base_url(tls.is_some(), addr);
+        let identity_header = uuid::Uuid::new_v4().simple().to_string();
         let world = Arc::new(Mutex::new(world));
         let (tx, rx) = watch::channel(false);
-        let task = tokio::spawn(accept_loop(listener, world.clone(), rx));
+        let ctx = Arc::new(Listener {
+            https: tls.is_some(),
+            identity_header: identity_header.clone(),
+        });
+        let task = tokio::spawn(accept_loop(
+            listener,
+            world.clone(),
+            rx,
+            tls.as_ref().map(|t| t.acceptor.clone()),
+            ctx,
+        ));
         Ok(SimServer {
-            url: format!("http://{host}"),
+            tls_url: tls.is_some().then(|| url.clone()),
+            url,
             world,
             shutdown: tx,
             task,
+            extra: Vec::new(),
+            identity_header,
+            cert_path: opts.tls.and_then(|t| t.cert_path),
+            tls,
         })
+    }
+
+    /// Also serves HTTPS on another loopback port (same world), for clients that refuse a token
+    /// over plain HTTP while azfailover's own client goes on over the first listener (a drill's
+    /// in-process simulator). Returns the HTTPS URL.
+    pub async fn serve_tls_too(&mut self, opts: TlsOptions) -> std::io::Result<String> {
+        if let Some(url) = &self.tls_url {
+            return Ok(url.clone());
+        }
+        let tls = make_tls(&opts)?;
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let url = base_url(true, listener.local_addr()?);
+        let ctx = Arc::new(Listener {
+            https: true,
+            identity_header: self.identity_header.clone(),
+        });
+        self.extra.push(tokio::spawn(accept_loop(
+            listener,
+            self.world.clone(),
+            self.shutdown.subscribe(),
+            Some(tls.acceptor.clone()),
+            ctx,
+        )));
+        self.tls = Some(tls);
+        self.cert_path = opts.cert_path;
+        self.tls_url = Some(url.clone());
+        Ok(url)
+    }
+
+    /// The HTTPS URL, when the simulator serves HTTPS.
+    pub fn tls_url(&self) -> Option<&str> {
+        self.tls_url.as_deref()
+    }
+
+    /// The CA certificate (PEM) that HTTPS clients must trust, when it serves HTTPS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.ca_pem.as_str())
+    }
+
+    /// Where the CA certificate was written, if anywhere.
+    pub fn cert_path(&self) -> Option<&std::path::Path> {
+        self.cert_path.as_deref()
+    }
+
+    /// The secret a token request sends as `X-IDENTITY-HEADER` (`IDENTITY_HEADER`).
+    pub fn identity_header(&self) -> &str {
+        &self.identity_header
+    }
+
+    /// The token endpoint (`IDENTITY_ENDPOINT`) on the HTTPS listener if there is one.
+    pub fn identity_endpoint(&self) -> String {
+        format!(
+            "{}{}",
+            self.tls_url.as_deref().unwrap_or(&self.url),
+            super::tls::TOKEN_PATH
+        )
+    }
+
+    /// The shell lines that point a user's own `az` at this simulator (HTTPS only: empty when it
+    /// serves plain HTTP).
+    pub fn client_setup(&self) -> Vec<String> {
+        match &self.tls_url {
+            Some(url) => super::tls::client_setup(url, &self.identity_header, self.cert_path()),
+            None => Vec::new(),
+        }
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`.
@@ -201,11 +324,20 @@ impl SimServer {
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
+        for t in self.extra {
+            let _ = t.await;
+        }
     }
 }
 
 /// Serves connections until shutdown, then closes every one (no request outlives `stop`).
-async fn accept_loop(listener: TcpListener, world: Shared, mut shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    world: Shared,
+    mut shutdown: watch::Receiver<bool>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    ctx: Arc<Listener>,
+) {
     let mut conns = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
@@ -214,13 +346,38 @@ async fn accept_loop(listener: TcpListener, world: Shared, mut shutdown: watch::
                 let Ok((stream, _)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
                 let world = world.clone();
+                let ctx = ctx.clone();
                 let mut stop = shutdown.clone();
+                let tls = tls.clone();
                 conns.spawn(async move {
-                    let svc = service_fn(move |req| serve(world.clone(), req));
-                    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
-                    tokio::select! {
-                        _ = conn => {}
-                        _ = stop.changed() => {}
+                    let svc = service_fn(move |req| serve(world.clone(), ctx.clone(), req));
+                    let builder = http1::Builder::new();
+                    match tls {
+                        None => {
+                            let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                            tokio::select! {
+                                _ = conn => {}
+                                _ = stop.changed() => {}
+                            }
+                        }
+                        Some(acceptor) => {
+                            let handshake = tokio::time::timeout(
+                                Duration::from_secs(10),
+                                acceptor.accept(stream),
+                            );
+                            let stream = tokio::select! {
+                                s = handshake => match s {
+                                    Ok(Ok(s)) => s,
+                                    _ => return,
+                                },
+                                _ = stop.changed() => return,
+                            };
+                            let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                            tokio::select! {
+                                _ = conn => {}
+                                _ = stop.changed() => {}
+                            }
+                        }
                     }
                 });
             }
@@ -268,6 +425,7 @@ struct Decision {
 /// hang or dropped connection a fault asks for.
 async fn serve(
     world: Shared,
+    ctx: Arc<Listener>,
     req: HttpRequest<Incoming>,
 ) -> Result<Response<Full<Bytes>>, DropConnection> {
     let started = Instant::now();
@@ -296,6 +454,51 @@ async fn serve(
         .get("x-ms-client-request-id")
         .and_then(|h| h.to_str().ok())
         .map(str::to_string);
+    let identity_header = req
+        .headers()
+        .get("x-identity-header")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    let scheme = if ctx.https { "https" } else { "http" };
+    // Answered without a bearer token, as in Azure: the token endpoint (its own secret header)
+    // and the cloud metadata.
+    let unauthenticated = match (
+        method.as_str(),
+        format!("/{}", path.trim_start_matches('/')).trim_end_matches('/'),
+    ) {
+        ("GET", super::tls::TOKEN_PATH) => {
+            // Real time, not simulated: clients compare expires_on with their own clock.
+            Some(
+                match super::tls::token_answer(
+                    &query,
+                    identity_header.as_deref(),
+                    &ctx.identity_header,
+                    time::OffsetDateTime::now_utc(),
+                ) {
+                    Ok(v) => Reply::ok(v),
+                    Err((status, v)) => Reply {
+                        status,
+                        headers: Vec::new(),
+                        body: Some(v),
+                    },
+                },
+            )
+        }
+        ("GET", "/metadata/endpoints") => Some(Reply::ok(super::tls::cloud_metadata(&format!(
+            "{scheme}://{host}"
+        )))),
+        _ => None,
+    };
+    if let Some(reply) = unauthenticated {
+        log(&method, &path, reply.status, started);
+        return Ok(respond(
+            reply,
+            &correlation,
+            client_request_id.as_deref(),
+            time::OffsetDateTime::now_utc(),
+            false,
+        ));
+    }
     let body = match Limited::new(req.into_body(), 1 << 20).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {
@@ -329,12 +532,13 @@ async fn serve(
         let mut w = world
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let base_url = format!("{scheme}://{host}");
         let decision = decide(
             &mut w,
             &method,
             &path,
             &query,
-            &host,
+            &base_url,
             auth.as_deref(),
             &body,
         );
@@ -384,7 +588,7 @@ fn decide(
     method: &str,
     path: &str,
     query: &BTreeMap<String, String>,
-    host: &str,
+    base_url: &str,
     auth: Option<&str>,
     body: &Bytes,
 ) -> Decision {
@@ -491,6 +695,8 @@ fn decide(
     // Region effects: latency, and the ARM behaviour of a downed region for its regional resources.
     let found = w.find(path).map(|(i, rest)| (i, rest.to_ascii_lowercase()));
     let region = found.as_ref().map(|(i, _)| w.serving_region(*i));
+    // The region whose outage takes this request's control plane down (`World::outage_region`).
+    let outage_region = found.as_ref().and_then(|(i, _)| w.outage_region(*i, path));
     let m = Some(method.to_ascii_uppercase());
     let mut keys = vec![(None, None), (None, m.clone())];
     if region.is_some() {
@@ -498,13 +704,10 @@ fn decide(
         keys.push((region.clone(), m));
     }
     d.delay = keys.iter().filter_map(|k| w.faults.latency.get(k)).sum();
-    if let (Some((i, rest)), Some(region)) = (&found, &region) {
+    if let (Some((_, rest)), Some(region)) = (&found, &outage_region) {
         let health_call = rest.starts_with("/providers/microsoft.resourcehealth");
         let st = w.regions.get(region);
-        if w.resources[*i].regional
-            && !health_call
-            && st.is_some_and(|s| s.status == RegionStatus::Down)
-        {
+        if !health_call && st.is_some_and(|s| s.status == RegionStatus::Down) {
             match st.map(|s| s.arm).unwrap_or_default() {
                 ArmBehaviour::Error => {
                     d.reply = Some(ArmError::new(503, "ServiceUnavailable",
@@ -557,13 +760,12 @@ fn decide(
             }
         }
     };
-    let base_url = format!("http://{host}");
     let req = Request {
         method,
         path,
         query,
         body: json_body,
-        base_url: &base_url,
+        base_url,
         api_version: &api_version,
     };
     let reply = w.handle(&req).unwrap_or_else(Reply::from);

@@ -50,6 +50,10 @@ pub struct RegionState {
     #[serde(with = "time::serde::rfc3339::option")]
     pub since: Option<OffsetDateTime>,
     pub arm: ArmBehaviour,
+    /// While down: whether every regional control plane there is down (`ControlPlane`), not
+    /// only those of the pairs' per-region resources.
+    #[serde(default)]
+    pub control_plane: bool,
 }
 
 /// A Service Health incident raised by an outage or degradation.
@@ -219,6 +223,7 @@ impl World {
                             status: RegionStatus::Up,
                             since: None,
                             arm: ArmBehaviour::Error,
+                            control_plane: false,
                         },
                     )
                 })
@@ -361,6 +366,27 @@ impl World {
             .provider()
             .serving_region()
             .unwrap_or_else(|| r.home.clone())
+    }
+
+    /// Where the control plane answering requests about resource `i` through `path` lives
+    /// (its provider's rule).
+    pub fn control_plane(&self, i: usize, path: &str) -> providers::ControlPlane {
+        self.resources[i]
+            .state
+            .provider()
+            .control_plane(self, i, path)
+    }
+
+    /// The region whose outage fails a request about resource `i` through `path`, if any: with
+    /// `control_plane` on for that region, the provider's rule; otherwise (the former rule) only
+    /// a pair's per-region resources, in the region they serve from.
+    pub fn outage_region(&self, i: usize, path: &str) -> Option<Region> {
+        if let providers::ControlPlane::Regional(r) = self.control_plane(i, path)
+            && self.regions.get(&r).is_some_and(|s| s.control_plane)
+        {
+            return Some(r);
+        }
+        self.resources[i].regional.then(|| self.serving_region(i))
     }
 
     /// Mutable access to a resource's replication record, if it has one.

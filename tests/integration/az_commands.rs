@@ -116,6 +116,7 @@ async fn topology(cfg: &Config, tweak: impl Fn(&mut Observations), out: &mut BTr
             region: region.to_string(),
             title: None,
             arm: None,
+            control_plane: None,
         });
         tokio::time::sleep(Duration::from_millis(200)).await;
         let (c, mut obs, snap) = observe(&sim, cfg).await;

@@ -148,7 +148,7 @@ async fn front_door_and_mysql_reads() {
     let my = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-westus/providers/Microsoft.DBforMySQL/flexibleServers/mysql-westus";
     assert_eq!(
         c.mysql_server(my).await.unwrap().role(),
-        Some(ReplicationRole::AsyncReplica)
+        Some(ReplicationRole::Replica)
     );
 }
 
@@ -256,6 +256,7 @@ async fn a_hanging_region_fires_the_deadline_and_names_the_resource() {
         region: "eastus".into(),
         title: None,
         arm: Some(ArmBehaviour::Hang),
+        control_plane: None,
     });
     let t = Instant::now();
     let e = c.workspace(&workspace("eastus")).await.unwrap_err();
@@ -287,6 +288,7 @@ async fn a_mutation_is_never_resent_after_an_ambiguous_failure() {
         region: "westus".into(),
         title: None,
         arm: Some(ArmBehaviour::Hang),
+        control_plane: None,
     });
     let e = w
         .unwrap()
@@ -436,6 +438,7 @@ async fn failed_operations_carry_arm_code_and_message() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     // Planned PostgreSQL promotion needs the primary: accepted, then Failed.
     let Submitted::Running(lro) = w

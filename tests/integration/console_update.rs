@@ -309,7 +309,8 @@ fn faults_need_demo_or_drill() {
         vec![Effect::InjectFault(Fault::RegionOutage {
             region: "eastus".into(),
             title: None,
-            arm: None
+            arm: None,
+            control_plane: None,
         })]
     );
     let effects = update(
@@ -333,7 +334,8 @@ fn fault_commands_parse_to_the_simulator_faults() {
         Fault::RegionOutage {
             region: "eastus".into(),
             title: None,
-            arm: Some(ArmBehaviour::Hang)
+            arm: Some(ArmBehaviour::Hang),
+            control_plane: None,
         }
     );
     assert_eq!(
@@ -420,7 +422,8 @@ fn fault_commands_parse_to_the_simulator_faults() {
         Fault::RegionOutage {
             region: "westus".into(),
             title: None,
-            arm: None
+            arm: None,
+            control_plane: None,
         }
     );
     assert!(parse_fault("region-outage").unwrap_err().contains("usage"));

@@ -110,6 +110,7 @@ async fn a_primary_outage_is_an_outage_and_the_standby_can_still_take_over() {
         region: "eastus".into(),
         title: Some("Power event in East US".into()),
         arm: None,
+        control_plane: None,
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
     let s = snapshot(&sim).await;
@@ -405,6 +406,7 @@ async fn status_json_carries_the_verdict_of_a_primary_outage() {
         region: "eastus".into(),
         title: Some("Power event in East US".into()),
         arm: None,
+        control_plane: None,
     });
     // Replication out of eastus stopped: at this time scale the lag passes the 15 min RPO in
     // about a second.
@@ -543,6 +545,7 @@ async fn status_exit_codes_follow_the_contract() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let (code, out, _) = tokio::task::spawn_blocking({
         let p = path.clone();

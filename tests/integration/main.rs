@@ -12,6 +12,7 @@ mod common;
 mod console_support;
 mod tmux_support;
 
+mod az_cli;
 mod az_commands;
 mod cli;
 mod client;

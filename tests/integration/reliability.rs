@@ -150,6 +150,7 @@ fn outage(sim: &Sim) {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
 }
 

@@ -132,6 +132,7 @@ async fn forced_failover_in_an_outage_is_typed_and_states_the_loss() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (rb, obs, snap) = plan_for(&sim, &Config::demo(), RunbookKind::Failover).await;
@@ -497,6 +498,7 @@ async fn a_typed_step_needs_its_exact_text_outside_drills_and_a_missing_answer_e
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let dir = tempfile::tempdir().unwrap();
     let cfg = write_config(dir.path(), sim.url());
@@ -611,6 +613,7 @@ async fn a_run_killed_mid_step_resumes_without_sending_the_request_twice() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let ans = answers(
         dir.path(),
@@ -864,6 +867,7 @@ async fn a_gate_that_fails_blocks_at_once_and_names_what_failed() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let typed = "\"data.training-data.failover\" = \"type: westus\"\n\"data.feature-store.failover\" = \"type: westus\"\n\"data.run-metadata.promote\" = \"type: westus\"\n";
     // Cosmos DB skipped: its writes stay in eastus, so the gate cannot pass.

@@ -157,6 +157,7 @@ async fn storage_planned_failover_keeps_geo_redundancy_and_needs_both_regions() 
         region: "westus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let refused = sim
         .call(
@@ -292,6 +293,7 @@ async fn sql_planned_failover_times_out_in_an_outage_and_forced_loses_the_lag() 
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let fg = sim.get(&sql_fg("sql-contoso-westus")).await;
     assert_eq!(fg["properties"]["replicationState"], "SUSPENDED");
@@ -337,6 +339,7 @@ async fn sql_try_planned_falls_back_to_forced_when_the_primary_is_down() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let r = sim
         .call(
@@ -392,6 +395,7 @@ async fn cosmos_priority_change_moves_the_write_region_and_fails_in_an_outage() 
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let back = json!({"failoverPolicies": [{"locationName": "eastus", "failoverPriority": 0}, {"locationName": "westus", "failoverPriority": 1}]});
     let r = sim
@@ -417,6 +421,7 @@ async fn cosmos_offline_region_fails_writes_over_and_online_returns_as_read() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let r = sim
         .call(
@@ -625,6 +630,7 @@ async fn traffic_manager_accepts_disabling_every_endpoint() {
         region: "westus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let ep = sim
         .get(&format!("{}/externalEndpoints/westus-endpoint", tm_id()))
@@ -706,6 +712,7 @@ async fn postgres_promotion_switchover_and_forced_standalone() {
         region: "westus".into(),
         title: None,
         arm: Some(azfailover::sim::world::ArmBehaviour::Up),
+        control_plane: None,
     });
     let planned = sim
         .call("PATCH", &pg("eastus"), Some(json!({"properties": {"replica": {"promoteMode": "standalone", "promoteOption": "planned"}}})))
@@ -728,9 +735,17 @@ async fn postgres_promotion_switchover_and_forced_standalone() {
 async fn mysql_stop_replication_detaches_the_replica() {
     let sim = Sim::with_config(&example(), SCALE).await;
     let replica = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-westus/providers/Microsoft.DBforMySQL/flexibleServers/mysql-westus";
+    // MySQL's words (not PostgreSQL's): the primary is the Source, the standby a Replica.
     assert_eq!(
         sim.get(replica).await["properties"]["replicationRole"],
-        "AsyncReplica"
+        "Replica"
+    );
+    let source = replica
+        .replace("rg-ml-westus", "rg-ml-eastus")
+        .replace("mysql-westus", "mysql-eastus");
+    assert_eq!(
+        sim.get(&source).await["properties"]["replicationRole"],
+        "Source"
     );
     let r = sim
         .call(
@@ -744,6 +759,11 @@ async fn mysql_stop_replication_detaches_the_replica() {
     let after = sim.get(replica).await;
     assert_eq!(after["properties"]["replicationRole"], "None");
     assert!(after["properties"]["sourceServerResourceId"].is_null());
+    // The source lost its only replica: a server without replicas has the role None.
+    assert_eq!(
+        sim.get(&source).await["properties"]["replicationRole"],
+        "None"
+    );
 }
 
 #[tokio::test]
@@ -834,6 +854,7 @@ async fn resource_health_and_service_health_follow_an_outage() {
         region: "eastus".into(),
         title: Some("Power event in East US".into()),
         arm: None,
+        control_plane: None,
     });
     let current = sim
         .get(&format!(
@@ -906,6 +927,7 @@ async fn an_outage_fails_regional_arm_calls_and_freezes_replication() {
         region: "primary".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     let ws = sim.call("GET", &workspace("eastus"), None).await;
     assert_eq!(ws.status, 503);
@@ -938,6 +960,7 @@ async fn an_outage_fails_regional_arm_calls_and_freezes_replication() {
         region: "eastus".into(),
         title: None,
         arm: None,
+        control_plane: None,
     });
     assert!(bad.unwrap_err().contains("already down"));
 }
@@ -949,6 +972,7 @@ async fn a_hanging_region_makes_the_client_deadline_fire() {
         region: "eastus".into(),
         title: None,
         arm: Some(azfailover::sim::world::ArmBehaviour::Hang),
+        control_plane: None,
     });
     let url = format!(
         "{}{}?api-version=2025-09-01",
@@ -1218,6 +1242,7 @@ async fn a_saved_world_goes_on_after_a_restart_with_its_operation_in_flight() {
         region: "eastus".into(),
         title: Some("Drill outage".into()),
         arm: Some(azfailover::sim::world::ArmBehaviour::Up),
+        control_plane: None,
     });
     sim.server.persist_to(&saved);
     let r = sim
@@ -1320,5 +1345,404 @@ async fn events_and_operations_apply_in_the_order_they_fell_due() {
     assert_eq!(
         storage["properties"]["primaryLocation"], "westus",
         "the failover ended before the outage: {storage:#}"
+    );
+}
+
+/// `az network traffic-manager endpoint update` and `az afd origin update` GET the resource and
+/// PUT it back whole: both are accepted as Azure accepts them, and a PUT missing what a whole
+/// resource must have is refused.
+#[tokio::test]
+async fn traffic_manager_endpoints_and_front_door_origins_accept_put() {
+    let sim = Sim::with_config(&example(), SCALE).await;
+    let ep = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-global/providers/Microsoft.Network/trafficManagerProfiles/tm-scoring/externalEndpoints/eastus-endpoint";
+    let mut whole = sim.get(ep).await;
+    whole["properties"]["endpointStatus"] = json!("Disabled");
+    let r = sim.call("PUT", ep, Some(whole.clone())).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["properties"]["endpointStatus"], "Disabled");
+    assert_eq!(
+        sim.get(ep).await["properties"]["endpointStatus"],
+        "Disabled"
+    );
+    let r = sim
+        .call(
+            "PUT",
+            ep,
+            Some(json!({"properties": {"endpointStatus": "Enabled"}})),
+        )
+        .await;
+    assert_eq!(r.status, 400, "a PUT without the target: {}", r.json);
+
+    let og = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-global/providers/Microsoft.Cdn/profiles/afd-ml/originGroups/scoring";
+    let o = format!("{og}/origins/eastus-origin");
+    let mut whole = sim.get(&o).await;
+    whole["properties"]["enabledState"] = json!("Disabled");
+    let r = sim.call("PUT", &o, Some(whole)).await;
+    assert_eq!(r.status, 202, "{}", r.json);
+    assert!(r.headers.contains_key("azure-asyncoperation"));
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    assert_eq!(sim.get(&o).await["properties"]["enabledState"], "Disabled");
+    let r = sim
+        .call(
+            "PUT",
+            &o,
+            Some(json!({"properties": {"enabledState": "Enabled"}})),
+        )
+        .await;
+    assert_eq!(r.status, 400, "a PUT without the hostName: {}", r.json);
+}
+
+/// What the CLI asks above the resources: subscriptions, tenants, one subscription, the
+/// resource list with the `$filter` a command without `-g` sends (paged), and the cloud
+/// metadata, which answers without a token.
+#[tokio::test]
+async fn subscriptions_tenants_resources_and_cloud_metadata() {
+    let sim = Sim::start(SCALE).await;
+    let sub = "8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b";
+    let subs = sim.get("/subscriptions").await;
+    assert_eq!(subs["value"][0]["subscriptionId"], sub);
+    assert_eq!(subs["value"][0]["state"], "Enabled");
+    let tenant = subs["value"][0]["tenantId"].clone();
+    assert_eq!(sim.get("/tenants").await["value"][0]["tenantId"], tenant);
+    assert_eq!(
+        sim.get(&format!("/subscriptions/{sub}")).await["id"],
+        format!("/subscriptions/{sub}")
+    );
+    let other = sim
+        .call(
+            "GET",
+            "/subscriptions/00000000-0000-0000-0000-000000000001",
+            None,
+        )
+        .await;
+    assert_eq!(other.status, 404);
+    assert_eq!(other.json["error"]["code"], "SubscriptionNotFound");
+
+    let filter = "resourceType eq 'Microsoft.Sql/servers' and name eq 'sql-contoso-westus'";
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("$filter", filter)
+        .finish();
+    let found = sim
+        .get(&format!("/subscriptions/{sub}/resources?{q}"))
+        .await;
+    let v = found["value"].as_array().unwrap();
+    assert_eq!(v.len(), 1, "{found}");
+    assert_eq!(
+        v[0]["id"],
+        format!(
+            "/subscriptions/{sub}/resourceGroups/rg-contoso-ml-data/providers/Microsoft.Sql/servers/sql-contoso-westus"
+        )
+    );
+    assert_eq!(v[0]["location"], "westus");
+    // Paged: $top per page, nextLink to the rest, every resource once.
+    let mut page = sim
+        .get(&format!("/subscriptions/{sub}/resources?$top=3"))
+        .await;
+    let mut ids = Vec::new();
+    loop {
+        ids.extend(
+            page["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_string()),
+        );
+        let Some(next) = page["nextLink"].as_str().map(str::to_string) else {
+            break;
+        };
+        page = sim.get(&next).await;
+    }
+    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+    assert!(
+        ids.iter()
+            .any(|i| i.ends_with("/workspaces/mlw-contoso-eastus")),
+        "{ids:?}"
+    );
+    assert!(
+        ids.iter().all(|i| !i.contains("/computes/")),
+        "top-level only: {ids:?}"
+    );
+
+    let meta = sim
+        .http
+        .get(format!(
+            "{}/metadata/endpoints?api-version=2022-09-01",
+            sim.url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(meta.status(), 200, "no token needed");
+    let meta: serde_json::Value = meta.json().await.unwrap();
+    assert_eq!(meta["resourceManager"], format!("{}/", sim.url()));
+    assert_eq!(
+        meta["authentication"]["audiences"][0],
+        "https://management.core.windows.net/"
+    );
+}
+
+/// HTTPS from a test: the simulator makes and serves its certificate; a client trusting the
+/// CA it hands out reaches it, takes a token from the token endpoint (App Service's protocol)
+/// and calls ARM with it; monitors are https URLs.
+#[tokio::test]
+async fn tls_and_the_token_endpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("ca.pem");
+    let server = azfailover::sim::SimServer::start(
+        &Config::demo(),
+        azfailover::sim::SimOptions {
+            time_scale: Some(SCALE),
+            tls: Some(azfailover::sim::TlsOptions {
+                cert_path: Some(cert.clone()),
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(server.url().starts_with("https://127.0.0.1:"));
+    let pem = std::fs::read(&cert).unwrap();
+    assert_eq!(server.ca_pem().unwrap().as_bytes(), pem.as_slice());
+    let http = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let token_url = server.identity_endpoint();
+    let no_header = http
+        .get(format!(
+            "{token_url}?api-version=2019-08-01&resource=https://management.azure.com/"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_header.status(), 401);
+    let t: serde_json::Value = http
+        .get(format!(
+            "{token_url}?api-version=2019-08-01&resource=https://management.azure.com/"
+        ))
+        .header("X-IDENTITY-HEADER", server.identity_header())
+        .header("Metadata", "true")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = t["access_token"].as_str().unwrap();
+    assert_eq!(token.split('.').count(), 3, "a JWT");
+    assert!(t["expires_on"].as_str().unwrap().parse::<i64>().is_ok());
+    let r = http
+        .post(format!(
+            "{}{}/failover?api-version=2025-01-01&failoverType=Planned",
+            server.url(),
+            storage_id()
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let loc = r.headers()["location"].to_str().unwrap();
+    assert!(
+        loc.starts_with(&format!("{}/subscriptions/", server.url())),
+        "{loc}"
+    );
+    let lines = server.client_setup();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == &format!("export REQUESTS_CA_BUNDLE={}", cert.display()))
+    );
+    assert!(lines.iter().any(|l| l.starts_with(
+        "az cloud register -n azfailover-sim --endpoint-resource-manager https://127.0.0.1:"
+    )));
+    assert!(lines.iter().any(|l| l == "az login --identity"));
+    server.stop().await;
+
+    // A drill's simulator keeps plain HTTP for azfailover and adds HTTPS beside it.
+    let mut server = azfailover::sim::SimServer::start(&Config::demo(), Default::default())
+        .await
+        .unwrap();
+    let https = server
+        .serve_tls_too(azfailover::sim::TlsOptions { cert_path: None })
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .add_root_certificate(
+            reqwest::Certificate::from_pem(server.ca_pem().unwrap().as_bytes()).unwrap(),
+        )
+        .build()
+        .unwrap();
+    let r = http
+        .get(format!("{https}{}?api-version=2025-01-01", storage_id()))
+        .bearer_auth("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(server.url().starts_with("http://"));
+    server.stop().await;
+}
+
+/// A failover group answers from the point of view of the server the request goes through,
+/// before and after a failover, and its failover's monitors name that server's region.
+#[tokio::test]
+async fn sql_failover_group_views_and_monitor_region() {
+    let sim = Sim::start(SCALE).await;
+    let (east, west) = (sql_fg("sql-contoso-eastus"), sql_fg("sql-contoso-westus"));
+    let e = sim.get(&east).await;
+    let w = sim.get(&west).await;
+    assert_eq!(
+        e["id"].as_str().unwrap().to_ascii_lowercase(),
+        east.to_ascii_lowercase()
+    );
+    assert_eq!(
+        w["id"].as_str().unwrap().to_ascii_lowercase(),
+        west.to_ascii_lowercase()
+    );
+    assert_eq!(
+        (
+            e["properties"]["replicationRole"].as_str(),
+            w["properties"]["replicationRole"].as_str()
+        ),
+        (Some("Primary"), Some("Secondary"))
+    );
+    let r = sim.call("POST", &format!("{west}/failover"), None).await;
+    assert_eq!(r.status, 202);
+    let loc = r.header("location").unwrap();
+    assert!(
+        loc.contains("/providers/Microsoft.Sql/locations/westus/"),
+        "{loc}"
+    );
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    let w = sim.get(&west).await;
+    assert_eq!(w["properties"]["replicationRole"], "Primary");
+    assert!(
+        w["properties"]["partnerServers"][0]["id"]
+            .as_str()
+            .unwrap()
+            .ends_with("/sql-contoso-eastus")
+    );
+    assert_eq!(
+        w["properties"]["partnerServers"][0]["replicationRole"],
+        "Secondary"
+    );
+    let e = sim.get(&east).await;
+    assert_eq!(e["properties"]["replicationRole"], "Secondary");
+    assert_eq!(
+        e["properties"]["partnerServers"][0]["replicationRole"],
+        "Primary"
+    );
+    // Back, sent to the east server: its monitors are in eastus.
+    let r = sim.call("POST", &format!("{east}/failover"), None).await;
+    assert!(r.header("location").unwrap().contains("/locations/eastus/"));
+}
+
+/// With `control_plane` on, an outage takes down the regional control planes there — the
+/// primary server's failover group, the primary PostgreSQL server, the registry at home —
+/// while the secondary server's group, a forced failover sent to it, and the global ones
+/// (storage, Cosmos DB, Traffic Manager) keep answering. Off (the default for now), the
+/// failover group answers through both servers as before.
+#[tokio::test]
+async fn regional_control_planes_in_an_outage() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: None,
+    });
+    assert_eq!(
+        sim.call("GET", &sql_fg("sql-contoso-eastus"), None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(sim.call("GET", &pg("eastus"), None).await.status, 503);
+
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: Some(true),
+    });
+    let acr = rid(
+        "rg-contoso-ml-global",
+        "Microsoft.ContainerRegistry/registries/acrcontosoml",
+    );
+    for down in [
+        sql_fg("sql-contoso-eastus"),
+        pg("eastus"),
+        workspace("eastus"),
+        aks("eastus"),
+        acr,
+    ] {
+        let r = sim.call("GET", &down, None).await;
+        assert_eq!(r.status, 503, "{down}: {}", r.json);
+        assert_eq!(r.json["error"]["code"], "ServiceUnavailable");
+    }
+    for up in [
+        sql_fg("sql-contoso-westus"),
+        pg("westus"),
+        storage_id(),
+        cosmos_id(),
+        tm_id(),
+        rid(
+            "rg-contoso-ml-global",
+            "Microsoft.KeyVault/vaults/kv-contoso-ml",
+        ),
+    ] {
+        assert_eq!(sim.call("GET", &up, None).await.status, 200, "{up}");
+    }
+    // Resource Health still answers about the downed ones.
+    let h = sim
+        .call(
+            "GET",
+            &format!(
+                "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+                sql_fg("sql-contoso-eastus")
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(h.status, 200);
+    let r = sim
+        .call(
+            "POST",
+            &format!(
+                "{}/forceFailoverAllowDataLoss",
+                sql_fg("sql-contoso-westus")
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    assert_eq!(sim.wait_lro(&r).await.0, "Succeeded");
+    assert_eq!(
+        sim.get(&sql_fg("sql-contoso-westus")).await["properties"]["replicationRole"],
+        "Primary"
+    );
+    let st = sim
+        .call(
+            "POST",
+            &format!("{}/failover?failoverType=Planned", storage_id()),
+            None,
+        )
+        .await;
+    assert_ne!(
+        st.status, 503,
+        "storage's control plane is global: {}",
+        st.json
+    );
+    let c = sim
+        .call("POST", &format!("{}/failoverPriorityChange", cosmos_id()), Some(json!({"failoverPolicies": [{"locationName": "westus", "failoverPriority": 0}, {"locationName": "eastus", "failoverPriority": 1}]})))
+        .await;
+    assert_ne!(
+        c.status, 503,
+        "Cosmos DB's control plane is global: {}",
+        c.json
     );
 }

@@ -100,23 +100,37 @@ def storage(url):
     check(after.last_geo_failover_time is not None, "lastGeoFailoverTime is set")
 
 
+def fg_views(sm, primary, secondary):
+    """Reads the group from both servers; each answers its own view: its own id under that
+    server, its role, and the other server as the partner with the other role."""
+    views = {}
+    for server, role, partner, partner_role in ((primary, "Primary", secondary, "Secondary"),
+                                                 (secondary, "Secondary", primary, "Primary")):
+        fg = sm.failover_groups.get(DATA_RG, server, FG)
+        p = fg.partner_servers[0]
+        print(f"sql: {server}/{fg.name} role={fg.replication_role} state={fg.replication_state} "
+              f"policy={fg.read_write_endpoint.failover_policy} partner={p.id.rsplit('/', 1)[-1]} ({p.replication_role})")
+        want_id = f"/subscriptions/{SUB}/resourceGroups/{DATA_RG}/providers/Microsoft.Sql/servers/{server}/failoverGroups/{FG}"
+        check(fg.id.lower() == want_id.lower(), f"{server}'s view has its own id, got {fg.id}")
+        check(fg.replication_role == role, f"{server} is {fg.replication_role}, expected {role}")
+        check(p.id.lower().endswith(f"/servers/{partner}"), f"{server}'s partner is {p.id}")
+        check(p.replication_role == partner_role, f"{server}'s partner is {p.replication_role}, expected {partner_role}")
+        views[server] = fg
+    return views
+
+
 def sql(url):
     sm = client(SqlManagementClient, url)
-    views = {s: sm.failover_groups.get(DATA_RG, s, FG) for s in (PRIMARY_SERVER, SECONDARY_SERVER)}
-    for server, fg in views.items():
-        partner = fg.partner_servers[0]
-        print(f"sql: {server}/{fg.name} role={fg.replication_role} state={fg.replication_state} "
-              f"policy={fg.read_write_endpoint.failover_policy} partner={partner.id.rsplit('/', 1)[-1]} ({partner.replication_role})")
-    check(views[PRIMARY_SERVER].replication_role == "Primary", "the eastus server is primary")
-    check(views[SECONDARY_SERVER].replication_role == "Secondary", "the westus server is secondary")
+    fg_views(sm, PRIMARY_SERVER, SECONDARY_SERVER)
 
     poller = sm.failover_groups.begin_failover(DATA_RG, SECONDARY_SERVER, FG, polling_interval=POLL)
     fg = poller.result(timeout=60)
     print(f"sql: after failover {SECONDARY_SERVER}/{fg.name} role={fg.replication_role}")
     check(poller.status().lower() == "succeeded", f"sql failover poller ended {poller.status()}")
     check(fg is not None and fg.replication_role == "Primary", f"failover result {fg}")
-    old = sm.failover_groups.get(DATA_RG, PRIMARY_SERVER, FG)
-    check(old.replication_role == "Secondary", f"{PRIMARY_SERVER} is now {old.replication_role}")
+    check(fg.id.lower().endswith(f"/servers/{SECONDARY_SERVER}/failovergroups/{FG}"), f"the result is the partner's view: {fg.id}")
+    # Each server answers its own view after the failover too: the partner is now primary.
+    fg_views(sm, SECONDARY_SERVER, PRIMARY_SERVER)
 
 
 def cosmos(url):

@@ -5,9 +5,32 @@ use serde::Deserialize;
 use super::Resource;
 
 open_enum!(
-    /// A flexible server's replication role.
+    /// A flexible server's replication role. PostgreSQL writes `Primary`, `AsyncReplica`,
+    /// `GeoAsyncReplica` or `None`; MySQL writes `Source`, `Replica` or `None`.
     ReplicationRole { None_ => "None", Primary => "Primary", AsyncReplica => "AsyncReplica", GeoAsyncReplica => "GeoAsyncReplica", Source => "Source", Replica => "Replica" }
 );
+
+impl ReplicationRole {
+    /// A read replica of another server (PostgreSQL `AsyncReplica`/`GeoAsyncReplica`, MySQL
+    /// `Replica`).
+    pub fn is_replica(&self) -> bool {
+        matches!(
+            self,
+            ReplicationRole::AsyncReplica
+                | ReplicationRole::GeoAsyncReplica
+                | ReplicationRole::Replica
+        )
+    }
+
+    /// A server that takes writes: the source of replicas (PostgreSQL `Primary`, MySQL
+    /// `Source`) or a standalone server (`None`, also a promoted replica).
+    pub fn takes_writes(&self) -> bool {
+        matches!(
+            self,
+            ReplicationRole::Primary | ReplicationRole::Source | ReplicationRole::None_
+        )
+    }
+}
 
 /// A PostgreSQL or MySQL flexible server.
 pub type FlexibleServer = Resource<FlexibleServerProperties>;

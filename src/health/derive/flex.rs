@@ -16,22 +16,16 @@ pub(super) fn derive(ctx: &Ctx<'_>, pair: &Pair<'_>, ss: &FlexibleServer, d: &mu
         "secondary role",
         role.as_ref().map_or("-".into(), |r| r.to_string()),
     );
-    let replica_of_primary = matches!(
-        role,
-        Some(
-            ReplicationRole::AsyncReplica
-                | ReplicationRole::GeoAsyncReplica
-                | ReplicationRole::Replica
-        )
-    ) && ss
-        .properties
-        .source_server_resource_id
-        .as_deref()
-        .is_some_and(|src| src.eq_ignore_ascii_case(p_id.as_str()));
-    let promoted = matches!(
-        role,
-        Some(ReplicationRole::Primary | ReplicationRole::None_ | ReplicationRole::Source)
-    );
+    // Each engine's words: PostgreSQL AsyncReplica/GeoAsyncReplica, MySQL Replica.
+    let replica_of_primary = role.as_ref().is_some_and(ReplicationRole::is_replica)
+        && ss
+            .properties
+            .source_server_resource_id
+            .as_deref()
+            .is_some_and(|src| src.eq_ignore_ascii_case(p_id.as_str()));
+    // Promoted: standalone (None), or the source of replicas itself (PostgreSQL Primary after
+    // a switchover, MySQL Source).
+    let promoted = role.as_ref().is_some_and(ReplicationRole::takes_writes);
     if promoted {
         d.active = Some(ctx.secondary.clone());
     } else {
@@ -106,10 +100,18 @@ mod tests {
 
     /// The demo's PostgreSQL pair: the primary, and the secondary with `props`.
     fn with(o: &mut Obs, name: &str, props: Value) {
+        with_primary(o, name, "Primary", props);
+    }
+
+    /// A pair whose primary has the role `primary_role` (MySQL: `Source`).
+    fn with_primary(o: &mut Obs, name: &str, primary_role: &str, props: Value) {
         let (p, s) = o.pair(name);
         o.read(
             &p,
-            server(&p, json!({"replicationRole": "Primary", "state": "Ready"})),
+            server(
+                &p,
+                json!({"replicationRole": primary_role, "state": "Ready"}),
+            ),
         )
         .read(&s, server(&s, props));
     }
@@ -205,13 +207,16 @@ secondary = "{base}/rg-ml-westus/providers/Microsoft.DBforMySQL/flexibleServers/
     fn a_mysql_replica_is_read_with_the_mysql_commands() {
         let mut o = with_mysql();
         let (p, _) = o.pair("labels-db");
-        with(
+        // MySQL's own words: the primary is the Source, the standby a Replica.
+        with_primary(
             &mut o,
             "labels-db",
+            "Source",
             json!({"replicationRole": "Replica", "sourceServerResourceId": p.to_string()}),
         );
         let c = o.component("labels-db");
         assert_eq!(c.ha_status, "standby ready");
+        assert_eq!(c.instances[0].state, "Source");
         assert_eq!(c.instances[1].state, "Replica");
         assert!(
             !has_check(&c, "replication live"),
@@ -224,5 +229,40 @@ secondary = "{base}/rg-ml-westus/providers/Microsoft.DBforMySQL/flexibleServers/
             "{:?}",
             c.az_commands
         );
+    }
+
+    /// A MySQL replica whose replication was stopped is standalone (`None`): it serves on its
+    /// own.
+    #[test]
+    fn a_stopped_mysql_replica_serves_on_its_own() {
+        let mut o = with_mysql();
+        with_primary(
+            &mut o,
+            "labels-db",
+            "None",
+            json!({"replicationRole": "None"}),
+        );
+        let c = o.component("labels-db");
+        assert_eq!(c.active_region, "westus");
+        assert!(!has_check(&c, "replica of the primary"));
+    }
+
+    /// Every engine's role words are read: replicas and writers on both.
+    #[test]
+    fn both_engines_role_words() {
+        use crate::azure::models::ReplicationRole as R;
+        for r in ["AsyncReplica", "GeoAsyncReplica", "Replica"] {
+            assert!(
+                R::parse(r).is_replica() && !R::parse(r).takes_writes(),
+                "{r}"
+            );
+        }
+        for r in ["Primary", "Source", "None"] {
+            assert!(
+                R::parse(r).takes_writes() && !R::parse(r).is_replica(),
+                "{r}"
+            );
+        }
+        assert!(!R::parse("Other").is_replica() && !R::parse("Other").takes_writes());
     }
 }

@@ -172,9 +172,11 @@ fn outage() -> Snapshot {
 /// After a completed forced failover: data, routing and hot/cold components serve from westus.
 fn failed_over(mut s: Snapshot) -> Snapshot {
     for c in &mut s.components {
-        let moved =
-            c.mode == Mode::HotCold
-                || matches!(c.kind, ComponentKind::CosmosDb | ComponentKind::TrafficManager);
+        let moved = c.mode == Mode::HotCold
+            || matches!(
+                c.kind,
+                ComponentKind::CosmosDb | ComponentKind::TrafficManager
+            );
         if moved {
             c.active_region = S.into();
             c.ready = false;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Action, CREATED, Provider, State, Typed};
+use super::{Action, CREATED, ControlPlane, Provider, State, Typed};
 use crate::config::ComponentKind;
 use crate::sim::lro::{FinalReply, LroSpec, Monitors};
 use crate::sim::reply::{ArmError, Reply};
@@ -100,6 +100,11 @@ impl From<AksAction> for Action {
 }
 
 impl Provider for Aks {
+    /// A cluster's control plane is in its region: an outage there takes it down.
+    fn control_plane(&self, world: &World, i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Regional(world.resources[i].home.clone())
+    }
+
     /// The cluster as the ContainerService RP writes it, with its pools and power state.
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
         let r = &world.resources[i];

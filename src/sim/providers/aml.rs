@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Action, CREATED, PRINCIPAL, Provider, State, TENANT, Typed, identity, system_data};
+use super::{
+    Action, CREATED, ControlPlane, PRINCIPAL, Provider, State, TENANT, Typed, identity, system_data,
+};
 use crate::config::ComponentKind;
 use crate::region::Region;
 use crate::sim::lro::{FinalReply, LroSpec, Monitors};
@@ -179,6 +181,12 @@ fn related(world: &World, kind: ComponentKind, region: Option<&Region>) -> Optio
 }
 
 impl Provider for Workspace {
+    /// Azure ML's control plane is regional (the workspace's region): an outage there takes
+    /// the workspace, its computes and its endpoints down.
+    fn control_plane(&self, world: &World, i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Regional(world.resources[i].home.clone())
+    }
+
     /// The workspace with the registry, vault and Application Insights it depends on, which
     /// the console checks exist in the region that takes over.
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
@@ -217,6 +225,12 @@ impl Provider for Workspace {
 }
 
 impl Provider for Compute {
+    /// Azure ML's control plane is regional (the workspace's region): an outage there takes
+    /// the workspace, its computes and its endpoints down.
+    fn control_plane(&self, world: &World, i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Regional(world.resources[i].home.clone())
+    }
+
     /// The cluster with its scale settings and node counts (Resizing while it scales).
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
         let r = &world.resources[i];
@@ -258,6 +272,12 @@ impl Provider for Compute {
 }
 
 impl Provider for Endpoint {
+    /// Azure ML's control plane is regional (the workspace's region): an outage there takes
+    /// the workspace, its computes and its endpoints down.
+    fn control_plane(&self, world: &World, i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Regional(world.resources[i].home.clone())
+    }
+
     /// The endpoint with its traffic split, which the runbook moves between regions.
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
         let r = &world.resources[i];

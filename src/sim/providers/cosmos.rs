@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Action, CREATED, Provider, State, Typed, identity};
+use super::{Action, CREATED, ControlPlane, Provider, State, Typed, identity};
 use crate::config::ComponentKind;
 use crate::region::Region;
 use crate::sim::lro::{FinalReply, LroSpec, Monitors};
@@ -118,6 +118,12 @@ impl From<CosmosAction> for Action {
 }
 
 impl Provider for Cosmos {
+    /// A Cosmos DB account's control plane is global: the account and its
+    /// failoverPriorityChange/offlineRegion actions answer whatever region is down.
+    fn control_plane(&self, _world: &World, _i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Global
+    }
+
     /// The account with its write, read and all locations, as the DocumentDB RP lists them
     /// (by priority), so the console can show where writes go.
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Action, Provider, State, Typed, system_data};
+use super::{Action, ControlPlane, Provider, State, Typed, system_data};
 use crate::config::ComponentKind;
 use crate::region::Region;
 use crate::sim::lro::{FinalReply, LroSpec, Monitors};
@@ -18,7 +18,8 @@ use crate::timefmt::rfc3339;
 /// A PostgreSQL or MySQL flexible server.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FlexServer {
-    /// `Primary`, `AsyncReplica` or `None`.
+    /// PostgreSQL: `Primary`, `AsyncReplica` or `None`; MySQL: `Source`, `Replica` or `None`
+    /// (each engine's own words for `replicationRole`).
     #[serde(deserialize_with = "crate::sim::persist::static_str")]
     pub role: Word,
     /// The server it replicates from, when a replica.
@@ -29,10 +30,11 @@ pub struct FlexServer {
 }
 
 impl FlexServer {
-    /// The primary server, or a replica of `source` about 4 s behind.
-    pub fn new(primary: bool, source: Option<usize>) -> FlexServer {
+    /// The primary server, or a replica of `source` about 4 s behind, with the roles of its
+    /// engine (`mysql`: `Source`/`Replica`, else PostgreSQL's `Primary`/`AsyncReplica`).
+    pub fn new(mysql: bool, primary: bool, source: Option<usize>) -> FlexServer {
         FlexServer {
-            role: if primary { "Primary" } else { "AsyncReplica" },
+            role: role_word(mysql, primary),
             source,
             replication: Replication {
                 lag_secs: 4.0,
@@ -41,6 +43,22 @@ impl FlexServer {
             state: "Ready",
         }
     }
+}
+
+/// The `replicationRole` of a server that has (or may have) replicas, or of a replica:
+/// MySQL says `Source`/`Replica`, PostgreSQL `Primary`/`AsyncReplica`.
+pub fn role_word(mysql: bool, primary: bool) -> Word {
+    match (mysql, primary) {
+        (true, true) => "Source",
+        (true, false) => "Replica",
+        (false, true) => "Primary",
+        (false, false) => "AsyncReplica",
+    }
+}
+
+/// Whether a role is a replicating server's source role (`Primary` or `Source`).
+fn is_source_role(role: &str) -> bool {
+    role == "Primary" || role == "Source"
 }
 
 impl Typed for FlexServer {
@@ -91,6 +109,12 @@ impl From<FlexAction> for Action {
 }
 
 impl Provider for FlexServer {
+    /// A flexible server's control plane is in the server's region: an outage there takes the
+    /// primary down, while the replica in the other region can still be promoted.
+    fn control_plane(&self, world: &World, i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Regional(world.resources[i].home.clone())
+    }
+
     /// The server as its RP writes it, with its replication role and source (PostgreSQL also
     /// its `replica` block, Broken while the source's region is down).
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
@@ -118,14 +142,14 @@ impl Provider for FlexServer {
             "network": {"publicNetworkAccess": "Disabled"},
             // Read replicas cannot have high availability [F:postgres-flex-replicas-list]; a
             // zone-redundant primary names its standby's zone [F:postgres-flex-promote-*].
-            "highAvailability": if f.role == "Primary" {
+            "highAvailability": if is_source_role(f.role) {
                 json!({"mode": "ZoneRedundant", "state": "Healthy", "standbyAvailabilityZone": "2"})
             } else {
                 json!({"mode": "Disabled", "state": "NotEnabled"})
             },
             "maintenanceWindow": {"customWindow": "Disabled", "dayOfWeek": 0, "startHour": 0, "startMinute": 0},
             "replicationRole": f.role,
-            "replicaCapacity": if f.role == "Primary" { 5 } else { 0 },
+            "replicaCapacity": if is_source_role(f.role) { 5 } else { 0 },
             "sourceServerResourceId": source,
         });
         if pg {
@@ -136,7 +160,7 @@ impl Provider for FlexServer {
             } else {
                 Some("Active")
             };
-            props["replica"] = json!({"role": f.role, "capacity": if f.role == "Primary" { 5 } else { 0 }, "replicationState": state});
+            props["replica"] = json!({"role": f.role, "capacity": if is_source_role(f.role) { 5 } else { 0 }, "replicationState": state});
         }
         json!({
             "sku": {"name": "Standard_D4ds_v5", "tier": "GeneralPurpose"},
@@ -310,17 +334,23 @@ pub fn complete(w: &mut World, i: usize, action: FlexAction) -> Result<(), ArmEr
             ),
         ));
     }
+    let mysql = matches!(w.resources[i].state, State::Mysql(_));
     let f = w.state_of_mut::<FlexServer>(i)?;
-    f.role = if switchover { "Primary" } else { "None" };
+    f.role = if switchover {
+        role_word(mysql, true)
+    } else {
+        "None"
+    };
     f.source = None;
     f.replication.frozen_at = None;
     if let Ok(old) = w.state_of_mut::<FlexServer>(src) {
         if switchover {
-            old.role = "AsyncReplica";
+            old.role = role_word(mysql, false);
             old.source = Some(i);
             old.replication = Default::default();
             old.replication.lag_secs = 4.0;
-        } else if old.role == "Primary" {
+        } else if is_source_role(old.role) {
+            // Its only replica left: a server without replicas has the role None.
             old.role = "None";
         }
     }

@@ -97,12 +97,25 @@ impl State {
     }
 }
 
+/// Where the control plane (the resource provider's ARM endpoint) that answers about a
+/// resource lives: in one region, which an outage there takes down, or global (replicated
+/// across regions, answering whatever region is down).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ControlPlane {
+    Regional(Region),
+    Global,
+}
+
 /// What a provider answers for the generic parts of the simulator. Only `render` is required:
 /// the rest says how the provider differs from a plain regional resource.
 pub trait Provider {
     /// The resource's ARM JSON as seen through `id` (`expand_geo`: storage's
     /// `$expand=geoReplicationStats`), the shape Microsoft's examples and SDKs expect.
     fn render(&self, world: &World, i: usize, id: &str, expand_geo: bool) -> Value;
+
+    /// Where the control plane answering requests about it through `path` (the resource's id or
+    /// an alias, and what follows) lives: what a regional outage takes down. Each provider says.
+    fn control_plane(&self, world: &World, i: usize, path: &str) -> ControlPlane;
 
     /// Where it serves from now, if not where it was created (moves after a failover).
     fn serving_region(&self) -> Option<Region> {
@@ -219,8 +232,10 @@ pub fn paired(kind: ComponentKind, primary: bool, hot: bool, source: Option<usiz
         ComponentKind::MlCompute => State::Compute(aml::Compute::new(serving)),
         ComponentKind::MlOnlineEndpoint => State::Endpoint(aml::Endpoint::new(serving)),
         ComponentKind::Aks => State::Aks(aks::Aks::new(serving)),
-        ComponentKind::PostgresFlexible => State::Postgres(flex::FlexServer::new(primary, source)),
-        ComponentKind::MysqlFlexible => State::Mysql(flex::FlexServer::new(primary, source)),
+        ComponentKind::PostgresFlexible => {
+            State::Postgres(flex::FlexServer::new(false, primary, source))
+        }
+        ComponentKind::MysqlFlexible => State::Mysql(flex::FlexServer::new(true, primary, source)),
         _ => unreachable!("{kind} is not a paired kind"),
     }
 }

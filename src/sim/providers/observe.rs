@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{CREATED, Provider, State, TENANT, Typed, system_data};
+use super::{CREATED, ControlPlane, Provider, State, TENANT, Typed, system_data};
 use crate::config::ComponentKind;
 use crate::region::Region;
 use crate::sim::reply::{ArmError, Reply};
@@ -82,6 +82,11 @@ pub const ROUTES: &[Route] = &[
 ];
 
 impl Provider for KeyVault {
+    /// Key Vault is failed over by Microsoft and stays readable: its ARM answers go on.
+    fn control_plane(&self, _world: &World, _i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Global
+    }
+
     /// The vault as the KeyVault RP writes it (RBAC, soft delete and purge protection on).
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
         let r = &world.resources[i];
@@ -105,6 +110,11 @@ impl Provider for KeyVault {
 }
 
 impl Provider for AppInsights {
+    /// Application Insights is regional: an outage there takes the component down.
+    fn control_plane(&self, world: &World, i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Regional(world.resources[i].home.clone())
+    }
+
     /// The component as Microsoft.Insights writes it (capitalised property names included).
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
         let r = &world.resources[i];
@@ -130,6 +140,12 @@ impl Provider for AppInsights {
 }
 
 impl Provider for Acr {
+    /// A registry's control plane is in its home region only (geo-replicas serve pulls, not
+    /// ARM): an outage there takes the registry's ARM answers down.
+    fn control_plane(&self, world: &World, i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Regional(world.resources[i].home.clone())
+    }
+
     /// The registry as the ContainerRegistry RP writes it (Premium: geo-replication).
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
         let r = &world.resources[i];

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Action, Provider, State, Typed};
+use super::{Action, ControlPlane, Provider, State, Typed};
 use crate::config::{ComponentKind, ResourceId};
 use crate::region::Region;
 use crate::sim::lro::{FinalReply, LroSpec, Monitors};
@@ -158,8 +158,26 @@ pub const ROUTES: &[Route] = &[
     ),
     Route::new(
         ComponentKind::TrafficManager,
+        "PUT",
+        "/externalEndpoints/{name}",
+        tm_endpoint,
+    ),
+    Route::new(
+        ComponentKind::TrafficManager,
         "GET",
         "/azureEndpoints/{name}",
+        not_found,
+    ),
+    Route::new(
+        ComponentKind::TrafficManager,
+        "PUT",
+        "/azureEndpoints/{name}",
+        not_found,
+    ),
+    Route::new(
+        ComponentKind::TrafficManager,
+        "PUT",
+        "/nestedEndpoints/{name}",
         not_found,
     ),
     Route::new(
@@ -183,7 +201,27 @@ pub const ROUTES: &[Route] = &[
     Route::new(ComponentKind::FrontDoor, "GET", "/origins", origins),
     Route::new(ComponentKind::FrontDoor, "GET", "/origins/{name}", origin),
     Route::new(ComponentKind::FrontDoor, "PATCH", "/origins/{name}", origin),
+    Route::new(ComponentKind::FrontDoor, "PUT", "/origins/{name}", origin),
 ];
+
+/// The `properties` of a PUT (createOrUpdate), which carries the whole resource: `required`
+/// must be there, as ARM's validation requires it.
+fn put_properties(call: &Call<'_>, required: &str) -> Result<Value, ArmError> {
+    let props = call
+        .body()
+        .get("properties")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if !props.is_object() || props.get(required).is_none_or(Value::is_null) {
+        return Err(ArmError::bad_request(
+            "BadRequest",
+            format!(
+                "A PUT replaces the whole resource: the body needs properties.{required} (GET it, change it, PUT it back; or PATCH only the fields to change)."
+            ),
+        ));
+    }
+    Ok(props)
+}
 
 /// What a routing operation does when it completes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -239,6 +277,12 @@ fn render_origin(r: &Resource, o: &Origin) -> Value {
 }
 
 impl Provider for TrafficManager {
+    /// Traffic Manager and Front Door are global services: they answer whatever region is
+    /// down (that is what fails traffic over).
+    fn control_plane(&self, _world: &World, _i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Global
+    }
+
     /// The profile with its endpoints and overall monitor status (Degraded when a region's
     /// endpoint is, Inactive when every endpoint is disabled).
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
@@ -277,6 +321,12 @@ impl Provider for TrafficManager {
 }
 
 impl Provider for FrontDoor {
+    /// Traffic Manager and Front Door are global services: they answer whatever region is
+    /// down (that is what fails traffic over).
+    fn control_plane(&self, _world: &World, _i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Global
+    }
+
     /// The origin group's settings (its origins are listed separately, as in Azure).
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
         let r = &world.resources[i];
@@ -297,8 +347,10 @@ impl Provider for FrontDoor {
     }
 }
 
-/// `GET` or `PATCH .../externalEndpoints/{name}`: an endpoint, or changing its status,
-/// priority (1..1000, unique), weight (1..1000) or target at once (no operation).
+/// `GET`, `PATCH` or `PUT .../externalEndpoints/{name}`: an endpoint, or changing its status,
+/// priority (1..1000, unique), weight (1..1000) or target at once (no operation). A PUT (what
+/// `az network traffic-manager endpoint update` sends, after a GET) carries the whole endpoint:
+/// its target is required and an endpointStatus it leaves out is Enabled, Azure's default.
 fn tm_endpoint(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
     let i = call.i;
     let tm = w.state_of::<TrafficManager>(i)?;
@@ -309,13 +361,20 @@ fn tm_endpoint(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
     else {
         return Err(ArmError::not_found(call.req.path));
     };
-    if call.req.method == "PATCH" {
-        let props = call
-            .body()
-            .get("properties")
-            .cloned()
-            .unwrap_or(Value::Null);
-        let status = props.get("endpointStatus").and_then(Value::as_str);
+    if call.req.method != "GET" {
+        let put = call.req.method == "PUT";
+        let props = if put {
+            put_properties(call, "target")?
+        } else {
+            call.body()
+                .get("properties")
+                .cloned()
+                .unwrap_or(Value::Null)
+        };
+        let status = props
+            .get("endpointStatus")
+            .and_then(Value::as_str)
+            .or(put.then_some("Enabled"));
         let enabled = match status {
             None => None,
             Some(s) if s.eq_ignore_ascii_case("enabled") => Some(true),
@@ -400,8 +459,11 @@ fn origins(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
     Ok(Reply::ok(json!({"value": value})))
 }
 
-/// `GET` or `PATCH .../origins/{name}`: an origin, or changing its state, priority (1..5),
-/// weight (1..1000) or host name, which Front Door deploys as a long-running operation.
+/// `GET`, `PATCH` or `PUT .../origins/{name}`: an origin, or changing its state, priority
+/// (1..5), weight (1..1000) or host name, which Front Door deploys as a long-running
+/// operation. A PUT (what `az afd origin update` sends, after a GET) carries the whole origin:
+/// its hostName is required, and what it leaves out takes Azure's defaults (enabledState
+/// Enabled, priority 1, weight 50).
 fn origin(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
     let i = call.i;
     let fd = w.state_of::<FrontDoor>(i)?;
@@ -421,11 +483,26 @@ fn origin(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
             "The origin is being updated; retry when provisioningState is Succeeded.",
         ));
     }
-    let props = call
-        .body()
-        .get("properties")
-        .cloned()
-        .unwrap_or(Value::Null);
+    let put = call.req.method == "PUT";
+    let mut props = if put {
+        put_properties(call, "hostName")?
+    } else {
+        call.body()
+            .get("properties")
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    if put {
+        for (k, default) in [
+            ("enabledState", json!("Enabled")),
+            ("priority", json!(1)),
+            ("weight", json!(50)),
+        ] {
+            if props.get(k).is_none_or(Value::is_null) {
+                props[k] = default;
+            }
+        }
+    }
     let enabled = match props.get("enabledState").and_then(Value::as_str) {
         None => None,
         Some(s) if s.eq_ignore_ascii_case("enabled") => Some(true),

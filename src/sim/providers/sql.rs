@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Action, Provider, State, Typed};
+use super::{Action, ControlPlane, Provider, State, Typed};
 use crate::azure::models::SqlFailover;
 use crate::config::{ComponentKind, ResourceId};
 use crate::region::Region;
@@ -48,6 +48,21 @@ impl SqlFg {
             },
             busy: false,
         }
+    }
+}
+
+impl SqlFg {
+    /// Which server (0 or 1) a request path about the group goes through: the one whose id it
+    /// starts with (the configured server when neither matches).
+    pub fn side(&self, path: &str) -> usize {
+        let lower = path.to_ascii_lowercase();
+        self.servers
+            .iter()
+            .position(|(id, _)| {
+                let key = id.key();
+                lower == key || lower.starts_with(&format!("{key}/"))
+            })
+            .unwrap_or(0)
     }
 }
 
@@ -124,15 +139,18 @@ impl From<SqlAction> for Action {
 }
 
 impl Provider for SqlFg {
+    /// A failover group is answered by the server the request goes through, in that server's
+    /// region: in an outage of the primary's region its side does not answer, while the
+    /// secondary server's group (and a forced failover sent to it) keeps working.
+    fn control_plane(&self, _world: &World, _i: usize, path: &str) -> ControlPlane {
+        ControlPlane::Regional(self.servers[self.side(path)].1.clone())
+    }
+
     /// The group as seen from the server `id` goes through: its role, the partner's, and the
     /// replication state (SUSPENDED while the primary's region is down).
     fn render(&self, _world: &World, _i: usize, id: &str, _expand_geo: bool) -> Value {
         let fg = self;
-        let side = fg
-            .servers
-            .iter()
-            .position(|(sid, _)| id.to_ascii_lowercase().starts_with(&sid.key()))
-            .unwrap_or(0);
+        let side = fg.side(id);
         let other = 1 - side;
         let role = |k: usize| {
             if fg.primary == k {
@@ -238,12 +256,7 @@ fn start(w: &mut World, call: &Call<'_>, mode: SqlFailover) -> Result<Reply, Arm
     let (req, i) = (call.req, call.i);
     let now = w.now();
     let fg = w.state_of::<SqlFg>(i)?;
-    let lower = req.path.to_ascii_lowercase();
-    let target = fg
-        .servers
-        .iter()
-        .position(|(id, _)| lower.starts_with(&format!("{}/", id.key())))
-        .unwrap_or(0);
+    let target = fg.side(req.path);
     if target == fg.primary {
         return Err(ArmError::bad_request(
             "FailoverGroupFailoverRequestOnPrimary",

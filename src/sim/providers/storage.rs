@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::{Action, CREATED, Provider, State, Typed};
+use super::{Action, CREATED, ControlPlane, Provider, State, Typed};
 use crate::config::ComponentKind;
 use crate::region::Region;
 use crate::sim::lro::{FinalReply, LroSpec, Monitors};
@@ -87,6 +87,13 @@ impl From<StorageAction> for Action {
 }
 
 impl Provider for Storage {
+    /// A storage account's metadata and its failover are served by a global control plane: the
+    /// account answers, and fails over, in an outage of its primary region (that is what the
+    /// customer-initiated failover is for).
+    fn control_plane(&self, _world: &World, _i: usize, _path: &str) -> ControlPlane {
+        ControlPlane::Global
+    }
+
     /// The account as the Storage RP writes it; `geoReplicationStats` only when asked for, as
     /// the runbook does to read `canFailover` and the last sync time.
     fn render(&self, world: &World, i: usize, _id: &str, expand_geo: bool) -> Value {

@@ -448,7 +448,11 @@ pub fn outage() -> Snapshot {
 pub fn after_failover() -> Snapshot {
     let mut s = outage();
     s.taken_at = T1 + Duration::minutes(20);
-    for c in s.components.iter_mut().filter(|c| c.mode == azfailover::config::Mode::HotCold) {
+    for c in s
+        .components
+        .iter_mut()
+        .filter(|c| c.mode == azfailover::config::Mode::HotCold)
+    {
         c.active_region = "westus".into();
         c.ready = false;
         c.ha_status = "failed over to westus".into();
