@@ -305,6 +305,27 @@ impl Collector {
                 sql_partners.insert(key, p);
             }
         }
+        // A group whose configured server did not answer (its region's control plane is down)
+        // is read as its partner server sees it — Azure answers each server's view — with the
+        // configured server's error as the partner's.
+        for (key, p) in &sql_partners {
+            if !matches!(out.get(key), Some(Err(_))) {
+                continue;
+            }
+            let Some(Err(own_err)) = out.remove(key) else {
+                continue;
+            };
+            let name = key.rsplit('/').next().unwrap_or_default();
+            let on_partner = format!("{}/failoverGroups/{name}", p.server);
+            match self.client.failover_group(&on_partner).await {
+                Ok(fg) => {
+                    out.insert(key.clone(), Ok(Reading::SqlFg(fg, Some(Err(own_err)))));
+                }
+                Err(_) => {
+                    out.insert(key.clone(), Err(own_err));
+                }
+            }
+        }
         Observations {
             now: self.client.server_now(),
             availability,

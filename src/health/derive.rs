@@ -578,6 +578,29 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
         );
         return;
     };
+    // A SQL group read through its partner server (the configured one did not answer): the
+    // instance it describes first is the partner's.
+    let seen_from = match reading {
+        Reading::SqlFg(fg, _) => ResourceId::parse(&fg.id)
+            .ok()
+            .filter(|v| v.key() != id.key()),
+        _ => None,
+    };
+    let (id, own, detail) = match &seen_from {
+        Some(v) => {
+            d.prop(
+                "read through",
+                format!(
+                    "{} (its partner; {} does not answer)",
+                    v.parent_name().unwrap_or_default(),
+                    id.parent_name().unwrap_or_default()
+                ),
+            );
+            let (own, detail) = combine(ctx, v, read);
+            (v, own, detail)
+        }
+        None => (id, own, detail),
+    };
     let one = Replicated {
         c,
         id,

@@ -9,9 +9,10 @@ use super::world::{ArmBehaviour, Flaky, Incident, RegionStatus, World};
 use crate::config::{ComponentKind, Shape};
 
 /// Whether a `region-outage` without `control_plane` takes the regional control planes of
-/// replicated resources down too (see `providers::ControlPlane`). Off until the planner no
-/// longer needs the primary server's SQL failover group in an outage.
-pub const REGIONAL_CONTROL_PLANES_BY_DEFAULT: bool = false;
+/// replicated resources down too (see `providers::ControlPlane`), as a regional outage of Azure
+/// does. On: the collector reads a SQL group through its partner when the primary's server
+/// does not answer.
+pub const REGIONAL_CONTROL_PLANES_BY_DEFAULT: bool = true;
 
 /// One fault. `resource` is a full resource id; scenarios may use `target` instead:
 /// a component name, `kind:<kind>` or `kind:<kind>@primary|secondary`, or `*` (everything that
@@ -28,7 +29,7 @@ pub enum Fault {
         /// Whether the outage also takes down the regional control planes of resources that
         /// are not one of a pair's per-region resources (each provider's `control_plane`: a SQL
         /// failover group through its server there, a registry whose home it is), while global
-        /// ones go on answering. None: `REGIONAL_CONTROL_PLANES_BY_DEFAULT` (off for now).
+        /// ones go on answering. None: `REGIONAL_CONTROL_PLANES_BY_DEFAULT` (on).
         #[serde(default)]
         control_plane: Option<bool>,
     },

@@ -434,11 +434,12 @@ async fn failed_operations_carry_arm_code_and_message() {
     let sim = Sim::start(SCALE).await;
     let (c, w) = session(&sim, Access::ReadWrite).await;
     let w = w.unwrap();
+    // The regional control planes stay up: the primary's server must answer its refusal.
     sim.inject(Fault::RegionOutage {
         region: "eastus".into(),
         title: None,
         arm: None,
-        control_plane: None,
+        control_plane: Some(false),
     });
     // Planned PostgreSQL promotion needs the primary: accepted, then Failed.
     let Submitted::Running(lro) = w

@@ -1647,12 +1647,27 @@ async fn sql_failover_group_views_and_monitor_region() {
 /// failover group answers through both servers as before.
 #[tokio::test]
 async fn regional_control_planes_in_an_outage() {
+    // On by default: the primary's SQL server does not answer about its group.
     let sim = Sim::start(SCALE).await;
     sim.inject(Fault::RegionOutage {
         region: "eastus".into(),
         title: None,
         arm: None,
         control_plane: None,
+    });
+    assert_eq!(
+        sim.call("GET", &sql_fg("sql-contoso-eastus"), None)
+            .await
+            .status,
+        503
+    );
+    // Switched off for the fault: only the region's own per-region resources fail.
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: Some(false),
     });
     assert_eq!(
         sim.call("GET", &sql_fg("sql-contoso-eastus"), None)

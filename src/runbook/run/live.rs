@@ -112,6 +112,15 @@ pub(super) fn live_ids(cfg: &Config, c: &crate::config::Component, snap: &Snapsh
             }
             out
         }
+        // A registry's control plane is its home region's (DR-RUNBOOKS.md, the simulator's
+        // table): in an outage of the primary it cannot answer, and re-reading it only waits.
+        // (A SQL group whose server there is down is read through its partner by the collector.)
+        Targets::Replicated { .. }
+            if c.kind == crate::config::ComponentKind::ContainerRegistry
+                && down(&cfg.deployment.primary_region) =>
+        {
+            Vec::new()
+        }
         Targets::Replicated { resource, .. } | Targets::Routing { resource, .. } => {
             vec![resource.key()]
         }
