@@ -30,6 +30,8 @@ pub mod versions {
 
 use versions as v;
 
+mod readiness;
+
 /// The three SQL failover actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SqlFailover {

@@ -15,6 +15,10 @@ use crate::azure::{ArmClient, AzureError, ErrorKind};
 use crate::config::{ComponentKind, Config};
 use crate::region::Region;
 
+mod aml;
+
+pub use aml::{AmlQuota, AmlReadiness};
+
 /// How a collection pass reads.
 #[derive(Debug, Clone, Copy)]
 pub struct CollectOptions {
@@ -93,6 +97,10 @@ pub struct Observations {
     pub events: Result<Vec<ServiceHealthEvent>, ReadError>,
     /// Reads by lowercase resource id (as configured).
     pub reads: HashMap<String, Result<Reading, ReadError>>,
+    /// Azure ML readiness reads, by workspace component name.
+    pub aml: HashMap<String, AmlReadiness>,
+    /// The secondary region's Azure ML quota (None: no compute cluster or endpoint needs it).
+    pub aml_quota: Option<AmlQuota>,
 }
 
 /// Collects snapshots for one configuration, remembering since when regions stopped answering.
@@ -234,12 +242,17 @@ impl Collector {
                 });
             }
         }
-        let mut out = HashMap::new();
-        while let Some(done) = reads.join_next().await {
-            if let Ok((id, r)) = done {
-                out.insert(id, r);
+        let joined = async {
+            let mut out = HashMap::new();
+            while let Some(done) = reads.join_next().await {
+                if let Ok((id, r)) = done {
+                    out.insert(id, r);
+                }
             }
-        }
+            out
+        };
+        let (out, (aml, aml_quota)) =
+            tokio::join!(joined, aml::readiness(&self.client, &sem, &self.cfg));
         let availability = match avail.await {
             Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
             Ok(Err(e)) => Err(e.into()),
@@ -264,6 +277,8 @@ impl Collector {
             availability,
             events,
             reads: out,
+            aml,
+            aml_quota,
         }
     }
 }

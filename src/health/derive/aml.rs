@@ -32,6 +32,7 @@ pub(super) fn workspace(
             &ctx.secondary,
         );
     }
+    super::aml_readiness::datastores(ctx, pair, sw, d);
     d.check(CheckId::SwitchIsRunbookStep, None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
     d.az.push(format!("az ml workspace show {}", s_id.az_args()));
 }
@@ -85,6 +86,7 @@ pub(super) fn compute(ctx: &Ctx<'_>, pair: &Pair<'_>, sc: &Compute, d: &mut Deri
             d.prop("failover", format!("scale {} to max {max} nodes", sc.name));
         }
     }
+    super::aml_readiness::quota(ctx, pair, d);
     if s_scale.as_ref().is_some_and(|s| s.max_node_count > 0) && primary_down {
         d.active = Some(ctx.secondary.clone());
     }
@@ -146,6 +148,7 @@ pub(super) fn endpoint(
             d.active = Some(ctx.secondary.clone());
         }
     }
+    super::aml_readiness::quota(ctx, pair, d);
     if c.mode == Mode::HotHot {
         d.check(
             CheckId::SecondaryTakesTraffic,

@@ -41,6 +41,8 @@ impl Obs {
                 availability: Ok(HashMap::new()),
                 events: Ok(Vec::new()),
                 reads: HashMap::new(),
+                aml: HashMap::new(),
+                aml_quota: None,
             },
         }
     }
