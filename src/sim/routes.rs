@@ -165,6 +165,11 @@ impl World {
                 if tail == "providers/microsoft.resourcehealth/events" {
                     return Ok(Reply::ok(self.events()));
                 }
+                if let Some(reply) =
+                    providers::aml_readiness::subscription_get(self, req, &segs[2..])
+                {
+                    return Ok(reply);
+                }
             }
         }
         let Some((i, rest)) = self.find(req.path) else {
