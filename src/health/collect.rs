@@ -17,7 +17,7 @@ use crate::region::Region;
 
 mod aml;
 
-pub use aml::{AmlQuota, AmlReadiness};
+pub use aml::{AmlQuota, AmlReadiness, SYSTEM_REGISTRY};
 
 /// How a collection pass reads.
 #[derive(Debug, Clone, Copy)]

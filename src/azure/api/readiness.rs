@@ -42,3 +42,53 @@ impl ArmClient {
         Ok(l.value)
     }
 }
+
+impl ArmClient {
+    /// The online endpoints of a workspace (ids only are used).
+    pub async fn workspace_endpoints(
+        &self,
+        workspace_id: &str,
+    ) -> Result<Vec<Resource<serde_json::Value>>, AzureError> {
+        self.list(&format!("{workspace_id}/onlineEndpoints"), v::AML, &[])
+            .await
+    }
+
+    /// An endpoint's deployments, for the assets they use.
+    pub async fn deployment_assets(
+        &self,
+        endpoint_id: &str,
+    ) -> Result<Vec<DeploymentAssets>, AzureError> {
+        self.list(&format!("{endpoint_id}/deployments"), v::AML, &[])
+            .await
+    }
+
+    /// The subscription's Azure ML registries.
+    pub async fn ml_registries(&self, subscription: &str) -> Result<Vec<MlRegistry>, AzureError> {
+        self.list(
+            &format!("/subscriptions/{subscription}/providers/Microsoft.MachineLearningServices/registries"),
+            v::AML,
+            &[],
+        )
+        .await
+    }
+
+    /// Whether a workspace has an asset version (`{ws}/{models|environments|codes}/{n}/versions/{v}`):
+    /// false when ARM answers 404.
+    pub async fn asset_version_exists(
+        &self,
+        workspace_id: &str,
+        kind: AssetKind,
+        name: &str,
+        version: &str,
+    ) -> Result<bool, AzureError> {
+        let path = format!(
+            "{workspace_id}/{}/{name}/versions/{version}",
+            kind.collection()
+        );
+        match self.get::<serde_json::Value>(&path, v::AML, &[]).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.status() == Some(404) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}

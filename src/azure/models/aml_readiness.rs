@@ -163,3 +163,204 @@ mod tests {
         );
     }
 }
+
+/// An online deployment, for the assets it uses (`model`, `environmentId`, `codeConfiguration`).
+pub type DeploymentAssets = Resource<DeploymentAssetProperties>;
+
+/// The asset references of a deployment's `properties`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentAssetProperties {
+    pub model: Option<String>,
+    pub environment_id: Option<String>,
+    pub code_configuration: Option<CodeConfiguration>,
+}
+
+/// `codeConfiguration` of a deployment.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeConfiguration {
+    pub code_id: Option<String>,
+}
+
+impl DeploymentAssets {
+    /// Every asset it uses: (kind, reference as written).
+    pub fn asset_refs(&self) -> Vec<(AssetKind, String)> {
+        let p = &self.properties;
+        [
+            (AssetKind::Model, p.model.clone()),
+            (AssetKind::Environment, p.environment_id.clone()),
+            (
+                AssetKind::Code,
+                p.code_configuration
+                    .as_ref()
+                    .and_then(|c| c.code_id.clone()),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(k, r)| Some((k, r.filter(|s| !s.is_empty())?)))
+        .collect()
+    }
+}
+
+/// The kinds of asset a deployment uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AssetKind {
+    Model,
+    Environment,
+    Code,
+}
+
+impl AssetKind {
+    /// The collection in a workspace or registry path: `models`, `environments`, `codes`.
+    pub fn collection(self) -> &'static str {
+        match self {
+            AssetKind::Model => "models",
+            AssetKind::Environment => "environments",
+            AssetKind::Code => "codes",
+        }
+    }
+
+    /// "model", "environment", "code".
+    pub fn word(self) -> &'static str {
+        match self {
+            AssetKind::Model => "model",
+            AssetKind::Environment => "environment",
+            AssetKind::Code => "code",
+        }
+    }
+}
+
+/// Where a deployment's asset lives, as its reference says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AssetRef {
+    /// `azureml://registries/{registry}/{collection}/{name}/versions/{version}`.
+    Registry {
+        registry: String,
+        name: String,
+        version: String,
+    },
+    /// A workspace's asset: its ARM id (`.../workspaces/{ws}/{collection}/{name}/versions/{v}`)
+    /// or `azureml:{name}:{version}`.
+    Workspace { name: String, version: String },
+    /// A reference that names no single version (`@latest`, a label, an unknown form).
+    Unpinned(String),
+}
+
+impl AssetRef {
+    /// Reads a reference of `kind`.
+    pub fn parse(kind: AssetKind, s: &str) -> AssetRef {
+        let segs: Vec<&str> = s.trim_matches('/').split('/').collect();
+        let lower: Vec<String> = segs.iter().map(|x| x.to_ascii_lowercase()).collect();
+        let at = |i: usize| segs.get(i).copied().unwrap_or_default().to_string();
+        let tail = |from: usize| {
+            (lower.get(from).map(String::as_str) == Some(kind.collection())
+                && lower.get(from + 2).map(String::as_str) == Some("versions")
+                && segs.len() == from + 4)
+                .then(|| (at(from + 1), at(from + 3)))
+        };
+        if let Some(rest) = s.strip_prefix("azureml://registries/") {
+            let r: Vec<&str> = rest.split('/').collect();
+            if r.len() == 5
+                && r[1].eq_ignore_ascii_case(kind.collection())
+                && r[3].eq_ignore_ascii_case("versions")
+            {
+                return AssetRef::Registry {
+                    registry: r[0].to_string(),
+                    name: r[2].to_string(),
+                    version: r[4].to_string(),
+                };
+            }
+            return AssetRef::Unpinned(s.to_string());
+        }
+        if let Some(i) = lower.iter().position(|x| x == "workspaces")
+            && let Some((name, version)) = tail(i + 2)
+        {
+            return AssetRef::Workspace { name, version };
+        }
+        if let Some(short) = s.strip_prefix("azureml:")
+            && let Some((name, version)) = short.split_once(':')
+            && !name.is_empty()
+            && !version.is_empty()
+            && !version.contains(':')
+        {
+            return AssetRef::Workspace {
+                name: name.to_string(),
+                version: version.to_string(),
+            };
+        }
+        AssetRef::Unpinned(s.to_string())
+    }
+}
+
+/// An Azure ML registry (`Microsoft.MachineLearningServices/registries`).
+pub type MlRegistry = Resource<MlRegistryProperties>;
+
+/// `properties` of a registry: the regions it replicates to.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MlRegistryProperties {
+    #[serde(default)]
+    pub region_details: Vec<RegistryRegion>,
+}
+
+/// One of `regionDetails`.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct RegistryRegion {
+    pub location: Option<crate::region::Region>,
+}
+
+impl MlRegistry {
+    /// Whether the registry replicates its assets to `region`.
+    pub fn replicates_to(&self, region: &crate::region::Region) -> bool {
+        self.properties
+            .region_details
+            .iter()
+            .any(|d| d.location.as_ref() == Some(region))
+    }
+}
+
+#[cfg(test)]
+mod asset_tests {
+    use super::*;
+
+    #[test]
+    fn references_of_every_form_read() {
+        assert_eq!(
+            AssetRef::parse(
+                AssetKind::Model,
+                "azureml://registries/mlr-contoso/models/churn/versions/7"
+            ),
+            AssetRef::Registry {
+                registry: "mlr-contoso".into(),
+                name: "churn".into(),
+                version: "7".into()
+            }
+        );
+        assert_eq!(
+            AssetRef::parse(
+                AssetKind::Environment,
+                "/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/environments/env/versions/3"
+            ),
+            AssetRef::Workspace {
+                name: "env".into(),
+                version: "3".into()
+            }
+        );
+        assert_eq!(
+            AssetRef::parse(AssetKind::Model, "azureml:churn-model:7"),
+            AssetRef::Workspace {
+                name: "churn-model".into(),
+                version: "7".into()
+            }
+        );
+        assert!(matches!(
+            AssetRef::parse(AssetKind::Model, "azureml:churn-model@latest"),
+            AssetRef::Unpinned(_)
+        ));
+        assert!(matches!(
+            AssetRef::parse(AssetKind::Model, "string"),
+            AssetRef::Unpinned(_)
+        ));
+    }
+}

@@ -22,6 +22,76 @@ pub struct AmlReadiness {
     /// The storage accounts the primary's datastores point at that no configured component
     /// reads, by lowercase account name (read where the datastore says the account lives).
     pub accounts: HashMap<String, Result<StorageAccount, ReadError>>,
+    /// The primary's online deployments (of every endpoint of the workspace), for their assets.
+    pub deployments: Option<Result<Vec<DeploymentAssets>, ReadError>>,
+    /// The subscription's Azure ML registries, when a deployment takes an asset from one.
+    pub registries: Option<Result<Vec<MlRegistry>, ReadError>>,
+    /// Whether the secondary workspace has each workspace asset the deployments use, by kind
+    /// and lowercase name and version.
+    pub secondary_assets: HashMap<(AssetKind, String, String), Result<bool, ReadError>>,
+}
+
+/// Microsoft's registry of curated assets, in every region.
+pub const SYSTEM_REGISTRY: &str = "azureml";
+
+/// The primary's deployments, the registries they use, and the secondary's copies of their
+/// workspace assets.
+async fn assets(
+    c: &ArmClient,
+    sem: &Semaphore,
+    sub: &str,
+    primary: &str,
+    secondary: &str,
+) -> AmlReadiness {
+    let mut r = AmlReadiness::default();
+    let endpoints = match guarded(sem, c.workspace_endpoints(primary)).await {
+        Ok(e) => e,
+        Err(e) => {
+            r.deployments = Some(Err(e));
+            return r;
+        }
+    };
+    let lists = futures_util::future::join_all(
+        endpoints
+            .iter()
+            .map(|e| guarded(sem, c.deployment_assets(&e.id))),
+    )
+    .await;
+    let deployments: Result<Vec<DeploymentAssets>, ReadError> =
+        lists.into_iter().try_fold(Vec::new(), |mut all, l| {
+            all.extend(l?);
+            Ok(all)
+        });
+    let refs: BTreeSet<(AssetKind, AssetRef)> = deployments
+        .iter()
+        .flatten()
+        .flat_map(|d| d.asset_refs())
+        .map(|(k, s)| (k, AssetRef::parse(k, &s)))
+        .collect();
+    r.deployments = Some(deployments);
+    let wants_registries = refs.iter().any(|(_, x)| {
+        matches!(x, AssetRef::Registry { registry, .. } if !registry.eq_ignore_ascii_case(SYSTEM_REGISTRY))
+    });
+    let registries = async {
+        if wants_registries {
+            Some(guarded(sem, c.ml_registries(sub)).await)
+        } else {
+            None
+        }
+    };
+    let lookups = futures_util::future::join_all(refs.iter().filter_map(|(k, x)| match x {
+        AssetRef::Workspace { name, version } => Some(async move {
+            (
+                (*k, name.to_ascii_lowercase(), version.to_ascii_lowercase()),
+                guarded(sem, c.asset_version_exists(secondary, *k, name, version)).await,
+            )
+        }),
+        _ => None,
+    }));
+    let (registries, lookups) = tokio::join!(registries, lookups);
+    r.registries = registries;
+    r.secondary_assets = lookups.into_iter().collect();
+    r
 }
 
 /// The Azure ML quota of the secondary region.
@@ -57,15 +127,17 @@ pub(super) async fn readiness(
         .flat_map(|x| x.resource_ids())
         .map(|id| id.name().to_ascii_lowercase())
         .collect();
+    let sub = cfg.deployment.subscription_id.as_str();
     let workspaces = futures_util::future::join_all(pairs.map(|(name, p, s)| {
         let configured = &configured;
         async move {
-            let (pd, sd) = tokio::join!(guarded(sem, c.datastores(&p)), guarded(sem, c.datastores(&s)));
-            let mut r = AmlReadiness {
-                primary_datastores: Some(pd),
-                secondary_datastores: Some(sd),
-                accounts: HashMap::new(),
-            };
+            let (pd, sd, mut r) = tokio::join!(
+                guarded(sem, c.datastores(&p)),
+                guarded(sem, c.datastores(&s)),
+                assets(c, sem, sub, &p, &s)
+            );
+            r.primary_datastores = Some(pd);
+            r.secondary_datastores = Some(sd);
             let wanted: Vec<(String, String)> = r
                 .primary_datastores
                 .iter()
@@ -101,7 +173,6 @@ pub(super) async fn readiness(
             ComponentKind::MlCompute | ComponentKind::MlOnlineEndpoint
         )
     });
-    let sub = cfg.deployment.subscription_id.as_str();
     let region = cfg.deployment.secondary_region.as_str();
     let quota = async {
         if !wants_quota {

@@ -16,7 +16,7 @@ use super::{Ctx, Derived, Pair, short};
 use crate::azure::models::*;
 use crate::config::{ComponentKind, Targets};
 use crate::health::check::CheckId;
-use crate::health::collect::{AmlQuota, ReadError, Reading};
+use crate::health::collect::{AmlQuota, ReadError, Reading, SYSTEM_REGISTRY};
 use crate::text::sanitize;
 
 /// `datastores` of a workspace pair.
@@ -193,6 +193,127 @@ fn same(a: Option<&str>, b: Option<&str>) -> bool {
 
 fn last_segment(id: &str) -> &str {
     id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
+}
+
+// ---- assets ----
+
+/// `assets` of a workspace pair: every model, environment and code version the primary's online
+/// deployments use is in a registry that replicates to the secondary region, or registered with
+/// the same name and version in the secondary workspace.
+pub(super) fn assets(ctx: &Ctx<'_>, pair: &Pair<'_>, d: &mut Derived) {
+    let (passed, reason) = assets_check(ctx, pair);
+    d.check(CheckId::Assets, passed, reason);
+}
+
+fn assets_check(ctx: &Ctx<'_>, pair: &Pair<'_>) -> (Option<bool>, String) {
+    let region = &ctx.secondary;
+    let Some(r) = ctx.obs.aml.get(&pair.c.name) else {
+        return (None, "assets not read yet".into());
+    };
+    let deployments = match &r.deployments {
+        None => {
+            return (
+                None,
+                "the primary's online deployments were not read".into(),
+            );
+        }
+        Some(Err(e)) => {
+            return (
+                None,
+                format!(
+                    "the primary's online deployments could not be read: {}",
+                    short(&e.message)
+                ),
+            );
+        }
+        Some(Ok(l)) => l,
+    };
+    let refs: BTreeSet<(AssetKind, AssetRef)> = deployments
+        .iter()
+        .flat_map(|x| x.asset_refs())
+        .map(|(k, s)| (k, AssetRef::parse(k, &s)))
+        .collect();
+    if refs.is_empty() {
+        return (
+            Some(true),
+            "no online deployment in the primary uses an asset".into(),
+        );
+    }
+    let mut missing = Vec::new();
+    let mut unknown = Vec::new();
+    let mut from_registry = 0;
+    for (kind, x) in &refs {
+        match x {
+            AssetRef::Registry {
+                registry,
+                name,
+                version,
+            } => {
+                let item = sanitize(&format!("{name}:{version}")).into_owned();
+                if registry.eq_ignore_ascii_case(SYSTEM_REGISTRY) {
+                    from_registry += 1;
+                    continue;
+                }
+                let reg = sanitize(registry);
+                match &r.registries {
+                    Some(Ok(list)) => {
+                        match list.iter().find(|g| g.name.eq_ignore_ascii_case(registry)) {
+                            Some(g) if g.replicates_to(region) => from_registry += 1,
+                            Some(_) => missing.push(format!(
+                                "{item} ({}, registry {reg} does not replicate to {region})",
+                                kind.word()
+                            )),
+                            None => unknown
+                                .push(format!("{item}: registry {reg} is not in the subscription")),
+                        }
+                    }
+                    Some(Err(e)) => unknown.push(format!(
+                        "{item}: the registries could not be read: {}",
+                        short(&e.message)
+                    )),
+                    None => unknown.push(format!("{item}: registry {reg} not read")),
+                }
+            }
+            AssetRef::Workspace { name, version } => {
+                let item = sanitize(&format!("{name}:{version}")).into_owned();
+                let key = (
+                    *kind,
+                    name.to_ascii_lowercase(),
+                    version.to_ascii_lowercase(),
+                );
+                match r.secondary_assets.get(&key) {
+                    Some(Ok(true)) => {}
+                    Some(Ok(false)) => missing.push(format!("{item} ({})", kind.word())),
+                    Some(Err(e)) => unknown.push(format!(
+                        "{item}: could not be read in the secondary workspace: {}",
+                        short(&e.message)
+                    )),
+                    None => unknown.push(format!("{item}: not read")),
+                }
+            }
+            AssetRef::Unpinned(s) => unknown.push(format!(
+                "{} ({}) names no single version",
+                sanitize(s),
+                kind.word()
+            )),
+        }
+    }
+    if !missing.is_empty() {
+        (
+            Some(false),
+            format!("missing in {region}: {}", missing.join(", ")),
+        )
+    } else if !unknown.is_empty() {
+        (None, unknown.join("; "))
+    } else {
+        (
+            Some(true),
+            format!(
+                "{} asset(s) of the primary's deployments reach {region} ({from_registry} from a replicated registry)",
+                refs.len()
+            ),
+        )
+    }
 }
 
 // ---- quota ----
@@ -462,7 +583,7 @@ mod tests {
                     ds("training", "stcontosotraindata", "training-data", false),
                 ])),
                 secondary_datastores: Some(Ok(s)),
-                accounts: Default::default(),
+                ..Default::default()
             },
         );
         o
