@@ -345,3 +345,26 @@ fn azure_machine_learning_readiness() {
         (Some(4), Some("standardDSv2Family"))
     );
 }
+
+/// Azure ML readiness: a deployment's assets, registries.
+#[test]
+fn azure_machine_learning_assets() {
+    let d: Vec<DeploymentAssets> = parse_all("aml-readiness/aml-online-deployment-get.json");
+    let refs = d[0].asset_refs();
+    assert_eq!(refs.len(), 3);
+    assert!(
+        refs.iter()
+            .all(|(k, s)| matches!(AssetRef::parse(*k, s), AssetRef::Unpinned(_)))
+    );
+    let r: Vec<MlRegistry> = parse_all("aml-readiness/aml-registry-get.json");
+    assert_eq!(r[0].properties.region_details.len(), 1);
+    assert!(!r[0].replicates_to(&azfailover::region::Region::new("westus")));
+    for f in [
+        "aml-readiness/aml-model-version-get.json",
+        "aml-readiness/aml-environment-version-get.json",
+        "aml-readiness/aml-registry-model-version-get.json",
+    ] {
+        let v: Vec<serde_json::Value> = parse_all(f);
+        assert!(v[0]["properties"].is_object(), "{f}");
+    }
+}

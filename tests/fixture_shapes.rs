@@ -169,6 +169,7 @@ const DATA_MAP_KEYS: &[&str] = &[
     "userAssignedIdentities",
     "environmentVariables",
     "LinkedStorages",
+    "flavors",
 ];
 
 /// Whether the object at `path` of `fixture` is a data map (compared as "object" only).
@@ -179,7 +180,8 @@ fn is_data_map(fixture: &str, path: &str) -> bool {
     }
     // The free-form `properties` bag of AML online endpoints and deployments (for computes,
     // properties.properties is schema: the AmlCompute properties).
-    fixture.starts_with("aml-online-")
+    let file = fixture.rsplit('/').next().unwrap_or(fixture);
+    (file.starts_with("aml-online-") || file.ends_with("-version-get.json"))
         && matches!(
             path,
             "$.properties.properties" | "$.value[].properties.properties"
@@ -606,6 +608,46 @@ const READS: &[Read] = &[
         fixture: "aml-readiness/aml-datastore-get.json",
         example: false,
         path: || format!("{}/datastores/training_data", workspace("westus")),
+        query: "",
+    },
+    Read {
+        fixture: "aml-readiness/aml-model-version-get.json",
+        example: false,
+        path: || format!("{}/models/churn-model/versions/7", workspace("westus")),
+        query: "",
+    },
+    Read {
+        fixture: "aml-readiness/aml-environment-version-get.json",
+        example: false,
+        path: || format!("{}/environments/churn-env/versions/3", workspace("westus")),
+        query: "",
+    },
+    Read {
+        fixture: "aml-readiness/aml-registry-get.json",
+        example: false,
+        path: || {
+            regional(
+                "eastus",
+                "Microsoft.MachineLearningServices/registries/mlr-contoso-ml",
+            )
+        },
+        query: "",
+    },
+    Read {
+        fixture: "aml-readiness/aml-registry-model-version-get.json",
+        example: false,
+        path: || {
+            regional(
+                "eastus",
+                "Microsoft.MachineLearningServices/registries/mlr-contoso-ml/models/churn-model/versions/7",
+            )
+        },
+        query: "",
+    },
+    Read {
+        fixture: "aml-readiness/aml-online-deployment-get.json",
+        example: false,
+        path: || format!("{}/deployments/blue", endpoint("eastus")),
         query: "",
     },
     Read {

@@ -99,8 +99,10 @@ async fn a_healthy_deployment_is_ready_everywhere() {
     // Observe-only checks are neither passed nor failed.
     assert!(comp(&s, "images").checks.iter().any(|k| k.passed.is_none()));
     // One subscription-wide availability list, everything in about two round trips (Azure ML
-    // readiness adds four: both workspaces' datastores, the secondary's usages and VM sizes).
-    assert!(s.requests <= 32, "{} requests", s.requests);
+    // readiness adds nine: both workspaces' datastores, the secondary's usages and VM sizes, the
+    // primary's endpoints and their deployments, the registries, the secondary's environment
+    // and code versions).
+    assert!(s.requests <= 37, "{} requests", s.requests);
     assert!(!comp(&s, "batch-aks").az_commands.is_empty());
 }
 
@@ -583,6 +585,33 @@ async fn the_demo_workspaces_pass_datastores_and_quota() {
         let k = check_of(comp(&s, name), "quota");
         assert_eq!(k.passed, Some(true), "{name}: {}", k.reason);
     }
+    let k = check_of(ws, "assets");
+    assert_eq!(k.passed, Some(true), "{}", k.reason);
+    assert_eq!(
+        k.reason,
+        "3 asset(s) of the primary's deployments reach westus (1 from a replicated registry)"
+    );
+}
+
+#[tokio::test]
+async fn a_model_only_in_the_primary_region_and_a_missing_environment_are_named() {
+    let sim = Sim::start(SCALE).await;
+    for item in ["registry-region", "environment"] {
+        sim.inject(Fault::WorkspaceDrift {
+            resource: Some(workspace("westus")),
+            target: None,
+            item: item.into(),
+            name: None,
+        });
+    }
+    let s = snapshot(&sim).await;
+    let k = check_of(comp(&s, "workspace"), "assets");
+    assert_eq!(k.passed, Some(false));
+    assert_eq!(
+        k.reason,
+        "missing in westus: churn-model:7 (model, registry mlr-contoso-ml does not replicate to westus), churn-env:3 (environment)"
+    );
+    assert_eq!(s.exit_code(), 1);
 }
 
 #[tokio::test]

@@ -33,6 +33,24 @@ pub struct AmlSim {
 
 /// Azure ML readiness routes below a workspace.
 pub const ROUTES: &[Route] = &[
+    Route::new(
+        ComponentKind::MlWorkspace,
+        "GET",
+        "/models/{name}/versions/{version}",
+        model_version,
+    ),
+    Route::new(
+        ComponentKind::MlWorkspace,
+        "GET",
+        "/environments/{name}/versions/{version}",
+        environment_version,
+    ),
+    Route::new(
+        ComponentKind::MlWorkspace,
+        "GET",
+        "/codes/{name}/versions/{version}",
+        code_version,
+    ),
     Route::new(ComponentKind::MlWorkspace, "GET", "/datastores", datastores),
     Route::new(
         ComponentKind::MlWorkspace,
@@ -43,7 +61,155 @@ pub const ROUTES: &[Route] = &[
 ];
 
 /// The drift items the `workspace-drift` fault knows.
-pub const DRIFT_ITEMS: &[&str] = &["datastore", "restore"];
+pub const DRIFT_ITEMS: &[&str] = &[
+    "datastore",
+    "model",
+    "environment",
+    "registry-region",
+    "restore",
+];
+
+/// The model the simulated deployments serve, in the registry and registered in both
+/// workspaces: (name, version).
+pub const MODEL: (&str, &str) = ("churn-model", "7");
+/// The environment they run in, registered in both workspaces.
+pub const ENVIRONMENT: (&str, &str) = ("churn-env", "3");
+/// Their scoring code, in both workspaces.
+pub const CODE: (&str, &str) = ("score", "1");
+
+/// The simulated Azure ML registry: `mlr-{deployment}`, replicated to both regions.
+pub fn registry_name(w: &World) -> String {
+    format!(
+        "mlr-{}",
+        w.deployment.to_ascii_lowercase().replace(' ', "-")
+    )
+}
+
+/// Where the registry lives: the resource group of the first workspace.
+fn registry_id(w: &World) -> Option<String> {
+    let ws = w
+        .resources
+        .iter()
+        .find(|r| r.kind == ComponentKind::MlWorkspace)?;
+    Some(format!(
+        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/registries/{}",
+        ws.id.subscription(),
+        ws.id.resource_group(),
+        registry_name(w)
+    ))
+}
+
+/// The regions the registry replicates to: both, less those a `registry-region` drift removed.
+fn registry_regions(w: &World) -> Vec<Region> {
+    [&w.primary, &w.secondary]
+        .into_iter()
+        .filter(|region| {
+            !w.resources.iter().enumerate().any(|(i, r)| {
+                r.kind == ComponentKind::MlWorkspace
+                    && &&r.home == region
+                    && drifted(w, i, "registry-region", "*")
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// The registry's ARM JSON (Microsoft's shape, regionDetails per replicated region).
+fn render_registry(w: &World) -> Option<Value> {
+    let id = registry_id(w)?;
+    let name = registry_name(w);
+    let sub = &w.subscription;
+    let details: Vec<Value> = registry_regions(w)
+        .iter()
+        .map(|r| {
+            let st = format!("st{}{}", name.replace('-', ""), r.as_str()).chars().take(24).collect::<String>();
+            let acr = format!("acr{}{}", name.replace('-', ""), r.as_str());
+            json!({"location": r.as_str(),
+                "storageAccountDetails": [{"systemCreatedStorageAccount": {"storageAccountName": st, "storageAccountType": "Standard_LRS",
+                    "storageAccountHnsEnabled": false, "armResourceId": {"resourceId": format!("/subscriptions/{sub}/resourceGroups/azureml-rg-{name}/providers/Microsoft.Storage/storageAccounts/{st}")},
+                    "allowBlobPublicAccess": false}}],
+                "acrDetails": [{"systemCreatedAcrAccount": {"acrAccountName": acr, "acrAccountSku": "Premium",
+                    "armResourceId": {"resourceId": format!("/subscriptions/{sub}/resourceGroups/azureml-rg-{name}/providers/Microsoft.ContainerRegistry/registries/{acr}")}}}]})
+        })
+        .collect();
+    Some(json!({
+        "tags": {}, "location": w.primary.as_str(), "kind": "",
+        "identity": super::identity(),
+        "sku": {"name": "P3", "tier": "Basic", "size": "", "family": "", "capacity": 1},
+        "id": id, "name": name, "type": "Microsoft.MachineLearningServices/registries",
+        "properties": {
+            "regionDetails": details, "intellectualPropertyPublisher": "", "publicNetworkAccess": "Disabled",
+            "discoveryUrl": format!("https://{}.api.azureml.ms/registrymanagement/v1.0/registries/{name}/discovery", w.primary),
+            "managedResourceGroup": {"resourceId": format!("/subscriptions/{sub}/resourceGroups/azureml-rg-{name}")},
+            "mlFlowRegistryUri": format!("azureml://{}.api.azureml.ms/mlflow/v1.0/subscriptions/{sub}/resourceGroups/azureml-rg-{name}/providers/Microsoft.MachineLearningServices/registries/{name}", w.primary),
+            "registryPrivateEndpointConnections": [],
+        },
+        "systemData": system_data(),
+    }))
+}
+
+/// A model version (`{parent}/models/{name}/versions/{version}`).
+fn render_model(parent: &str, name: &str, version: &str) -> Value {
+    json!({
+        "id": format!("{parent}/models/{name}/versions/{version}"), "name": version,
+        "type": "Microsoft.MachineLearningServices/workspaces/models/versions",
+        "properties": {"description": "churn classifier", "tags": {}, "properties": {}, "isAnonymous": false,
+            "flavors": {"python_function": {"data": {"loader_module": "mlflow.sklearn"}}},
+            "modelType": "mlflow_model", "modelUri": format!("azureml://models/{name}/versions/{version}")},
+        "systemData": system_data(),
+    })
+}
+
+/// `GET {ws}/models/{name}/versions/{version}`: the deployments' model, unless drift removed it.
+fn model_version(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
+    let (n, v) = (call.param("name"), call.param("version"));
+    if !n.eq_ignore_ascii_case(MODEL.0) || v != MODEL.1 || drifted(w, call.i, "model", n) {
+        return Err(ArmError::not_found(call.req.path));
+    }
+    Ok(Reply::ok(render_model(
+        w.resources[call.i].id.as_str(),
+        MODEL.0,
+        MODEL.1,
+    )))
+}
+
+/// `GET {ws}/environments/{name}/versions/{version}`.
+fn environment_version(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
+    let (n, v) = (call.param("name"), call.param("version"));
+    if !n.eq_ignore_ascii_case(ENVIRONMENT.0)
+        || v != ENVIRONMENT.1
+        || drifted(w, call.i, "environment", n)
+    {
+        return Err(ArmError::not_found(call.req.path));
+    }
+    let r = &w.resources[call.i];
+    Ok(Reply::ok(json!({
+        "id": format!("{}/environments/{}/versions/{}", r.id, ENVIRONMENT.0, ENVIRONMENT.1), "name": ENVIRONMENT.1,
+        "type": "Microsoft.MachineLearningServices/workspaces/environments/versions",
+        "properties": {"description": "scoring environment", "tags": {}, "properties": {}, "isAnonymous": false,
+            "environmentType": "UserCreated", "image": "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest",
+            "condaFile": "channels: [conda-forge]\ndependencies: [python=3.11, scikit-learn=1.5]",
+            "build": {"contextUri": format!("https://{}.blob.core.windows.net/azureml/DockerBuildContext/churn-env/", default_storage(r.id.name())), "dockerfilePath": "Dockerfile"},
+            "inferenceConfig": {"livenessRoute": {"path": "/", "port": 5001}, "readinessRoute": {"path": "/", "port": 5001}, "scoringRoute": {"path": "/score", "port": 5001}}},
+        "systemData": system_data(),
+    })))
+}
+
+/// `GET {ws}/codes/{name}/versions/{version}`.
+fn code_version(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
+    let (n, v) = (call.param("name"), call.param("version"));
+    if !n.eq_ignore_ascii_case(CODE.0) || v != CODE.1 {
+        return Err(ArmError::not_found(call.req.path));
+    }
+    let r = &w.resources[call.i];
+    Ok(Reply::ok(json!({
+        "id": format!("{}/codes/{}/versions/{}", r.id, CODE.0, CODE.1), "name": CODE.1,
+        "type": "Microsoft.MachineLearningServices/workspaces/codes/versions",
+        "properties": {"description": "scoring script", "tags": {}, "properties": {}, "isAnonymous": false,
+            "codeUri": format!("https://{}.blob.core.windows.net/azureml/LocalUpload/score/", default_storage(r.id.name()))},
+        "systemData": system_data(),
+    })))
+}
 
 /// The default storage account the simulated workspace `name` links to (as its render names it).
 pub fn default_storage(name: &str) -> String {
@@ -328,6 +494,49 @@ fn limit(w: &World, region: &Region, family: Option<&str>) -> i64 {
 /// and `.../vmSizes`; None for any other subscription-level path. `segs` are the lowercase
 /// segments after the subscription.
 pub fn subscription_get(w: &World, req: &Request<'_>, segs: &[&str]) -> Option<Reply> {
+    let registry = registry_name(w).to_ascii_lowercase();
+    match segs {
+        [
+            "providers",
+            "microsoft.machinelearningservices",
+            "registries",
+        ] => {
+            let value: Vec<Value> = render_registry(w).into_iter().collect();
+            return Some(Reply::ok(json!({ "value": value })));
+        }
+        [
+            "resourcegroups",
+            rg,
+            "providers",
+            "microsoft.machinelearningservices",
+            "registries",
+            name,
+            rest @ ..,
+        ] if *name == registry => {
+            let id = registry_id(w)?;
+            if !id
+                .to_ascii_lowercase()
+                .contains(&format!("/resourcegroups/{rg}/"))
+            {
+                return None;
+            }
+            return match rest {
+                [] => render_registry(w).map(Reply::ok),
+                ["models", m, "versions", v]
+                    if m.eq_ignore_ascii_case(MODEL.0)
+                        && *v == MODEL.1
+                        && !registry_regions(w).is_empty() =>
+                {
+                    let mut body = render_model(&id, MODEL.0, MODEL.1);
+                    body["type"] =
+                        json!("Microsoft.MachineLearningServices/registries/models/versions");
+                    Some(Reply::ok(body))
+                }
+                _ => None,
+            };
+        }
+        _ => {}
+    }
     let [
         "providers",
         "microsoft.machinelearningservices",
