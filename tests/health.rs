@@ -99,10 +99,10 @@ async fn a_healthy_deployment_is_ready_everywhere() {
     // Observe-only checks are neither passed nor failed.
     assert!(comp(&s, "images").checks.iter().any(|k| k.passed.is_none()));
     // One subscription-wide availability list, everything in about two round trips (Azure ML
-    // readiness adds nine: both workspaces' datastores, the secondary's usages and VM sizes, the
+    // readiness adds eleven: both workspaces' datastores, the secondary's usages and VM sizes, the
     // primary's endpoints and their deployments, the registries, the secondary's environment
-    // and code versions).
-    assert!(s.requests <= 37, "{} requests", s.requests);
+    // and code versions, the secondary workspace again and its default storage).
+    assert!(s.requests <= 39, "{} requests", s.requests);
     assert!(!comp(&s, "batch-aks").az_commands.is_empty());
 }
 
@@ -585,6 +585,9 @@ async fn the_demo_workspaces_pass_datastores_and_quota() {
         let k = check_of(comp(&s, name), "quota");
         assert_eq!(k.passed, Some(true), "{name}: {}", k.reason);
     }
+    let k = check_of(ws, "linked resources");
+    assert_eq!(k.passed, Some(true), "{}", k.reason);
+    assert!(k.reason.starts_with("storage stmlwcontosowestus in westus, Key Vault kv-contoso-ml, registry acrcontosoml (replica in westus)"), "{}", k.reason);
     let k = check_of(ws, "assets");
     assert_eq!(k.passed, Some(true), "{}", k.reason);
     assert_eq!(

@@ -6,6 +6,12 @@ use crate::azure::error::AzureError;
 use crate::azure::models::*;
 
 impl ArmClient {
+    /// A storage account without its geo-replication statistics (a workspace's default
+    /// storage: only its sku and location are needed).
+    pub async fn storage_account_plain(&self, id: &str) -> Result<StorageAccount, AzureError> {
+        self.get(id, v::STORAGE, &[]).await
+    }
+
     /// The datastores of a workspace (`{ws}/datastores`, paged).
     pub async fn datastores(&self, workspace_id: &str) -> Result<Vec<Datastore>, AzureError> {
         self.list(&format!("{workspace_id}/datastores"), v::AML, &[])

@@ -29,6 +29,23 @@ pub struct AmlReadiness {
     /// Whether the secondary workspace has each workspace asset the deployments use, by kind
     /// and lowercase name and version.
     pub secondary_assets: HashMap<(AssetKind, String, String), Result<bool, ReadError>>,
+    /// The secondary workspace's default storage account (its `storageAccount`), for its region.
+    pub secondary_storage: Option<Result<StorageAccount, ReadError>>,
+}
+
+/// The secondary workspace's default storage account: the workspace (again: readiness runs
+/// beside the workspace's own read), then the account it names.
+async fn default_storage(
+    c: &ArmClient,
+    sem: &Semaphore,
+    secondary: &str,
+) -> Option<Result<StorageAccount, ReadError>> {
+    let ws = match guarded(sem, c.workspace(secondary)).await {
+        Ok(ws) => ws,
+        Err(e) => return Some(Err(e)),
+    };
+    let id = ws.properties.storage_account?;
+    Some(guarded(sem, c.storage_account_plain(&id)).await)
 }
 
 /// Microsoft's registry of curated assets, in every region.
@@ -131,11 +148,13 @@ pub(super) async fn readiness(
     let workspaces = futures_util::future::join_all(pairs.map(|(name, p, s)| {
         let configured = &configured;
         async move {
-            let (pd, sd, mut r) = tokio::join!(
+            let (pd, sd, mut r, st) = tokio::join!(
                 guarded(sem, c.datastores(&p)),
                 guarded(sem, c.datastores(&s)),
-                assets(c, sem, sub, &p, &s)
+                assets(c, sem, sub, &p, &s),
+                default_storage(c, sem, &s)
             );
+            r.secondary_storage = st;
             r.primary_datastores = Some(pd);
             r.secondary_datastores = Some(sd);
             let wanted: Vec<(String, String)> = r

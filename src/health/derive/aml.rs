@@ -33,6 +33,7 @@ pub(super) fn workspace(
         );
     }
     super::aml_readiness::datastores(ctx, pair, sw, d);
+    super::aml_readiness::linked_resources(ctx, pair, sw, d);
     super::aml_readiness::assets(ctx, pair, d);
     d.check(CheckId::SwitchIsRunbookStep, None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
     d.az.push(format!("az ml workspace show {}", s_id.az_args()));

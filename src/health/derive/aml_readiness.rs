@@ -195,6 +195,186 @@ fn last_segment(id: &str) -> &str {
     id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
 }
 
+// ---- linked resources ----
+
+/// `linked resources` of a workspace pair: the secondary's default storage is its own and in the
+/// secondary region; its Key Vault and container registry are the configured ones (the registry
+/// with a ready replica in the secondary); its Application Insights is in the secondary region.
+pub(super) fn linked_resources(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace, d: &mut Derived) {
+    let (passed, reason) = linked_check(ctx, pair, sw);
+    d.check(CheckId::LinkedResources, passed, reason);
+}
+
+fn linked_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<bool>, String) {
+    let region = &ctx.secondary;
+    let mut wrong = Vec::new();
+    let mut unknown = Vec::new();
+    let mut fine = Vec::new();
+    let p = &sw.properties;
+    let pw = match pair.primary {
+        Some(Reading::Workspace(pw, _)) => Some(pw),
+        _ => None,
+    };
+    let name_of = |id: &str| sanitize(last_segment(id)).into_owned();
+    // Default storage: its own, in the secondary region.
+    match &p.storage_account {
+        None => wrong.push("names no default storage".to_string()),
+        Some(st) => {
+            let shared = pw
+                .and_then(|pw| pw.properties.storage_account.as_deref())
+                .is_some_and(|x| x.eq_ignore_ascii_case(st));
+            let r = ctx.obs.aml.get(&pair.c.name);
+            if shared {
+                wrong.push(format!(
+                    "default storage {} is the primary's (each workspace needs its own)",
+                    name_of(st)
+                ));
+            } else {
+                match r.and_then(|r| r.secondary_storage.as_ref()) {
+                    Some(Ok(sa)) if sa.location.as_ref() == Some(region) => {
+                        fine.push(format!("storage {} in {region}", name_of(st)))
+                    }
+                    Some(Ok(sa)) => wrong.push(format!(
+                        "default storage {} is in {}, not {region}",
+                        name_of(st),
+                        sa.location.as_ref().map_or("-".into(), |l| l.to_string())
+                    )),
+                    Some(Err(e)) => unknown.push(format!(
+                        "default storage {} could not be read: {}",
+                        name_of(st),
+                        short(&e.message)
+                    )),
+                    None => unknown.push(format!("default storage {} not read", name_of(st))),
+                }
+            }
+        }
+    }
+    // Key Vault and registry: the configured ones.
+    let configured = |kind: ComponentKind| -> Vec<&crate::config::ResourceId> {
+        ctx.cfg
+            .components
+            .iter()
+            .filter(|c| c.kind == kind)
+            .flat_map(|c| c.resource_ids())
+            .collect()
+    };
+    for (kind, linked, word) in [
+        (ComponentKind::KeyVault, p.key_vault.as_deref(), "Key Vault"),
+        (
+            ComponentKind::ContainerRegistry,
+            p.container_registry.as_deref(),
+            "container registry",
+        ),
+    ] {
+        let ids = configured(kind);
+        let Some(linked) = linked.filter(|x| !x.is_empty()) else {
+            if kind == ComponentKind::KeyVault {
+                wrong.push("names no Key Vault".into());
+            }
+            continue;
+        };
+        let Some(id) = ids.iter().find(|i| i.as_str().eq_ignore_ascii_case(linked)) else {
+            if ids.is_empty() {
+                unknown.push(format!(
+                    "{word} {} is not a configured component",
+                    name_of(linked)
+                ));
+            } else {
+                wrong.push(format!(
+                    "{word} {} is not the configured {}",
+                    name_of(linked),
+                    ids.iter()
+                        .map(|i| sanitize(i.name()).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            continue;
+        };
+        if kind == ComponentKind::ContainerRegistry {
+            match ctx.obs.reads.get(&id.key()) {
+                Some(Ok(Reading::Acr(reg, reps))) => {
+                    let ready = reg.location.as_ref() == Some(region)
+                        || reps.iter().any(|x| {
+                            x.location.as_ref() == Some(region)
+                                && x.properties.provisioning_state
+                                    == Some(ProvisioningState::Succeeded)
+                        });
+                    if ready {
+                        fine.push(format!(
+                            "registry {} (replica in {region})",
+                            name_of(linked)
+                        ));
+                    } else {
+                        wrong.push(format!(
+                            "container registry {} has no ready replica in {region}",
+                            name_of(linked)
+                        ));
+                    }
+                }
+                Some(Err(e)) => unknown.push(format!(
+                    "container registry {} could not be read: {}",
+                    name_of(linked),
+                    short(&e.message)
+                )),
+                _ => unknown.push(format!("container registry {} not read", name_of(linked))),
+            }
+        } else {
+            fine.push(format!("Key Vault {}", name_of(linked)));
+        }
+    }
+    // Application Insights: in the secondary region.
+    if let Some(ai) = p.application_insights.as_deref().filter(|x| !x.is_empty()) {
+        let pairs = ctx.cfg.components.iter().filter_map(|c| match &c.targets {
+            Targets::Paired { primary, secondary } if c.kind == ComponentKind::AppInsights => {
+                Some((primary, secondary))
+            }
+            _ => None,
+        });
+        let mut found = false;
+        for (pa, sa) in pairs {
+            if sa.as_str().eq_ignore_ascii_case(ai) {
+                found = true;
+                match ctx.obs.reads.get(&sa.key()) {
+                    Some(Ok(Reading::AppInsights(x)))
+                        if x.location.as_ref().is_none_or(|l| l == region) =>
+                    {
+                        fine.push(format!("Application Insights {} in {region}", name_of(ai)))
+                    }
+                    Some(Ok(_)) => wrong.push(format!(
+                        "Application Insights {} is not in {region}",
+                        name_of(ai)
+                    )),
+                    _ => unknown.push(format!(
+                        "Application Insights {} could not be read",
+                        name_of(ai)
+                    )),
+                }
+            } else if pa.as_str().eq_ignore_ascii_case(ai) {
+                found = true;
+                wrong.push(format!(
+                    "Application Insights {} is the primary's ({})",
+                    name_of(ai),
+                    ctx.primary
+                ));
+            }
+        }
+        if !found {
+            unknown.push(format!(
+                "Application Insights {} is not a configured component",
+                name_of(ai)
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        (Some(false), wrong.join("; "))
+    } else if !unknown.is_empty() {
+        (None, unknown.join("; "))
+    } else {
+        (Some(true), fine.join(", "))
+    }
+}
+
 // ---- assets ----
 
 /// `assets` of a workspace pair: every model, environment and code version the primary's online
@@ -703,6 +883,98 @@ mod tests {
         let (p, s) = o.pair("workspace");
         o.read(&p, ws(&p, "a")).read(&s, ws(&s, "b"));
         assert_eq!(datastores(&o).passed, None);
+    }
+
+    // ---- linked resources ----
+
+    /// The demo workspaces linked to the configured vault, registry (replicas `acr_regions`)
+    /// and each region's Application Insights; the secondary's default storage in `st_region`.
+    fn linked_setup(acr_regions: &[&str], st_region: &str, secondary_ai: &str) -> Obs {
+        let mut o = Obs::demo();
+        let (p, s) = o.pair("workspace");
+        let kv = o.resource("secrets").to_string();
+        let acr = o.resource("images");
+        let (pai, sai) = o.pair("telemetry");
+        let link = |id: &ResourceId, st: &str, ai: &str| {
+            Reading::Workspace(
+                model(
+                    json!({"id": id.to_string(), "name": id.name(), "properties": {
+                    "storageAccount": format!("/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/{st}"),
+                    "keyVault": kv, "containerRegistry": acr.to_string(), "applicationInsights": ai}}),
+                ),
+                Vec::new(),
+            )
+        };
+        let ai_for = |which: &str| {
+            if which == "primary" {
+                pai.to_string()
+            } else {
+                sai.to_string()
+            }
+        };
+        o.read(&p, link(&p, "stmlweastus", &pai.to_string()))
+            .read(&s, link(&s, "stmlwwestus", &ai_for(secondary_ai)))
+            .read(
+                &acr,
+                Reading::Acr(
+                    model(json!({"name": "acrcontosoml", "location": "eastus", "sku": {"name": "Premium"}})),
+                    acr_regions
+                        .iter()
+                        .map(|r| model(json!({"name": r, "location": r, "properties": {"provisioningState": "Succeeded"}})))
+                        .collect(),
+                ),
+            )
+            .read(&sai, Reading::AppInsights(model(json!({"name": sai.name(), "location": "westus"}))));
+        o.obs.aml.insert(
+            "workspace".into(),
+            AmlReadiness {
+                secondary_storage: Some(Ok(model(
+                    json!({"name": "stmlwwestus", "location": st_region,
+                    "sku": {"name": "Standard_LRS"}}),
+                ))),
+                ..Default::default()
+            },
+        );
+        o
+    }
+
+    #[test]
+    fn linked_resources_of_the_secondary_pass() {
+        let o = linked_setup(&["eastus", "westus"], "westus", "secondary");
+        let k = chk(&o, "workspace", "linked resources");
+        assert_eq!(k.passed, Some(true), "{}", k.reason);
+        assert_eq!(
+            k.reason,
+            "storage stmlwwestus in westus, Key Vault kv-contoso-ml, registry acrcontosoml (replica in westus), Application Insights appi-contoso-westus in westus"
+        );
+    }
+
+    #[test]
+    fn linked_resources_name_what_is_wrong() {
+        let o = linked_setup(&["eastus"], "eastus", "primary");
+        let k = chk(&o, "workspace", "linked resources");
+        assert_eq!(k.passed, Some(false));
+        assert_eq!(
+            k.reason,
+            "default storage stmlwwestus is in eastus, not westus; container registry acrcontosoml has no ready replica in westus; Application Insights appi-contoso-eastus is the primary's (eastus)"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_default_storage_is_undecided() {
+        let mut o = linked_setup(&["eastus", "westus"], "westus", "secondary");
+        o.obs.aml.get_mut("workspace").unwrap().secondary_storage = Some(Err(ReadError {
+            message: "GET ...: 403".into(),
+            not_responding: false,
+            auth: true,
+            transient: false,
+        }));
+        let k = chk(&o, "workspace", "linked resources");
+        assert_eq!(k.passed, None);
+        assert_eq!(
+            k.reason,
+            "default storage stmlwwestus could not be read: GET ...: 403"
+        );
     }
 
     // ---- quota ----

@@ -219,6 +219,21 @@ pub fn default_storage(name: &str) -> String {
     )
 }
 
+/// A workspace's default storage account: locally redundant, in the workspace's region (it is
+/// never failed over; each workspace has its own).
+fn render_default_storage(w: &World, ws: &crate::sim::world::Resource) -> Value {
+    let name = default_storage(ws.id.name());
+    let loc = ws.home.as_str();
+    json!({
+        "id": format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{name}", w.subscription, ws.id.resource_group()),
+        "name": name, "type": "Microsoft.Storage/storageAccounts", "location": loc, "tags": {},
+        "kind": "StorageV2", "sku": {"name": "Standard_LRS", "tier": "Standard"},
+        "properties": {"primaryLocation": loc, "statusOfPrimary": "available", "provisioningState": "Succeeded",
+            "creationTime": crate::sim::providers::CREATED, "isHnsEnabled": false, "allowBlobPublicAccess": false,
+            "primaryEndpoints": {"blob": format!("https://{name}.blob.core.windows.net/")}},
+    })
+}
+
 /// Whether drift removed `item` `name` from workspace `i`.
 fn drifted(w: &World, i: usize, item: &str, name: &str) -> bool {
     w.aml.drift.get(&w.resources[i].id.key()).is_some_and(|s| {
@@ -495,6 +510,25 @@ fn limit(w: &World, region: &Region, family: Option<&str>) -> i64 {
 /// segments after the subscription.
 pub fn subscription_get(w: &World, req: &Request<'_>, segs: &[&str]) -> Option<Reply> {
     let registry = registry_name(w).to_ascii_lowercase();
+    if let [
+        "resourcegroups",
+        rg,
+        "providers",
+        "microsoft.storage",
+        "storageaccounts",
+        name,
+    ] = segs
+    {
+        return w
+            .resources
+            .iter()
+            .find(|r| {
+                r.kind == ComponentKind::MlWorkspace
+                    && r.id.resource_group().eq_ignore_ascii_case(rg)
+                    && default_storage(r.id.name()).eq_ignore_ascii_case(name)
+            })
+            .map(|ws| Reply::ok(render_default_storage(w, ws)));
+    }
     match segs {
         [
             "providers",
