@@ -90,7 +90,7 @@ impl From<AzureError> for ReadError {
 /// Everything one collection pass read.
 #[derive(Debug, Clone)]
 pub struct Observations {
-    /// Azure's time when the pass ended.
+    /// Azure's time when the resources' own reads ended (readiness reads may end later).
     pub now: OffsetDateTime,
     /// Availability by lowercase resource id.
     pub availability: Result<HashMap<String, AvailabilityStatus>, ReadError>,
@@ -242,6 +242,9 @@ impl Collector {
                 });
             }
         }
+        // Azure's time is taken when the resources' own reads end: lags are measured against
+        // it, and the Azure ML readiness reads (which go on beside them, some of them chained)
+        // must not age them.
         let joined = async {
             let mut out = HashMap::new();
             while let Some(done) = reads.join_next().await {
@@ -249,9 +252,9 @@ impl Collector {
                     out.insert(id, r);
                 }
             }
-            out
+            (out, self.client.server_now())
         };
-        let (out, (aml, aml_quota)) =
+        let ((out, now), (aml, aml_quota)) =
             tokio::join!(joined, aml::readiness(&self.client, &sem, &self.cfg));
         let availability = match avail.await {
             Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
@@ -273,7 +276,7 @@ impl Collector {
             }),
         };
         Observations {
-            now: self.client.server_now(),
+            now,
             availability,
             events,
             reads: out,
