@@ -33,6 +33,8 @@ use versions as v;
 
 pub use super::models::SqlFailover;
 
+mod readiness;
+
 /// How a PostgreSQL replica is promoted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PromoteOptions {

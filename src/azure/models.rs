@@ -72,6 +72,7 @@ macro_rules! open_enum {
 
 mod aks;
 mod aml;
+mod aml_readiness;
 mod cosmos;
 mod flex;
 mod health;
@@ -82,6 +83,7 @@ mod storage;
 
 pub use aks::*;
 pub use aml::*;
+pub use aml_readiness::*;
 pub use cosmos::*;
 pub use flex::*;
 pub use health::*;

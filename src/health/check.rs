@@ -105,6 +105,20 @@ check_ids! {
     SomeEndpointEnabled => "some endpoint enabled",
     /// Front Door: some origin is enabled.
     SomeOriginEnabled => "some origin enabled",
+    /// Workspaces: the primary's datastores exist in the secondary, on geo-redundant storage.
+    Datastores => "datastores",
+    /// Workspaces: the secondary's storage, vault, registry and Application Insights.
+    LinkedResources => "linked resources",
+    /// Workspaces: the secondary's identity and the users' roles.
+    IdentityRoles => "identity roles",
+    /// Workspaces: the primary's deployments' models, environments and code reach the secondary.
+    Assets => "assets",
+    /// Workspaces: private endpoints and DNS links of the secondary.
+    PrivateNetwork => "private network",
+    /// Workspaces: the secondary's managed network and outbound rules.
+    ManagedNetwork => "managed network",
+    /// Compute clusters, online endpoints: the secondary region's Azure ML vCPU quota.
+    Quota => "quota",
 }
 
 /// Whether `name` reads "endpoint '...' exists" or "origin '...' exists".
@@ -135,7 +149,14 @@ impl CheckId {
             | CheckId::SecondaryRunning
             | CheckId::SecondaryRegionOnline
             | CheckId::SecondaryEndpointEnabled
-            | CheckId::SecondaryOriginEnabled => true,
+            | CheckId::SecondaryOriginEnabled
+            | CheckId::Datastores
+            | CheckId::LinkedResources
+            | CheckId::IdentityRoles
+            | CheckId::Assets
+            | CheckId::PrivateNetwork
+            | CheckId::ManagedNetwork
+            | CheckId::Quota => true,
             // Another version's check: by its words.
             CheckId::Other(s) => ["standby ", "secondary ", "same "]
                 .iter()

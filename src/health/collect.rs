@@ -15,6 +15,10 @@ use crate::azure::{ArmClient, AzureError, ErrorKind};
 use crate::config::{Component, ComponentKind, Config, ResourceId, Targets};
 use crate::region::Region;
 
+mod aml;
+
+pub use aml::{AmlQuota, AmlReadiness, SYSTEM_REGISTRY};
+
 /// How a collection pass reads.
 #[derive(Debug, Clone, Copy)]
 pub struct CollectOptions {
@@ -118,7 +122,7 @@ pub struct SqlPartner {
 /// Everything one collection pass read.
 #[derive(Debug, Clone)]
 pub struct Observations {
-    /// Azure's time when the pass ended.
+    /// Azure's time when the resources' own reads ended (readiness reads may end later).
     pub now: OffsetDateTime,
     /// Availability by lowercase resource id.
     pub availability: Result<HashMap<String, AvailabilityStatus>, ReadError>,
@@ -128,6 +132,10 @@ pub struct Observations {
     /// The partner server of each SQL failover group, by the group's lowercase id (as
     /// configured), when one could be found (see [`PartnerSource`]).
     pub sql_partners: HashMap<String, SqlPartner>,
+    /// Azure ML readiness reads, by workspace component name.
+    pub aml: HashMap<String, AmlReadiness>,
+    /// The secondary region's Azure ML quota (None: no compute cluster or endpoint needs it).
+    pub aml_quota: Option<AmlQuota>,
 }
 
 /// Collects snapshots for one configuration, remembering since when regions stopped answering.
@@ -274,12 +282,20 @@ impl Collector {
                 });
             }
         }
-        let mut out = HashMap::new();
-        while let Some(done) = reads.join_next().await {
-            if let Ok((id, r)) = done {
-                out.insert(id, r);
+        // Azure's time is taken when the resources' own reads end: lags are measured against
+        // it, and the Azure ML readiness reads (which go on beside them, some of them chained)
+        // must not age them.
+        let joined = async {
+            let mut out = HashMap::new();
+            while let Some(done) = reads.join_next().await {
+                if let Ok((id, r)) = done {
+                    out.insert(id, r);
+                }
             }
-        }
+            (out, self.client.server_now())
+        };
+        let ((mut out, now), (aml, aml_quota)) =
+            tokio::join!(joined, aml::readiness(&self.client, &sem, &self.cfg));
         let availability = match avail.await {
             Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
             Ok(Err(e)) => Err(e.into()),
@@ -327,11 +343,13 @@ impl Collector {
             }
         }
         Observations {
-            now: self.client.server_now(),
+            now,
             availability,
             events,
             reads: out,
             sql_partners,
+            aml,
+            aml_quota,
         }
     }
 

@@ -21,6 +21,7 @@ use crate::region::Region;
 
 mod aks;
 mod aml;
+mod aml_readiness;
 mod cosmos;
 mod flex;
 mod observe;

@@ -82,6 +82,20 @@ pub enum Fault {
         resource: Option<String>,
         count: Option<u32>,
     },
+    /// Azure ML drift: removes `item` (`datastore`, ...; `name`: one, all when omitted) from a
+    /// workspace, or with `restore` undoes every drift of it.
+    WorkspaceDrift {
+        resource: Option<String>,
+        target: Option<String>,
+        item: String,
+        name: Option<String>,
+    },
+    /// Sets a region's Azure ML vCPU limit (of one VM family with `family`, of all when omitted).
+    Quota {
+        region: String,
+        limit: i64,
+        family: Option<String>,
+    },
     /// Removes throttling, latency, flaky and malformed faults (regions stay as they are).
     Clear,
 }
@@ -289,6 +303,23 @@ impl World {
                 let n = count.unwrap_or(1);
                 self.faults.malformed.insert(key, n);
                 format!("the next {n} answer(s) are malformed JSON")
+            }
+            Fault::WorkspaceDrift {
+                resource,
+                target,
+                item,
+                name,
+            } => {
+                let targets = self.targets(resource.as_deref(), target.as_deref())?;
+                super::providers::aml_readiness::drift(self, &targets, item, name.as_deref())?
+            }
+            Fault::Quota {
+                region,
+                limit,
+                family,
+            } => {
+                let r = self.region_arg(region)?;
+                super::providers::aml_readiness::set_quota(self, &r, *limit, family.as_deref())?
             }
             Fault::Clear => {
                 self.faults = Default::default();

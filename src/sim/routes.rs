@@ -171,6 +171,11 @@ impl World {
                 if tail == "providers/microsoft.sql/servers" {
                     return Ok(crate::sim::providers::sql::list_servers(self));
                 }
+                if let Some(reply) =
+                    providers::aml_readiness::subscription_get(self, req, &segs[2..])
+                {
+                    return Ok(reply);
+                }
             }
         }
         let Some((i, rest)) = self.find(req.path) else {

@@ -34,6 +34,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "flaky-arm",
         include_str!("../../assets/scenarios/flaky-arm.toml"),
     ),
+    (
+        "standby-drift",
+        include_str!("../../assets/scenarios/standby-drift.toml"),
+    ),
 ];
 
 /// A parsed scenario.

@@ -178,6 +178,9 @@ pub struct World {
     pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
     pub token_fingerprints: std::collections::BTreeSet<String>,
+    /// What faults changed of Azure ML readiness (workspace drift, quota limits).
+    #[serde(default)]
+    pub aml: providers::aml_readiness::AmlSim,
     /// Where the world is saved after every change a request makes (drills), if anywhere.
     #[serde(skip)]
     pub persist_to: Option<std::path::PathBuf>,
@@ -238,6 +241,7 @@ impl World {
             token_fingerprints: Default::default(),
             persist_to: None,
             rg_tags: HashMap::new(),
+            aml: Default::default(),
         };
         for c in &cfg.components {
             let hot = c.mode == Mode::HotHot;

@@ -673,3 +673,22 @@ fn a_scripted_drill_says_each_step_on_stderr_unless_quiet() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_drifted_standby_stops_the_failover_at_the_target_check() {
+    let d = drill("standby-drift", "tests/drills/standby-drift.toml", "60");
+    assert_eq!(d.code, Some(130), "{}", d.stderr);
+    let r = d.report.expect("a report even when stopped");
+    assert_eq!(r["outcome"], "aborted", "{:#}", r["steps"]);
+    let check = step(&r, "prepare.check-target");
+    assert_ne!(check["outcome"], "done", "{check:#}");
+    let why = format!("{} {}", check["note"], d.stderr);
+    assert!(why.contains("training_data missing in westus"), "{why}");
+    assert!(
+        r["operations"].as_array().unwrap().is_empty(),
+        "nothing was sent"
+    );
+    for later in ["data.training-data.failover", "compute.train-cluster.scale"] {
+        assert_eq!(step(&r, later)["outcome"], "not-run", "{later}");
+    }
+}

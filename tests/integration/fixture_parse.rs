@@ -309,3 +309,62 @@ fn key_vault_and_app_insights() {
         Some("LogAnalytics")
     );
 }
+
+/// Azure ML readiness (`aml-readiness/`): datastores, the regional quota.
+#[test]
+fn azure_machine_learning_readiness() {
+    let one: Vec<Datastore> = parse_all("aml-readiness/aml-datastore-get.json");
+    assert!(!one[0].properties.is_default);
+    assert_eq!(
+        one[0].properties.datastore_type.as_deref(),
+        Some("AzureBlob")
+    );
+    assert_eq!(one[0].properties.target(), Some("string"));
+    let listed: Vec<Datastore> = list("aml-readiness/aml-datastores-list.json");
+    assert_eq!(listed[0].properties.account(), Some("string"));
+
+    let usages: Vec<Usage> = list("aml-readiness/aml-usages-list.json");
+    let total = usages.iter().find(|u| u.is_regional_total()).unwrap();
+    assert_eq!((total.current_value, total.limit), (Some(14), Some(24)));
+    let dsv2 = usages
+        .iter()
+        .find(|u| u.is_family() && u.family_key() == family_key("standardDSv2Family"))
+        .unwrap();
+    assert_eq!(dsv2.available(), 22);
+    let quotas: Vec<Usage> = list("aml-readiness/aml-quotas-list.json");
+    assert!(quotas.iter().all(|q| q.limit.is_some()));
+
+    let sizes: Vec<VmSizeList> = parse_all("aml-readiness/aml-vmsizes-list.json");
+    let ds3 = sizes[0]
+        .value
+        .iter()
+        .find(|s| s.name == "Standard_DS3_v2")
+        .unwrap();
+    assert_eq!(
+        (ds3.v_cpus, ds3.family.as_deref()),
+        (Some(4), Some("standardDSv2Family"))
+    );
+}
+
+/// Azure ML readiness: a deployment's assets, registries.
+#[test]
+fn azure_machine_learning_assets() {
+    let d: Vec<DeploymentAssets> = parse_all("aml-readiness/aml-online-deployment-get.json");
+    let refs = d[0].asset_refs();
+    assert_eq!(refs.len(), 3);
+    assert!(
+        refs.iter()
+            .all(|(k, s)| matches!(AssetRef::parse(*k, s), AssetRef::Unpinned(_)))
+    );
+    let r: Vec<MlRegistry> = parse_all("aml-readiness/aml-registry-get.json");
+    assert_eq!(r[0].properties.region_details.len(), 1);
+    assert!(!r[0].replicates_to(&azfailover::region::Region::new("westus")));
+    for f in [
+        "aml-readiness/aml-model-version-get.json",
+        "aml-readiness/aml-environment-version-get.json",
+        "aml-readiness/aml-registry-model-version-get.json",
+    ] {
+        let v: Vec<serde_json::Value> = parse_all(f);
+        assert!(v[0]["properties"].is_object(), "{f}");
+    }
+}

@@ -98,8 +98,11 @@ async fn a_healthy_deployment_is_ready_everywhere() {
     assert!((80.0..200.0).contains(&lag), "lag on Azure's clock: {lag}");
     // Observe-only checks are neither passed nor failed.
     assert!(comp(&s, "images").checks.iter().any(|k| k.passed.is_none()));
-    // One subscription-wide availability list, everything in about two round trips.
-    assert!(s.requests <= 30, "{} requests", s.requests);
+    // One subscription-wide availability list, everything in about two round trips (Azure ML
+    // readiness adds eleven: both workspaces' datastores, the secondary's usages and VM sizes, the
+    // primary's endpoints and their deployments, the registries, the secondary's environment
+    // and code versions, the secondary workspace again and its default storage).
+    assert!(s.requests <= 39, "{} requests", s.requests);
     assert!(!comp(&s, "batch-aks").az_commands.is_empty());
 }
 
@@ -563,4 +566,126 @@ async fn status_exit_codes_follow_the_contract() {
         .unwrap();
     assert_eq!(code, 69, "{err}");
     assert!(err.contains("could not be reached"), "{err}");
+}
+
+// ---- Azure ML readiness ----
+
+fn check_of<'a>(c: &'a ComponentStatus, name: &str) -> &'a azfailover::health::Check {
+    c.checks
+        .iter()
+        .find(|k| k.name == name)
+        .unwrap_or_else(|| panic!("{}: no check {name}", c.name))
+}
+
+#[tokio::test]
+async fn the_demo_workspaces_pass_datastores_and_quota() {
+    let sim = Sim::start(SCALE).await;
+    let s = snapshot(&sim).await;
+    let ws = comp(&s, "workspace");
+    let k = check_of(ws, "datastores");
+    assert_eq!(k.passed, Some(true), "{}", k.reason);
+    assert_eq!(
+        k.reason,
+        "training_data in both workspaces, on geo-redundant storage"
+    );
+    for name in ["train-cluster", "churn-endpoint"] {
+        let k = check_of(comp(&s, name), "quota");
+        assert_eq!(k.passed, Some(true), "{name}: {}", k.reason);
+    }
+    let k = check_of(ws, "linked resources");
+    assert_eq!(k.passed, Some(true), "{}", k.reason);
+    assert!(k.reason.starts_with("storage stmlwcontosowestus in westus, Key Vault kv-contoso-ml, registry acrcontosoml (replica in westus)"), "{}", k.reason);
+    let k = check_of(ws, "assets");
+    assert_eq!(k.passed, Some(true), "{}", k.reason);
+    assert_eq!(
+        k.reason,
+        "3 asset(s) of the primary's deployments reach westus (1 from a replicated registry)"
+    );
+}
+
+#[tokio::test]
+async fn a_model_only_in_the_primary_region_and_a_missing_environment_are_named() {
+    let sim = Sim::start(SCALE).await;
+    for item in ["registry-region", "environment"] {
+        sim.inject(Fault::WorkspaceDrift {
+            resource: Some(workspace("westus")),
+            target: None,
+            item: item.into(),
+            name: None,
+        });
+    }
+    let s = snapshot(&sim).await;
+    let k = check_of(comp(&s, "workspace"), "assets");
+    assert_eq!(k.passed, Some(false));
+    assert_eq!(
+        k.reason,
+        "missing in westus: churn-model:7 (model, registry mlr-contoso-ml does not replicate to westus), churn-env:3 (environment)"
+    );
+    assert_eq!(azfailover::exit::of_grade(s.grade()), 1);
+}
+
+#[tokio::test]
+async fn a_datastore_missing_in_the_standby_workspace_makes_it_not_ready() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::WorkspaceDrift {
+        resource: Some(workspace("westus")),
+        target: None,
+        item: "datastore".into(),
+        name: Some("training_data".into()),
+    });
+    let s = snapshot(&sim).await;
+    let ws = comp(&s, "workspace");
+    assert!(!ws.ready);
+    let k = check_of(ws, "datastores");
+    assert_eq!(k.passed, Some(false));
+    assert_eq!(k.reason, "training_data missing in westus");
+    assert_eq!(azfailover::exit::of_grade(s.grade()), 1);
+    assert!(
+        s.verdict
+            .blockers
+            .iter()
+            .any(|b| b.reason.contains("training_data missing in westus")),
+        "{:?}",
+        s.verdict.blockers
+    );
+
+    sim.inject(Fault::WorkspaceDrift {
+        resource: Some(workspace("westus")),
+        target: None,
+        item: "restore".into(),
+        name: None,
+    });
+    let s = snapshot(&sim).await;
+    assert_eq!(
+        check_of(comp(&s, "workspace"), "datastores").passed,
+        Some(true)
+    );
+}
+
+#[tokio::test]
+async fn a_gpu_quota_short_in_the_secondary_names_the_family_and_the_missing_vcpus() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::Quota {
+        region: "westus".into(),
+        limit: 96,
+        family: Some("NCADSA100v4".into()),
+    });
+    let s = snapshot(&sim).await;
+    let c = comp(&s, "train-cluster");
+    let k = check_of(c, "quota");
+    assert_eq!(k.passed, Some(false));
+    assert!(
+        k.reason.starts_with(
+            "Standard NCADSA100v4 Family Cluster Dedicated vCPUs in westus: 96 vCPUs missing (192 needed at target size"
+        ),
+        "{}",
+        k.reason
+    );
+    assert!(!c.ready);
+    assert_eq!(azfailover::exit::of_grade(s.grade()), 1);
+    // The endpoint's family is another one.
+    assert_eq!(
+        check_of(comp(&s, "churn-endpoint"), "quota").passed,
+        Some(true)
+    );
 }

@@ -1761,3 +1761,86 @@ async fn regional_control_planes_in_an_outage() {
         c.json
     );
 }
+
+/// Azure ML readiness: a workspace's datastores page by `$top` and nextLink; drift removes one
+/// (and refuses one that does not exist); the regional usages follow the `quota` fault.
+#[tokio::test]
+async fn workspace_datastores_page_and_drift_and_quota_limits_apply() {
+    let sim = Sim::start(SCALE).await;
+    let ws = workspace("westus");
+    let names = |pages: Vec<serde_json::Value>| -> Vec<String> {
+        pages
+            .iter()
+            .flat_map(|p| p["value"].as_array().unwrap().clone())
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut pages = vec![sim.get(&format!("{ws}/datastores?$top=2")).await];
+    while let Some(next) = pages.last().unwrap()["nextLink"]
+        .as_str()
+        .map(str::to_string)
+    {
+        pages.push(sim.get(&next).await);
+    }
+    assert!(pages.len() >= 3, "{pages:?}");
+    let all = names(pages);
+    assert!(all.contains(&"workspaceblobstore".to_string()), "{all:?}");
+    assert!(all.contains(&"training_data".to_string()), "{all:?}");
+    let one = sim.get(&format!("{ws}/datastores/TRAINING_DATA")).await;
+    assert_eq!(one["properties"]["accountName"], "stcontosotraindata");
+    assert_eq!(one["properties"]["containerName"], "training-data");
+
+    sim.inject(Fault::WorkspaceDrift {
+        resource: Some(ws.clone()),
+        target: None,
+        item: "datastore".into(),
+        name: Some("training_data".into()),
+    });
+    let r = sim
+        .call("GET", &format!("{ws}/datastores/training_data"), None)
+        .await;
+    assert_eq!(r.status, 404);
+    let east = sim
+        .get(&format!("{}/datastores", workspace("eastus")))
+        .await;
+    assert!(names(vec![east]).contains(&"training_data".to_string()));
+    let bad = sim.server.inject(&Fault::WorkspaceDrift {
+        resource: Some(ws.clone()),
+        target: None,
+        item: "datastore".into(),
+        name: Some("nope".into()),
+    });
+    assert!(bad.is_err());
+
+    let usages = format!(
+        "/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/locations/westus/usages"
+    );
+    let a100 = |v: &serde_json::Value| {
+        v["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"]["value"] == "Standard NCADSA100v4 Family Cluster Dedicated vCPUs")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(a100(&sim.get(&usages).await)["limit"], 320);
+    sim.inject(Fault::Quota {
+        region: "westus".into(),
+        limit: 24,
+        family: Some("Standard NCADSA100v4 Family".into()),
+    });
+    assert_eq!(a100(&sim.get(&usages).await)["limit"], 24);
+    let sizes = sim
+        .get(&format!(
+            "/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/locations/westus/vmSizes"
+        ))
+        .await;
+    assert!(
+        sizes["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Standard_NC24ads_A100_v4" && s["vCPUs"] == 24)
+    );
+}

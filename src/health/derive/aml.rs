@@ -32,6 +32,9 @@ pub(super) fn workspace(
             &ctx.secondary,
         );
     }
+    super::aml_readiness::datastores(ctx, pair, sw, d);
+    super::aml_readiness::linked_resources(ctx, pair, sw, d);
+    super::aml_readiness::assets(ctx, pair, d);
     d.check(CheckId::SwitchIsRunbookStep, None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
     d.az.push(crate::azure::az::aml::workspace_show(s_id, None));
 }
@@ -85,6 +88,7 @@ pub(super) fn compute(ctx: &Ctx<'_>, pair: &Pair<'_>, sc: &Compute, d: &mut Deri
             d.prop("failover", format!("scale {} to max {max} nodes", sc.name));
         }
     }
+    super::aml_readiness::quota(ctx, pair, d);
     if s_scale.as_ref().is_some_and(|s| s.max_node_count > 0) && primary_down {
         d.active = Some(ctx.secondary.clone());
     }
@@ -141,6 +145,7 @@ pub(super) fn endpoint(
             d.active = Some(ctx.secondary.clone());
         }
     }
+    super::aml_readiness::quota(ctx, pair, d);
     if c.mode == Mode::HotHot {
         d.check(
             CheckId::SecondaryTakesTraffic,

@@ -42,6 +42,8 @@ impl Obs {
                 events: Ok(Vec::new()),
                 reads: HashMap::new(),
                 sql_partners: HashMap::new(),
+                aml: HashMap::new(),
+                aml_quota: None,
             },
         }
     }

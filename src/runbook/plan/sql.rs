@@ -169,6 +169,8 @@ mod tests {
             events: Ok(Vec::new()),
             reads,
             sql_partners,
+            aml: HashMap::new(),
+            aml_quota: None,
         };
         let snap = crate::health::derive::snapshot(&cfg, &obs, &mut BTreeMap::new());
         let rb = crate::runbook::plan(&cfg, &obs, &snap, RunbookKind::Failover);

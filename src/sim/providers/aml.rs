@@ -307,22 +307,26 @@ impl Provider for Endpoint {
 }
 
 /// A managed online deployment's ARM JSON, with its instance count (`sku.capacity`).
-fn render_deployment(r: &Resource, d: &Deployment) -> Value {
+fn render_deployment(w: &World, r: &Resource, d: &Deployment) -> Value {
+    use super::aml_readiness::{CODE, ENVIRONMENT, MODEL, registry_name};
+    let ws = r.id.parent().map(|p| p.to_string()).unwrap_or_default();
     json!({
         "id": format!("{}/deployments/{}", r.id, d.name), "name": d.name,
         "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
         "properties": {
             "description": "churn model", "properties": {},
-            "codeConfiguration": {"codeId": format!("{}/codes/score/versions/1", r.id.parent().map(|p| p.to_string()).unwrap_or_default()), "scoringScript": "score.py"},
-            "environmentId": "azureml://registries/azureml/environments/sklearn-1.5/versions/1",
+            "codeConfiguration": {"codeId": format!("{ws}/codes/{}/versions/{}", CODE.0, CODE.1), "scoringScript": "score.py"},
+            "environmentId": format!("{ws}/environments/{}/versions/{}", ENVIRONMENT.0, ENVIRONMENT.1),
             "environmentVariables": {},
             "scaleSettings": {"scaleType": "Default"},
             "requestSettings": {"maxQueueWait": "PT0.5S", "requestTimeout": "PT5S", "maxConcurrentRequestsPerInstance": 1},
             "modelMountPath": "/var/azureml-app/models",
             "appInsightsEnabled": true,
             "livenessProbe": {"failureThreshold": 30, "successThreshold": 1, "timeout": "PT2S", "period": "PT10S", "initialDelay": "PT10S"},
+            "readinessProbe": {"failureThreshold": 30, "successThreshold": 1, "timeout": "PT2S", "period": "PT10S", "initialDelay": "PT10S"},
             "provisioningState": d.provisioning, "instanceType": d.instance_type,
-            "model": "azureml:churn-model:7", "endpointComputeType": "Managed"
+            "model": format!("azureml://registries/{}/models/{}/versions/{}", registry_name(w), MODEL.0, MODEL.1),
+            "endpointComputeType": "Managed"
         },
         "systemData": system_data(), "tags": {}, "location": r.home.as_str(), "kind": "Managed",
         "identity": identity(), "sku": {"name": "Default", "tier": "Standard", "size": "Default", "family": "Managed", "capacity": d.capacity}
@@ -501,7 +505,7 @@ fn deployments(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
     let value: Vec<Value> = e
         .deployments
         .iter()
-        .map(|d| render_deployment(&w.resources[call.i], d))
+        .map(|d| render_deployment(w, &w.resources[call.i], d))
         .collect();
     Ok(Reply::ok(json!({"value": value})))
 }
@@ -514,7 +518,7 @@ fn deployment(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
         .iter()
         .find(|d| d.name.eq_ignore_ascii_case(call.param("name")))
         .ok_or_else(|| ArmError::not_found(call.req.path))?;
-    Ok(Reply::ok(render_deployment(&w.resources[call.i], d)))
+    Ok(Reply::ok(render_deployment(w, &w.resources[call.i], d)))
 }
 
 /// `PATCH .../deployments/{name}` with `sku.capacity` (1..50): the instances the region that

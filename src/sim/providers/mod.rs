@@ -8,6 +8,7 @@
 //! | `flex.rs` | PostgreSQL and MySQL flexible servers and their read replicas |
 //! | `aks.rs` | AKS clusters: start/stop, node pools |
 //! | `aml.rs` | Azure ML: workspaces, compute clusters, online endpoints and deployments |
+//! | `aml_readiness.rs` | Azure ML readiness: datastores, regional quota, workspace drift |
 //! | `routing.rs` | Traffic Manager profiles and Front Door origin groups |
 //! | `observe.rs` | Key Vault, Container Registry (replications), Application Insights |
 //!
@@ -18,6 +19,7 @@
 
 pub mod aks;
 pub mod aml;
+pub mod aml_readiness;
 pub mod cosmos;
 pub mod flex;
 pub mod observe;
@@ -217,6 +219,7 @@ pub static ROUTES: &[&[Route]] = &[
     flex::ROUTES,
     aks::ROUTES,
     aml::ROUTES,
+    aml_readiness::ROUTES,
     routing::ROUTES,
     observe::ROUTES,
 ];

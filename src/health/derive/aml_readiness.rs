@@ -1,0 +1,1135 @@
+//! Azure ML readiness: what the standby workspace holds beyond its own resource. Each check
+//! passes, fails naming the item, or — when what it needs could not be read — is undecided
+//! (`passed: null`) with the reason; never a pass on a guess.
+//!
+//! - `datastores` (workspaces): every datastore of the primary beyond the workspace's own exists
+//!   by name in the secondary, on the same account and container (filesystem, share); the
+//!   account is geo-redundant and neither workspace's default storage.
+//! - `quota` (compute clusters, online endpoints): the secondary region's Azure ML vCPU quota
+//!   covers the standby at target size — a cluster at the primary's max nodes, a deployment at
+//!   `ceil(1.2 × the primary's instances)` (Azure ML reserves 20% for upgrades) — per VM family
+//!   and in the regional total, with every standby of the deployment counted together.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Ctx, Derived, Pair, short};
+use crate::azure::models::*;
+use crate::config::{ComponentKind, Targets};
+use crate::health::check::CheckId;
+use crate::health::collect::{AmlQuota, ReadError, Reading, SYSTEM_REGISTRY};
+use crate::text::sanitize;
+
+/// `datastores` of a workspace pair.
+pub(super) fn datastores(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace, d: &mut Derived) {
+    let (passed, reason) = datastores_check(ctx, pair, sw);
+    d.check(CheckId::Datastores, passed, reason);
+}
+
+fn datastores_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<bool>, String) {
+    let Some(r) = ctx.obs.aml.get(&pair.c.name) else {
+        return (None, "datastores not read yet".into());
+    };
+    fn list<'a>(
+        side: &'a Option<Result<Vec<Datastore>, ReadError>>,
+        which: &str,
+    ) -> Result<&'a Vec<Datastore>, String> {
+        match side {
+            None => Err(format!("the {which} workspace's datastores were not read")),
+            Some(Err(e)) => Err(format!(
+                "the {which} workspace's datastores could not be read: {}",
+                short(&e.message)
+            )),
+            Some(Ok(l)) => Ok(l),
+        }
+    }
+    let (p_list, s_list) = match (
+        list(&r.primary_datastores, "primary"),
+        list(&r.secondary_datastores, "secondary"),
+    ) {
+        (Ok(p), Ok(s)) => (p, s),
+        (Err(e), _) | (_, Err(e)) => return (None, e),
+    };
+    // Each workspace's default storage: its `storageAccount` and its default datastore's account.
+    let mut defaults: BTreeSet<String> = p_list
+        .iter()
+        .chain(s_list.iter())
+        .filter(|x| x.properties.is_default)
+        .filter_map(|x| x.properties.account())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let pw = match pair.primary {
+        Some(Reading::Workspace(pw, _)) => Some(pw),
+        _ => None,
+    };
+    for ws in pw.into_iter().chain([sw]) {
+        if let Some(id) = &ws.properties.storage_account {
+            defaults.insert(last_segment(id).to_ascii_lowercase());
+        }
+    }
+    let own: Vec<&Datastore> = p_list
+        .iter()
+        .filter(|x| !x.properties.is_default && !is_built_in(&x.name))
+        .collect();
+    if own.is_empty() {
+        return (
+            Some(true),
+            "no datastore beyond the workspace's own in the primary".into(),
+        );
+    }
+    let mut wrong = Vec::new();
+    let mut unknown = Vec::new();
+    for pd in &own {
+        let name = sanitize(&pd.name);
+        let Some(sd) = s_list
+            .iter()
+            .find(|x| x.name.eq_ignore_ascii_case(&pd.name))
+        else {
+            wrong.push(format!("{name} missing in {}", ctx.secondary));
+            continue;
+        };
+        let (pp, sp) = (&pd.properties, &sd.properties);
+        let where_ = |p: &DatastoreProperties| {
+            sanitize(&format!(
+                "{}/{}",
+                p.account().unwrap_or("-"),
+                p.target().unwrap_or("-")
+            ))
+            .into_owned()
+        };
+        if !same(pp.account(), sp.account()) || !same(pp.target(), sp.target()) {
+            wrong.push(format!(
+                "{name} points at {} in {}, {} in {}",
+                where_(sp),
+                ctx.secondary,
+                where_(pp),
+                ctx.primary
+            ));
+            continue;
+        }
+        let Some(account) = pp.account() else {
+            unknown.push(format!("{name}: no account to check"));
+            continue;
+        };
+        let account_l = account.to_ascii_lowercase();
+        let account = sanitize(account);
+        if defaults.contains(&account_l) {
+            wrong.push(format!(
+                "{name} is on {account}, a workspace's default storage (never failed over: keep data in its own geo-redundant account)"
+            ));
+            continue;
+        }
+        if pp
+            .datastore_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("AzureDataLakeGen1"))
+        {
+            continue;
+        }
+        match storage_of(ctx, r, &account_l) {
+            Some(Ok(sa)) if sa.is_geo_redundant() => {}
+            Some(Ok(sa)) => wrong.push(format!(
+                "{name} is on {account}, {} (not geo-redundant)",
+                sanitize(&sa.sku.name)
+            )),
+            Some(Err(e)) => unknown.push(format!(
+                "{name}: {account} could not be read: {}",
+                short(&e)
+            )),
+            None => unknown.push(format!(
+                "{name}: the redundancy of {account} is unknown (neither a configured storage component nor located by the datastore)"
+            )),
+        }
+    }
+    if !wrong.is_empty() {
+        (Some(false), wrong.join("; "))
+    } else if !unknown.is_empty() {
+        (None, unknown.join("; "))
+    } else {
+        let names: Vec<String> = own.iter().map(|x| sanitize(&x.name).into_owned()).collect();
+        (
+            Some(true),
+            format!(
+                "{} in both workspaces, on geo-redundant storage",
+                names.join(", ")
+            ),
+        )
+    }
+}
+
+/// A storage account by name: the configured component's reading, or readiness's own read.
+fn storage_of<'a>(
+    ctx: &'a Ctx<'_>,
+    r: &'a crate::health::collect::AmlReadiness,
+    account: &str,
+) -> Option<Result<&'a StorageAccount, String>> {
+    for c in &ctx.cfg.components {
+        if c.kind != ComponentKind::Storage {
+            continue;
+        }
+        for id in c.resource_ids() {
+            if id.name().eq_ignore_ascii_case(account) {
+                return match ctx.obs.reads.get(&id.key()) {
+                    Some(Ok(Reading::Storage(sa))) => Some(Ok(sa)),
+                    Some(Err(e)) => Some(Err(e.message.clone())),
+                    _ => Some(Err("not read".into())),
+                };
+            }
+        }
+    }
+    r.accounts
+        .get(account)
+        .map(|x| x.as_ref().map_err(|e| e.message.clone()))
+}
+
+fn is_built_in(name: &str) -> bool {
+    BUILT_IN_DATASTORES
+        .iter()
+        .any(|b| b.eq_ignore_ascii_case(name))
+}
+
+fn same(a: Option<&str>, b: Option<&str>) -> bool {
+    a.map(str::to_ascii_lowercase) == b.map(str::to_ascii_lowercase)
+}
+
+fn last_segment(id: &str) -> &str {
+    id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
+}
+
+// ---- linked resources ----
+
+/// `linked resources` of a workspace pair: the secondary's default storage is its own and in the
+/// secondary region; its Key Vault and container registry are the configured ones (the registry
+/// with a ready replica in the secondary); its Application Insights is in the secondary region.
+pub(super) fn linked_resources(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace, d: &mut Derived) {
+    let (passed, reason) = linked_check(ctx, pair, sw);
+    d.check(CheckId::LinkedResources, passed, reason);
+}
+
+fn linked_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<bool>, String) {
+    let region = &ctx.secondary;
+    let mut wrong = Vec::new();
+    let mut unknown = Vec::new();
+    let mut fine = Vec::new();
+    let p = &sw.properties;
+    let pw = match pair.primary {
+        Some(Reading::Workspace(pw, _)) => Some(pw),
+        _ => None,
+    };
+    let name_of = |id: &str| sanitize(last_segment(id)).into_owned();
+    // Default storage: its own, in the secondary region.
+    match &p.storage_account {
+        None => wrong.push("names no default storage".to_string()),
+        Some(st) => {
+            let shared = pw
+                .and_then(|pw| pw.properties.storage_account.as_deref())
+                .is_some_and(|x| x.eq_ignore_ascii_case(st));
+            let r = ctx.obs.aml.get(&pair.c.name);
+            if shared {
+                wrong.push(format!(
+                    "default storage {} is the primary's (each workspace needs its own)",
+                    name_of(st)
+                ));
+            } else {
+                match r.and_then(|r| r.secondary_storage.as_ref()) {
+                    Some(Ok(sa)) if sa.location.as_ref() == Some(region) => {
+                        fine.push(format!("storage {} in {region}", name_of(st)))
+                    }
+                    Some(Ok(sa)) => wrong.push(format!(
+                        "default storage {} is in {}, not {region}",
+                        name_of(st),
+                        sa.location.as_ref().map_or("-".into(), |l| l.to_string())
+                    )),
+                    Some(Err(e)) => unknown.push(format!(
+                        "default storage {} could not be read: {}",
+                        name_of(st),
+                        short(&e.message)
+                    )),
+                    None => unknown.push(format!("default storage {} not read", name_of(st))),
+                }
+            }
+        }
+    }
+    // Key Vault and registry: the configured ones.
+    let configured = |kind: ComponentKind| -> Vec<&crate::config::ResourceId> {
+        ctx.cfg
+            .components
+            .iter()
+            .filter(|c| c.kind == kind)
+            .flat_map(|c| c.resource_ids())
+            .collect()
+    };
+    for (kind, linked, word) in [
+        (ComponentKind::KeyVault, p.key_vault.as_deref(), "Key Vault"),
+        (
+            ComponentKind::ContainerRegistry,
+            p.container_registry.as_deref(),
+            "container registry",
+        ),
+    ] {
+        let ids = configured(kind);
+        let Some(linked) = linked.filter(|x| !x.is_empty()) else {
+            if kind == ComponentKind::KeyVault {
+                wrong.push("names no Key Vault".into());
+            }
+            continue;
+        };
+        let Some(id) = ids.iter().find(|i| i.as_str().eq_ignore_ascii_case(linked)) else {
+            if ids.is_empty() {
+                unknown.push(format!(
+                    "{word} {} is not a configured component",
+                    name_of(linked)
+                ));
+            } else {
+                wrong.push(format!(
+                    "{word} {} is not the configured {}",
+                    name_of(linked),
+                    ids.iter()
+                        .map(|i| sanitize(i.name()).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            continue;
+        };
+        if kind == ComponentKind::ContainerRegistry {
+            match ctx.obs.reads.get(&id.key()) {
+                Some(Ok(Reading::Acr(reg, reps))) => {
+                    let ready = reg.location.as_ref() == Some(region)
+                        || reps.iter().any(|x| {
+                            x.location.as_ref() == Some(region)
+                                && x.properties.provisioning_state
+                                    == Some(ProvisioningState::Succeeded)
+                        });
+                    if ready {
+                        fine.push(format!(
+                            "registry {} (replica in {region})",
+                            name_of(linked)
+                        ));
+                    } else {
+                        wrong.push(format!(
+                            "container registry {} has no ready replica in {region}",
+                            name_of(linked)
+                        ));
+                    }
+                }
+                Some(Err(e)) => unknown.push(format!(
+                    "container registry {} could not be read: {}",
+                    name_of(linked),
+                    short(&e.message)
+                )),
+                _ => unknown.push(format!("container registry {} not read", name_of(linked))),
+            }
+        } else {
+            fine.push(format!("Key Vault {}", name_of(linked)));
+        }
+    }
+    // Application Insights: in the secondary region.
+    if let Some(ai) = p.application_insights.as_deref().filter(|x| !x.is_empty()) {
+        let pairs = ctx.cfg.components.iter().filter_map(|c| match &c.targets {
+            Targets::Paired { primary, secondary } if c.kind == ComponentKind::AppInsights => {
+                Some((primary, secondary))
+            }
+            _ => None,
+        });
+        let mut found = false;
+        for (pa, sa) in pairs {
+            if sa.as_str().eq_ignore_ascii_case(ai) {
+                found = true;
+                match ctx.obs.reads.get(&sa.key()) {
+                    Some(Ok(Reading::AppInsights(x)))
+                        if x.location.as_ref().is_none_or(|l| l == region) =>
+                    {
+                        fine.push(format!("Application Insights {} in {region}", name_of(ai)))
+                    }
+                    Some(Ok(_)) => wrong.push(format!(
+                        "Application Insights {} is not in {region}",
+                        name_of(ai)
+                    )),
+                    _ => unknown.push(format!(
+                        "Application Insights {} could not be read",
+                        name_of(ai)
+                    )),
+                }
+            } else if pa.as_str().eq_ignore_ascii_case(ai) {
+                found = true;
+                wrong.push(format!(
+                    "Application Insights {} is the primary's ({})",
+                    name_of(ai),
+                    ctx.primary
+                ));
+            }
+        }
+        if !found {
+            unknown.push(format!(
+                "Application Insights {} is not a configured component",
+                name_of(ai)
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        (Some(false), wrong.join("; "))
+    } else if !unknown.is_empty() {
+        (None, unknown.join("; "))
+    } else {
+        (Some(true), fine.join(", "))
+    }
+}
+
+// ---- assets ----
+
+/// `assets` of a workspace pair: every model, environment and code version the primary's online
+/// deployments use is in a registry that replicates to the secondary region, or registered with
+/// the same name and version in the secondary workspace.
+pub(super) fn assets(ctx: &Ctx<'_>, pair: &Pair<'_>, d: &mut Derived) {
+    let (passed, reason) = assets_check(ctx, pair);
+    d.check(CheckId::Assets, passed, reason);
+}
+
+fn assets_check(ctx: &Ctx<'_>, pair: &Pair<'_>) -> (Option<bool>, String) {
+    let region = &ctx.secondary;
+    let Some(r) = ctx.obs.aml.get(&pair.c.name) else {
+        return (None, "assets not read yet".into());
+    };
+    let deployments = match &r.deployments {
+        None => {
+            return (
+                None,
+                "the primary's online deployments were not read".into(),
+            );
+        }
+        Some(Err(e)) => {
+            return (
+                None,
+                format!(
+                    "the primary's online deployments could not be read: {}",
+                    short(&e.message)
+                ),
+            );
+        }
+        Some(Ok(l)) => l,
+    };
+    let refs: BTreeSet<(AssetKind, AssetRef)> = deployments
+        .iter()
+        .flat_map(|x| x.asset_refs())
+        .map(|(k, s)| (k, AssetRef::parse(k, &s)))
+        .collect();
+    if refs.is_empty() {
+        return (
+            Some(true),
+            "no online deployment in the primary uses an asset".into(),
+        );
+    }
+    let mut missing = Vec::new();
+    let mut unknown = Vec::new();
+    let mut from_registry = 0;
+    for (kind, x) in &refs {
+        match x {
+            AssetRef::Registry {
+                registry,
+                name,
+                version,
+            } => {
+                let item = sanitize(&format!("{name}:{version}")).into_owned();
+                if registry.eq_ignore_ascii_case(SYSTEM_REGISTRY) {
+                    from_registry += 1;
+                    continue;
+                }
+                let reg = sanitize(registry);
+                match &r.registries {
+                    Some(Ok(list)) => {
+                        match list.iter().find(|g| g.name.eq_ignore_ascii_case(registry)) {
+                            Some(g) if g.replicates_to(region) => from_registry += 1,
+                            Some(_) => missing.push(format!(
+                                "{item} ({}, registry {reg} does not replicate to {region})",
+                                kind.word()
+                            )),
+                            None => unknown
+                                .push(format!("{item}: registry {reg} is not in the subscription")),
+                        }
+                    }
+                    Some(Err(e)) => unknown.push(format!(
+                        "{item}: the registries could not be read: {}",
+                        short(&e.message)
+                    )),
+                    None => unknown.push(format!("{item}: registry {reg} not read")),
+                }
+            }
+            AssetRef::Workspace { name, version } => {
+                let item = sanitize(&format!("{name}:{version}")).into_owned();
+                let key = (
+                    *kind,
+                    name.to_ascii_lowercase(),
+                    version.to_ascii_lowercase(),
+                );
+                match r.secondary_assets.get(&key) {
+                    Some(Ok(true)) => {}
+                    Some(Ok(false)) => missing.push(format!("{item} ({})", kind.word())),
+                    Some(Err(e)) => unknown.push(format!(
+                        "{item}: could not be read in the secondary workspace: {}",
+                        short(&e.message)
+                    )),
+                    None => unknown.push(format!("{item}: not read")),
+                }
+            }
+            AssetRef::Unpinned(s) => unknown.push(format!(
+                "{} ({}) names no single version",
+                sanitize(s),
+                kind.word()
+            )),
+        }
+    }
+    if !missing.is_empty() {
+        (
+            Some(false),
+            format!("missing in {region}: {}", missing.join(", ")),
+        )
+    } else if !unknown.is_empty() {
+        (None, unknown.join("; "))
+    } else {
+        (
+            Some(true),
+            format!(
+                "{} asset(s) of the primary's deployments reach {region} ({from_registry} from a replicated registry)",
+                refs.len()
+            ),
+        )
+    }
+}
+
+// ---- quota ----
+
+/// What one standby needs of the secondary region's quota at target size.
+#[derive(Debug, Clone)]
+struct Demand {
+    /// [`family_key`] of the VM family.
+    family: String,
+    /// vCPUs it needs beyond what it holds now.
+    vcpus: i64,
+    /// "8 × Standard_NC24ads_A100_v4 (24 vCPUs)".
+    how: String,
+}
+
+/// The standby's needs, or why they are not known.
+fn demands_of(
+    ctx: &Ctx<'_>,
+    c: &crate::config::Component,
+    sizes: &[VmSize],
+) -> Result<Vec<Demand>, String> {
+    let Targets::Paired { primary, secondary } = &c.targets else {
+        return Ok(Vec::new());
+    };
+    let read = |id: &crate::config::ResourceId| match ctx.obs.reads.get(&id.key()) {
+        Some(Ok(r)) => Some(r),
+        _ => None,
+    };
+    let size = |vm: &str| {
+        sizes
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(vm))
+            .ok_or_else(|| {
+                format!(
+                    "{} is not offered by Azure ML in {}",
+                    sanitize(vm),
+                    ctx.secondary
+                )
+            })
+    };
+    let mut out = Vec::new();
+    match (read(primary), read(secondary)) {
+        (Some(Reading::Compute(pc)), s) => {
+            let pp = pc.properties.properties.clone().unwrap_or_default();
+            let target = pp.scale_settings.as_ref().map_or(0, |s| s.max_node_count);
+            let sp = match s {
+                Some(Reading::Compute(sc)) => sc.properties.properties.clone().unwrap_or_default(),
+                _ => Default::default(),
+            };
+            let vm = sp.vm_size.or(pp.vm_size).unwrap_or_default();
+            let s = size(&vm)?;
+            let per = i64::from(s.v_cpus.unwrap_or(0));
+            let have = i64::from(sp.current_node_count.unwrap_or(0));
+            out.push(Demand {
+                family: family_key(s.family.as_deref().unwrap_or_default()),
+                vcpus: (i64::from(target) - have).max(0) * per,
+                how: format!("{target} × {} ({per} vCPUs)", sanitize(&s.name)),
+            });
+        }
+        (Some(Reading::Endpoint(_, p_deps)), s) => {
+            let s_deps: &[OnlineDeployment] = match s {
+                Some(Reading::Endpoint(_, deps)) => deps,
+                _ => &[],
+            };
+            for pd in p_deps {
+                let sd = s_deps
+                    .iter()
+                    .find(|x| x.name.eq_ignore_ascii_case(&pd.name));
+                let vm = sd
+                    .and_then(|x| x.properties.instance_type.clone())
+                    .or(pd.properties.instance_type.clone())
+                    .unwrap_or_default();
+                let s = size(&vm)?;
+                let per = i64::from(s.v_cpus.unwrap_or(0));
+                let cap =
+                    |x: &OnlineDeployment| x.sku.as_ref().and_then(|s| s.capacity).unwrap_or(1);
+                let target = reserved(cap(pd));
+                let have = sd.map_or(0, |x| reserved(cap(x)));
+                out.push(Demand {
+                    family: family_key(s.family.as_deref().unwrap_or_default()),
+                    vcpus: (target - have).max(0) * per,
+                    how: format!(
+                        "{} {target} × {} ({per} vCPUs)",
+                        sanitize(&pd.name),
+                        sanitize(&s.name)
+                    ),
+                });
+            }
+        }
+        _ => {
+            return Err(format!(
+                "the primary {} was not read: its target size is unknown",
+                c.name
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The instances Azure ML sets aside for a deployment of `capacity`: 20% more, rounded up.
+fn reserved(capacity: u32) -> i64 {
+    (u64::from(capacity) * 12).div_ceil(10) as i64
+}
+
+/// `quota` of a compute cluster or online endpoint pair.
+pub(super) fn quota(ctx: &Ctx<'_>, pair: &Pair<'_>, d: &mut Derived) {
+    let (passed, reason) = quota_check(ctx, pair);
+    d.check(CheckId::Quota, passed, reason);
+}
+
+fn quota_check(ctx: &Ctx<'_>, pair: &Pair<'_>) -> (Option<bool>, String) {
+    let region = &ctx.secondary;
+    let Some(AmlQuota { usages, vm_sizes }) = &ctx.obs.aml_quota else {
+        return (None, format!("the Azure ML quota of {region} was not read"));
+    };
+    let (usages, sizes) = match (usages, vm_sizes) {
+        (Ok(u), Ok(s)) => (u, s),
+        (Err(e), _) | (_, Err(e)) => {
+            return (
+                None,
+                format!(
+                    "the Azure ML quota of {region} could not be read: {}",
+                    short(&e.message)
+                ),
+            );
+        }
+    };
+    let own = match demands_of(ctx, pair.c, sizes) {
+        Ok(d) => d,
+        Err(e) if e.contains("not offered") => return (Some(false), e),
+        Err(e) => return (None, e),
+    };
+    if own.is_empty() {
+        return (Some(true), "no deployment to size".into());
+    }
+    // Every standby in the region draws on the same quota: count them all.
+    let mut all: Vec<Demand> = Vec::new();
+    for c in &ctx.cfg.components {
+        if matches!(
+            c.kind,
+            ComponentKind::MlCompute | ComponentKind::MlOnlineEndpoint
+        ) && c.name != pair.c.name
+        {
+            all.extend(demands_of(ctx, c, sizes).unwrap_or_default());
+        }
+    }
+    all.extend(own.iter().cloned());
+    let mut by_family: BTreeMap<&str, i64> = BTreeMap::new();
+    for x in &all {
+        *by_family.entry(x.family.as_str()).or_default() += x.vcpus;
+    }
+    let total_need: i64 = all.iter().map(|x| x.vcpus).sum();
+    let dedicated = |u: &&Usage| u.is_dedicated();
+    let mut short_of = Vec::new();
+    let mut passed = Vec::new();
+    let families: BTreeSet<&str> = own.iter().map(|x| x.family.as_str()).collect();
+    for fam in families {
+        let need = by_family[fam];
+        let Some(u) = usages
+            .iter()
+            .filter(|u| u.is_family())
+            .filter(dedicated)
+            .find(|u| u.family_key() == fam)
+        else {
+            return (
+                None,
+                format!("{region} lists no Azure ML quota for the VM family {fam}"),
+            );
+        };
+        let label = sanitize(&u.name.value).into_owned();
+        let free = u.available();
+        let how: Vec<&str> = own
+            .iter()
+            .filter(|x| x.family == fam)
+            .map(|x| x.how.as_str())
+            .collect();
+        let others = need
+            - own
+                .iter()
+                .filter(|x| x.family == fam)
+                .map(|x| x.vcpus)
+                .sum::<i64>();
+        let with_others = if others > 0 {
+            format!(", {others} more for the other standbys")
+        } else {
+            String::new()
+        };
+        if need > free {
+            short_of.push(format!(
+                "{label} in {region}: {} vCPUs missing ({need} needed at target size, {}{with_others}; {free} free of {})",
+                need - free,
+                how.join(", "),
+                u.limit.unwrap_or(0)
+            ));
+        } else {
+            passed.push(format!("{label}: {need} of {free} free"));
+        }
+    }
+    match usages.iter().find(|u| u.is_regional_total()) {
+        Some(t) if total_need > t.available() => short_of.push(format!(
+            "Total Cluster Dedicated Regional vCPUs in {region}: {} vCPUs missing ({total_need} needed, {} free of {})",
+            total_need - t.available(),
+            t.available(),
+            t.limit.unwrap_or(0)
+        )),
+        Some(t) => passed.push(format!("regional total: {total_need} of {} free", t.available())),
+        None => {
+            return (
+                None,
+                format!("{region} lists no total of dedicated regional vCPUs"),
+            );
+        }
+    }
+    if short_of.is_empty() {
+        (Some(true), format!("{region}: {}", passed.join("; ")))
+    } else {
+        (Some(false), short_of.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::azure::models::*;
+    use crate::config::ResourceId;
+    use crate::health::collect::{AmlQuota, AmlReadiness, ReadError, Reading};
+    use crate::health::derive::tests::*;
+
+    fn ds(name: &str, account: &str, container: &str, default: bool) -> Datastore {
+        model(
+            json!({"name": name, "properties": {"datastoreType": "AzureBlob", "isDefault": default,
+            "accountName": account, "containerName": container}}),
+        )
+    }
+
+    fn ws(id: &ResourceId, storage: &str) -> Reading {
+        Reading::Workspace(
+            model(json!({"id": id.to_string(), "name": id.name(),
+                "properties": {"storageAccount": format!("/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/{storage}")}})),
+            Vec::new(),
+        )
+    }
+
+    fn storage(sku: &str) -> Reading {
+        Reading::Storage(model(
+            json!({"name": "stcontosotraindata", "sku": {"name": sku},
+            "properties": {"primaryLocation": "eastus", "secondaryLocation": "westus"}}),
+        ))
+    }
+
+    /// The demo workspaces, each with its own default storage, and `training` on the training
+    /// data account in the primary; the secondary's datastores are `s`.
+    fn setup(s: Vec<Datastore>, sku: &str) -> Obs {
+        let mut o = Obs::demo();
+        let (p, sid) = o.pair("workspace");
+        let acct = o.resource("training-data");
+        o.read(&p, ws(&p, "stmlweastus"))
+            .read(&sid, ws(&sid, "stmlwwestus"))
+            .read(&acct, storage(sku));
+        o.obs.aml.insert(
+            "workspace".into(),
+            AmlReadiness {
+                primary_datastores: Some(Ok(vec![
+                    ds("workspaceblobstore", "stmlweastus", "azureml", true),
+                    ds("workspacefilestore", "stmlweastus", "code", false),
+                    ds("training", "stcontosotraindata", "training-data", false),
+                ])),
+                secondary_datastores: Some(Ok(s)),
+                ..Default::default()
+            },
+        );
+        o
+    }
+
+    fn datastores(o: &Obs) -> crate::health::model::Check {
+        chk(o, "workspace", "datastores")
+    }
+
+    /// A check of a component of the snapshot, owned.
+    fn chk(o: &Obs, component: &str, name: &str) -> crate::health::model::Check {
+        check(&o.component(component), name).clone()
+    }
+
+    #[test]
+    fn datastores_on_the_same_geo_redundant_account_pass() {
+        let o = setup(
+            vec![
+                ds("workspaceblobstore", "stmlwwestus", "azureml", true),
+                ds("TRAINING", "stcontosotraindata", "training-data", false),
+            ],
+            "Standard_RAGRS",
+        );
+        let k = datastores(&o);
+        assert_eq!(k.passed, Some(true), "{}", k.reason);
+        assert_eq!(
+            k.reason,
+            "training in both workspaces, on geo-redundant storage"
+        );
+    }
+
+    #[test]
+    fn a_missing_datastore_fails_naming_it() {
+        let o = setup(
+            vec![ds("workspaceblobstore", "stmlwwestus", "azureml", true)],
+            "Standard_RAGRS",
+        );
+        let k = datastores(&o);
+        assert_eq!(k.passed, Some(false));
+        assert_eq!(k.reason, "training missing in westus");
+        assert!(!o.component("workspace").ready);
+    }
+
+    #[test]
+    fn a_datastore_on_another_container_or_local_storage_fails() {
+        let o = setup(
+            vec![ds("training", "stcontosotraindata", "other", false)],
+            "Standard_RAGRS",
+        );
+        assert_eq!(
+            datastores(&o).reason,
+            "training points at stcontosotraindata/other in westus, stcontosotraindata/training-data in eastus"
+        );
+        let o = setup(
+            vec![ds("training", "stcontosotraindata", "training-data", false)],
+            "Standard_LRS",
+        );
+        let k = datastores(&o);
+        assert_eq!(k.passed, Some(false));
+        assert_eq!(
+            k.reason,
+            "training is on stcontosotraindata, Standard_LRS (not geo-redundant)"
+        );
+    }
+
+    #[test]
+    fn a_datastore_on_a_default_storage_fails() {
+        let mut o = setup(
+            vec![ds("scratch", "stmlweastus", "scratch", false)],
+            "Standard_RAGRS",
+        );
+        if let Some(Ok(l)) = &mut o.obs.aml.get_mut("workspace").unwrap().primary_datastores {
+            l.retain(|d| d.name != "training");
+            l.push(ds("scratch", "stmlweastus", "scratch", false));
+        }
+        let k = datastores(&o);
+        assert_eq!(k.passed, Some(false));
+        assert!(
+            k.reason
+                .starts_with("scratch is on stmlweastus, a workspace's default storage"),
+            "{}",
+            k.reason
+        );
+    }
+
+    #[test]
+    fn unreadable_datastores_or_accounts_are_undecided_never_passed() {
+        let mut o = setup(Vec::new(), "Standard_RAGRS");
+        o.obs.aml.get_mut("workspace").unwrap().secondary_datastores = Some(Err(ReadError {
+            message: "GET ...: 403 AuthorizationFailed".into(),
+            not_responding: false,
+            auth: true,
+            transient: false,
+        }));
+        let k = datastores(&o);
+        assert_eq!(k.passed, None);
+        assert_eq!(
+            k.reason,
+            "the secondary workspace's datastores could not be read: GET ...: 403 AuthorizationFailed"
+        );
+
+        let mut o = setup(
+            vec![ds("training", "stcontosotraindata", "training-data", false)],
+            "Standard_RAGRS",
+        );
+        let acct = o.resource("training-data");
+        o.fail(&acct, "timed out", true);
+        let k = datastores(&o);
+        assert_eq!(k.passed, None);
+        assert_eq!(
+            k.reason,
+            "training: stcontosotraindata could not be read: timed out"
+        );
+
+        let mut o = Obs::demo();
+        o.obs.aml.clear();
+        let (p, s) = o.pair("workspace");
+        o.read(&p, ws(&p, "a")).read(&s, ws(&s, "b"));
+        assert_eq!(datastores(&o).passed, None);
+    }
+
+    // ---- linked resources ----
+
+    /// The demo workspaces linked to the configured vault, registry (replicas `acr_regions`)
+    /// and each region's Application Insights; the secondary's default storage in `st_region`.
+    fn linked_setup(acr_regions: &[&str], st_region: &str, secondary_ai: &str) -> Obs {
+        let mut o = Obs::demo();
+        let (p, s) = o.pair("workspace");
+        let kv = o.resource("secrets").to_string();
+        let acr = o.resource("images");
+        let (pai, sai) = o.pair("telemetry");
+        let link = |id: &ResourceId, st: &str, ai: &str| {
+            Reading::Workspace(
+                model(
+                    json!({"id": id.to_string(), "name": id.name(), "properties": {
+                    "storageAccount": format!("/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/{st}"),
+                    "keyVault": kv, "containerRegistry": acr.to_string(), "applicationInsights": ai}}),
+                ),
+                Vec::new(),
+            )
+        };
+        let ai_for = |which: &str| {
+            if which == "primary" {
+                pai.to_string()
+            } else {
+                sai.to_string()
+            }
+        };
+        o.read(&p, link(&p, "stmlweastus", &pai.to_string()))
+            .read(&s, link(&s, "stmlwwestus", &ai_for(secondary_ai)))
+            .read(
+                &acr,
+                Reading::Acr(
+                    model(json!({"name": "acrcontosoml", "location": "eastus", "sku": {"name": "Premium"}})),
+                    acr_regions
+                        .iter()
+                        .map(|r| model(json!({"name": r, "location": r, "properties": {"provisioningState": "Succeeded"}})))
+                        .collect(),
+                ),
+            )
+            .read(&sai, Reading::AppInsights(model(json!({"name": sai.name(), "location": "westus"}))));
+        o.obs.aml.insert(
+            "workspace".into(),
+            AmlReadiness {
+                secondary_storage: Some(Ok(model(
+                    json!({"name": "stmlwwestus", "location": st_region,
+                    "sku": {"name": "Standard_LRS"}}),
+                ))),
+                ..Default::default()
+            },
+        );
+        o
+    }
+
+    #[test]
+    fn linked_resources_of_the_secondary_pass() {
+        let o = linked_setup(&["eastus", "westus"], "westus", "secondary");
+        let k = chk(&o, "workspace", "linked resources");
+        assert_eq!(k.passed, Some(true), "{}", k.reason);
+        assert_eq!(
+            k.reason,
+            "storage stmlwwestus in westus, Key Vault kv-contoso-ml, registry acrcontosoml (replica in westus), Application Insights appi-contoso-westus in westus"
+        );
+    }
+
+    #[test]
+    fn linked_resources_name_what_is_wrong() {
+        let o = linked_setup(&["eastus"], "eastus", "primary");
+        let k = chk(&o, "workspace", "linked resources");
+        assert_eq!(k.passed, Some(false));
+        assert_eq!(
+            k.reason,
+            "default storage stmlwwestus is in eastus, not westus; container registry acrcontosoml has no ready replica in westus; Application Insights appi-contoso-eastus is the primary's (eastus)"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_default_storage_is_undecided() {
+        let mut o = linked_setup(&["eastus", "westus"], "westus", "secondary");
+        o.obs.aml.get_mut("workspace").unwrap().secondary_storage = Some(Err(ReadError {
+            message: "GET ...: 403".into(),
+            not_responding: false,
+            auth: true,
+            transient: false,
+        }));
+        let k = chk(&o, "workspace", "linked resources");
+        assert_eq!(k.passed, None);
+        assert_eq!(
+            k.reason,
+            "default storage stmlwwestus could not be read: GET ...: 403"
+        );
+    }
+
+    // ---- quota ----
+
+    fn cluster(id: &ResourceId, max: u32, current: u32) -> Reading {
+        Reading::Compute(model(json!({
+            "id": id.to_string(), "name": id.name(),
+            "properties": {"computeType": "AmlCompute", "properties": {
+                "vmSize": "Standard_NC24ads_A100_v4", "currentNodeCount": current,
+                "scaleSettings": {"minNodeCount": 0, "maxNodeCount": max}}}
+        })))
+    }
+
+    fn endpoint(id: &ResourceId, capacity: u32) -> Reading {
+        Reading::Endpoint(
+            model(
+                json!({"id": id.to_string(), "name": id.name(), "properties": {"traffic": {"blue": 100}}}),
+            ),
+            vec![model(
+                json!({"name": "blue", "properties": {"instanceType": "Standard_DS3_v2",
+                "provisioningState": "Succeeded"}, "sku": {"capacity": capacity}}),
+            )],
+        )
+    }
+
+    fn usage(kind: &str, name: &str, current: i64, limit: i64) -> Usage {
+        model(
+            json!({"type": format!("Microsoft.MachineLearningServices/{kind}/usages"),
+            "currentValue": current, "limit": limit, "name": {"value": name}}),
+        )
+    }
+
+    /// The demo's cluster (8 × 24 vCPUs in the primary, 0 in the standby) and endpoint (3
+    /// instances of 4 vCPUs, 1 in the standby), with these free vCPUs of the A100 family.
+    fn quota_setup(a100_limit: i64, total_limit: i64) -> Obs {
+        let mut o = Obs::demo();
+        let (pc, sc) = o.pair("train-cluster");
+        let (pe, se) = o.pair("churn-endpoint");
+        o.read(&pc, cluster(&pc, 8, 2))
+            .read(&sc, cluster(&sc, 0, 0))
+            .read(&pe, endpoint(&pe, 3))
+            .read(&se, endpoint(&se, 1));
+        o.obs.aml_quota = Some(AmlQuota {
+            usages: Ok(vec![
+                usage(
+                    "dedicatedCores",
+                    "Total Cluster Dedicated Regional vCPUs",
+                    8,
+                    total_limit,
+                ),
+                usage(
+                    "vmFamily",
+                    "Standard NCADSA100v4 Family Cluster Dedicated vCPUs",
+                    0,
+                    a100_limit,
+                ),
+                usage(
+                    "vmFamily",
+                    "Standard DSv2 Family Cluster Dedicated vCPUs",
+                    8,
+                    100,
+                ),
+                usage(
+                    "vmFamily",
+                    "Standard NCADSA100v4 Family Cluster LowPriority vCPUs",
+                    0,
+                    1000,
+                ),
+            ]),
+            vm_sizes: Ok(vec![
+                model(
+                    json!({"name": "Standard_NC24ads_A100_v4", "family": "standardNCADSA100v4Family", "vCPUs": 24, "gpus": 1}),
+                ),
+                model(
+                    json!({"name": "Standard_DS3_v2", "family": "standardDSv2Family", "vCPUs": 4}),
+                ),
+            ]),
+        });
+        o
+    }
+
+    #[test]
+    fn quota_that_covers_the_standby_at_target_size_passes() {
+        let o = quota_setup(320, 400);
+        let k = chk(&o, "train-cluster", "quota");
+        assert_eq!(k.passed, Some(true), "{}", k.reason);
+        // 8 × 24 for the cluster; ceil(1.2 × 3) − ceil(1.2 × 1) = 2 more instances × 4 for the endpoint.
+        assert_eq!(
+            k.reason,
+            "westus: Standard NCADSA100v4 Family Cluster Dedicated vCPUs: 192 of 320 free; regional total: 200 of 392 free"
+        );
+        let k = chk(&o, "churn-endpoint", "quota");
+        assert_eq!(k.passed, Some(true), "{}", k.reason);
+        assert!(
+            k.reason
+                .contains("DSv2 Family Cluster Dedicated vCPUs: 8 of 92 free"),
+            "{}",
+            k.reason
+        );
+    }
+
+    #[test]
+    fn a_short_family_fails_naming_it_and_the_missing_vcpus() {
+        let o = quota_setup(96, 400);
+        let c = o.component("train-cluster");
+        let k = check(&c, "quota");
+        assert_eq!(k.passed, Some(false));
+        assert_eq!(
+            k.reason,
+            "Standard NCADSA100v4 Family Cluster Dedicated vCPUs in westus: 96 vCPUs missing (192 needed at target size, 8 × Standard_NC24ads_A100_v4 (24 vCPUs); 96 free of 96)"
+        );
+        assert!(!c.ready);
+        // The endpoint's own family is fine.
+        assert_eq!(chk(&o, "churn-endpoint", "quota").passed, Some(true));
+    }
+
+    #[test]
+    fn a_short_regional_total_fails_every_standby() {
+        let o = quota_setup(320, 108);
+        for name in ["train-cluster", "churn-endpoint"] {
+            let k = chk(&o, name, "quota");
+            assert_eq!(k.passed, Some(false), "{name}");
+            assert!(
+                k.reason.contains("Total Cluster Dedicated Regional vCPUs in westus: 100 vCPUs missing (200 needed, 100 free of 108)"),
+                "{name}: {}",
+                k.reason
+            );
+        }
+    }
+
+    #[test]
+    fn unreadable_quota_or_an_unread_primary_is_undecided() {
+        let mut o = quota_setup(320, 400);
+        o.obs.aml_quota.as_mut().unwrap().usages = Err(ReadError {
+            message: "GET .../usages: 503".into(),
+            not_responding: false,
+            auth: false,
+            transient: true,
+        });
+        let k = chk(&o, "train-cluster", "quota");
+        assert_eq!(k.passed, None);
+        assert_eq!(
+            k.reason,
+            "the Azure ML quota of westus could not be read: GET .../usages: 503"
+        );
+
+        let mut o = quota_setup(320, 400);
+        let (pc, _) = o.pair("train-cluster");
+        o.fail(&pc, "timed out", true);
+        let k = chk(&o, "train-cluster", "quota");
+        assert_eq!(k.passed, None);
+        assert!(k.reason.contains("target size is unknown"), "{}", k.reason);
+
+        let mut o = quota_setup(320, 400);
+        o.obs.aml_quota = None;
+        assert_eq!(chk(&o, "churn-endpoint", "quota").passed, None);
+    }
+}
