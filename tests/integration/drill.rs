@@ -110,6 +110,18 @@ fn overlapped(r: &Value, a: &str, b: &str) -> bool {
     a0 < b1 && b0 < a1
 }
 
+/// The forced SQL failover went to the partner server (the primary's does not answer in the
+/// outage: regional control planes are down, with errors or hangs).
+fn sql_failed_over_through_the_partner(r: &serde_json::Value) {
+    let ops = r["operations"].as_array().expect("operations");
+    assert!(
+        ops.iter().any(|o| o["path"].as_str().is_some_and(|p| p.ends_with(
+            "/servers/sql-contoso-westus/failoverGroups/fog-contoso-features/forceFailoverAllowDataLoss"
+        ))),
+        "{ops:#?}"
+    );
+}
+
 #[test]
 fn eastus_outage_drill_measures_rto_and_data_loss() {
     let d = drill("eastus-outage", "tests/drills/eastus-outage.toml", "120");
@@ -127,6 +139,7 @@ fn eastus_outage_drill_measures_rto_and_data_loss() {
     assert_eq!(r["outcome"], "completed");
     assert_eq!(r["operator"], "drill-ci");
     assert_eq!(r["forced"], true);
+    sql_failed_over_through_the_partner(&r);
     assert_eq!(r["rto_target_seconds"], 3600);
     assert_eq!(r["rpo_target_seconds"], 900);
     assert_rto_consistent(&r);
@@ -289,6 +302,7 @@ fn eastus_unresponsive_drill_runs_forced_despite_hanging_calls() {
     assert_eq!(d.code, Some(0), "{}", d.stderr);
     let r = d.report.unwrap();
     assert_eq!(r["forced"], true);
+    sql_failed_over_through_the_partner(&r);
     assert_rto_consistent(&r);
 }
 
