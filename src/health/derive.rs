@@ -553,14 +553,42 @@ fn replicated(ctx: &Ctx<'_>, c: &Component, id: &ResourceId, rpo: u64, d: &mut D
     let (own, detail) = combine(ctx, id, read);
     if let Some(Err(e)) = read {
         d.errors.push(e.message.clone());
+        // Microsoft's to fail over (a registry, a vault) and unreadable while the primary is
+        // down: its control plane is in the downed region; that decides nothing about the
+        // standby (undecided, not a failed check) and it serves nowhere we can see.
+        let observed_in_outage = matches!(
+            c.kind,
+            crate::config::ComponentKind::ContainerRegistry
+                | crate::config::ComponentKind::KeyVault
+        ) && ctx.regions_down.contains(&ctx.primary);
         d.instances.push(InstanceStatus {
             region: ctx.primary.to_string(),
-            health: own,
+            health: if observed_in_outage {
+                InstanceHealth::Unknown
+            } else {
+                own
+            },
             resource_id: id.to_string(),
             state: "unreadable".into(),
             detail,
         });
-        d.check(CheckId::Readable, Some(false), short(&e.message));
+        if observed_in_outage {
+            d.check(
+                CheckId::Readable,
+                None,
+                format!(
+                    "its control plane in {} does not answer during the outage; Microsoft fails it over: {}",
+                    ctx.primary,
+                    short(&e.message)
+                ),
+            );
+            d.ha_override = Some(format!(
+                "observe only (Microsoft-managed): not readable while {} is down",
+                ctx.primary
+            ));
+        } else {
+            d.check(CheckId::Readable, Some(false), short(&e.message));
+        }
         unreadable_commands(ctx, c, id, d);
         return;
     }

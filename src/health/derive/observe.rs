@@ -173,6 +173,35 @@ mod tests {
     }
 
     #[test]
+    fn a_registry_unreadable_in_a_primary_outage_decides_nothing() {
+        let mut o = Obs::demo();
+        let id = o.resource("images");
+        o.region_down("eastus");
+        o.fail(
+            &id,
+            "503 ServiceUnavailable: the resource provider in region 'eastus' is unavailable",
+            false,
+        );
+        let c = o.component("images");
+        assert_eq!(
+            c.ha_status,
+            "observe only (Microsoft-managed): not readable while eastus is down"
+        );
+        assert!(
+            c.ready,
+            "an unreadable registry in the outage is no blocker"
+        );
+        assert_eq!(check(&c, "readable").passed, None);
+        assert_eq!(c.instances[0].health, InstanceHealth::Unknown);
+        // Outside an outage the same failure is a failed check.
+        let mut o = Obs::demo();
+        o.fail(&id, "500 InternalServerError", false);
+        let c = o.component("images");
+        assert_eq!(check(&c, "readable").passed, Some(false));
+        assert!(!c.ready);
+    }
+
+    #[test]
     fn a_replica_not_ready_is_degraded() {
         let mut o = Obs::demo();
         with_registry(&mut o, &[("eastus", "Ready"), ("westus", "Syncing")]);
