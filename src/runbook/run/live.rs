@@ -42,6 +42,10 @@ pub(super) async fn plan_reading(
                 obs.reads.insert(k, v);
             }
         }
+        // A SQL partner a flaky first pass could not find (what a forced step is sent to).
+        for (k, v) in more.sql_partners {
+            obs.sql_partners.entry(k).or_insert(v);
+        }
         if obs.availability.is_err() && more.availability.is_ok() {
             obs.availability = more.availability;
         }
