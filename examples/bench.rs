@@ -151,10 +151,8 @@ async fn main() {
     let fast = Collector::with_options(
         cfg.clone(),
         client.clone(),
-        CollectOptions {
-            concurrency: 256,
-            subscription_availability: true,
-        },
+        // What ships: the product's own collector settings.
+        CollectOptions::default(),
     );
     fast.collect().await.unwrap(); // warm the connection pool
     let mut best = Duration::MAX;
