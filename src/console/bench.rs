@@ -128,5 +128,6 @@ fn synthetic_component(i: usize) -> ComponentStatus {
         properties: Vec::new(),
         az_commands: Vec::new(),
         errors: Vec::new(),
+        standby: Vec::new(),
     }
 }

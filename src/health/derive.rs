@@ -319,6 +319,7 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
         properties: d.properties,
         az_commands: d.az,
         errors: d.errors,
+        standby: d.standby,
     }
 }
 
@@ -380,6 +381,7 @@ struct Derived {
     errors: Vec<String>,
     note: Option<String>,
     ha_override: Option<String>,
+    standby: Vec<StandbyItem>,
 }
 
 impl Derived {

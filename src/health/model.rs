@@ -126,6 +126,40 @@ pub struct ComponentStatus {
     pub az_commands: Vec<String>,
     /// Errors met while reading it.
     pub errors: Vec<String>,
+    /// Workspaces: what the standby must hold, item by item in both workspaces (datastores,
+    /// assets, links, roles, network), for the side-by-side view and the runbook's fixes.
+    /// Left out of JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standby: Vec<StandbyItem>,
+}
+
+/// One thing a standby workspace must hold, as each workspace has it: the rows of the detail
+/// screen's side-by-side view and, when the secondary lacks it, a fix for the runbook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StandbyItem {
+    /// The readiness check it belongs to (`datastores`, `assets`, `linked resources`,
+    /// `identity roles`, `private network`, `managed network`).
+    pub check: CheckId,
+    /// What it is, in a responder's words: "datastore training_data", "model churn-model:7",
+    /// "Contributor on mlw-contoso-westus (workspace identity)".
+    pub item: String,
+    /// Whether the primary workspace has it (None: unknown, or not the primary's to have).
+    pub primary: Option<bool>,
+    /// Whether the secondary has it as it should (None: unknown).
+    pub secondary: Option<bool>,
+    /// What is wrong or what it is, short ("missing", "points at stdata/other", "Inactive").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// The command that fixes it when the secondary lacks it (an `az` command line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl StandbyItem {
+    /// Whether the secondary lacks it (a failing item).
+    pub fn missing(&self) -> bool {
+        self.secondary == Some(false)
+    }
 }
 
 impl ComponentStatus {

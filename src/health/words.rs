@@ -139,6 +139,7 @@ mod tests {
             properties: vec![],
             az_commands: vec![],
             errors: vec![],
+            standby: vec![],
         }
     }
 

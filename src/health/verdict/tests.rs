@@ -46,6 +46,7 @@ fn comp(name: &str, kind: &str, mode: &str, checks: Vec<Check>) -> ComponentStat
         properties: Vec::new(),
         az_commands: Vec::new(),
         errors: Vec::new(),
+        standby: Vec::new(),
     }
 }
 

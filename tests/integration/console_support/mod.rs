@@ -135,6 +135,7 @@ fn comp(name: &str, kind: &str, mode: &str, instances: Vec<InstanceStatus>) -> C
         properties: Vec::new(),
         az_commands: Vec::new(),
         errors: Vec::new(),
+        standby: Vec::new(),
     }
 }
 
