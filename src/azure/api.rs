@@ -27,6 +27,9 @@ pub mod versions {
     pub const KEY_VAULT: &str = "2024-11-01";
     pub const APP_INSIGHTS: &str = "2020-02-02";
     pub const TAGS: &str = "2021-04-01";
+    pub const AUTHORIZATION: &str = "2022-04-01";
+    pub const NETWORK: &str = "2024-05-01";
+    pub const PRIVATE_DNS: &str = "2024-06-01";
 }
 
 use versions as v;

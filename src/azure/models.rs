@@ -126,8 +126,49 @@ pub struct Resource<P, S = IgnoredAny> {
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub sku: S,
+    /// The managed identity, for the kinds that have one (a workspace's: its roles are checked).
+    #[serde(default)]
+    pub identity: Option<ManagedIdentity>,
     #[serde(default)]
     pub properties: P,
+}
+
+/// `identity` of a resource: a system-assigned identity's principal (user-assigned ones are
+/// kept by id).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedIdentity {
+    /// `SystemAssigned`, `UserAssigned`, `SystemAssigned,UserAssigned`, `None`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub principal_id: Option<String>,
+    pub tenant_id: Option<String>,
+    #[serde(default)]
+    pub user_assigned_identities: BTreeMap<String, UserAssignedIdentity>,
+}
+
+/// One of `userAssignedIdentities`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAssignedIdentity {
+    pub principal_id: Option<String>,
+}
+
+impl ManagedIdentity {
+    /// The principal the resource acts as: the system-assigned one, else the only
+    /// user-assigned one.
+    pub fn principal(&self) -> Option<&str> {
+        self.principal_id
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .or_else(|| {
+                let mut ua = self.user_assigned_identities.values();
+                match (ua.next(), ua.next()) {
+                    (Some(one), None) => one.principal_id.as_deref(),
+                    _ => None,
+                }
+            })
+    }
 }
 
 /// Deserializes an RFC 3339 timestamp, tolerating absence, null and junk (kept as None).

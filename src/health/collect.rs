@@ -17,7 +17,10 @@ use crate::region::Region;
 
 mod aml;
 
-pub use aml::{AmlQuota, AmlReadiness, SYSTEM_REGISTRY};
+pub use aml::{
+    AmlNetwork, AmlQuota, AmlReadiness, AmlRoles, RulesRead, SLOW_READS_TTL, SYSTEM_REGISTRY,
+    SlowCache,
+};
 
 /// How a collection pass reads.
 #[derive(Debug, Clone, Copy)]
@@ -144,6 +147,8 @@ pub struct Collector {
     client: ArmClient,
     opts: CollectOptions,
     not_responding: Mutex<BTreeMap<Region, OffsetDateTime>>,
+    /// Role assignments and private networks, reused while fresh.
+    slow: SlowCache,
 }
 
 impl Collector {
@@ -162,6 +167,7 @@ impl Collector {
                 ..opts
             },
             not_responding: Mutex::new(BTreeMap::new()),
+            slow: SlowCache::default(),
         }
     }
 
@@ -294,8 +300,10 @@ impl Collector {
             }
             (out, self.client.server_now())
         };
-        let ((mut out, now), (aml, aml_quota)) =
-            tokio::join!(joined, aml::readiness(&self.client, &sem, &self.cfg));
+        let ((mut out, now), (aml, aml_quota)) = tokio::join!(
+            joined,
+            aml::readiness(&self.client, &sem, &self.cfg, &self.slow)
+        );
         let availability = match avail.await {
             Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
             Ok(Err(e)) => Err(e.into()),

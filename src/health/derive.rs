@@ -394,6 +394,25 @@ impl Derived {
         });
     }
 
+    /// Adds a row of the standby workspace's side-by-side view.
+    fn standby(
+        &mut self,
+        check: CheckId,
+        item: impl Into<String>,
+        sides: (Option<bool>, Option<bool>),
+        note: impl Into<String>,
+        fix: Option<String>,
+    ) {
+        self.standby.push(StandbyItem {
+            check,
+            item: item.into(),
+            primary: sides.0,
+            secondary: sides.1,
+            note: note.into(),
+            fix,
+        });
+    }
+
     /// Adds a key property, shown in this order.
     fn prop(&mut self, k: &str, v: impl Into<String>) {
         self.properties.push((k.to_string(), v.into()));

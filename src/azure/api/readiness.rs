@@ -1,4 +1,6 @@
-//! The reads of Azure ML readiness: a workspace's datastores, the regional Azure ML quota.
+//! The reads of Azure ML readiness: a workspace's datastores, its deployments' assets and the
+//! registries, the regional Azure ML quota, role assignments, private endpoints and DNS links,
+//! and the managed network's outbound rules.
 
 use super::versions as v;
 use crate::azure::client::ArmClient;
@@ -96,5 +98,98 @@ impl ArmClient {
             Err(e) if e.status() == Some(404) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+}
+
+impl ArmClient {
+    /// The role assignments that apply at `scope` (`$filter=atScope()`: at it and above).
+    pub async fn role_assignments_at(
+        &self,
+        scope: &str,
+    ) -> Result<Vec<RoleAssignment>, AzureError> {
+        self.list(
+            &format!("{scope}/providers/Microsoft.Authorization/roleAssignments"),
+            v::AUTHORIZATION,
+            &[("$filter", "atScope()")],
+        )
+        .await
+    }
+
+    /// Every role assignment of one principal in the subscription, at any scope.
+    pub async fn role_assignments_of(
+        &self,
+        subscription: &str,
+        principal: &str,
+    ) -> Result<Vec<RoleAssignment>, AzureError> {
+        let filter = format!("principalId eq '{principal}'");
+        self.list(
+            &format!(
+                "/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments"
+            ),
+            v::AUTHORIZATION,
+            &[("$filter", filter.as_str())],
+        )
+        .await
+    }
+
+    /// The private endpoint connections of a workspace or a storage account.
+    pub async fn private_endpoint_connections(
+        &self,
+        resource_id: &str,
+    ) -> Result<Vec<PrivateEndpointConnection>, AzureError> {
+        let version = if resource_id
+            .to_ascii_lowercase()
+            .contains("/providers/microsoft.storage/")
+        {
+            v::STORAGE
+        } else {
+            v::AML
+        };
+        self.list(
+            &format!("{resource_id}/privateEndpointConnections"),
+            version,
+            &[],
+        )
+        .await
+    }
+
+    /// A private endpoint (its region and subnet).
+    pub async fn private_endpoint(&self, id: &str) -> Result<PrivateEndpoint, AzureError> {
+        self.get(id, v::NETWORK, &[]).await
+    }
+
+    /// The subscription's private DNS zones.
+    pub async fn private_dns_zones(
+        &self,
+        subscription: &str,
+    ) -> Result<Vec<PrivateDnsZone>, AzureError> {
+        self.list(
+            &format!("/subscriptions/{subscription}/providers/Microsoft.Network/privateDnsZones"),
+            v::PRIVATE_DNS,
+            &[],
+        )
+        .await
+    }
+
+    /// The virtual network links of a private DNS zone.
+    pub async fn virtual_network_links(
+        &self,
+        zone_id: &str,
+    ) -> Result<Vec<VirtualNetworkLink>, AzureError> {
+        self.list(
+            &format!("{zone_id}/virtualNetworkLinks"),
+            v::PRIVATE_DNS,
+            &[],
+        )
+        .await
+    }
+
+    /// The outbound rules of a workspace's managed network.
+    pub async fn outbound_rules(
+        &self,
+        workspace_id: &str,
+    ) -> Result<Vec<OutboundRule>, AzureError> {
+        self.list(&format!("{workspace_id}/outboundRules"), v::AML, &[])
+            .await
     }
 }

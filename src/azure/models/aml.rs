@@ -26,6 +26,41 @@ pub struct WorkspaceProperties {
     pub application_insights: Option<String>,
     pub discovery_url: Option<String>,
     pub public_network_access: Option<String>,
+    pub managed_network: Option<ManagedNetwork>,
+}
+
+impl WorkspaceProperties {
+    /// Whether the workspace turned public network access off (private link only).
+    pub fn is_private(&self) -> bool {
+        self.public_network_access
+            .as_deref()
+            .is_some_and(|x| x.eq_ignore_ascii_case("Disabled"))
+    }
+
+    /// The managed network's isolation mode when it uses one (not `Disabled`).
+    pub fn managed_isolation(&self) -> Option<&str> {
+        self.managed_network
+            .as_ref()
+            .and_then(|m| m.isolation_mode.as_deref())
+            .filter(|m| !m.eq_ignore_ascii_case("Disabled"))
+    }
+}
+
+/// `managedNetwork` of a workspace.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedNetwork {
+    /// `Disabled`, `AllowInternetOutbound`, `AllowOnlyApprovedOutbound`.
+    pub isolation_mode: Option<String>,
+    pub status: Option<ManagedNetworkStatus>,
+}
+
+/// `managedNetwork.status`: `Active` once provisioned, `Inactive` before.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedNetworkStatus {
+    pub status: Option<String>,
+    pub spark_ready: Option<bool>,
 }
 
 /// An Azure ML compute.

@@ -5,6 +5,12 @@ use serde::Deserialize;
 
 use super::Resource;
 
+mod network;
+mod roles;
+
+pub use network::*;
+pub use roles::*;
+
 /// A datastore of a workspace (`{ws}/datastores`).
 pub type Datastore = Resource<DatastoreProperties>;
 
@@ -28,6 +34,16 @@ pub struct DatastoreProperties {
     /// Where the account lives, when the datastore says (recent api-versions do).
     pub resource_group: Option<String>,
     pub subscription_id: Option<String>,
+    /// How the datastore reaches its data; `credentialsType` `None` is identity-based access.
+    pub credentials: Option<DatastoreCredentials>,
+}
+
+/// `credentials` of a datastore (its secrets are never returned by ARM nor read here).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DatastoreCredentials {
+    /// `AccountKey`, `Sas`, `ServicePrincipal`, `Certificate`, `None` (identity-based).
+    pub credentials_type: Option<String>,
 }
 
 impl DatastoreProperties {
@@ -37,6 +53,25 @@ impl DatastoreProperties {
             .as_deref()
             .or(self.filesystem.as_deref())
             .or(self.file_share_name.as_deref())
+    }
+
+    /// Whether it reads its data as the caller's or the workspace's identity (no stored
+    /// credential): then that identity needs a data role on the account.
+    pub fn identity_based(&self) -> bool {
+        self.credentials
+            .as_ref()
+            .and_then(|c| c.credentials_type.as_deref())
+            .is_some_and(|t| t.eq_ignore_ascii_case("None"))
+    }
+
+    /// The storage account's ARM id, when the datastore says where it lives.
+    pub fn account_id(&self) -> Option<String> {
+        Some(format!(
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{}",
+            self.subscription_id.as_deref()?,
+            self.resource_group.as_deref()?,
+            self.account_name.as_deref()?
+        ))
     }
 
     /// The account (or Data Lake Gen1 store) it points at.

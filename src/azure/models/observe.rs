@@ -45,6 +45,29 @@ pub type KeyVault = Resource<KeyVaultProperties>;
 pub struct KeyVaultProperties {
     pub vault_uri: Option<String>,
     pub provisioning_state: Option<ProvisioningState>,
+    /// Data-plane access by Azure RBAC (true) or by access policies.
+    pub enable_rbac_authorization: Option<bool>,
+    #[serde(default)]
+    pub access_policies: Vec<AccessPolicy>,
+}
+
+/// One of a vault's `accessPolicies`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessPolicy {
+    #[serde(default)]
+    pub object_id: String,
+    #[serde(default)]
+    pub permissions: AccessPolicyPermissions,
+}
+
+/// What an access policy allows, per kind of object.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct AccessPolicyPermissions {
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    #[serde(default)]
+    pub keys: Vec<String>,
 }
 
 /// An Application Insights component (its property names are PascalCase).

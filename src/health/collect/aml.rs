@@ -1,7 +1,9 @@
 //! The reads of Azure ML readiness, beside each workspace pair's own: both workspaces'
 //! datastores and the storage accounts they point at (those the configuration does not name
-//! already), and the secondary region's Azure ML quota (usages and VM sizes) when a compute
-//! cluster or an online endpoint has a standby there.
+//! already), the assets of the primary's deployments, both workspaces' role assignments and
+//! private network (read at most every [`SLOW_READS_TTL`]: they change rarely, and cost a
+//! dozen requests), the managed networks' outbound rules, and the secondary region's Azure ML
+//! quota (usages and VM sizes) when a compute cluster or an online endpoint has a standby there.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -31,21 +33,243 @@ pub struct AmlReadiness {
     pub secondary_assets: HashMap<(AssetKind, String, String), Result<bool, ReadError>>,
     /// The secondary workspace's default storage account (its `storageAccount`), for its region.
     pub secondary_storage: Option<Result<StorageAccount, ReadError>>,
+    /// The secondary workspace as readiness read it (its identity, network settings).
+    pub secondary_workspace: Option<Result<Workspace, ReadError>>,
+    /// Role assignments (cached: see [`SLOW_READS_TTL`]).
+    pub roles: Option<AmlRoles>,
+    /// Private endpoints and DNS links (cached: see [`SLOW_READS_TTL`]).
+    pub network: Option<AmlNetwork>,
+    /// Both workspaces' managed-network outbound rules, when either uses a managed network.
+    pub outbound: Option<(RulesRead, RulesRead)>,
 }
 
-/// The secondary workspace's default storage account: the workspace (again: readiness runs
-/// beside the workspace's own read), then the account it names.
-async fn default_storage(
+/// A list of outbound rules as read.
+pub type RulesRead = Result<Vec<OutboundRule>, ReadError>;
+
+/// How long role assignments and the private network are reused before they are read again
+/// (Azure's time: a simulated world's clock in a drill).
+pub const SLOW_READS_TTL: time::Duration = time::Duration::minutes(5);
+
+/// The role assignments readiness compares.
+#[derive(Debug, Clone)]
+pub struct AmlRoles {
+    /// Azure's time when they were read.
+    pub read_at: time::OffsetDateTime,
+    /// The primary workspace (for its identity).
+    pub primary_workspace: Result<Workspace, ReadError>,
+    /// Assignments that apply at the primary workspace (`atScope()`).
+    pub at_primary: Result<Vec<RoleAssignment>, ReadError>,
+    /// Assignments that apply at the secondary workspace.
+    pub at_secondary: Result<Vec<RoleAssignment>, ReadError>,
+    /// Every assignment of the primary's identity (None: it has none to read).
+    pub primary_identity: Option<Result<Vec<RoleAssignment>, ReadError>>,
+    /// Every assignment of the secondary's identity.
+    pub secondary_identity: Option<Result<Vec<RoleAssignment>, ReadError>>,
+}
+
+/// The private network readiness compares.
+#[derive(Debug, Clone)]
+pub struct AmlNetwork {
+    pub read_at: time::OffsetDateTime,
+    /// The private endpoint connections of the primary and the secondary workspace.
+    pub primary_pecs: Result<Vec<PrivateEndpointConnection>, ReadError>,
+    pub secondary_pecs: Result<Vec<PrivateEndpointConnection>, ReadError>,
+    /// The connections of each data account (the datastores' accounts and both default
+    /// storages), by lowercase account id.
+    pub account_pecs: HashMap<String, Result<Vec<PrivateEndpointConnection>, ReadError>>,
+    /// Every approved connection's private endpoint, by lowercase id.
+    pub endpoints: HashMap<String, Result<PrivateEndpoint, ReadError>>,
+    /// The subscription's private DNS zones (None: not needed, no endpoint to find a vnet).
+    pub zones: Option<Result<Vec<PrivateDnsZone>, ReadError>>,
+    /// The links of each Azure ML zone found, by lowercase zone name.
+    pub links: HashMap<String, Result<Vec<VirtualNetworkLink>, ReadError>>,
+}
+
+impl AmlRoles {
+    fn complete(&self) -> bool {
+        self.primary_workspace.is_ok()
+            && self.at_primary.is_ok()
+            && self.at_secondary.is_ok()
+            && !matches!(self.primary_identity, Some(Err(_)))
+            && !matches!(self.secondary_identity, Some(Err(_)))
+    }
+}
+
+impl AmlNetwork {
+    fn complete(&self) -> bool {
+        self.primary_pecs.is_ok()
+            && self.secondary_pecs.is_ok()
+            && self.account_pecs.values().all(Result::is_ok)
+            && self.endpoints.values().all(Result::is_ok)
+            && !matches!(self.zones, Some(Err(_)))
+            && self.links.values().all(Result::is_ok)
+    }
+}
+
+/// The last complete slow reads of each workspace pair, by component name.
+#[derive(Debug, Default)]
+pub struct SlowCache {
+    roles: std::sync::Mutex<HashMap<String, AmlRoles>>,
+    network: std::sync::Mutex<HashMap<String, AmlNetwork>>,
+}
+
+impl SlowCache {
+    fn fresh<T: Clone>(
+        map: &std::sync::Mutex<HashMap<String, T>>,
+        name: &str,
+        now: time::OffsetDateTime,
+        at: impl Fn(&T) -> time::OffsetDateTime,
+    ) -> Option<T> {
+        let m = map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        m.get(name)
+            .filter(|x| now - at(x) < SLOW_READS_TTL && now >= at(x))
+            .cloned()
+    }
+
+    fn keep<T>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str, v: T) {
+        map.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(name.to_string(), v);
+    }
+}
+
+/// The secondary workspace (again: readiness runs beside the workspace's own read), and the
+/// default storage account it names.
+async fn secondary_side(
     c: &ArmClient,
     sem: &Semaphore,
     secondary: &str,
-) -> Option<Result<StorageAccount, ReadError>> {
-    let ws = match guarded(sem, c.workspace(secondary)).await {
-        Ok(ws) => ws,
-        Err(e) => return Some(Err(e)),
+) -> (
+    Result<Workspace, ReadError>,
+    Option<Result<StorageAccount, ReadError>>,
+) {
+    let ws = guarded(sem, c.workspace(secondary)).await;
+    let id = match &ws {
+        Ok(w) => w.properties.storage_account.clone(),
+        Err(_) => None,
     };
-    let id = ws.properties.storage_account?;
-    Some(guarded(sem, c.storage_account_plain(&id)).await)
+    let storage = match id {
+        Some(id) => Some(guarded(sem, c.storage_account_plain(&id)).await),
+        None => None,
+    };
+    (ws, storage)
+}
+
+/// Role assignments of a pair: at both workspaces, and every assignment of both identities.
+async fn roles(
+    c: &ArmClient,
+    sem: &Semaphore,
+    sub: &str,
+    primary: &str,
+    secondary: &str,
+    secondary_ws: Option<&Workspace>,
+) -> AmlRoles {
+    let read_at = c.server_now();
+    let of = |ws: Option<&Workspace>| {
+        ws.and_then(|w| w.identity.as_ref())
+            .and_then(|i| i.principal())
+            .map(str::to_string)
+    };
+    let s_principal = of(secondary_ws);
+    let (pw, at_primary, at_secondary, secondary_identity) = tokio::join!(
+        guarded(sem, c.workspace(primary)),
+        guarded(sem, c.role_assignments_at(primary)),
+        guarded(sem, c.role_assignments_at(secondary)),
+        async {
+            match &s_principal {
+                Some(p) => Some(guarded(sem, c.role_assignments_of(sub, p)).await),
+                None => None,
+            }
+        }
+    );
+    let primary_identity = match of(pw.as_ref().ok()) {
+        Some(p) => Some(guarded(sem, c.role_assignments_of(sub, &p)).await),
+        None => None,
+    };
+    AmlRoles {
+        read_at,
+        primary_workspace: pw,
+        at_primary,
+        at_secondary,
+        primary_identity,
+        secondary_identity,
+    }
+}
+
+/// The private network of a pair: both workspaces' private endpoint connections and, when
+/// either has one or the primary is private, the data accounts' connections, the endpoints
+/// behind every approved connection, and the Azure ML DNS zones' links.
+async fn network(
+    c: &ArmClient,
+    sem: &Semaphore,
+    sub: &str,
+    (primary, secondary): (&str, &str),
+    private: bool,
+    accounts: &[String],
+) -> AmlNetwork {
+    let read_at = c.server_now();
+    let (primary_pecs, secondary_pecs) = tokio::join!(
+        guarded(sem, c.private_endpoint_connections(primary)),
+        guarded(sem, c.private_endpoint_connections(secondary))
+    );
+    let mut n = AmlNetwork {
+        read_at,
+        primary_pecs,
+        secondary_pecs,
+        account_pecs: HashMap::new(),
+        endpoints: HashMap::new(),
+        zones: None,
+        links: HashMap::new(),
+    };
+    let any = |r: &Result<Vec<PrivateEndpointConnection>, ReadError>| {
+        r.as_ref().is_ok_and(|l| !l.is_empty())
+    };
+    if !(private || any(&n.primary_pecs) || any(&n.secondary_pecs)) {
+        return n;
+    }
+    let lists = futures_util::future::join_all(accounts.iter().map(|a| async move {
+        (
+            a.to_ascii_lowercase(),
+            guarded(sem, c.private_endpoint_connections(a)).await,
+        )
+    }))
+    .await;
+    n.account_pecs = lists.into_iter().collect();
+    let endpoint_ids: BTreeSet<String> = [&n.primary_pecs, &n.secondary_pecs]
+        .into_iter()
+        .chain(n.account_pecs.values())
+        .flat_map(|r| r.iter().flatten())
+        .filter(|x| x.is_approved())
+        .filter_map(|x| x.endpoint_id().map(str::to_string))
+        .collect();
+    let (endpoints, zones) = tokio::join!(
+        futures_util::future::join_all(endpoint_ids.iter().map(|id| async move {
+            (
+                id.to_ascii_lowercase(),
+                guarded(sem, c.private_endpoint(id)).await,
+            )
+        })),
+        guarded(sem, c.private_dns_zones(sub))
+    );
+    n.endpoints = endpoints.into_iter().collect();
+    let wanted: Vec<(String, String)> = zones
+        .iter()
+        .flatten()
+        .filter(|z| AML_DNS_ZONES.iter().any(|n| z.name.eq_ignore_ascii_case(n)))
+        .map(|z| (z.name.to_ascii_lowercase(), z.id.clone()))
+        .collect();
+    n.zones = Some(zones);
+    let links = futures_util::future::join_all(wanted.iter().map(|(name, id)| async move {
+        (
+            name.clone(),
+            guarded(sem, c.virtual_network_links(id)).await,
+        )
+    }))
+    .await;
+    n.links = links.into_iter().collect();
+    n
 }
 
 /// Microsoft's registry of curated assets, in every region.
@@ -118,11 +342,13 @@ pub struct AmlQuota {
     pub vm_sizes: Result<Vec<VmSize>, ReadError>,
 }
 
-/// Reads readiness for every workspace pair of `cfg`, and the quota when it is needed.
+/// Reads readiness for every workspace pair of `cfg`, and the quota when it is needed; role
+/// assignments and the private network come from `cache` while they are fresh.
 pub(super) async fn readiness(
     c: &ArmClient,
     sem: &Semaphore,
     cfg: &Config,
+    cache: &SlowCache,
 ) -> (HashMap<String, AmlReadiness>, Option<AmlQuota>) {
     let pairs = cfg
         .components
@@ -148,11 +374,11 @@ pub(super) async fn readiness(
     let workspaces = futures_util::future::join_all(pairs.map(|(name, p, s)| {
         let configured = &configured;
         async move {
-            let (pd, sd, mut r, st) = tokio::join!(
+            let (pd, sd, mut r, (sw, st)) = tokio::join!(
                 guarded(sem, c.datastores(&p)),
                 guarded(sem, c.datastores(&s)),
                 assets(c, sem, sub, &p, &s),
-                default_storage(c, sem, &s)
+                secondary_side(c, sem, &s)
             );
             r.secondary_storage = st;
             r.primary_datastores = Some(pd);
@@ -163,26 +389,33 @@ pub(super) async fn readiness(
                 .flatten()
                 .flatten()
                 .filter_map(|d| {
-                    let p = &d.properties;
-                    let account = p.account_name.as_deref()?.to_ascii_lowercase();
+                    let account = d.properties.account_name.as_deref()?.to_ascii_lowercase();
                     if configured.contains(&account) {
                         return None;
                     }
-                    let id = format!(
-                        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{}",
-                        p.subscription_id.as_deref()?,
-                        p.resource_group.as_deref()?,
-                        p.account_name.as_deref()?
-                    );
-                    Some((account, id))
+                    Some((account, d.properties.account_id()?))
                 })
                 .collect::<std::collections::BTreeMap<_, _>>()
                 .into_iter()
                 .collect();
-            for (account, id) in wanted {
-                let read = guarded(sem, c.storage_account(&id)).await;
-                r.accounts.insert(account, read);
-            }
+            let accounts = async {
+                let mut out = HashMap::new();
+                for (account, id) in &wanted {
+                    out.insert(account.clone(), guarded(sem, c.storage_account(id)).await);
+                }
+                out
+            };
+            let (accounts, roles, network, outbound) = tokio::join!(
+                accounts,
+                cached_roles(c, sem, cache, (&name, sub, &p, &s), sw.as_ref().ok()),
+                cached_network(c, sem, cache, (&name, sub, &p, &s), &r, sw.as_ref().ok()),
+                outbound_rules(c, sem, &p, &s, sw.as_ref().ok())
+            );
+            r.accounts = accounts;
+            r.roles = Some(roles);
+            r.network = Some(network);
+            r.outbound = outbound;
+            r.secondary_workspace = Some(sw);
             (name, r)
         }
     }));
@@ -205,6 +438,82 @@ pub(super) async fn readiness(
     };
     let (workspaces, quota) = tokio::join!(workspaces, quota);
     (workspaces.into_iter().collect(), quota)
+}
+
+/// A pair's role assignments: the cached ones while fresh, else read (and kept when every
+/// read succeeded).
+async fn cached_roles(
+    c: &ArmClient,
+    sem: &Semaphore,
+    cache: &SlowCache,
+    (name, sub, p, s): (&str, &str, &str, &str),
+    sw: Option<&Workspace>,
+) -> AmlRoles {
+    let now = c.server_now();
+    if let Some(r) = SlowCache::fresh(&cache.roles, name, now, |x| x.read_at) {
+        return r;
+    }
+    let r = roles(c, sem, sub, p, s, sw).await;
+    if r.complete() {
+        SlowCache::keep(&cache.roles, name, r.clone());
+    }
+    r
+}
+
+/// A pair's private network: the cached one while fresh, else read. The data accounts are
+/// the primary's datastores' accounts (beyond the built-in ones) and both default storages.
+async fn cached_network(
+    c: &ArmClient,
+    sem: &Semaphore,
+    cache: &SlowCache,
+    (name, sub, p, s): (&str, &str, &str, &str),
+    r: &AmlReadiness,
+    sw: Option<&Workspace>,
+) -> AmlNetwork {
+    let now = c.server_now();
+    if let Some(n) = SlowCache::fresh(&cache.network, name, now, |x| x.read_at) {
+        return n;
+    }
+    let mut accounts: BTreeSet<String> = r
+        .primary_datastores
+        .iter()
+        .flatten()
+        .flatten()
+        .filter(|d| !d.properties.is_default && !is_built_in(&d.name))
+        .filter_map(|d| d.properties.account_id())
+        .collect();
+    accounts.extend(sw.and_then(|w| w.properties.storage_account.clone()));
+    let accounts: Vec<String> = accounts.into_iter().collect();
+    let private = sw.is_some_and(|w| w.properties.is_private());
+    let n = network(c, sem, sub, (p, s), private, &accounts).await;
+    if n.complete() {
+        SlowCache::keep(&cache.network, name, n.clone());
+    }
+    n
+}
+
+/// Both workspaces' outbound rules, when the secondary uses a managed network or could not be
+/// read (the primary's setting is in its own reading: a secondary without one is judged there).
+async fn outbound_rules(
+    c: &ArmClient,
+    sem: &Semaphore,
+    p: &str,
+    s: &str,
+    sw: Option<&Workspace>,
+) -> Option<(RulesRead, RulesRead)> {
+    sw.and_then(|w| w.properties.managed_isolation())?;
+    let (pr, sr) = tokio::join!(
+        guarded(sem, c.outbound_rules(p)),
+        guarded(sem, c.outbound_rules(s))
+    );
+    Some((pr, sr))
+}
+
+/// A datastore every workspace makes on its own default storage.
+fn is_built_in(name: &str) -> bool {
+    BUILT_IN_DATASTORES
+        .iter()
+        .any(|b| b.eq_ignore_ascii_case(name))
 }
 
 /// One read under the collection's concurrency bound.

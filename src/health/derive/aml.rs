@@ -35,6 +35,9 @@ pub(super) fn workspace(
     super::aml_readiness::datastores(ctx, pair, sw, d);
     super::aml_readiness::linked_resources(ctx, pair, sw, d);
     super::aml_readiness::assets(ctx, pair, d);
+    super::aml_readiness::identity_roles(ctx, pair, sw, d);
+    super::aml_readiness::private_network(ctx, pair, sw, d);
+    super::aml_readiness::managed_network(ctx, pair, sw, d);
     d.check(CheckId::SwitchIsRunbookStep, None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
     d.az.push(crate::azure::az::aml::workspace_show(s_id, None));
 }

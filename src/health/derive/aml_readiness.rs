@@ -21,11 +21,16 @@ use crate::text::sanitize;
 
 /// `datastores` of a workspace pair.
 pub(super) fn datastores(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace, d: &mut Derived) {
-    let (passed, reason) = datastores_check(ctx, pair, sw);
+    let (passed, reason) = datastores_check(ctx, pair, sw, d);
     d.check(CheckId::Datastores, passed, reason);
 }
 
-fn datastores_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<bool>, String) {
+fn datastores_check(
+    ctx: &Ctx<'_>,
+    pair: &Pair<'_>,
+    sw: &Workspace,
+    d: &mut Derived,
+) -> (Option<bool>, String) {
     let Some(r) = ctx.obs.aml.get(&pair.c.name) else {
         return (None, "datastores not read yet".into());
     };
@@ -78,14 +83,84 @@ fn datastores_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<b
     }
     let mut wrong = Vec::new();
     let mut unknown = Vec::new();
+    let ws_id = crate::config::ResourceId::parse(&sw.id).ok();
     for pd in &own {
         let name = sanitize(&pd.name);
-        let Some(sd) = s_list
+        let (w0, u0) = (wrong.len(), unknown.len());
+        let found = s_list
             .iter()
-            .find(|x| x.name.eq_ignore_ascii_case(&pd.name))
-        else {
+            .find(|x| x.name.eq_ignore_ascii_case(&pd.name));
+        datastore(ctx, r, pd, found, &defaults, &mut wrong, &mut unknown);
+        let bad = wrong.len() > w0;
+        let note = if bad {
+            wrong[w0]
+                .strip_prefix(name.as_ref())
+                .unwrap_or(&wrong[w0])
+                .trim()
+                .to_string()
+        } else if unknown.len() > u0 {
+            unknown[u0].clone()
+        } else {
+            String::new()
+        };
+        d.standby(
+            CheckId::Datastores,
+            format!("datastore {name}"),
+            (
+                Some(true),
+                if bad {
+                    Some(false)
+                } else if unknown.len() > u0 {
+                    None
+                } else {
+                    Some(true)
+                },
+            ),
+            note,
+            (bad && found.is_none_or(|sd| {
+                !same(sd.properties.target(), pd.properties.target())
+                    || !same(sd.properties.account(), pd.properties.account())
+            }))
+            .then(|| {
+                ws_id
+                    .as_ref()
+                    .map(|id| crate::azure::az::aml::datastore_create(id, &pd.name))
+            })
+            .flatten(),
+        );
+    }
+    if !wrong.is_empty() {
+        (Some(false), wrong.join("; "))
+    } else if !unknown.is_empty() {
+        (None, unknown.join("; "))
+    } else {
+        let names: Vec<String> = own.iter().map(|x| sanitize(&x.name).into_owned()).collect();
+        (
+            Some(true),
+            format!(
+                "{} in both workspaces, on geo-redundant storage",
+                names.join(", ")
+            ),
+        )
+    }
+}
+
+/// One datastore of the primary against its namesake in the secondary (`sd`): what is wrong
+/// or unknown about it goes to `wrong` / `unknown`, each entry starting with its name.
+fn datastore(
+    ctx: &Ctx<'_>,
+    r: &crate::health::collect::AmlReadiness,
+    pd: &Datastore,
+    sd: Option<&Datastore>,
+    defaults: &BTreeSet<String>,
+    wrong: &mut Vec<String>,
+    unknown: &mut Vec<String>,
+) {
+    let name = sanitize(&pd.name);
+    {
+        let Some(sd) = sd else {
             wrong.push(format!("{name} missing in {}", ctx.secondary));
-            continue;
+            return;
         };
         let (pp, sp) = (&pd.properties, &sd.properties);
         let where_ = |p: &DatastoreProperties| {
@@ -104,11 +179,11 @@ fn datastores_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<b
                 where_(pp),
                 ctx.primary
             ));
-            continue;
+            return;
         }
         let Some(account) = pp.account() else {
             unknown.push(format!("{name}: no account to check"));
-            continue;
+            return;
         };
         let account_l = account.to_ascii_lowercase();
         let account = sanitize(account);
@@ -116,14 +191,14 @@ fn datastores_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<b
             wrong.push(format!(
                 "{name} is on {account}, a workspace's default storage (never failed over: keep data in its own geo-redundant account)"
             ));
-            continue;
+            return;
         }
         if pp
             .datastore_type
             .as_deref()
             .is_some_and(|t| t.eq_ignore_ascii_case("AzureDataLakeGen1"))
         {
-            continue;
+            return;
         }
         match storage_of(ctx, r, &account_l) {
             Some(Ok(sa)) if sa.is_geo_redundant() => {}
@@ -139,20 +214,6 @@ fn datastores_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<b
                 "{name}: the redundancy of {account} is unknown (neither a configured storage component nor located by the datastore)"
             )),
         }
-    }
-    if !wrong.is_empty() {
-        (Some(false), wrong.join("; "))
-    } else if !unknown.is_empty() {
-        (None, unknown.join("; "))
-    } else {
-        let names: Vec<String> = own.iter().map(|x| sanitize(&x.name).into_owned()).collect();
-        (
-            Some(true),
-            format!(
-                "{} in both workspaces, on geo-redundant storage",
-                names.join(", ")
-            ),
-        )
     }
 }
 
@@ -202,6 +263,12 @@ fn last_segment(id: &str) -> &str {
 /// with a ready replica in the secondary); its Application Insights is in the secondary region.
 pub(super) fn linked_resources(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace, d: &mut Derived) {
     let (passed, reason) = linked_check(ctx, pair, sw);
+    // Each finding is a row of the secondary's links (they are the secondary's own: no
+    // primary column).
+    let sep = if passed == Some(true) { ", " } else { "; " };
+    for part in reason.split(sep).filter(|x| !x.is_empty()) {
+        d.standby(CheckId::LinkedResources, part, (None, passed), "", None);
+    }
     d.check(CheckId::LinkedResources, passed, reason);
 }
 
@@ -381,11 +448,11 @@ fn linked_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<bool>
 /// deployments use is in a registry that replicates to the secondary region, or registered with
 /// the same name and version in the secondary workspace.
 pub(super) fn assets(ctx: &Ctx<'_>, pair: &Pair<'_>, d: &mut Derived) {
-    let (passed, reason) = assets_check(ctx, pair);
+    let (passed, reason) = assets_check(ctx, pair, d);
     d.check(CheckId::Assets, passed, reason);
 }
 
-fn assets_check(ctx: &Ctx<'_>, pair: &Pair<'_>) -> (Option<bool>, String) {
+fn assets_check(ctx: &Ctx<'_>, pair: &Pair<'_>, d: &mut Derived) -> (Option<bool>, String) {
     let region = &ctx.secondary;
     let Some(r) = ctx.obs.aml.get(&pair.c.name) else {
         return (None, "assets not read yet".into());
@@ -423,6 +490,128 @@ fn assets_check(ctx: &Ctx<'_>, pair: &Pair<'_>) -> (Option<bool>, String) {
     let mut unknown = Vec::new();
     let mut from_registry = 0;
     for (kind, x) in &refs {
+        let (m0, u0) = (missing.len(), unknown.len());
+        asset(
+            ctx,
+            r,
+            (*kind, x),
+            &mut missing,
+            &mut unknown,
+            &mut from_registry,
+        );
+        let secondary = if missing.len() > m0 {
+            Some(false)
+        } else if unknown.len() > u0 {
+            None
+        } else {
+            Some(true)
+        };
+        let (label, note) = asset_row(*kind, x);
+        let note = match secondary {
+            Some(false) => format!("missing in {region}{note}"),
+            None => unknown[u0].clone(),
+            Some(true) => note,
+        };
+        let fix = if secondary == Some(false) {
+            asset_fix(ctx, pair, r, (*kind, x))
+        } else {
+            None
+        };
+        d.standby(CheckId::Assets, label, (Some(true), secondary), note, fix);
+    }
+    if !missing.is_empty() {
+        (
+            Some(false),
+            format!("missing in {region}: {}", missing.join(", ")),
+        )
+    } else if !unknown.is_empty() {
+        (None, unknown.join("; "))
+    } else {
+        (
+            Some(true),
+            format!(
+                "{} asset(s) of the primary's deployments reach {region} ({from_registry} from a replicated registry)",
+                refs.len()
+            ),
+        )
+    }
+}
+
+/// The side-by-side row of an asset: "model churn-model:7" and where it comes from.
+fn asset_row(kind: AssetKind, x: &AssetRef) -> (String, String) {
+    match x {
+        AssetRef::Registry {
+            registry,
+            name,
+            version,
+        } => (
+            format!("{} {}", kind.word(), sanitize(&format!("{name}:{version}"))),
+            format!(" (registry {})", sanitize(registry)),
+        ),
+        AssetRef::Workspace { name, version } => (
+            format!("{} {}", kind.word(), sanitize(&format!("{name}:{version}"))),
+            String::new(),
+        ),
+        AssetRef::Unpinned(s) => (format!("{} {}", kind.word(), sanitize(s)), String::new()),
+    }
+}
+
+/// The fix of a missing asset: a registry that stopped replicating adds the region back; a
+/// workspace model or environment is shared to a registry that replicates there.
+fn asset_fix(
+    ctx: &Ctx<'_>,
+    pair: &Pair<'_>,
+    r: &crate::health::collect::AmlReadiness,
+    (kind, x): (AssetKind, &AssetRef),
+) -> Option<String> {
+    let regs = r.registries.as_ref()?.as_ref().ok()?;
+    let located = |g: &MlRegistry| {
+        let id = crate::config::ResourceId::parse(&g.id).ok()?;
+        Some((
+            id.resource_group().to_string(),
+            id.subscription().to_string(),
+        ))
+    };
+    match x {
+        AssetRef::Registry { registry, .. } => {
+            let g = regs
+                .iter()
+                .find(|g| g.name.eq_ignore_ascii_case(registry))?;
+            let (rg, sub) = located(g)?;
+            Some(crate::azure::az::aml::registry_update(&g.name, &rg, &sub))
+        }
+        AssetRef::Workspace { name, version } if kind != AssetKind::Code => {
+            let Targets::Paired { primary, .. } = &pair.c.targets else {
+                return None;
+            };
+            let g = regs.iter().find(|g| {
+                !g.name.eq_ignore_ascii_case(SYSTEM_REGISTRY) && g.replicates_to(&ctx.secondary)
+            })?;
+            Some(crate::azure::az::aml::asset_share(
+                kind.word(),
+                primary,
+                name,
+                version,
+                &g.name,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// One asset of the primary's deployments: what is missing or unknown about it goes to
+/// `missing` / `unknown`; one that reaches the secondary from a registry counts in `from_registry`.
+fn asset(
+    ctx: &Ctx<'_>,
+    r: &crate::health::collect::AmlReadiness,
+    (kind, x): (AssetKind, &AssetRef),
+    missing: &mut Vec<String>,
+    unknown: &mut Vec<String>,
+    from_registry: &mut usize,
+) {
+    let region = &ctx.secondary;
+    let kind = &kind;
+    {
         match x {
             AssetRef::Registry {
                 registry,
@@ -431,14 +620,14 @@ fn assets_check(ctx: &Ctx<'_>, pair: &Pair<'_>) -> (Option<bool>, String) {
             } => {
                 let item = sanitize(&format!("{name}:{version}")).into_owned();
                 if registry.eq_ignore_ascii_case(SYSTEM_REGISTRY) {
-                    from_registry += 1;
-                    continue;
+                    *from_registry += 1;
+                    return;
                 }
                 let reg = sanitize(registry);
                 match &r.registries {
                     Some(Ok(list)) => {
                         match list.iter().find(|g| g.name.eq_ignore_ascii_case(registry)) {
-                            Some(g) if g.replicates_to(region) => from_registry += 1,
+                            Some(g) if g.replicates_to(region) => *from_registry += 1,
                             Some(_) => missing.push(format!(
                                 "{item} ({}, registry {reg} does not replicate to {region})",
                                 kind.word()
@@ -477,22 +666,6 @@ fn assets_check(ctx: &Ctx<'_>, pair: &Pair<'_>) -> (Option<bool>, String) {
                 kind.word()
             )),
         }
-    }
-    if !missing.is_empty() {
-        (
-            Some(false),
-            format!("missing in {region}: {}", missing.join(", ")),
-        )
-    } else if !unknown.is_empty() {
-        (None, unknown.join("; "))
-    } else {
-        (
-            Some(true),
-            format!(
-                "{} asset(s) of the primary's deployments reach {region} ({from_registry} from a replicated registry)",
-                refs.len()
-            ),
-        )
     }
 }
 
@@ -713,6 +886,12 @@ fn quota_check(ctx: &Ctx<'_>, pair: &Pair<'_>) -> (Option<bool>, String) {
         (Some(false), short_of.join("; "))
     }
 }
+
+mod access;
+mod network;
+
+pub(super) use access::identity_roles;
+pub(super) use network::{managed_network, private_network};
 
 #[cfg(test)]
 mod tests;
