@@ -156,7 +156,10 @@ pub fn render(rb: &Runbook, cfg: &Config, generated_at: &str) -> String {
             }
             let _ = writeln!(out, "{}\n", facts.join(" · "));
             if !s.why.is_empty() {
-                let _ = writeln!(out, "{}\n", sanitize(&s.why));
+                for line in s.why.lines() {
+                    let _ = writeln!(out, "{}", sanitize(line));
+                }
+                let _ = writeln!(out);
             }
             if let Some(loss) = &s.data_loss {
                 let _ = writeln!(out, "> **Data loss:** {}\n", sanitize(loss));

@@ -31,6 +31,7 @@ mod storage;
 struct Gen<'a> {
     cfg: &'a Config,
     obs: &'a Observations,
+    snap: &'a Snapshot,
     kind: RunbookKind,
     from: Region,
     to: Region,
@@ -60,6 +61,7 @@ pub fn plan(cfg: &Config, obs: &Observations, snap: &Snapshot, kind: RunbookKind
     let mut g = Gen {
         cfg,
         obs,
+        snap,
         kind,
         from,
         to,
@@ -210,6 +212,13 @@ impl Gen<'_> {
             );
             s.why = "Planned moves synchronise first; writes during the move would race it. Stop batch writers and schedules for the window.".into();
             self.push(s, None);
+        }
+        if self.failover() {
+            for c in &self.cfg.components {
+                if c.kind == ComponentKind::MlWorkspace {
+                    aml::prepare_standby(self, c);
+                }
+            }
         }
         let mut s = step(
             "prepare.check-target".into(),

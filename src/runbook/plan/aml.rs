@@ -214,6 +214,61 @@ pub(super) fn cold_again(c: &Component, secondary: &ResourceId, from: &Region) -
     }
 }
 
+/// Prepare the standby workspace: a manual step listing what the secondary workspace lacks
+/// (each failing item of its Azure ML readiness checks) with the command that fixes each, so a
+/// team can fix drift before the incident — and a responder sees, before the target check
+/// stops the run, what to do about it. Nothing when the standby lacks nothing.
+pub(super) fn prepare_standby(g: &mut Gen<'_>, c: &Component) {
+    let Some(status) = g.snap.components.iter().find(|x| x.name == c.name) else {
+        return;
+    };
+    let missing: Vec<&crate::health::StandbyItem> =
+        status.standby.iter().filter(|x| x.missing()).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let ws = match &c.targets {
+        Targets::Paired { secondary, .. } => secondary.name().to_string(),
+        _ => c.name.clone(),
+    };
+    let mut s = step(
+        format!("prepare.{}.standby", c.name),
+        format!(
+            "Prepare the standby workspace {ws}: {} item(s) missing",
+            missing.len()
+        ),
+        Phase::Prepare,
+        StepKind::Manual,
+    );
+    let lines: Vec<String> = missing
+        .iter()
+        .map(|x| {
+            let note = if x.note.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", x.note)
+            };
+            let how = if x.fix.is_some() {
+                ""
+            } else {
+                " (no single command: see its check's reason)"
+            };
+            format!("• {}: {}{note}{how}", x.check, x.item)
+        })
+        .collect();
+    s.why = format!(
+        "Azure ML has no failover API: the standby workspace must already hold what the primary's users, jobs and deployments need. It lacks:\n{}\nFix each (the commands below, in order), then confirm; the target check reads them again.",
+        lines.join("\n")
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for fix in missing.iter().filter_map(|x| x.fix.clone()) {
+        if seen.insert(fix.clone()) {
+            s.az.push(fix);
+        }
+    }
+    g.push(s, Some(c));
+}
+
 /// The commands that list what still writes in the primary workspace: schedules and running
 /// jobs (the first workspace of the configuration).
 pub(super) fn fence_commands(cfg: &Config) -> Vec<String> {
