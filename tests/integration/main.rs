@@ -19,6 +19,7 @@ mod client;
 mod console_reports;
 mod console_runbook;
 mod console_screens;
+mod console_standby;
 mod console_update;
 mod drill;
 mod e2e_runbook;

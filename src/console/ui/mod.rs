@@ -13,6 +13,7 @@ pub mod reports;
 pub mod runbook;
 pub mod sections;
 pub mod small;
+pub mod standby;
 pub mod status;
 pub mod timeline;
 

@@ -1,5 +1,6 @@
-//! The scrolling sections of the component detail: readiness checks, properties, errors,
-//! recent changes and `az` commands, in one column or (wide terminals) two.
+//! The scrolling sections of the component detail: readiness checks, the standby workspace side
+//! by side (workspaces only), properties, errors, recent changes and `az` commands, in one
+//! column or (wide terminals) two.
 
 use ratatui::text::{Line, Span};
 
@@ -32,6 +33,12 @@ pub fn columns(
         (width, width)
     };
     let mut left = checks_section(app, c, left_w.saturating_sub(2) as usize);
+    // Right under the checks: a failing item is a few lines below the check that names it.
+    left.extend(super::standby::section(
+        app,
+        c,
+        left_w.saturating_sub(2) as usize,
+    ));
     left.extend(properties_section(app, c));
     left.extend(errors_section(app, c));
     let mut right = changes_section(app, c, two);

@@ -463,3 +463,149 @@ pub fn after_failover() -> Snapshot {
 
 /// A component name that tries to inject terminal escapes and line breaks.
 pub const HOSTILE: &str = "evil\x1b[31m-name\r\n\tx\u{7}";
+
+/// A standby item of the workspace.
+fn standby(
+    check: CheckId,
+    item: &str,
+    primary: Option<bool>,
+    secondary: Option<bool>,
+    note: &str,
+) -> StandbyItem {
+    StandbyItem {
+        check,
+        item: item.into(),
+        primary,
+        secondary,
+        note: note.into(),
+        fix: None,
+    }
+}
+
+/// The healthy deployment with a drifted standby workspace: four items missing or wrong in
+/// westus, two that could not be read, the rest in both (in an order the view must regroup).
+pub fn standby_drift() -> Snapshot {
+    let mut s = healthy();
+    let w = s
+        .components
+        .iter_mut()
+        .find(|c| c.name == "workspace")
+        .unwrap();
+    w.ready = false;
+    w.ha_status = "standby not ready: 3 checks fail".into();
+    w.properties = vec![
+        ("secondary workspace".into(), "mlw-contoso-westus".into()),
+        ("primary workspace".into(), "mlw-contoso-eastus".into()),
+    ];
+    w.checks = vec![
+        check(
+            "standby provisioned",
+            Some(true),
+            "mlw-contoso-westus found",
+        ),
+        check(
+            "same compute clusters as primary",
+            Some(true),
+            "gpu-train in both",
+        ),
+        check(
+            "datastores",
+            Some(false),
+            "scoring_inputs missing; features points at stfeatures/other",
+        ),
+        check("assets", Some(false), "environment churn-env:3 missing"),
+        check(
+            "linked resources",
+            Some(true),
+            "its own storage, vault, registry",
+        ),
+        check(
+            "managed network",
+            Some(false),
+            "Inactive: ≈30 min to provision",
+        ),
+    ];
+    let yes = Some(true);
+    let no = Some(false);
+    w.standby = vec![
+        standby(
+            CheckId::Datastores,
+            "datastore training_data",
+            yes,
+            yes,
+            "stcontosotraindata/training",
+        ),
+        standby(
+            CheckId::Datastores,
+            "datastore scoring_inputs",
+            yes,
+            no,
+            "missing",
+        ),
+        standby(
+            CheckId::Datastores,
+            "datastore features",
+            yes,
+            no,
+            "points at stfeatures/other in westus",
+        ),
+        standby(
+            CheckId::LinkedResources,
+            "default storage stmlcontosowestus",
+            None,
+            yes,
+            "its own, in westus",
+        ),
+        standby(
+            CheckId::LinkedResources,
+            "key vault kv-contoso-ml",
+            yes,
+            yes,
+            "",
+        ),
+        standby(
+            CheckId::Assets,
+            "model churn-model:7",
+            yes,
+            yes,
+            "registry contoso-registry, replicated to westus",
+        ),
+        standby(CheckId::Assets, "environment churn-env:3", yes, no, ""),
+        standby(
+            CheckId::Assets,
+            "code score-src:2",
+            yes,
+            None,
+            "the secondary's code versions could not be read: 503",
+        ),
+        standby(
+            CheckId::IdentityRoles,
+            "Contributor on mlw-contoso-westus (group ml-engineers)",
+            yes,
+            yes,
+            "",
+        ),
+        standby(
+            CheckId::IdentityRoles,
+            "Storage Blob Data Reader on stcontosotraindata (workspace identity)",
+            yes,
+            None,
+            "role assignments not readable",
+        ),
+        standby(
+            CheckId::ManagedNetwork,
+            "managed network (allow only approved outbound)",
+            yes,
+            no,
+            "Inactive: ≈30 min to provision",
+        ),
+        standby(
+            CheckId::PrivateNetwork,
+            "private endpoint pe-mlw-contoso-westus",
+            yes,
+            yes,
+            "Approved",
+        ),
+    ];
+    s
+}
