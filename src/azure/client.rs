@@ -74,6 +74,69 @@ struct Inner {
     requests: AtomicU64,
     /// Azure's clock from the last answer's `Date` header, and when it was read.
     server_clock: std::sync::Mutex<Option<(time::OffsetDateTime, Instant)>>,
+    /// What ARM last said is left of this principal's request budget.
+    budget: std::sync::Mutex<Budget>,
+}
+
+/// What ARM says is left of the caller's request budget: its token buckets per subscription
+/// and principal (reads refill at 25/s up to 250, writes and deletes at 10/s up to 200), read
+/// from the `x-ms-ratelimit-remaining-subscription-{reads,writes,deletes}` headers of every
+/// answer (and their `-global-` variants, the subscription's bucket across principals: the
+/// smaller counts). None until an answer carried it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Budget {
+    pub reads: Option<u32>,
+    pub writes: Option<u32>,
+    pub deletes: Option<u32>,
+    /// Answers 429 (throttled) so far.
+    pub throttled: u64,
+    /// When the reads figure was last read.
+    pub reads_at: Option<Instant>,
+}
+
+impl Budget {
+    /// The documented refill of the read bucket, per second.
+    pub const READ_REFILL_PER_S: f64 = 25.0;
+    /// The documented size of the read bucket.
+    pub const READ_BUCKET: u32 = 250;
+
+    /// Reads left now: the last figure, refilled since at the documented rate (never above the
+    /// bucket's size); None when no answer said.
+    pub fn reads_now(&self) -> Option<u32> {
+        let (r, at) = (self.reads?, self.reads_at?);
+        let refill = at.elapsed().as_secs_f64() * Self::READ_REFILL_PER_S;
+        Some(((f64::from(r) + refill) as u32).min(Self::READ_BUCKET.max(r)))
+    }
+
+    /// Takes the figures an answer's headers carry.
+    fn note(&mut self, headers: &HeaderMap) {
+        let get = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u32>().ok())
+        };
+        let pick = |kind: &str| {
+            let own = get(&format!("x-ms-ratelimit-remaining-subscription-{kind}"));
+            let global = get(&format!(
+                "x-ms-ratelimit-remaining-subscription-global-{kind}"
+            ));
+            match (own, global) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        };
+        if let Some(r) = pick("reads") {
+            self.reads = Some(r);
+            self.reads_at = Some(Instant::now());
+        }
+        if let Some(w) = pick("writes") {
+            self.writes = Some(w);
+        }
+        if let Some(d) = pick("deletes") {
+            self.deletes = Some(d);
+        }
+    }
 }
 
 /// Reads from ARM. Cheap to clone; every clone shares one connection pool and token cache.
@@ -152,6 +215,7 @@ pub fn connect(
             tokens,
             requests: AtomicU64::new(0),
             server_clock: std::sync::Mutex::new(None),
+            budget: std::sync::Mutex::new(Budget::default()),
         }),
         opts: Arc::new(opts),
     };
@@ -221,6 +285,16 @@ impl ArmClient {
     /// Who is signed in.
     pub fn identity(&self) -> Identity {
         self.inner.tokens.identity()
+    }
+
+    /// What ARM last said is left of this principal's request budget (shared by every clone:
+    /// the console's refreshes and a run's requests draw on the same buckets).
+    pub fn budget(&self) -> Budget {
+        *self
+            .inner
+            .budget
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Requests sent so far (every attempt counts).
@@ -371,6 +445,17 @@ impl ArmClient {
             let (kind, retry, request_id) = match outcome {
                 Ok((status, headers, body)) => {
                     self.note_server_date(&headers);
+                    {
+                        let mut b = self
+                            .inner
+                            .budget
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        b.note(&headers);
+                        if status == 429 {
+                            b.throttled += 1;
+                        }
+                    }
                     let request_id = headers
                         .get("x-ms-request-id")
                         .and_then(|v| v.to_str().ok())

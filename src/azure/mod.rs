@@ -12,6 +12,7 @@ pub mod ops;
 pub use api::{EndpointUpdate, PromoteOptions, SqlFailover};
 pub use auth::Identity;
 pub use client::{
-    Access, ArmClient, ArmWriter, ClientOptions, Lro, LroProgress, LroState, Submitted, connect,
+    Access, ArmClient, ArmWriter, Budget, ClientOptions, Lro, LroProgress, LroState, Submitted,
+    connect,
 };
 pub use error::{AzureError, ErrorKind};

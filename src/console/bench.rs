@@ -80,6 +80,7 @@ pub fn synthetic_snapshot(n: usize) -> Snapshot {
         errors: Vec::new(),
         verdict: Default::default(),
         facts: Default::default(),
+        reads_left: None,
     };
     snap.verdict = crate::health::verdict::verdict(&snap);
     snap

@@ -197,6 +197,11 @@ impl Collector {
         Some(read(&self.client, &sem, kind, &id).await.map(|_| ()))
     }
 
+    /// What ARM last said is left of the request budget (shared with every clone of the client).
+    pub fn budget(&self) -> crate::azure::Budget {
+        self.client.budget()
+    }
+
     /// One snapshot; Err only when nothing at all could be read (sign-in failed, ARM unreachable).
     pub async fn collect(&self) -> Result<Snapshot, String> {
         self.collect_full().await.map(|(_, s)| s)
@@ -233,6 +238,7 @@ impl Collector {
         snap.duration_ms = started.elapsed().as_millis() as u64;
         snap.requests = self.client.requests_sent() - requests_before;
         snap.identity = Some(self.client.identity().to_string());
+        snap.reads_left = self.client.budget().reads_now();
         Ok((obs, snap))
     }
 

@@ -111,6 +111,7 @@ pub fn snapshot(
         errors,
         verdict: Default::default(),
         facts: facts(obs),
+        reads_left: None,
     };
     snap.verdict = super::verdict::verdict(&snap);
     snap

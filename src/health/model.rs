@@ -207,6 +207,10 @@ pub struct Snapshot {
     /// snapshot cache keeps the last good ones).
     #[serde(default)]
     pub facts: Facts,
+    /// ARM reads left in this principal's bucket when it was taken, as ARM's headers said
+    /// (not in JSON: a figure of the moment, not of the deployment).
+    #[serde(skip)]
+    pub reads_left: Option<u32>,
 }
 
 /// Facts about the deployment that a forced failover needs from the primary's side, each with

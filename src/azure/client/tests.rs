@@ -40,3 +40,35 @@ fn arm_errors_are_parsed_with_or_without_a_body() {
     let e = arm_error(502, &Bytes::from_static(b"<html>bad gateway</html>"));
     assert!(matches!(e, ErrorKind::Api { status: 502, ref code, .. } if code == "BadGateway"));
 }
+
+#[test]
+fn the_budget_reads_the_smaller_of_the_principal_and_global_buckets() {
+    let mut h = HeaderMap::new();
+    h.insert(
+        "x-ms-ratelimit-remaining-subscription-reads",
+        "120".parse().unwrap(),
+    );
+    h.insert(
+        "x-ms-ratelimit-remaining-subscription-global-reads",
+        "3600".parse().unwrap(),
+    );
+    h.insert(
+        "x-ms-ratelimit-remaining-subscription-writes",
+        "199".parse().unwrap(),
+    );
+    let mut b = Budget::default();
+    b.note(&h);
+    assert_eq!(b.reads, Some(120));
+    assert_eq!(b.writes, Some(199));
+    assert_eq!(b.deletes, None);
+    let now = b.reads_now().unwrap();
+    assert!((120..=121).contains(&now), "{now}");
+    // A junk header leaves the last figure.
+    let mut h = HeaderMap::new();
+    h.insert(
+        "x-ms-ratelimit-remaining-subscription-reads",
+        "lots".parse().unwrap(),
+    );
+    b.note(&h);
+    assert_eq!(b.reads, Some(120));
+}

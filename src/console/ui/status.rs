@@ -85,6 +85,17 @@ fn context(app: &App, room: usize) -> Vec<Span<'static>> {
             " · {} ARM requests in {} ms",
             snap.requests, snap.duration_ms
         ));
+        // A low read budget is said (refreshes slow down to keep a run's reserve).
+        if let Some(left) = snap.reads_left.filter(|l| *l < LOW_READS) {
+            let budget = format!(
+                "{text} · ARM read budget low: {left} of {} left, refreshes slowed",
+                crate::azure::Budget::READ_BUCKET
+            );
+            return vec![Span::styled(
+                fit(&budget, room).into_owned(),
+                t.tone(Tone::Warn),
+            )];
+        }
         if !snap.errors.is_empty() {
             let first = format!(" · ⚠ {}", sanitize(&snap.errors[0]));
             return vec![Span::styled(
@@ -95,6 +106,9 @@ fn context(app: &App, room: usize) -> Vec<Span<'static>> {
     }
     vec![Span::styled(fit(&text, room).into_owned(), t.muted())]
 }
+
+/// Below this many reads left in ARM's bucket the status line says so.
+const LOW_READS: u32 = 100;
 
 /// The hints of what works now, from the key table: while typing or in a dialog all of them;
 /// on a screen, "? help" and "q quit" (when q works) always, the others as they fit in half

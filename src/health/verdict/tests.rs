@@ -132,6 +132,7 @@ fn healthy() -> Snapshot {
         errors: Vec::new(),
         verdict: Verdict::default(),
         facts: Default::default(),
+        reads_left: None,
     }
 }
 

@@ -384,6 +384,7 @@ pub fn healthy() -> Snapshot {
         // Derived by the console, as for a snapshot cached before verdicts existed.
         verdict: Verdict::default(),
         facts: Default::default(),
+        reads_left: None,
     }
 }
 
