@@ -32,50 +32,58 @@ pub const USER: &str = "11111111-2222-4333-8444-555555555555";
 /// The group that holds a role on both workspaces.
 pub const GROUP: &str = "66666666-7777-4888-9999-000000000000";
 
-/// The built-in roles the simulated assignments name: (id, name, description, actions,
-/// data actions).
-const ROLES: &[(&str, &str, &str, &[&str], &[&str])] = &[
-    (
-        CONTRIBUTOR,
-        "Contributor",
-        "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.",
-        &["*"],
-        &[],
-    ),
-    (
-        BLOB_DATA_CONTRIBUTOR,
-        "Storage Blob Data Contributor",
-        "Allows for read, write and delete access to Azure Storage blob containers and data",
-        &["Microsoft.Storage/storageAccounts/blobServices/containers/*"],
-        &["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*"],
-    ),
-    (
-        KEY_VAULT_ADMINISTRATOR,
-        "Key Vault Administrator",
-        "Perform all data plane operations on a key vault and all objects in it.",
-        &[
+/// A built-in role definition the simulated assignments name.
+struct Role {
+    id: &'static str,
+    name: &'static str,
+    description: &'static str,
+    actions: &'static [&'static str],
+    data_actions: &'static [&'static str],
+}
+
+/// The built-in roles the simulated assignments name.
+const ROLES: &[Role] = &[
+    Role {
+        id: CONTRIBUTOR,
+        name: "Contributor",
+        description: "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.",
+        actions: &["*"],
+        data_actions: &[],
+    },
+    Role {
+        id: BLOB_DATA_CONTRIBUTOR,
+        name: "Storage Blob Data Contributor",
+        description: "Allows for read, write and delete access to Azure Storage blob containers and data",
+        actions: &["Microsoft.Storage/storageAccounts/blobServices/containers/*"],
+        data_actions: &["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*"],
+    },
+    Role {
+        id: KEY_VAULT_ADMINISTRATOR,
+        name: "Key Vault Administrator",
+        description: "Perform all data plane operations on a key vault and all objects in it.",
+        actions: &[
             "Microsoft.KeyVault/checkNameAvailability/read",
             "Microsoft.KeyVault/vaults/*/read",
         ],
-        &["Microsoft.KeyVault/vaults/*"],
-    ),
-    (
-        ACR_PULL,
-        "AcrPull",
-        "acr pull",
-        &["Microsoft.ContainerRegistry/registries/pull/read"],
-        &[],
-    ),
-    (
-        DATA_SCIENTIST,
-        "AzureML Data Scientist",
-        "Can perform all actions within an Azure Machine Learning workspace, except for creating or deleting compute resources and modifying the workspace itself.",
-        &[
+        data_actions: &["Microsoft.KeyVault/vaults/*"],
+    },
+    Role {
+        id: ACR_PULL,
+        name: "AcrPull",
+        description: "acr pull",
+        actions: &["Microsoft.ContainerRegistry/registries/pull/read"],
+        data_actions: &[],
+    },
+    Role {
+        id: DATA_SCIENTIST,
+        name: "AzureML Data Scientist",
+        description: "Can perform all actions within an Azure Machine Learning workspace, except for creating or deleting compute resources and modifying the workspace itself.",
+        actions: &[
             "Microsoft.MachineLearningServices/workspaces/*/read",
             "Microsoft.MachineLearningServices/workspaces/*/action",
         ],
-        &[],
-    ),
+        data_actions: &[],
+    },
 ];
 
 /// One role assignment: who holds which role where.
@@ -192,14 +200,13 @@ fn render(w: &World, a: &Assignment) -> Value {
 }
 
 /// A role definition's ARM JSON.
-fn render_definition(w: &World, role: &(&str, &str, &str, &[&str], &[&str])) -> Value {
-    let (id, name, description, actions, data) = role;
+fn render_definition(w: &World, role: &Role) -> Value {
     json!({
-        "id": definition_id(w, id), "name": id, "type": "Microsoft.Authorization/roleDefinitions",
+        "id": definition_id(w, role.id), "name": role.id, "type": "Microsoft.Authorization/roleDefinitions",
         "properties": {
-            "roleName": name, "type": "BuiltInRole", "description": description,
+            "roleName": role.name, "type": "BuiltInRole", "description": role.description,
             "assignableScopes": ["/"],
-            "permissions": [{"actions": actions, "notActions": [], "dataActions": data, "notDataActions": []}],
+            "permissions": [{"actions": role.actions, "notActions": [], "dataActions": role.data_actions, "notDataActions": []}],
             "createdOn": CREATED, "updatedOn": CREATED, "createdBy": null, "updatedBy": null,
         },
     })
@@ -296,7 +303,7 @@ pub fn subscription_get(w: &World, req: &Request<'_>, segs: &[&str]) -> Option<R
             .collect::<Vec<_>>()}))),
         ["roledefinitions", id] => ROLES
             .iter()
-            .find(|r| r.0 == *id)
+            .find(|r| r.id == *id)
             .map(|r| Reply::ok(render_definition(w, r)))
             .ok_or_else(|| {
                 ArmError::new(
