@@ -1889,6 +1889,14 @@ async fn role_assignments_answer_by_scope_and_principal_and_follow_the_drifts() 
         mine.iter()
             .all(|a| a["properties"]["principalId"] == principal.as_str())
     );
+    // In pages of two, the nextLink keeps the filter.
+    let mut page = sim.get(&format!("{by_principal}&$top=2")).await;
+    let mut paged = page["value"].as_array().unwrap().clone();
+    while let Some(next) = page["nextLink"].as_str().map(str::to_string) {
+        page = sim.get(&next).await;
+        paged.extend(page["value"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(paged, mine);
     let no_version = sim
         .http
         .get(format!(
