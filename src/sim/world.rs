@@ -383,8 +383,12 @@ impl World {
 
     /// The region whose outage fails a request about resource `i` through `path`, if any: with
     /// `control_plane` on for that region, the provider's rule; otherwise (the former rule) only
-    /// a pair's per-region resources, in the region they serve from.
+    /// a pair's per-region resources, in the region they serve from. Role assignments on a
+    /// resource are Microsoft.Authorization's, a global control plane: never.
     pub fn outage_region(&self, i: usize, path: &str) -> Option<Region> {
+        if providers::aml_readiness::roles::is_authorization(path) {
+            return None;
+        }
         if let providers::ControlPlane::Regional(r) = self.control_plane(i, path)
             && self.regions.get(&r).is_some_and(|s| s.control_plane)
         {

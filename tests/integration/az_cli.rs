@@ -4,6 +4,9 @@
 //! the forms the runbook prints — run against it; then the simulator's state says each took
 //! effect.
 //!
+//! A second test reads the demo's Azure ML readiness with az: the secondary workspace's role
+//! assignments, its private endpoint, the private DNS zones and their virtual network links.
+//!
 //! Needs the Azure CLI: `AZFAILOVER_TEST_AZ` (a path), else `az` on PATH. Without it the test
 //! is skipped with a message on stderr, except under CI (`CI` set), where it fails: `.ci/run`
 //! installs it (pinned, 2.91.0).
@@ -16,6 +19,8 @@ use std::time::Instant;
 use serde_json::Value;
 
 const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups";
+/// The demo's subscription (assets/demo.toml).
+const DEMO_SUB: &str = "/subscriptions/8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b";
 
 /// Skips the test (returns) outside CI; fails it under CI.
 fn unavailable(why: &str) {
@@ -92,16 +97,19 @@ impl Az {
     }
 }
 
-/// Starts `azfailover sim --tls` on the example configuration (it has every kind the
-/// commands need) and reads its startup lines: the URL, the certificate, the lines to paste.
-fn start_sim(dir: &Path) -> (Sim, String, Vec<String>) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+/// Starts `azfailover sim --tls` on `config` (the built-in demo when None) and reads its
+/// startup lines: the URL, the certificate, the lines to paste.
+fn start_sim(dir: &Path, config: Option<&Path>) -> (Sim, String, Vec<String>) {
     let cert = dir.join("ca.pem");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_azfailover"))
-        .args(["sim", "--tls", "--time-scale", "20000", "--config"])
-        .arg(root.join("config.example.toml"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_azfailover"));
+    cmd.args(["sim", "--tls", "--time-scale", "20000"]);
+    if let Some(c) = config {
+        cmd.arg("--config").arg(c);
+    }
+    let mut child = cmd
         .arg("--cert")
         .arg(&cert)
+        .env_remove("AZFAILOVER_CONFIG")
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .stdin(Stdio::null())
@@ -153,20 +161,14 @@ fn arm<'a>(state: &'a Value, id_end: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no resource {id_end}"))
 }
 
-#[test]
-fn the_azure_cli_fails_over_the_simulated_deployment() {
-    let Some(bin) = find_az() else {
-        return unavailable("no `az` on PATH and AZFAILOVER_TEST_AZ unset");
-    };
-    let started = Instant::now();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (_sim, url, setup) = start_sim(dir.path());
-
-    // The pasted lines: exports, then the az commands, exactly as printed.
+/// Signs az in with the pasted setup lines (exports, then the az commands, exactly as printed)
+/// in an isolated config dir; None when `az --version` fails (a broken install: a skip outside
+/// CI, not a failure).
+fn sign_in(bin: PathBuf, dir: &Path, setup: &[String]) -> Option<Az> {
     let mut env: Vec<(String, String)> = vec![
         (
             "AZURE_CONFIG_DIR".into(),
-            dir.path().join("az").display().to_string(),
+            dir.join("az").display().to_string(),
         ),
         ("AZURE_CORE_COLLECT_TELEMETRY".into(), "0".into()),
         ("AZURE_CORE_ONLY_SHOW_ERRORS".into(), "1".into()),
@@ -175,7 +177,7 @@ fn the_azure_cli_fails_over_the_simulated_deployment() {
         ("no_proxy".into(), "127.0.0.1,localhost".into()),
     ];
     let mut commands = Vec::new();
-    for line in &setup {
+    for line in setup {
         if let Some(kv) = line.strip_prefix("export ") {
             let (k, v) = kv.split_once('=').expect("NAME=value");
             env.push((k.to_string(), v.to_string()));
@@ -188,20 +190,35 @@ fn the_azure_cli_fails_over_the_simulated_deployment() {
         assert!(names.contains(&k), "{k} is exported: {setup:?}");
     }
     let az = Az { bin, env };
-    // `az --version` first: a broken install is a skip outside CI, not a failure.
     if Command::new(&az.bin)
         .arg("--version")
         .output()
         .map(|o| !o.status.success())
         .unwrap_or(true)
     {
-        return unavailable(&format!("`{} --version` fails", az.bin.display()));
+        unavailable(&format!("`{} --version` fails", az.bin.display()));
+        return None;
     }
     assert_eq!(commands.len(), 3, "{setup:?}");
     for c in &commands {
         let args: Vec<&str> = c.split_whitespace().collect();
         az.run(&args);
     }
+    Some(az)
+}
+
+#[test]
+fn the_azure_cli_fails_over_the_simulated_deployment() {
+    let Some(bin) = find_az() else {
+        return unavailable("no `az` on PATH and AZFAILOVER_TEST_AZ unset");
+    };
+    let started = Instant::now();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let (_sim, url, setup) = start_sim(dir.path(), Some(&example));
+    let Some(az) = sign_in(bin, dir.path(), &setup) else {
+        return;
+    };
     let account = az.json(&["account", "show"]);
     assert_eq!(account["id"], "00000000-0000-0000-0000-000000000000");
     assert_eq!(account["user"]["type"], "servicePrincipal");
@@ -428,8 +445,143 @@ fn the_azure_cli_fails_over_the_simulated_deployment() {
         "the TM endpoint PUT: {ops:?}"
     );
     eprintln!(
-        "az_cli: {} az commands in {:.1} s",
-        commands.len() + 14,
+        "az_cli: 17 az commands in {:.1} s",
         started.elapsed().as_secs_f64()
+    );
+}
+
+/// A string field of az's JSON.
+fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+/// Azure ML readiness with Microsoft's own client, against the demo: the role assignments on
+/// the secondary workspace (az reads the role definitions for their names; with
+/// `--fill-principal-name false` it does not ask Microsoft Graph), the workspace's private
+/// endpoint, the private DNS zones and their virtual network links — the endpoint's network
+/// among them.
+#[test]
+fn the_azure_cli_reads_the_demo_workspace_roles_and_private_network() {
+    let Some(bin) = find_az() else {
+        return unavailable("no `az` on PATH and AZFAILOVER_TEST_AZ unset");
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_sim, _url, setup) = start_sim(dir.path(), None);
+    let Some(az) = sign_in(bin, dir.path(), &setup) else {
+        return;
+    };
+    let rg = |region: &str| format!("{DEMO_SUB}/resourceGroups/rg-contoso-ml-{region}");
+    let ws = format!(
+        "{}/providers/Microsoft.MachineLearningServices/workspaces/mlw-contoso-westus",
+        rg("westus")
+    );
+    let identity = az.json(&[
+        "resource",
+        "show",
+        "--ids",
+        &ws,
+        "--api-version",
+        "2025-09-01",
+    ])["identity"]["principalId"]
+        .clone();
+    let roles = az.json(&[
+        "role",
+        "assignment",
+        "list",
+        "--scope",
+        &ws,
+        "--fill-principal-name",
+        "false",
+    ]);
+    let roles = roles.as_array().expect("a list");
+    let definitions = format!("{DEMO_SUB}/providers/Microsoft.Authorization/roleDefinitions/");
+    for r in roles {
+        assert!(!text(r, "principalId").is_empty(), "{r}");
+        assert!(text(r, "roleDefinitionId").starts_with(&definitions), "{r}");
+        assert!(text(r, "scope").eq_ignore_ascii_case(&ws), "{r}");
+    }
+    let mut held: Vec<(&str, &str)> = roles
+        .iter()
+        .map(|r| (text(r, "principalType"), text(r, "roleDefinitionName")))
+        .collect();
+    held.sort();
+    assert_eq!(
+        held,
+        [
+            ("Group", "Contributor"),
+            ("ServicePrincipal", "Contributor"),
+            ("User", "AzureML Data Scientist")
+        ]
+    );
+    let own = roles
+        .iter()
+        .find(|r| r["principalType"] == "ServicePrincipal")
+        .unwrap();
+    assert_eq!(own["principalId"], identity, "the workspace's own identity");
+
+    let pe_id = format!(
+        "{}/providers/Microsoft.Network/privateEndpoints/pe-mlw-contoso-westus",
+        rg("westus")
+    );
+    let pe = az.json(&["network", "private-endpoint", "show", "--ids", &pe_id]);
+    assert_eq!(pe["location"], "westus");
+    let vnet = format!(
+        "{}/providers/Microsoft.Network/virtualNetworks/vnet-contoso-ml-westus",
+        rg("westus")
+    );
+    assert_eq!(
+        text(&pe["subnet"], "id"),
+        format!("{vnet}/subnets/snet-private-endpoints")
+    );
+    let link = &pe["privateLinkServiceConnections"][0];
+    assert_eq!(text(link, "privateLinkServiceId"), ws);
+    assert_eq!(link["groupIds"], serde_json::json!(["amlworkspace"]));
+    assert_eq!(
+        link["privateLinkServiceConnectionState"]["status"],
+        "Approved"
+    );
+
+    let zones = az.json(&["network", "private-dns", "zone", "list"]);
+    let mut names: Vec<&str> = zones
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|z| {
+            assert_eq!(z["resourceGroup"], "rg-contoso-ml-eastus", "{z}");
+            assert_eq!(z["numberOfVirtualNetworkLinks"], 2, "{z}");
+            text(z, "name")
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "privatelink.api.azureml.ms",
+            "privatelink.blob.core.windows.net",
+            "privatelink.notebooks.azure.net"
+        ]
+    );
+    let links = az.json(&[
+        "network",
+        "private-dns",
+        "link",
+        "vnet",
+        "list",
+        "-g",
+        "rg-contoso-ml-eastus",
+        "-z",
+        "privatelink.api.azureml.ms",
+    ]);
+    let links = links.as_array().expect("a list");
+    assert_eq!(links.len(), 2, "{links:?}");
+    for l in links {
+        assert_eq!(l["virtualNetworkLinkState"], "Completed", "{l}");
+        assert_eq!(l["registrationEnabled"], false, "{l}");
+    }
+    assert!(
+        links
+            .iter()
+            .any(|l| text(&l["virtualNetwork"], "id") == vnet),
+        "the endpoint's network is linked: {links:?}"
     );
 }

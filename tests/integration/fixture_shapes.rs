@@ -61,6 +61,11 @@ const OMITTED: &[Omission] = &[
         path: "$.nextLink",
         why: "a list that fits in one page has no nextLink (smaller $top pages: tests/sim_http.rs)",
     },
+    Omission {
+        fixture: "aml-readiness/privatedns-virtual-network-links-list.json",
+        path: "$.nextLink",
+        why: "a list that fits in one page has no nextLink (one link per region)",
+    },
     // --- Azure ML ---------------------------------------------------------------------------
     Omission {
         fixture: "aml-computes-list.json",
@@ -87,6 +92,19 @@ const OMITTED: &[Omission] = &[
         fixture: "aml-online-deployments-list.json",
         path: "$.value[].properties.containerResourceRequirements",
         why: "Kubernetes-only (endpointComputeType Kubernetes); managed deployments size by instanceType",
+    },
+    Omission {
+        fixture: "aml-readiness/aml-workspace-outbound-rules-list.json",
+        path: "$.value[].properties.errorInformation",
+        why: "present only on a rule that failed to apply; the simulated rules apply (a \
+              managed-network drift makes them Inactive, not failed)",
+    },
+    // --- Azure ML readiness: Microsoft.Network ---------------------------------------------
+    Omission {
+        fixture: "aml-readiness/network-private-endpoint-get.json",
+        path: "$.properties.privateLinkServiceConnections[].properties.requestMessage",
+        why: "the message a manual-approval request carries; the simulated connections are \
+              auto-approved",
     },
     // --- others -------------------------------------------------------------------------------
     Omission {
@@ -663,6 +681,45 @@ const READS: &[Read] = &[
         query: "",
     },
     Read {
+        fixture: "aml-readiness/authorization-role-assignments-list-for-scope.json",
+        example: false,
+        path: || {
+            format!(
+                "{}/providers/Microsoft.Authorization/roleAssignments",
+                workspace("westus")
+            )
+        },
+        query: "&$filter=atScope()",
+    },
+    Read {
+        fixture: "aml-readiness/aml-workspace-private-endpoint-connections-list.json",
+        example: false,
+        path: || format!("{}/privateEndpointConnections", workspace("westus")),
+        query: "",
+    },
+    Read {
+        fixture: "aml-readiness/network-private-endpoint-get.json",
+        example: false,
+        path: || {
+            regional(
+                "westus",
+                "Microsoft.Network/privateEndpoints/pe-mlw-contoso-westus",
+            )
+        },
+        query: "",
+    },
+    Read {
+        fixture: "aml-readiness/privatedns-virtual-network-links-list.json",
+        example: false,
+        path: || {
+            regional(
+                "eastus",
+                "Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms/virtualNetworkLinks",
+            )
+        },
+        query: "",
+    },
+    Read {
         fixture: "appinsights-component-get.json",
         example: false,
         path: || {
@@ -781,6 +838,10 @@ const OWN_TESTS: &[(&str, &str)] = &[
     (
         "postgres-flex-promote-replica-forced-standalone.json",
         "postgres_flex_promote_replica_forced_standalone",
+    ),
+    (
+        "aml-readiness/aml-workspace-outbound-rules-list.json",
+        "aml_workspace_outbound_rules_list",
     ),
 ];
 
@@ -1300,6 +1361,37 @@ async fn postgres_flex_promote_replica_planned_switchover() {
 async fn postgres_flex_promote_replica_forced_standalone() {
     let server = postgres_promote("postgres-flex-promote-replica-forced-standalone.json").await;
     assert_eq!(server["properties"]["replica"]["role"], "None");
+}
+
+/// Outbound rules are a union on `properties.type`: the example's rules are FQDN rules, whose
+/// destination is a string; a ServiceTag or PrivateEndpoint rule's is an object. Every
+/// simulated rule is compared with the example's rule, its destination too when it is an FQDN
+/// rule (there is one: `pypi`).
+#[tokio::test]
+async fn aml_workspace_outbound_rules_list() {
+    let name = "aml-readiness/aml-workspace-outbound-rules-list.json";
+    let fx = fixture(name);
+    let example = fixture_body(&fx, 200)["value"][0].clone();
+    assert_eq!(example["properties"]["type"], "FQDN");
+    let sim = Sim::demo().await;
+    let path = format!("{}/outboundRules", workspace("westus"));
+    let body = sim.get_api(&path, api_version(&fx), "").await;
+    let rules = body["value"].as_array().expect("a list");
+    let mut fqdn = 0;
+    for rule in rules {
+        let mut want = example.clone();
+        if rule["properties"]["type"] == "FQDN" {
+            fqdn += 1;
+        } else {
+            want["properties"]["destination"] = Value::Null;
+        }
+        assert_shape(
+            name,
+            &json!({ "value": [want] }),
+            &json!({ "value": [rule] }),
+        );
+    }
+    assert!(fqdn >= 1, "an FQDN rule to compare destinations: {body}");
 }
 
 /// Every fixture file is covered by `READS` or `OWN_TESTS` (or deliberately not simulated),

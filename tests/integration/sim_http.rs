@@ -1844,3 +1844,266 @@ async fn workspace_datastores_page_and_drift_and_quota_limits_apply() {
             .any(|s| s["name"] == "Standard_NC24ads_A100_v4" && s["vCPUs"] == 24)
     );
 }
+
+/// `POST /_sim/faults` with a JSON body, as CONTRACT.md gives it; the status it answered.
+async fn post_fault(sim: &Sim, body: serde_json::Value) -> u16 {
+    let url = format!("{}/_sim/faults", sim.url());
+    let r = sim.http.post(url).json(&body).send().await.unwrap();
+    r.status().as_u16()
+}
+
+/// The `value` of a list read, asserting 200.
+async fn list(sim: &Sim, path: &str) -> Vec<serde_json::Value> {
+    sim.get(path).await["value"].as_array().unwrap().clone()
+}
+
+/// Azure ML readiness, identity roles over HTTP: the workspace's identity and the shared users
+/// in their roles (percent-encoded `$filter`s as the SDKs send them), api-version required,
+/// answered during the workspace's regional outage (Microsoft.Authorization is global), and
+/// the `role-assignment` / `user-role` drifts posted to `/_sim/faults` then restored.
+#[tokio::test]
+async fn role_assignments_answer_by_scope_and_principal_and_follow_the_drifts() {
+    let sim = Sim::start(SCALE).await;
+    let ws = workspace("westus");
+    let principal = sim.get(&ws).await["identity"]["principalId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let at = |scope: &str, filter: &str| {
+        format!(
+            "{scope}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter={filter}"
+        )
+    };
+    let here = list(&sim, &at(&ws, "atScope%28%29")).await;
+    assert_eq!(here.len(), 3, "{here:?}");
+    assert!(
+        here.iter()
+            .any(|a| a["properties"]["principalId"] == principal.as_str()
+                && a["properties"]["principalType"] == "ServicePrincipal")
+    );
+    let sub = format!("/subscriptions/{SUB}");
+    let by_principal = at(&sub, &format!("principalId%20eq%20%27{principal}%27"));
+    let mine = list(&sim, &by_principal).await;
+    assert_eq!(mine.len(), 5, "{mine:?}");
+    assert!(
+        mine.iter()
+            .all(|a| a["properties"]["principalId"] == principal.as_str())
+    );
+    // In pages of two, the nextLink keeps the filter.
+    let mut page = sim.get(&format!("{by_principal}&$top=2")).await;
+    let mut paged = page["value"].as_array().unwrap().clone();
+    while let Some(next) = page["nextLink"].as_str().map(str::to_string) {
+        page = sim.get(&next).await;
+        paged.extend(page["value"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(paged, mine);
+    let no_version = sim
+        .http
+        .get(format!(
+            "{}{ws}/providers/Microsoft.Authorization/roleAssignments",
+            sim.url()
+        ))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_version.status(), 400);
+    let nowhere = sim
+        .call(
+            "GET",
+            &at(
+                &rid(
+                    "rg-contoso-ml-westus",
+                    "Microsoft.Storage/storageAccounts/nope",
+                ),
+                "atScope()",
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (nowhere.status, nowhere.json["error"]["code"].as_str()),
+        (404, Some("ResourceNotFound"))
+    );
+
+    sim.inject(Fault::RegionOutage {
+        region: "westus".into(),
+        title: None,
+        arm: None,
+        control_plane: Some(true),
+    });
+    assert_eq!(sim.call("GET", &ws, None).await.status, 503);
+    assert_eq!(list(&sim, &at(&ws, "atScope()")).await.len(), 3);
+    sim.inject(Fault::RegionRecover {
+        region: "westus".into(),
+    });
+
+    let drift = |item: &str| json!({"kind": "workspace-drift", "resource": ws, "item": item});
+    assert_eq!(post_fault(&sim, drift("role-assignment")).await, 200);
+    assert!(list(&sim, &by_principal).await.is_empty());
+    assert_eq!(post_fault(&sim, drift("user-role")).await, 200);
+    assert!(list(&sim, &at(&ws, "atScope()")).await.is_empty());
+    assert_eq!(
+        list(&sim, &at(&workspace("eastus"), "atScope()"))
+            .await
+            .len(),
+        3
+    );
+    let named =
+        json!({"kind": "workspace-drift", "resource": ws, "item": "user-role", "name": "x"});
+    assert_eq!(post_fault(&sim, named).await, 400);
+    assert_eq!(post_fault(&sim, drift("restore")).await, 200);
+    assert_eq!(list(&sim, &by_principal).await.len(), 5);
+    assert_eq!(list(&sim, &at(&ws, "atScope()")).await.len(), 3);
+}
+
+/// Azure ML readiness, private network over HTTP: the workspace's and storage accounts' private
+/// endpoint connections, the endpoint they name (its subnet in the region's network), the
+/// private DNS zones and their links; the `private-endpoint` and `dns-link` drifts posted to
+/// `/_sim/faults` remove them and `restore` brings them back.
+#[tokio::test]
+async fn private_endpoints_and_dns_links_answer_and_follow_the_drifts() {
+    let sim = Sim::start(SCALE).await;
+    let ws = workspace("westus");
+    let api = |path: &str, v: &str| format!("{path}?api-version={v}");
+    let conns = list(
+        &sim,
+        &api(&format!("{ws}/privateEndpointConnections"), "2025-09-01"),
+    )
+    .await;
+    assert_eq!(conns.len(), 1);
+    let pe = conns[0]["properties"]["privateEndpoint"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let endpoint = sim.get(&api(&pe, "2024-05-01")).await;
+    assert_eq!(endpoint["location"], "westus");
+    let subnet = endpoint["properties"]["subnet"]["id"].as_str().unwrap();
+    assert!(
+        subnet.ends_with("/virtualNetworks/vnet-contoso-ml-westus/subnets/snet-private-endpoints"),
+        "{subnet}"
+    );
+    assert_eq!(
+        endpoint["properties"]["privateLinkServiceConnections"][0]["properties"]["privateLinkServiceId"],
+        ws.as_str()
+    );
+    let data = list(
+        &sim,
+        &api(
+            &format!("{}/privateEndpointConnections", storage_id()),
+            "2025-01-01",
+        ),
+    )
+    .await;
+    assert_eq!(data.len(), 2);
+    assert_eq!(
+        data[0]["properties"]["privateLinkServiceConnectionState"]["actionRequired"],
+        "None"
+    );
+
+    let zones = list(
+        &sim,
+        &api(
+            &format!("/subscriptions/{SUB}/providers/Microsoft.Network/privateDnsZones"),
+            "2024-06-01",
+        ),
+    )
+    .await;
+    assert_eq!(zones.len(), 3);
+    let zone = zones
+        .iter()
+        .find(|z| z["name"] == "privatelink.api.azureml.ms")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let links_of = |zone: &str| api(&format!("{zone}/virtualNetworkLinks"), "2024-06-01");
+    let links = list(&sim, &links_of(&zone)).await;
+    let vnet = |l: &serde_json::Value| {
+        l["properties"]["virtualNetwork"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        links.iter().any(|l| subnet.starts_with(&vnet(l))),
+        "the endpoint's network is linked: {links:?}"
+    );
+
+    let drift = |item: &str| json!({"kind": "workspace-drift", "resource": ws, "item": item});
+    assert_eq!(post_fault(&sim, drift("private-endpoint")).await, 200);
+    assert!(
+        list(
+            &sim,
+            &api(&format!("{ws}/privateEndpointConnections"), "2025-09-01")
+        )
+        .await
+        .is_empty()
+    );
+    let gone = sim.call("GET", &api(&pe, "2024-05-01"), None).await;
+    assert_eq!(
+        (gone.status, gone.json["error"]["code"].as_str()),
+        (404, Some("ResourceNotFound"))
+    );
+    assert_eq!(post_fault(&sim, drift("dns-link")).await, 200);
+    let after = list(&sim, &links_of(&zone)).await;
+    assert!(
+        after.iter().all(|l| !subnet.starts_with(&vnet(l))),
+        "{after:?}"
+    );
+    assert_eq!(after.len(), 1);
+    assert_eq!(post_fault(&sim, drift("restore")).await, 200);
+    assert_eq!(list(&sim, &links_of(&zone)).await, links);
+    assert_eq!(sim.get(&api(&pe, "2024-05-01")).await, endpoint);
+}
+
+/// Azure ML readiness, managed network over HTTP: the workspace's managed network and outbound
+/// rules are active; the `managed-network` drift posted to `/_sim/faults` deactivates them on
+/// that workspace only, `restore` reactivates them.
+#[tokio::test]
+async fn outbound_rules_answer_and_follow_the_managed_network_drift() {
+    let sim = Sim::start(SCALE).await;
+    let ws = workspace("westus");
+    let rules = |ws: &str| format!("{ws}/outboundRules?api-version=2025-09-01");
+    let statuses = |l: Vec<serde_json::Value>| -> Vec<String> {
+        l.iter()
+            .map(|r| r["properties"]["status"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let healthy = list(&sim, &rules(&ws)).await;
+    assert!(statuses(healthy.clone()).iter().all(|s| s == "Active"));
+    let pypi = sim
+        .get(&format!("{ws}/outboundRules/pypi?api-version=2025-09-01"))
+        .await;
+    assert_eq!(pypi["properties"]["destination"], "pypi.org");
+    let missing = sim
+        .call(
+            "GET",
+            &format!("{ws}/outboundRules/nope?api-version=2025-09-01"),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        sim.get(&ws).await["properties"]["managedNetwork"]["status"]["status"],
+        "Active"
+    );
+    let drift = |item: &str| json!({"kind": "workspace-drift", "resource": ws, "item": item});
+    assert_eq!(post_fault(&sim, drift("managed-network")).await, 200);
+    assert!(
+        statuses(list(&sim, &rules(&ws)).await)
+            .iter()
+            .all(|s| s == "Inactive")
+    );
+    assert!(
+        statuses(list(&sim, &rules(&workspace("eastus"))).await)
+            .iter()
+            .all(|s| s == "Active")
+    );
+    assert_eq!(
+        sim.get(&ws).await["properties"]["managedNetwork"]["status"]["status"],
+        "Inactive"
+    );
+    assert_eq!(post_fault(&sim, drift("restore")).await, 200);
+    assert_eq!(list(&sim, &rules(&ws)).await, healthy);
+}

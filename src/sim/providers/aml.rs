@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{
-    Action, CREATED, ControlPlane, PRINCIPAL, Provider, State, TENANT, Typed, identity, system_data,
-};
+use super::aml_readiness::{default_storage, managed, network, roles};
+use super::{Action, CREATED, ControlPlane, Provider, State, TENANT, Typed, identity, system_data};
 use crate::config::ComponentKind;
 use crate::region::Region;
 use crate::sim::lro::{FinalReply, LroSpec, Monitors};
@@ -188,40 +187,66 @@ impl Provider for Workspace {
     }
 
     /// The workspace with the registry, vault and Application Insights it depends on, which
-    /// the console checks exist in the region that takes over.
+    /// the console checks exist in the region that takes over; a private-link workspace (public
+    /// access disabled, its private endpoint connections) with a managed network.
     fn render(&self, world: &World, i: usize, _id: &str, _expand_geo: bool) -> Value {
         let r = &world.resources[i];
         let name = r.id.name();
         let loc = r.home.as_str();
-        let ws_default = format!(
-            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/st{}",
-            r.id.subscription(),
-            r.id.resource_group(),
-            name.replace('-', "").chars().take(20).collect::<String>()
-        );
-        let kv = related(world, ComponentKind::KeyVault, None).unwrap_or_default();
+        let links = links(world, i);
+        let kv = links.key_vault.unwrap_or_default();
+        let connections = network::workspace_connections(world, i);
         json!({
             "id": r.id, "name": name, "type": r.id.full_type(), "location": loc,
-            "identity": {"principalId": PRINCIPAL, "tenantId": TENANT, "type": "SystemAssigned", "userAssignedIdentities": {}},
+            "identity": {"principalId": roles::workspace_principal(r.id.as_str()), "tenantId": TENANT, "type": "SystemAssigned", "userAssignedIdentities": {}},
             "properties": {
-                "containerRegistry": related(world, ComponentKind::ContainerRegistry, None),
+                "containerRegistry": links.registry,
                 "keyVault": kv,
                 "applicationInsights": related(world, ComponentKind::AppInsights, Some(&r.home)),
-                "storageAccount": ws_default,
+                "storageAccount": links.storage,
                 "discoveryUrl": format!("https://{loc}.api.azureml.ms/discovery"),
                 "friendlyName": name, "description": format!("{} workspace ({loc})", world.deployment),
                 "encryption": {"status": "Disabled", "identity": {"userAssignedIdentity": null},
                     "keyVaultProperties": {"keyVaultArmId": kv, "keyIdentifier": "", "identityClientId": ""}},
                 "hbiWorkspace": false,
                 "serviceProvisionedResourceGroup": format!("{name}_managed"),
-                "privateLinkCount": 0, "allowPublicAccessWhenBehindVnet": false,
-                "publicNetworkAccess": "Enabled", "imageBuildCompute": "",
-                "privateEndpointConnections": [], "sharedPrivateLinkResources": [],
+                "privateLinkCount": connections.len(), "allowPublicAccessWhenBehindVnet": false,
+                "publicNetworkAccess": "Disabled", "imageBuildCompute": "",
+                "privateEndpointConnections": connections, "sharedPrivateLinkResources": [],
+                "managedNetwork": managed::render(world, i),
                 "provisioningState": "Succeeded",
-                "workspaceId": format!("{:08x}-0000-4000-8000-000000000000", i),
+                "workspaceId": workspace_guid(i),
             }
         })
     }
+}
+
+/// What a workspace links to: its default storage account (its own, in its resource group),
+/// and the deployment's Key Vault and container registry when it has them.
+pub struct Links {
+    pub storage: String,
+    pub key_vault: Option<String>,
+    pub registry: Option<String>,
+}
+
+/// The resources workspace `i` links to, as its ARM JSON names them.
+pub fn links(world: &World, i: usize) -> Links {
+    let id = &world.resources[i].id;
+    Links {
+        storage: format!(
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{}",
+            id.subscription(),
+            id.resource_group(),
+            default_storage(id.name())
+        ),
+        key_vault: related(world, ComponentKind::KeyVault, None),
+        registry: related(world, ComponentKind::ContainerRegistry, None),
+    }
+}
+
+/// The `workspaceId` GUID of workspace `i` (its data plane's name for it).
+pub fn workspace_guid(i: usize) -> String {
+    format!("{i:08x}-0000-4000-8000-000000000000")
 }
 
 impl Provider for Compute {

@@ -4,6 +4,16 @@
 //! quota (usages computed from what the simulated clusters and deployments hold, VM sizes from a
 //! small catalogue). The `workspace-drift` and `quota` faults change them; what they change is
 //! kept in [`AmlSim`], so a healthy world holds nothing here.
+//!
+//! What the workspaces need from other providers, which exist in the simulator only for Azure ML
+//! readiness, is in the submodules: `roles` (role assignments, Microsoft.Authorization),
+//! `network` (private endpoints and private DNS, Microsoft.Network, and the private endpoint
+//! connections of workspaces and storage accounts) and `managed` (the workspace's managed
+//! network and its outbound rules).
+
+pub mod managed;
+pub mod network;
+pub mod roles;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,6 +68,42 @@ pub const ROUTES: &[Route] = &[
         "/datastores/{name}",
         datastore,
     ),
+    Route::new(
+        ComponentKind::MlWorkspace,
+        "GET",
+        "/privateEndpointConnections",
+        network::workspace_connections_list,
+    ),
+    Route::new(
+        ComponentKind::MlWorkspace,
+        "GET",
+        "/privateEndpointConnections/{name}",
+        network::workspace_connection,
+    ),
+    Route::new(
+        ComponentKind::Storage,
+        "GET",
+        "/privateEndpointConnections",
+        network::storage_connections_list,
+    ),
+    Route::new(
+        ComponentKind::Storage,
+        "GET",
+        "/privateEndpointConnections/{name}",
+        network::storage_connection,
+    ),
+    Route::new(
+        ComponentKind::MlWorkspace,
+        "GET",
+        "/outboundRules",
+        managed::outbound_rules,
+    ),
+    Route::new(
+        ComponentKind::MlWorkspace,
+        "GET",
+        "/outboundRules/{name}",
+        managed::outbound_rule,
+    ),
 ];
 
 /// The drift items the `workspace-drift` fault knows.
@@ -66,8 +112,67 @@ pub const DRIFT_ITEMS: &[&str] = &[
     "model",
     "environment",
     "registry-region",
+    "role-assignment",
+    "user-role",
+    "private-endpoint",
+    "dns-link",
+    "managed-network",
     "restore",
 ];
+
+/// The drift items that change a workspace as a whole (they take no `name`): its identity's
+/// role assignments, its users' and groups' roles, its private endpoint, the DNS links of its
+/// region, its managed network.
+const WHOLE_ITEMS: &[&str] = &[
+    "role-assignment",
+    "user-role",
+    "private-endpoint",
+    "dns-link",
+    "managed-network",
+];
+
+/// A deterministic GUID of `parts` (FNV-1a over 128 bits, as a version-8 "custom" UUID): the
+/// simulated principals, names and etags are the same in every run, as Azure's are once made.
+pub fn guid(parts: &[&str]) -> String {
+    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for b in parts.join("\u{1f}").bytes() {
+        h ^= u128::from(b);
+        h = h.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    }
+    uuid::Builder::from_custom_bytes(h.to_be_bytes())
+        .into_uuid()
+        .to_string()
+}
+
+/// The workspace whose default storage account is `rg`/`name` (lowercase), if any.
+fn default_storage_owner(w: &World, rg: &str, name: &str) -> Option<usize> {
+    w.resources.iter().position(|r| {
+        r.kind == ComponentKind::MlWorkspace
+            && r.id.resource_group().eq_ignore_ascii_case(rg)
+            && default_storage(r.id.name()).eq_ignore_ascii_case(name)
+    })
+}
+
+/// Whether `path` (lowercase) is a resource simulated here rather than configured: a
+/// workspace's default storage, the registry, a private endpoint or a private DNS zone.
+fn simulated_extra(w: &World, path: &str) -> bool {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let [
+        "subscriptions",
+        _,
+        "resourcegroups",
+        rg,
+        "providers",
+        "microsoft.storage",
+        "storageaccounts",
+        name,
+    ] = segs.as_slice()
+        && default_storage_owner(w, rg, name).is_some()
+    {
+        return true;
+    }
+    registry_id(w).is_some_and(|id| id.eq_ignore_ascii_case(path)) || network::exists(w, path)
+}
 
 /// The model the simulated deployments serve, in the registry and registered in both
 /// workspaces: (name, version).
@@ -364,7 +469,7 @@ fn datastore(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
         .ok_or_else(|| ArmError::not_found(call.req.path))
 }
 
-/// One page of `items`, with ARM's nextLink when more follow.
+/// One page of `items`, with ARM's nextLink when more follow (it keeps the request's `$filter`).
 fn page(req: &Request<'_>, items: Vec<Value>, default_top: usize) -> Value {
     let top = req
         .query
@@ -381,8 +486,18 @@ fn page(req: &Request<'_>, items: Vec<Value>, default_top: usize) -> Value {
     let value: Vec<Value> = items.into_iter().skip(skip).take(top).collect();
     let mut body = json!({"value": value});
     if skip + top < total {
+        let filter: String = req
+            .query
+            .get("$filter")
+            .map(|f| {
+                format!(
+                    "&$filter={}",
+                    form_urlencoded::byte_serialize(f.as_bytes()).collect::<String>()
+                )
+            })
+            .unwrap_or_default();
         body["nextLink"] = json!(format!(
-            "{}{}?api-version={}&$top={top}&$skipToken={}",
+            "{}{}?api-version={}&$top={top}&$skipToken={}{filter}",
             req.base_url,
             req.path,
             req.api_version,
@@ -505,10 +620,19 @@ fn limit(w: &World, region: &Region, family: Option<&str>) -> i64 {
         .unwrap_or_else(|| family.map_or(DEFAULT_TOTAL, default_limit))
 }
 
+/// The reads of what is simulated here rather than configured: role assignments of any scope
+/// (`roles`), private endpoints and DNS (`network`), a workspace's default storage account,
+/// the registry and its model, and
 /// `GET /subscriptions/{s}/providers/Microsoft.MachineLearningServices/locations/{r}/usages`
 /// and `.../vmSizes`; None for any other subscription-level path. `segs` are the lowercase
 /// segments after the subscription.
 pub fn subscription_get(w: &World, req: &Request<'_>, segs: &[&str]) -> Option<Reply> {
+    if let Some(reply) = roles::subscription_get(w, req, segs) {
+        return Some(reply);
+    }
+    if let Some(reply) = network::subscription_get(w, req, segs) {
+        return Some(reply);
+    }
     let registry = registry_name(w).to_ascii_lowercase();
     if let [
         "resourcegroups",
@@ -517,17 +641,14 @@ pub fn subscription_get(w: &World, req: &Request<'_>, segs: &[&str]) -> Option<R
         "microsoft.storage",
         "storageaccounts",
         name,
+        rest @ ..,
     ] = segs
     {
-        return w
-            .resources
-            .iter()
-            .find(|r| {
-                r.kind == ComponentKind::MlWorkspace
-                    && r.id.resource_group().eq_ignore_ascii_case(rg)
-                    && default_storage(r.id.name()).eq_ignore_ascii_case(name)
-            })
-            .map(|ws| Reply::ok(render_default_storage(w, ws)));
+        let i = default_storage_owner(w, rg, name)?;
+        return match rest {
+            [] => Some(Reply::ok(render_default_storage(w, &w.resources[i]))),
+            _ => network::default_storage_get(w, req, i, rest),
+        };
     }
     match segs {
         [
@@ -653,7 +774,8 @@ fn usages(w: &World, region: &Region) -> Vec<Value> {
 // ---- faults ----
 
 /// `workspace-drift`: removes `item` (`name`: one, or all when None) from the workspaces
-/// `targets`, or with `restore` undoes every drift of them.
+/// `targets`, or with `restore` undoes every drift of them. The items that change a workspace as
+/// a whole (`WHOLE_ITEMS`) take no name.
 pub fn drift(
     w: &mut World,
     targets: &[usize],
@@ -664,6 +786,13 @@ pub fn drift(
         return Err(format!(
             "workspace-drift item '{item}' is not simulated (items: {})",
             DRIFT_ITEMS.join(", ")
+        ));
+    }
+    if WHOLE_ITEMS.contains(&item)
+        && let Some(n) = name
+    {
+        return Err(format!(
+            "workspace-drift item '{item}' changes the whole workspace: it takes no name ('{n}')"
         ));
     }
     let mut done = Vec::new();
@@ -695,12 +824,22 @@ pub fn drift(
             .entry(key)
             .or_default()
             .insert((item.to_string(), name.clone()));
-        done.push(format!(
-            "{item} {} removed from {ws}",
-            if name == "*" { "(all)" } else { &name }
-        ));
+        done.push(describe(item, &name, &ws));
     }
     Ok(done.join(", "))
+}
+
+/// What a drift did, in the fault's answer.
+fn describe(item: &str, name: &str, ws: &str) -> String {
+    match item {
+        "role-assignment" => format!("{ws}'s identity lost its role assignments"),
+        "user-role" => format!("users and groups lost their roles on {ws}"),
+        "private-endpoint" => format!("{ws}'s private endpoint removed"),
+        "dns-link" => format!("Azure ML private DNS zones unlinked from {ws}'s region"),
+        "managed-network" => format!("{ws}'s managed network deactivated"),
+        _ if name == "*" => format!("{item} (all) removed from {ws}"),
+        _ => format!("{item} {name} removed from {ws}"),
+    }
 }
 
 /// `quota`: sets `region`'s Azure ML vCPU limit of one `family` (any spelling: "NCADSA100v4",

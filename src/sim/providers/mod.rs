@@ -8,7 +8,7 @@
 //! | `flex.rs` | PostgreSQL and MySQL flexible servers and their read replicas |
 //! | `aks.rs` | AKS clusters: start/stop, node pools |
 //! | `aml.rs` | Azure ML: workspaces, compute clusters, online endpoints and deployments |
-//! | `aml_readiness.rs` | Azure ML readiness: datastores, regional quota, workspace drift |
+//! | `aml_readiness.rs` | Azure ML readiness: datastores, regional quota, workspace drift; in `aml_readiness/`, what only readiness needs of other providers: role assignments (`roles`), private endpoints and DNS (`network`), the managed network (`managed`) |
 //! | `routing.rs` | Traffic Manager profiles and Front Door origin groups |
 //! | `observe.rs` | Key Vault, Container Registry (replications), Application Insights |
 //!

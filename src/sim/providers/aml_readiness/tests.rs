@@ -66,3 +66,119 @@ fn usage_counts_what_the_region_holds_and_a_fault_sets_the_limit() {
         == "Standard NCADSA100v4 Family Cluster Dedicated vCPUs"
         && x["currentValue"] == 24));
 }
+
+// ---- identity roles, private network, managed network (tests in `tests/`) ----
+
+mod identity_roles;
+mod managed_network;
+mod private_network;
+
+/// GET `path` (with `query`) through the world's routing, as the server hands it over; an
+/// error answer as its ARM error.
+fn get(w: &mut World, path: &str, query: &[(&str, &str)]) -> Result<Value, ArmError> {
+    let query: std::collections::BTreeMap<String, String> = query
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let req = Request {
+        method: "GET",
+        path,
+        query: &query,
+        body: None,
+        base_url: "http://sim",
+        api_version: "2025-09-01",
+    };
+    let reply = w.handle(&req)?;
+    let body = reply.body.expect("a body");
+    if reply.status >= 400 {
+        let e = &body["error"];
+        let text = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+        return Err(ArmError::new(reply.status, &text("code"), text("message")));
+    }
+    Ok(body)
+}
+
+/// The `value` array of a list answer.
+fn values(v: Value) -> Vec<Value> {
+    v["value"].as_array().expect("a list").clone()
+}
+
+/// A workspace-drift of workspace `i`.
+fn drift_ws(w: &mut World, i: usize, item: &str) {
+    drift(w, &[i], item, None).unwrap();
+}
+
+/// Resource `i`'s id.
+fn id(w: &World, i: usize) -> String {
+    w.resources[i].id.to_string()
+}
+
+/// A workspace renders as a private-link workspace with its own identity, a managed network,
+/// and the vault it links to takes RBAC.
+#[test]
+fn the_workspace_is_private_with_its_own_identity_and_a_managed_network() {
+    let w = world();
+    let (e, s) = (ws(&w, "eastus"), ws(&w, "westus"));
+    let body = w.render(s, &id(&w, s), false);
+    let principal = body["identity"]["principalId"].as_str().unwrap();
+    assert_eq!(principal, roles::workspace_principal(&id(&w, s)));
+    assert_eq!(
+        principal,
+        roles::workspace_principal(&id(&w, s).to_uppercase())
+    );
+    assert_ne!(principal, roles::workspace_principal(&id(&w, e)));
+    let parsed = uuid::Uuid::parse_str(principal).unwrap();
+    assert_eq!(parsed.to_string(), principal, "lowercase 8-4-4-4-12");
+    assert_eq!(body["identity"]["tenantId"], crate::sim::providers::TENANT);
+    let p = &body["properties"];
+    assert_eq!(p["publicNetworkAccess"], "Disabled");
+    assert_eq!(
+        p["managedNetwork"]["isolationMode"],
+        "AllowOnlyApprovedOutbound"
+    );
+    assert_eq!(p["managedNetwork"]["status"]["status"], "Active");
+    assert_eq!(p["privateLinkCount"], 1);
+    let kv = w
+        .resources
+        .iter()
+        .position(|r| r.kind == ComponentKind::KeyVault)
+        .unwrap();
+    assert_eq!(
+        w.render(kv, &id(&w, kv), false)["properties"]["enableRbacAuthorization"],
+        true
+    );
+}
+
+#[test]
+fn whole_workspace_drifts_take_no_name_and_come_from_scenarios_and_fault_bodies() {
+    let mut w = world();
+    let s = ws(&w, "westus");
+    assert!(drift(&mut w, &[s], "dns-link", Some("x")).is_err());
+    let scenario = crate::sim::Scenario::parse(
+        r#"name = "t"
+description = "d"
+[[events]]
+kind = "workspace-drift"
+target = "kind:ml-workspace@secondary"
+item = "user-role"
+[[events]]
+kind = "workspace-drift"
+target = "kind:ml-workspace@secondary"
+item = "managed-network"
+"#,
+        "test",
+    )
+    .unwrap();
+    for (_, f) in &scenario.events {
+        w.apply_fault(f).unwrap();
+    }
+    let fault: crate::sim::Fault = serde_json::from_value(json!({
+        "kind": "workspace-drift", "resource": id(&w, s), "item": "private-endpoint"
+    }))
+    .unwrap();
+    w.apply_fault(&fault).unwrap();
+    for item in ["user-role", "managed-network", "private-endpoint"] {
+        assert!(drifted(&w, s, item, "*"), "{item}");
+    }
+    assert!(!drifted(&w, ws(&w, "eastus"), "user-role", "*"));
+}
