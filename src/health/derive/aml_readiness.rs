@@ -508,7 +508,8 @@ fn assets_check(ctx: &Ctx<'_>, pair: &Pair<'_>, d: &mut Derived) -> (Option<bool
         };
         let (label, note) = asset_row(*kind, x);
         let note = match secondary {
-            Some(false) => format!("missing in {region}{note}"),
+            Some(false) if note.is_empty() => format!("missing in {region}"),
+            Some(false) => format!("missing in {region} ({note})"),
             None => unknown[u0].clone(),
             Some(true) => note,
         };
@@ -546,7 +547,7 @@ fn asset_row(kind: AssetKind, x: &AssetRef) -> (String, String) {
             version,
         } => (
             format!("{} {}", kind.word(), sanitize(&format!("{name}:{version}"))),
-            format!(" (registry {})", sanitize(registry)),
+            format!("registry {}", sanitize(registry)),
         ),
         AssetRef::Workspace { name, version } => (
             format!("{} {}", kind.word(), sanitize(&format!("{name}:{version}"))),

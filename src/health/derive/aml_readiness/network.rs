@@ -173,10 +173,11 @@ fn private_check(
             _ => None,
         },
     );
+    let own_storage = sw.properties.storage_account.as_deref();
     accounts(
         n,
         (p_region, s_region),
-        ws_id.as_ref(),
+        (ws_id.as_ref(), own_storage),
         s_net.as_ref(),
         d,
         &mut wrong,
@@ -203,7 +204,7 @@ fn private_check(
 fn accounts(
     n: &AmlNetwork,
     (p_region, s_region): (&Region, &Region),
-    ws: Option<&ResourceId>,
+    (ws, own_storage): (Option<&ResourceId>, Option<&str>),
     s_net: Option<&(String, String)>,
     d: &mut Derived,
     wrong: &mut Vec<String>,
@@ -243,7 +244,11 @@ fn accounts(
         d.standby(
             CheckId::PrivateNetwork,
             format!("private endpoint for {account}"),
-            (Some(there), secondary),
+            // The secondary's own default storage is not the primary's to reach.
+            (
+                (!own_storage.is_some_and(|o| o.eq_ignore_ascii_case(id))).then_some(there),
+                secondary,
+            ),
             if secondary == Some(false) {
                 format!("none approved in {s_region}")
             } else {
