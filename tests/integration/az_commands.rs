@@ -133,6 +133,55 @@ async fn topology(cfg: &Config, tweak: impl Fn(&mut Observations), out: &mut BTr
     sim.server.stop().await;
 }
 
+/// The commands of a drifted standby workspace: every fix the "prepare the standby workspace"
+/// step prints (two passes: the DNS links' fix needs the workspace's private endpoint, whose own
+/// drift hides the network it sits in).
+async fn drifted(out: &mut BTreeSet<String>) {
+    let cfg = Config::demo();
+    for items in [
+        &[
+            "datastore",
+            "registry-region",
+            "environment",
+            "role-assignment",
+            "user-role",
+            "dns-link",
+            "managed-network",
+        ][..],
+        &["private-endpoint"][..],
+    ] {
+        let sim = Sim::with_config(&cfg, 1000.0).await;
+        let ws = cfg.component("workspace").unwrap().resource_ids()[1].to_string();
+        for item in items {
+            sim.inject(Fault::WorkspaceDrift {
+                resource: Some(ws.clone()),
+                target: None,
+                item: (*item).into(),
+                name: (*item == "datastore").then(|| "training_data".into()),
+            });
+        }
+        let (c, obs, snap) = observe(&sim, &cfg).await;
+        let fixes: Vec<String> = snap
+            .components
+            .iter()
+            .flat_map(|c| c.standby.iter().filter_map(|x| x.fix.clone()))
+            .collect();
+        assert!(fixes.len() >= items.len(), "{items:?}: {fixes:#?}");
+        let rb = plan(&c, &obs, &snap, RunbookKind::Failover);
+        let prep = rb
+            .steps
+            .iter()
+            .find(|s| s.id == "prepare.workspace.standby")
+            .expect("the prepare-the-standby step");
+        for f in &fixes {
+            assert!(prep.az.contains(f), "{f} not in the step");
+        }
+        out.extend(fixes);
+        commands_of(&c, &obs, &snap, out);
+        sim.server.stop().await;
+    }
+}
+
 /// Each builder once, with ids of another subscription and resource group than the demo's.
 fn every_builder(out: &mut BTreeSet<String>) {
     let id = |p: &str| {
@@ -197,6 +246,22 @@ fn every_builder(out: &mut BTreeSet<String>) {
         az::aml::deployment_scale(&ep, "blue", 3),
         az::aml::schedule_list(&ws),
         az::aml::running_jobs(&ws),
+        az::aml::datastore_create(&ws, "training_data"),
+        az::aml::datastore_show(&ws, "training_data"),
+        az::aml::asset_share("model", &ws, "churn", "7", "mlr-contoso"),
+        az::aml::asset_share("environment", &ws, "churn-env", "3", "mlr-contoso"),
+        az::aml::registry_show("mlr-contoso", "rg-ml", "11111111-1111-1111-1111-111111111111"),
+        az::aml::registry_update("mlr-contoso", "rg-ml", "11111111-1111-1111-1111-111111111111"),
+        az::aml::provision_network(&ws),
+        az::aml::outbound_rule_list(&ws),
+        az::aml::outbound_rule_fqdn(&ws, "pypi", "pypi.org"),
+        az::aml::outbound_rule_service_tag(&ws, "aml", "AzureMachineLearning", "TCP", "443"),
+        az::aml::outbound_rule_private_endpoint(&ws, "data-blob", &ws.to_string(), "blob"),
+        az::aml::role_assign("11111111-2222-4333-8444-555555555555", "User", "AzureML Data Scientist", &ws.to_string()),
+        az::aml::role_list(&ws.to_string()),
+        az::aml::dns_link_create(&id("Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms"), "link-westus", "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"),
+        az::aml::dns_link_list(&id("Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms")),
+        az::aml::private_endpoint_create("pe-ws", &ws, "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe", &ws.to_string(), "amlworkspace"),
         az::routing::tm_endpoints(&tm),
         az::routing::tm_endpoint_status(&tm, "westus-endpoint", "azureEndpoints", "Enabled"),
         az::routing::afd_origins(&og),
@@ -218,6 +283,7 @@ async fn every_printed_az_command_parses_with_the_real_cli() {
 
     let mut cmds = BTreeSet::new();
     topology(&Config::demo(), |_| {}, &mut cmds).await;
+    drifted(&mut cmds).await;
     // The second topology, whose SQL partner lives in another resource group: what a forced
     // failover uses when the primary cannot be read and the configuration names the partner.
     let example = Config::parse(include_str!("../../config.example.toml"), "example").unwrap();

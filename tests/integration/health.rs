@@ -101,8 +101,12 @@ async fn a_healthy_deployment_is_ready_everywhere() {
     // One subscription-wide availability list, everything in about two round trips (Azure ML
     // readiness adds eleven: both workspaces' datastores, the secondary's usages and VM sizes, the
     // primary's endpoints and their deployments, the registries, the secondary's environment
-    // and code versions, the secondary workspace again and its default storage).
-    assert!(s.requests <= 39, "{} requests", s.requests);
+    // and code versions, the secondary workspace again and its default storage; then, read at
+    // most every 5 minutes, five for the roles — the primary workspace, the assignments at
+    // both, both identities' — and twelve for the private network — both workspaces' and two
+    // accounts' endpoint connections, five private endpoints, the DNS zones and two zones'
+    // links; and both workspaces' outbound rules).
+    assert!(s.requests <= 58, "{} requests", s.requests);
     assert!(!comp(&s, "batch-aks").az_commands.is_empty());
 }
 
@@ -688,4 +692,159 @@ async fn a_gpu_quota_short_in_the_secondary_names_the_family_and_the_missing_vcp
         check_of(comp(&s, "churn-endpoint"), "quota").passed,
         Some(true)
     );
+}
+
+/// `status` (the real binary, JSON) after each Azure ML readiness fault of the contract: exit 1,
+/// the named check failing with the item in its reason, the side-by-side row of the secondary
+/// marked missing; and every other readiness check of the workspace still passing.
+#[tokio::test]
+async fn status_names_the_item_of_every_readiness_fault() {
+    let ws = workspace("westus");
+    let drift = |item: &str, name: Option<&str>| Fault::WorkspaceDrift {
+        resource: Some(ws.clone()),
+        target: None,
+        item: item.into(),
+        name: name.map(str::to_string),
+    };
+    let cases: Vec<(Fault, &str, &str, &str)> = vec![
+        (
+            drift("datastore", Some("training_data")),
+            "workspace",
+            "datastores",
+            "training_data missing in westus",
+        ),
+        (
+            drift("environment", None),
+            "workspace",
+            "assets",
+            "churn-env:3 (environment)",
+        ),
+        (
+            drift("registry-region", None),
+            "workspace",
+            "assets",
+            "does not replicate to westus",
+        ),
+        (
+            drift("role-assignment", None),
+            "workspace",
+            "identity roles",
+            "mlw-contoso-westus's identity lacks Contributor on the workspace (mlw-contoso-westus)",
+        ),
+        (
+            drift("user-role", None),
+            "workspace",
+            "identity roles",
+            "AzureML Data Scientist of user 11111111-2222-4333-8444-555555555555 is on the primary workspace, not on mlw-contoso-westus",
+        ),
+        (
+            drift("private-endpoint", None),
+            "workspace",
+            "private network",
+            "no approved private endpoint for mlw-contoso-westus in westus",
+        ),
+        (
+            drift("dns-link", None),
+            "workspace",
+            "private network",
+            "privatelink.api.azureml.ms is not linked to",
+        ),
+        (
+            drift("managed-network", None),
+            "workspace",
+            "managed network",
+            "managed network is Inactive: ≈30 min to provision",
+        ),
+        (
+            Fault::Quota {
+                region: "westus".into(),
+                limit: 96,
+                family: Some("NCADSA100v4".into()),
+            },
+            "train-cluster",
+            "quota",
+            "Standard NCADSA100v4 Family Cluster Dedicated vCPUs in westus: 96 vCPUs missing",
+        ),
+    ];
+    for (fault, component, check, item) in cases {
+        let sim = Sim::start(SCALE).await;
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(dir.path(), sim.url());
+        let what = format!("{fault:?}");
+        sim.inject(fault);
+        let (code, out, err) = tokio::task::spawn_blocking(move || status(&path, "json"))
+            .await
+            .unwrap();
+        assert_eq!(code, 1, "{what}: {err}");
+        let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let c = s["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == component)
+            .unwrap();
+        let k = c["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["name"] == check)
+            .unwrap_or_else(|| panic!("{what}: no check {check}"));
+        assert_eq!(k["passed"], false, "{what}: {k}");
+        let reason = k["reason"].as_str().unwrap();
+        assert!(reason.contains(item), "{what}: {reason}");
+        if component == "workspace" {
+            assert!(
+                c["standby"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["check"] == check && r["secondary"] == false),
+                "{what}: no missing row for {check}: {:#}",
+                c["standby"]
+            );
+            for other in [
+                "datastores",
+                "assets",
+                "identity roles",
+                "private network",
+                "managed network",
+            ] {
+                if other == check {
+                    continue;
+                }
+                let k = c["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|k| k["name"] == other)
+                    .unwrap();
+                assert_eq!(k["passed"], true, "{what}: {other} should still pass: {k}");
+            }
+        }
+    }
+}
+
+/// The deployments take their model from the registry: the secondary workspace losing its own
+/// copy changes nothing (the registry replicates to westus), and `assets` says where it comes
+/// from.
+#[tokio::test]
+async fn a_model_removed_from_the_secondary_workspace_still_reaches_it_from_the_registry() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::WorkspaceDrift {
+        resource: Some(workspace("westus")),
+        target: None,
+        item: "model".into(),
+        name: None,
+    });
+    let s = snapshot(&sim).await;
+    let ws = comp(&s, "workspace");
+    let k = check_of(ws, "assets");
+    assert_eq!(k.passed, Some(true), "{}", k.reason);
+    let row = ws
+        .standby
+        .iter()
+        .find(|r| r.item == "model churn-model:7")
+        .expect("the model's row");
+    assert_eq!(row.secondary, Some(true));
+    assert_eq!(row.note, "registry mlr-contoso-ml");
 }

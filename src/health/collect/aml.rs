@@ -128,6 +128,13 @@ impl SlowCache {
             .cloned()
     }
 
+    fn last<T: Clone>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str) -> Option<T> {
+        map.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(name)
+            .cloned()
+    }
+
     fn keep<T>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str, v: T) {
         map.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -456,8 +463,11 @@ async fn cached_roles(
     let r = roles(c, sem, sub, p, s, sw).await;
     if r.complete() {
         SlowCache::keep(&cache.roles, name, r.clone());
+        return r;
     }
-    r
+    // Roles change rarely: while a region does not answer, the last complete reading (dated by
+    // its `read_at`) says more than a partial one.
+    SlowCache::last(&cache.roles, name).unwrap_or(r)
 }
 
 /// A pair's private network: the cached one while fresh, else read. The data accounts are

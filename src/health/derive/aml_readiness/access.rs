@@ -13,7 +13,7 @@ use super::super::{Ctx, Derived, Pair, short};
 use crate::azure::az::aml as az;
 use crate::azure::models::*;
 use crate::health::check::CheckId;
-use crate::health::collect::{AmlRoles, ReadError, Reading};
+use crate::health::collect::{AmlRoles, ReadError, Reading, SLOW_READS_TTL};
 use crate::text::sanitize;
 
 /// `identity roles` of a workspace pair.
@@ -176,15 +176,21 @@ fn check(
     let mut unknown = Vec::new();
     identity(ctx, r, roles, sw, d, &mut wrong, &mut unknown);
     users(roles, sw, d, &mut wrong, &mut unknown);
+    let age = (ctx.obs.now - roles.read_at).whole_minutes();
+    let dated = if ctx.obs.now - roles.read_at > SLOW_READS_TTL {
+        format!(" (as read {age} min ago: a newer read failed)")
+    } else {
+        String::new()
+    };
     if !wrong.is_empty() {
-        (Some(false), wrong.join("; "))
+        (Some(false), format!("{}{dated}", wrong.join("; ")))
     } else if !unknown.is_empty() {
         (None, unknown.join("; "))
     } else {
         (
             Some(true),
             format!(
-                "{s_name}'s identity holds its roles; every role on the primary workspace is on {s_name}"
+                "{s_name}'s identity holds its roles; every role on the primary workspace is on {s_name}{dated}"
             ),
         )
     }
@@ -318,9 +324,22 @@ fn users(
         .primary_workspace
         .as_ref()
         .map_or(String::new(), |w| w.id.clone());
+    // Without the primary workspace its identity is unknown: service principals (one of them
+    // is that identity, whose roles are its own workspace's) are not compared.
+    let primary_known = roles.primary_workspace.is_ok();
+    let skipped = at_p
+        .iter()
+        .filter(|a| !primary_known && is_service_principal(&a.properties))
+        .count();
+    if skipped > 0 {
+        unknown.push(format!(
+            "the primary workspace could not be read (its identity is unknown): the roles of {skipped} service principal(s) on it are not compared"
+        ));
+    }
     let wanted: BTreeSet<(String, String, String)> = at_p
         .iter()
         .map(|a| &a.properties)
+        .filter(|p| primary_known || !is_service_principal(p))
         .filter(|p| !own.contains(&p.principal_id.to_ascii_lowercase()))
         .filter(|p| p_id.is_empty() || p.covers(&p_id))
         .map(|p| {
@@ -348,6 +367,12 @@ fn users(
             (!has).then(|| az::role_assign(&principal, principal_type(&kind), &name, &sw.id)),
         );
     }
+}
+
+fn is_service_principal(p: &RoleAssignmentProperties) -> bool {
+    p.principal_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("ServicePrincipal"))
 }
 
 /// The principal type as `az role assignment create` takes it.
