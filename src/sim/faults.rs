@@ -466,6 +466,8 @@ pub const FAULT_KINDS: &[&str] = &[
     "throttle",
     "flaky",
     "malformed",
+    "workspace-drift",
+    "quota",
     "clear",
 ];
 
@@ -500,6 +502,8 @@ pub fn parse_fault(rest: &str) -> Result<Fault, String> {
         }),
         "flaky" => flaky(args),
         "malformed" => malformed(args),
+        "workspace-drift" | "drift" => workspace_drift(args),
+        "quota" => quota(args),
         "clear" => Ok(Fault::Clear),
         other => Err(
             match crate::suggest::closest(other, FAULT_KINDS.iter().copied(), 2) {
@@ -507,6 +511,39 @@ pub fn parse_fault(rest: &str) -> Result<Fault, String> {
                 None => format!("unknown fault '{other}': {}", FAULT_KINDS.join(", ")),
             },
         ),
+    }
+}
+
+/// `workspace-drift <item> [name] [component[@primary|@secondary]]`: drifts the secondary
+/// workspace (of every `ml-workspace` component, or of the one named) from its primary.
+fn workspace_drift(args: &[&str]) -> Result<Fault, String> {
+    const USAGE: &str = "usage: :fault workspace-drift <item> [name] [component@secondary] (items: datastore, model, environment, role-assignment, user-role, private-endpoint, dns-link, managed-network, registry-region, restore)";
+    let (item, rest) = args.split_first().ok_or(USAGE)?;
+    let (target, rest): (String, &[&str]) = match rest.last() {
+        Some(t) if t.contains('@') => (t.to_string(), &rest[..rest.len() - 1]),
+        _ => ("kind:ml-workspace@secondary".into(), rest),
+    };
+    if rest.len() > 1 {
+        return Err(USAGE.into());
+    }
+    Ok(Fault::WorkspaceDrift {
+        resource: None,
+        target: Some(target),
+        item: item.to_string(),
+        name: rest.first().map(|s| s.to_string()),
+    })
+}
+
+/// `quota <region> <limit> [family]`: a region's Azure ML vCPU limit.
+fn quota(args: &[&str]) -> Result<Fault, String> {
+    const USAGE: &str = "usage: :fault quota <region> <vCPU limit> [VM family, e.g. NCADSA100v4]";
+    match args {
+        [region, limit] | [region, limit, _] => Ok(Fault::Quota {
+            region: region.to_string(),
+            limit: limit.parse().map_err(|_| USAGE.to_string())?,
+            family: args.get(2).map(|s| s.to_string()),
+        }),
+        _ => Err(USAGE.into()),
     }
 }
 

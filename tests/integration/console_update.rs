@@ -438,6 +438,39 @@ fn fault_commands_parse_to_the_simulator_faults() {
             .contains("unknown fault")
     );
     assert!(parse_fault("region-outage eastus sometimes").is_err());
+    // Azure ML readiness drifts, of the secondary workspace unless a target is named.
+    assert_eq!(
+        f("drift datastore training_data"),
+        Fault::WorkspaceDrift {
+            resource: None,
+            target: Some("kind:ml-workspace@secondary".into()),
+            item: "datastore".into(),
+            name: Some("training_data".into()),
+        }
+    );
+    assert_eq!(
+        f("workspace-drift dns-link workspace@primary"),
+        Fault::WorkspaceDrift {
+            resource: None,
+            target: Some("workspace@primary".into()),
+            item: "dns-link".into(),
+            name: None,
+        }
+    );
+    assert_eq!(
+        f("quota westus 96 NCADSA100v4"),
+        Fault::Quota {
+            region: "westus".into(),
+            limit: 96,
+            family: Some("NCADSA100v4".into()),
+        }
+    );
+    assert!(
+        parse_fault("quota westus many")
+            .unwrap_err()
+            .contains("usage")
+    );
+    assert!(parse_fault("drift").unwrap_err().contains("usage"));
 }
 
 #[test]
