@@ -197,6 +197,12 @@ impl Collector {
         Some(read(&self.client, &sem, kind, &id).await.map(|_| ()))
     }
 
+    /// Forgets the role assignments and private networks read recently: the next collection
+    /// reads them again (a refresh the responder asked for reads everything).
+    pub fn forget_slow_reads(&self) {
+        self.slow.clear();
+    }
+
     /// What ARM last said is left of the request budget (shared with every clone of the client).
     pub fn budget(&self) -> crate::azure::Budget {
         self.client.budget()

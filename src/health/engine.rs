@@ -153,8 +153,10 @@ pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle
                 _ = tokio::time::sleep(wait) => {}
                 got = refresh_rx.recv() => {
                     if got.is_none() { return; }
-                    // Coalesce a burst of refresh requests into one collection.
+                    // Coalesce a burst of refresh requests into one collection, which reads
+                    // everything again (what is cached for minutes included).
                     while refresh_rx.try_recv().is_ok() {}
+                    collector.forget_slow_reads();
                 }
             }
         }

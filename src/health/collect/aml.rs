@@ -135,6 +135,18 @@ impl SlowCache {
             .cloned()
     }
 
+    /// Forgets every cached reading (the next collection reads them all).
+    pub fn clear(&self) {
+        self.roles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        self.network
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
     fn keep<T>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str, v: T) {
         map.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -40,6 +40,11 @@ pub(super) fn workspace(
     super::aml_readiness::managed_network(ctx, pair, sw, d);
     d.check(CheckId::SwitchIsRunbookStep, None, "Azure ML has no failover API: users, CI/CD and schedules are repointed to the secondary workspace");
     d.az.push(crate::azure::az::aml::workspace_show(s_id, None));
+    // What the standby checks compare, to look at by hand.
+    d.az.push(crate::azure::az::aml::role_list(&s_id.to_string()));
+    if sw.properties.managed_isolation().is_some() {
+        d.az.push(crate::azure::az::aml::outbound_rule_list(s_id));
+    }
 }
 
 /// A compute cluster pair: the same VM size; a cold standby's node budget, and whether it

@@ -253,7 +253,7 @@ pub(super) fn prepare_standby(g: &mut Gen<'_>, c: &Component) {
             } else {
                 " (no single command: see its check's reason)"
             };
-            format!("• {}: {}{note}{how}", x.check, x.item)
+            format!("• {}{note}{how}", x.item)
         })
         .collect();
     s.why = format!(
