@@ -65,7 +65,7 @@ fn heading(app: &App, text: &str, first: bool) -> Vec<Line<'static>> {
     lines
 }
 
-/// Every readiness check: pass, FAIL or observe only, with the reason.
+/// Every readiness check: pass, FAIL or observe only, with the reason; the failing ones first.
 fn checks_section(app: &App, c: &ComponentStatus, width: usize) -> Vec<Line<'static>> {
     let mut lines = heading(app, "READINESS CHECKS", true);
     if c.checks.is_empty() {
@@ -81,7 +81,11 @@ fn checks_section(app: &App, c: &ComponentStatus, width: usize) -> Vec<Line<'sta
         .max()
         .unwrap_or(0)
         .min(28);
-    for k in &c.checks {
+    // Failing checks first (in their order), so the one that blocks is on the first screen
+    // even at 80×24; the others follow as the derivation lists them.
+    let (failing, rest): (Vec<&Check>, Vec<&Check>) =
+        c.checks.iter().partition(|k| k.passed == Some(false));
+    for k in failing.into_iter().chain(rest) {
         lines.extend(check_lines(app, k, name_width, width));
     }
     lines
