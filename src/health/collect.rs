@@ -16,6 +16,9 @@ use crate::config::{Component, ComponentKind, Config, ResourceId, Targets};
 use crate::region::Region;
 
 mod aml;
+mod lists;
+
+pub use lists::LIST_FROM;
 
 pub use aml::{
     AmlNetwork, AmlQuota, AmlReadiness, AmlRoles, RulesRead, SLOW_READS_TTL, SYSTEM_REGISTRY,
@@ -194,7 +197,11 @@ impl Collector {
         }
         let (kind, id) = choice?;
         let sem = Semaphore::new(1);
-        Some(read(&self.client, &sem, kind, &id).await.map(|_| ()))
+        Some(
+            read(&self.client, &sem, kind, &id, &lists::Lists::default())
+                .await
+                .map(|_| ()),
+        )
     }
 
     /// Forgets the role assignments and private networks read recently: the next collection
@@ -288,14 +295,16 @@ impl Collector {
             })
         };
         let mut reads = tokio::task::JoinSet::new();
+        let lists = Arc::new(lists::Lists::for_config(&self.cfg));
         for comp in &self.cfg.components {
             let ids: Vec<String> = comp.resource_ids().iter().map(|i| i.to_string()).collect();
             for id in ids {
                 let c = self.client.clone();
                 let sem = sem.clone();
                 let kind = comp.kind;
+                let lists = lists.clone();
                 reads.spawn(async move {
-                    let r = read(&c, &sem, kind, &id).await;
+                    let r = read(&c, &sem, kind, &id, &lists).await;
                     (id.to_ascii_lowercase(), r)
                 });
             }
@@ -314,7 +323,7 @@ impl Collector {
         };
         let ((mut out, now), (aml, aml_quota)) = tokio::join!(
             joined,
-            aml::readiness(&self.client, &sem, &self.cfg, &self.slow)
+            aml::readiness(&self.client, &sem, &self.cfg, &self.slow, &lists)
         );
         let availability = match avail.await {
             Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
@@ -507,6 +516,7 @@ async fn read(
     sem: &Semaphore,
     kind: ComponentKind,
     id: &str,
+    lists: &lists::Lists,
 ) -> Result<Reading, ReadError> {
     let _permit = sem.acquire().await.map_err(|e| ReadError {
         message: e.to_string(),
@@ -529,14 +539,32 @@ async fn read(
             };
             Reading::SqlFg(fg, partner)
         }
-        ComponentKind::CosmosDb => Reading::Cosmos(c.cosmos_account(id).await?),
+        ComponentKind::CosmosDb => Reading::Cosmos(match listed(lists, c, kind, id).await {
+            Some(x) => x,
+            None => c.cosmos_account(id).await?,
+        }),
         ComponentKind::ContainerRegistry => {
-            let (reg, reps) = tokio::join!(c.registry(id), c.registry_replications(id));
+            let reg = async {
+                match listed(lists, c, kind, id).await {
+                    Some(x) => Ok(x),
+                    None => c.registry(id).await,
+                }
+            };
+            let (reg, reps) = tokio::join!(reg, c.registry_replications(id));
             Reading::Acr(reg?, reps.unwrap_or_default())
         }
-        ComponentKind::Aks => Reading::Aks(c.managed_cluster(id).await?),
+        ComponentKind::Aks => Reading::Aks(match listed(lists, c, kind, id).await {
+            Some(x) => x,
+            None => c.managed_cluster(id).await?,
+        }),
         ComponentKind::MlWorkspace => {
-            let (ws, computes) = tokio::join!(c.workspace(id), c.workspace_computes(id));
+            let ws = async {
+                match listed(lists, c, kind, id).await {
+                    Some(x) => Ok(x),
+                    None => c.workspace(id).await,
+                }
+            };
+            let (ws, computes) = tokio::join!(ws, c.workspace_computes(id));
             Reading::Workspace(ws?, computes?)
         }
         ComponentKind::MlCompute => Reading::Compute(c.compute(id).await?),
@@ -544,14 +572,39 @@ async fn read(
             let (ep, deps) = tokio::join!(c.online_endpoint(id), c.online_deployments(id));
             Reading::Endpoint(ep?, deps?)
         }
-        ComponentKind::PostgresFlexible => Reading::Flex(c.postgres_server(id).await?),
-        ComponentKind::MysqlFlexible => Reading::Flex(c.mysql_server(id).await?),
-        ComponentKind::KeyVault => Reading::KeyVault(c.key_vault(id).await?),
-        ComponentKind::AppInsights => Reading::AppInsights(c.app_insights(id).await?),
+        ComponentKind::PostgresFlexible => Reading::Flex(match listed(lists, c, kind, id).await {
+            Some(x) => x,
+            None => c.postgres_server(id).await?,
+        }),
+        ComponentKind::MysqlFlexible => Reading::Flex(match listed(lists, c, kind, id).await {
+            Some(x) => x,
+            None => c.mysql_server(id).await?,
+        }),
+        ComponentKind::KeyVault => Reading::KeyVault(match listed(lists, c, kind, id).await {
+            Some(x) => x,
+            None => c.key_vault(id).await?,
+        }),
+        ComponentKind::AppInsights => {
+            Reading::AppInsights(match listed(lists, c, kind, id).await {
+                Some(x) => x,
+                None => c.app_insights(id).await?,
+            })
+        }
         ComponentKind::TrafficManager => Reading::TrafficManager(c.traffic_manager(id).await?),
         ComponentKind::FrontDoor => {
             let (og, origins) = tokio::join!(c.origin_group(id), c.origins(id));
             Reading::FrontDoor(og?, origins?)
         }
     })
+}
+
+/// The typed object of `id` from its kind's subscription-wide list, when there is one that
+/// carries it (and it reads as that type).
+async fn listed<T: serde::de::DeserializeOwned>(
+    lists: &lists::Lists,
+    c: &ArmClient,
+    kind: ComponentKind,
+    id: &str,
+) -> Option<T> {
+    serde_json::from_value(lists.get(c, kind, id).await?).ok()
 }

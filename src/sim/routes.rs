@@ -126,6 +126,12 @@ impl World {
     /// Answers an ARM request: the one entry point the server calls once a request is
     /// authenticated and versioned.
     pub fn handle(&mut self, req: &Request<'_>) -> Result<Reply, ArmError> {
+        if req.method == "GET" {
+            *self
+                .gets
+                .entry(req.path.trim_end_matches('/').to_ascii_lowercase())
+                .or_default() += 1;
+        }
         if let Some(reply) = self.monitor(req.path, req) {
             return Ok(reply);
         }
@@ -176,6 +182,10 @@ impl World {
                 {
                     return Ok(reply);
                 }
+                // Any other provider's list of its top-level resources.
+                if let ["providers", ns, kind] = segs[2..] {
+                    return Ok(self.list_by_subscription(ns, kind));
+                }
             }
         }
         let Some((i, rest)) = self.find(req.path) else {
@@ -217,6 +227,37 @@ impl World {
 /// A handler for paths ARM knows but the simulated resource does not have (404, not 405).
 pub fn not_found(_: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
     Err(ArmError::not_found(call.req.path))
+}
+
+impl World {
+    /// `GET /subscriptions/{s}/providers/{namespace}/{type}`: every top-level resource of that
+    /// type, each as its GET answers it — less those whose region's control plane does not
+    /// answer now (their GET would fail: a list from the regions that answer, as ARM's fan-out
+    /// gives). One page (the simulator's worlds are small enough).
+    pub(crate) fn list_by_subscription(&self, namespace: &str, kind: &str) -> Reply {
+        let suffix = format!("/providers/{namespace}/{kind}/");
+        let value: Vec<serde_json::Value> = (0..self.resources.len())
+            .filter(|&i| {
+                let id = self.resources[i].id.to_string().to_ascii_lowercase();
+                id.find(&suffix)
+                    .is_some_and(|at| !id[at + suffix.len()..].contains('/'))
+            })
+            .filter(|&i| {
+                let id = self.resources[i].id.to_string();
+                self.outage_region(i, &id).is_none_or(|r| {
+                    self.regions.get(&r).is_none_or(|s| {
+                        s.status != crate::sim::world::RegionStatus::Down
+                            || s.arm == crate::sim::world::ArmBehaviour::Up
+                    })
+                })
+            })
+            .map(|i| {
+                let id = self.resources[i].id.to_string();
+                self.render(i, &id, false)
+            })
+            .collect();
+        Reply::ok(serde_json::json!({ "value": value }))
+    }
 }
 
 #[cfg(test)]

@@ -174,6 +174,9 @@ pub struct World {
     pub data_loss: Vec<DataLoss>,
     pub timeline: Option<Timeline>,
     pub requests: u64,
+    /// GETs answered, by lowercase path (no query), so tests can tell which reads a client made.
+    #[serde(skip)]
+    pub gets: HashMap<String, u64>,
     /// Tags of the resource groups (the runbook lock lives there).
     pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
@@ -238,6 +241,7 @@ impl World {
             data_loss: Vec::new(),
             timeline: None,
             requests: 0,
+            gets: HashMap::new(),
             token_fingerprints: Default::default(),
             persist_to: None,
             rg_tags: HashMap::new(),

@@ -848,3 +848,57 @@ async fn a_model_removed_from_the_secondary_workspace_still_reaches_it_from_the_
     assert_eq!(row.secondary, Some(true));
     assert_eq!(row.note, "registry mlr-contoso-ml");
 }
+
+/// Several resources of a kind are read with one subscription-wide list; in an outage the list
+/// lacks the downed region's, and those are read on their own (and fail as they would).
+#[tokio::test]
+async fn a_kind_with_several_resources_is_read_by_one_list_and_an_outage_still_shows() {
+    let mut text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo.toml")).unwrap();
+    for i in 2..4 {
+        text.push_str(&format!(
+            "\n[[components]]\nname = \"workspace-{i}\"\nkind = \"ml-workspace\"\nmode = \"hot-cold\"\nprimary = \"{}\"\nsecondary = \"{}\"\n",
+            common::rid("rg-contoso-ml-eastus", &format!("Microsoft.MachineLearningServices/workspaces/mlw-{i}-eastus")),
+            common::rid("rg-contoso-ml-westus", &format!("Microsoft.MachineLearningServices/workspaces/mlw-{i}-westus")),
+        ));
+    }
+    let cfg = Config::parse(&text, "test").unwrap();
+    let sim = Sim::with_config(&cfg, SCALE).await;
+    let mut c = cfg.clone();
+    c.deployment.arm_endpoint = sim.url().to_string();
+    c.auth.method = azfailover::config::AuthMethod::Simulator;
+    let (client, _) = connect(&c, Access::ReadOnly, ClientOptions::default()).unwrap();
+    let collector = Collector::new(c.clone(), client);
+    let s = collector.collect().await.unwrap();
+    for name in ["workspace", "workspace-2", "workspace-3"] {
+        let k = check_of(comp(&s, name), "standby provisioned");
+        assert_eq!(k.passed, Some(true), "{name}: {}", k.reason);
+    }
+    let gets = |path: &str| {
+        let w = sim.server.world();
+        let w = w.lock().unwrap();
+        w.gets.get(&path.to_ascii_lowercase()).copied().unwrap_or(0)
+    };
+    let list =
+        format!("/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/workspaces");
+    assert_eq!(gets(&list), 1, "one list of the six workspaces");
+    let ws2 = common::rid(
+        "rg-contoso-ml-eastus",
+        "Microsoft.MachineLearningServices/workspaces/mlw-2-eastus",
+    );
+    assert_eq!(gets(&ws2), 0, "the list carried it: no GET of its own");
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: None,
+    });
+    let s = collector.collect().await.unwrap();
+    let w2 = comp(&s, "workspace-2");
+    let primary = w2.instances.iter().find(|i| i.region == "eastus").unwrap();
+    assert_ne!(
+        primary.health,
+        azfailover::health::InstanceHealth::Available,
+        "the downed region's workspace is not read as available from a list: {primary:?}"
+    );
+}

@@ -2107,3 +2107,43 @@ async fn outbound_rules_answer_and_follow_the_managed_network_drift() {
     assert_eq!(post_fault(&sim, drift("restore")).await, 200);
     assert_eq!(list(&sim, &rules(&ws)).await, healthy);
 }
+
+/// A provider's subscription-wide list answers every top-level resource of that type as its GET
+/// does — less those whose region's control plane is down (their GET fails).
+#[tokio::test]
+async fn a_subscription_wide_list_answers_what_a_get_would() {
+    let sim = Sim::start(SCALE).await;
+    let path =
+        format!("/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/workspaces");
+    let list = sim.get(&path).await;
+    let names: Vec<&str> = list["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["mlw-contoso-eastus", "mlw-contoso-westus"]);
+    let one = sim.get(list["value"][1]["id"].as_str().unwrap()).await;
+    assert_eq!(
+        list["value"][1], one,
+        "the list carries what the GET answers"
+    );
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: None,
+    });
+    let list = sim.get(&path).await;
+    let names: Vec<&str> = list["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["mlw-contoso-westus"],
+        "eastus's control plane is down"
+    );
+}

@@ -159,12 +159,13 @@ impl SlowCache {
 async fn secondary_side(
     c: &ArmClient,
     sem: &Semaphore,
+    lists: &super::lists::Lists,
     secondary: &str,
 ) -> (
     Result<Workspace, ReadError>,
     Option<Result<StorageAccount, ReadError>>,
 ) {
-    let ws = guarded(sem, c.workspace(secondary)).await;
+    let ws = guarded(sem, workspace(c, lists, secondary)).await;
     let id = match &ws {
         Ok(w) => w.properties.storage_account.clone(),
         Err(_) => None,
@@ -180,6 +181,7 @@ async fn secondary_side(
 async fn roles(
     c: &ArmClient,
     sem: &Semaphore,
+    lists: &super::lists::Lists,
     sub: &str,
     primary: &str,
     secondary: &str,
@@ -193,7 +195,7 @@ async fn roles(
     };
     let s_principal = of(secondary_ws);
     let (pw, at_primary, at_secondary, secondary_identity) = tokio::join!(
-        guarded(sem, c.workspace(primary)),
+        guarded(sem, workspace(c, lists, primary)),
         guarded(sem, c.role_assignments_at(primary)),
         guarded(sem, c.role_assignments_at(secondary)),
         async {
@@ -368,6 +370,7 @@ pub(super) async fn readiness(
     sem: &Semaphore,
     cfg: &Config,
     cache: &SlowCache,
+    lists: &super::lists::Lists,
 ) -> (HashMap<String, AmlReadiness>, Option<AmlQuota>) {
     let pairs = cfg
         .components
@@ -397,7 +400,7 @@ pub(super) async fn readiness(
                 guarded(sem, c.datastores(&p)),
                 guarded(sem, c.datastores(&s)),
                 assets(c, sem, sub, &p, &s),
-                secondary_side(c, sem, &s)
+                secondary_side(c, sem, lists, &s)
             );
             r.secondary_storage = st;
             r.primary_datastores = Some(pd);
@@ -426,7 +429,13 @@ pub(super) async fn readiness(
             };
             let (accounts, roles, network, outbound) = tokio::join!(
                 accounts,
-                cached_roles(c, sem, cache, (&name, sub, &p, &s), sw.as_ref().ok()),
+                cached_roles(
+                    c,
+                    sem,
+                    (cache, lists),
+                    (&name, sub, &p, &s),
+                    sw.as_ref().ok()
+                ),
                 cached_network(c, sem, cache, (&name, sub, &p, &s), &r, sw.as_ref().ok()),
                 outbound_rules(c, sem, &p, &s, sw.as_ref().ok())
             );
@@ -464,7 +473,7 @@ pub(super) async fn readiness(
 async fn cached_roles(
     c: &ArmClient,
     sem: &Semaphore,
-    cache: &SlowCache,
+    (cache, lists): (&SlowCache, &super::lists::Lists),
     (name, sub, p, s): (&str, &str, &str, &str),
     sw: Option<&Workspace>,
 ) -> AmlRoles {
@@ -472,7 +481,7 @@ async fn cached_roles(
     if let Some(r) = SlowCache::fresh(&cache.roles, name, now, |x| x.read_at) {
         return r;
     }
-    let r = roles(c, sem, sub, p, s, sw).await;
+    let r = roles(c, sem, lists, sub, p, s, sw).await;
     if r.complete() {
         SlowCache::keep(&cache.roles, name, r.clone());
         return r;
@@ -536,6 +545,19 @@ fn is_built_in(name: &str) -> bool {
     BUILT_IN_DATASTORES
         .iter()
         .any(|b| b.eq_ignore_ascii_case(name))
+}
+
+/// A workspace: from its kind's subscription-wide list when the collection reads one, else its
+/// own GET.
+async fn workspace(
+    c: &ArmClient,
+    lists: &super::lists::Lists,
+    id: &str,
+) -> Result<Workspace, crate::azure::AzureError> {
+    match super::listed(lists, c, ComponentKind::MlWorkspace, id).await {
+        Some(w) => Ok(w),
+        None => c.workspace(id).await,
+    }
 }
 
 /// One read under the collection's concurrency bound.
