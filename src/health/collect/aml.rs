@@ -106,11 +106,18 @@ impl AmlNetwork {
     }
 }
 
-/// The last complete slow reads of each workspace pair, by component name.
+/// How long a slow read that failed in part is reused before it is tried again (a region that
+/// does not answer is not asked a dozen questions again at every refresh).
+pub const SLOW_RETRY_TTL: time::Duration = time::Duration::minutes(1);
+
+/// The last complete slow reads of each workspace pair, by component name, and the last ones
+/// that failed in part.
 #[derive(Debug, Default)]
 pub struct SlowCache {
     roles: std::sync::Mutex<HashMap<String, AmlRoles>>,
     network: std::sync::Mutex<HashMap<String, AmlNetwork>>,
+    roles_partial: std::sync::Mutex<HashMap<String, AmlRoles>>,
+    network_partial: std::sync::Mutex<HashMap<String, AmlNetwork>>,
 }
 
 impl SlowCache {
@@ -128,6 +135,21 @@ impl SlowCache {
             .cloned()
     }
 
+    /// A reading that failed in part, while it is recent enough not to ask again.
+    fn partial<T: Clone>(
+        map: &std::sync::Mutex<HashMap<String, T>>,
+        name: &str,
+        now: time::OffsetDateTime,
+        at: impl Fn(&T) -> time::OffsetDateTime,
+    ) -> Option<T> {
+        let m = map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        m.get(name)
+            .filter(|x| now - at(x) < SLOW_RETRY_TTL && now >= at(x))
+            .cloned()
+    }
+
     fn last<T: Clone>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str) -> Option<T> {
         map.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -142,6 +164,14 @@ impl SlowCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();
         self.network
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        self.roles_partial
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        self.network_partial
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();
@@ -481,11 +511,15 @@ async fn cached_roles(
     if let Some(r) = SlowCache::fresh(&cache.roles, name, now, |x| x.read_at) {
         return r;
     }
-    let r = roles(c, sem, lists, sub, p, s, sw).await;
+    let r = match SlowCache::partial(&cache.roles_partial, name, now, |x| x.read_at) {
+        Some(r) => r,
+        None => roles(c, sem, lists, sub, p, s, sw).await,
+    };
     if r.complete() {
         SlowCache::keep(&cache.roles, name, r.clone());
         return r;
     }
+    SlowCache::keep(&cache.roles_partial, name, r.clone());
     // Roles change rarely: while a region does not answer, the last complete reading (dated by
     // its `read_at`) says more than a partial one.
     SlowCache::last(&cache.roles, name).unwrap_or(r)
@@ -502,7 +536,9 @@ async fn cached_network(
     sw: Option<&Workspace>,
 ) -> AmlNetwork {
     let now = c.server_now();
-    if let Some(n) = SlowCache::fresh(&cache.network, name, now, |x| x.read_at) {
+    if let Some(n) = SlowCache::fresh(&cache.network, name, now, |x| x.read_at)
+        .or_else(|| SlowCache::partial(&cache.network_partial, name, now, |x| x.read_at))
+    {
         return n;
     }
     let mut accounts: BTreeSet<String> = r
@@ -519,6 +555,8 @@ async fn cached_network(
     let n = network(c, sem, sub, (p, s), private, &accounts).await;
     if n.complete() {
         SlowCache::keep(&cache.network, name, n.clone());
+    } else {
+        SlowCache::keep(&cache.network_partial, name, n.clone());
     }
     n
 }
