@@ -724,5 +724,28 @@ async fn a_demo_refresh_in_an_outage_needs_more_reads_than_the_documented_bucket
         "{} reads a refresh: {demand} a second fits the read bucket's {refill}; the demo could keep the documented buckets",
         s.requests
     );
-    assert!(!azfailover::app::session::DEMO_RATE_LIMITS.enabled);
+    // So the demo's own simulator has none: no throttling, no rate-limit headers.
+    let demo = azfailover::app::Target::simulated(Config::demo(), None, None, true, None)
+        .await
+        .expect("the demo's simulator");
+    let url = demo.sim.as_ref().expect("in process").url().to_string();
+    let r = reqwest::Client::new()
+        .get(format!("{url}/subscriptions/{SUB}?api-version=2022-12-01"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()
+            .get("x-ms-ratelimit-remaining-subscription-reads")
+            .is_none()
+    );
+    let budget: serde_json::Value = reqwest::get(format!("{url}/_sim/budget"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(budget["enabled"], false);
 }
