@@ -70,6 +70,8 @@ pub enum Command {
         /// Where --tls writes the certificate to trust (default: in the data directory).
         #[arg(long, value_name = "PATH", requires = "tls")]
         cert: Option<PathBuf>,
+        #[command(flatten)]
+        buckets: BucketArgs,
     },
     /// Print one health snapshot, then exit (0 healthy and ready, 1 degraded, 2 outage).
     Status {
@@ -147,6 +149,48 @@ pub struct RunArgs {
     /// With --answers: no progress lines on stderr (errors and the report's path still print).
     #[arg(long, requires = "answers")]
     pub quiet: bool,
+}
+
+/// `azfailover sim`'s ARM token buckets per principal (the documented ones unless said; the
+/// subscription's global buckets are 15 times these).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct BucketArgs {
+    /// Read bucket size, tokens (documented: 250).
+    #[arg(long, value_name = "N")]
+    pub read_bucket: Option<u32>,
+    /// Read refill, tokens a second (documented: 25).
+    #[arg(long, value_name = "R")]
+    pub read_refill: Option<f64>,
+    /// Write bucket size (documented: 200).
+    #[arg(long, value_name = "N")]
+    pub write_bucket: Option<u32>,
+    /// Write refill a second (documented: 10).
+    #[arg(long, value_name = "R")]
+    pub write_refill: Option<f64>,
+    /// Delete bucket size (documented: 200).
+    #[arg(long, value_name = "N")]
+    pub delete_bucket: Option<u32>,
+    /// Delete refill a second (documented: 10).
+    #[arg(long, value_name = "R")]
+    pub delete_refill: Option<f64>,
+    /// No ARM throttling at all (and no rate-limit headers).
+    #[arg(long, conflicts_with_all = ["read_bucket", "read_refill", "write_bucket", "write_refill", "delete_bucket", "delete_refill"])]
+    pub no_rate_limit: bool,
+}
+
+impl BucketArgs {
+    /// The buckets the flags ask for (None: no flag, the simulator's default).
+    pub fn limits(&self) -> Result<Option<crate::sim::RateLimits>, String> {
+        use crate::sim::throttle::Kind;
+        if self.no_rate_limit {
+            return Ok(Some(crate::sim::RateLimits::unlimited()));
+        }
+        let l = crate::sim::RateLimits::documented()
+            .with(Kind::Read, self.read_bucket, self.read_refill)?
+            .with(Kind::Write, self.write_bucket, self.write_refill)?
+            .with(Kind::Delete, self.delete_bucket, self.delete_refill)?;
+        Ok((l != crate::sim::RateLimits::documented()).then_some(l))
+    }
 }
 
 /// `--operator NAME`: a name the journal, the lock tag and the report can hold.
@@ -321,15 +365,22 @@ pub async fn run(cli: Cli) -> i32 {
             time_scale,
             tls,
             cert,
+            buckets,
         }) => {
             let cfg = match crate::app::session::load(&config_source(cli.config)) {
                 Ok(c) => c,
                 Err(e) => return fail(e.into()),
             };
+            let limits = match buckets.limits() {
+                Ok(l) => l,
+                Err(e) => return fail(AppError::Usage(e)),
+            };
             let tls = tls.then(|| crate::sim::TlsOptions {
                 cert_path: Some(cert.unwrap_or_else(crate::sim::tls::default_cert_path)),
             });
-            match crate::app::sim::serve(&cfg, listen, scenario.as_deref(), time_scale, tls).await {
+            match crate::app::sim::serve(&cfg, listen, scenario.as_deref(), time_scale, tls, limits)
+                .await
+            {
                 Ok(serving) => {
                     crate::outln!("{}", serving.listening);
                     for line in &serving.setup {

@@ -11,6 +11,15 @@ use crate::sim::{Scenario, SimOptions, SimServer};
 
 use super::error::SessionError;
 
+/// The token buckets of the demo's and drills' own simulator: none. Measured against ARM's
+/// documented buckets (reads 250, refilled 25 a second, per principal): a healthy demo refresh
+/// takes 40 reads (57 the first), every 2 s, and the console probes each region once a second —
+/// 22 reads a second, under the refill. During a regional outage (every drill, most demos) the
+/// retried 503s make a refresh 67 reads: 26 a second, and within a minute the bucket is under
+/// 100, the console says the read budget is low and slows its refreshes. So the demo runs
+/// unthrottled; `:fault rate-limit reset` turns the documented buckets on.
+pub const DEMO_RATE_LIMITS: crate::sim::RateLimits = crate::sim::RateLimits::unlimited();
+
 /// Which configuration a command uses.
 pub enum ConfigSource {
     File(PathBuf),
@@ -60,9 +69,15 @@ impl Target {
         let mut cfg = load(source)?;
         let mut sim = None;
         if matches!(source, ConfigSource::Demo) {
-            let server = SimServer::start(&cfg, SimOptions::default())
-                .await
-                .map_err(SessionError::Simulator)?;
+            let server = SimServer::start(
+                &cfg,
+                SimOptions {
+                    rate_limits: Some(DEMO_RATE_LIMITS),
+                    ..SimOptions::default()
+                },
+            )
+            .await
+            .map_err(SessionError::Simulator)?;
             cfg.use_simulator(server.url());
             sim = Some(server);
         }
@@ -93,6 +108,7 @@ impl Target {
                 scenario,
                 time_scale,
                 restore,
+                rate_limits: Some(DEMO_RATE_LIMITS),
                 ..SimOptions::default()
             },
         )

@@ -26,6 +26,7 @@ pub async fn serve(
     scenario: Option<&str>,
     time_scale: Option<f64>,
     tls: Option<crate::sim::TlsOptions>,
+    rate_limits: Option<crate::sim::RateLimits>,
 ) -> Result<Serving, AppError> {
     if time_scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
         return Err(SessionError::TimeScale.into());
@@ -43,6 +44,7 @@ pub async fn serve(
             scenario,
             restore: None,
             tls,
+            rate_limits,
         },
     )
     .await
@@ -76,7 +78,11 @@ pub async fn serve(
             .unwrap_or_default()
     ));
     notes.push(format!(
-        "control API: POST {0}/_sim/faults, GET {0}/_sim/state; Ctrl-C stops",
+        "ARM token buckets per principal: {} (the `rate-limit` fault changes them)",
+        rate_limits.unwrap_or_default().describe()
+    ));
+    notes.push(format!(
+        "control API: POST {0}/_sim/faults, GET {0}/_sim/state, GET {0}/_sim/budget; Ctrl-C stops",
         server.url()
     ));
     // Over TLS: the certificate, then the lines that point a user's own az at it (stdout).

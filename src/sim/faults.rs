@@ -96,7 +96,24 @@ pub enum Fault {
         limit: i64,
         family: Option<String>,
     },
-    /// Removes throttling, latency, flaky and malformed faults (regions stay as they are).
+    /// ARM's token buckets (`throttle.rs`): each kind's size (`reads`, `writes`, `deletes`,
+    /// tokens per principal) and refill (`read_refill`, `write_refill`, `delete_refill`, tokens
+    /// a second), those not named kept; `reset` starts from the documented buckets, `unlimited`
+    /// turns throttling off (or on again with `false`). Every bucket starts full at its new
+    /// size; naming a size or a refill turns throttling on.
+    RateLimit {
+        reads: Option<u32>,
+        writes: Option<u32>,
+        deletes: Option<u32>,
+        read_refill: Option<f64>,
+        write_refill: Option<f64>,
+        delete_refill: Option<f64>,
+        #[serde(default)]
+        reset: bool,
+        unlimited: Option<bool>,
+    },
+    /// Removes throttling, latency, flaky and malformed faults and puts the token buckets back
+    /// to what the simulator started with (regions stay as they are).
     Clear,
 }
 
@@ -321,8 +338,46 @@ impl World {
                 let r = self.region_arg(region)?;
                 super::providers::aml_readiness::set_quota(self, &r, *limit, family.as_deref())?
             }
+            Fault::RateLimit {
+                reads,
+                writes,
+                deletes,
+                read_refill,
+                write_refill,
+                delete_refill,
+                reset,
+                unlimited,
+            } => {
+                use super::throttle::{Kind, RateLimits};
+                let sized = [reads, writes, deletes].iter().any(|v| v.is_some())
+                    || [read_refill, write_refill, delete_refill]
+                        .iter()
+                        .any(|v| v.is_some());
+                if !sized && !reset && unlimited.is_none() {
+                    return Err("name a bucket size (reads, writes, deletes), a refill (read_refill, write_refill, delete_refill), reset or unlimited".into());
+                }
+                let mut limits = if *reset {
+                    RateLimits::documented()
+                } else {
+                    self.throttle.limits()
+                };
+                limits = limits
+                    .with(Kind::Read, *reads, *read_refill)?
+                    .with(Kind::Write, *writes, *write_refill)?
+                    .with(Kind::Delete, *deletes, *delete_refill)?;
+                limits.enabled = match unlimited {
+                    Some(off) => !off,
+                    None => true,
+                };
+                if sized && !limits.enabled {
+                    return Err("'unlimited': true turns the buckets off; it cannot go with sizes or refills".into());
+                }
+                self.throttle.set(limits);
+                format!("ARM token buckets per principal: {}", limits.describe())
+            }
             Fault::Clear => {
                 self.faults = Default::default();
+                self.throttle.restore();
                 "transport faults cleared".into()
             }
         };
@@ -468,6 +523,7 @@ pub const FAULT_KINDS: &[&str] = &[
     "malformed",
     "workspace-drift",
     "quota",
+    "rate-limit",
     "clear",
 ];
 
@@ -504,6 +560,7 @@ pub fn parse_fault(rest: &str) -> Result<Fault, String> {
         "malformed" => malformed(args),
         "workspace-drift" | "drift" => workspace_drift(args),
         "quota" => quota(args),
+        "rate-limit" => rate_limit(args),
         "clear" => Ok(Fault::Clear),
         other => Err(
             match crate::suggest::closest(other, FAULT_KINDS.iter().copied(), 2) {
@@ -639,6 +696,48 @@ fn malformed(args: &[&str]) -> Result<Fault, String> {
         resource: None,
         count,
     })
+}
+
+/// `rate-limit reset|unlimited|[reads=N] [read_refill=R] [writes=N] ...` (`key=value` pairs as
+/// the JSON fault's fields; `reset` and `unlimited` alone or before the pairs).
+fn rate_limit(args: &[&str]) -> Result<Fault, String> {
+    let usage = "usage: :fault rate-limit reset|unlimited|<reads|writes|deletes|read_refill|write_refill|delete_refill>=N ...";
+    if args.is_empty() {
+        return Err(usage.into());
+    }
+    let mut f = serde_json::Map::new();
+    f.insert("kind".into(), "rate-limit".into());
+    for a in args {
+        match a.split_once('=') {
+            None if *a == "reset" => {
+                f.insert("reset".into(), true.into());
+            }
+            None if *a == "unlimited" || *a == "off" => {
+                f.insert("unlimited".into(), true.into());
+            }
+            Some((k, v))
+                if [
+                    "reads",
+                    "writes",
+                    "deletes",
+                    "read_refill",
+                    "write_refill",
+                    "delete_refill",
+                ]
+                .contains(&k) =>
+            {
+                let bad = || format!("'{v}' is not a number for {k}; {usage}");
+                let n: serde_json::Value = if k.ends_with("_refill") {
+                    v.parse::<f64>().map_err(|_| bad())?.into()
+                } else {
+                    v.parse::<u32>().map_err(|_| bad())?.into()
+                };
+                f.insert(k.into(), n);
+            }
+            _ => return Err(format!("'{a}'? {usage}")),
+        }
+    }
+    serde_json::from_value(f.into()).map_err(|e| format!("{e}; {usage}"))
 }
 
 /// A duration in seconds: `90`, `90s`, `2m`, `1h30m`.

@@ -21,6 +21,8 @@
 //!   endpoint and Azure's cloud metadata, for Microsoft's own clients (`az`, SDK credentials).
 //! - `tenant.rs` — what ARM answers above any resource: subscriptions, tenants, the resource
 //!   list of a subscription.
+//! - `throttle.rs` — ARM's token buckets per subscription (or tenant), principal and operation
+//!   type, the `x-ms-ratelimit-remaining-*` headers and the 429 of an emptied bucket.
 //! - `faults.rs`, `scenario.rs`, `clock.rs`, `persist.rs`, `reply.rs` — faults, scripted
 //!   scenarios, simulated time, the saved world of a drill, and ARM's answer and error shapes.
 
@@ -36,6 +38,7 @@ pub mod scenario;
 mod server;
 pub mod tags;
 pub mod tenant;
+pub mod throttle;
 pub mod tls;
 pub mod world;
 
@@ -43,5 +46,6 @@ pub use clock::SimClock;
 pub use faults::Fault;
 pub use scenario::Scenario;
 pub use server::{SimOptions, SimServer, fingerprint, state};
+pub use throttle::RateLimits;
 pub use tls::TlsOptions;
 pub use world::World;

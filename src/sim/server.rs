@@ -23,6 +23,7 @@ use super::lro::OpStatus;
 use super::reply::{ArmError, Reply};
 use super::routes::Request;
 use super::scenario::Scenario;
+use super::throttle::RateLimits;
 use super::tls::{SimTls, TlsOptions};
 use super::world::{ArmBehaviour, RegionStatus, World};
 use crate::config::Config;
@@ -46,6 +47,9 @@ pub struct SimOptions {
     pub restore: Option<World>,
     /// Serve HTTPS (a fresh self-signed CA and loopback certificate) instead of plain HTTP.
     pub tls: Option<TlsOptions>,
+    /// ARM's token buckets (`throttle.rs`), which the `clear` fault also returns to. None: the
+    /// documented ones for a new world, the saved ones for a restored world.
+    pub rate_limits: Option<RateLimits>,
 }
 
 impl Default for SimOptions {
@@ -57,6 +61,7 @@ impl Default for SimOptions {
             scenario: None,
             restore: None,
             tls: None,
+            rate_limits: None,
         }
     }
 }
@@ -145,6 +150,11 @@ impl SimServer {
                 world
             }
         };
+        let mut world = world;
+        if let Some(limits) = opts.rate_limits {
+            limits.check().map_err(std::io::Error::other)?;
+            world.throttle = super::throttle::Throttle::new(limits);
+        }
         let tls = opts.tls.as_ref().map(make_tls).transpose()?;
         let listener = TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
@@ -597,7 +607,8 @@ pub fn fingerprint(token: &str) -> String {
     format!("{h:016x}")
 }
 
-/// The HTTP response with the headers ARM always sends (request ids, rate limits, Date).
+/// The HTTP response with the headers ARM always sends (request ids, Date) and the reply's own
+/// (the rate-limit headers among them: `decide` adds what the token buckets say).
 fn respond(
     reply: Reply,
     correlation: &str,
@@ -609,8 +620,6 @@ fn respond(
         .status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header("x-ms-request-id", uuid::Uuid::new_v4().to_string())
         .header("x-ms-correlation-request-id", correlation)
-        .header("x-ms-ratelimit-remaining-subscription-reads", "11999")
-        .header("x-ms-ratelimit-remaining-subscription-writes", "1199")
         .header("Date", crate::timefmt::http_date(now))
         .header("Cache-Control", "no-cache");
     if let Some(id) = client_request_id {

@@ -169,6 +169,9 @@ pub struct World {
     pub incidents: Vec<Incident>,
     #[serde(with = "super::persist::faults")]
     pub faults: Faults,
+    /// ARM's token buckets (`throttle.rs`); a saved world keeps their limits, not their levels.
+    #[serde(with = "super::throttle::persist", default)]
+    pub throttle: super::throttle::Throttle,
     pub ops: Vec<Operation>,
     pub log: Vec<LoggedOperation>,
     pub data_loss: Vec<DataLoss>,
@@ -236,6 +239,7 @@ impl World {
                 .collect(),
             incidents: Vec::new(),
             faults: Faults::default(),
+            throttle: Default::default(),
             ops: Vec::new(),
             log: Vec::new(),
             data_loss: Vec::new(),

@@ -585,3 +585,75 @@ fn the_azure_cli_reads_the_demo_workspace_roles_and_private_network() {
         "the endpoint's network is linked: {links:?}"
     );
 }
+
+/// Microsoft's own client copes with ARM's throttling: with the read bucket cut to one token
+/// refilled every 3 s (the `rate-limit` fault), `az resource show` of two resources finds the
+/// bucket empty for the second, is answered 429 with Retry-After, waits it out (azure-core's
+/// retry policy) and shows both.
+#[test]
+fn the_azure_cli_waits_out_an_emptied_read_bucket() {
+    let Some(bin) = find_az() else {
+        return unavailable("no `az` on PATH and AZFAILOVER_TEST_AZ unset");
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_sim, url, setup) = start_sim(dir.path(), None);
+    let Some(az) = sign_in(bin, dir.path(), &setup) else {
+        return;
+    };
+    let applied = az.json(&[
+        "rest",
+        "--method",
+        "post",
+        "--url",
+        &format!("{url}/_sim/faults"),
+        "--body",
+        r#"{"kind": "rate-limit", "reads": 1, "read_refill": 0.34}"#,
+        "--skip-authorization-header",
+    ]);
+    assert!(
+        applied["applied"].as_str().unwrap().contains("reads 1"),
+        "{applied}"
+    );
+    let data = format!("{DEMO_SUB}/resourceGroups/rg-contoso-ml-data/providers");
+    let storage = format!("{data}/Microsoft.Storage/storageAccounts/stcontosotraindata");
+    let cosmos = format!("{data}/Microsoft.DocumentDB/databaseAccounts/cosmos-contoso-sessions");
+    let started = Instant::now();
+    let out = Command::new(&az.bin)
+        .args(["resource", "show", "--ids", &storage, &cosmos])
+        .args(["--api-version", "2024-01-01", "-o", "json", "--debug"])
+        .envs(az.env.iter().map(|(k, v)| (k, v)))
+        .env_remove("AZURE_CLIENT_ID")
+        .env_remove("MSI_ENDPOINT")
+        .stdin(Stdio::null())
+        .output()
+        .expect("az runs");
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "az resource show failed ({})\n{stderr}",
+        out.status
+    );
+    let shown: Value = serde_json::from_slice(&out.stdout).expect("az printed JSON");
+    let names: Vec<&str> = shown
+        .as_array()
+        .expect("a list of two")
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["stcontosotraindata", "cosmos-contoso-sessions"]);
+    // az saw the 429 and its Retry-After, and waited.
+    assert!(
+        stderr.contains("429"),
+        "no 429 in az's debug output:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("SubscriptionRequestsThrottled") || stderr.contains("'Retry-After'"),
+        "{stderr}"
+    );
+    assert!(took.as_secs_f64() >= 1.0, "az did not wait: {took:?}");
+    eprintln!(
+        "az_cli: az resource show waited out the emptied bucket in {:.1} s",
+        took.as_secs_f64()
+    );
+}

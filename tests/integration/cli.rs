@@ -77,6 +77,87 @@ fn wait_timeout(child: &mut std::process::Child, limit: Duration) -> Option<i32>
     None
 }
 
+/// `sim --read-bucket N --read-refill R` sizes ARM's token buckets (the startup notes say
+/// them); a bucket of nothing, or sizes with `--no-rate-limit`, are usage errors.
+#[test]
+fn sim_flags_size_the_token_buckets() {
+    let mut child = Command::new(BIN)
+        .args(["sim", "--read-bucket", "2", "--read-refill", "0.5"])
+        .args(["--write-bucket", "7"])
+        .env_remove("AZFAILOVER_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().trim_start_matches("listening on ").to_string();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (answers, budget) = rt.block_on(async {
+        let sa = "/subscriptions/8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b/resourceGroups/rg-contoso-ml-data/providers/Microsoft.Storage/storageAccounts/stcontosotraindata";
+        let http = reqwest::Client::new();
+        let mut answers = Vec::new();
+        for _ in 0..3 {
+            let r = http
+                .get(format!("{url}{sa}?api-version=2025-01-01"))
+                .bearer_auth("t")
+                .send()
+                .await
+                .unwrap();
+            let h = |n: &str| {
+                r.headers()
+                    .get(n)
+                    .map(|v| v.to_str().unwrap().to_string())
+                    .unwrap_or_default()
+            };
+            answers.push(format!(
+                "{} left {} retry {}",
+                r.status().as_u16(),
+                h("x-ms-ratelimit-remaining-subscription-reads"),
+                h("retry-after")
+            ));
+        }
+        let budget: serde_json::Value = reqwest::get(format!("{url}/_sim/budget"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (answers, budget)
+    });
+    assert_eq!(
+        answers,
+        [
+            "200 left 1 retry ",
+            "200 left 0 retry ",
+            "429 left 0 retry 2"
+        ]
+    );
+    assert_eq!(budget["limits"]["reads"]["size"], 2);
+    assert_eq!(budget["limits"]["writes"]["size"], 7);
+    assert_eq!(budget["limits"]["deletes"]["size"], 200);
+    unsafe { libc_kill(child.id() as i32, 15) };
+    assert_eq!(wait_timeout(&mut child, Duration::from_secs(10)), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("ARM token buckets per principal: reads 2 (+0.5/s), writes 7 (+10/s)"),
+        "{err}"
+    );
+
+    for bad in [
+        &["sim", "--read-bucket", "0"][..],
+        &["sim", "--write-refill", "0"],
+        &["sim", "--no-rate-limit", "--read-bucket", "3"],
+    ] {
+        let out = Command::new(BIN).args(bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(64), "{bad:?}");
+    }
+}
+
 #[test]
 fn sim_refuses_an_unknown_scenario() {
     let out = Command::new(BIN)

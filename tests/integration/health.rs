@@ -902,3 +902,63 @@ async fn a_kind_with_several_resources_is_read_by_one_list_and_an_outage_still_s
         "the downed region's workspace is not read as available from a list: {primary:?}"
     );
 }
+
+/// Why the demo's and drills' own simulator runs without ARM's token buckets
+/// (`DEMO_RATE_LIMITS`): in a regional outage one refresh needs more reads than the documented
+/// read bucket (250, refilled 25 a second) gets back in the console's 2 s between refreshes,
+/// with the console's probe of each region every second. Should a refresh ever fit, the demo
+/// could keep the documented buckets.
+#[tokio::test]
+async fn a_demo_refresh_in_an_outage_needs_more_reads_than_the_documented_bucket_refills() {
+    use azfailover::sim::RateLimits;
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: None,
+    });
+    let cfg = pointed(&sim);
+    let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::from_config(&cfg)).unwrap();
+    let collector = Collector::new(cfg, client.clone());
+    collector.collect().await.expect("a first snapshot");
+    // The second refresh, as every later one: the slowly changing reads are cached by now.
+    let s = collector.collect().await.expect("a snapshot");
+    assert_eq!(
+        client.budget().throttled,
+        0,
+        "the buckets held two refreshes"
+    );
+    eprintln!("a demo refresh in an outage: {} reads", s.requests);
+    let refill = RateLimits::documented().reads.refill_per_second;
+    let demand = s.requests as f64 / 2.0 + 2.0;
+    assert!(
+        demand > refill,
+        "{} reads a refresh: {demand} a second fits the read bucket's {refill}; the demo could keep the documented buckets",
+        s.requests
+    );
+    // So the demo's own simulator has none: no throttling, no rate-limit headers.
+    let demo = azfailover::app::Target::simulated(Config::demo(), None, None, true, None)
+        .await
+        .expect("the demo's simulator");
+    let url = demo.sim.as_ref().expect("in process").url().to_string();
+    let r = reqwest::Client::new()
+        .get(format!("{url}/subscriptions/{SUB}?api-version=2022-12-01"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()
+            .get("x-ms-ratelimit-remaining-subscription-reads")
+            .is_none()
+    );
+    let budget: serde_json::Value = reqwest::get(format!("{url}/_sim/budget"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(budget["enabled"], false);
+}

@@ -2147,3 +2147,346 @@ async fn a_subscription_wide_list_answers_what_a_get_would() {
         "eastus's control plane is down"
     );
 }
+
+/// A resource group's Tags API (a write the world keeps, as the run lock).
+fn rg_tags() -> String {
+    format!(
+        "/subscriptions/{SUB}/resourceGroups/rg-contoso-ml-eastus/providers/Microsoft.Resources/tags/default"
+    )
+}
+
+/// A bearer JWT (unsigned: the simulator reads, never checks) naming the principal `oid`.
+fn token_of(oid: &str) -> String {
+    use base64::Engine;
+    let b64 = |v: serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string().as_bytes())
+    };
+    format!(
+        "{}.{}.sig",
+        b64(json!({"alg": "RS256", "typ": "JWT"})),
+        b64(json!({"oid": oid, "sub": oid, "tid": "72f988bf-86f1-41af-91ab-2d7cd011db47"}))
+    )
+}
+
+/// A GET with a principal's token: (status, its remaining-reads header, Retry-After).
+async fn get_as(sim: &Sim, path: &str, token: &str) -> (u16, Option<String>, Option<String>) {
+    let r = sim
+        .http
+        .get(format!("{}{path}?api-version=2025-01-01", sim.url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let h = |n: &str| {
+        r.headers()
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    (
+        r.status().as_u16(),
+        h("x-ms-ratelimit-remaining-subscription-reads"),
+        h("retry-after"),
+    )
+}
+
+fn remaining(r: &Resp, name: &str) -> u64 {
+    r.header(&format!("x-ms-ratelimit-remaining-{name}"))
+        .unwrap_or_else(|| panic!("no x-ms-ratelimit-remaining-{name}: {:?}", r.headers))
+        .parse()
+        .unwrap()
+}
+
+/// ARM's documented buckets by default: every ARM answer (an error too) says what is left of the
+/// principal's and the subscription's bucket of its operation type, one token less each time;
+/// tenant requests say the tenant's; the control API and the token endpoint count nothing.
+#[tokio::test]
+async fn answers_say_what_is_left_of_the_documented_token_buckets() {
+    let sim = Sim::start(SCALE).await;
+    let a = sim.call("GET", &storage_id(), None).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(remaining(&a, "subscription-reads"), 249);
+    assert_eq!(remaining(&a, "subscription-global-reads"), 3749);
+    assert!(
+        a.header("x-ms-ratelimit-remaining-subscription-writes")
+            .is_none()
+    );
+    let b = sim.call("GET", &cosmos_id(), None).await;
+    assert_eq!(remaining(&b, "subscription-reads"), 248);
+    assert_eq!(remaining(&b, "subscription-global-reads"), 3748);
+    // A 404 is an ARM answer too, and counts.
+    let missing = sim
+        .call(
+            "GET",
+            &rid(
+                "rg-contoso-ml-data",
+                "Microsoft.Storage/storageAccounts/nope",
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(remaining(&missing, "subscription-reads"), 247);
+    // Writes and deletes have buckets of their own (200, the global 3000).
+    let w = sim
+        .call(
+            "PUT",
+            &rg_tags(),
+            Some(json!({"properties": {"tags": {"team": "ml"}}})),
+        )
+        .await;
+    assert_eq!(w.status, 200, "{}", w.json);
+    assert_eq!(remaining(&w, "subscription-writes"), 199);
+    assert_eq!(remaining(&w, "subscription-global-writes"), 2999);
+    let d = sim.call("DELETE", &rg_tags(), None).await;
+    assert_eq!(remaining(&d, "subscription-deletes"), 199);
+    assert_eq!(remaining(&d, "subscription-global-deletes"), 2999);
+    // Requests without a subscription are the tenant's.
+    let t = sim.call("GET", "/tenants", None).await;
+    assert_eq!(t.status, 200);
+    assert_eq!(remaining(&t, "tenant-reads"), 249);
+    assert!(
+        t.header("x-ms-ratelimit-remaining-subscription-reads")
+            .is_none()
+    );
+    // The control API neither counts nor says.
+    let before = sim.state().await;
+    let budget: serde_json::Value = sim
+        .http
+        .get(format!("{}/_sim/budget", sim.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // The same as the state's (the levels refilled a little in between).
+    assert_eq!(budget["limits"], before["rate_limits"]["limits"]);
+    assert_eq!(
+        budget["buckets"].as_array().unwrap().len(),
+        before["rate_limits"]["buckets"].as_array().unwrap().len()
+    );
+    assert_eq!(budget["limits"]["reads"]["size"], 250);
+    assert_eq!(budget["limits"]["reads"]["refill_per_second"], 25.0);
+    let own = budget["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["scope"] == "subscription" && b["kind"] == "reads")
+        .expect("the principal's read bucket");
+    assert_eq!(own["principal"], "unidentified", "{own}");
+    assert!(
+        (247.0..250.0).contains(&own["level"].as_f64().unwrap()),
+        "{own}"
+    );
+    let c = sim.call("GET", &storage_id(), None).await;
+    assert!(remaining(&c, "subscription-reads") >= 246);
+    // A request without a token has no principal: 401, nothing counted, nothing said.
+    let r = sim
+        .http
+        .get(format!(
+            "{}{}?api-version=2025-01-01",
+            sim.url(),
+            storage_id()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(
+        r.headers()
+            .get("x-ms-ratelimit-remaining-subscription-reads")
+            .is_none()
+    );
+    // The existing throttle fault's 429 carries what is left as well.
+    sim.inject(Fault::Throttle { seconds: 1.0 });
+    let r = sim.call("GET", &storage_id(), None).await;
+    assert_eq!(r.status, 429);
+    assert!(
+        r.header("x-ms-ratelimit-remaining-subscription-reads")
+            .is_some()
+    );
+}
+
+/// A small bucket (the `rate-limit` fault over the control API): the request past it answers
+/// 429 with Retry-After and ARM's throttling error, takes nothing, and once Retry-After has
+/// passed the principal is served again; another principal has a bucket of its own; `reset`
+/// restores the documented sizes.
+#[tokio::test]
+async fn a_small_bucket_answers_429_with_retry_after_and_then_recovers() {
+    let sim = Sim::start(SCALE).await;
+    let small = json!({"kind": "rate-limit", "reads": 3, "read_refill": 2});
+    assert_eq!(post_fault(&sim, small).await, 200);
+    let alice = token_of("alice-oid");
+    let mut left = Vec::new();
+    for _ in 0..3 {
+        let (status, reads, _) = get_as(&sim, &storage_id(), &alice).await;
+        assert_eq!(status, 200);
+        left.push(reads.unwrap());
+    }
+    assert_eq!(left, ["2", "1", "0"]);
+    let r = sim
+        .http
+        .get(format!(
+            "{}{}?api-version=2025-01-01",
+            sim.url(),
+            storage_id()
+        ))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(retry, 1, "a token at 2/s is back within a second");
+    assert_eq!(
+        r.headers()["x-ms-ratelimit-remaining-subscription-reads"],
+        "0"
+    );
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "SubscriptionRequestsThrottled");
+    let msg = body["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("actor 'alice-oid'"), "{msg}");
+    assert!(msg.contains("try again after '1' seconds"), "{msg}");
+    // Another principal (another token's oid) has its own bucket; the global one is 45.
+    let (status, reads, _) = get_as(&sim, &storage_id(), &token_of("bob-oid")).await;
+    assert_eq!((status, reads.as_deref()), (200, Some("2")));
+    // After Retry-After, alice is served again.
+    tokio::time::sleep(Duration::from_secs(retry)).await;
+    let (status, _, _) = get_as(&sim, &storage_id(), &alice).await;
+    assert_eq!(status, 200);
+    // Writes were never limited by the reads' bucket.
+    let w = sim
+        .call(
+            "PUT",
+            &rg_tags(),
+            Some(json!({"properties": {"tags": {"a": "1"}}})),
+        )
+        .await;
+    assert_eq!(w.status, 200);
+    // Reset: the documented buckets, full.
+    assert_eq!(
+        post_fault(&sim, json!({"kind": "rate-limit", "reset": true})).await,
+        200
+    );
+    let (_, reads, _) = get_as(&sim, &storage_id(), &alice).await;
+    assert_eq!(reads.as_deref(), Some("249"));
+    // A bucket of nothing is refused.
+    assert_eq!(
+        post_fault(&sim, json!({"kind": "rate-limit", "reads": 0})).await,
+        400
+    );
+}
+
+/// A throttled mutation changes nothing and is not in the operations log; the one before it
+/// took effect.
+#[tokio::test]
+async fn a_throttled_put_changes_nothing_and_is_not_logged() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(
+        serde_json::from_value(json!({"kind": "rate-limit", "writes": 1, "write_refill": 0.05}))
+            .unwrap(),
+    );
+    let first = sim
+        .call(
+            "PUT",
+            &rg_tags(),
+            Some(json!({"properties": {"tags": {"lock": "alice"}}})),
+        )
+        .await;
+    assert_eq!(first.status, 200, "{}", first.json);
+    assert_eq!(remaining(&first, "subscription-writes"), 0);
+    let second = sim
+        .call(
+            "PUT",
+            &rg_tags(),
+            Some(json!({"properties": {"tags": {"lock": "bob"}}})),
+        )
+        .await;
+    assert_eq!(second.status, 429, "{}", second.json);
+    // One write token at 0.05/s: 20 s.
+    assert_eq!(second.header("retry-after"), Some("20"));
+    let tags = sim.get(&rg_tags()).await;
+    assert_eq!(tags["properties"]["tags"], json!({"lock": "alice"}));
+    let ops: Vec<String> = sim.state().await["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| format!("{} {}", o["method"].as_str().unwrap(), o["status"]))
+        .collect();
+    assert_eq!(ops, ["PUT 200"]);
+    // A long-running failover refused alike: no operation starts.
+    let r = sim
+        .call("POST", &format!("{}/failover", storage_id()), None)
+        .await;
+    assert_eq!(r.status, 429);
+    assert!(
+        sim.state().await["long_running_operations"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// The in-process API's buckets (`SimOptions::rate_limits`), as a test sets them small or off;
+/// and a long-running operation's monitor polls are reads.
+#[tokio::test]
+async fn simulator_options_set_the_buckets_and_monitor_polls_are_reads() {
+    use azfailover::sim::{RateLimits, SimOptions, throttle::Kind};
+    let off = Sim::with_options(
+        &Config::demo(),
+        SimOptions {
+            time_scale: Some(SCALE),
+            rate_limits: Some(RateLimits::unlimited()),
+            ..Default::default()
+        },
+    )
+    .await;
+    for _ in 0..300 {
+        let r = off.call("GET", &storage_id(), None).await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.header("x-ms-ratelimit-remaining-subscription-reads")
+                .is_none()
+        );
+    }
+    assert_eq!(off.state().await["rate_limits"]["enabled"], false);
+
+    let limits = RateLimits::documented()
+        .with(Kind::Read, Some(50), Some(1.0))
+        .unwrap();
+    let sim = Sim::with_options(
+        &Config::demo(),
+        SimOptions {
+            time_scale: Some(SCALE),
+            rate_limits: Some(limits),
+            ..Default::default()
+        },
+    )
+    .await;
+    let started = sim
+        .call(
+            "POST",
+            &format!("{}/failover?failoverType=Planned", storage_id()),
+            None,
+        )
+        .await;
+    assert_eq!(started.status, 202, "{}", started.json);
+    assert_eq!(remaining(&started, "subscription-writes"), 199);
+    let monitor = started
+        .header("azure-asyncoperation")
+        .or(started.header("location"))
+        .expect("a monitor")
+        .to_string();
+    let poll = sim.call("GET", &monitor, None).await;
+    assert_eq!(remaining(&poll, "subscription-reads"), 49);
+    // `clear` goes back to the buckets the simulator started with.
+    sim.inject(serde_json::from_value(json!({"kind": "rate-limit", "reset": true})).unwrap());
+    sim.inject(Fault::Clear);
+    let r = sim.call("GET", &storage_id(), None).await;
+    assert_eq!(remaining(&r, "subscription-reads"), 49);
+}

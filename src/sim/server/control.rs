@@ -1,4 +1,5 @@
-//! The simulator's `/_sim/` control API (not part of ARM): faults, state, the mutation log.
+//! The simulator's `/_sim/` control API (not part of ARM): faults, state, the mutation log,
+//! the token buckets' levels (`/_sim/budget`).
 
 use super::*;
 
@@ -30,6 +31,7 @@ pub(super) fn control(
             Reply::ok(json!({"applied": done}))
         }
         ("GET", "/_sim/state") => Reply::ok(state(&w)),
+        ("GET", "/_sim/budget") => Reply::ok(w.throttle.view(Instant::now())),
         ("POST", "/_sim/time-scale") => {
             match serde_json::from_slice::<Value>(body)
                 .ok()
@@ -105,6 +107,7 @@ pub fn state(w: &World) -> Value {
             "events": t.scenario.events.len(), "applied": t.applied,
         })),
         "requests": w.requests,
+        "rate_limits": w.throttle.view(Instant::now()),
         "token_fingerprints": w.token_fingerprints,
     })
 }

@@ -1,10 +1,12 @@
-//! How the simulator decides one ARM request: authentication, the api-version, the faults in
-//! force (outages, control planes, latency, throttling, flakiness), then the world's answer.
+//! How the simulator decides one ARM request: authentication, ARM's token buckets, the
+//! api-version, the faults in force (outages, control planes, latency, throttling, flakiness),
+//! then the world's answer.
 
 use super::*;
+use crate::sim::throttle;
 
-/// Decides an ARM request's fate under the lock: auth, api-version, transport faults, a
-/// downed region's ARM behaviour, then the world's answer.
+/// Decides an ARM request's fate under the lock: auth, the token buckets, api-version,
+/// transport faults, a downed region's ARM behaviour, then the world's answer.
 pub(super) fn decide(
     w: &mut World,
     method: &str,
@@ -49,6 +51,39 @@ pub(super) fn decide(
     {
         w.token_fingerprints.insert(fingerprint(t));
     }
+    // ARM's token buckets, once the caller is known and before anything else: a refused
+    // request changes nothing and is not logged; every answer says what is left.
+    let (principal, tenant) = throttle::principal_of(auth);
+    let scope = throttle::Scope::of(path, tenant.as_deref());
+    let counted = w.throttle.take(
+        &scope,
+        &principal,
+        throttle::Kind::of(method),
+        Instant::now(),
+    );
+    if let Some(mut refused) = counted.refused {
+        refused.headers.extend(counted.headers);
+        d.reply = Some(refused);
+        return d;
+    }
+    let mut d = answer(w, d, method, path, query, base_url, body);
+    if let Some(reply) = d.reply.as_mut() {
+        reply.headers.extend(counted.headers);
+    }
+    d
+}
+
+/// The answer of an authenticated request the buckets let through: the api-version, the
+/// transport faults, a downed region's ARM behaviour, then the world's answer.
+fn answer(
+    w: &mut World,
+    mut d: Decision,
+    method: &str,
+    path: &str,
+    query: &BTreeMap<String, String>,
+    base_url: &str,
+    body: &Bytes,
+) -> Decision {
     let Some(api_version) = query.get("api-version").cloned() else {
         d.reply = Some(
             ArmError::bad_request(

@@ -88,7 +88,7 @@ impl Sim {
     }
 
     pub async fn with_config(cfg: &Config, scale: f64) -> Sim {
-        let server = SimServer::start(
+        Sim::with_options(
             cfg,
             SimOptions {
                 time_scale: Some(scale),
@@ -96,7 +96,11 @@ impl Sim {
             },
         )
         .await
-        .expect("simulator starts");
+    }
+
+    /// A simulator of `cfg` with these options (e.g. `rate_limits`: ARM's token buckets).
+    pub async fn with_options(cfg: &Config, opts: SimOptions) -> Sim {
+        let server = SimServer::start(cfg, opts).await.expect("simulator starts");
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
             .build()
