@@ -349,6 +349,8 @@ pub struct Throttle {
     /// What the simulator started with: the `clear` fault goes back to it.
     baseline: RateLimits,
     buckets: HashMap<Key, Bucket>,
+    /// Requests refused (429) so far, by kind: what a test of a client's pacing reads.
+    pub refused: HashMap<&'static str, u64>,
 }
 
 impl Default for Throttle {
@@ -365,6 +367,7 @@ impl Throttle {
             limits,
             baseline: limits,
             buckets: HashMap::new(),
+            refused: HashMap::new(),
         }
     }
 
@@ -429,6 +432,9 @@ impl Throttle {
         let keys: Vec<Key> = std::iter::once(own).chain(global).collect();
         let levels: Vec<f64> = keys.iter().map(|k| self.level(k, now)).collect();
         let refused = levels.iter().any(|l| *l < 1.0);
+        if refused {
+            *self.refused.entry(kind.plural()).or_default() += 1;
+        }
         if !refused {
             if self.buckets.len() >= MAX_BUCKETS {
                 self.forget_full(now);
@@ -520,6 +526,7 @@ impl Throttle {
             },
             "global_factor": GLOBAL_FACTOR,
             "buckets": buckets,
+            "refused": self.refused,
         })
     }
 }
@@ -600,6 +607,7 @@ pub mod persist {
             limits: saved.limits,
             baseline: saved.baseline,
             buckets: HashMap::new(),
+            refused: HashMap::new(),
         })
     }
 }

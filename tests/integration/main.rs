@@ -14,6 +14,7 @@ mod tmux_support;
 
 mod az_cli;
 mod az_commands;
+mod budget;
 mod cli;
 mod client;
 mod console_reports;
