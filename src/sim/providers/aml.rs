@@ -170,9 +170,19 @@ impl From<AmlAction> for Action {
     }
 }
 
-/// The first resource of a kind, preferring one in `region` (for workspace dependencies).
-fn related(world: &World, kind: ComponentKind, region: Option<&Region>) -> Option<String> {
-    let mut candidates = world.resources.iter().filter(|r| r.kind == kind);
+/// The first resource of a kind in the deployment of resource `of` (a fleet's world holds
+/// several), preferring one in `region` (for workspace dependencies).
+fn related(
+    world: &World,
+    of: usize,
+    kind: ComponentKind,
+    region: Option<&Region>,
+) -> Option<String> {
+    let deployment = &world.resources[of].deployment;
+    let mut candidates = world
+        .resources
+        .iter()
+        .filter(|r| r.kind == kind && &r.deployment == deployment);
     let all: Vec<&Resource> = candidates.by_ref().collect();
     all.iter()
         .find(|r| region.is_none_or(|reg| &r.home == reg))
@@ -199,14 +209,14 @@ impl Provider for Workspace {
             r.id.resource_group(),
             name.replace('-', "").chars().take(20).collect::<String>()
         );
-        let kv = related(world, ComponentKind::KeyVault, None).unwrap_or_default();
+        let kv = related(world, i, ComponentKind::KeyVault, None).unwrap_or_default();
         json!({
             "id": r.id, "name": name, "type": r.id.full_type(), "location": loc,
             "identity": {"principalId": PRINCIPAL, "tenantId": TENANT, "type": "SystemAssigned", "userAssignedIdentities": {}},
             "properties": {
-                "containerRegistry": related(world, ComponentKind::ContainerRegistry, None),
+                "containerRegistry": related(world, i, ComponentKind::ContainerRegistry, None),
                 "keyVault": kv,
-                "applicationInsights": related(world, ComponentKind::AppInsights, Some(&r.home)),
+                "applicationInsights": related(world, i, ComponentKind::AppInsights, Some(&r.home)),
                 "storageAccount": ws_default,
                 "discoveryUrl": format!("https://{loc}.api.azureml.ms/discovery"),
                 "friendlyName": name, "description": format!("{} workspace ({loc})", world.deployment),
