@@ -12,6 +12,8 @@ mod bench;
 pub mod command;
 pub mod edit;
 mod event_loop;
+pub mod fleet;
+mod fleet_loop;
 pub mod keymap;
 pub mod layout;
 mod nav;
@@ -109,6 +111,17 @@ pub async fn run_with_runbook(
     runs: runbook_bridge::RunReceiver,
 ) -> std::io::Result<i32> {
     event_loop::run(opts, engine, Some(runs)).await
+}
+
+/// The fleet console: the overview of several deployments, worst first, each one's console a
+/// key away (`deployments` and `engines` in the same order). Returns the exit code: the worst
+/// outcome of the runs it started (0 without), 130 on Ctrl-C / SIGTERM. The terminal is
+/// restored on every exit path.
+pub async fn run_fleet(
+    deployments: Vec<ConsoleOptions>,
+    engines: Vec<crate::health::EngineHandle>,
+) -> std::io::Result<i32> {
+    fleet_loop::run(deployments, engines).await
 }
 
 #[cfg(test)]

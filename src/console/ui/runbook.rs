@@ -293,7 +293,11 @@ fn render_detail(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
             t.tone(Tone::Bad),
         )));
     }
-    body.extend(step.why.lines().map(|l| Line::from(sanitize(l).into_owned())));
+    body.extend(
+        step.why
+            .lines()
+            .map(|l| Line::from(sanitize(l).into_owned())),
+    );
     // The same figure as the open typed dialog: the live one once it came.
     let live = run
         .pending
@@ -678,7 +682,11 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Vec<Span
     };
     match &p.dialog {
         Dialog::YesNo => {
-            lines.extend(step.why.lines().map(|l| Line::from(sanitize(l).into_owned())));
+            lines.extend(
+                step.why
+                    .lines()
+                    .map(|l| Line::from(sanitize(l).into_owned())),
+            );
         }
         Dialog::Typed { text, error } => {
             // The live figure (re-read every second) once it came; the plan's until then.
