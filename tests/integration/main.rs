@@ -26,6 +26,7 @@ mod e2e_runbook;
 mod e2e_tmux;
 mod fixture_parse;
 mod fixture_shapes;
+mod fleet;
 mod health;
 mod reliability;
 mod runbook;
