@@ -308,7 +308,7 @@ pub static KEYMAP: &[Binding] = &[
     any_dialog(&[key(KeyCode::F(1))], "F1", "the keys of this dialog (? is text in a reason)", Some("keys"), REASON, Action::ToggleHelp),
     any_dialog(&[ctrl('c')], "Ctrl-c", "quit; the run stays unfinished, to resume (exit 130)", Some("leave unfinished"), ANY_DIALOG, Action::Interrupt),
 
-    fleet(&[key(KeyCode::Enter)], "Enter", "open the deployment's console (q there, or Esc on its overview, comes back)", Some("open"), Action::Open),
+    fleet(&[key(KeyCode::Enter)], "Enter", "open the deployment's console (q there comes back)", Some("open"), Action::Open),
     fleet(&[ch('j'), key(KeyCode::Down)], "j / ↓", "the next deployment", None, Action::Down),
     fleet(&[ch('k'), key(KeyCode::Up)], "k / ↑", "the previous deployment", None, Action::Up),
     fleet(&[ctrl('d'), key(KeyCode::PageDown)], "Ctrl-d / PgDn", "half a page down", None, Action::HalfPageDown),
@@ -320,7 +320,7 @@ pub static KEYMAP: &[Binding] = &[
     fleet(&[key(KeyCode::Esc)], "Esc", "close the help", None, Action::Back),
     fleet(&[ch('q')], "q", "quit (refused while a run goes on in a deployment)", Some("quit"), Action::Quit),
     fleet(&[ctrl('c')], "Ctrl-c", "quit at once; a run stays unfinished, to resume (exit 130)", None, Action::Interrupt),
-    in_fleet(&[ch('q')], "q", "back to the fleet overview (this deployment keeps refreshing; a run goes on)", Some("fleet"), ALL, Action::Quit),
+    in_fleet(&[ch('q')], "q", "back to the fleet overview (it keeps refreshing, runs go on)", Some("fleet"), ALL, Action::Quit),
     in_fleet(&[key(KeyCode::Esc)], "Esc", "on the overview without a filter: back to the fleet overview", None, OVERVIEW, Action::Back),
 ];
 

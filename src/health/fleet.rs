@@ -26,13 +26,13 @@ pub enum AtRisk {
 }
 
 impl AtRisk {
-    /// In a table cell: "≈6 min lost", "lag 20 min > 15 min", "unknown", "-".
+    /// In a table cell: "≈6 min lost", "lag 20m > 15m", "unknown", "-".
     pub fn short(&self) -> String {
         match self {
             AtRisk::Nothing => "-".into(),
             AtRisk::Loss(s) => format!("≈{} lost", duration_words(*s as f64, false)),
             AtRisk::Lag { lag, rpo, .. } => {
-                let (lag, rpo) = super::words::lag_words(*lag, *rpo);
+                let (lag, rpo) = super::words::lag_words_compact(*lag, *rpo);
                 format!("lag {lag} > {rpo}")
             }
             AtRisk::Unknown => "unknown".into(),
@@ -108,7 +108,14 @@ impl Standing {
                 health: r.health,
             })
         };
-        let v = &s.verdict;
+        // A snapshot cached by a version without verdicts gets one derived, as the console does.
+        let derived;
+        let v = if s.verdict.summary.is_empty() {
+            derived = super::verdict::verdict(s);
+            &derived
+        } else {
+            &s.verdict
+        };
         let forced = v.variant == Some(Variant::Forced) && v.recommendation != Recommendation::None;
         let at_risk = match v.estimated_data_loss_seconds {
             Some(secs) => AtRisk::Loss(secs),
@@ -302,7 +309,7 @@ mod tests {
         s.overall = Overall::Degraded;
         s.verdict = crate::health::verdict::verdict(&s);
         let st = Standing::of(&s);
-        assert_eq!(st.at_risk.short(), "lag 20 min > 15 min", "{st:?}");
+        assert_eq!(st.at_risk.short(), "lag 20m > 15m", "{st:?}");
         assert_eq!(
             st.at_risk.words(),
             "training-data lag 20 min over its RPO of 15 min"

@@ -16,6 +16,7 @@ mod az_cli;
 mod az_commands;
 mod cli;
 mod client;
+mod console_fleet;
 mod console_reports;
 mod console_runbook;
 mod console_screens;

@@ -20,6 +20,9 @@ use crate::health::fleet::AtRisk;
 
 /// From this width on, the table shows where each row's data comes from.
 const STATE_MIN_WIDTH: u16 = 110;
+/// The deployment name's column, wide and narrow.
+const NAME_WIDE: u16 = 18;
+const NAME_NARROW: u16 = 14;
 
 /// Draws the whole fleet overview.
 pub fn render(frame: &mut Frame, fleet: &Fleet) {
@@ -133,7 +136,8 @@ fn decision_line(fleet: &Fleet) -> Line<'static> {
     let outages = fleet.outages();
     let name = |i: usize| sanitize(&fleet.apps[i].meta.deployment).into_owned();
     if !outages.is_empty() {
-        let mut spans = Vec::new();
+        // Each region down with every deployment there, cut to the width (names last).
+        let mut text = String::new();
         for region in outages.keys() {
             let there: Vec<String> = fleet
                 .rows
@@ -144,17 +148,15 @@ fn decision_line(fleet: &Fleet) -> Line<'static> {
                 })
                 .map(|r| name(r.index))
                 .collect();
-            let text = format!(
+            text.push_str(&format!(
                 " ✖ {region} OUTAGE — {} of {} deployments there: {} ",
                 there.len(),
                 fleet.apps.len(),
                 there.join(", ")
-            );
-            spans.push(Span::styled(text, t.label(Tone::Bad)));
-            spans.push(Span::raw(" "));
+            ));
         }
-        spans.push(Span::styled("Enter opens one", t.muted()));
-        return Line::from(spans);
+        let cut = fit(&text, usize::from(fleet.size.0)).into_owned();
+        return Line::from(Span::styled(cut, t.label(Tone::Bad)));
     }
     let of = |alarm: Alarm| -> Vec<String> {
         fleet
@@ -217,18 +219,18 @@ fn table(frame: &mut Frame, fleet: &Fleet, area: Rect) {
         .collect();
     let mut widths = if wide {
         vec![
-            Constraint::Length(20),
-            Constraint::Length(26),
-            Constraint::Length(24),
+            Constraint::Length(NAME_WIDE),
+            Constraint::Length(22),
+            Constraint::Length(21),
             Constraint::Length(6),
-            Constraint::Length(15),
+            Constraint::Length(16),
             Constraint::Min(10),
         ]
     } else {
         vec![
-            Constraint::Length(16),
-            Constraint::Length(21),
-            Constraint::Length(19),
+            Constraint::Length(NAME_NARROW),
+            Constraint::Length(20),
+            Constraint::Length(18),
             Constraint::Length(5),
             Constraint::Min(8),
         ]
@@ -266,7 +268,11 @@ fn row(fleet: &Fleet, r: &FleetRow, wide: bool) -> Row<'static> {
         Alarm::Healthy => Tone::Plain,
     };
     let name = Cell::from(Span::styled(
-        fit(&sanitize(&app.meta.deployment), if wide { 20 } else { 16 }).into_owned(),
+        fit(
+            &sanitize(&app.meta.deployment),
+            usize::from(if wide { NAME_WIDE } else { NAME_NARROW }),
+        )
+        .into_owned(),
         t.tone(name_tone),
     ));
     let mut cells = vec![name, regions(fleet, r, app)];
@@ -358,19 +364,19 @@ fn data_cell(fleet: &Fleet, r: &FleetRow, app: &App) -> Cell<'static> {
         }
     } else if let Some((_, reason)) = &app.last_error {
         (Tone::Bad, format!("✖ {}", sanitize(reason)))
-    } else if let Some((region, seen)) = r.outage_seen.first() {
+    } else if let Some((_, seen)) = r.outage_seen.first() {
         (
             Tone::Bad,
-            format!("{region} outage seen by {}", sanitize(&seen.join(", "))),
+            format!("outage seen by {}", sanitize(&seen.join(", "))),
         )
     } else if app.stale {
         let at = app
             .snapshot
             .as_ref()
             .map_or(String::new(), |s| hhmm(s.taken_at));
-        (Tone::Warn, format!("cached {at}, refreshing"))
+        (Tone::Warn, format!("STALE: cached {at}"))
     } else if app.snapshot.is_none() {
-        (Tone::Muted, "waiting for its first snapshot".into())
+        (Tone::Muted, "waiting for a refresh".into())
     } else if app.refreshing {
         (Tone::Plain, "live ⟳".into())
     } else {
@@ -398,10 +404,24 @@ fn status_bar(frame: &mut Frame, fleet: &Fleet, area: Rect) {
             };
             Span::styled(fit(&sanitize(&m.text), room).into_owned(), t.tone(tone))
         }
-        None => Span::styled(
-            fit(&format!("fleet · {}", counts(fleet)), room).into_owned(),
-            t.muted(),
-        ),
+        // Why the selected deployment has no fresh data (as the single console says it), else
+        // the counts.
+        None => match fleet.selected().map(|i| &fleet.apps[i]) {
+            Some(app) if app.last_error.is_some() => {
+                let (at, reason) = app.last_error.as_ref().expect("checked");
+                let text = format!(
+                    "⚠ {}: refresh failed {}: {}",
+                    sanitize(&app.meta.deployment),
+                    hhmm(*at),
+                    sanitize(reason)
+                );
+                Span::styled(fit(&text, room).into_owned(), t.tone(Tone::Bad))
+            }
+            _ => Span::styled(
+                fit(&format!("fleet · {}", counts(fleet)), room).into_owned(),
+                t.muted(),
+            ),
+        },
     };
     let used = left.width();
     let mut spans = vec![left];
