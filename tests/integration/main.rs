@@ -23,6 +23,7 @@ mod console_screens;
 mod console_standby;
 mod console_update;
 mod drill;
+mod e2e_fleet;
 mod e2e_runbook;
 mod e2e_tmux;
 mod fixture_parse;
