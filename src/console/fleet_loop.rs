@@ -31,12 +31,12 @@ struct Seat {
     background: mpsc::UnboundedReceiver<Action>,
 }
 
-/// Sets up the terminal, runs the fleet overview (each deployment's console one Enter away)
-/// until a quit, restores the terminal. `engines` are the deployments' engines, in the same
-/// order as `deployments`. Returns the exit code (the worst run outcome, 130 on Ctrl-C).
+/// Sets up the terminal, draws the fleet overview from the cached snapshots, attaches every
+/// deployment's run host and engine, then runs until a quit and restores the terminal. Returns
+/// the exit code (the worst run outcome, 130 on Ctrl-C).
 pub async fn run(
-    deployments: Vec<ConsoleOptions>,
-    engines: Vec<EngineHandle>,
+    mut deployments: Vec<ConsoleOptions>,
+    attach: super::FleetAttach,
 ) -> std::io::Result<i32> {
     let Some(first) = deployments.first() else {
         return Ok(crate::exit::OK);
@@ -51,16 +51,21 @@ pub async fn run(
         OffsetDateTime::now_utc(),
         (size.width, size.height),
     );
+    draw(&mut guard.terminal, &fleet)?;
+    let attached = attach();
     let mut seats: Vec<Seat> = deployments
-        .iter()
-        .zip(engines)
-        .map(|(opts, engine)| {
+        .iter_mut()
+        .zip(attached)
+        .zip(&mut fleet.apps)
+        .map(|((opts, (host, engine)), app)| {
+            app.can_run = host.is_some();
+            opts.host = host;
             let (tx, background) = mpsc::unbounded_channel();
             Seat {
                 engine,
                 engine_open: true,
                 runs: Runs::none(),
-                jobs: Jobs::of(opts, tx),
+                jobs: Jobs::of(&*opts, tx),
                 background,
             }
         })
