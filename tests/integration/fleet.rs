@@ -354,3 +354,27 @@ async fn one_config_file_behaves_as_before() {
     assert!(json.get("deployments").is_none());
     sim.server.stop().await;
 }
+
+#[tokio::test]
+async fn the_simulator_refuses_a_fleet_of_two_subscriptions() {
+    let home = tempfile::tempdir().unwrap();
+    let configs = write_fleet(&home.path().join("fleet"), "http://127.0.0.1:9");
+    let other = home.path().join("other.toml");
+    let text = std::fs::read_to_string(&configs[1])
+        .unwrap()
+        .replace(SUB, "00000000-0000-0000-0000-0000000000ff");
+    std::fs::write(&other, text).unwrap();
+    let args = vec![
+        "sim".to_string(),
+        "--config".into(),
+        configs[0].display().to_string(),
+        "--config".into(),
+        other.display().to_string(),
+    ];
+    let (code, _, err) = run(home.path(), args).await;
+    assert_eq!(code, Some(64), "{err}");
+    assert!(
+        err.contains("the simulator serves one subscription") && err.contains("other.toml"),
+        "{err}"
+    );
+}
