@@ -6,6 +6,13 @@
 //! a full snapshot (concurrent, one subscription-wide availability list) against the same
 //! snapshot collected one resource at a time; requests per refresh; one overview frame with
 //! 1,000 components; the resident memory of a console state with 1,000 components.
+//!
+//! Then a fleet of 20 deployments × 50 components (each its own simulator at 50 ms per request,
+//! in this process): the fleet overview's first frame from the 20 snapshots cached on disk
+//! (reading them, building every deployment's console, drawing 120×40), and one full refresh
+//! of the whole fleet by its engines as they ship (4 collections at a time) against all 20 at
+//! once, with the requests it took. `cargo run --release --example bench -- fleet` runs only
+//! the fleet's part.
 
 use std::fmt::Write;
 use std::time::{Duration, Instant};
@@ -125,8 +132,172 @@ fn rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+fn main() {
+    let only_fleet = std::env::args().skip(1).any(|a| a == "fleet");
+    // The fleet's snapshot cache goes to a directory of its own, set before any thread starts.
+    let cache = std::env::temp_dir().join(format!("azfailover-bench-{}", std::process::id()));
+    // SAFETY: no other thread exists yet.
+    unsafe { std::env::set_var("XDG_CACHE_HOME", &cache) };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    rt.block_on(async {
+        if !only_fleet {
+            single().await;
+        }
+        fleet().await;
+    });
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// The deployments of the fleet, and their components each.
+const FLEET: usize = 20;
+const FLEET_COMPONENTS: usize = 50;
+
+/// The fleet: 20 deployments of 50 components, each against its own simulator.
+async fn fleet() {
+    use azfailover::app::fleet_host;
+    use azfailover::console::fleet::Fleet;
+    use azfailover::health::HealthMsg;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let mut sims = Vec::new();
+    let mut cfgs = Vec::new();
+    for d in 0..FLEET {
+        let name = format!("bench-{d:02}");
+        let text =
+            config(FLEET_COMPONENTS).replace("name = \"bench\"", &format!("name = \"{name}\""));
+        let mut cfg = Config::parse(&text, &format!("{name}.toml")).expect("bench config");
+        let sim = SimServer::start(
+            &cfg,
+            SimOptions {
+                time_scale: Some(1.0),
+                ..SimOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        sim.inject(&Fault::Latency {
+            millis: 50,
+            region: None,
+            methods: None,
+        })
+        .unwrap();
+        cfg.deployment.arm_endpoint = sim.url().to_string();
+        cfg.auth.method = AuthMethod::Simulator;
+        sims.push(sim);
+        cfgs.push(cfg);
+    }
+    // Every deployment's last snapshot on disk, as a console or `status` leaves it.
+    for cfg in &cfgs {
+        let (client, _) = connect(cfg, Access::ReadOnly, ClientOptions::default()).unwrap();
+        let snap = Collector::new(cfg.clone(), client).collect().await.unwrap();
+        azfailover::health::cache::save(&snap);
+    }
+
+    // The first frame: read the 20 cached snapshots, build the 20 consoles, draw 120×40.
+    let mut frames = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let options = fleet_host::first_frame_options(&cfgs, true);
+        let fleet = Fleet::new(
+            &options,
+            azfailover::console::ui::theme::Theme::color(),
+            time::OffsetDateTime::now_utc(),
+            (120, 40),
+        );
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+        terminal
+            .draw(|f| azfailover::console::ui::fleet::render(f, &fleet))
+            .expect("test backend");
+        frames.push(t.elapsed());
+        assert!(
+            fleet.apps.iter().all(|a| a.stale),
+            "every row from the cache"
+        );
+    }
+    frames.sort();
+    // What the console attaches after that frame: every deployment's client.
+    let t = Instant::now();
+    let connections = fleet_host::connect_all(&cfgs, true);
+    let attach = t.elapsed();
+
+    // One full refresh of the whole fleet: until every engine delivered a snapshot.
+    let refresh = |concurrency: usize| {
+        let connections: Vec<_> = connections
+            .iter()
+            .filter_map(|c| {
+                c.as_ref()
+                    .ok()
+                    .map(|(cfg, client, _)| (cfg.clone(), client.clone()))
+            })
+            .collect();
+        async move {
+            let t = Instant::now();
+            let mut engines = azfailover::health::engine::spawn_fleet(connections, concurrency);
+            let mut pending: std::collections::BTreeSet<usize> = (0..engines.len()).collect();
+            let mut requests = 0;
+            while !pending.is_empty() && t.elapsed() < Duration::from_secs(120) {
+                for (i, e) in engines.iter_mut().enumerate() {
+                    while let Ok(msg) = e.rx.try_recv() {
+                        if let HealthMsg::Snapshot(s) = msg
+                            && pending.remove(&i)
+                        {
+                            requests += s.requests;
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            assert!(
+                pending.is_empty(),
+                "every deployment refreshed within 120 s"
+            );
+            (t.elapsed(), requests)
+        }
+    };
+    let (bounded, requests) = refresh(fleet_host::FLEET_COLLECT_CONCURRENCY).await;
+    let (unbounded, requests_all) = refresh(FLEET).await;
+
+    println!();
+    println!(
+        "fleet: {FLEET} deployments × {FLEET_COMPONENTS} components (each its own simulator at 50 ms per request)"
+    );
+    println!("| measure | result | target |");
+    println!("|---|---|---|");
+    println!(
+        "| overview first frame from the cache (read 20 snapshots, 20 consoles, draw 120×40) | median {:.1} ms, {:.1}–{:.1} ms (5 runs) | ≤ 50 ms |",
+        frames[frames.len() / 2].as_secs_f64() * 1000.0,
+        frames[0].as_secs_f64() * 1000.0,
+        frames[frames.len() - 1].as_secs_f64() * 1000.0
+    );
+    println!(
+        "| then every deployment's client, built once that frame is on screen | {:.1} ms | (not in the first frame) |",
+        attach.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| full refresh of the fleet, {} collections at a time (as shipped) | {:.2} s, {requests} requests | within one refresh interval (15 s) |",
+        fleet_host::FLEET_COLLECT_CONCURRENCY,
+        bounded.as_secs_f64()
+    );
+    println!(
+        "| the same, all {FLEET} at once (for comparison) | {:.2} s, {requests_all} requests | |",
+        unbounded.as_secs_f64()
+    );
+    println!(
+        "| process RSS (20 simulators + the fleet's consoles) | {:.1} MB | |",
+        rss_mb()
+    );
+    for sim in sims {
+        sim.stop().await;
+    }
+}
+
+/// The single deployment's measurements.
+async fn single() {
     let components = 200;
     let mut cfg = Config::parse(&config(components), "bench").expect("bench config");
     let sim = SimServer::start(

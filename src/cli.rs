@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::app::drill::{DrillRun, resumable_drill};
 use crate::app::host::{ConsoleEnd, console, interactive_run};
 use crate::app::scripted::scripted;
+use crate::app::session::one_deployment;
 use crate::app::views::Text;
 use crate::app::{AppError, ConfigSource, SessionError, Target, config_source};
 use crate::azure::Access;
@@ -20,9 +21,16 @@ use crate::sim::Scenario;
 #[derive(Debug, Parser)]
 #[command(name = "azfailover", version, about, long_about = None)]
 pub struct Cli {
-    /// Configuration file (default: config.toml in the platform config directory).
-    #[arg(long, global = true, env = "AZFAILOVER_CONFIG", value_name = "PATH")]
-    pub config: Option<PathBuf>,
+    /// Configuration file (default: config.toml in the platform config directory). Give it
+    /// more than once, or name a directory (every *.toml in it), for a fleet of deployments.
+    #[arg(
+        long,
+        global = true,
+        env = "AZFAILOVER_CONFIG",
+        value_name = "PATH",
+        action = clap::ArgAction::Append
+    )]
+    pub config: Vec<PathBuf>,
     /// Never change anything in Azure: mutating requests are impossible.
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -257,6 +265,13 @@ fn fail(e: AppError) -> i32 {
         eprintln!(
             "azfailover: the configuration is not valid: every problem is listed above (config.example.toml documents every key; `azfailover config check` checks it again)"
         );
+    } else if let AppError::Session(SessionError::Fleet(fleet)) = &e {
+        eprintln!("{e}");
+        eprintln!(
+            "azfailover: {} of the fleet's {} configurations are not valid: every problem is listed above, with its file (`azfailover config check --config DIR` checks them again)",
+            fleet.errors.len(),
+            fleet.files
+        );
     } else {
         eprintln!("azfailover: {e}");
     }
@@ -311,6 +326,64 @@ fn scripted_end(end: Result<crate::app::scripted::ScriptedEnd, AppError>) -> i32
     }
 }
 
+/// `config check` of one file: valid (0) or every problem (78), as it always said.
+fn config_check(path: &std::path::Path) -> i32 {
+    match Config::load(path) {
+        Ok(cfg) => {
+            crate::outln!(
+                "{}: valid — deployment '{}', {} components, {} → {}",
+                cfg.origin,
+                cfg.deployment.name,
+                cfg.components.len(),
+                cfg.deployment.primary_region,
+                cfg.deployment.secondary_region
+            );
+            exit::OK
+        }
+        Err(e) => {
+            // This is the check: it says how many problems, not to run itself.
+            eprintln!("{e}");
+            let n = e.issues.len();
+            eprintln!(
+                "azfailover: {}: {n} problem{} (config.example.toml documents every key)",
+                e.origin,
+                if n == 1 { "" } else { "s" }
+            );
+            exit::code(&e.into())
+        }
+    }
+}
+
+/// `status` over a fleet: every deployment's snapshot, the worst code.
+async fn fleet_status(source: &ConfigSource, format: Format) -> i32 {
+    let cfgs = match crate::app::session::load_fleet(source) {
+        Ok(c) => c,
+        Err(e) => return fail_status(e.into(), format),
+    };
+    let fleet = crate::app::fleet::status(cfgs).await;
+    match format {
+        Format::Json => crate::outln!("{}", crate::text::to_json_pretty(&fleet.to_json())),
+        Format::Table => crate::out!("{}", fleet.render_table()),
+    }
+    for e in &fleet.entries {
+        if let Err(err) = &e.result {
+            eprintln!("azfailover: {} ({}): {err}", e.name, e.origin);
+        }
+    }
+    fleet.code()
+}
+
+/// A fleet console's end: each run's end and note, then its code.
+fn fleet_end(end: Result<Vec<ConsoleEnd>, AppError>) -> i32 {
+    match end {
+        Err(e) => fail(e),
+        Ok(ends) => {
+            let codes: Vec<i32> = ends.into_iter().map(|end| console_end(Ok(end))).collect();
+            codes.into_iter().max().unwrap_or(exit::OK)
+        }
+    }
+}
+
 /// Resolves a scenario name or path (a bad one is a bad command line).
 fn scenario(name: &str) -> Result<Scenario, AppError> {
     Scenario::resolve(name).map_err(AppError::Usage)
@@ -329,35 +402,33 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Config {
             action: ConfigAction::Check { path },
         }) => {
-            let Some(path) = path.or(cli.config).or_else(Config::default_path) else {
+            let paths = match path {
+                Some(p) => vec![p],
+                None if !cli.config.is_empty() => cli.config,
+                None => Config::default_path().into_iter().collect(),
+            };
+            if paths.is_empty() {
                 return fail(AppError::Usage(
                     "no configuration path given and no platform config directory".into(),
                 ));
-            };
-            match Config::load(&path) {
-                Ok(cfg) => {
-                    crate::outln!(
-                        "{}: valid — deployment '{}', {} components, {} → {}",
-                        cfg.origin,
-                        cfg.deployment.name,
-                        cfg.components.len(),
-                        cfg.deployment.primary_region,
-                        cfg.deployment.secondary_region
-                    );
-                    exit::OK
-                }
-                Err(e) => {
-                    // This is the check: it says how many problems, not to run itself.
-                    eprintln!("{e}");
-                    let n = e.issues.len();
-                    eprintln!(
-                        "azfailover: {}: {n} problem{} (config.example.toml documents every key)",
-                        e.origin,
-                        if n == 1 { "" } else { "s" }
-                    );
-                    exit::code(&e.into())
-                }
             }
+            if crate::config::fleet::is_fleet(&paths) {
+                let files = match crate::config::fleet::expand(&paths) {
+                    Ok(files) => files,
+                    Err(e) => return fail(SessionError::Fleet(e).into()),
+                };
+                // Every file is checked; the worst result is the exit code.
+                let worst = files.iter().map(|f| config_check(f)).max();
+                if worst != Some(exit::OK) {
+                    return worst.unwrap_or(exit::CONFIG);
+                }
+                // Each file is valid on its own; the fleet also needs a name per deployment.
+                return match crate::config::fleet::load_all(&paths) {
+                    Ok(_) => exit::OK,
+                    Err(e) => fail(SessionError::Fleet(e).into()),
+                };
+            }
+            config_check(&paths[0])
         }
         Some(Command::Sim {
             listen,
@@ -367,7 +438,7 @@ pub async fn run(cli: Cli) -> i32 {
             cert,
             buckets,
         }) => {
-            let cfg = match crate::app::session::load(&config_source(cli.config)) {
+            let cfgs = match crate::app::session::load_fleet(&config_source(cli.config)) {
                 Ok(c) => c,
                 Err(e) => return fail(e.into()),
             };
@@ -378,8 +449,15 @@ pub async fn run(cli: Cli) -> i32 {
             let tls = tls.then(|| crate::sim::TlsOptions {
                 cert_path: Some(cert.unwrap_or_else(crate::sim::tls::default_cert_path)),
             });
-            match crate::app::sim::serve(&cfg, listen, scenario.as_deref(), time_scale, tls, limits)
-                .await
+            match crate::app::sim::serve(
+                &cfgs,
+                listen,
+                scenario.as_deref(),
+                time_scale,
+                tls,
+                limits,
+            )
+            .await
             {
                 Ok(serving) => {
                     crate::outln!("{}", serving.listening);
@@ -402,12 +480,23 @@ pub async fn run(cli: Cli) -> i32 {
         | Some(Command::Failback {
             answers: Some(answers),
             run,
-        }) => match Target::open(&config_source(cli.config), access).await {
-            Ok(t) => scripted_end(scripted(t, kind, &answers, None, run.operator, run.quiet).await),
-            Err(e) => fail(e.into()),
-        },
+        }) => {
+            let source = match one_deployment(config_source(cli.config), kind.as_str()) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match Target::open(&source, access).await {
+                Ok(t) => {
+                    scripted_end(scripted(t, kind, &answers, None, run.operator, run.quiet).await)
+                }
+                Err(e) => fail(e.into()),
+            }
+        }
         Some(Command::Failover { run, .. }) | Some(Command::Failback { run, .. }) => {
-            let source = config_source(cli.config);
+            let source = match one_deployment(config_source(cli.config), kind.as_str()) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
             let demo = matches!(source, ConfigSource::Demo);
             match Target::open(&source, access).await {
                 Ok(t) => console_end(interactive_run(t, kind, None, demo, run.operator).await),
@@ -425,12 +514,17 @@ pub async fn run(cli: Cli) -> i32 {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            let cfg = match cli.config.map(ConfigSource::File) {
-                Some(source) => match crate::app::session::load(&source) {
+            let cfg = if cli.config.is_empty() {
+                Config::demo()
+            } else {
+                let source = match one_deployment(config_source(cli.config), "drill") {
+                    Ok(s) => s,
+                    Err(e) => return fail(e),
+                };
+                match crate::app::session::load(&source) {
                     Ok(c) => c,
                     Err(e) => return fail(e.into()),
-                },
-                None => Config::demo(),
+                }
             };
             // A drill of this scenario that crashed goes on against the world it left.
             let resumable = if cli.read_only {
@@ -499,7 +593,11 @@ pub async fn run(cli: Cli) -> i32 {
         },
         Some(Command::Plan { kind, format }) => {
             let json = matches!(format, PlanFormat::Json);
-            match Target::open(&config_source(cli.config), Access::ReadOnly).await {
+            let source = match one_deployment(config_source(cli.config), "plan") {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match Target::open(&source, Access::ReadOnly).await {
                 Ok(t) => match crate::app::views::plan(t, kind.into(), json).await {
                     Ok(text) => {
                         crate::out!("{text}");
@@ -511,7 +609,11 @@ pub async fn run(cli: Cli) -> i32 {
             }
         }
         Some(Command::Status { format }) => {
-            let target = match Target::open(&config_source(cli.config), Access::ReadOnly).await {
+            let source = config_source(cli.config);
+            if let ConfigSource::Fleet(_) = &source {
+                return fleet_status(&source, format).await;
+            }
+            let target = match Target::open(&source, Access::ReadOnly).await {
                 Ok(t) => t,
                 Err(e) => return fail_status(e.into(), format),
             };
@@ -543,6 +645,11 @@ pub async fn run(cli: Cli) -> i32 {
             };
             console_end(console(ConfigSource::Demo, scenario, time_scale, cli.read_only).await)
         }
-        None => console_end(console(config_source(cli.config), None, None, cli.read_only).await),
+        None => match config_source(cli.config) {
+            ConfigSource::Fleet(paths) => {
+                fleet_end(crate::app::fleet_host::console(&paths, cli.read_only).await)
+            }
+            source => console_end(console(source, None, None, cli.read_only).await),
+        },
     }
 }

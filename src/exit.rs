@@ -31,7 +31,7 @@ use crate::runbook::run::{Outcome, RunError, RunResult, Stopped};
 pub fn code(e: &AppError) -> i32 {
     match e {
         AppError::Usage(_) | AppError::Terminal(_) => USAGE,
-        AppError::Session(SessionError::Config(_)) => CONFIG,
+        AppError::Session(SessionError::Config(_) | SessionError::Fleet(_)) => CONFIG,
         AppError::Session(SessionError::TimeScale) => USAGE,
         AppError::Session(SessionError::Simulator(_) | SessionError::Azure(_)) => UNAVAILABLE,
         AppError::Collect(_) | AppError::Listen { .. } | AppError::RunHost(_) => UNAVAILABLE,
@@ -78,5 +78,39 @@ pub fn of_grade(g: Grade) -> i32 {
         Grade::Healthy => OK,
         Grade::Degraded => DEGRADED,
         Grade::Outage => OUTAGE,
+    }
+}
+
+/// How alarming a deployment's `status` code is, to pick a fleet's worst: healthy (0) <
+/// degraded (1) < not known — Azure not reached or sign-in failed (69), which may hide an
+/// outage — < an outage (2), which needs someone now. Any other code (the command itself
+/// failed) ranks above them all.
+pub fn severity(code: i32) -> u8 {
+    match code {
+        OK => 0,
+        DEGRADED => 1,
+        UNAVAILABLE => 2,
+        OUTAGE => 3,
+        _ => 4,
+    }
+}
+
+/// `status` over a fleet: the worst of its deployments' codes by `severity` (0 for none).
+pub fn worst(codes: impl IntoIterator<Item = i32>) -> i32 {
+    codes.into_iter().max_by_key(|&c| severity(c)).unwrap_or(OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worst_code_of_a_fleet_follows_the_contracts_meaning() {
+        assert_eq!(worst([]), OK);
+        assert_eq!(worst([OK, OK]), OK);
+        assert_eq!(worst([OK, DEGRADED, OK]), DEGRADED);
+        assert_eq!(worst([DEGRADED, UNAVAILABLE]), UNAVAILABLE);
+        assert_eq!(worst([UNAVAILABLE, OUTAGE, DEGRADED]), OUTAGE);
+        assert_eq!(worst([OUTAGE, CONFIG]), CONFIG);
     }
 }

@@ -14,6 +14,9 @@ pub enum SessionError {
     /// The configuration does not load (every problem, with file and line).
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// Configurations of a fleet do not load (every problem of every file, with file and line).
+    #[error(transparent)]
+    Fleet(#[from] crate::config::FleetError),
     /// The in-process simulator did not start.
     #[error("cannot start the simulator: {0}")]
     Simulator(std::io::Error),
@@ -72,7 +75,7 @@ impl AppError {
     /// The error code of `status --format json` (CONTRACT.md: `unreachable | auth | config`).
     pub fn status_code(&self) -> &'static str {
         match self {
-            AppError::Session(SessionError::Config(_)) => "config",
+            AppError::Session(SessionError::Config(_) | SessionError::Fleet(_)) => "config",
             AppError::Session(SessionError::Azure(e))
                 if matches!(e.kind, crate::azure::ErrorKind::Auth(_)) =>
             {

@@ -93,32 +93,20 @@ pub async fn console_session(
         (_, true) => "simulator (demo)".to_string(),
         _ => client.identity().to_string(),
     };
-    // Who decides: --operator, else who is signed in (a person or an application; the
-    // simulator's sign-in names nobody), else $USER.
-    let operator = operator.or_else(|| {
-        let who = client.identity();
-        let name = who
-            .user
-            .or_else(|| who.client_id.map(|c| format!("app {c}")))?;
-        crate::runbook::operator::fit_operator_name(&name)
-    });
     let initial = if sim.is_some() {
         None
     } else {
         crate::health::cache::load(&cfg.deployment.name)
     };
     let engine = crate::health::spawn(cfg.clone(), client.clone(), every);
-    let host = Arc::new(Host {
-        cfg: cfg.clone(),
+    let host = Arc::new(Host::new(
+        cfg.clone(),
         client,
         writer,
-        sim: sim.clone(),
-        drill: drill_run.map(Arc::new),
+        sim.clone(),
+        drill_run.map(Arc::new),
         operator,
-        runtime: tokio::runtime::Handle::current(),
-        stop: tokio_util::sync::CancellationToken::new(),
-        task: std::sync::Mutex::new(None),
-    });
+    ));
     let opts = ConsoleOptions {
         config: cfg,
         badge: match (drill, demo) {
@@ -144,53 +132,90 @@ pub async fn console_session(
         },
         None => crate::console::run(opts, engine).await,
     };
-    let started = host
-        .task
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .take();
-    // A run still going when the console closed (Ctrl-C) stays unfinished: the next
-    // failover/failback resumes it from its journal.
-    // `q` quits only after the run ended; anything else (Ctrl-C, no terminal) leaves it.
-    let left = !matches!(code, Ok(c) if c != crate::exit::ABORTED);
-    let outcome = match started {
-        Some((kind, task)) => {
-            if left && !task.is_finished() {
-                host.stop.cancel();
-            }
-            Some((kind, task.await.ok().flatten()))
-        }
-        None => None,
-    };
+    let end = host.end(&code, scenario_name.as_deref()).await;
     drop(host);
     if let Some(sim) = sim.and_then(|s| Arc::try_unwrap(s).ok()) {
         sim.stop().await;
     }
     let code = code.map_err(AppError::Terminal)?;
-    let mut end = ConsoleEnd {
-        code,
-        run: None,
-        left_unfinished: None,
-    };
-    let Some((kind, result)) = outcome else {
-        return Ok(end);
-    };
-    let journal_kind = if drill { "drill" } else { kind.as_str() };
-    match result {
-        Some(Ok(r)) => end.run = Some(r),
-        Some(Err(e)) => return Err(AppError::Run(e)),
-        None => {
-            let next = match (&scenario_name, drill) {
-                (Some(sc), true) => format!("drill --scenario {sc}"),
-                _ => kind.as_str().to_string(),
-            };
-            end.left_unfinished = Some(format!(
-                "the {journal_kind} was left unfinished; its journal is in {} (the next `azfailover {next}` resumes it)",
-                crate::runbook::journal::journal_dir().display(),
-            ));
+    end.map(|end| ConsoleEnd { code, ..end })
+}
+
+impl Host {
+    /// The run host of one deployment's console. `operator`: who decides (None: who is
+    /// signed in when the run starts, else $USER).
+    pub(super) fn new(
+        cfg: Config,
+        client: ArmClient,
+        writer: Option<ArmWriter>,
+        sim: Option<std::sync::Arc<SimServer>>,
+        drill: Option<std::sync::Arc<DrillRun>>,
+        operator: Option<String>,
+    ) -> Host {
+        Host {
+            cfg,
+            client,
+            writer,
+            sim,
+            drill,
+            operator,
+            runtime: tokio::runtime::Handle::current(),
+            stop: tokio_util::sync::CancellationToken::new(),
+            task: std::sync::Mutex::new(None),
         }
     }
-    Ok(end)
+
+    /// Once the console closed with `code`: the run it started, ended with its report or left
+    /// unfinished (what to tell the user). A run still going when the console closed (Ctrl-C)
+    /// stays unfinished: the next failover/failback resumes it from its journal. `q` quits only
+    /// after the run ended; anything else (Ctrl-C, no terminal) leaves it.
+    pub(super) async fn end(
+        &self,
+        code: &std::io::Result<i32>,
+        scenario_name: Option<&str>,
+    ) -> Result<ConsoleEnd, AppError> {
+        let drill = self.drill.is_some();
+        let started = self
+            .task
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let left = !matches!(code, Ok(c) if *c != crate::exit::ABORTED);
+        let outcome = match started {
+            Some((kind, task)) => {
+                if left && !task.is_finished() {
+                    self.stop.cancel();
+                }
+                Some((kind, task.await.ok().flatten()))
+            }
+            None => None,
+        };
+        let mut end = ConsoleEnd {
+            code: *code.as_ref().unwrap_or(&crate::exit::ABORTED),
+            run: None,
+            left_unfinished: None,
+        };
+        let Some((kind, result)) = outcome else {
+            return Ok(end);
+        };
+        let journal_kind = if drill { "drill" } else { kind.as_str() };
+        match result {
+            Some(Ok(r)) => end.run = Some(r),
+            Some(Err(e)) => return Err(AppError::Run(e)),
+            None => {
+                let next = match (scenario_name, drill) {
+                    (Some(sc), true) => format!("drill --scenario {sc}"),
+                    _ => kind.as_str().to_string(),
+                };
+                end.left_unfinished = Some(format!(
+                    "the {journal_kind} of {} was left unfinished; its journal is in {} (the next `azfailover {next}` resumes it)",
+                    self.cfg.deployment.name,
+                    crate::runbook::journal::journal_dir().display(),
+                ));
+            }
+        }
+        Ok(end)
+    }
 }
 
 /// What a run started from the console finished with (None: left unfinished).
@@ -200,7 +225,7 @@ type RunTask = tokio::task::JoinHandle<
 
 /// The console's run host: starts the executor of this console's run in its own task (one run
 /// per console) and plans previews off the UI thread.
-struct Host {
+pub(super) struct Host {
     cfg: Config,
     client: ArmClient,
     writer: Option<ArmWriter>,
@@ -241,7 +266,15 @@ impl crate::console::RunHost for Host {
             self.drill.clone(),
             self.stop.clone(),
         );
-        let operator = self.operator.clone();
+        // Who decides: --operator, else who is signed in (a person or an application; the
+        // simulator's sign-in names nobody), else $USER.
+        let operator = self.operator.clone().or_else(|| {
+            let who = self.client.identity();
+            let name = who
+                .user
+                .or_else(|| who.client_id.map(|c| format!("app {c}")))?;
+            crate::runbook::operator::fit_operator_name(&name)
+        });
         let runtime = self.runtime.clone();
         // The executor's future is not Send: it runs on a blocking-pool thread of this
         // runtime, so it never shares the UI loop's thread.

@@ -5,6 +5,8 @@
 
 pub mod drill;
 pub mod error;
+pub mod fleet;
+pub mod fleet_host;
 pub mod host;
 pub mod scripted;
 pub mod session;

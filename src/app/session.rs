@@ -23,12 +23,18 @@ pub const DEMO_RATE_LIMITS: crate::sim::RateLimits = crate::sim::RateLimits::unl
 /// Which configuration a command uses.
 pub enum ConfigSource {
     File(PathBuf),
+    /// Several deployments: `--config` given more than once, or a directory of configurations.
+    Fleet(Vec<PathBuf>),
     Demo,
 }
 
-/// Resolves `--config`, `$AZFAILOVER_CONFIG` (both in `explicit`), then the platform path.
-pub fn config_source(explicit: Option<PathBuf>) -> ConfigSource {
-    if let Some(p) = explicit {
+/// Resolves `--config` (repeatable) and `$AZFAILOVER_CONFIG` (both in `explicit`), then the
+/// platform path. More than one path, or a directory, is a fleet.
+pub fn config_source(explicit: Vec<PathBuf>) -> ConfigSource {
+    if crate::config::fleet::is_fleet(&explicit) {
+        return ConfigSource::Fleet(explicit);
+    }
+    if let Some(p) = explicit.into_iter().next() {
         return ConfigSource::File(p);
     }
     match Config::default_path() {
@@ -37,12 +43,58 @@ pub fn config_source(explicit: Option<PathBuf>) -> ConfigSource {
     }
 }
 
-/// The configuration of `source` (the demo's is embedded).
+/// The configuration of `source` (the demo's is embedded). A fleet has several: see
+/// `load_fleet`; here it is refused (the command line routes fleets to `one_deployment` first).
 pub fn load(source: &ConfigSource) -> Result<Config, SessionError> {
     match source {
         ConfigSource::Demo => Ok(Config::demo()),
         ConfigSource::File(p) => Ok(Config::load(p)?),
+        ConfigSource::Fleet(paths) => Err(crate::config::ConfigError {
+            origin: paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            issues: vec![crate::config::ConfigIssue {
+                line: None,
+                column: None,
+                message: "this command works on one deployment: give one --config file".into(),
+            }],
+        }
+        .into()),
     }
+}
+
+/// Every configuration of `source`: a fleet's in order (a directory's sorted by file name),
+/// else the one.
+pub fn load_fleet(source: &ConfigSource) -> Result<Vec<Config>, SessionError> {
+    match source {
+        ConfigSource::Fleet(paths) => Ok(crate::config::fleet::load_all(paths)?),
+        other => Ok(vec![load(other)?]),
+    }
+}
+
+/// `source` for a command that works on one deployment (`plan`, `failover`, `failback`,
+/// `drill`): a fleet is a bad command line, with the files it names.
+pub fn one_deployment(
+    source: ConfigSource,
+    command: &str,
+) -> Result<ConfigSource, super::error::AppError> {
+    let ConfigSource::Fleet(paths) = &source else {
+        return Ok(source);
+    };
+    let files = crate::config::fleet::expand(paths).unwrap_or_else(|_| paths.clone());
+    let listed: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    Err(super::error::AppError::Usage(format!(
+        "`azfailover {command}` works on one deployment, and --config names {} ({}): give the one to use, e.g. --config {}",
+        if listed.len() == 1 {
+            "a directory".to_string()
+        } else {
+            format!("{} configurations", listed.len())
+        },
+        listed.join(", "),
+        listed.first().map_or("PATH", String::as_str),
+    )))
 }
 
 /// The access a session asks for: `--read-only` makes every mutating request impossible.
@@ -81,13 +133,20 @@ impl Target {
             cfg.use_simulator(server.url());
             sim = Some(server);
         }
+        let mut target = Target::signed_in(cfg, access).await?;
+        target.sim = sim;
+        Ok(target)
+    }
+
+    /// Connects to a loaded configuration's endpoint and signs in (no simulator of its own).
+    pub async fn signed_in(cfg: Config, access: Access) -> Result<Target, SessionError> {
         let (client, writer) = connect(&cfg, access, ClientOptions::from_config(&cfg))?;
         client.sign_in().await?;
         Ok(Target {
             cfg,
             client,
             writer,
-            sim,
+            sim: None,
         })
     }
 

@@ -19,9 +19,9 @@ pub struct Serving {
     pub notes: Vec<String>,
 }
 
-/// Starts the simulator of `cfg` on `listen`.
+/// Starts the simulator of `cfgs` on `listen`: one deployment, or a fleet's in one world.
 pub async fn serve(
-    cfg: &Config,
+    cfgs: &[Config],
     listen: SocketAddr,
     scenario: Option<&str>,
     time_scale: Option<f64>,
@@ -36,13 +36,21 @@ pub async fn serve(
         .transpose()
         .map_err(AppError::Usage)?;
     let scenario_name = scenario.as_ref().map(|s| s.name.clone());
+    let Some(cfg) = cfgs.first() else {
+        return Err(AppError::Usage("no configuration to simulate".into()));
+    };
+    // A fleet: one world with every deployment's resources, started as a restored world is.
+    let (scenario, restore) = match cfgs {
+        [_] => (scenario, None),
+        _ => (None, Some(fleet_world(cfgs, scenario, time_scale)?)),
+    };
     let server = SimServer::start(
         cfg,
         SimOptions {
             listen,
             time_scale,
             scenario,
-            restore: None,
+            restore,
             tls,
             rate_limits,
         },
@@ -68,15 +76,32 @@ pub async fn serve(
             "WARNING: simulator bound to {listen}, reachable beyond this machine; it accepts any bearer token"
         ));
     }
-    notes.push(format!(
-        "simulating '{}' ({} components) from {}; time scale {scale}×{}",
-        cfg.deployment.name,
-        cfg.components.len(),
-        cfg.origin,
-        scenario_name
-            .map(|n| format!("; scenario {n}"))
-            .unwrap_or_default()
-    ));
+    let scenario_note = scenario_name
+        .map(|n| format!("; scenario {n}"))
+        .unwrap_or_default();
+    if let [cfg] = cfgs {
+        notes.push(format!(
+            "simulating '{}' ({} components) from {}; time scale {scale}×{scenario_note}",
+            cfg.deployment.name,
+            cfg.components.len(),
+            cfg.origin,
+        ));
+    } else {
+        notes.push(format!(
+            "simulating a fleet of {} deployments in one world (a region's outage hits every deployment there); time scale {scale}×{scenario_note}",
+            cfgs.len()
+        ));
+        for cfg in cfgs {
+            notes.push(format!(
+                "  '{}' ({} components, {} → {}) from {}",
+                cfg.deployment.name,
+                cfg.components.len(),
+                cfg.deployment.primary_region,
+                cfg.deployment.secondary_region,
+                cfg.origin
+            ));
+        }
+    }
     notes.push(format!(
         "ARM token buckets per principal: {} (the `rate-limit` fault changes them)",
         rate_limits.unwrap_or_default().describe()
@@ -97,6 +122,41 @@ pub async fn serve(
         server,
         notes,
     })
+}
+
+/// The world of a fleet: every deployment's resources (one subscription: the simulator serves
+/// one), its scenario started, its clock at the scenario's or the given scale. The scenario's
+/// `primary`/`secondary` are the first deployment's regions.
+fn fleet_world(
+    cfgs: &[Config],
+    scenario: Option<Scenario>,
+    time_scale: Option<f64>,
+) -> Result<crate::sim::World, AppError> {
+    let first = &cfgs[0];
+    if let Some(other) = cfgs.iter().find(|c| {
+        !c.deployment
+            .subscription_id
+            .eq_ignore_ascii_case(&first.deployment.subscription_id)
+    }) {
+        return Err(AppError::Usage(format!(
+            "the simulator serves one subscription, and the fleet names two: {} in {} and {} in {}; give the configurations to simulate together the same subscription_id",
+            first.deployment.subscription_id,
+            first.origin,
+            other.deployment.subscription_id,
+            other.origin
+        )));
+    }
+    let scale = time_scale
+        .or(scenario.as_ref().and_then(|s| s.time_scale))
+        .unwrap_or(1.0);
+    let mut world = crate::sim::World::from_config(first, crate::sim::SimClock::new(scale));
+    for cfg in &cfgs[1..] {
+        world.add_deployment(cfg);
+    }
+    if let Some(s) = scenario {
+        world.start_scenario(s);
+    }
+    Ok(world)
 }
 
 impl Serving {

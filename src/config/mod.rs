@@ -2,6 +2,7 @@
 //!
 //! Parsing keeps byte spans so that every validation error names the file, line and column.
 
+pub mod fleet;
 mod kind;
 mod resource_id;
 mod theme;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+pub use fleet::FleetError;
 pub use kind::{ComponentKind, Mode, Shape};
 pub use resource_id::{ResourceId, ResourceIdError};
 pub use theme::{COLOR_NAMES, ColorOverrides, ColorValue, ThemeName};

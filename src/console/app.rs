@@ -191,6 +191,7 @@ impl App {
                 + u64::from(opts.config.console.request_timeout_seconds)
                 + 5,
             mouse: opts.config.console.mouse,
+            in_fleet: false,
         };
         let mut app = App {
             meta,

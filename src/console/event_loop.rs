@@ -61,8 +61,8 @@ pub async fn run(
 }
 
 /// The run's side: its messages, and the reply channels of the questions not yet answered.
-struct Runs {
-    rx: Option<RunReceiver>,
+pub(super) struct Runs {
+    pub(super) rx: Option<RunReceiver>,
     replies: HashMap<u64, oneshot::Sender<Decision>>,
     /// The reply channels of resume offers not yet answered.
     offers: HashMap<u64, oneshot::Sender<ResumeChoice>>,
@@ -72,8 +72,24 @@ struct Runs {
 }
 
 impl Runs {
+    /// No run yet (one may start from the console).
+    pub(super) fn none() -> Runs {
+        Runs {
+            rx: None,
+            replies: HashMap::new(),
+            offers: HashMap::new(),
+            next_id: 0,
+            clear: false,
+        }
+    }
+
+    /// Takes the request to repaint every cell (the executor may have written to stderr).
+    pub(super) fn take_clear(&mut self) -> bool {
+        std::mem::take(&mut self.clear)
+    }
+
     /// The next run message, or pending forever when there is none (or the run closed).
-    async fn recv(&mut self) -> Option<RunMsg> {
+    pub(super) async fn recv(&mut self) -> Option<RunMsg> {
         match &mut self.rx {
             Some(rx) => rx.recv().await,
             None => std::future::pending().await,
@@ -81,7 +97,7 @@ impl Runs {
     }
 
     /// The action of a run message (a question's reply channel stays here).
-    fn action(&mut self, msg: Option<RunMsg>) -> Option<Action> {
+    pub(super) fn action(&mut self, msg: Option<RunMsg>) -> Option<Action> {
         let event = match msg? {
             RunMsg::Loaded { runbook, entries } => {
                 self.clear = true;
@@ -126,7 +142,7 @@ struct Sources {
 }
 
 /// Work the loop hands to other threads; each sends its result back as an action.
-struct Jobs {
+pub(super) struct Jobs {
     injector: Option<FaultInjector>,
     reports_dir: std::path::PathBuf,
     /// Starts runs and plans previews (`:failover`, `:plan`).
@@ -137,9 +153,20 @@ struct Jobs {
 }
 
 impl Jobs {
+    /// The jobs of a console with these options, sending their results on `tx`.
+    pub(super) fn of(opts: &ConsoleOptions, tx: mpsc::UnboundedSender<Action>) -> Jobs {
+        Jobs {
+            injector: opts.faults.clone(),
+            reports_dir: opts.reports_dir.clone(),
+            host: opts.host.clone(),
+            sim_clock: opts.sim_clock.clone(),
+            tx: Some(tx),
+        }
+    }
+
     /// Runs `job` on the blocking pool (it may take a lock, do HTTP or read files: never on
     /// this thread) and sends its action back.
-    fn spawn(&self, job: impl FnOnce() -> Action + Send + 'static) {
+    pub(super) fn spawn(&self, job: impl FnOnce() -> Action + Send + 'static) {
         if let Some(tx) = self.tx.clone() {
             tokio::task::spawn_blocking(move || {
                 let _ = tx.send(job());
@@ -212,7 +239,7 @@ async fn run_loop(
 /// Makes the next draw repaint every cell (text written under the screen, e.g. by the
 /// executor on stderr, disappears). `Terminal::clear` would read the cursor position, which
 /// races with the event stream; this does not.
-fn full_redraw(term: &mut tui::Term) -> std::io::Result<()> {
+pub(super) fn full_redraw(term: &mut tui::Term) -> std::io::Result<()> {
     use ratatui::backend::{Backend, ClearType};
     // A blank frame: what ratatui believes is on screen becomes what the clear leaves.
     term.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
@@ -258,36 +285,54 @@ impl Step<'_> {
     fn handle(&mut self, action: Action) -> Result<(), Stop> {
         self.handled += 1;
         for effect in update(self.app, action) {
-            if let Effect::Answer { id, decision } = effect {
-                if let Some(reply) = self.runs.replies.remove(&id) {
-                    let _ = reply.send(decision);
-                }
-                continue;
-            }
-            if let Effect::Resume { id, choice } = effect {
-                if let Some(reply) = self.runs.offers.remove(&id) {
-                    let _ = reply.send(choice);
-                }
-                continue;
-            }
-            if let Effect::StartRun(kind) = effect {
-                // The run's messages come on a new channel from now on.
-                let started = match &self.jobs.host {
-                    Some(host) => host.start(kind),
-                    None => Err("this console cannot start runs".into()),
-                };
-                match started {
-                    Ok(rx) => self.runs.rx = Some(rx),
-                    Err(why) => self.handle(Action::RunNotStarted(why))?,
-                }
-                continue;
-            }
-            if let Some(code) = apply(effect, self.engine, self.jobs) {
-                return Err(Stop::Quit(code));
+            match carry_out(effect, self.engine, self.jobs, self.runs) {
+                Ok(Some(next)) => self.handle(next)?,
+                Ok(None) => {}
+                Err(code) => return Err(Stop::Quit(code)),
             }
         }
         Ok(())
     }
+}
+
+/// Carries out one effect of a console: an answer or a resume choice goes back on its run's
+/// reply channel, a run starts through the host (its messages come on a new channel from then
+/// on), the rest through `apply`. Ok(Some) is what follows (a run that did not start); Err is
+/// the exit code to quit with.
+pub(super) fn carry_out(
+    effect: Effect,
+    engine: &EngineHandle,
+    jobs: &Jobs,
+    runs: &mut Runs,
+) -> Result<Option<Action>, i32> {
+    match effect {
+        Effect::Answer { id, decision } => {
+            if let Some(reply) = runs.replies.remove(&id) {
+                let _ = reply.send(decision);
+            }
+        }
+        Effect::Resume { id, choice } => {
+            if let Some(reply) = runs.offers.remove(&id) {
+                let _ = reply.send(choice);
+            }
+        }
+        Effect::StartRun(kind) => {
+            let started = match &jobs.host {
+                Some(host) => host.start(kind),
+                None => Err("this console cannot start runs".into()),
+            };
+            match started {
+                Ok(rx) => runs.rx = Some(rx),
+                Err(why) => return Ok(Some(Action::RunNotStarted(why))),
+            }
+        }
+        other => {
+            if let Some(code) = apply(other, engine, jobs) {
+                return Err(code);
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Handles what is already waiting (terminal events, engine messages), without waiting.
@@ -319,7 +364,7 @@ async fn drain(step: &mut Step<'_>, events: &mut EventStream) -> Result<(), Stop
 /// A terminal event that is already there, or None at once. It polls within this task (not
 /// with a no-op waker, as `now_or_never` would): crossterm keeps the first waker it is given
 /// while it waits, and that waker must wake this loop.
-async fn ready_event(events: &mut EventStream) -> Option<std::io::Result<Event>> {
+pub(super) async fn ready_event(events: &mut EventStream) -> Option<std::io::Result<Event>> {
     tokio::select! {
         biased;
         ev = events.next() => ev,
@@ -371,7 +416,7 @@ fn apply(effect: Effect, engine: &EngineHandle, jobs: &Jobs) -> Option<i32> {
 }
 
 /// The action of a terminal event.
-fn event_action(app: &App, event: Event) -> Option<Action> {
+pub(super) fn event_action(app: &App, event: Event) -> Option<Action> {
     match event {
         Event::Key(key) => keymap::action_for(app, key),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
@@ -391,19 +436,19 @@ fn event_action(app: &App, event: Event) -> Option<Action> {
 
 /// SIGTERM, where there is one.
 #[cfg(unix)]
-fn terminate_signal() -> Option<tokio::signal::unix::Signal> {
+pub(super) fn terminate_signal() -> Option<tokio::signal::unix::Signal> {
     tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok()
 }
 
 /// SIGTERM, where there is one.
 #[cfg(not(unix))]
-fn terminate_signal() -> Option<()> {
+pub(super) fn terminate_signal() -> Option<()> {
     None
 }
 
 /// Waits for SIGTERM (forever when it cannot be caught).
 #[cfg(unix)]
-async fn recv_signal(sig: &mut Option<tokio::signal::unix::Signal>) {
+pub(super) async fn recv_signal(sig: &mut Option<tokio::signal::unix::Signal>) {
     match sig {
         Some(s) => {
             s.recv().await;
@@ -414,6 +459,6 @@ async fn recv_signal(sig: &mut Option<tokio::signal::unix::Signal>) {
 
 /// Waits forever (no SIGTERM on this platform).
 #[cfg(not(unix))]
-async fn recv_signal(_: &mut Option<()>) {
+pub(super) async fn recv_signal(_: &mut Option<()>) {
     std::future::pending().await
 }

@@ -47,6 +47,11 @@ pub enum Scope {
     Dialog(&'static [DialogKind]),
     /// A key of these dialogs that is not an answer (scrolling, other screens, help).
     EveryDialog(&'static [DialogKind]),
+    /// On the fleet overview (no deployment's console open).
+    Fleet,
+    /// In a deployment's console opened from the fleet overview, on these screens (empty:
+    /// every screen): what differs there (going back to the fleet).
+    InFleet(&'static [Screen]),
 }
 
 /// One binding: keys, how help shows them, what they do, where.
@@ -125,6 +130,43 @@ const fn dialog(
         desc,
         hint,
         scope: Scope::Dialog(kinds),
+        action,
+    }
+}
+
+/// A key of the fleet overview.
+const fn fleet(
+    keys: &'static [Key],
+    label: &'static str,
+    desc: &'static str,
+    hint: Option<&'static str>,
+    action: Action,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        desc,
+        hint,
+        scope: Scope::Fleet,
+        action,
+    }
+}
+
+/// A key of a deployment's console opened from the fleet overview.
+const fn in_fleet(
+    keys: &'static [Key],
+    label: &'static str,
+    desc: &'static str,
+    hint: Option<&'static str>,
+    screens: &'static [Screen],
+    action: Action,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        desc,
+        hint,
+        scope: Scope::InFleet(screens),
         action,
     }
 }
@@ -265,6 +307,21 @@ pub static KEYMAP: &[Binding] = &[
     any_dialog(&[ch('?'), key(KeyCode::F(1))], "? / F1", "the keys of this dialog", Some("keys"), NOT_REASON, Action::ToggleHelp),
     any_dialog(&[key(KeyCode::F(1))], "F1", "the keys of this dialog (? is text in a reason)", Some("keys"), REASON, Action::ToggleHelp),
     any_dialog(&[ctrl('c')], "Ctrl-c", "quit; the run stays unfinished, to resume (exit 130)", Some("leave unfinished"), ANY_DIALOG, Action::Interrupt),
+
+    fleet(&[key(KeyCode::Enter)], "Enter", "open the deployment's console (q there comes back)", Some("open"), Action::Open),
+    fleet(&[ch('j'), key(KeyCode::Down)], "j / ↓", "the next deployment", None, Action::Down),
+    fleet(&[ch('k'), key(KeyCode::Up)], "k / ↑", "the previous deployment", None, Action::Up),
+    fleet(&[ctrl('d'), key(KeyCode::PageDown)], "Ctrl-d / PgDn", "half a page down", None, Action::HalfPageDown),
+    fleet(&[ctrl('u'), key(KeyCode::PageUp)], "Ctrl-u / PgUp", "half a page up", None, Action::HalfPageUp),
+    fleet(&[ch('g'), key(KeyCode::Home)], "g / Home", "the top: the worst deployment", None, Action::Top),
+    fleet(&[ch('G'), key(KeyCode::End)], "G / End", "the bottom", None, Action::Bottom),
+    fleet(&[ch('r')], "r", "refresh every deployment now (a few at a time)", Some("refresh all"), Action::Refresh),
+    fleet(&[ch('?')], "?", "this help (it scrolls; Esc, ? or q closes it)", Some("help"), Action::ToggleHelp),
+    fleet(&[key(KeyCode::Esc)], "Esc", "close the help", None, Action::Back),
+    fleet(&[ch('q')], "q", "quit (refused while a run goes on in a deployment)", Some("quit"), Action::Quit),
+    fleet(&[ctrl('c')], "Ctrl-c", "quit at once; a run stays unfinished, to resume (exit 130)", None, Action::Interrupt),
+    in_fleet(&[ch('q')], "q", "back to the fleet overview (it keeps refreshing, runs go on)", Some("fleet"), ALL, Action::Quit),
+    in_fleet(&[key(KeyCode::Esc)], "Esc", "on the overview without a filter: back to the fleet overview", None, OVERVIEW, Action::Back),
 ];
 
 /// Whether a binding applies on a screen (no dialog open, not typing).
@@ -273,6 +330,36 @@ pub fn applies(binding: &Binding, screen: Screen) -> bool {
         Scope::Screens(screens) => screens.is_empty() || screens.contains(&screen),
         _ => false,
     }
+}
+
+/// Whether a binding is one of the fleet's that applies on a deployment's screen.
+pub fn applies_in_fleet(binding: &Binding, screen: Screen) -> bool {
+    match binding.scope {
+        Scope::InFleet(screens) => screens.is_empty() || screens.contains(&screen),
+        _ => false,
+    }
+}
+
+/// The action of a key press on the fleet overview (`help`: its overlay is open).
+pub fn fleet_action_for(event: KeyEvent) -> Option<Action> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let pressed = normalise(event);
+    KEYMAP
+        .iter()
+        .filter(|b| b.scope == Scope::Fleet)
+        .find(|b| b.keys.contains(&pressed))
+        .map(|b| b.action.clone())
+}
+
+/// The fleet overview's status-bar hints, in table order.
+pub fn fleet_hints() -> Vec<(&'static str, &'static str)> {
+    KEYMAP
+        .iter()
+        .filter(|b| b.scope == Scope::Fleet)
+        .filter_map(|b| b.hint.map(|h| (b.label, h)))
+        .collect()
 }
 
 /// Whether a binding applies in a dialog.
@@ -361,7 +448,8 @@ fn text_key(key: Key) -> Option<Action> {
 /// open.
 pub fn works_now(app: &App, binding: &Binding) -> bool {
     match binding.action {
-        Action::Quit => !app.run_active(),
+        // From a fleet, q goes back to it, a run or not.
+        Action::Quit => app.meta.in_fleet || !app.run_active(),
         Action::Open => match app.screen {
             Screen::Overview => app.selected_component().is_some(),
             Screen::Timeline => app
@@ -380,6 +468,11 @@ pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
         _ if app.dialog_open() => app
             .dialog_kind()
             .is_some_and(|k| applies_in(b, k) && !answers_in(b, k)),
+        // In a fleet, q goes back to the fleet overview instead of quitting.
+        _ if app.meta.in_fleet => {
+            (applies(b, app.screen) && !matches!(b.action, Action::Quit))
+                || applies_in_fleet(b, app.screen)
+        }
         _ => applies(b, app.screen),
     };
     KEYMAP

@@ -310,3 +310,32 @@ pub mod report {
         r.deviations.len() + r.readiness_findings.len()
     }
 }
+
+/// The fleet overview's areas: header (band + the fleet's decision line), the deployments
+/// table, the status bar.
+pub fn fleet_areas(area: Rect) -> (Rect, Rect, Rect) {
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(HEADER_HEIGHT),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    (header, body, status)
+}
+
+/// How many deployment rows the fleet overview shows.
+pub fn fleet_rows(fleet: &crate::console::fleet::Fleet) -> usize {
+    let (_, body, _) = fleet_areas(Rect::new(0, 0, fleet.size.0, fleet.size.1));
+    table_body(body).height as usize
+}
+
+/// The fleet row (an index into its rows) under a screen row, if any.
+pub fn fleet_row_at(fleet: &crate::console::fleet::Fleet, row: u16) -> Option<usize> {
+    let (_, body, _) = fleet_areas(Rect::new(0, 0, fleet.size.0, fleet.size.1));
+    let rows = table_body(body);
+    if row < rows.y || row >= rows.y + rows.height {
+        return None;
+    }
+    let at = fleet.cursor.offset + usize::from(row - rows.y);
+    (at < fleet.rows.len()).then_some(at)
+}

@@ -12,6 +12,8 @@ mod bench;
 pub mod command;
 pub mod edit;
 mod event_loop;
+pub mod fleet;
+mod fleet_loop;
 pub mod keymap;
 pub mod layout;
 mod nav;
@@ -109,6 +111,27 @@ pub async fn run_with_runbook(
     runs: runbook_bridge::RunReceiver,
 ) -> std::io::Result<i32> {
     event_loop::run(opts, engine, Some(runs)).await
+}
+
+/// What the fleet console attaches once its first frame — drawn from the cached snapshots alone
+/// — is on screen: each deployment's run host (None: it cannot start runs) and health engine,
+/// in the order of the deployments. Building clients takes longer than that frame may.
+pub type FleetAttach = Box<
+    dyn FnOnce() -> Vec<(
+            Option<std::sync::Arc<dyn RunHost>>,
+            crate::health::EngineHandle,
+        )> + Send,
+>;
+
+/// The fleet console: the overview of several deployments, worst first, each one's console a
+/// key away. `deployments` carry no run host (`attach` gives them theirs after the first
+/// frame). Returns the exit code: the worst outcome of the runs it started (0 without), 130 on
+/// Ctrl-C / SIGTERM. The terminal is restored on every exit path.
+pub async fn run_fleet(
+    deployments: Vec<ConsoleOptions>,
+    attach: FleetAttach,
+) -> std::io::Result<i32> {
+    fleet_loop::run(deployments, attach).await
 }
 
 #[cfg(test)]

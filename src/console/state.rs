@@ -172,6 +172,8 @@ pub struct Meta {
     /// without a new one.
     pub overdue_after_seconds: u64,
     pub mouse: bool,
+    /// Opened from a fleet overview: `q` (and Esc on its overview) goes back there.
+    pub in_fleet: bool,
 }
 
 /// A selection in a scrolling list: the selected row and the first visible one.

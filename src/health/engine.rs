@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 
 use super::collect::Collector;
 use super::model::Snapshot;
@@ -34,6 +34,8 @@ pub struct EngineHandle {
     pub rx: mpsc::UnboundedReceiver<HealthMsg>,
     refresh: mpsc::UnboundedSender<()>,
     task: tokio::task::JoinHandle<()>,
+    /// A fleet's shared region probes: they end with the fleet's last engine.
+    _shared: Option<Arc<AbortOnDrop>>,
 }
 
 impl EngineHandle {
@@ -88,7 +90,6 @@ pub fn paced(budget: crate::azure::Budget, spent: u64) -> Duration {
 /// time to refill (see [`paced`]). The first collection starts at once.
 pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle {
     let (tx, rx) = mpsc::unbounded_channel();
-    let (refresh_tx, mut refresh_rx) = mpsc::unbounded_channel::<()>();
     let regions = [
         cfg.deployment.primary_region.clone(),
         cfg.deployment.secondary_region.clone(),
@@ -99,41 +100,146 @@ pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle
     let probes: Vec<tokio::task::JoinHandle<()>> = regions
         .into_iter()
         .map(|region| {
-            let (collector, tx) = (collector.clone(), tx.clone());
-            tokio::spawn(async move {
-                loop {
-                    if collector
-                        .budget()
-                        .reads_now()
-                        .is_some_and(|left| left < RESERVED_READS)
-                    {
-                        // The reserve is a run's: the probe waits for the bucket to refill.
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        continue;
-                    }
-                    let sent = time::OffsetDateTime::now_utc();
-                    match collector.probe(&region).await {
-                        None => return,
-                        Some(Err(e)) if e.not_responding => {
-                            let msg = HealthMsg::Silent {
-                                region: region.to_string(),
-                                since: sent,
-                            };
-                            if tx.send(msg).is_err() {
-                                return;
-                            }
-                        }
-                        Some(_) => {}
-                    }
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            })
+            let collector = collector.clone();
+            tokio::spawn(probe_loop(region, vec![collector], vec![tx.clone()]))
         })
         .collect();
+    start(collector, interval, None, tx, rx, probes, None)
+}
+
+/// Probes `region` every second through the first of `collectors` that has a resource there,
+/// telling every engine of `to` when it does not answer; ends once none of them listens.
+async fn probe_loop(
+    region: crate::region::Region,
+    mut collectors: Vec<Arc<Collector>>,
+    to: Vec<mpsc::UnboundedSender<HealthMsg>>,
+) {
+    loop {
+        if to.iter().all(mpsc::UnboundedSender::is_closed) {
+            return;
+        }
+        let Some(collector) = collectors.first() else {
+            return;
+        };
+        if collector
+            .budget()
+            .reads_now()
+            .is_some_and(|left| left < RESERVED_READS)
+        {
+            // The reserve is a run's: the probe waits for the bucket to refill.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        let sent = time::OffsetDateTime::now_utc();
+        match collector.probe(&region).await {
+            // No regional resource of this deployment there: the next one probes.
+            None => {
+                collectors.remove(0);
+                continue;
+            }
+            Some(Err(e)) if e.not_responding => {
+                for tx in &to {
+                    let _ = tx.send(HealthMsg::Silent {
+                        region: region.to_string(),
+                        since: sent,
+                    });
+                }
+            }
+            Some(_) => {}
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// The engines of a fleet, one per deployment (in the order given), each refreshing every
+/// `[console] refresh_seconds` of its configuration and on demand. Bounded: at most `concurrent` collections run at the same time
+/// across the fleet (the first refreshes queue instead of starting every collector at the same
+/// instant; later ones spread out as they finish), and each region of each endpoint and
+/// subscription has one probe a second shared by every deployment there, which all hear when
+/// it stops answering — twenty deployments in eastus send one probe, not twenty.
+pub fn spawn_fleet(deployments: Vec<(Config, ArmClient)>, concurrent: usize) -> Vec<EngineHandle> {
+    let gate = Arc::new(Semaphore::new(concurrent.max(1)));
+    type Group = (Vec<Arc<Collector>>, Vec<mpsc::UnboundedSender<HealthMsg>>);
+    let mut groups: std::collections::BTreeMap<(String, String, crate::region::Region), Group> =
+        Default::default();
+    let mut parts = Vec::new();
+    for (cfg, client) in deployments {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let d = &cfg.deployment;
+        for region in [&d.primary_region, &d.secondary_region] {
+            let key = (
+                d.arm_endpoint.trim_end_matches('/').to_ascii_lowercase(),
+                d.subscription_id.to_ascii_lowercase(),
+                region.clone(),
+            );
+            let group = groups.entry(key).or_default();
+            group
+                .0
+                .push(Arc::new(Collector::new(cfg.clone(), client.clone())));
+            group.1.push(tx.clone());
+        }
+        let interval = Duration::from_secs(cfg.console.refresh_seconds.max(1).into());
+        parts.push((Arc::new(Collector::new(cfg, client)), interval, tx, rx));
+    }
+    let probes = groups
+        .into_iter()
+        .map(|((_, _, region), (collectors, to))| tokio::spawn(probe_loop(region, collectors, to)))
+        .collect();
+    let shared = Arc::new(AbortOnDrop(probes));
+    parts
+        .into_iter()
+        .map(|(collector, interval, tx, rx)| {
+            start(
+                collector,
+                interval,
+                Some(gate.clone()),
+                tx,
+                rx,
+                Vec::new(),
+                Some(shared.clone()),
+            )
+        })
+        .collect()
+}
+
+/// An engine that never collects: it says once why (a deployment of a fleet whose client
+/// could not be built), so the console shows the reason where its health would be.
+pub fn failed(reason: String) -> EngineHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (refresh, _) = mpsc::unbounded_channel();
+    let _ = tx.send(HealthMsg::Failed(reason));
+    EngineHandle {
+        rx,
+        refresh,
+        // The channel stays open (a closed engine would read as one that stopped).
+        task: tokio::spawn(async move {
+            let _open = tx;
+            std::future::pending::<()>().await
+        }),
+        _shared: None,
+    }
+}
+
+/// Starts an engine's refresh loop (with its own probes, or a fleet's shared ones).
+fn start(
+    collector: Arc<Collector>,
+    interval: Duration,
+    gate: Option<Arc<Semaphore>>,
+    tx: mpsc::UnboundedSender<HealthMsg>,
+    rx: mpsc::UnboundedReceiver<HealthMsg>,
+    probes: Vec<tokio::task::JoinHandle<()>>,
+    shared: Option<Arc<AbortOnDrop>>,
+) -> EngineHandle {
+    let (refresh_tx, mut refresh_rx) = mpsc::unbounded_channel::<()>();
     let task = tokio::spawn(async move {
         // The probes end with the engine.
         let _probes = AbortOnDrop(probes);
         loop {
+            // A fleet's collections wait for their turn (the permit is held while collecting).
+            let _turn = match &gate {
+                Some(g) => g.clone().acquire_owned().await.ok(),
+                None => None,
+            };
             if tx.send(HealthMsg::Refreshing).is_err() {
                 return;
             }
@@ -148,6 +254,7 @@ pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle
             if tx.send(msg).is_err() {
                 return;
             }
+            drop(_turn);
             let wait = interval.max(paced(collector.budget(), spent));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
@@ -165,6 +272,7 @@ pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle
         rx,
         refresh: refresh_tx,
         task,
+        _shared: shared,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod check;
 pub mod collect;
 pub mod derive;
 pub mod engine;
+pub mod fleet;
 pub mod model;
 pub mod report;
 pub mod verdict;

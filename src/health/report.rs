@@ -30,7 +30,8 @@ fn word_instance(h: InstanceHealth) -> &'static str {
 
 pub use super::words::{lag_text, ready_word};
 
-fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+/// Columns padded to their widest cell, two spaces apart (the last one not padded).
+pub(crate) fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, cell) in r.iter().enumerate() {

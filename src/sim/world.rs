@@ -151,6 +151,10 @@ pub struct Resource {
     /// Taken down by a `resource-down` fault.
     pub down: bool,
     pub state: State,
+    /// The deployment that named it (a fleet's world holds several), for what a resource
+    /// links to in its own deployment (a workspace's vault, registry, Application Insights).
+    #[serde(default)]
+    pub deployment: String,
 }
 
 /// The whole simulated world.
@@ -214,29 +218,15 @@ impl World {
     /// Builds the world the configuration describes, in its normal (healthy, primary-active) state.
     pub fn from_config(cfg: &Config, clock: SimClock) -> World {
         let d = &cfg.deployment;
-        let (p, s) = (d.primary_region.clone(), d.secondary_region.clone());
         let mut world = World {
             clock,
             deployment: d.name.clone(),
             subscription: d.subscription_id.clone(),
-            primary: p.clone(),
-            secondary: s.clone(),
+            primary: d.primary_region.clone(),
+            secondary: d.secondary_region.clone(),
             resources: Vec::new(),
             index: HashMap::new(),
-            regions: [&p, &s]
-                .into_iter()
-                .map(|r| {
-                    (
-                        r.clone(),
-                        RegionState {
-                            status: RegionStatus::Up,
-                            since: None,
-                            arm: ArmBehaviour::Error,
-                            control_plane: false,
-                        },
-                    )
-                })
-                .collect(),
+            regions: BTreeMap::new(),
             incidents: Vec::new(),
             faults: Faults::default(),
             throttle: Default::default(),
@@ -251,11 +241,37 @@ impl World {
             rg_tags: HashMap::new(),
             aml: Default::default(),
         };
+        world.add_deployment(cfg);
+        world
+    }
+
+    /// Adds a deployment's regions and resources, healthy and primary-active: a fleet's
+    /// simulator holds every deployment of the fleet in one world, so that a region's outage
+    /// hits them all. A component whose resource another deployment already named is left out
+    /// (the resource is shared, and simulated once).
+    pub fn add_deployment(&mut self, cfg: &Config) {
+        let d = &cfg.deployment;
+        let (p, s) = (d.primary_region.clone(), d.secondary_region.clone());
+        for r in [&p, &s] {
+            self.regions.entry(r.clone()).or_insert(RegionState {
+                status: RegionStatus::Up,
+                since: None,
+                arm: ArmBehaviour::Error,
+                control_plane: false,
+            });
+        }
+        let first = self.resources.len();
         for c in &cfg.components {
+            if c.resource_ids()
+                .iter()
+                .any(|id| self.index.contains_key(&id.key()))
+            {
+                continue;
+            }
             let hot = c.mode == Mode::HotHot;
             match &c.targets {
                 Targets::Paired { primary, secondary } => {
-                    let pi = world.add(
+                    let pi = self.add(
                         c.name.clone(),
                         c.kind,
                         primary.clone(),
@@ -263,7 +279,7 @@ impl World {
                         true,
                         providers::paired(c.kind, true, hot, None),
                     );
-                    world.add(
+                    self.add(
                         c.name.clone(),
                         c.kind,
                         secondary.clone(),
@@ -274,7 +290,7 @@ impl World {
                 }
                 Targets::Replicated { resource, regions } => {
                     let state = providers::replicated(c.kind, resource, regions, &p, &s);
-                    let idx = world.add(
+                    let idx = self.add(
                         c.name.clone(),
                         c.kind,
                         resource.clone(),
@@ -283,8 +299,8 @@ impl World {
                         state,
                     );
                     // A SQL failover group also answers through its partner server's id.
-                    for alias in world.resources[idx].state.provider().aliases() {
-                        world.index.insert(alias.to_ascii_lowercase(), idx);
+                    for alias in self.resources[idx].state.provider().aliases() {
+                        self.index.insert(alias.to_ascii_lowercase(), idx);
                     }
                 }
                 Targets::Routing {
@@ -294,7 +310,7 @@ impl World {
                 } => {
                     let state =
                         providers::routing(c.kind, resource, primary, secondary, &p, &s, hot);
-                    world.add(
+                    self.add(
                         c.name.clone(),
                         c.kind,
                         resource.clone(),
@@ -305,7 +321,9 @@ impl World {
                 }
             }
         }
-        world
+        for r in &mut self.resources[first..] {
+            r.deployment = d.name.clone();
+        }
     }
 
     /// Adds a resource and indexes it by its id, so requests about it find it.
@@ -327,6 +345,7 @@ impl World {
             regional,
             down: false,
             state,
+            deployment: String::new(),
         });
         self.resources.len() - 1
     }

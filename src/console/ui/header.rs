@@ -50,6 +50,12 @@ fn render_band(frame: &mut Frame, app: &App, area: Rect) {
         priority: 9,
         spans: vec![badge_span(app)],
     }];
+    if app.meta.in_fleet {
+        left.push(Piece {
+            priority: 9,
+            spans: vec![Span::styled(" ◂ FLEET (q) ", t.label(Tone::Info))],
+        });
+    }
     if let Some(s) = &app.meta.scenario {
         left.push(Piece {
             priority: 3,

@@ -112,6 +112,16 @@ fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
             .filter(|b| matches!(b.scope, Scope::Screens(s) if s.is_empty()))
             .map(key_line),
     );
+    if app.meta.in_fleet {
+        out.push(Line::default());
+        out.push(heading("Opened from the fleet overview".into()));
+        out.extend(
+            KEYMAP
+                .iter()
+                .filter(|b| matches!(b.scope, Scope::InFleet(_)))
+                .map(key_line),
+        );
+    }
     out.push(key_line_of(
         "mouse",
         if app.meta.mouse {
@@ -171,4 +181,58 @@ fn key_line(b: &Binding) -> Line<'static> {
 /// "  label           what it does".
 fn key_line_of(label: &str, desc: &str) -> Line<'static> {
     Line::from(format!("  {label:<16}{desc}"))
+}
+
+/// The fleet overview's overlay: its keys, then what differs in a deployment's console.
+fn fleet_lines(fleet: &crate::console::fleet::Fleet) -> Vec<Line<'static>> {
+    let heading = |text: &str| Line::from(Span::styled(text.to_string(), fleet.theme.heading()));
+    let mut out = vec![heading("On the fleet overview (worst deployment first)")];
+    out.extend(
+        KEYMAP
+            .iter()
+            .filter(|b| b.scope == Scope::Fleet)
+            .map(key_line),
+    );
+    out.push(Line::default());
+    out.push(heading("In a deployment's console (Enter opens it)"));
+    out.push(key_line_of(
+        "every key",
+        "of the console, as when it runs alone (? there lists them)",
+    ));
+    out.extend(
+        KEYMAP
+            .iter()
+            .filter(|b| matches!(b.scope, Scope::InFleet(_)))
+            .map(key_line),
+    );
+    out
+}
+
+/// The fleet overlay's rectangle and lines, on a screen of `area`.
+fn fleet_geometry(fleet: &crate::console::fleet::Fleet, area: Rect) -> (Rect, Vec<Line<'static>>) {
+    let lines = fleet_lines(fleet);
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    (popup::centered(area, WIDTH, height), lines)
+}
+
+/// How far the fleet's overlay scrolls, and the rows it shows at once.
+pub fn fleet_scroll_limits(fleet: &crate::console::fleet::Fleet) -> (u16, u16) {
+    let area = Rect::new(0, 0, fleet.size.0, fleet.size.1);
+    let (rect, lines) = fleet_geometry(fleet, area);
+    let page = rect.height.saturating_sub(2);
+    ((lines.len() as u16).saturating_sub(page), page)
+}
+
+/// Draws the fleet overview's help overlay over `area`.
+pub fn render_fleet(frame: &mut Frame, fleet: &crate::console::fleet::Fleet, area: Rect) {
+    let (rect, lines) = fleet_geometry(fleet, area);
+    popup::clear(frame, rect);
+    let max_scroll = (lines.len() as u16).saturating_sub(rect.height.saturating_sub(2));
+    let scroll = fleet.help_scroll.min(max_scroll);
+    let title = " help · fleet · Esc ? q close · j/k scroll ";
+    let mut block = Block::bordered().title(Span::styled(title, fleet.theme.heading()));
+    if scroll < max_scroll {
+        block = block.title_bottom(Line::from(" ↓ more ").right_aligned());
+    }
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
 }

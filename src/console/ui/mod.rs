@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod detail;
+pub mod fleet;
 pub mod fmt;
 pub mod header;
 pub mod help;

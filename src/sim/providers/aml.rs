@@ -169,9 +169,19 @@ impl From<AmlAction> for Action {
     }
 }
 
-/// The first resource of a kind, preferring one in `region` (for workspace dependencies).
-fn related(world: &World, kind: ComponentKind, region: Option<&Region>) -> Option<String> {
-    let mut candidates = world.resources.iter().filter(|r| r.kind == kind);
+/// The first resource of a kind in the deployment of resource `of` (a fleet's world holds
+/// several), preferring one in `region` (for workspace dependencies).
+fn related(
+    world: &World,
+    of: usize,
+    kind: ComponentKind,
+    region: Option<&Region>,
+) -> Option<String> {
+    let deployment = &world.resources[of].deployment;
+    let mut candidates = world
+        .resources
+        .iter()
+        .filter(|r| r.kind == kind && &r.deployment == deployment);
     let all: Vec<&Resource> = candidates.by_ref().collect();
     all.iter()
         .find(|r| region.is_none_or(|reg| &r.home == reg))
@@ -202,7 +212,7 @@ impl Provider for Workspace {
             "properties": {
                 "containerRegistry": links.registry,
                 "keyVault": kv,
-                "applicationInsights": related(world, ComponentKind::AppInsights, Some(&r.home)),
+                "applicationInsights": related(world, i, ComponentKind::AppInsights, Some(&r.home)),
                 "storageAccount": links.storage,
                 "discoveryUrl": format!("https://{loc}.api.azureml.ms/discovery"),
                 "friendlyName": name, "description": format!("{} workspace ({loc})", world.deployment),
@@ -239,8 +249,8 @@ pub fn links(world: &World, i: usize) -> Links {
             id.resource_group(),
             default_storage(id.name())
         ),
-        key_vault: related(world, ComponentKind::KeyVault, None),
-        registry: related(world, ComponentKind::ContainerRegistry, None),
+        key_vault: related(world, i, ComponentKind::KeyVault, None),
+        registry: related(world, i, ComponentKind::ContainerRegistry, None),
     }
 }
 

@@ -197,3 +197,56 @@ impl Sim {
         r.json().await.unwrap()
     }
 }
+
+/// A deployment of a fleet: the demo's topology with `contoso` renamed `name` (so every
+/// resource is its own), in `primary` → `secondary`, pointed at `url` and refreshing every
+/// second. Its storage component is named after it too: the simulated workspaces of a fleet's
+/// world hold a datastore per storage component, and the standby must have the same ones.
+pub fn fleet_member(name: &str, primary: &str, secondary: &str, url: &str) -> String {
+    let mut text = azfailover::config::DEMO_TOML
+        .replace("contoso", name)
+        .replace("eastus", "\u{1}")
+        .replace("westus", "\u{2}")
+        .replace('\u{1}', primary)
+        .replace('\u{2}', secondary)
+        .replace("http://127.0.0.1:0", url)
+        .replace(
+            "name = \"training-data\"",
+            &format!("name = \"{name}-training-data\""),
+        );
+    text.push_str("\n[console]\nrefresh_seconds = 1\n");
+    text
+}
+
+/// The fleet the tests use: contoso and fabrikam in eastus → westus, tailspin in westus →
+/// eastus (an eastus outage takes two primaries and one standby down). The simulator's Azure
+/// ML registry replicates to the first deployment's two regions, so all three share them.
+pub const FLEET: [(&str, &str, &str); 3] = [
+    ("contoso", "eastus", "westus"),
+    ("fabrikam", "eastus", "westus"),
+    ("tailspin", "westus", "eastus"),
+];
+
+/// Writes the fleet's configurations into `dir` (`<name>.toml`), pointed at `url`.
+pub fn write_fleet(dir: &std::path::Path, url: &str) -> Vec<std::path::PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
+    FLEET
+        .iter()
+        .map(|(name, p, s)| {
+            let path = dir.join(format!("{name}.toml"));
+            std::fs::write(&path, fleet_member(name, p, s, url)).unwrap();
+            path
+        })
+        .collect()
+}
+
+/// The fleet's configurations, parsed (pointed at `url`).
+pub fn fleet_configs(url: &str) -> Vec<Config> {
+    FLEET
+        .iter()
+        .map(|(name, p, s)| {
+            Config::parse(&fleet_member(name, p, s, url), &format!("{name}.toml"))
+                .expect("a fleet member parses")
+        })
+        .collect()
+}
