@@ -89,6 +89,17 @@ pub const BUILT_IN_DATASTORES: &[&str] = &[
     "workspaceworkingdirectory",
 ];
 
+impl Datastore {
+    /// Whether the workspace made it for itself on its own default storage (the default one,
+    /// or one of [`BUILT_IN_DATASTORES`]): never compared across regions.
+    pub fn is_workspace_own(&self) -> bool {
+        self.properties.is_default
+            || BUILT_IN_DATASTORES
+                .iter()
+                .any(|b| b.eq_ignore_ascii_case(&self.name))
+    }
+}
+
 /// One line of `GET /subscriptions/{s}/providers/Microsoft.MachineLearningServices/locations/{r}/usages`.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

@@ -546,7 +546,7 @@ async fn cached_network(
         .iter()
         .flatten()
         .flatten()
-        .filter(|d| !d.properties.is_default && !is_built_in(&d.name))
+        .filter(|d| !d.is_workspace_own())
         .filter_map(|d| d.properties.account_id())
         .collect();
     accounts.extend(sw.and_then(|w| w.properties.storage_account.clone()));
@@ -576,13 +576,6 @@ async fn outbound_rules(
         guarded(sem, c.outbound_rules(s))
     );
     Some((pr, sr))
-}
-
-/// A datastore every workspace makes on its own default storage.
-fn is_built_in(name: &str) -> bool {
-    BUILT_IN_DATASTORES
-        .iter()
-        .any(|b| b.eq_ignore_ascii_case(name))
 }
 
 /// A workspace: from its kind's subscription-wide list when the collection reads one, else its

@@ -71,10 +71,7 @@ fn datastores_check(
             defaults.insert(last_segment(id).to_ascii_lowercase());
         }
     }
-    let own: Vec<&Datastore> = p_list
-        .iter()
-        .filter(|x| !x.properties.is_default && !is_built_in(&x.name))
-        .collect();
+    let own: Vec<&Datastore> = p_list.iter().filter(|x| !x.is_workspace_own()).collect();
     if own.is_empty() {
         return (
             Some(true),
@@ -242,18 +239,22 @@ fn storage_of<'a>(
         .map(|x| x.as_ref().map_err(|e| e.message.clone()))
 }
 
-fn is_built_in(name: &str) -> bool {
-    BUILT_IN_DATASTORES
-        .iter()
-        .any(|b| b.eq_ignore_ascii_case(name))
-}
-
 fn same(a: Option<&str>, b: Option<&str>) -> bool {
     a.map(str::to_ascii_lowercase) == b.map(str::to_ascii_lowercase)
 }
 
 fn last_segment(id: &str) -> &str {
     id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
+}
+
+/// The last segment of an ARM id, sanitized for output ("stcontosodata").
+fn name_in(id: &str) -> String {
+    sanitize(last_segment(id)).into_owned()
+}
+
+/// "{what} could not be read: {first line of the error}".
+fn read_failed(what: &str, e: &ReadError) -> String {
+    format!("{what} could not be read: {}", short(&e.message))
 }
 
 // ---- linked resources ----
@@ -282,7 +283,7 @@ fn linked_check(ctx: &Ctx<'_>, pair: &Pair<'_>, sw: &Workspace) -> (Option<bool>
         Some(Reading::Workspace(pw, _)) => Some(pw),
         _ => None,
     };
-    let name_of = |id: &str| sanitize(last_segment(id)).into_owned();
+    let name_of = name_in;
     // Default storage: its own, in the secondary region.
     match &p.storage_account {
         None => wrong.push("names no default storage".to_string()),

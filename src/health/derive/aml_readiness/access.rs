@@ -9,11 +9,12 @@
 
 use std::collections::BTreeSet;
 
-use super::super::{Ctx, Derived, Pair, short};
+use super::super::{Ctx, Derived, Pair};
+use super::read_failed;
 use crate::azure::az::aml as az;
 use crate::azure::models::*;
 use crate::health::check::CheckId;
-use crate::health::collect::{AmlRoles, ReadError, Reading, SLOW_READS_TTL};
+use crate::health::collect::{AmlRoles, Reading, SLOW_READS_TTL};
 use crate::text::sanitize;
 
 /// `identity roles` of a workspace pair.
@@ -155,10 +156,6 @@ fn principal_of(ws: &Workspace) -> Option<&str> {
     ws.identity.as_ref().and_then(ManagedIdentity::principal)
 }
 
-fn err(what: &str, e: &ReadError) -> String {
-    format!("{what} could not be read: {}", short(&e.message))
-}
-
 fn check(
     ctx: &Ctx<'_>,
     pair: &Pair<'_>,
@@ -235,7 +232,10 @@ fn identity(
     let s_list = match &roles.secondary_identity {
         Some(Ok(l)) => Some(l.as_slice()),
         Some(Err(e)) => {
-            unknown.push(err(&format!("{s_name}'s identity's role assignments"), e));
+            unknown.push(read_failed(
+                &format!("{s_name}'s identity's role assignments"),
+                e,
+            ));
             None
         }
         None => None,
@@ -309,8 +309,12 @@ fn users(
     let s_name = sanitize(&sw.name).into_owned();
     let (at_p, at_s) = match (&roles.at_primary, &roles.at_secondary) {
         (Ok(p), Ok(s)) => (p, s),
-        (Err(e), _) => return unknown.push(err("the primary workspace's role assignments", e)),
-        (_, Err(e)) => return unknown.push(err(&format!("{s_name}'s role assignments"), e)),
+        (Err(e), _) => {
+            return unknown.push(read_failed("the primary workspace's role assignments", e));
+        }
+        (_, Err(e)) => {
+            return unknown.push(read_failed(&format!("{s_name}'s role assignments"), e));
+        }
     };
     let own: BTreeSet<String> = [
         roles.primary_workspace.as_ref().ok().and_then(principal_of),

@@ -10,12 +10,13 @@
 //!   path), in the same isolation mode, with the primary's user-defined outbound rules and none
 //!   `Failed`.
 
-use super::super::{Ctx, Derived, Pair, short};
+use super::super::{Ctx, Derived, Pair};
+use super::{name_in, read_failed};
 use crate::azure::az::aml as az;
 use crate::azure::models::*;
 use crate::config::ResourceId;
 use crate::health::check::CheckId;
-use crate::health::collect::{AmlNetwork, ReadError, Reading};
+use crate::health::collect::{AmlNetwork, Reading};
 use crate::region::Region;
 use crate::text::sanitize;
 
@@ -25,14 +26,6 @@ fn primary_ws<'a>(pair: &Pair<'a>) -> Option<&'a Workspace> {
         Some(Reading::Workspace(pw, _)) => Some(pw),
         _ => None,
     }
-}
-
-fn last(id: &str) -> String {
-    sanitize(id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)).into_owned()
-}
-
-fn err(what: &str, e: &ReadError) -> String {
-    format!("{what} could not be read: {}", short(&e.message))
 }
 
 /// `private network` of a workspace pair.
@@ -105,7 +98,10 @@ fn private_check(
     let p_pecs = match &n.primary_pecs {
         Ok(l) => l.as_slice(),
         Err(e) if pw.is_none_or(|w| !w.properties.is_private()) => {
-            return (None, err("the primary workspace's private endpoints", e));
+            return (
+                None,
+                read_failed("the primary workspace's private endpoints", e),
+            );
         }
         Err(_) => &[],
     };
@@ -125,7 +121,12 @@ fn private_check(
     }
     let s_pecs = match &n.secondary_pecs {
         Ok(l) => l,
-        Err(e) => return (None, err(&format!("{s_name}'s private endpoints"), e)),
+        Err(e) => {
+            return (
+                None,
+                read_failed(&format!("{s_name}'s private endpoints"), e),
+            );
+        }
     };
     let s_ok = approved(n, s_pecs);
     let mut wrong = Vec::new();
@@ -145,7 +146,7 @@ fn private_check(
     let ws_here = in_region(&s_ok, s_region);
     if !ws_here {
         let why = match s_pecs.first() {
-            Some(x) => format!("{} is {}", last(&x.name), sanitize(x.state())),
+            Some(x) => format!("{} is {}", name_in(&x.name), sanitize(x.state())),
             None => "none".into(),
         };
         wrong.push(format!(
@@ -213,11 +214,14 @@ fn accounts(
     let mut ids: Vec<&String> = n.account_pecs.keys().collect();
     ids.sort();
     for id in ids {
-        let account = last(id);
+        let account = name_in(id);
         let list = match &n.account_pecs[id] {
             Ok(l) => approved(n, l),
             Err(e) => {
-                unknown.push(err(&format!("the private endpoints of {account}"), e));
+                unknown.push(read_failed(
+                    &format!("the private endpoints of {account}"),
+                    e,
+                ));
                 continue;
             }
         };
@@ -283,10 +287,10 @@ fn dns(
     };
     let zones = match &n.zones {
         Some(Ok(z)) => z,
-        Some(Err(e)) => return unknown.push(err("the private DNS zones", e)),
+        Some(Err(e)) => return unknown.push(read_failed("the private DNS zones", e)),
         None => return unknown.push("the private DNS zones were not read".into()),
     };
-    let vnet = last(&s_vnet);
+    let vnet = name_in(&s_vnet);
     for zone in AML_DNS_ZONES {
         let Some(z) = zones.iter().find(|z| z.name.eq_ignore_ascii_case(zone)) else {
             unknown.push(format!(
@@ -297,7 +301,7 @@ fn dns(
         let links = match n.links.get(*zone) {
             Some(Ok(l)) => l,
             Some(Err(e)) => {
-                unknown.push(err(&format!("the links of {zone}"), e));
+                unknown.push(read_failed(&format!("the links of {zone}"), e));
                 continue;
             }
             None => {
@@ -442,8 +446,8 @@ fn rules(
     };
     let (p, s) = match (p, s) {
         (Ok(p), Ok(s)) => (p, s),
-        (Err(e), _) => return unknown.push(err("the primary's outbound rules", e)),
-        (_, Err(e)) => return unknown.push(err(&format!("{s_name}'s outbound rules"), e)),
+        (Err(e), _) => return unknown.push(read_failed("the primary's outbound rules", e)),
+        (_, Err(e)) => return unknown.push(read_failed(&format!("{s_name}'s outbound rules"), e)),
     };
     for rule in p.iter().filter(|r| r.user_defined()) {
         let name = sanitize(&rule.name).into_owned();
