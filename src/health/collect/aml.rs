@@ -120,67 +120,39 @@ pub struct SlowCache {
     network_partial: std::sync::Mutex<HashMap<String, AmlNetwork>>,
 }
 
+/// A map of the cache, locked (a poisoned lock still holds good readings).
+fn locked<T>(
+    map: &std::sync::Mutex<HashMap<String, T>>,
+) -> std::sync::MutexGuard<'_, HashMap<String, T>> {
+    map.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl SlowCache {
-    fn fresh<T: Clone>(
+    /// The reading of `name` if it was taken less than `ttl` ago (Azure's time); any age when
+    /// `ttl` is None.
+    fn within<T: Clone>(
         map: &std::sync::Mutex<HashMap<String, T>>,
         name: &str,
-        now: time::OffsetDateTime,
+        (now, ttl): (time::OffsetDateTime, Option<time::Duration>),
         at: impl Fn(&T) -> time::OffsetDateTime,
     ) -> Option<T> {
-        let m = map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        m.get(name)
-            .filter(|x| now - at(x) < SLOW_READS_TTL && now >= at(x))
-            .cloned()
-    }
-
-    /// A reading that failed in part, while it is recent enough not to ask again.
-    fn partial<T: Clone>(
-        map: &std::sync::Mutex<HashMap<String, T>>,
-        name: &str,
-        now: time::OffsetDateTime,
-        at: impl Fn(&T) -> time::OffsetDateTime,
-    ) -> Option<T> {
-        let m = map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        m.get(name)
-            .filter(|x| now - at(x) < SLOW_RETRY_TTL && now >= at(x))
-            .cloned()
-    }
-
-    fn last<T: Clone>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str) -> Option<T> {
-        map.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        locked(map)
             .get(name)
+            .filter(|x| ttl.is_none_or(|ttl| now - at(x) < ttl && now >= at(x)))
             .cloned()
     }
 
     /// Forgets every cached reading (the next collection reads them all).
     pub fn clear(&self) {
-        self.roles
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
-        self.network
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
-        self.roles_partial
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
-        self.network_partial
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
+        locked(&self.roles).clear();
+        locked(&self.network).clear();
+        locked(&self.roles_partial).clear();
+        locked(&self.network_partial).clear();
     }
 
     fn keep<T>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str, v: T) {
-        map.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(name.to_string(), v);
+        locked(map).insert(name.to_string(), v);
     }
 }
 
@@ -508,10 +480,17 @@ async fn cached_roles(
     sw: Option<&Workspace>,
 ) -> AmlRoles {
     let now = c.server_now();
-    if let Some(r) = SlowCache::fresh(&cache.roles, name, now, |x| x.read_at) {
+    if let Some(r) = SlowCache::within(&cache.roles, name, (now, Some(SLOW_READS_TTL)), |x| {
+        x.read_at
+    }) {
         return r;
     }
-    let r = match SlowCache::partial(&cache.roles_partial, name, now, |x| x.read_at) {
+    let r = match SlowCache::within(
+        &cache.roles_partial,
+        name,
+        (now, Some(SLOW_RETRY_TTL)),
+        |x| x.read_at,
+    ) {
         Some(r) => r,
         None => roles(c, sem, lists, sub, p, s, sw).await,
     };
@@ -522,7 +501,7 @@ async fn cached_roles(
     SlowCache::keep(&cache.roles_partial, name, r.clone());
     // Roles change rarely: while a region does not answer, the last complete reading (dated by
     // its `read_at`) says more than a partial one.
-    SlowCache::last(&cache.roles, name).unwrap_or(r)
+    SlowCache::within(&cache.roles, name, (now, None), |x| x.read_at).unwrap_or(r)
 }
 
 /// A pair's private network: the cached one while fresh, else read. The data accounts are
@@ -536,9 +515,17 @@ async fn cached_network(
     sw: Option<&Workspace>,
 ) -> AmlNetwork {
     let now = c.server_now();
-    if let Some(n) = SlowCache::fresh(&cache.network, name, now, |x| x.read_at)
-        .or_else(|| SlowCache::partial(&cache.network_partial, name, now, |x| x.read_at))
-    {
+    if let Some(n) = SlowCache::within(&cache.network, name, (now, Some(SLOW_READS_TTL)), |x| {
+        x.read_at
+    })
+    .or_else(|| {
+        SlowCache::within(
+            &cache.network_partial,
+            name,
+            (now, Some(SLOW_RETRY_TTL)),
+            |x| x.read_at,
+        )
+    }) {
         return n;
     }
     let mut accounts: BTreeSet<String> = r
