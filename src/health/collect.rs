@@ -21,8 +21,8 @@ mod lists;
 pub use lists::LIST_FROM;
 
 pub use aml::{
-    AmlNetwork, AmlQuota, AmlReadiness, AmlRoles, RulesRead, SLOW_READS_TTL, SYSTEM_REGISTRY,
-    SlowCache,
+    AmlNetwork, AmlQuota, AmlReadiness, AmlRoles, AmlSetup, RulesRead, SLOW_READS_TTL,
+    SYSTEM_REGISTRY, SlowCache,
 };
 
 /// How a collection pass reads.

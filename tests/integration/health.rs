@@ -903,6 +903,95 @@ async fn a_kind_with_several_resources_is_read_by_one_list_and_an_outage_still_s
     );
 }
 
+/// Workspace pairs share what readiness reads beside them — data accounts, private endpoints,
+/// the DNS zones — and each is read once per collection; the private endpoints come from one
+/// list of the subscription's, the connections from the accounts' and workspaces' own answers;
+/// the setup (datastores, assets, outbound rules) is kept like the roles.
+#[tokio::test]
+async fn workspace_pairs_read_what_they_share_once() {
+    let mut text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo.toml")).unwrap();
+    for i in 2..5 {
+        text.push_str(&format!(
+            "\n[[components]]\nname = \"workspace-{i}\"\nkind = \"ml-workspace\"\nmode = \"hot-cold\"\nprimary = \"{}\"\nsecondary = \"{}\"\n",
+            common::rid("rg-contoso-ml-eastus", &format!("Microsoft.MachineLearningServices/workspaces/mlw-{i}-eastus")),
+            common::rid("rg-contoso-ml-westus", &format!("Microsoft.MachineLearningServices/workspaces/mlw-{i}-westus")),
+        ));
+    }
+    let cfg = Config::parse(&text, "test").unwrap();
+    // Azure's clock at real time: the 5 minutes the setup is kept do not pass in the test.
+    let sim = Sim::with_config(&cfg, 1.0).await;
+    let mut c = cfg.clone();
+    c.deployment.arm_endpoint = sim.url().to_string();
+    c.auth.method = azfailover::config::AuthMethod::Simulator;
+    let (client, _) = connect(&c, Access::ReadOnly, ClientOptions::default()).unwrap();
+    let collector = Collector::new(c.clone(), client);
+    let s = collector.collect().await.unwrap();
+    for name in ["workspace", "workspace-2", "workspace-3", "workspace-4"] {
+        for check in ["private network", "datastores", "identity roles"] {
+            let k = check_of(comp(&s, name), check);
+            assert_eq!(k.passed, Some(true), "{name} {check}: {}", k.reason);
+        }
+    }
+    let gets = |filter: &dyn Fn(&str) -> bool| {
+        let w = sim.server.world();
+        let w = w.lock().unwrap();
+        w.gets
+            .iter()
+            .filter(|(p, _)| filter(p))
+            .map(|(p, n)| (p.clone(), *n))
+            .collect::<Vec<_>>()
+    };
+    // Beside the component's own reads: a configured data account once more (readiness reads
+    // its connections with it), the primary's deployments once more (for their assets), and
+    // the subscription's role assignments once per principal (a query each).
+    let own_twice = ["/storageaccounts/stcontosotraindata", "/deployments"];
+    let more_than_once = gets(&|_| true)
+        .into_iter()
+        .filter(|(p, n)| {
+            let expected = p.contains("/providers/microsoft.resourcehealth/")
+                || p.ends_with("/providers/microsoft.authorization/roleassignments")
+                || (*n == 2 && own_twice.iter().any(|x| p.ends_with(x)));
+            *n > 1 && !expected
+        })
+        .collect::<Vec<_>>();
+    assert!(
+        more_than_once.is_empty(),
+        "one collection reads each path once: {more_than_once:?}"
+    );
+    let endpoints = gets(&|p| p.contains("/microsoft.network/privateendpoints"));
+    assert_eq!(
+        endpoints,
+        vec![(
+            format!("/subscriptions/{SUB}/providers/microsoft.network/privateendpoints")
+                .to_ascii_lowercase(),
+            1
+        )],
+        "the private endpoints come from one list"
+    );
+    let connections = gets(&|p| p.ends_with("/privateendpointconnections"));
+    assert!(
+        connections.is_empty(),
+        "the connections come with the workspaces and accounts: {connections:?}"
+    );
+    let before = gets(&|p| p.ends_with("/datastores") || p.ends_with("/outboundrules"));
+    assert!(!before.is_empty());
+    collector.collect().await.unwrap();
+    assert_eq!(
+        gets(&|p| p.ends_with("/datastores") || p.ends_with("/outboundrules")),
+        before,
+        "the setup is kept between refreshes"
+    );
+    // A refresh the responder asks for reads it again.
+    collector.forget_slow_reads();
+    collector.collect().await.unwrap();
+    assert!(
+        gets(&|p| p.ends_with("/datastores"))
+            .iter()
+            .all(|(_, n)| *n == 2)
+    );
+}
+
 /// Why the demo's and drills' own simulator runs without ARM's token buckets
 /// (`DEMO_RATE_LIMITS`): in a regional outage one refresh needs more reads than the documented
 /// read bucket (250, refilled 25 a second) gets back in the console's 2 s between refreshes,

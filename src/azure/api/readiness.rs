@@ -158,6 +158,19 @@ impl ArmClient {
         self.get(id, v::NETWORK, &[]).await
     }
 
+    /// The subscription's private endpoints (`Microsoft.Network/privateEndpoints`, paged).
+    pub async fn private_endpoints(
+        &self,
+        subscription: &str,
+    ) -> Result<Vec<PrivateEndpoint>, AzureError> {
+        self.list(
+            &format!("/subscriptions/{subscription}/providers/Microsoft.Network/privateEndpoints"),
+            v::NETWORK,
+            &[],
+        )
+        .await
+    }
+
     /// The subscription's private DNS zones.
     pub async fn private_dns_zones(
         &self,

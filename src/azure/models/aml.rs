@@ -27,6 +27,9 @@ pub struct WorkspaceProperties {
     pub discovery_url: Option<String>,
     pub public_network_access: Option<String>,
     pub managed_network: Option<ManagedNetwork>,
+    /// The workspace's private endpoint connections as its GET carries them (None: absent
+    /// from the answer, so read `{workspace}/privateEndpointConnections`).
+    pub private_endpoint_connections: Option<Vec<super::PrivateEndpointConnection>>,
 }
 
 impl WorkspaceProperties {

@@ -31,6 +31,9 @@ pub struct StorageProperties {
     pub last_geo_failover_time: Option<OffsetDateTime>,
     pub failover_in_progress: Option<bool>,
     pub geo_replication_stats: Option<GeoReplicationStats>,
+    /// The account's private endpoint connections as its GET carries them (None: absent from
+    /// the answer, so read `{account}/privateEndpointConnections`).
+    pub private_endpoint_connections: Option<Vec<super::PrivateEndpointConnection>>,
 }
 
 /// `geoReplicationStats`.

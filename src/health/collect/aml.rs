@@ -85,6 +85,36 @@ pub struct AmlNetwork {
     pub links: HashMap<String, Result<Vec<VirtualNetworkLink>, ReadError>>,
 }
 
+/// A workspace pair's setup readiness compares (cached: see [`SLOW_READS_TTL`]).
+#[derive(Debug, Clone)]
+pub struct AmlSetup {
+    /// Azure's time when it was read.
+    pub read_at: time::OffsetDateTime,
+    pub primary_datastores: Result<Vec<Datastore>, ReadError>,
+    pub secondary_datastores: Result<Vec<Datastore>, ReadError>,
+    pub deployments: Option<Result<Vec<DeploymentAssets>, ReadError>>,
+    pub registries: Option<Result<Vec<MlRegistry>, ReadError>>,
+    pub secondary_assets: HashMap<(AssetKind, String, String), Result<bool, ReadError>>,
+    pub outbound: Option<(RulesRead, RulesRead)>,
+    /// The secondary workspace's default storage account (its region is judged).
+    pub secondary_storage: Option<Result<StorageAccount, ReadError>>,
+}
+
+impl AmlSetup {
+    fn complete(&self) -> bool {
+        self.primary_datastores.is_ok()
+            && self.secondary_datastores.is_ok()
+            && !matches!(self.deployments, Some(Err(_)))
+            && !matches!(self.registries, Some(Err(_)))
+            && self.secondary_assets.values().all(Result::is_ok)
+            && self
+                .outbound
+                .as_ref()
+                .is_none_or(|(a, b)| a.is_ok() && b.is_ok())
+            && !matches!(self.secondary_storage, Some(Err(_)))
+    }
+}
+
 impl AmlRoles {
     fn complete(&self) -> bool {
         self.primary_workspace.is_ok()
@@ -118,6 +148,8 @@ pub struct SlowCache {
     network: std::sync::Mutex<HashMap<String, AmlNetwork>>,
     roles_partial: std::sync::Mutex<HashMap<String, AmlRoles>>,
     network_partial: std::sync::Mutex<HashMap<String, AmlNetwork>>,
+    setup: std::sync::Mutex<HashMap<String, AmlSetup>>,
+    setup_partial: std::sync::Mutex<HashMap<String, AmlSetup>>,
 }
 
 /// A map of the cache, locked (a poisoned lock still holds good readings).
@@ -149,6 +181,17 @@ impl SlowCache {
         locked(&self.network).clear();
         locked(&self.roles_partial).clear();
         locked(&self.network_partial).clear();
+        locked(&self.setup).clear();
+        locked(&self.setup_partial).clear();
+    }
+
+    /// Whether the network of `name` will be read again at `now`.
+    fn network_stale(&self, name: &str, now: time::OffsetDateTime) -> bool {
+        let fresh =
+            |map, ttl| SlowCache::within(map, name, (now, Some(ttl)), |x: &AmlNetwork| x.read_at);
+        fresh(&self.network, SLOW_READS_TTL)
+            .or_else(|| fresh(&self.network_partial, SLOW_RETRY_TTL))
+            .is_none()
     }
 
     fn keep<T>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str, v: T) {
@@ -156,40 +199,148 @@ impl SlowCache {
     }
 }
 
-/// The secondary workspace (again: readiness runs beside the workspace's own read), and the
-/// default storage account it names.
-async fn secondary_side(
-    c: &ArmClient,
-    sem: &Semaphore,
-    lists: &super::lists::Lists,
-    secondary: &str,
-) -> (
-    Result<Workspace, ReadError>,
-    Option<Result<StorageAccount, ReadError>>,
-) {
-    let ws = guarded(sem, workspace(c, lists, secondary)).await;
-    let id = match &ws {
-        Ok(w) => w.properties.storage_account.clone(),
-        Err(_) => None,
-    };
-    let storage = match id {
-        Some(id) => Some(guarded(sem, c.storage_account_plain(&id)).await),
-        None => None,
-    };
-    (ws, storage)
+/// Reads of one collection, each sent at most once however many workspace pairs need it (by
+/// lowercase key): pairs share storage accounts, private endpoints, DNS zones and principals.
+struct Once<T>(std::sync::Mutex<HashMap<String, std::sync::Arc<tokio::sync::OnceCell<T>>>>);
+
+impl<T> Default for Once<T> {
+    fn default() -> Self {
+        Once(std::sync::Mutex::new(HashMap::new()))
+    }
+}
+
+impl<T: Clone> Once<T> {
+    /// The value of `key`: read by `f` the first time, the same answer after (callers meanwhile
+    /// wait for the first).
+    async fn get<F: std::future::Future<Output = T>>(&self, key: &str, f: impl FnOnce() -> F) -> T {
+        let cell = locked(&self.0)
+            .entry(key.to_ascii_lowercase())
+            .or_default()
+            .clone();
+        cell.get_or_init(f).await.clone()
+    }
+}
+
+/// What the workspace pairs of one collection read once and share.
+#[derive(Default)]
+pub(super) struct Shared {
+    workspaces: Once<Result<Workspace, ReadError>>,
+    storage: Once<Result<StorageAccount, ReadError>>,
+    connections: Once<Result<Vec<PrivateEndpointConnection>, ReadError>>,
+    /// A subscription's private endpoints, by lowercase id.
+    endpoint_lists: Once<Option<std::sync::Arc<HashMap<String, PrivateEndpoint>>>>,
+    endpoints: Once<Result<PrivateEndpoint, ReadError>>,
+    zones: Once<Result<Vec<PrivateDnsZone>, ReadError>>,
+    links: Once<Result<Vec<VirtualNetworkLink>, ReadError>>,
+    principals: Once<Result<Vec<RoleAssignment>, ReadError>>,
+}
+
+/// Read context of one collection: the client, the concurrency bound, the subscription-wide
+/// lists and the shared reads.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    c: &'a ArmClient,
+    sem: &'a Semaphore,
+    lists: &'a super::lists::Lists,
+    shared: &'a Shared,
+}
+
+impl Ctx<'_> {
+    /// A workspace (from its kind's list when the collection reads one), read once.
+    async fn workspace(&self, id: &str) -> Result<Workspace, ReadError> {
+        self.shared
+            .workspaces
+            .get(id, || guarded(self.sem, workspace(self.c, self.lists, id)))
+            .await
+    }
+
+    /// A storage account without its replication statistics, read once.
+    async fn storage(&self, id: &str) -> Result<StorageAccount, ReadError> {
+        self.shared
+            .storage
+            .get(id, || guarded(self.sem, self.c.storage_account_plain(id)))
+            .await
+    }
+
+    /// The private endpoint connections of a workspace or a storage account: those its own
+    /// answer carries (`inline`), else its list, read once.
+    async fn connections(
+        &self,
+        id: &str,
+        inline: Option<&Vec<PrivateEndpointConnection>>,
+    ) -> Result<Vec<PrivateEndpointConnection>, ReadError> {
+        if let Some(l) = inline {
+            return Ok(l.clone());
+        }
+        self.shared
+            .connections
+            .get(id, || {
+                guarded(self.sem, self.c.private_endpoint_connections(id))
+            })
+            .await
+    }
+
+    /// A private endpoint: from its subscription's list of private endpoints when `list` (read
+    /// once), else — or when the list does not carry it — its own GET, read once.
+    async fn endpoint(&self, id: &str, list: bool) -> Result<PrivateEndpoint, ReadError> {
+        let sub = crate::config::ResourceId::parse(id)
+            .map(|r| r.subscription().to_ascii_lowercase())
+            .ok();
+        if let (true, Some(sub)) = (list, sub) {
+            let listed = self
+                .shared
+                .endpoint_lists
+                .get(&sub, || async {
+                    let items = guarded(self.sem, self.c.private_endpoints(&sub))
+                        .await
+                        .ok()?;
+                    Some(std::sync::Arc::new(
+                        items
+                            .into_iter()
+                            .map(|e| (e.id.to_ascii_lowercase(), e))
+                            .collect::<HashMap<_, _>>(),
+                    ))
+                })
+                .await;
+            if let Some(e) = listed.and_then(|l| l.get(&id.to_ascii_lowercase()).cloned()) {
+                return Ok(e);
+            }
+        }
+        self.shared
+            .endpoints
+            .get(id, || guarded(self.sem, self.c.private_endpoint(id)))
+            .await
+    }
+}
+
+/// The default storage account a workspace names (None: it names none, or it could not be
+/// read).
+async fn default_storage(
+    x: Ctx<'_>,
+    ws: &Result<Workspace, ReadError>,
+) -> Option<Result<StorageAccount, ReadError>> {
+    let id = ws.as_ref().ok()?.properties.storage_account.clone()?;
+    Some(x.storage(&id).await)
 }
 
 /// Role assignments of a pair: at both workspaces, and every assignment of both identities.
 async fn roles(
-    c: &ArmClient,
-    sem: &Semaphore,
-    lists: &super::lists::Lists,
+    x: Ctx<'_>,
     sub: &str,
     primary: &str,
     secondary: &str,
     secondary_ws: Option<&Workspace>,
 ) -> AmlRoles {
+    let (c, sem) = (x.c, x.sem);
     let read_at = c.server_now();
+    let of_principal = |p: String| async move {
+        x.shared
+            .principals
+            .get(&format!("{sub}/{p}"), || {
+                guarded(sem, c.role_assignments_of(sub, &p))
+            })
+            .await
+    };
     let of = |ws: Option<&Workspace>| {
         ws.and_then(|w| w.identity.as_ref())
             .and_then(|i| i.principal())
@@ -197,18 +348,18 @@ async fn roles(
     };
     let s_principal = of(secondary_ws);
     let (pw, at_primary, at_secondary, secondary_identity) = tokio::join!(
-        guarded(sem, workspace(c, lists, primary)),
+        x.workspace(primary),
         guarded(sem, c.role_assignments_at(primary)),
         guarded(sem, c.role_assignments_at(secondary)),
         async {
-            match &s_principal {
-                Some(p) => Some(guarded(sem, c.role_assignments_of(sub, p)).await),
+            match s_principal {
+                Some(p) => Some(of_principal(p).await),
                 None => None,
             }
         }
     );
     let primary_identity = match of(pw.as_ref().ok()) {
-        Some(p) => Some(guarded(sem, c.role_assignments_of(sub, &p)).await),
+        Some(p) => Some(of_principal(p).await),
         None => None,
     };
     AmlRoles {
@@ -225,18 +376,28 @@ async fn roles(
 /// either has one or the primary is private, the data accounts' connections, the endpoints
 /// behind every approved connection, and the Azure ML DNS zones' links.
 async fn network(
-    c: &ArmClient,
-    sem: &Semaphore,
+    x: Ctx<'_>,
     sub: &str,
     (primary, secondary): (&str, &str),
     private: bool,
     accounts: &[String],
 ) -> AmlNetwork {
+    let (c, sem) = (x.c, x.sem);
     let read_at = c.server_now();
-    let (primary_pecs, secondary_pecs) = tokio::join!(
-        guarded(sem, c.private_endpoint_connections(primary)),
-        guarded(sem, c.private_endpoint_connections(secondary))
-    );
+    let pecs_of = |id: &str| {
+        let id = id.to_string();
+        async move {
+            // A workspace that does not answer has its connections (in its region's control
+            // plane, like it) unread for the same reason.
+            let inline = x
+                .workspace(&id)
+                .await?
+                .properties
+                .private_endpoint_connections;
+            x.connections(&id, inline.as_ref()).await
+        }
+    };
+    let (primary_pecs, secondary_pecs) = tokio::join!(pecs_of(primary), pecs_of(secondary));
     let mut n = AmlNetwork {
         read_at,
         primary_pecs,
@@ -252,11 +413,17 @@ async fn network(
     if !(private || any(&n.primary_pecs) || any(&n.secondary_pecs)) {
         return n;
     }
+    // An account's own answer carries its connections: the account is read (once per
+    // collection), and its list only when the answer does not carry them.
     let lists = futures_util::future::join_all(accounts.iter().map(|a| async move {
-        (
-            a.to_ascii_lowercase(),
-            guarded(sem, c.private_endpoint_connections(a)).await,
-        )
+        let pecs = match x.storage(a).await {
+            Ok(s) => {
+                x.connections(a, s.properties.private_endpoint_connections.as_ref())
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        (a.to_ascii_lowercase(), pecs)
     }))
     .await;
     n.account_pecs = lists.into_iter().collect();
@@ -267,14 +434,17 @@ async fn network(
         .filter(|x| x.is_approved())
         .filter_map(|x| x.endpoint_id().map(str::to_string))
         .collect();
+    // From LIST_FROM endpoints, one list of the subscription's private endpoints costs less.
+    let by_list = endpoint_ids.len() >= super::LIST_FROM;
     let (endpoints, zones) = tokio::join!(
-        futures_util::future::join_all(endpoint_ids.iter().map(|id| async move {
-            (
-                id.to_ascii_lowercase(),
-                guarded(sem, c.private_endpoint(id)).await,
-            )
-        })),
-        guarded(sem, c.private_dns_zones(sub))
+        futures_util::future::join_all(
+            endpoint_ids
+                .iter()
+                .map(|id| async move { (id.to_ascii_lowercase(), x.endpoint(id, by_list).await) })
+        ),
+        x.shared
+            .zones
+            .get(sub, || guarded(sem, c.private_dns_zones(sub)))
     );
     n.endpoints = endpoints.into_iter().collect();
     let wanted: Vec<(String, String)> = zones
@@ -287,7 +457,10 @@ async fn network(
     let links = futures_util::future::join_all(wanted.iter().map(|(name, id)| async move {
         (
             name.clone(),
-            guarded(sem, c.virtual_network_links(id)).await,
+            x.shared
+                .links
+                .get(id, || guarded(sem, c.virtual_network_links(id)))
+                .await,
         )
     }))
     .await;
@@ -395,23 +568,49 @@ pub(super) async fn readiness(
         .map(|id| id.name().to_ascii_lowercase())
         .collect();
     let sub = cfg.deployment.subscription_id.as_str();
+    let shared = Shared::default();
+    let x = Ctx {
+        c,
+        sem,
+        lists,
+        shared: &shared,
+    };
     let workspaces = futures_util::future::join_all(pairs.map(|(name, p, s)| {
         let configured = &configured;
         async move {
-            let (pd, sd, mut r, (sw, st)) = tokio::join!(
-                guarded(sem, c.datastores(&p)),
-                guarded(sem, c.datastores(&s)),
-                assets(c, sem, sub, &p, &s),
-                secondary_side(c, sem, lists, &s)
+            // The secondary workspace again (readiness runs beside the workspace's own read),
+            // the setup and the roles at once, and the primary when the network will need it:
+            // a region that answers errors costs one wait, not a chain of them.
+            let network_stale = cache.network_stale(&name, c.server_now());
+            let (sw, setup, roles, _) = tokio::join!(
+                x.workspace(&s),
+                cached_setup(x, cache, (&name, sub, &p, &s)),
+                async {
+                    let sw = x.workspace(&s).await;
+                    cached_roles(x, cache, (&name, sub, &p, &s), sw.as_ref().ok()).await
+                },
+                async {
+                    if network_stale {
+                        let _ = x.workspace(&p).await;
+                    }
+                }
             );
-            r.secondary_storage = st;
-            r.primary_datastores = Some(pd);
-            r.secondary_datastores = Some(sd);
+            let mut r = AmlReadiness {
+                secondary_storage: setup.secondary_storage.clone(),
+                primary_datastores: Some(setup.primary_datastores.clone()),
+                secondary_datastores: Some(setup.secondary_datastores.clone()),
+                deployments: setup.deployments.clone(),
+                registries: setup.registries.clone(),
+                secondary_assets: setup.secondary_assets.clone(),
+                outbound: setup.outbound.clone(),
+                ..AmlReadiness::default()
+            };
             let wanted: Vec<(String, String)> = r
                 .primary_datastores
                 .iter()
                 .flatten()
                 .flatten()
+                .filter(|d| !d.is_workspace_own())
                 .filter_map(|d| {
                     let account = d.properties.account_name.as_deref()?.to_ascii_lowercase();
                     if configured.contains(&account) {
@@ -425,26 +624,17 @@ pub(super) async fn readiness(
             let accounts = async {
                 let mut out = HashMap::new();
                 for (account, id) in &wanted {
-                    out.insert(account.clone(), guarded(sem, c.storage_account(id)).await);
+                    out.insert(account.clone(), x.storage(id).await);
                 }
                 out
             };
-            let (accounts, roles, network, outbound) = tokio::join!(
+            let (accounts, network) = tokio::join!(
                 accounts,
-                cached_roles(
-                    c,
-                    sem,
-                    (cache, lists),
-                    (&name, sub, &p, &s),
-                    sw.as_ref().ok()
-                ),
-                cached_network(c, sem, cache, (&name, sub, &p, &s), &r, sw.as_ref().ok()),
-                outbound_rules(c, sem, &p, &s, sw.as_ref().ok())
+                cached_network(x, cache, (&name, sub, &p, &s), &r, sw.as_ref().ok()),
             );
             r.accounts = accounts;
             r.roles = Some(roles);
             r.network = Some(network);
-            r.outbound = outbound;
             r.secondary_workspace = Some(sw);
             (name, r)
         }
@@ -473,13 +663,12 @@ pub(super) async fn readiness(
 /// A pair's role assignments: the cached ones while fresh, else read (and kept when every
 /// read succeeded).
 async fn cached_roles(
-    c: &ArmClient,
-    sem: &Semaphore,
-    (cache, lists): (&SlowCache, &super::lists::Lists),
+    x: Ctx<'_>,
+    cache: &SlowCache,
     (name, sub, p, s): (&str, &str, &str, &str),
     sw: Option<&Workspace>,
 ) -> AmlRoles {
-    let now = c.server_now();
+    let now = x.c.server_now();
     if let Some(r) = SlowCache::within(&cache.roles, name, (now, Some(SLOW_READS_TTL)), |x| {
         x.read_at
     }) {
@@ -492,7 +681,7 @@ async fn cached_roles(
         |x| x.read_at,
     ) {
         Some(r) => r,
-        None => roles(c, sem, lists, sub, p, s, sw).await,
+        None => roles(x, sub, p, s, sw).await,
     };
     if r.complete() {
         SlowCache::keep(&cache.roles, name, r.clone());
@@ -507,14 +696,13 @@ async fn cached_roles(
 /// A pair's private network: the cached one while fresh, else read. The data accounts are
 /// the primary's datastores' accounts (beyond the built-in ones) and both default storages.
 async fn cached_network(
-    c: &ArmClient,
-    sem: &Semaphore,
+    x: Ctx<'_>,
     cache: &SlowCache,
     (name, sub, p, s): (&str, &str, &str, &str),
     r: &AmlReadiness,
     sw: Option<&Workspace>,
 ) -> AmlNetwork {
-    let now = c.server_now();
+    let now = x.c.server_now();
     if let Some(n) = SlowCache::within(&cache.network, name, (now, Some(SLOW_READS_TTL)), |x| {
         x.read_at
     })
@@ -539,7 +727,7 @@ async fn cached_network(
     accounts.extend(sw.and_then(|w| w.properties.storage_account.clone()));
     let accounts: Vec<String> = accounts.into_iter().collect();
     let private = sw.is_some_and(|w| w.properties.is_private());
-    let n = network(c, sem, sub, (p, s), private, &accounts).await;
+    let n = network(x, sub, (p, s), private, &accounts).await;
     if n.complete() {
         SlowCache::keep(&cache.network, name, n.clone());
     } else {
@@ -551,18 +739,70 @@ async fn cached_network(
 /// Both workspaces' outbound rules, when the secondary uses a managed network or could not be
 /// read (the primary's setting is in its own reading: a secondary without one is judged there).
 async fn outbound_rules(
-    c: &ArmClient,
-    sem: &Semaphore,
+    x: Ctx<'_>,
     p: &str,
     s: &str,
     sw: Option<&Workspace>,
 ) -> Option<(RulesRead, RulesRead)> {
     sw.and_then(|w| w.properties.managed_isolation())?;
     let (pr, sr) = tokio::join!(
-        guarded(sem, c.outbound_rules(p)),
-        guarded(sem, c.outbound_rules(s))
+        guarded(x.sem, x.c.outbound_rules(p)),
+        guarded(x.sem, x.c.outbound_rules(s))
     );
     Some((pr, sr))
+}
+
+/// A pair's setup: both workspaces' datastores, the primary's deployments' assets and the
+/// secondary's copies, both managed networks' outbound rules — the cached one while fresh
+/// ([`SLOW_READS_TTL`]; one that failed in part for [`SLOW_RETRY_TTL`]), else read.
+async fn cached_setup(
+    x: Ctx<'_>,
+    cache: &SlowCache,
+    (name, sub, p, s): (&str, &str, &str, &str),
+) -> AmlSetup {
+    let now = x.c.server_now();
+    if let Some(v) = SlowCache::within(&cache.setup, name, (now, Some(SLOW_READS_TTL)), |v| {
+        v.read_at
+    })
+    .or_else(|| {
+        SlowCache::within(
+            &cache.setup_partial,
+            name,
+            (now, Some(SLOW_RETRY_TTL)),
+            |v| v.read_at,
+        )
+    }) {
+        return v;
+    }
+    let (pd, sd, a, (outbound, secondary_storage)) = tokio::join!(
+        guarded(x.sem, x.c.datastores(p)),
+        guarded(x.sem, x.c.datastores(s)),
+        assets(x.c, x.sem, sub, p, s),
+        async {
+            let sw = x.workspace(s).await;
+            tokio::join!(
+                outbound_rules(x, p, s, sw.as_ref().ok()),
+                default_storage(x, &sw)
+            )
+        }
+    );
+    let v = AmlSetup {
+        // Dated once answered: Azure's clock is known from its answers by then.
+        read_at: x.c.server_now(),
+        primary_datastores: pd,
+        secondary_datastores: sd,
+        deployments: a.deployments,
+        registries: a.registries,
+        secondary_assets: a.secondary_assets,
+        outbound,
+        secondary_storage,
+    };
+    if v.complete() {
+        SlowCache::keep(&cache.setup, name, v.clone());
+    } else {
+        SlowCache::keep(&cache.setup_partial, name, v.clone());
+    }
+    v
 }
 
 /// A workspace: from its kind's subscription-wide list when the collection reads one, else its

@@ -329,13 +329,19 @@ pub fn default_storage(name: &str) -> String {
 fn render_default_storage(w: &World, ws: &crate::sim::world::Resource) -> Value {
     let name = default_storage(ws.id.name());
     let loc = ws.home.as_str();
+    let id = format!(
+        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{name}",
+        w.subscription,
+        ws.id.resource_group()
+    );
     json!({
-        "id": format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{name}", w.subscription, ws.id.resource_group()),
+        "id": id,
         "name": name, "type": "Microsoft.Storage/storageAccounts", "location": loc, "tags": {},
         "kind": "StorageV2", "sku": {"name": "Standard_LRS", "tier": "Standard"},
         "properties": {"primaryLocation": loc, "statusOfPrimary": "available", "provisioningState": "Succeeded",
             "creationTime": crate::sim::providers::CREATED, "isHnsEnabled": false, "allowBlobPublicAccess": false,
-            "primaryEndpoints": {"blob": format!("https://{name}.blob.core.windows.net/")}},
+            "primaryEndpoints": {"blob": format!("https://{name}.blob.core.windows.net/")},
+            "privateEndpointConnections": network::account_connections(w, &id)},
     })
 }
 

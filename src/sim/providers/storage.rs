@@ -333,6 +333,7 @@ fn render(world: &World, i: usize, s: &Storage, expand_geo: bool) -> Value {
         "statusOfPrimary": available(&s.primary),
         "supportsHttpsTrafficOnly": true, "isSkuConversionBlocked": false, "accountMigrationInProgress": false,
         "minimumTlsVersion": "TLS1_2", "accessTier": "Hot",
+        "privateEndpointConnections": super::aml_readiness::network::account_connections(world, r.id.as_str()),
     });
     let p = props.as_object_mut().expect("object");
     if let Some(sec) = &s.secondary {

@@ -246,6 +246,12 @@ fn connections(w: &World, target: &str, storage: bool) -> Vec<Value> {
         .collect()
 }
 
+/// The private endpoint connections a storage account shows, as its list and (inline, in
+/// `properties.privateEndpointConnections`) its GET answer them.
+pub fn account_connections(w: &World, account_id: &str) -> Vec<Value> {
+    connections(w, account_id, true)
+}
+
 /// Workspace `i`'s private endpoint connections (none once drift removed its endpoint).
 pub fn workspace_connections(w: &World, i: usize) -> Vec<Value> {
     connections(w, w.resources[i].id.as_str(), false)
