@@ -345,6 +345,71 @@ async fn best_snapshot(cfg: &Config, client: &azfailover::azure::ArmClient) -> (
     (best, requests)
 }
 
+/// One warm snapshot's GETs sent again through Microsoft's Python SDK (examples/bench_sdk.py:
+/// a real SDK client's pipeline), one at a time and from 32 threads, against the same
+/// simulator; the ratios are to the shipped collector's `best`.
+async fn sdk_side_by_side(
+    sim: &SimServer,
+    cfg: &Config,
+    client: &azfailover::azure::ArmClient,
+    best: Duration,
+) {
+    let collector = Collector::with_options(cfg.clone(), client.clone(), CollectOptions::default());
+    collector.collect().await.unwrap();
+    sim.world().lock().unwrap().get_log = Some(Vec::new());
+    collector.collect().await.unwrap();
+    let urls = sim
+        .world()
+        .lock()
+        .unwrap()
+        .get_log
+        .take()
+        .unwrap_or_default();
+    let file =
+        std::env::temp_dir().join(format!("azfailover-bench-gets-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_string(&urls).unwrap()).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/bench_sdk.py");
+    let url = sim.url().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3")
+            .args([script, url.as_str(), file.to_str().unwrap()])
+            .output()
+    })
+    .await
+    .unwrap();
+    let row = |text: String| {
+        println!(
+            "| Microsoft's Python SDK, the same {} GETs | {text} | for comparison |",
+            urls.len()
+        )
+    };
+    match out {
+        Ok(o) if o.status.success() => {
+            let v: serde_json::Value =
+                serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+            let (seq, thr) = (
+                v["sequential_s"].as_f64().unwrap_or(f64::NAN),
+                v["threads32_s"].as_f64().unwrap_or(f64::NAN),
+            );
+            let ms = best.as_secs_f64();
+            row(format!(
+                "sequential {seq:.1} s ({:.0}× azfailover), 32 threads {thr:.2} s ({:.1}× azfailover), {} errors",
+                seq / ms,
+                thr / ms,
+                v["errors"]
+            ));
+        }
+        Ok(o) => row(format!(
+            "not measured: {}",
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("python3 failed")
+        )),
+        Err(e) => row(format!("not measured: python3: {e}")),
+    }
+}
+
 /// The single deployment's measurements.
 async fn single() {
     println!("azfailover benchmark (simulator at 50 ms per request; 3 round trips = 150 ms)");
@@ -372,6 +437,7 @@ async fn single() {
                 .sum::<usize>(),
             best.as_secs_f64() * 1000.0
         );
+        sdk_side_by_side(&sim, &cfg, &client, best).await;
         if components == 210 {
             let slow = Collector::with_options(
                 cfg.clone(),

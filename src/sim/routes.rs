@@ -131,6 +131,16 @@ impl World {
                 .gets
                 .entry(req.path.trim_end_matches('/').to_ascii_lowercase())
                 .or_default() += 1;
+            if let Some(log) = self
+                .get_log
+                .as_mut()
+                .filter(|l| l.len() < super::world::GET_LOG_MAX)
+            {
+                let query: String = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(req.query.iter())
+                    .finish();
+                log.push(format!("{}?{query}", req.path));
+            }
         }
         if let Some(reply) = self.monitor(req.path, req) {
             return Ok(reply);

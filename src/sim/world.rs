@@ -184,6 +184,10 @@ pub struct World {
     /// GETs answered, by lowercase path (no query), so tests can tell which reads a client made.
     #[serde(skip)]
     pub gets: HashMap<String, u64>,
+    /// The GETs answered, each as sent (path and query), when `Some` (`examples/bench` replays
+    /// one snapshot's through Microsoft's Python SDK); at most [`GET_LOG_MAX`] are kept.
+    #[serde(skip)]
+    pub get_log: Option<Vec<String>>,
     /// Tags of the resource groups (the runbook lock lives there).
     pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
@@ -195,6 +199,9 @@ pub struct World {
     #[serde(skip)]
     pub persist_to: Option<std::path::PathBuf>,
 }
+
+/// The most GETs [`World::get_log`] keeps.
+pub const GET_LOG_MAX: usize = 100_000;
 
 impl World {
     /// Data lost by forced failovers so far: (resource, seconds).
@@ -236,6 +243,7 @@ impl World {
             timeline: None,
             requests: 0,
             gets: HashMap::new(),
+            get_log: None,
             token_fingerprints: Default::default(),
             persist_to: None,
             rg_tags: HashMap::new(),
