@@ -184,6 +184,13 @@ pub struct World {
     /// GETs answered, by lowercase path (no query), so tests can tell which reads a client made.
     #[serde(skip)]
     pub gets: HashMap<String, u64>,
+    /// Resource Graph queries answered (the same, for its POSTs).
+    #[serde(skip)]
+    pub graph_queries: u64,
+    /// Resource Graph's rows of each resource (by lowercase id) as it last knew them: what it
+    /// answers while the resource's control plane is down.
+    #[serde(skip)]
+    pub graph_rows: HashMap<String, Vec<serde_json::Value>>,
     /// Tags of the resource groups (the runbook lock lives there).
     pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
@@ -236,6 +243,8 @@ impl World {
             timeline: None,
             requests: 0,
             gets: HashMap::new(),
+            graph_queries: 0,
+            graph_rows: HashMap::new(),
             token_fingerprints: Default::default(),
             persist_to: None,
             rg_tags: HashMap::new(),
