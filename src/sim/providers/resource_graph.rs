@@ -95,8 +95,22 @@ pub fn query(w: &mut World, req: &Request<'_>) -> Result<Reply, ArmError> {
         Err(e) => return Ok(e),
     };
     let options = &body["options"];
+    // A token carries where the next page starts and its size (the example of the next page
+    // sends only the token and gets the first page's size).
+    let from_token = match options.get("$skipToken").and_then(Value::as_str) {
+        Some(token) => match read_token(token, text) {
+            Some(t) => Some(t),
+            None => {
+                return Ok(invalid(
+                    "The $skipToken is not valid for this query.",
+                    json!({"code": "InvalidSkipToken", "message": "the $skipToken was not given by a page of this query"}),
+                ));
+            }
+        },
+        None => None,
+    };
     let top = match options.get("$top") {
-        None | Some(Value::Null) => DEFAULT_TOP,
+        None | Some(Value::Null) => from_token.map_or(DEFAULT_TOP, |(_, top)| top),
         Some(v) => match v.as_u64().map(|t| t as usize) {
             Some(t @ 1..=MAX_TOP) => t,
             _ => {
@@ -107,16 +121,8 @@ pub fn query(w: &mut World, req: &Request<'_>) -> Result<Reply, ArmError> {
             }
         },
     };
-    let skip = match options.get("$skipToken").and_then(Value::as_str) {
-        Some(token) => match read_token(token, text) {
-            Some(s) => s,
-            None => {
-                return Ok(invalid(
-                    "The $skipToken is not valid for this query.",
-                    json!({"code": "InvalidSkipToken", "message": "the $skipToken was not given by a page of this query"}),
-                ));
-            }
-        },
+    let skip = match from_token {
+        Some((skip, _)) => skip,
         None => options.get("$skip").and_then(Value::as_u64).unwrap_or(0) as usize,
     };
     let subscriptions: Option<Vec<String>> = body
@@ -162,7 +168,7 @@ pub fn query(w: &mut World, req: &Request<'_>) -> Result<Reply, ArmError> {
         "data": data,
     });
     if skip + count < total {
-        answer["$skipToken"] = Value::String(token(skip + count, text));
+        answer["$skipToken"] = Value::String(token(skip + count, top, text));
     }
     Ok(Reply::ok(answer))
 }
@@ -638,20 +644,23 @@ fn unsupported(token: &str, at: usize, why: &str) -> Reply {
     )
 }
 
-/// The opaque `$skipToken` of the page starting at row `skip` of `query`.
-fn token(skip: usize, query: &str) -> String {
+/// The opaque `$skipToken` of the page of `top` rows starting at row `skip` of `query`.
+fn token(skip: usize, top: usize, query: &str) -> String {
     base64::engine::general_purpose::STANDARD
-        .encode(json!({"skip": skip, "query": fnv(query)}).to_string())
+        .encode(json!({"skip": skip, "top": top, "query": fnv(query)}).to_string())
 }
 
-/// The row a `$skipToken` starts at, if it is one of `query`'s.
-fn read_token(token: &str, query: &str) -> Option<usize> {
+/// Where the page of a `$skipToken` starts and its size, if the token is one of `query`'s.
+fn read_token(token: &str, query: &str) -> Option<(usize, usize)> {
     let raw = base64::engine::general_purpose::STANDARD
         .decode(token.trim())
         .ok()?;
     let v: Value = serde_json::from_slice(&raw).ok()?;
     (v["query"].as_str()? == fnv(query)).then_some(())?;
-    usize::try_from(v["skip"].as_u64()?).ok()
+    let top = usize::try_from(v["top"].as_u64()?)
+        .ok()
+        .filter(|t| (1..=MAX_TOP).contains(t))?;
+    Some((usize::try_from(v["skip"].as_u64()?).ok()?, top))
 }
 
 /// A short hash of a query, so that a token goes only with its own query.
@@ -715,8 +724,8 @@ mod tests {
 
     #[test]
     fn a_token_goes_with_its_own_query() {
-        let t = token(7, "Resources");
-        assert_eq!(read_token(&t, "Resources"), Some(7));
+        let t = token(7, 3, "Resources");
+        assert_eq!(read_token(&t, "Resources"), Some((7, 3)));
         assert_eq!(read_token(&t, "Resources | take 1"), None);
         assert_eq!(read_token("not base64!", "Resources"), None);
     }
