@@ -9,8 +9,9 @@
 //! | `key-vault` | `microsoft.keyvault/vaults` | vault URI, RBAC or access policies |
 //! | `container-registry` | `microsoft.containerregistry/registries` | sku, login server, home region |
 //!
-//! and, when the configuration has workspaces, `microsoft.storage/storageaccounts` (their default
-//! storage accounts' region and sku, for Azure ML readiness).
+//! A kind served here is read from ARG by [`super::listed`]; `Storage` is ready to be (a
+//! workspace's default storage account needs only its region and sku, which its row has) but
+//! not asked for until readiness reads it so (`collect/aml.rs` GETs each today).
 //!
 //! Everything a decision rests on that changes without an ARM write, or that a runbook step
 //! changes and checks again at once, stays with the resource provider: storage (its
@@ -52,9 +53,8 @@ pub(super) const FROM_GRAPH: &[(ComponentKind, &str)] = &[
     ),
 ];
 
-/// The storage accounts' type: asked for with workspaces (their default storage accounts,
-/// which readiness reads for their region and sku), never for a `storage` component's own
-/// reading (its replication statistics come only with a GET).
+/// The storage accounts' type: never for a `storage` component's own reading (its replication
+/// statistics come only with a GET); a workspace's default storage could come from it.
 const STORAGE: &str = "microsoft.storage/storageaccounts";
 
 /// The columns asked for: what a typed model reads of a GET.
@@ -88,9 +88,6 @@ impl Inventory {
                 continue;
             };
             types.insert(*ty);
-            if c.kind == ComponentKind::MlWorkspace {
-                types.insert(STORAGE);
-            }
             for id in c.resource_ids() {
                 count += 1;
                 subscriptions.insert(id.subscription().to_ascii_lowercase());
@@ -182,12 +179,11 @@ mod tests {
         assert_eq!(
             inv.query,
             "Resources | where type in~ ('microsoft.containerregistry/registries', \
-             'microsoft.keyvault/vaults', \
-             'microsoft.machinelearningservices/workspaces', 'microsoft.storage/storageaccounts') \
+             'microsoft.keyvault/vaults', 'microsoft.machinelearningservices/workspaces') \
              | project id, name, type, location, kind, sku, properties, identity, tags"
         );
         assert_eq!(inv.subscriptions.len(), 1);
-        assert!(inv.serves(ComponentKind::MlWorkspace) && inv.serves(ComponentKind::Storage));
+        assert!(inv.serves(ComponentKind::MlWorkspace) && !inv.serves(ComponentKind::Storage));
         assert!(!inv.serves(ComponentKind::CosmosDb) && !inv.serves(ComponentKind::AppInsights));
         // Below the threshold: no query.
         let mut few = Config::demo();

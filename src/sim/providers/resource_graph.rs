@@ -82,7 +82,7 @@ const DEFAULT_TOP: usize = 100;
 const MAX_TOP: usize = 1000;
 
 /// Answers a query.
-pub fn query(w: &mut World, req: &Request<'_>) -> Result<Reply, ArmError> {
+pub fn query(w: &World, req: &Request<'_>) -> Result<Reply, ArmError> {
     let body = req.body.clone().unwrap_or(Value::Null);
     let Some(text) = body.get("query").and_then(Value::as_str) else {
         return Ok(invalid(
@@ -134,7 +134,7 @@ pub fn query(w: &mut World, req: &Request<'_>) -> Result<Reply, ArmError> {
                 .map(str::to_ascii_lowercase)
                 .collect()
         });
-    let mut rows: Vec<Map<String, Value>> = rows(w)
+    let mut rows: Vec<Map<String, Value>> = rows(w, &q)
         .into_iter()
         .filter(|r| {
             subscriptions.as_ref().is_none_or(|s| {
@@ -173,23 +173,29 @@ pub fn query(w: &mut World, req: &Request<'_>) -> Result<Reply, ArmError> {
     Ok(Reply::ok(answer))
 }
 
-/// Every row of the `Resources` table the world holds, sorted by id (what pages are cut from).
-fn rows(w: &mut World) -> Vec<Map<String, Value>> {
+/// The rows of the `Resources` table the world holds that may pass `q`'s filters on `type`
+/// (the others are not rendered), sorted by id (what pages are cut from).
+fn rows(w: &World, q: &Query) -> Vec<Map<String, Value>> {
+    let wanted = |ty: &str| {
+        q.filters
+            .iter()
+            .filter(|f| f.column == "type")
+            .all(|f| f.keeps_value(ty))
+    };
     let mut out = Vec::new();
     for i in 0..w.resources.len() {
+        if !row_types(w, i).iter().any(|t| wanted(t)) {
+            continue;
+        }
         let key = w.resources[i].id.key();
-        let rendered = if answers(w, i) || !w.graph_rows.contains_key(&key) {
-            let fresh = resource_rows(w, i);
-            if answers(w, i) {
-                w.graph_rows.insert(key, fresh.clone());
-            }
-            fresh
-        } else {
-            w.graph_rows[&key].clone()
-        };
-        out.extend(rendered);
+        match w.graph_rows.get(&key).filter(|_| !answers(w, i)) {
+            Some(last) => out.extend(last.iter().cloned()),
+            None => out.extend(resource_rows(w, i)),
+        }
     }
-    out.extend(servers(w));
+    if wanted("microsoft.sql/servers") {
+        out.extend(servers(w));
+    }
     let mut seen = HashMap::new();
     let mut rows: Vec<Map<String, Value>> = out
         .into_iter()
@@ -203,8 +209,26 @@ fn rows(w: &mut World) -> Vec<Map<String, Value>> {
     rows
 }
 
+/// The lowercase types of resource `i`'s rows (its own, and its children's).
+fn row_types(w: &World, i: usize) -> Vec<String> {
+    let r = &w.resources[i];
+    let own = r.id.full_type().to_ascii_lowercase();
+    let child = match &r.state {
+        State::Acr(_) => Some("microsoft.containerregistry/registries/replications"),
+        State::Endpoint(_) => {
+            Some("microsoft.machinelearningservices/workspaces/onlineendpoints/deployments")
+        }
+        State::Workspace => Some("microsoft.storage/storageaccounts"),
+        _ => None,
+    };
+    std::iter::once(own)
+        .chain(child.map(str::to_string))
+        .collect()
+}
+
 /// Keeps the rows of every resource as they are now, before a region goes down: what ARG
-/// goes on answering about the resources whose control plane is there.
+/// goes on answering about the resources whose control plane is there (a region that answers
+/// again has its rows rendered afresh).
 pub fn remember(w: &mut World) {
     for i in 0..w.resources.len() {
         if answers(w, i) {
@@ -344,10 +368,15 @@ enum Op {
 impl Filter {
     /// Whether `row` passes.
     fn keeps(&self, row: &Map<String, Value>) -> bool {
-        let v = row
-            .get(&self.column)
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        self.keeps_value(
+            row.get(&self.column)
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Whether a row whose column holds `v` passes.
+    fn keeps_value(&self, v: &str) -> bool {
         match &self.op {
             Op::InCi(list) => list.iter().any(|x| x.eq_ignore_ascii_case(v)),
             Op::In(list) => list.iter().any(|x| x == v),
