@@ -327,10 +327,14 @@ async fn simulated(
     (sim, cfg, client)
 }
 
-/// The best of three snapshots of the shipped collector (after one that warms the connections
-/// and the slowly changing reads' cache): its time and requests.
-async fn best_snapshot(cfg: &Config, client: &azfailover::azure::ArmClient) -> (Duration, u64) {
-    let fast = Collector::with_options(cfg.clone(), client.clone(), CollectOptions::default());
+/// The best of three snapshots of the collector with `opts` (after one that warms the
+/// connections and the slowly changing reads' cache): its time and requests.
+async fn best_snapshot(
+    cfg: &Config,
+    client: &azfailover::azure::ArmClient,
+    opts: CollectOptions,
+) -> (Duration, u64) {
+    let fast = Collector::with_options(cfg.clone(), client.clone(), opts);
     fast.collect().await.unwrap();
     let mut best = Duration::MAX;
     let mut requests = 0;
@@ -428,7 +432,7 @@ async fn single() {
             _ => "",
         };
         let (sim, cfg, client) = simulated(components, None).await;
-        let (best, requests) = best_snapshot(&cfg, &client).await;
+        let (best, requests) = best_snapshot(&cfg, &client, CollectOptions::default()).await;
         println!(
             "| full snapshot, {components} components ({} resources) | {:.0} ms, {requests} requests | {target} |",
             cfg.components
@@ -438,6 +442,16 @@ async fn single() {
             best.as_secs_f64() * 1000.0
         );
         sdk_side_by_side(&sim, &cfg, &client, best).await;
+        // The same without Resource Graph: provider lists and GETs only (what it replaced).
+        let without = CollectOptions {
+            resource_graph: false,
+            ..CollectOptions::default()
+        };
+        let (best_without, requests_without) = best_snapshot(&cfg, &client, without).await;
+        println!(
+            "| the same without Resource Graph (provider lists only) | {:.0} ms, {requests_without} requests | for comparison |",
+            best_without.as_secs_f64() * 1000.0
+        );
         if components == 210 {
             let slow = Collector::with_options(
                 cfg.clone(),
@@ -445,6 +459,7 @@ async fn single() {
                 CollectOptions {
                     concurrency: 1,
                     subscription_availability: false,
+                    resource_graph: false,
                 },
             );
             let t = Instant::now();

@@ -30,6 +30,7 @@ pub mod versions {
     pub const AUTHORIZATION: &str = "2022-04-01";
     pub const NETWORK: &str = "2024-05-01";
     pub const PRIVATE_DNS: &str = "2024-06-01";
+    pub const RESOURCE_GRAPH: &str = "2024-04-01";
 }
 
 use versions as v;
@@ -37,6 +38,9 @@ use versions as v;
 pub use super::models::SqlFailover;
 
 mod readiness;
+mod resource_graph;
+
+pub use resource_graph::{GRAPH_PAGE, RESOURCE_GRAPH_PATH};
 
 /// How a PostgreSQL replica is promoted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

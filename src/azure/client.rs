@@ -92,6 +92,11 @@ pub struct Budget {
     pub throttled: u64,
     /// When the reads figure was last read.
     pub reads_at: Option<Instant>,
+    /// Azure Resource Graph's own quota (its queries do not count against ARM's buckets): the
+    /// queries left in its window (`x-ms-user-quota-remaining`; 15 per 5 s by default) and when
+    /// the window starts again (`x-ms-user-quota-resets-after`, `hh:mm:ss`).
+    pub graph_queries: Option<u32>,
+    pub graph_resets_at: Option<Instant>,
 }
 
 impl Budget {
@@ -106,6 +111,12 @@ impl Budget {
         let (r, at) = (self.reads?, self.reads_at?);
         let refill = at.elapsed().as_secs_f64() * Self::READ_REFILL_PER_S;
         Some(((f64::from(r) + refill) as u32).min(Self::READ_BUCKET.max(r)))
+    }
+
+    /// Whether Resource Graph's quota says a query would be refused now: none left in the
+    /// window, and the window has not started again.
+    pub fn graph_exhausted(&self) -> bool {
+        self.graph_queries == Some(0) && self.graph_resets_at.is_some_and(|t| Instant::now() < t)
     }
 
     /// Takes the figures an answer's headers carry.
@@ -136,7 +147,31 @@ impl Budget {
         if let Some(d) = pick("deletes") {
             self.deletes = Some(d);
         }
+        if let Some(q) = get("x-ms-user-quota-remaining") {
+            self.graph_queries = Some(q);
+            self.graph_resets_at = quota_resets_after(headers).map(|d| Instant::now() + d);
+        }
     }
+}
+
+/// `x-ms-user-quota-resets-after` (Resource Graph): `hh:mm:ss`, seconds maybe with a fraction.
+fn quota_resets_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers
+        .get("x-ms-user-quota-resets-after")?
+        .to_str()
+        .ok()?
+        .trim();
+    let mut parts = v.split(':');
+    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let secs = h.parse::<u64>().ok()? as f64 * 3600.0
+        + m.parse::<u64>().ok()? as f64 * 60.0
+        + s.parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.0)?;
+    (secs <= 86_400.0).then(|| Duration::from_secs_f64(secs))
 }
 
 /// Reads from ARM. Cheap to clone; every clone shares one connection pool and token cache.
@@ -226,14 +261,28 @@ pub fn connect(
     Ok((client, writer))
 }
 
+/// How a request is sent again after a failure.
+#[derive(Debug, Clone, Copy)]
+struct How {
+    /// It changes something: re-sent only when it certainly did not reach ARM.
+    mutating: bool,
+    /// A 429 is waited out (as `Retry-After` says) within the call's deadline.
+    wait_throttled: bool,
+}
+
 /// Whether a failed attempt may be tried again.
 enum Retry {
     No,
     After(Option<Duration>),
 }
 
+/// How long an answer says to wait: `Retry-After` (seconds or an HTTP date), else Resource
+/// Graph's `x-ms-user-quota-resets-after` (its 429 names the end of its quota window).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get("retry-after")?.to_str().ok()?.trim();
+    let Some(v) = headers.get("retry-after") else {
+        return quota_resets_after(headers);
+    };
+    let v = v.to_str().ok()?.trim();
     if let Ok(secs) = v.parse::<f64>() {
         return (secs >= 0.0 && secs.is_finite()).then(|| Duration::from_secs_f64(secs));
     }
@@ -248,11 +297,20 @@ fn arm_error(status: u16, body: &Bytes) -> ErrorKind {
     let err = v.as_ref().map(|v| v.get("error").unwrap_or(v));
     let code = err.and_then(|e| e.get("code")).and_then(Value::as_str);
     let message = err.and_then(|e| e.get("message")).and_then(Value::as_str);
+    // Resource Graph says what was wrong in `details` (its message only asks to quote ids).
+    let detail = err
+        .and_then(|e| e.get("details"))
+        .and_then(Value::as_array)
+        .and_then(|d| d.first())
+        .and_then(|d| Some((d.get("code")?.as_str()?, d.get("message")?.as_str()?)));
     match (code, message) {
         (Some(c), m) => ErrorKind::Api {
             status,
             code: c.to_string(),
-            message: m.unwrap_or_default().to_string(),
+            message: match detail {
+                Some((dc, dm)) => format!("{} ({dc}: {dm})", m.unwrap_or_default()),
+                None => m.unwrap_or_default().to_string(),
+            },
         },
         _ => ErrorKind::Api {
             status,
@@ -380,7 +438,29 @@ impl ArmClient {
         url: String,
         body: Option<&Value>,
     ) -> Result<ArmResponse, AzureError> {
-        self.send_as(method, url, body, None).await
+        let how = How {
+            mutating: method != Method::GET,
+            wait_throttled: true,
+        };
+        self.send_as(method, url, body, None, how).await
+    }
+
+    /// POSTs a query (Azure Resource Graph's, the only POST that reads): retried as a read,
+    /// its timeout a deadline rather than an unknown outcome, allowed in read-only mode. A 429
+    /// is not waited out: the caller has another way to read (Resource Graph's quota window is
+    /// seconds long, and a refresh must not wait on it).
+    pub(super) async fn post_query(
+        &self,
+        path: &str,
+        api_version: &str,
+        body: &Value,
+    ) -> Result<ArmResponse, AzureError> {
+        let url = self.url(path, &[("api-version", api_version)])?;
+        let how = How {
+            mutating: false,
+            wait_throttled: false,
+        };
+        self.send_as(Method::POST, url, Some(body), None, how).await
     }
 
     /// `send` with a client request id chosen by the caller (journaled before it leaves).
@@ -390,9 +470,10 @@ impl ArmClient {
         url: String,
         body: Option<&Value>,
         client_request_id: Option<&str>,
+        how: How,
     ) -> Result<ArmResponse, AzureError> {
         let o = &self.opts;
-        let mutating = method != Method::GET;
+        let mutating = how.mutating;
         let path = url
             .strip_prefix(&self.inner.base)
             .unwrap_or(&url)
@@ -474,7 +555,7 @@ impl ArmClient {
                         });
                     }
                     let retry = match status {
-                        429 => Retry::After(retry_after(&headers)),
+                        429 if how.wait_throttled => Retry::After(retry_after(&headers)),
                         408 | 500 | 502 | 503 | 504 if !mutating => {
                             Retry::After(retry_after(&headers))
                         }
@@ -747,7 +828,8 @@ fn root_cause(e: &reqwest::Error) -> String {
     cause.to_string()
 }
 
-fn parse<T: DeserializeOwned>(
+/// The answer's body as `T`, or a malformed-answer error naming the request.
+pub(super) fn parse<T: DeserializeOwned>(
     resp: &ArmResponse,
     method: &str,
     path: &str,
@@ -848,7 +930,16 @@ impl ArmWriter {
         let url = self.client.url(path, &q)?;
         let resp = self
             .client
-            .send_as(method.clone(), url, body, self.client_request_id.as_deref())
+            .send_as(
+                method.clone(),
+                url,
+                body,
+                self.client_request_id.as_deref(),
+                How {
+                    mutating: true,
+                    wait_throttled: true,
+                },
+            )
             .await?;
         let async_url = resp.header("azure-asyncoperation").map(str::to_string);
         let location_url = resp.header("location").map(str::to_string);

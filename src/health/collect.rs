@@ -17,8 +17,10 @@ use crate::region::Region;
 
 mod aml;
 mod lists;
+mod resource_graph;
 
 pub use lists::LIST_FROM;
+pub use resource_graph::GRAPH_FROM;
 
 pub use aml::{
     AmlNetwork, AmlQuota, AmlReadiness, AmlRoles, AmlSetup, RulesRead, SLOW_READS_TTL,
@@ -33,6 +35,9 @@ pub struct CollectOptions {
     /// One subscription-wide list of availability statuses (true), or one call per resource
     /// (false: the naive way, kept to measure the difference).
     pub subscription_availability: bool,
+    /// Inventory from one Azure Resource Graph query (`collect/resource_graph.rs`), from
+    /// [`GRAPH_FROM`] resources of the kinds it serves; false: provider lists and GETs only.
+    pub resource_graph: bool,
 }
 
 impl Default for CollectOptions {
@@ -40,6 +45,7 @@ impl Default for CollectOptions {
         CollectOptions {
             concurrency: 32,
             subscription_availability: true,
+            resource_graph: true,
         }
     }
 }
@@ -295,7 +301,10 @@ impl Collector {
             })
         };
         let mut reads = tokio::task::JoinSet::new();
-        let lists = Arc::new(lists::Lists::for_config(&self.cfg));
+        let lists = Arc::new(lists::Lists::with_graph(
+            &self.cfg,
+            self.opts.resource_graph,
+        ));
         for comp in &self.cfg.components {
             let ids: Vec<String> = comp.resource_ids().iter().map(|i| i.to_string()).collect();
             for id in ids {
@@ -550,8 +559,10 @@ async fn read(
                     None => c.registry(id).await,
                 }
             };
+            // The replications from the provider (their status is each replica's health now);
+            // a list that cannot be read makes the registry unknown, never "not replicated".
             let (reg, reps) = tokio::join!(reg, c.registry_replications(id));
-            Reading::Acr(reg?, reps.unwrap_or_default())
+            Reading::Acr(reg?, reps?)
         }
         ComponentKind::Aks => Reading::Aks(match listed(lists, c, kind, id).await {
             Some(x) => x,

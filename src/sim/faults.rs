@@ -129,10 +129,12 @@ impl World {
                 control_plane,
             } => {
                 let r = self.region_arg(region)?;
-                let st = self.regions.get_mut(&r).expect("resolved");
-                if st.status == RegionStatus::Down {
+                if self.regions[&r].status == RegionStatus::Down {
                     return Err(format!("region '{r}' is already down"));
                 }
+                // What Resource Graph goes on answering about the region's resources.
+                super::providers::resource_graph::remember(self);
+                let st = self.regions.get_mut(&r).expect("resolved");
                 st.status = RegionStatus::Down;
                 st.since = Some(now);
                 st.arm = arm.unwrap_or_default();

@@ -4,7 +4,7 @@
 //!
 //! Where things live:
 //! - `providers/` — one file per resource provider, named as in every layer (`storage`, `sql`,
-//!   `cosmos`, `flex`, `aks`, `aml`, `routing`, `observe`): its state, ARM JSON, request
+//!   `cosmos`, `flex`, `aks`, `aml`, `routing`, `observe`, `resource_graph`): its state, ARM JSON, request
 //!   handlers and routes, and the completion rules of its long-running operations.
 //!   `providers/mod.rs` joins them: a resource's `State`, the route table, the `Action` an
 //!   operation carries.

@@ -1,5 +1,5 @@
-//! How an ARM request finds its answer: a monitor of a long-running operation first, then the
-//! subscription-wide answers (Resource Health, Service Health, resource-group tags), then what
+//! How an ARM request finds its answer: a monitor of a long-running operation first, then
+//! Azure Resource Graph's queries, then the subscription-wide answers (Resource Health, Service Health, resource-group tags), then what
 //! every resource answers (its JSON, its availability), and last the providers' route table
 //! (`providers::ROUTES`), where each provider declares `(kind, method, path, handler)`.
 
@@ -144,6 +144,10 @@ impl World {
         }
         if let Some(reply) = self.monitor(req.path, req) {
             return Ok(reply);
+        }
+        if providers::resource_graph::is_query(req.method, req.path) {
+            self.graph_queries += 1;
+            return providers::resource_graph::query(self, req);
         }
         if let Some(answer) = super::tenant::handle(self, req) {
             return answer;

@@ -32,7 +32,7 @@ mod control;
 mod decide;
 use control::control;
 pub use control::state;
-use decide::decide;
+use decide::{decide, is_read};
 
 type Shared = Arc<Mutex<World>>;
 
@@ -560,7 +560,7 @@ async fn serve(
         );
         // Saved under the lock, before the answer leaves: a client that saw the answer finds
         // the change in the saved world.
-        if method != "GET" {
+        if !is_read(&method, &path) {
             w.persist();
         }
         decision

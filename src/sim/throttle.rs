@@ -138,13 +138,51 @@ impl Limit {
     }
 }
 
+/// Azure Resource Graph's own quota ("Guidance for throttled requests in Azure Resource
+/// Graph"): `queries` per principal in a window of `window_seconds` that starts with the first
+/// query — 15 per 5 s by default. Its queries take nothing from ARM's buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GraphQuota {
+    pub queries: u32,
+    pub window_seconds: f64,
+}
+
+impl GraphQuota {
+    /// The documented quota: 15 queries per 5 seconds.
+    pub const fn documented() -> GraphQuota {
+        GraphQuota {
+            queries: 15,
+            window_seconds: 5.0,
+        }
+    }
+
+    /// Refuses a quota of no query, or a window that is not 0 to 3600 seconds.
+    fn check(self) -> Result<(), String> {
+        if self.queries == 0 || self.queries > MAX_SIZE {
+            return Err(format!(
+                "Resource Graph's quota must be from 1 to {MAX_SIZE} queries"
+            ));
+        }
+        let w = self.window_seconds;
+        if !(w.is_finite() && w > 0.0 && w <= 3600.0) {
+            return Err(
+                "Resource Graph's quota window must be more than 0 and at most 3600 seconds".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
 /// The per-principal buckets of the three operation types (the global ones are
-/// [`GLOBAL_FACTOR`] times these), or no throttling at all.
+/// [`GLOBAL_FACTOR`] times these) and Resource Graph's quota, or no throttling at all.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RateLimits {
     pub reads: Limit,
     pub writes: Limit,
     pub deletes: Limit,
+    /// Resource Graph's queries (a saved world from before it had one: the documented quota).
+    #[serde(default = "GraphQuota::documented")]
+    pub graph: GraphQuota,
     /// Off: nothing is throttled and answers carry no rate-limit headers.
     pub enabled: bool,
 }
@@ -172,6 +210,7 @@ impl RateLimits {
                 size: 200,
                 refill_per_second: 10.0,
             },
+            graph: GraphQuota::documented(),
             enabled: true,
         }
     }
@@ -218,9 +257,26 @@ impl RateLimits {
         Ok(self)
     }
 
+    /// These limits with Resource Graph's quota changed (None: kept), checked.
+    pub fn with_graph(
+        mut self,
+        queries: Option<u32>,
+        window_seconds: Option<f64>,
+    ) -> Result<RateLimits, String> {
+        if let Some(q) = queries {
+            self.graph.queries = q;
+        }
+        if let Some(w) = window_seconds {
+            self.graph.window_seconds = w;
+        }
+        self.graph.check()?;
+        Ok(self)
+    }
+
     /// Every kind's limit is usable.
     pub fn check(&self) -> Result<(), String> {
-        Kind::ALL.iter().try_for_each(|&k| self.of(k).check(k))
+        Kind::ALL.iter().try_for_each(|&k| self.of(k).check(k))?;
+        self.graph.check()
     }
 
     /// What the fault's answer and the startup line say: `reads 250 (+25/s), ...` or `off`.
@@ -228,14 +284,18 @@ impl RateLimits {
         if !self.enabled {
             return "off (no throttling)".into();
         }
-        Kind::ALL
+        let buckets = Kind::ALL
             .iter()
             .map(|&k| {
                 let l = self.of(k);
                 format!("{} {} (+{}/s)", k.plural(), l.size, l.refill_per_second)
             })
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        format!(
+            "{buckets}; Resource Graph {} queries per {} s",
+            self.graph.queries, self.graph.window_seconds
+        )
     }
 }
 
@@ -349,7 +409,11 @@ pub struct Throttle {
     /// What the simulator started with: the `clear` fault goes back to it.
     baseline: RateLimits,
     buckets: HashMap<Key, Bucket>,
-    /// Requests refused (429) so far, by kind: what a test of a client's pacing reads.
+    /// Resource Graph's quota windows: per principal, when the window started and the queries
+    /// it took.
+    graph_windows: HashMap<String, (Instant, u32)>,
+    /// Requests refused (429) so far, by kind (`reads`, `writes`, `deletes`, `graph`): what a
+    /// test of a client's pacing reads.
     pub refused: HashMap<&'static str, u64>,
 }
 
@@ -367,6 +431,7 @@ impl Throttle {
             limits,
             baseline: limits,
             buckets: HashMap::new(),
+            graph_windows: HashMap::new(),
             refused: HashMap::new(),
         }
     }
@@ -381,10 +446,66 @@ impl Throttle {
         self.baseline
     }
 
-    /// New limits; every bucket starts again full at its new size.
+    /// New limits; every bucket starts again full at its new size (and Resource Graph's
+    /// windows afresh).
     pub fn set(&mut self, limits: RateLimits) {
         self.limits = limits;
         self.buckets.clear();
+        self.graph_windows.clear();
+    }
+
+    /// Counts a Resource Graph query of `principal` at `now` against ARG's quota: its window
+    /// (which starts with the first query after the last one ended) takes it when it has a
+    /// query left, else it is refused with ARG's 429. Every answer says what is left
+    /// (`x-ms-user-quota-remaining`) and when the window starts again
+    /// (`x-ms-user-quota-resets-after`, `hh:mm:ss`).
+    pub fn take_graph(&mut self, principal: &str, now: Instant) -> Outcome {
+        if !self.limits.enabled {
+            return Outcome {
+                headers: Vec::new(),
+                refused: None,
+            };
+        }
+        let quota = self.limits.graph;
+        let window = std::time::Duration::from_secs_f64(quota.window_seconds);
+        if self.graph_windows.len() >= MAX_BUCKETS {
+            self.graph_windows
+                .retain(|_, (start, _)| now.saturating_duration_since(*start) < window);
+        }
+        let (start, used) = self
+            .graph_windows
+            .entry(principal.to_string())
+            .or_insert((now, 0));
+        if now.saturating_duration_since(*start) >= window {
+            (*start, *used) = (now, 0);
+        }
+        let refused = *used >= quota.queries;
+        if !refused {
+            *used += 1;
+        }
+        let left = (*start + window).saturating_duration_since(now);
+        let headers = vec![
+            (
+                "x-ms-user-quota-remaining".to_string(),
+                (quota.queries - *used).to_string(),
+            ),
+            ("x-ms-user-quota-resets-after".to_string(), hh_mm_ss(left)),
+        ];
+        let refused = refused.then(|| {
+            *self.refused.entry("graph").or_default() += 1;
+            let mut r = Reply {
+                status: 429,
+                headers: Vec::new(),
+                body: Some(json!({"error": {
+                    "code": "RateLimiting",
+                    "message": support_message(),
+                    "details": [{"code": "RateLimiting", "message": "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help."}]
+                }})),
+            };
+            r.headers.extend(headers.iter().cloned());
+            r
+        });
+        Outcome { headers, refused }
     }
 
     /// Back to the limits the simulator started with, every bucket full.
@@ -522,13 +643,29 @@ impl Throttle {
             "enabled": self.limits.enabled,
             "limits": {
                 "reads": self.limits.reads, "writes": self.limits.writes,
-                "deletes": self.limits.deletes,
+                "deletes": self.limits.deletes, "graph": self.limits.graph,
             },
             "global_factor": GLOBAL_FACTOR,
             "buckets": buckets,
             "refused": self.refused,
         })
     }
+}
+
+/// A duration as Resource Graph writes it in `x-ms-user-quota-resets-after`: `hh:mm:ss`,
+/// whole seconds rounded up.
+fn hh_mm_ss(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64().ceil() as u64;
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// The message of Resource Graph's errors, which say what went wrong in `details`.
+pub fn support_message() -> String {
+    format!(
+        "Please provide below info when asking for support: timestamp = {}, correlationId = {}.",
+        crate::timefmt::rfc3339(time::OffsetDateTime::now_utc()),
+        uuid::Uuid::new_v4()
+    )
 }
 
 /// The header that says what is left of a bucket.
@@ -607,6 +744,7 @@ pub mod persist {
             limits: saved.limits,
             baseline: saved.baseline,
             buckets: HashMap::new(),
+            graph_windows: HashMap::new(),
             refused: HashMap::new(),
         })
     }

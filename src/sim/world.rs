@@ -188,6 +188,13 @@ pub struct World {
     /// one snapshot's through Microsoft's Python SDK); at most [`GET_LOG_MAX`] are kept.
     #[serde(skip)]
     pub get_log: Option<Vec<String>>,
+    /// Resource Graph queries answered (the same, for its POSTs).
+    #[serde(skip)]
+    pub graph_queries: u64,
+    /// Resource Graph's rows of each resource (by lowercase id) as it last knew them: what it
+    /// answers while the resource's control plane is down.
+    #[serde(skip)]
+    pub graph_rows: HashMap<String, Vec<serde_json::Value>>,
     /// Tags of the resource groups (the runbook lock lives there).
     pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
@@ -244,6 +251,8 @@ impl World {
             requests: 0,
             gets: HashMap::new(),
             get_log: None,
+            graph_queries: 0,
+            graph_rows: HashMap::new(),
             token_fingerprints: Default::default(),
             persist_to: None,
             rg_tags: HashMap::new(),

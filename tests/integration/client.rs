@@ -512,10 +512,15 @@ async fn read_only_mode_cannot_send_a_mutating_request() {
     let sim = Sim::start(SCALE).await;
     let (reader, writer) = session(&sim, Access::ReadOnly).await;
     assert!(writer.is_none(), "read-only mode never creates a writer");
-    // Everything a reader can do is a GET: walk them and check the simulator saw no mutation.
+    // Everything a reader can do is a GET, or a Resource Graph query (a POST that reads): walk
+    // them and check the simulator saw no mutation.
     reader.storage_account(&storage_id()).await.unwrap();
     reader.traffic_manager(&tm_id()).await.unwrap();
     reader.availability_statuses(SUB).await.unwrap();
+    reader
+        .resource_graph(&[SUB.to_string()], "Resources | take 2")
+        .await
+        .unwrap();
     let state = sim.state().await;
     assert!(state["operations"].as_array().unwrap().is_empty());
     let (_, writer) = session(&sim, Access::ReadWrite).await;
@@ -530,4 +535,79 @@ async fn plain_http_to_a_remote_host_is_refused() {
         .err()
         .expect("refused");
     assert!(e.to_string().contains("plain HTTP"), "{e}");
+}
+
+/// A Resource Graph query is a read: sent by a read-only client, every page followed by its
+/// token, its error explained, its throttling noted in the budget and not waited out.
+#[tokio::test]
+async fn resource_graph_queries_are_reads_that_follow_their_pages() {
+    use azfailover::sim::{RateLimits, SimOptions};
+    let sim = Sim::with_options(
+        &Config::demo(),
+        SimOptions {
+            time_scale: Some(SCALE),
+            rate_limits: Some(
+                RateLimits::documented()
+                    .with_graph(Some(20), Some(60.0))
+                    .unwrap(),
+            ),
+            ..Default::default()
+        },
+    )
+    .await;
+    let (c, _) = session(&sim, Access::ReadOnly).await;
+    let subs = [SUB.to_string()];
+    let query = "Resources | where name contains 'contoso' | project id, name, type, location";
+    let before = c.requests_sent();
+    let all = c.resource_graph_paged(&subs, query, 4).await.unwrap();
+    let pages = (all.total_records as usize).div_ceil(4) as u32;
+    assert!(pages >= 3, "{} rows", all.total_records);
+    assert_eq!(all.pages, pages);
+    assert_eq!(all.rows.len() as i64, all.total_records);
+    assert_eq!(
+        c.requests_sent() - before,
+        u64::from(pages),
+        "one request a page"
+    );
+    assert!(!all.truncated);
+    let ids: std::collections::BTreeSet<&str> =
+        all.rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), all.rows.len(), "no row twice across pages");
+    // Each page took one of ARG's quota (20 queries a minute here), which the budget follows;
+    // once it is spent, the next query is refused at once (not waited out for a minute) with
+    // ARG's code.
+    assert_eq!(c.budget().graph_queries, Some(20 - pages));
+    while !c.budget().graph_exhausted() {
+        c.resource_graph(&subs, "Resources | take 1").await.unwrap();
+    }
+    assert_eq!(c.budget().graph_queries, Some(0));
+    let t = Instant::now();
+    let e = c.resource_graph(&subs, query).await.unwrap_err();
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert_eq!(e.status(), Some(429));
+    assert_eq!(e.code(), Some("RateLimiting"));
+    assert!(
+        e.to_string()
+            .contains("Client application has been throttled"),
+        "{e}"
+    );
+    // A query outside what the simulator answers: ARG's InvalidQuery, in the message.
+    let sim = Sim::start(SCALE).await;
+    let (c, _) = session(&sim, Access::ReadOnly).await;
+    let e = c
+        .resource_graph(&subs, "Resources | summarize count()")
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(400));
+    assert!(
+        e.to_string().contains("InvalidQuery: Query is invalid"),
+        "{e}"
+    );
+    assert_eq!(e.attempts, 1, "a 400 is not retried");
+    assert!(
+        sim.state().await["operations"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }

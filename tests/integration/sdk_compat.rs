@@ -1,6 +1,7 @@
 //! Wire compatibility with Microsoft's official Python management SDKs: `tests/sdk/compat.py`
-//! drives an in-process simulator with azure-mgmt-storage, -sql, -cosmosdb and -resourcehealth
-//! (reads, and failovers through the SDKs' own long-running-operation pollers).
+//! drives an in-process simulator with azure-mgmt-storage, -sql, -cosmosdb, -resourcehealth and
+//! -resourcegraph (reads, a Resource Graph query paged by its skip token, and failovers through
+//! the SDKs' own long-running-operation pollers).
 //!
 //! Needs python3 (or the interpreter named by `AZFAILOVER_TEST_PYTHON`) and
 //! `pip install -r tests/sdk/requirements.txt`. Without them the test is skipped (with a message

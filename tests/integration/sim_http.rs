@@ -2490,3 +2490,283 @@ async fn simulator_options_set_the_buckets_and_monitor_polls_are_reads() {
     let r = sim.call("GET", &storage_id(), None).await;
     assert_eq!(remaining(&r, "subscription-reads"), 49);
 }
+
+// ---- Azure Resource Graph ---------------------------------------------------------------------
+
+const GRAPH: &str = "/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01";
+
+/// The collector's kind of query, over the demo's subscription.
+fn graph_query(types: &[&str], options: serde_json::Value) -> serde_json::Value {
+    let list: Vec<String> = types.iter().map(|t| format!("'{t}'")).collect();
+    json!({
+        "subscriptions": [SUB],
+        "query": format!("Resources | where type in~ ({}) | project id, name, type, location, kind, sku, properties, identity, tags, subscriptionId, resourceGroup", list.join(", ")),
+        "options": options,
+    })
+}
+
+/// Every page of a query, following `$skipToken` (the same query sent again with it).
+async fn graph_pages(sim: &Sim, mut body: serde_json::Value) -> Vec<serde_json::Value> {
+    let mut pages = Vec::new();
+    loop {
+        let r = sim.call("POST", GRAPH, Some(body.clone())).await;
+        assert_eq!(r.status, 200, "{}", r.json);
+        let token = r
+            .json
+            .get("$skipToken")
+            .and_then(|t| t.as_str())
+            .map(str::to_string);
+        pages.push(r.json);
+        match token {
+            Some(t) => body["options"]["$skipToken"] = json!(t),
+            None => return pages,
+        }
+    }
+}
+
+#[tokio::test]
+async fn resource_graph_answers_the_resources_table_in_pages() {
+    let sim = Sim::start(SCALE).await;
+    let types = [
+        "Microsoft.MachineLearningServices/workspaces",
+        "microsoft.keyvault/vaults",
+        "microsoft.insights/components",
+        "microsoft.containerregistry/registries",
+        "microsoft.containerregistry/registries/replications",
+        "microsoft.storage/storageaccounts",
+    ];
+    let pages = graph_pages(&sim, graph_query(&types, json!({"$top": 3}))).await;
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    let total = pages[0]["totalRecords"].as_u64().unwrap();
+    let rows: Vec<&serde_json::Value> = pages
+        .iter()
+        .flat_map(|p| p["data"].as_array().unwrap())
+        .collect();
+    assert_eq!(rows.len() as u64, total);
+    for p in &pages {
+        assert_eq!(p["resultTruncated"], "false");
+        assert_eq!(p["facets"], json!([]));
+        assert_eq!(
+            p["count"].as_u64().unwrap() as usize,
+            p["data"].as_array().unwrap().len()
+        );
+        assert!(p["count"].as_u64().unwrap() <= 3);
+    }
+    // Two workspaces and their default storage, a vault, two components, a registry and its
+    // two replicas, the training data account.
+    assert_eq!(total, 11, "{rows:#?}");
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_by_key(|i| i.to_ascii_lowercase());
+    assert_eq!(ids, sorted, "pages are cut from rows sorted by id");
+    let ws = rows
+        .iter()
+        .find(|r| r["name"] == "mlw-contoso-westus")
+        .expect("the standby workspace");
+    assert_eq!(ws["type"], "microsoft.machinelearningservices/workspaces");
+    assert_eq!(ws["subscriptionId"], SUB);
+    assert_eq!(ws["resourceGroup"], "rg-contoso-ml-westus");
+    assert_eq!(ws["location"], "westus");
+    let get = sim.get(ws["id"].as_str().unwrap()).await;
+    for k in ["properties", "identity", "tags", "sku", "kind", "name"] {
+        if !get[k].is_null() {
+            assert_eq!(ws[k], get[k], "{k}: a row carries what the GET answers");
+        }
+    }
+    // No subscription of the world's: no rows. A type ARG's Resources table lacks: none either.
+    let mut other = graph_query(&types, json!({}));
+    other["subscriptions"] = json!(["00000000-0000-0000-0000-00000000dead"]);
+    let r = sim.call("POST", GRAPH, Some(other)).await;
+    assert_eq!(r.json["totalRecords"], 0);
+    let computes = graph_query(
+        &["microsoft.machinelearningservices/workspaces/computes"],
+        json!({}),
+    );
+    assert_eq!(
+        sim.call("POST", GRAPH, Some(computes)).await.json["totalRecords"],
+        0
+    );
+    // The table format: columns, then rows of values.
+    let table = sim
+        .call(
+            "POST",
+            GRAPH,
+            Some(graph_query(
+                &types,
+                json!({"resultFormat": "table", "$top": 2}),
+            )),
+        )
+        .await;
+    assert_eq!(table.json["data"]["columns"][0]["name"], "id");
+    assert_eq!(table.json["data"]["rows"].as_array().unwrap().len(), 2);
+    // A query is a read: not in the operations log, no ARM bucket taken.
+    let state = sim.state().await;
+    assert_eq!(
+        state["operations"],
+        json!([]),
+        "a query is not an operation"
+    );
+    assert!(pages.len() as u64 <= sim.server.world().lock().unwrap().graph_queries);
+}
+
+#[tokio::test]
+async fn resource_graph_refuses_what_it_cannot_run_with_its_own_error() {
+    let sim = Sim::start(SCALE).await;
+    for (query, token) in [
+        ("Resources | summarize count() by type", "summarize"),
+        ("Resources | where type in~ ('a'", ""),
+        ("resources | where type =~ 'x' |", "|"),
+    ] {
+        let r = sim
+            .call(
+                "POST",
+                GRAPH,
+                Some(json!({"subscriptions": [SUB], "query": query})),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{query}: {}", r.json);
+        let e = &r.json["error"];
+        assert_eq!(e["code"], "BadRequest");
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Please provide below info when asking for support")
+        );
+        assert_eq!(e["details"][0]["code"], "InvalidQuery", "{query}");
+        assert_eq!(e["details"][1]["code"], "ParserFailure", "{query}");
+        assert_eq!(e["details"][1]["token"], token, "{query}");
+    }
+    // A token of another query, or none at all.
+    let first = sim
+        .call(
+            "POST",
+            GRAPH,
+            Some(graph_query(
+                &["microsoft.insights/components"],
+                json!({"$top": 1}),
+            )),
+        )
+        .await;
+    let token = first.json["$skipToken"]
+        .as_str()
+        .expect("two components: a second page");
+    let mut other = graph_query(&["microsoft.keyvault/vaults"], json!({"$skipToken": token}));
+    let r = sim.call("POST", GRAPH, Some(other.clone())).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json["error"]["details"][1]["code"], "InvalidSkipToken");
+    other["options"] = json!({"$top": 0});
+    assert_eq!(sim.call("POST", GRAPH, Some(other)).await.status, 400);
+}
+
+#[tokio::test]
+async fn resource_graph_has_its_own_quota_and_answers_429_past_it() {
+    use azfailover::sim::{RateLimits, SimOptions};
+    let limits = RateLimits::documented()
+        .with_graph(Some(2), Some(30.0))
+        .unwrap();
+    let sim = Sim::with_options(
+        &Config::demo(),
+        SimOptions {
+            time_scale: Some(SCALE),
+            rate_limits: Some(limits),
+            ..Default::default()
+        },
+    )
+    .await;
+    let body = graph_query(&["microsoft.keyvault/vaults"], json!({}));
+    for left in ["1", "0"] {
+        let r = sim.call("POST", GRAPH, Some(body.clone())).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-ms-user-quota-remaining"), Some(left));
+        assert!(
+            r.header("x-ms-user-quota-resets-after")
+                .unwrap()
+                .starts_with("00:00:")
+        );
+        // Not a write of ARM's: no write bucket spent, no ARM rate-limit header.
+        assert!(r.header("x-ms-ratelimit-remaining-tenant-writes").is_none());
+    }
+    let r = sim.call("POST", GRAPH, Some(body)).await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.json["error"]["code"], "RateLimiting");
+    assert_eq!(r.json["error"]["details"][0]["code"], "RateLimiting");
+    assert_eq!(r.header("x-ms-user-quota-remaining"), Some("0"));
+    let resets = r.header("x-ms-user-quota-resets-after").unwrap();
+    assert!(("00:00:01"..="00:00:30").contains(&resets), "{resets}");
+    let budget: serde_json::Value = reqwest::get(format!("{}/_sim/budget", sim.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(budget["refused"]["graph"], 1);
+    assert_eq!(budget["limits"]["graph"]["queries"], 2);
+    assert!(budget["buckets"].as_array().unwrap().is_empty(), "{budget}");
+    // ARM's reads go on as before.
+    assert_eq!(sim.call("GET", &storage_id(), None).await.status, 200);
+}
+
+/// In an outage ARG goes on answering with what it last knew of the downed region's resources,
+/// while their own control plane answers 503.
+#[tokio::test]
+async fn resource_graph_keeps_the_last_row_of_a_region_whose_control_plane_is_down() {
+    let sim = Sim::start(SCALE).await;
+    let acr = rid(
+        "rg-contoso-ml-global",
+        "Microsoft.ContainerRegistry/registries/acrcontosoml",
+    );
+    let body = graph_query(
+        &[
+            "microsoft.machinelearningservices/workspaces",
+            "microsoft.containerregistry/registries/replications",
+        ],
+        json!({}),
+    );
+    let before = sim.call("POST", GRAPH, Some(body.clone())).await.json;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: None,
+    });
+    assert_eq!(
+        sim.call("GET", &workspace("eastus"), None).await.status,
+        503
+    );
+    assert_eq!(
+        sim.call("GET", &format!("{acr}/replications"), None)
+            .await
+            .status,
+        503
+    );
+    let during = sim.call("POST", GRAPH, Some(body)).await;
+    assert_eq!(during.status, 200, "ARG is global");
+    let (b, d) = (
+        before["data"].as_array().unwrap(),
+        during.json["data"].as_array().unwrap(),
+    );
+    assert_eq!(b.len(), d.len());
+    // (A replica's status carries the time it was read: ARG's is when the region went down.)
+    let timeless = |v: &serde_json::Value| {
+        let mut v = v.clone();
+        if let Some(s) = v.pointer_mut("/properties/status") {
+            s["timestamp"] = serde_json::Value::Null;
+        }
+        v
+    };
+    for (b, d) in b.iter().zip(d) {
+        assert_eq!(
+            timeless(b),
+            timeless(d),
+            "the rows it had before the outage"
+        );
+    }
+    let replica = during.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "westus")
+        .expect("the westus replica");
+    assert_eq!(replica["properties"]["status"]["displayStatus"], "Ready");
+}

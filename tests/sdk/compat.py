@@ -4,9 +4,10 @@
     python3 tests/sdk/compat.py http://127.0.0.1:PORT
 
 Drives a running simulator of the demo deployment (assets/demo.toml) with azure-mgmt-storage,
-azure-mgmt-sql, azure-mgmt-cosmosdb and azure-mgmt-resourcehealth, as a real client would:
-reads, then failovers through the SDKs' own long-running-operation pollers. Only the loopback
-simulator is contacted (a static bearer token; no Microsoft Entra ID).
+azure-mgmt-sql, azure-mgmt-cosmosdb, azure-mgmt-resourcehealth and azure-mgmt-resourcegraph, as
+a real client would: reads (a Resource Graph query paged by its skip token), then failovers
+through the SDKs' own long-running-operation pollers. Only the loopback simulator is contacted
+(a static bearer token; no Microsoft Entra ID).
 
 Exit status: 0 every step passed; 1 a step failed; 3 a package is missing (install them with
 `pip install -r tests/sdk/requirements.txt`).
@@ -26,6 +27,9 @@ try:
     from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
     from azure.mgmt.cosmosdb import CosmosDBManagementClient
     from azure.mgmt.cosmosdb.models import FailoverPolicies, FailoverPolicy
+    from azure.core.exceptions import HttpResponseError
+    from azure.mgmt.resourcegraph import ResourceGraphClient
+    from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
     from azure.mgmt.resourcehealth import ResourceHealthMgmtClient
     from azure.mgmt.sql import SqlManagementClient
     from azure.mgmt.storage import StorageManagementClient
@@ -74,6 +78,49 @@ def client(cls, base_url):
 def check(cond, what):
     if not cond:
         raise AssertionError(what)
+
+
+def resource_graph(url):
+    """The collector's kind of query, three rows a page, every page asked for with the last
+    one's skip token; then a query outside what the simulator answers, refused as ARG does."""
+    cred = StaticToken()
+    rg = ResourceGraphClient(cred, base_url=url, authentication_policy=LoopbackAuthPolicy(cred, SCOPE),
+                             retry_total=2)
+    types = ["microsoft.machinelearningservices/workspaces", "microsoft.keyvault/vaults",
+             "microsoft.containerregistry/registries", "microsoft.storage/storageaccounts"]
+    query = ("Resources | where type in~ (" + ", ".join(f"'{t}'" for t in types) + ") "
+             "| project id, name, type, location, kind, sku, properties, identity, tags")
+    rows, pages, token, total = [], 0, None, None
+    while True:
+        page = rg.resources(QueryRequest(subscriptions=[SUB], query=query,
+                                         options=QueryRequestOptions(top=3, skip_token=token)))
+        pages += 1
+        total = page.total_records if total is None else total
+        check(page.count == len(page.data) <= 3, f"page {pages}: count {page.count}, {len(page.data)} rows")
+        check(str(page.result_truncated) == "false", f"resultTruncated {page.result_truncated!r}")
+        rows.extend(page.data)
+        token = page.skip_token
+        if not token:
+            break
+        check(pages < 20, "the pages end")
+    names = sorted(r["name"] for r in rows)
+    print(f"resource graph: {total} rows in {pages} pages: {', '.join(names)}")
+    check(len(rows) == total and pages >= 2, f"{len(rows)} rows of {total} in {pages} pages")
+    check(len({r["id"] for r in rows}) == len(rows), "no row twice")
+    check(all(r["type"] == r["type"].lower() and r["type"] in types for r in rows), "types in lower case")
+    ws = next(r for r in rows if r["name"] == "mlw-contoso-westus")
+    check(ws["location"] == "westus" and ws["identity"]["type"] == "SystemAssigned", f"the standby workspace: {ws}")
+    check(ws["properties"]["storageAccount"].lower().endswith("/storageaccounts/stmlwcontosowestus"),
+          f"its default storage: {ws['properties'].get('storageAccount')}")
+    check(any(r["name"] == "stmlwcontosowestus" for r in rows), "the default storage account is a row too")
+    try:
+        rg.resources(QueryRequest(subscriptions=[SUB], query="Resources | summarize count() by type"))
+        raise AssertionError("a query the simulator does not answer was answered")
+    except HttpResponseError as e:
+        codes = [d.code for d in (e.error.details or [])] if e.error else []
+        print(f"resource graph: refused {e.status_code} {e.error.code if e.error else None} {codes}")
+        check(e.status_code == 400 and e.error.code == "BadRequest" and codes[:1] == ["InvalidQuery"],
+              f"ARG's error: {e.status_code} {codes}")
 
 
 def storage(url):
@@ -196,7 +243,8 @@ def main():
     url = sys.argv[1].rstrip("/")
     # Loopback only: never through a proxy.
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-    steps = [("storage", storage), ("sql", sql), ("cosmos", cosmos), ("health", health)]
+    steps = [("resource_graph", resource_graph), ("storage", storage), ("sql", sql), ("cosmos", cosmos),
+             ("health", health)]
     failed = []
     for name, step in steps:
         try:

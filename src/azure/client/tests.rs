@@ -72,3 +72,45 @@ fn the_budget_reads_the_smaller_of_the_principal_and_global_buckets() {
     b.note(&h);
     assert_eq!(b.reads, Some(120));
 }
+
+#[test]
+fn resource_graph_quota_headers_are_read_and_name_the_wait_of_a_429() {
+    let mut h = HeaderMap::new();
+    h.insert("x-ms-user-quota-remaining", "0".parse().unwrap());
+    h.insert("x-ms-user-quota-resets-after", "00:00:03".parse().unwrap());
+    let mut b = Budget::default();
+    assert!(!b.graph_exhausted());
+    b.note(&h);
+    assert_eq!(b.graph_queries, Some(0));
+    assert!(b.graph_exhausted());
+    // ARG's 429 names its window's end, not a Retry-After.
+    assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+    h.insert(
+        "x-ms-user-quota-resets-after",
+        "01:02:03.5".parse().unwrap(),
+    );
+    assert_eq!(
+        quota_resets_after(&h),
+        Some(Duration::from_secs_f64(3723.5))
+    );
+    h.insert("x-ms-user-quota-resets-after", "soon".parse().unwrap());
+    assert_eq!(quota_resets_after(&h), None);
+    // Queries left: not exhausted; ARM's read figure is untouched.
+    h.insert("x-ms-user-quota-remaining", "14".parse().unwrap());
+    b.note(&h);
+    assert!(!b.graph_exhausted());
+    assert_eq!(b.reads, None);
+}
+
+#[test]
+fn an_error_with_details_says_the_first_one() {
+    let body = br#"{"error":{"code":"BadRequest","message":"Please provide below info when asking for support: timestamp = x, correlationId = y.","details":[{"code":"InvalidQuery","message":"Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying."},{"code":"ParserFailure","message":"ParserFailure","line":1,"characterPositionInLine":12,"token":"summarize"}]}}"#;
+    let ErrorKind::Api { code, message, .. } = arm_error(400, &Bytes::from_static(body)) else {
+        panic!("an API error");
+    };
+    assert_eq!(code, "BadRequest");
+    assert!(
+        message.contains("(InvalidQuery: Query is invalid."),
+        "{message}"
+    );
+}

@@ -171,7 +171,11 @@ impl SlowCache {
     ) -> Option<T> {
         locked(map)
             .get(name)
-            .filter(|x| ttl.is_none_or(|ttl| now - at(x) < ttl && now >= at(x)))
+            // Azure's clock is known to a second (its Date header): a reading a second "ahead"
+            // is not from the future.
+            .filter(|x| {
+                ttl.is_none_or(|ttl| now - at(x) < ttl && now >= at(x) - time::Duration::seconds(2))
+            })
             .cloned()
     }
 
@@ -332,7 +336,6 @@ async fn roles(
     secondary_ws: Option<&Workspace>,
 ) -> AmlRoles {
     let (c, sem) = (x.c, x.sem);
-    let read_at = c.server_now();
     let of_principal = |p: String| async move {
         x.shared
             .principals
@@ -363,7 +366,8 @@ async fn roles(
         None => None,
     };
     AmlRoles {
-        read_at,
+        // Dated once answered: Azure's clock is known from its answers by then.
+        read_at: c.server_now(),
         primary_workspace: pw,
         at_primary,
         at_secondary,
@@ -411,6 +415,7 @@ async fn network(
         r.as_ref().is_ok_and(|l| !l.is_empty())
     };
     if !(private || any(&n.primary_pecs) || any(&n.secondary_pecs)) {
+        n.read_at = c.server_now();
         return n;
     }
     // An account's own answer carries its connections: the account is read (once per
@@ -465,6 +470,8 @@ async fn network(
     }))
     .await;
     n.links = links.into_iter().collect();
+    // Dated once answered: Azure's clock is known from its answers by then.
+    n.read_at = c.server_now();
     n
 }
 

@@ -5,6 +5,9 @@
 //! answer, or a list that failed) is read on its own, so its error is its own, never a guess.
 //! Storage accounts are not listed (their replication statistics come only with a GET), nor
 //! SQL failover groups (each server's view is read), nor children of a resource.
+//!
+//! The kinds Azure Resource Graph serves (`resource_graph.rs`) come from its one query when the
+//! collection has one; their lists are read only when that query does not answer.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,6 +15,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
+use super::resource_graph::Inventory;
 use crate::azure::ArmClient;
 use crate::azure::api::versions as v;
 use crate::config::{ComponentKind, Config};
@@ -66,15 +70,30 @@ pub const LIST_FROM: usize = 3;
 
 type Listed = Option<Arc<HashMap<String, Value>>>;
 
-/// The lists one collection may use, each read at most once, by the first read that needs it.
+/// The lists one collection may use, each read at most once, by the first read that needs it,
+/// and its Resource Graph query.
 #[derive(Default)]
 pub(super) struct Lists {
     cells: HashMap<(String, ComponentKind), OnceCell<Listed>>,
+    graph: Option<Inventory>,
 }
 
 impl Lists {
-    /// The lists worth reading for `cfg`: the listed kinds with at least [`LIST_FROM`]
-    /// resources in a subscription.
+    /// The lists worth reading for `cfg` (the listed kinds with at least [`LIST_FROM`]
+    /// resources in a subscription) and, with `resource_graph`, its Resource Graph query (see
+    /// [`Inventory::for_config`]).
+    pub(super) fn with_graph(cfg: &Config, resource_graph: bool) -> Lists {
+        Lists {
+            graph: if resource_graph {
+                Inventory::for_config(cfg)
+            } else {
+                None
+            },
+            ..Lists::for_config(cfg)
+        }
+    }
+
+    /// The lists worth reading for `cfg`, without Resource Graph.
     pub(super) fn for_config(cfg: &Config) -> Lists {
         let mut counts: HashMap<(String, ComponentKind), usize> = HashMap::new();
         for c in &cfg.components {
@@ -93,14 +112,21 @@ impl Lists {
                 .filter(|(_, n)| *n >= LIST_FROM)
                 .map(|(k, _)| (k, OnceCell::new()))
                 .collect(),
+            graph: None,
         }
     }
 
-    /// The listed object of `id` (a `kind` resource), when its kind is listed and the list
-    /// carries it; None: read it on its own. The list is read under the caller's permit of the
-    /// collection's bound (the first caller's: the others wait for it, holding theirs).
+    /// The listed object of `id` (a `kind` resource): its Resource Graph row when the
+    /// collection's query serves the kind and answered, else its kind's list when the kind is
+    /// listed; None: read it on its own. The query or list is read under the caller's permit
+    /// of the collection's bound (the first caller's: the others wait for it, holding theirs).
     pub(super) async fn get(&self, c: &ArmClient, kind: ComponentKind, id: &str) -> Option<Value> {
         let id = crate::config::ResourceId::parse(id).ok()?;
+        if let Some(graph) = self.graph.as_ref().filter(|g| g.serves(kind))
+            && let Some(row) = graph.get(c, &id.key()).await
+        {
+            return row;
+        }
         let sub = id.subscription().to_ascii_lowercase();
         let cell = self.cells.get(&(sub.clone(), kind))?;
         let (_, path, version) = LISTED.iter().find(|(k, ..)| *k == kind)?;

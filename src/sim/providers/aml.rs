@@ -342,7 +342,7 @@ impl Provider for Endpoint {
 }
 
 /// A managed online deployment's ARM JSON, with its instance count (`sku.capacity`).
-fn render_deployment(w: &World, r: &Resource, d: &Deployment) -> Value {
+pub(crate) fn render_deployment(w: &World, r: &Resource, d: &Deployment) -> Value {
     use super::aml_readiness::{CODE, ENVIRONMENT, MODEL, registry_name};
     let ws = r.id.parent().map(|p| p.to_string()).unwrap_or_default();
     json!({

@@ -326,7 +326,7 @@ pub fn default_storage(name: &str) -> String {
 
 /// A workspace's default storage account: locally redundant, in the workspace's region (it is
 /// never failed over; each workspace has its own).
-fn render_default_storage(w: &World, ws: &crate::sim::world::Resource) -> Value {
+pub(crate) fn render_default_storage(w: &World, ws: &crate::sim::world::Resource) -> Value {
     let name = default_storage(ws.id.name());
     let loc = ws.home.as_str();
     let id = format!(

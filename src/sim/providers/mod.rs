@@ -11,6 +11,7 @@
 //! | `aml_readiness.rs` | Azure ML readiness: datastores, regional quota, workspace drift; in `aml_readiness/`, what only readiness needs of other providers: role assignments (`roles`), private endpoints and DNS (`network`), the managed network (`managed`) |
 //! | `routing.rs` | Traffic Manager profiles and Front Door origin groups |
 //! | `observe.rs` | Key Vault, Container Registry (replications), Application Insights |
+//! | `resource_graph.rs` | Azure Resource Graph: the `Resources` table of every simulated resource, the KQL the collector sends, paging; its quota is in `throttle.rs` |
 //!
 //! Each file holds its provider's state types, its ARM JSON (`Provider::render`), its request
 //! handlers and `ROUTES`, and the completion rules of its long-running operations. This file
@@ -23,6 +24,7 @@ pub mod aml_readiness;
 pub mod cosmos;
 pub mod flex;
 pub mod observe;
+pub mod resource_graph;
 pub mod routing;
 pub mod sql;
 pub mod storage;

@@ -178,7 +178,12 @@ impl Provider for Acr {
 }
 
 /// An ACR replication's ARM JSON: Unavailable while its region is down.
-fn render_replication(world: &World, r: &Resource, region: &Region, enabled: bool) -> Value {
+pub(crate) fn render_replication(
+    world: &World,
+    r: &Resource,
+    region: &Region,
+    enabled: bool,
+) -> Value {
     let up = world.region_up(region);
     json!({
         "id": format!("{}/replications/{}", r.id, region), "name": region.as_str(),

@@ -3,7 +3,14 @@
 //! then the world's answer.
 
 use super::*;
+use crate::sim::providers::resource_graph;
 use crate::sim::throttle;
+
+/// Whether a request only reads: a GET, or a Resource Graph query (a POST that changes
+/// nothing, so it is neither in `operations` nor saved after).
+pub(super) fn is_read(method: &str, path: &str) -> bool {
+    method == "GET" || resource_graph::is_query(method, path)
+}
 
 /// Decides an ARM request's fate under the lock: auth, the token buckets, api-version,
 /// transport faults, a downed region's ARM behaviour, then the world's answer.
@@ -54,13 +61,18 @@ pub(super) fn decide(
     // ARM's token buckets, once the caller is known and before anything else: a refused
     // request changes nothing and is not logged; every answer says what is left.
     let (principal, tenant) = throttle::principal_of(auth);
-    let scope = throttle::Scope::of(path, tenant.as_deref());
-    let counted = w.throttle.take(
-        &scope,
-        &principal,
-        throttle::Kind::of(method),
-        Instant::now(),
-    );
+    // Resource Graph's queries count against its own quota, not ARM's buckets.
+    let counted = if resource_graph::is_query(method, path) {
+        w.throttle.take_graph(&principal, Instant::now())
+    } else {
+        let scope = throttle::Scope::of(path, tenant.as_deref());
+        w.throttle.take(
+            &scope,
+            &principal,
+            throttle::Kind::of(method),
+            Instant::now(),
+        )
+    };
     if let Some(mut refused) = counted.refused {
         refused.headers.extend(counted.headers);
         d.reply = Some(refused);
@@ -226,7 +238,7 @@ fn answer(
         api_version: &api_version,
     };
     let reply = w.handle(&req).unwrap_or_else(Reply::from);
-    if method != "GET" {
+    if !is_read(method, path) {
         w.log_mutation(method, path, reply.status);
     }
     d.reply = Some(reply);

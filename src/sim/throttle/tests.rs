@@ -322,8 +322,48 @@ fn limits_are_checked() {
     assert!(d.with(Kind::Delete, Some(5), Some(0.5)).is_ok());
     assert_eq!(
         d.describe(),
-        "reads 250 (+25/s), writes 200 (+10/s), deletes 200 (+10/s)"
+        "reads 250 (+25/s), writes 200 (+10/s), deletes 200 (+10/s); Resource Graph 15 queries per 5 s"
     );
+    assert!(d.with_graph(Some(0), None).is_err());
+    assert!(d.with_graph(None, Some(0.0)).is_err());
+    assert_eq!(d.with_graph(Some(2), Some(1.5)).unwrap().graph.queries, 2);
+}
+
+#[test]
+fn resource_graph_takes_fifteen_queries_per_five_seconds_then_answers_its_429() {
+    let mut t = Throttle::default();
+    let start = Instant::now();
+    for n in (0..15).rev() {
+        let o = t.take_graph("p", start);
+        assert!(o.refused.is_none());
+        assert_eq!(
+            header(&o, "x-ms-user-quota-remaining"),
+            Some(n.to_string().as_str())
+        );
+        assert_eq!(header(&o, "x-ms-user-quota-resets-after"), Some("00:00:05"));
+    }
+    let o = t.take_graph("p", start + Duration::from_millis(2500));
+    let refused = o
+        .refused
+        .clone()
+        .expect("the 16th query in the window is refused");
+    assert_eq!(refused.status, 429);
+    let body = refused.body.unwrap();
+    assert_eq!(body["error"]["code"], "RateLimiting");
+    assert_eq!(body["error"]["details"][0]["code"], "RateLimiting");
+    assert_eq!(header(&o, "x-ms-user-quota-remaining"), Some("0"));
+    assert_eq!(header(&o, "x-ms-user-quota-resets-after"), Some("00:00:03"));
+    // Another principal has its own window; ARM's buckets are untouched.
+    assert!(t.take_graph("q", start).refused.is_none());
+    assert_eq!(t.refused.get("graph"), Some(&1));
+    assert!(t.view(start)["buckets"].as_array().unwrap().is_empty());
+    // The window over, a new one starts with the next query.
+    let o = t.take_graph("p", start + Duration::from_secs(5));
+    assert!(o.refused.is_none());
+    assert_eq!(header(&o, "x-ms-user-quota-remaining"), Some("14"));
+    // Unlimited: no quota and no headers.
+    let mut off = Throttle::new(RateLimits::unlimited());
+    assert!(off.take_graph("p", start).headers.is_empty());
 }
 
 #[test]
