@@ -379,6 +379,7 @@ async fn single() {
                 CollectOptions {
                     concurrency: 1,
                     subscription_availability: false,
+                    ..CollectOptions::default()
                 },
             );
             let t = Instant::now();

@@ -33,6 +33,12 @@ pub struct CollectOptions {
     /// One subscription-wide list of availability statuses (true), or one call per resource
     /// (false: the naive way, kept to measure the difference).
     pub subscription_availability: bool,
+    /// The Azure ML readiness reads (datastores, roles, network, quota); false: none are sent
+    /// and every readiness check stays undecided (a runbook step's check that judges none).
+    pub readiness: bool,
+    /// The two subscription-wide health lists (availability statuses, Service Health events);
+    /// false: neither is sent and both read as empty (a check that looks at neither).
+    pub health_lists: bool,
 }
 
 impl Default for CollectOptions {
@@ -40,6 +46,8 @@ impl Default for CollectOptions {
         CollectOptions {
             concurrency: 32,
             subscription_availability: true,
+            readiness: true,
+            health_lists: true,
         }
     }
 }
@@ -255,10 +263,17 @@ impl Collector {
         Ok((obs, snap))
     }
 
-    /// Reads everything concurrently.
+    /// Reads everything concurrently — never many more requests at once than ARM last said its
+    /// read bucket holds (at least 4): a burst into an empty bucket is refused request by request.
     pub async fn observe(&self) -> Observations {
-        let sem = Arc::new(Semaphore::new(self.opts.concurrency));
+        let left = self
+            .client
+            .budget()
+            .reads_now()
+            .map_or(usize::MAX, |l| l as usize);
+        let sem = Arc::new(Semaphore::new(self.opts.concurrency.min(left.max(4))));
         let sub = self.cfg.deployment.subscription_id.clone();
+        let lists_on = self.opts.health_lists;
         let avail = {
             let c = self.client.clone();
             let sub = sub.clone();
@@ -274,6 +289,9 @@ impl Collector {
                     .collect()
             };
             tokio::spawn(async move {
+                if !lists_on {
+                    return Ok(Vec::new());
+                }
                 if ids.is_empty() {
                     let _p = sem.acquire_owned().await;
                     return c.availability_statuses(&sub).await;
@@ -290,6 +308,9 @@ impl Collector {
             let c = self.client.clone();
             let sem = sem.clone();
             tokio::spawn(async move {
+                if !lists_on {
+                    return Ok(Vec::new());
+                }
                 let _p = sem.acquire_owned().await;
                 c.service_health_events(&sub).await
             })
@@ -321,10 +342,14 @@ impl Collector {
             }
             (out, self.client.server_now())
         };
-        let ((mut out, now), (aml, aml_quota)) = tokio::join!(
-            joined,
-            aml::readiness(&self.client, &sem, &self.cfg, &self.slow, &lists)
-        );
+        let readiness = async {
+            if self.opts.readiness {
+                aml::readiness(&self.client, &sem, &self.cfg, &self.slow, &lists).await
+            } else {
+                (HashMap::new(), None)
+            }
+        };
+        let ((mut out, now), (aml, aml_quota)) = tokio::join!(joined, readiness);
         let availability = match avail.await {
             Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
             Ok(Err(e)) => Err(e.into()),
