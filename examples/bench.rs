@@ -460,6 +460,7 @@ async fn single() {
                     concurrency: 1,
                     subscription_availability: false,
                     resource_graph: false,
+                    ..CollectOptions::default()
                 },
             );
             let t = Instant::now();

@@ -3,7 +3,7 @@
 //! request, and read-only mode never creates one.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -76,6 +76,22 @@ struct Inner {
     server_clock: std::sync::Mutex<Option<(time::OffsetDateTime, Instant)>>,
     /// What ARM last said is left of this principal's request budget.
     budget: std::sync::Mutex<Budget>,
+    /// Runs in flight through this client ([`RunPriority`]).
+    runs: AtomicU32,
+    /// GETs sent by every clone but the background ones (a run's, a plan's).
+    foreground_reads: AtomicU64,
+    /// Until when ARM said (429 with Retry-After) not to come back, per bucket (reads,
+    /// writes, deletes): every request of that kind waits for it, not only the refused one.
+    holds: std::sync::Mutex<[Option<Instant>; 3]>,
+}
+
+/// The bucket a method draws on: reads (GET, HEAD), deletes, writes.
+fn bucket_of(method: &Method) -> usize {
+    match *method {
+        Method::GET | Method::HEAD => 0,
+        Method::DELETE => 2,
+        _ => 1,
+    }
 }
 
 /// What ARM says is left of the caller's request budget: its token buckets per subscription
@@ -90,6 +106,8 @@ pub struct Budget {
     pub deletes: Option<u32>,
     /// Answers 429 (throttled) so far.
     pub throttled: u64,
+    /// When the last 429 came.
+    pub throttled_at: Option<Instant>,
     /// When the reads figure was last read.
     pub reads_at: Option<Instant>,
     /// Azure Resource Graph's own quota (its queries do not count against ARM's buckets): the
@@ -97,6 +115,8 @@ pub struct Budget {
     /// the window starts again (`x-ms-user-quota-resets-after`, `hh:mm:ss`).
     pub graph_queries: Option<u32>,
     pub graph_resets_at: Option<Instant>,
+    /// When the writes figure was last read.
+    pub writes_at: Option<Instant>,
 }
 
 impl Budget {
@@ -104,13 +124,31 @@ impl Budget {
     pub const READ_REFILL_PER_S: f64 = 25.0;
     /// The documented size of the read bucket.
     pub const READ_BUCKET: u32 = 250;
+    /// The documented refill of the write bucket, per second.
+    pub const WRITE_REFILL_PER_S: f64 = 10.0;
+    /// The documented size of the write bucket.
+    pub const WRITE_BUCKET: u32 = 200;
 
     /// Reads left now: the last figure, refilled since at the documented rate (never above the
     /// bucket's size); None when no answer said.
     pub fn reads_now(&self) -> Option<u32> {
-        let (r, at) = (self.reads?, self.reads_at?);
-        let refill = at.elapsed().as_secs_f64() * Self::READ_REFILL_PER_S;
-        Some(((f64::from(r) + refill) as u32).min(Self::READ_BUCKET.max(r)))
+        refilled(
+            self.reads?,
+            self.reads_at?,
+            Self::READ_REFILL_PER_S,
+            Self::READ_BUCKET,
+        )
+    }
+
+    /// Writes left now, as [`Budget::reads_now`] for the write bucket (what a mutation's answer
+    /// said last, refilled since); None when no answer to a mutation said.
+    pub fn writes_now(&self) -> Option<u32> {
+        refilled(
+            self.writes?,
+            self.writes_at?,
+            Self::WRITE_REFILL_PER_S,
+            Self::WRITE_BUCKET,
+        )
     }
 
     /// Whether Resource Graph's quota says a query would be refused now: none left in the
@@ -143,6 +181,7 @@ impl Budget {
         }
         if let Some(w) = pick("writes") {
             self.writes = Some(w);
+            self.writes_at = Some(Instant::now());
         }
         if let Some(d) = pick("deletes") {
             self.deletes = Some(d);
@@ -174,11 +213,32 @@ fn quota_resets_after(headers: &HeaderMap) -> Option<Duration> {
     (secs <= 86_400.0).then(|| Duration::from_secs_f64(secs))
 }
 
+/// A figure read `at`, refilled since at `per_s` up to `size` (or the figure, if larger).
+fn refilled(left: u32, at: Instant, per_s: f64, size: u32) -> Option<u32> {
+    let refill = at.elapsed().as_secs_f64() * per_s;
+    Some(((f64::from(left) + refill) as u32).min(size.max(left)))
+}
+
+/// Held while a run is in flight through a client ([`ArmClient::run_priority`]): the console's
+/// refreshes and probes through any clone of it yield to the run until it is dropped.
+pub struct RunPriority {
+    inner: Arc<Inner>,
+}
+
+impl Drop for RunPriority {
+    fn drop(&mut self) {
+        self.inner.runs.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Reads from ARM. Cheap to clone; every clone shares one connection pool and token cache.
 #[derive(Clone)]
 pub struct ArmClient {
     inner: Arc<Inner>,
     opts: Arc<ClientOptions>,
+    /// The console's own reads (refreshes, probes): not counted in
+    /// [`ArmClient::foreground_reads`].
+    background: bool,
 }
 
 /// Sends mutating requests. Only [`connect`] creates one, and only with [`Access::ReadWrite`].
@@ -251,8 +311,12 @@ pub fn connect(
             requests: AtomicU64::new(0),
             server_clock: std::sync::Mutex::new(None),
             budget: std::sync::Mutex::new(Budget::default()),
+            runs: AtomicU32::new(0),
+            foreground_reads: AtomicU64::new(0),
+            holds: std::sync::Mutex::new([None; 3]),
         }),
         opts: Arc::new(opts),
+        background: false,
     };
     let writer = (access == Access::ReadWrite).then(|| ArmWriter {
         client: client.clone(),
@@ -337,7 +401,38 @@ impl ArmClient {
                 max_attempts: max_attempts.max(1),
                 ..(*self.opts).clone()
             }),
+            background: self.background,
         }
+    }
+
+    /// A client sharing this one's connections, tokens and budget whose reads are the
+    /// console's own (refreshes and probes): they yield to a run, and
+    /// [`ArmClient::foreground_reads`] does not count them.
+    pub fn background(&self) -> ArmClient {
+        ArmClient {
+            background: true,
+            ..self.clone()
+        }
+    }
+
+    /// Marks a run in flight until the guard is dropped (every clone sees it): the console's
+    /// engine then refreshes only above the run's reserve of reads, and less often.
+    pub fn run_priority(&self) -> RunPriority {
+        self.inner.runs.fetch_add(1, Ordering::SeqCst);
+        RunPriority {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// Whether a run is in flight through this client or a clone of it.
+    pub fn run_in_flight(&self) -> bool {
+        self.inner.runs.load(Ordering::SeqCst) > 0
+    }
+
+    /// GETs sent so far by every clone but the background ones (every attempt counts): a run's
+    /// reads, while one is in flight.
+    pub fn foreground_reads(&self) -> u64 {
+        self.inner.foreground_reads.load(Ordering::Relaxed)
     }
 
     /// Who is signed in.
@@ -488,6 +583,13 @@ impl ArmClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            // ARM said to come back later for this bucket: every request of it waits (within
+            // the call's deadline), so that concurrent requests do not walk into 429s one by one.
+            if let Some(wait) = self.held(&method)
+                && started.elapsed() + wait < o.total_deadline
+            {
+                tokio::time::sleep(wait).await;
+            }
             let token = self.inner.tokens.token().await.map_err(|e| {
                 let mut err =
                     AzureError::new(ErrorKind::Auth(e.to_string()), method.as_str(), &path);
@@ -511,6 +613,9 @@ impl ArmClient {
                 req = req.header(reqwest::header::CONTENT_LENGTH, "0");
             }
             self.inner.requests.fetch_add(1, Ordering::Relaxed);
+            if !mutating && !self.background {
+                self.inner.foreground_reads.fetch_add(1, Ordering::Relaxed);
+            }
             let sent_at = Instant::now();
             let outcome = match req.send().await {
                 Ok(resp) => {
@@ -535,6 +640,7 @@ impl ArmClient {
                         b.note(&headers);
                         if status == 429 {
                             b.throttled += 1;
+                            b.throttled_at = Some(Instant::now());
                         }
                     }
                     let request_id = headers
@@ -633,6 +739,9 @@ impl ArmClient {
                 .min(o.max_backoff);
             let jittered = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
             let wait = hint.map_or(jittered, |h| h.min(Duration::from_secs(120)));
+            if throttled {
+                self.hold(&method, wait);
+            }
             if started.elapsed() + wait >= o.total_deadline {
                 return Err(fail(kind));
             }
@@ -642,6 +751,32 @@ impl ArmClient {
                 wait.as_secs_f64()
             );
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// How long requests of `method`'s bucket still wait after a 429 (None: they go).
+    fn held(&self, method: &Method) -> Option<Duration> {
+        let holds = self
+            .inner
+            .holds
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let until = holds[bucket_of(method)]?;
+        let left = until.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
+    }
+
+    /// Holds requests of `method`'s bucket for `wait` (a 429's Retry-After).
+    fn hold(&self, method: &Method, wait: Duration) {
+        let mut holds = self
+            .inner
+            .holds
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let until = Instant::now() + wait;
+        let slot = &mut holds[bucket_of(method)];
+        if slot.is_none_or(|u| u < until) {
+            *slot = Some(until);
         }
     }
 

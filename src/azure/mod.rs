@@ -12,7 +12,7 @@ pub mod ops;
 pub use api::{EndpointUpdate, PromoteOptions, SqlFailover};
 pub use auth::Identity;
 pub use client::{
-    Access, ArmClient, ArmWriter, Budget, ClientOptions, Lro, LroProgress, LroState, Submitted,
-    connect,
+    Access, ArmClient, ArmWriter, Budget, ClientOptions, Lro, LroProgress, LroState, RunPriority,
+    Submitted, connect,
 };
 pub use error::{AzureError, ErrorKind};

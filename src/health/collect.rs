@@ -38,6 +38,12 @@ pub struct CollectOptions {
     /// Inventory from one Azure Resource Graph query (`collect/resource_graph.rs`), from
     /// [`GRAPH_FROM`] resources of the kinds it serves; false: provider lists and GETs only.
     pub resource_graph: bool,
+    /// The Azure ML readiness reads (datastores, roles, network, quota); false: none are sent
+    /// and every readiness check stays undecided (a runbook step's check that judges none).
+    pub readiness: bool,
+    /// The two subscription-wide health lists (availability statuses, Service Health events);
+    /// false: neither is sent and both read as empty (a check that looks at neither).
+    pub health_lists: bool,
 }
 
 impl Default for CollectOptions {
@@ -46,6 +52,8 @@ impl Default for CollectOptions {
             concurrency: 32,
             subscription_availability: true,
             resource_graph: true,
+            readiness: true,
+            health_lists: true,
         }
     }
 }
@@ -261,10 +269,17 @@ impl Collector {
         Ok((obs, snap))
     }
 
-    /// Reads everything concurrently.
+    /// Reads everything concurrently — never many more requests at once than ARM last said its
+    /// read bucket holds (at least 4): a burst into an empty bucket is refused request by request.
     pub async fn observe(&self) -> Observations {
-        let sem = Arc::new(Semaphore::new(self.opts.concurrency));
+        let left = self
+            .client
+            .budget()
+            .reads_now()
+            .map_or(usize::MAX, |l| l as usize);
+        let sem = Arc::new(Semaphore::new(self.opts.concurrency.min(left.max(4))));
         let sub = self.cfg.deployment.subscription_id.clone();
+        let lists_on = self.opts.health_lists;
         let avail = {
             let c = self.client.clone();
             let sub = sub.clone();
@@ -280,6 +295,9 @@ impl Collector {
                     .collect()
             };
             tokio::spawn(async move {
+                if !lists_on {
+                    return Ok(Vec::new());
+                }
                 if ids.is_empty() {
                     let _p = sem.acquire_owned().await;
                     return c.availability_statuses(&sub).await;
@@ -296,6 +314,9 @@ impl Collector {
             let c = self.client.clone();
             let sem = sem.clone();
             tokio::spawn(async move {
+                if !lists_on {
+                    return Ok(Vec::new());
+                }
                 let _p = sem.acquire_owned().await;
                 c.service_health_events(&sub).await
             })
@@ -330,10 +351,14 @@ impl Collector {
             }
             (out, self.client.server_now())
         };
-        let ((mut out, now), (aml, aml_quota)) = tokio::join!(
-            joined,
-            aml::readiness(&self.client, &sem, &self.cfg, &self.slow, &lists)
-        );
+        let readiness = async {
+            if self.opts.readiness {
+                aml::readiness(&self.client, &sem, &self.cfg, &self.slow, &lists).await
+            } else {
+                (HashMap::new(), None)
+            }
+        };
+        let ((mut out, now), (aml, aml_quota)) = tokio::join!(joined, readiness);
         let availability = match avail.await {
             Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
             Ok(Err(e)) => Err(e.into()),

@@ -2,7 +2,7 @@
 //! sends it to the console as a message. The console only ever receives; it never awaits ARM.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, mpsc};
 
@@ -71,19 +71,106 @@ impl Drop for AbortOnDrop {
 /// live checks and polls) always find them in the bucket, so a refresh never delays a failover.
 pub const RESERVED_READS: u32 = 60;
 
+/// While a run is in flight (in this process, through the same client), the reads it keeps:
+/// what it read in the last minute, at least this many (and at most [`RUN_RESERVE_MAX`]).
+pub const RUN_RESERVED_READS: u32 = 100;
+
+/// The most a run in flight keeps from the console's refreshes (a refresh must still fit in
+/// ARM's bucket of 250 beside it).
+pub const RUN_RESERVE_MAX: u32 = 200;
+
+/// While a run is in flight, refreshes and probes come this many times less often.
+pub const RUN_STRETCH: u32 = 4;
+
+/// While a run is in flight, the console stays out of ARM for this long after it refused a
+/// request (429): the bucket is the run's, whatever its size and refill turn out to be.
+pub const RUN_QUIET_AFTER_429: Duration = Duration::from_secs(10);
+
 /// How long to wait before the next refresh so that it finds `spent` reads (what the last one
 /// took) above the reserve: the time ARM's read bucket takes to refill that far. Zero when ARM
 /// said nothing of the budget or it is full enough.
 pub fn paced(budget: crate::azure::Budget, spent: u64) -> Duration {
+    paced_above(budget, spent, RESERVED_READS)
+}
+
+/// As [`paced`], keeping `reserve` reads in the bucket.
+pub fn paced_above(budget: crate::azure::Budget, spent: u64, reserve: u32) -> Duration {
     let Some(left) = budget.reads_now() else {
         return Duration::ZERO;
     };
-    let need = spent.saturating_add(u64::from(RESERVED_READS));
+    let need = spent.saturating_add(u64::from(reserve));
     if u64::from(left) >= need {
         return Duration::ZERO;
     }
     let short = (need - u64::from(left)) as f64;
     Duration::from_secs_f64(short / crate::azure::Budget::READ_REFILL_PER_S)
+}
+
+/// The reads a run in flight keeps when it read `last_minute` in the last minute: as many
+/// again for the next one, within [`RUN_RESERVED_READS`]..=[`RUN_RESERVE_MAX`].
+pub fn run_reserve(last_minute: u64) -> u32 {
+    last_minute.clamp(u64::from(RUN_RESERVED_READS), u64::from(RUN_RESERVE_MAX)) as u32
+}
+
+/// What an engine knows of a run in flight through its client (`ArmClient::run_priority`):
+/// whether there is one, and what it read in the last minute (the client's foreground reads).
+struct RunWatch {
+    client: ArmClient,
+    /// (when, foreground reads so far), the last minute of them.
+    seen: std::sync::Mutex<std::collections::VecDeque<(Instant, u64)>>,
+}
+
+impl RunWatch {
+    fn new(client: &ArmClient) -> Arc<RunWatch> {
+        Arc::new(RunWatch {
+            client: client.clone(),
+            seen: Default::default(),
+        })
+    }
+
+    fn in_flight(&self) -> bool {
+        self.client.run_in_flight()
+    }
+
+    /// The reads the run keeps now ([`run_reserve`] of what it read in the last minute).
+    fn reserve(&self) -> u32 {
+        let (now, reads) = (Instant::now(), self.client.foreground_reads());
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.push_back((now, reads));
+        while seen
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) > Duration::from_secs(60))
+        {
+            seen.pop_front();
+        }
+        let first = seen.front().map_or(reads, |(_, r)| *r);
+        run_reserve(reads.saturating_sub(first))
+    }
+}
+
+/// How long the console waits, while a run is in flight, before it spends `spent` reads: until
+/// ARM's read bucket holds them above the run's `reserve` (at the documented refill), and
+/// [`RUN_QUIET_AFTER_429`] has passed since ARM last refused a request. Zero: go.
+pub fn run_yield(budget: crate::azure::Budget, spent: u64, reserve: u32) -> Duration {
+    let quiet = budget.throttled_at.map_or(Duration::ZERO, |at| {
+        RUN_QUIET_AFTER_429.saturating_sub(at.elapsed())
+    });
+    quiet.max(paced_above(budget, spent, reserve))
+}
+
+/// A refresh (or probe) that would spend `spent` reads waits while a run in flight needs the
+/// bucket ([`run_yield`]), or until the run ends.
+async fn yield_to_run(run: &RunWatch, collector: &Collector, spent: u64) {
+    while run.in_flight() {
+        let wait = run_yield(collector.budget(), spent, run.reserve());
+        if wait.is_zero() {
+            return;
+        }
+        tokio::time::sleep(wait.min(Duration::from_secs(1))).await;
+    }
 }
 
 /// Starts refreshing every `interval` (and on demand), later when ARM's read budget needs the
@@ -94,40 +181,53 @@ pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle
         cfg.deployment.primary_region.clone(),
         cfg.deployment.secondary_region.clone(),
     ];
-    let collector = Arc::new(Collector::new(cfg, client));
+    let run = RunWatch::new(&client);
+    let collector = Arc::new(Collector::new(cfg, client.background()));
     // One probe per region, every second: a region that hangs shows as not responding within
     // the request deadline (+ 1 s), not after the next full refresh has waited for it too.
     let probes: Vec<tokio::task::JoinHandle<()>> = regions
         .into_iter()
         .map(|region| {
-            let collector = collector.clone();
-            tokio::spawn(probe_loop(region, vec![collector], vec![tx.clone()]))
+            let probe = (collector.clone(), run.clone());
+            tokio::spawn(probe_loop(region, vec![probe], vec![tx.clone()]))
         })
         .collect();
-    start(collector, interval, None, tx, rx, probes, None)
+    start((collector, run), interval, None, tx, rx, probes, None)
 }
 
+/// An engine's collector (through a background client) and what it knows of a run in flight.
+type Watched = (Arc<Collector>, Arc<RunWatch>);
+
 /// Probes `region` every second through the first of `collectors` that has a resource there,
-/// telling every engine of `to` when it does not answer; ends once none of them listens.
+/// telling every engine of `to` when it does not answer; ends once none of them listens. While
+/// a run is in flight through one of their clients, it probes every [`RUN_STRETCH`] seconds
+/// and only above the run's reserve.
 async fn probe_loop(
     region: crate::region::Region,
-    mut collectors: Vec<Arc<Collector>>,
+    mut collectors: Vec<Watched>,
     to: Vec<mpsc::UnboundedSender<HealthMsg>>,
 ) {
     loop {
         if to.iter().all(mpsc::UnboundedSender::is_closed) {
             return;
         }
-        let Some(collector) = collectors.first() else {
+        let Some((collector, _)) = collectors.first() else {
             return;
         };
-        if collector
-            .budget()
-            .reads_now()
-            .is_some_and(|left| left < RESERVED_READS)
-        {
+        let run = collectors
+            .iter()
+            .filter(|(_, r)| r.in_flight())
+            .map(|(_, r)| r.reserve())
+            .max();
+        let pause = Duration::from_secs(run.map_or(1, |_| RUN_STRETCH.into()));
+        let budget = collector.budget();
+        let wait = match run {
+            Some(reserve) => !run_yield(budget, 1, reserve).is_zero(),
+            None => budget.reads_now().is_some_and(|left| left < RESERVED_READS),
+        };
+        if wait {
             // The reserve is a run's: the probe waits for the bucket to refill.
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            tokio::time::sleep(pause).await;
             continue;
         }
         let sent = time::OffsetDateTime::now_utc();
@@ -147,7 +247,7 @@ async fn probe_loop(
             }
             Some(_) => {}
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        tokio::time::sleep(pause).await;
     }
 }
 
@@ -159,7 +259,7 @@ async fn probe_loop(
 /// it stops answering — twenty deployments in eastus send one probe, not twenty.
 pub fn spawn_fleet(deployments: Vec<(Config, ArmClient)>, concurrent: usize) -> Vec<EngineHandle> {
     let gate = Arc::new(Semaphore::new(concurrent.max(1)));
-    type Group = (Vec<Arc<Collector>>, Vec<mpsc::UnboundedSender<HealthMsg>>);
+    type Group = (Vec<Watched>, Vec<mpsc::UnboundedSender<HealthMsg>>);
     let mut groups: std::collections::BTreeMap<(String, String, crate::region::Region), Group> =
         Default::default();
     let mut parts = Vec::new();
@@ -173,13 +273,18 @@ pub fn spawn_fleet(deployments: Vec<(Config, ArmClient)>, concurrent: usize) -> 
                 region.clone(),
             );
             let group = groups.entry(key).or_default();
-            group
-                .0
-                .push(Arc::new(Collector::new(cfg.clone(), client.clone())));
+            group.0.push((
+                Arc::new(Collector::new(cfg.clone(), client.background())),
+                RunWatch::new(&client),
+            ));
             group.1.push(tx.clone());
         }
         let interval = Duration::from_secs(cfg.console.refresh_seconds.max(1).into());
-        parts.push((Arc::new(Collector::new(cfg, client)), interval, tx, rx));
+        let watched = (
+            Arc::new(Collector::new(cfg, client.background())),
+            RunWatch::new(&client),
+        );
+        parts.push((watched, interval, tx, rx));
     }
     let probes = groups
         .into_iter()
@@ -188,9 +293,9 @@ pub fn spawn_fleet(deployments: Vec<(Config, ArmClient)>, concurrent: usize) -> 
     let shared = Arc::new(AbortOnDrop(probes));
     parts
         .into_iter()
-        .map(|(collector, interval, tx, rx)| {
+        .map(|(watched, interval, tx, rx)| {
             start(
-                collector,
+                watched,
                 interval,
                 Some(gate.clone()),
                 tx,
@@ -220,9 +325,11 @@ pub fn failed(reason: String) -> EngineHandle {
     }
 }
 
-/// Starts an engine's refresh loop (with its own probes, or a fleet's shared ones).
+/// Starts an engine's refresh loop (with its own probes, or a fleet's shared ones). While a run
+/// is in flight through its client, it refreshes every [`RUN_STRETCH`] intervals and only once
+/// ARM's read bucket holds the refresh above the run's reserve ([`yield_to_run`]).
 fn start(
-    collector: Arc<Collector>,
+    (collector, run): Watched,
     interval: Duration,
     gate: Option<Arc<Semaphore>>,
     tx: mpsc::UnboundedSender<HealthMsg>,
@@ -234,7 +341,10 @@ fn start(
     let task = tokio::spawn(async move {
         // The probes end with the engine.
         let _probes = AbortOnDrop(probes);
+        let mut spent = 0;
         loop {
+            // A run in flight comes first: this refresh waits for its reads to be spare.
+            yield_to_run(&run, &collector, spent).await;
             // A fleet's collections wait for their turn (the permit is held while collecting).
             let _turn = match &gate {
                 Some(g) => g.clone().acquire_owned().await.ok(),
@@ -243,19 +353,27 @@ fn start(
             if tx.send(HealthMsg::Refreshing).is_err() {
                 return;
             }
-            let (msg, spent) = match collector.collect().await {
+            let msg = match collector.collect().await {
                 Ok(snap) => {
                     super::cache::save(&snap);
-                    let spent = snap.requests;
-                    (HealthMsg::Snapshot(Box::new(snap)), spent)
+                    spent = snap.requests;
+                    HealthMsg::Snapshot(Box::new(snap))
                 }
-                Err(e) => (HealthMsg::Failed(e), 0),
+                Err(e) => {
+                    spent = 0;
+                    HealthMsg::Failed(e)
+                }
             };
             if tx.send(msg).is_err() {
                 return;
             }
             drop(_turn);
-            let wait = interval.max(paced(collector.budget(), spent));
+            let every = if run.in_flight() {
+                interval * RUN_STRETCH
+            } else {
+                interval
+            };
+            let wait = every.max(paced(collector.budget(), spent));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 got = refresh_rx.recv() => {
@@ -297,5 +415,25 @@ mod tests {
         // 40 left, 100 to spend + 60 reserved: 120 more at 25/s = 4.8 s.
         let w = paced(with_reads(40), 100).as_secs_f64();
         assert!((4.7..=4.8).contains(&w), "{w}");
+    }
+
+    #[test]
+    fn a_run_in_flight_keeps_its_last_minute_of_reads_within_bounds() {
+        assert_eq!(run_reserve(0), RUN_RESERVED_READS);
+        assert_eq!(run_reserve(150), 150);
+        assert_eq!(run_reserve(5_000), RUN_RESERVE_MAX);
+        // 150 left, a refresh of 40 beside a run's 100: no wait; beside 200: 90 more, 3.6 s.
+        assert_eq!(paced_above(with_reads(150), 40, 100), Duration::ZERO);
+        let w = paced_above(with_reads(150), 40, 200).as_secs_f64();
+        assert!((3.5..=3.6).contains(&w), "{w}");
+        // A 429 a second ago keeps the console out for the rest of the quiet time, however
+        // full the bucket looks.
+        let refused = Budget {
+            throttled_at: Some(Instant::now() - Duration::from_secs(1)),
+            ..with_reads(250)
+        };
+        let w = run_yield(refused, 40, 100).as_secs_f64();
+        assert!((8.9..=9.0).contains(&w), "{w}");
+        assert_eq!(run_yield(with_reads(250), 40, 100), Duration::ZERO);
     }
 }

@@ -7,7 +7,7 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use azfailover::azure::{Access, ClientOptions, connect};
-use azfailover::config::Config;
+use azfailover::config::{Config, RunbookKind};
 use azfailover::health::{HealthMsg, spawn};
 use azfailover::sim::Fault;
 use common::*;
@@ -67,4 +67,167 @@ async fn the_console_engine_never_empties_the_read_bucket() {
         "{snapshots} snapshots in 20 s"
     );
     assert!(low, "the snapshots said the budget ran low");
+}
+
+/// What the simulator applied (its operation log): (method, lowercase path, status).
+async fn applied(sim: &Sim) -> Vec<(String, String, u64)> {
+    sim.state().await["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["method"].as_str().unwrap().to_string(),
+                o["path"].as_str().unwrap().to_ascii_lowercase(),
+                o["status"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// A forced failover of the demo run in this process while the console's engine refreshes
+/// every 100 ms against the same simulator and principal (one client, as the console shares
+/// it with the runs it starts), under a nearly empty read bucket (60 reads, +5 a second)
+/// during an eastus outage. The run comes first: it finishes, each one-shot request applied
+/// once; the engine, which refreshed as fast as the bucket allowed before, holds back while
+/// the run is in flight (no more than two refreshes in all of it) and takes up again after;
+/// fewer than half of the run's reads are answered 429.
+#[tokio::test]
+async fn a_failover_under_a_nearly_empty_read_bucket_finishes_without_its_steps_waiting_behind_refreshes()
+ {
+    use azfailover::runbook::operator::{AnswersFile, ScriptedOperator};
+    use azfailover::runbook::run::{Outcome, RunContext, execute};
+    use azfailover::sim::{RateLimits, SimOptions, throttle::Kind};
+
+    let limits = RateLimits::documented()
+        .with(Kind::Read, Some(60), Some(5.0))
+        .unwrap();
+    let sim = Sim::with_options(
+        &Config::demo(),
+        SimOptions {
+            time_scale: Some(2000.0),
+            rate_limits: Some(limits),
+            ..Default::default()
+        },
+    )
+    .await;
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: None,
+    });
+    let mut cfg = Config::demo();
+    cfg.use_simulator(sim.url());
+    let (client, writer) =
+        connect(&cfg, Access::ReadWrite, ClientOptions::from_config(&cfg)).unwrap();
+    let mut engine = spawn(cfg.clone(), client.clone(), Duration::from_millis(100));
+    // The console was there first: its refreshes have the bucket down to its reserve.
+    let mut before = 0;
+    while before < 2 {
+        if let Some(HealthMsg::Snapshot(_)) = engine.rx.recv().await {
+            before += 1;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let answers = AnswersFile {
+        operator: Some("oncall".into()),
+        default: Some("confirm".into()),
+        retries: None,
+        answers: [
+            "data.training-data.failover",
+            "data.feature-store.failover",
+            "data.run-metadata.promote",
+            "data.sessions.failover",
+        ]
+        .into_iter()
+        .map(|s| (s.to_string(), "type: westus".to_string()))
+        .collect(),
+    };
+    let operator = ScriptedOperator::new(answers, false);
+    let ctx = RunContext {
+        cfg: cfg.clone(),
+        reader: client.clone(),
+        writer,
+        scenario: None,
+        outage_started_at: None,
+        loss_probe: None,
+        cancel: Default::default(),
+        journal_dir: dir.path().join("journals"),
+        reports_dir: dir.path().join("reports"),
+        verify_interval: Duration::from_millis(500),
+        journal_opened: None,
+    };
+    let reads_before = client.foreground_reads();
+    let throttled_before = client.budget().throttled;
+    let started = Instant::now();
+    let run = execute(&ctx, RunbookKind::Failover, "failover", &operator, false);
+    tokio::pin!(run);
+    // Refreshes the engine started while the run was in flight.
+    let mut during = 0;
+    let result = loop {
+        tokio::select! {
+            r = &mut run => break r,
+            Some(msg) = engine.rx.recv() => {
+                if matches!(msg, HealthMsg::Refreshing) {
+                    during += 1;
+                }
+            }
+        }
+    };
+    let took = started.elapsed();
+    let run_reads = client.foreground_reads() - reads_before;
+    // The engine stood aside meanwhile: these are (nearly all) the run's own.
+    let throttled = client.budget().throttled - throttled_before;
+    let result = result.expect("the run ends with a report");
+    assert_eq!(
+        result.outcome,
+        Outcome::Completed,
+        "{:?}: {}",
+        result.message,
+        std::fs::read_to_string(&result.report_markdown).unwrap_or_default()
+    );
+    let ops = applied(&sim).await;
+    for (what, method, path) in [
+        ("storage failover", "POST", "stcontosotraindata/failover"),
+        ("SQL forced failover", "POST", "/forcefailoverallowdataloss"),
+        ("PostgreSQL promotion", "PATCH", "psql-contoso-westus"),
+        ("Cosmos DB offlineRegion", "POST", "/offlineregion"),
+        ("AKS start", "POST", "/start"),
+    ] {
+        let n = ops
+            .iter()
+            .filter(|(m, p, s)| m == method && p.contains(path) && (200..300).contains(s))
+            .count();
+        assert_eq!(n, 1, "{what} applied {n} times: {ops:?}");
+    }
+    eprintln!(
+        "run: {:.1} s, {run_reads} reads, {throttled} answered 429; engine refreshes while it ran: {during}",
+        took.as_secs_f64(),
+    );
+    assert!(
+        during <= 2,
+        "the engine refreshed {during} times in the {:.0} s the run took",
+        took.as_secs_f64()
+    );
+    // A bucket refilled 5 a second is what the run's own reads wait for; they wait out
+    // Retry-After together (the client holds every read after a 429) and a collection sends
+    // no more at once than the bucket holds, so most are answered (with the engine unaware of
+    // the run, as a console in another process: 421 of 696 reads refused, 89 s).
+    assert!(
+        throttled * 2 <= run_reads,
+        "{throttled} of the run's {run_reads} reads answered 429"
+    );
+    // Once the run is over the console refreshes again.
+    let mut after = false;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !after && Instant::now() < deadline {
+        if let Ok(Some(HealthMsg::Snapshot(_))) =
+            tokio::time::timeout(Duration::from_secs(60), engine.rx.recv()).await
+        {
+            after = true;
+        }
+    }
+    assert!(after, "the engine refreshes again after the run");
+    engine.stop();
 }

@@ -114,3 +114,22 @@ fn an_error_with_details_says_the_first_one() {
         "{message}"
     );
 }
+
+#[test]
+fn the_writes_left_refill_at_the_documented_rate_from_the_last_figure() {
+    let b = Budget {
+        writes: Some(4),
+        writes_at: Some(Instant::now() - Duration::from_millis(500)),
+        ..Default::default()
+    };
+    // 4 left half a second ago, +10/s: 9 now.
+    let now = b.writes_now().unwrap();
+    assert!((9..=10).contains(&now), "{now}");
+    let full = Budget {
+        writes: Some(190),
+        writes_at: Some(Instant::now() - Duration::from_secs(60)),
+        ..Default::default()
+    };
+    assert_eq!(full.writes_now(), Some(Budget::WRITE_BUCKET));
+    assert_eq!(Budget::default().writes_now(), None);
+}

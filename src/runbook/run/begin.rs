@@ -105,7 +105,7 @@ impl Runner<'_> {
                 && !overridden
                 && let Some(post) = &step.postcondition
             {
-                blocked = self.check_post_now(post).await;
+                blocked = self.check_post_now(step, post).await;
             }
             let blocked = match blocked {
                 Err(PreFail::Unreadable(why)) if !read_only => {
@@ -197,7 +197,7 @@ impl Runner<'_> {
                 StepKind::Verify if gate_like && overridden => Ok(()),
                 StepKind::Verify if gate_like => match &step.postcondition {
                     // Confirmed: it still holds (or it changed meanwhile: asked again).
-                    Some(post) => match self.check_post_now(post).await {
+                    Some(post) => match self.check_post_now(step, post).await {
                         Ok(()) => Ok(()),
                         Err(_) => continue,
                     },
@@ -288,6 +288,8 @@ impl Runner<'_> {
             self.record_loss_estimate(step, action).await;
         }
         loop {
+            // ARM's write bucket keeps the run's reserve: wait for it before the intent.
+            self.spare_writes(step).await;
             let (method, path) = describe(action);
             let client_request_id = uuid::Uuid::new_v4().to_string();
             self.log_required(Event::RequestIntent {

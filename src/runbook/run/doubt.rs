@@ -119,7 +119,10 @@ impl Runner<'_> {
             if attempt > 0 {
                 tokio::time::sleep(self.ctx.verify_interval.min(Duration::from_secs(5))).await;
             }
-            let (obs, snap) = match self.observe().await {
+            let (obs, snap) = match self
+                .observe(&super::scope::of_result(step, &self.ctx.cfg))
+                .await
+            {
                 Ok(r) => r,
                 Err(e) => {
                     last = Judged::Unknown(e);

@@ -1,19 +1,66 @@
-//! Reading live state for a run: the reading a runbook is planned from, the reading shared by
-//! steps followed together, and which unreadable resources keep a check from deciding.
+//! Reading live state for a run: the reading a runbook is planned from, a step's reading of
+//! what its checks look at (`scope`), the reading shared by steps followed together, and which
+//! unreadable resources keep a check from deciding.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::azure::ArmClient;
 use crate::config::{ComponentKind, Config, Targets};
-use crate::health::collect::{Collector, Observations, Reading};
+use crate::health::collect::{CollectOptions, Collector, Observations, Reading};
 use crate::health::{RegionHealth, Snapshot};
 use crate::runbook::model::*;
 
-/// The reading a runbook is planned from: what a transient error kept from one pass is read
-/// again (a few passes, with backoff) and merged in, so that a flaky read never turns a step
-/// into "do it by hand". Resources in a region that is down or not responding are not waited
-/// for: their silence is the outage.
+use super::scope::Scope;
+
+/// How a run reads live state: everything through the run's collector (which keeps the slow
+/// readiness reads between readings), a part through a collector of those components only,
+/// derived from them alone (what is not read is not in the snapshot: never "unknown").
+#[derive(Clone, Copy)]
+pub(super) struct LiveReader<'a> {
+    pub(super) full: &'a Collector,
+    pub(super) cfg: &'a Config,
+    pub(super) client: &'a ArmClient,
+}
+
+impl LiveReader<'_> {
+    /// The collector and configuration of a part (None: everything, the run's collector).
+    fn part(&self, scope: &Scope) -> Option<(Collector, Config)> {
+        let (cfg, health) = scope.part_of(self.cfg)?;
+        let opts = CollectOptions {
+            readiness: false,
+            health_lists: health,
+            ..CollectOptions::default()
+        };
+        Some((
+            Collector::with_options(cfg.clone(), self.client.clone(), opts),
+            cfg,
+        ))
+    }
+
+    /// One pass over `scope`.
+    pub(super) async fn once(&self, scope: &Scope) -> Result<Live, String> {
+        match self.part(scope) {
+            None => self.full.collect_full().await,
+            Some((c, _)) => c.collect_full().await,
+        }
+    }
+
+    /// A reading of `scope` whose transient gaps were read again ([`plan_reading`]).
+    pub(super) async fn merged(&self, scope: &Scope, interval: Duration) -> Result<Live, String> {
+        match self.part(scope) {
+            None => plan_reading(self.full, self.cfg, interval).await,
+            Some((c, cfg)) => plan_reading(&c, &cfg, interval).await,
+        }
+    }
+}
+
+/// The reading a runbook is planned from (and a step checked against, through a collector of
+/// its scope and that scope's `cfg`): what a transient error kept from one pass is read again
+/// (a few passes, with backoff) and merged in, so that a flaky read never turns a step into
+/// "do it by hand". Resources in a region that is down or not responding are not waited for:
+/// their silence is the outage.
 pub(super) async fn plan_reading(
     collector: &Collector,
     cfg: &Config,
@@ -223,36 +270,51 @@ pub(super) fn unreadable_for(
 }
 
 /// One reading of live state shared by the steps followed together: a step that looks while
-/// another step's reading is still fresh uses it, instead of reading everything again.
+/// another step's reading is still fresh (and holds what it looks at) uses it; a new reading
+/// reads what every step asked for lately, instead of each reading its own or everything.
 pub(super) struct SharedReading<'a> {
-    collector: &'a Collector,
+    live: LiveReader<'a>,
     /// How long a reading counts as fresh (half the interval between checks).
     fresh_for: Duration,
-    last: tokio::sync::Mutex<Option<(Instant, Arc<Live>)>>,
+    /// What steps asked for lately, and when (forgotten after four times `fresh_for`).
+    wanted: std::sync::Mutex<Vec<(Instant, Scope)>>,
+    last: tokio::sync::Mutex<Option<(Instant, Scope, Arc<Live>)>>,
 }
 
 /// What one reading of live state holds.
 pub(super) type Live = (Observations, Snapshot);
 
 impl<'a> SharedReading<'a> {
-    pub(super) fn new(collector: &'a Collector, fresh_for: Duration) -> SharedReading<'a> {
+    pub(super) fn new(live: LiveReader<'a>, fresh_for: Duration) -> SharedReading<'a> {
         SharedReading {
-            collector,
+            live,
             fresh_for,
+            wanted: std::sync::Mutex::new(Vec::new()),
             last: tokio::sync::Mutex::new(None),
         }
     }
 
-    /// A fresh reading: the last one, or a new one (steps asking meanwhile wait for it).
-    pub(super) async fn read(&self) -> Result<Arc<Live>, String> {
+    /// A fresh reading holding `scope`: the last one, or a new one of what the steps followed
+    /// together asked for lately (steps asking meanwhile wait for it).
+    pub(super) async fn read(&self, scope: &Scope) -> Result<Arc<Live>, String> {
+        let together = {
+            let mut wanted = self.wanted.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            wanted.retain(|(at, _)| now.duration_since(*at) < self.fresh_for * 4);
+            wanted.push((now, scope.clone()));
+            wanted
+                .iter()
+                .fold(scope.clone(), |all, (_, s)| all.union(s))
+        };
         let mut last = self.last.lock().await;
-        if let Some((at, r)) = last.as_ref()
+        if let Some((at, read, r)) = last.as_ref()
             && at.elapsed() < self.fresh_for
+            && read.covers(scope)
         {
             return Ok(r.clone());
         }
-        let r = Arc::new(self.collector.collect_full().await?);
-        *last = Some((Instant::now(), r.clone()));
+        let r = Arc::new(self.live.once(&together).await?);
+        *last = Some((Instant::now(), together, r.clone()));
         Ok(r)
     }
 }

@@ -15,8 +15,10 @@ mod begin;
 mod checks;
 mod doubt;
 mod live;
+mod reserve;
 mod resume;
 mod runner;
+mod scope;
 mod settle;
 mod side;
 mod states;
@@ -41,7 +43,7 @@ use crate::config::{Config, RunbookKind};
 use crate::health::Snapshot;
 use crate::health::collect::Collector;
 use crate::timefmt::rfc3339;
-use live::{SharedReading, plan_reading};
+use live::{LiveReader, SharedReading, plan_reading};
 use resume::{close_crashed, close_journal, dry_run_banner, priors_gate, priors_of, resume_offer};
 use runner::{Runner, StepEnd};
 
@@ -159,6 +161,8 @@ pub async fn execute(
     } else {
         (ctx.journal_dir.clone(), ctx.reports_dir.clone())
     };
+    // The console's refreshes through this client (and its clones) yield to the run.
+    let _priority = ctx.reader.run_priority();
     let collector = Collector::new(ctx.cfg.clone(), ctx.reader.clone());
     let deployment = ctx.cfg.deployment.name.clone();
     let mut unfinished = None;
@@ -339,10 +343,15 @@ pub async fn execute(
         }
     };
 
+    let live = LiveReader {
+        full: &collector,
+        cfg: &ctx.cfg,
+        client: &ctx.reader,
+    };
     let runner = Runner {
         ctx,
-        reading: SharedReading::new(&collector, ctx.verify_interval / 2),
-        collector: &collector,
+        reading: SharedReading::new(live, ctx.verify_interval / 2),
+        live,
         journal: Mutex::new(journal),
         operator,
         gate_passed: AtomicBool::new(priors_gate(&priors)),

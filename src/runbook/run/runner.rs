@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 use crate::health::Snapshot;
-use crate::health::collect::{Collector, Observations};
+use crate::health::collect::Observations;
 use crate::runbook::journal::{Event, Journal};
 use crate::runbook::model::*;
 use crate::runbook::operator::{Decision, Operator, Question, StepUpdate};
@@ -20,8 +20,9 @@ use crate::timefmt::{human, rfc3339};
 use super::begin::{Begun, Sent};
 use super::checks::{check_post, check_pre};
 use super::doubt::in_progress;
-use super::live::{SharedReading, plan_reading, unreadable_for, unreadable_post};
+use super::live::{LiveReader, SharedReading, unreadable_for, unreadable_post};
 use super::resume::Prior;
+use super::scope::{self, Scope};
 use super::settle::NotSettled;
 use super::{RunContext, Stopped};
 
@@ -40,7 +41,8 @@ pub(super) enum StepEnd {
 /// their progress while the next step's question is open.
 pub(super) struct Runner<'a> {
     pub(super) ctx: &'a RunContext,
-    pub(super) collector: &'a Collector,
+    /// Reads live state: a step's checks read only what they look at (`scope`).
+    pub(super) live: LiveReader<'a>,
     pub(super) reading: SharedReading<'a>,
     pub(super) journal: Mutex<Journal>,
     pub(super) operator: &'a dyn Operator,
@@ -102,8 +104,9 @@ impl<'a> Runner<'a> {
         self.log(Event::GatePassed);
     }
 
-    pub(super) async fn observe(&self) -> Result<(Observations, Snapshot), String> {
-        self.collector.collect_full().await
+    /// One pass over what `scope` reads.
+    pub(super) async fn observe(&self, scope: &Scope) -> Result<(Observations, Snapshot), String> {
+        self.live.once(scope).await
     }
 
     /// Runs one step to its end.
@@ -204,7 +207,7 @@ impl<'a> Runner<'a> {
         let Some(post) = &step.postcondition else {
             return Waited::Held;
         };
-        let first = match self.check_post_now(post).await {
+        let first = match self.check_post_now(step, post).await {
             Ok(()) => return Waited::Held,
             Err(PreFail::Blocked(e) | PreFail::Unreadable(e)) => e,
         };
@@ -218,7 +221,7 @@ impl<'a> Runner<'a> {
             let mut last = first.clone();
             loop {
                 tokio::time::sleep(self.ctx.verify_interval).await;
-                match self.check_post_now(post).await {
+                match self.check_post_now(step, post).await {
                     Ok(()) => return Ok(()),
                     Err(PreFail::Blocked(e) | PreFail::Unreadable(e)) => {
                         if e != last {
@@ -248,15 +251,21 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// One live reading of a postcondition, with transient read errors retried.
-    pub(super) async fn check_post_now(&self, post: &Postcondition) -> Result<(), PreFail> {
+    /// One live reading of a step's postcondition (of what it and the step's own components
+    /// need), with transient read errors retried.
+    pub(super) async fn check_post_now(
+        &self,
+        step: &Step,
+        post: &Postcondition,
+    ) -> Result<(), PreFail> {
+        let needs = scope::own(step, &self.ctx.cfg).union(&scope::of_post(post, &self.ctx.cfg));
         let mut last = Err(PreFail::Unreadable(String::new()));
         for attempt in 0..3 {
             if attempt > 0 {
                 let pause = self.ctx.verify_interval.min(Duration::from_secs(2));
                 tokio::time::sleep(pause.mul_f64(0.5 + fastrand::f64() * 0.5)).await;
             }
-            match plan_reading(self.collector, &self.ctx.cfg, self.ctx.verify_interval).await {
+            match self.live.merged(&needs, self.ctx.verify_interval).await {
                 Ok((obs, snap)) => match check_post(post, &self.ctx.cfg, &obs, &snap) {
                     Ok(()) => return Ok(()),
                     // Decided against by a reading that could see what it looks at.
@@ -278,7 +287,10 @@ impl<'a> Runner<'a> {
     /// A step's action failed. It may have happened anyway: live state decides first. Then
     /// the operator chooses (with `ask`): None to retry, else how the step ends.
     pub(super) async fn on_failure(&self, step: &Step, err: String, ask: bool) -> Option<StepEnd> {
-        let live = self.observe().await.ok();
+        let live = self
+            .observe(&scope::of_result(step, &self.ctx.cfg))
+            .await
+            .ok();
         // Azure is still busy with it (or with an earlier request of it): follow that first.
         if let (Some(action), Some((obs, _))) = (&step.action, &live)
             && let Some(what) = in_progress(action, obs)
@@ -362,6 +374,7 @@ impl<'a> Runner<'a> {
         let mut open: Vec<usize> = (0..step.preconditions.len()).collect();
         let mut against: HashMap<usize, (u32, String)> = HashMap::new();
         let mut unread = String::new();
+        let needs = scope::of_preconditions(step, &self.ctx.cfg);
         for attempt in 0..4u32 {
             if attempt > 0 {
                 let pause =
@@ -372,8 +385,7 @@ impl<'a> Runner<'a> {
                 }
             }
             // A reading whose transient gaps were read again and merged in.
-            let reading =
-                plan_reading(self.collector, &self.ctx.cfg, self.ctx.verify_interval).await;
+            let reading = self.live.merged(&needs, self.ctx.verify_interval).await;
             let (obs, snap) = match reading {
                 Ok(r) => r,
                 Err(e) => {

@@ -102,8 +102,9 @@ impl Runner<'_> {
             return Ok(());
         };
         let deadline = Instant::now() + limit;
+        let needs = super::scope::of_result(step, &ctx.cfg);
         loop {
-            let last = match self.reading.read().await {
+            let last = match self.reading.read(&needs).await {
                 Ok(r) => match check_post(post, &ctx.cfg, &r.0, &r.1) {
                     Ok(()) => {
                         self.log(Event::StepDone {
