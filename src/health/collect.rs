@@ -626,7 +626,12 @@ async fn read(
                 None => c.app_insights(id).await?,
             })
         }
-        ComponentKind::TrafficManager => Reading::TrafficManager(c.traffic_manager(id).await?),
+        ComponentKind::TrafficManager => {
+            Reading::TrafficManager(match listed(lists, c, kind, id).await {
+                Some(x) => x,
+                None => c.traffic_manager(id).await?,
+            })
+        }
         ComponentKind::FrontDoor => {
             let (og, origins) = tokio::join!(c.origin_group(id), c.origins(id));
             Reading::FrontDoor(og?, origins?)

@@ -62,6 +62,13 @@ const LISTED: &[(ComponentKind, &str, &str)] = &[
         "Microsoft.Insights/components",
         v::APP_INSIGHTS,
     ),
+    // Profiles_ListBySubscription answers whole profiles, endpoints and their
+    // `endpointMonitorStatus` included (Traffic Manager is global: no region's outage hides it).
+    (
+        ComponentKind::TrafficManager,
+        "Microsoft.Network/trafficmanagerprofiles",
+        v::TRAFFIC_MANAGER,
+    ),
 ];
 
 /// A list pays from this many resources of a kind in one subscription (a list of two costs
