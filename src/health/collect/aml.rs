@@ -152,6 +152,9 @@ pub struct SlowCache {
     setup_partial: std::sync::Mutex<HashMap<String, AmlSetup>>,
 }
 
+/// One kind of kept reading, by component name.
+type Kept<T> = std::sync::Mutex<HashMap<String, T>>;
+
 /// A map of the cache, locked (a poisoned lock still holds good readings).
 fn locked<T>(
     map: &std::sync::Mutex<HashMap<String, T>>,
@@ -179,6 +182,19 @@ impl SlowCache {
             .cloned()
     }
 
+    /// The reading of `name` to reuse at `now`: the complete one (`full`) taken less than
+    /// [`SLOW_READS_TTL`] ago, else the one that failed in part (`partial`) taken less than
+    /// [`SLOW_RETRY_TTL`] ago.
+    fn reusable<T: Clone>(
+        (full, partial): (&Kept<T>, &Kept<T>),
+        name: &str,
+        now: time::OffsetDateTime,
+        at: impl Fn(&T) -> time::OffsetDateTime + Copy,
+    ) -> Option<T> {
+        SlowCache::within(full, name, (now, Some(SLOW_READS_TTL)), at)
+            .or_else(|| SlowCache::within(partial, name, (now, Some(SLOW_RETRY_TTL)), at))
+    }
+
     /// Forgets every cached reading (the next collection reads them all).
     pub fn clear(&self) {
         locked(&self.roles).clear();
@@ -191,11 +207,10 @@ impl SlowCache {
 
     /// Whether the network of `name` will be read again at `now`.
     fn network_stale(&self, name: &str, now: time::OffsetDateTime) -> bool {
-        let fresh =
-            |map, ttl| SlowCache::within(map, name, (now, Some(ttl)), |x: &AmlNetwork| x.read_at);
-        fresh(&self.network, SLOW_READS_TTL)
-            .or_else(|| fresh(&self.network_partial, SLOW_RETRY_TTL))
-            .is_none()
+        SlowCache::reusable((&self.network, &self.network_partial), name, now, |x| {
+            x.read_at
+        })
+        .is_none()
     }
 
     fn keep<T>(map: &std::sync::Mutex<HashMap<String, T>>, name: &str, v: T) {
@@ -710,16 +725,8 @@ async fn cached_network(
     sw: Option<&Workspace>,
 ) -> AmlNetwork {
     let now = x.c.server_now();
-    if let Some(n) = SlowCache::within(&cache.network, name, (now, Some(SLOW_READS_TTL)), |x| {
+    if let Some(n) = SlowCache::reusable((&cache.network, &cache.network_partial), name, now, |x| {
         x.read_at
-    })
-    .or_else(|| {
-        SlowCache::within(
-            &cache.network_partial,
-            name,
-            (now, Some(SLOW_RETRY_TTL)),
-            |x| x.read_at,
-        )
     }) {
         return n;
     }
@@ -768,16 +775,8 @@ async fn cached_setup(
     (name, sub, p, s): (&str, &str, &str, &str),
 ) -> AmlSetup {
     let now = x.c.server_now();
-    if let Some(v) = SlowCache::within(&cache.setup, name, (now, Some(SLOW_READS_TTL)), |v| {
+    if let Some(v) = SlowCache::reusable((&cache.setup, &cache.setup_partial), name, now, |v| {
         v.read_at
-    })
-    .or_else(|| {
-        SlowCache::within(
-            &cache.setup_partial,
-            name,
-            (now, Some(SLOW_RETRY_TTL)),
-            |v| v.read_at,
-        )
     }) {
         return v;
     }
