@@ -16,8 +16,11 @@ use crate::config::{Component, ComponentKind, Config, ResourceId, Targets};
 use crate::region::Region;
 
 mod aml;
+mod detail;
 mod lists;
 mod resource_graph;
+
+pub use detail::{DETAIL_MAX_AGE, detail_name};
 
 pub use lists::LIST_FROM;
 pub use resource_graph::GRAPH_FROM;
@@ -44,6 +47,20 @@ pub struct CollectOptions {
     /// The two subscription-wide health lists (availability statuses, Service Health events);
     /// false: neither is sent and both read as empty (a check that looks at neither).
     pub health_lists: bool,
+    /// Reuse per-resource details no list carries while nothing says they changed, up to
+    /// [`DETAIL_MAX_AGE`] (`collect/detail.rs`): the console's refreshes. False (the default):
+    /// every collection reads them, as a runbook's checks and `status` do.
+    pub reuse_details: bool,
+}
+
+impl CollectOptions {
+    /// How the console's health engine reads: as the default, reusing details.
+    pub fn console() -> CollectOptions {
+        CollectOptions {
+            reuse_details: true,
+            ..CollectOptions::default()
+        }
+    }
 }
 
 impl Default for CollectOptions {
@@ -54,6 +71,7 @@ impl Default for CollectOptions {
             resource_graph: true,
             readiness: true,
             health_lists: true,
+            reuse_details: false,
         }
     }
 }
@@ -152,6 +170,9 @@ pub struct Observations {
     /// The partner server of each SQL failover group, by the group's lowercase id (as
     /// configured), when one could be found (see [`PartnerSource`]).
     pub sql_partners: HashMap<String, SqlPartner>,
+    /// Details reused from an earlier collection (see [`CollectOptions::reuse_details`]) and
+    /// when they were read (Azure's time), by lowercase resource id.
+    pub details_read_at: HashMap<String, OffsetDateTime>,
     /// Azure ML readiness reads, by workspace component name.
     pub aml: HashMap<String, AmlReadiness>,
     /// The secondary region's Azure ML quota (None: no compute cluster or endpoint needs it).
@@ -166,6 +187,8 @@ pub struct Collector {
     not_responding: Mutex<BTreeMap<Region, OffsetDateTime>>,
     /// Role assignments and private networks, reused while fresh.
     slow: SlowCache,
+    /// Per-resource details, reused while nothing says they changed (when the options say).
+    details: Arc<detail::Details>,
 }
 
 impl Collector {
@@ -185,6 +208,7 @@ impl Collector {
             },
             not_responding: Mutex::new(BTreeMap::new()),
             slow: SlowCache::default(),
+            details: Arc::default(),
         }
     }
 
@@ -212,9 +236,16 @@ impl Collector {
         let (kind, id) = choice?;
         let sem = Semaphore::new(1);
         Some(
-            read(&self.client, &sem, kind, &id, &lists::Lists::default())
-                .await
-                .map(|_| ()),
+            read(
+                &self.client,
+                &sem,
+                kind,
+                &id,
+                &lists::Lists::default(),
+                None,
+            )
+            .await
+            .map(|_| ()),
         )
     }
 
@@ -222,6 +253,7 @@ impl Collector {
     /// reads them again (a refresh the responder asked for reads everything).
     pub fn forget_slow_reads(&self) {
         self.slow.clear();
+        self.details.clear();
     }
 
     /// What ARM last said is left of the request budget (shared with every clone of the client).
@@ -266,6 +298,9 @@ impl Collector {
         snap.requests = self.client.requests_sent() - requests_before;
         snap.identity = Some(self.client.identity().to_string());
         snap.reads_left = self.client.budget().reads_now();
+        if self.opts.reuse_details {
+            self.details.learn(&self.cfg, &snap);
+        }
         Ok((obs, snap))
     }
 
@@ -326,6 +361,7 @@ impl Collector {
             &self.cfg,
             self.opts.resource_graph,
         ));
+        let details = self.opts.reuse_details.then(|| self.details.clone());
         for comp in &self.cfg.components {
             let ids: Vec<String> = comp.resource_ids().iter().map(|i| i.to_string()).collect();
             for id in ids {
@@ -333,8 +369,9 @@ impl Collector {
                 let sem = sem.clone();
                 let kind = comp.kind;
                 let lists = lists.clone();
+                let details = details.clone();
                 reads.spawn(async move {
-                    let r = read(&c, &sem, kind, &id, &lists).await;
+                    let r = read(&c, &sem, kind, &id, &lists, details.as_deref()).await;
                     (id.to_ascii_lowercase(), r)
                 });
             }
@@ -344,12 +381,20 @@ impl Collector {
         // must not age them.
         let joined = async {
             let mut out = HashMap::new();
+            let mut reused = HashMap::new();
             while let Some(done) = reads.join_next().await {
-                if let Ok((id, r)) = done {
-                    out.insert(id, r);
-                }
+                let Ok((id, r)) = done else {
+                    continue;
+                };
+                let r = r.map(|(reading, at)| {
+                    if let Some(at) = at {
+                        reused.insert(id.clone(), at);
+                    }
+                    reading
+                });
+                out.insert(id, r);
             }
-            (out, self.client.server_now())
+            (out, reused, self.client.server_now())
         };
         let readiness = async {
             if self.opts.readiness {
@@ -358,7 +403,7 @@ impl Collector {
                 (HashMap::new(), None)
             }
         };
-        let ((mut out, now), (aml, aml_quota)) = tokio::join!(joined, readiness);
+        let ((mut out, details_read_at, now), (aml, aml_quota)) = tokio::join!(joined, readiness);
         let availability = match avail.await {
             Ok(Ok(list)) => Ok(list.into_iter().map(|s| (s.target_key(), s)).collect()),
             Ok(Err(e)) => Err(e.into()),
@@ -411,6 +456,7 @@ impl Collector {
             events,
             reads: out,
             sql_partners,
+            details_read_at,
             aml,
             aml_quota,
         }
@@ -545,23 +591,57 @@ fn total_failure(obs: &Observations) -> Option<ReadError> {
     })
 }
 
+/// Reads one resource: the typed reading, and when a detail in it was read if it is one reused
+/// from `details` (None: everything read now).
 async fn read(
     c: &ArmClient,
     sem: &Semaphore,
     kind: ComponentKind,
     id: &str,
     lists: &lists::Lists,
-) -> Result<Reading, ReadError> {
+    details: Option<&detail::Details>,
+) -> Result<(Reading, Option<OffsetDateTime>), ReadError> {
     let _permit = sem.acquire().await.map_err(|e| ReadError {
         message: e.to_string(),
         not_responding: false,
         auth: false,
         transient: true,
     })?;
-    Ok(match kind {
-        ComponentKind::Storage => Reading::Storage(c.storage_account(id).await?),
+    let key = id.to_ascii_lowercase();
+    // The detail may be reused: the resource is read first, and the detail only if it changed.
+    let now = c.server_now();
+    let reusing = details.filter(|d| d.may_reuse(&key, now));
+    let keep = |base: u64, d: detail::Detail| {
+        if let Some(details) = details {
+            details.keep(&key, base, d, c.server_now());
+        }
+    };
+    let reading = match kind {
+        ComponentKind::Storage => {
+            // The account from the subscription's list, its statistics from earlier.
+            if let Some(d) = reusing
+                && let Some(mut acct) = listed::<StorageAccount>(lists, c, kind, id).await
+                && let Some((detail::Detail::Geo(geo), at)) =
+                    d.reuse(&key, detail::storage_state(&acct), now)
+            {
+                acct.properties.geo_replication_stats = geo;
+                return Ok((Reading::Storage(acct), Some(at)));
+            }
+            let acct = c.storage_account(id).await?;
+            keep(
+                detail::storage_state(&acct),
+                detail::Detail::Geo(acct.properties.geo_replication_stats.clone()),
+            );
+            Reading::Storage(acct)
+        }
         ComponentKind::SqlFailoverGroup => {
             let fg = c.failover_group(id).await?;
+            let base = detail::fingerprint(&fg);
+            if let Some(d) = reusing
+                && let Some((detail::Detail::SqlPartner(p), at)) = d.reuse(&key, base, now)
+            {
+                return Ok((Reading::SqlFg(fg, Some(Ok(p))), Some(at)));
+            }
             let partner = fg
                 .properties
                 .partner_servers
@@ -571,6 +651,9 @@ async fn read(
                 Some(p) => Some(c.failover_group(&p).await.map_err(ReadError::from)),
                 None => None,
             };
+            if let Some(Ok(p)) = &partner {
+                keep(base, detail::Detail::SqlPartner(p.clone()));
+            }
             Reading::SqlFg(fg, partner)
         }
         ComponentKind::CosmosDb => Reading::Cosmos(match listed(lists, c, kind, id).await {
@@ -584,10 +667,25 @@ async fn read(
                     None => c.registry(id).await,
                 }
             };
+            if let Some(d) = reusing {
+                let reg: Registry = reg.await?;
+                let base = detail::fingerprint(&reg);
+                if let Some((detail::Detail::Replications(reps), at)) = d.reuse(&key, base, now) {
+                    return Ok((Reading::Acr(reg, reps), Some(at)));
+                }
+                let reps = c.registry_replications(id).await?;
+                keep(base, detail::Detail::Replications(reps.clone()));
+                return Ok((Reading::Acr(reg, reps), None));
+            }
             // The replications from the provider (their status is each replica's health now);
             // a list that cannot be read makes the registry unknown, never "not replicated".
             let (reg, reps) = tokio::join!(reg, c.registry_replications(id));
-            Reading::Acr(reg?, reps?)
+            let (reg, reps) = (reg?, reps?);
+            keep(
+                detail::fingerprint(&reg),
+                detail::Detail::Replications(reps.clone()),
+            );
+            Reading::Acr(reg, reps)
         }
         ComponentKind::Aks => Reading::Aks(match listed(lists, c, kind, id).await {
             Some(x) => x,
@@ -600,8 +698,23 @@ async fn read(
                     None => c.workspace(id).await,
                 }
             };
+            if let Some(d) = reusing {
+                let ws: Workspace = ws.await?;
+                let base = detail::fingerprint(&ws);
+                if let Some((detail::Detail::Computes(computes), at)) = d.reuse(&key, base, now) {
+                    return Ok((Reading::Workspace(ws, computes), Some(at)));
+                }
+                let computes = c.workspace_computes(id).await?;
+                keep(base, detail::Detail::Computes(computes.clone()));
+                return Ok((Reading::Workspace(ws, computes), None));
+            }
             let (ws, computes) = tokio::join!(ws, c.workspace_computes(id));
-            Reading::Workspace(ws?, computes?)
+            let (ws, computes) = (ws?, computes?);
+            keep(
+                detail::fingerprint(&ws),
+                detail::Detail::Computes(computes.clone()),
+            );
+            Reading::Workspace(ws, computes)
         }
         ComponentKind::MlCompute => Reading::Compute(c.compute(id).await?),
         ComponentKind::MlOnlineEndpoint => {
@@ -636,7 +749,8 @@ async fn read(
             let (og, origins) = tokio::join!(c.origin_group(id), c.origins(id));
             Reading::FrontDoor(og?, origins?)
         }
-    })
+    };
+    Ok((reading, None))
 }
 
 /// The typed object of `id` from its kind's subscription-wide list, when there is one that

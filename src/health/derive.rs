@@ -244,6 +244,27 @@ fn region_status(
 
 // ---- components ----
 
+/// Dates a detail of `c` reused from an earlier refresh (`collect/detail.rs`): the oldest, when
+/// several of its resources reused theirs.
+fn reused_details(ctx: &Ctx<'_>, c: &Component, d: &mut Derived) {
+    let oldest = c
+        .resource_ids()
+        .iter()
+        .filter_map(|id| ctx.obs.details_read_at.get(&id.key()))
+        .min()
+        .copied();
+    if let Some(at) = oldest {
+        let age = (ctx.obs.now - at).whole_seconds().max(0);
+        d.prop(
+            crate::health::collect::detail_name(c.kind),
+            format!(
+                "read {age} s ago (reused while all is healthy and nothing changed, at most {} min)",
+                crate::health::collect::DETAIL_MAX_AGE.as_secs() / 60
+            ),
+        );
+    }
+}
+
 /// One component's status: its provider's derivation, then the HA status and READY from the
 /// checks (hot/hot: both regions serve; hot/cold: the standby passes every check).
 fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
@@ -258,6 +279,7 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
             secondary,
         } => routing::derive(ctx, c, resource, primary, secondary, &mut d),
     }
+    reused_details(ctx, c, &mut d);
     if c.mode == Mode::HotHot && d.ha_override.is_none() {
         both_serve_check(ctx, &mut d);
     }

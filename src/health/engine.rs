@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, mpsc};
 
-use super::collect::Collector;
+use super::collect::{CollectOptions, Collector};
 use super::model::Snapshot;
 use crate::azure::ArmClient;
 use crate::config::Config;
@@ -182,7 +182,11 @@ pub fn spawn(cfg: Config, client: ArmClient, interval: Duration) -> EngineHandle
         cfg.deployment.secondary_region.clone(),
     ];
     let run = RunWatch::new(&client);
-    let collector = Arc::new(Collector::new(cfg, client.background()));
+    let collector = Arc::new(Collector::with_options(
+        cfg,
+        client.background(),
+        CollectOptions::console(),
+    ));
     // One probe per region, every second: a region that hangs shows as not responding within
     // the request deadline (+ 1 s), not after the next full refresh has waited for it too.
     let probes: Vec<tokio::task::JoinHandle<()>> = regions
@@ -274,14 +278,22 @@ pub fn spawn_fleet(deployments: Vec<(Config, ArmClient)>, concurrent: usize) -> 
             );
             let group = groups.entry(key).or_default();
             group.0.push((
-                Arc::new(Collector::new(cfg.clone(), client.background())),
+                Arc::new(Collector::with_options(
+                    cfg.clone(),
+                    client.background(),
+                    CollectOptions::console(),
+                )),
                 RunWatch::new(&client),
             ));
             group.1.push(tx.clone());
         }
         let interval = Duration::from_secs(cfg.console.refresh_seconds.max(1).into());
         let watched = (
-            Arc::new(Collector::new(cfg, client.background())),
+            Arc::new(Collector::with_options(
+                cfg,
+                client.background(),
+                CollectOptions::console(),
+            )),
             RunWatch::new(&client),
         );
         parts.push((watched, interval, tx, rx));

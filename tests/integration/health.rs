@@ -1361,3 +1361,100 @@ async fn a_resource_graph_that_lacks_a_resource_or_fails_leaves_it_to_the_provid
     assert_eq!(gets(&sim, &kv), before + 1, "the vault read on its own");
     assert_same(&c, &b, "the query failed");
 }
+
+// ---- details reused by the console's refreshes -------------------------------------------------
+
+/// The console's refreshes reuse what no list carries (storage replication statistics, the
+/// partner server's view of a SQL group, registry replications, workspace computes) while the
+/// last snapshot saw the component healthy and the resource is as it was; they say the same as
+/// a collection that reads everything, date what they reused, and read a detail again as soon
+/// as its resource changes or anything in the deployment's regions is unhealthy.
+#[tokio::test]
+async fn the_console_reuses_unchanged_details_while_all_is_healthy_and_reads_them_on_any_change() {
+    let cfg = bench_like(40);
+    let sim = Sim::with_options(
+        &cfg,
+        azfailover::sim::SimOptions {
+            time_scale: Some(1.0),
+            rate_limits: Some(azfailover::sim::RateLimits::unlimited()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut c = cfg.clone();
+    c.use_simulator(sim.url());
+    let (client, _) = connect(&c, Access::ReadOnly, ClientOptions::default()).unwrap();
+    let console = Collector::with_options(c.clone(), client.clone(), CollectOptions::console());
+    let everything = Collector::new(c.clone(), client);
+    let rg = |p: &str| format!("/subscriptions/{BENCH_SUB}/resourceGroups/{p}");
+    let account = rg("rg-data/providers/Microsoft.Storage/storageAccounts/st0");
+    let details = [
+        account.clone(),
+        rg("rg-data/providers/Microsoft.Storage/storageAccounts/st10"),
+        // c1's partner server (the simulator's pairs are named after their regions).
+        rg("rg-data/providers/Microsoft.Sql/servers/sql1-westus/failoverGroups/fog1"),
+        rg("rg-g/providers/Microsoft.ContainerRegistry/registries/acr3/replications"),
+        rg("rg-e/providers/Microsoft.MachineLearningServices/workspaces/ws6e/computes"),
+        rg("rg-w/providers/Microsoft.MachineLearningServices/workspaces/ws6w/computes"),
+    ];
+    let reads = |sim: &Sim| details.iter().map(|p| gets(sim, p)).collect::<Vec<_>>();
+    let storage_list = format!("/subscriptions/{BENCH_SUB}/providers/Microsoft.Storage/storageAccounts");
+
+    let first = console.collect().await.unwrap();
+    // (Readiness reads an account a workspace keeps its data in too: st0 and st10 twice.)
+    let read_first = reads(&sim);
+    assert!(read_first.iter().all(|n| *n >= 1), "the first refresh reads every detail");
+    assert_eq!(gets(&sim, &storage_list), 0, "nothing to reuse yet: no list of accounts");
+    let second = console.collect().await.unwrap();
+    assert_eq!(reads(&sim), read_first, "all healthy: the details are reused");
+    assert_eq!(gets(&sim, &storage_list), 1, "the accounts from one list");
+    assert!(
+        second.requests + 30 <= first.requests,
+        "{} requests, then {}",
+        first.requests,
+        second.requests
+    );
+    let fresh = everything.collect().await.unwrap();
+    assert_same(&second, &fresh, "reused details");
+    let dated = comp(&second, "c0")
+        .properties
+        .iter()
+        .find(|(k, _)| k == "geo-replication statistics")
+        .map(|(_, v)| v.clone())
+        .expect("the reused statistics are dated");
+    assert!(dated.starts_with("read ") && dated.contains(" s ago"), "{dated}");
+    assert!(
+        !comp(&fresh, "c0")
+            .properties
+            .iter()
+            .any(|(k, _)| k == "geo-replication statistics"),
+        "a collection that reads everything dates nothing"
+    );
+    let before = reads(&sim);
+
+    // The account changes (its primary endpoint goes down): its statistics are read again at
+    // once, the others are still reused.
+    sim.inject(Fault::ResourceDown {
+        resource: Some(account.clone()),
+        target: None,
+    });
+    let third = console.collect().await.unwrap();
+    let now = reads(&sim);
+    assert_eq!(now[0], before[0] + 1, "the changed account is read again");
+    assert_eq!(now[1..], before[1..], "the unchanged ones are not");
+    assert_same(&third, &everything.collect().await.unwrap(), "one account down");
+
+    // A region under a Service Health incident: nothing is calm, every detail is read again.
+    sim.inject(Fault::RegionDegrade {
+        region: "westus".into(),
+        title: Some("Storage incident".into()),
+    });
+    console.collect().await.unwrap();
+    let before = reads(&sim);
+    console.collect().await.unwrap();
+    let after = reads(&sim);
+    assert!(
+        before.iter().zip(&after).all(|(b, a)| a == &(b + 1)),
+        "while a region is unhealthy every refresh reads every detail: {before:?} → {after:?}"
+    );
+}

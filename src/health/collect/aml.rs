@@ -50,6 +50,14 @@ pub type RulesRead = Result<Vec<OutboundRule>, ReadError>;
 /// (Azure's time: a simulated world's clock in a drill).
 pub const SLOW_READS_TTL: time::Duration = time::Duration::minutes(5);
 
+/// How long `name`'s complete slow reads are reused: between half of [`SLOW_READS_TTL`] and all
+/// of it, the same for a pair every time, so that the pairs of a large deployment (read together
+/// at start) are read again spread over minutes, not in one burst every five.
+fn slow_ttl(name: &str) -> time::Duration {
+    let std = super::detail::age_limit(name, SLOW_READS_TTL.unsigned_abs());
+    time::Duration::try_from(std).unwrap_or(SLOW_READS_TTL)
+}
+
 /// The role assignments readiness compares.
 #[derive(Debug, Clone)]
 pub struct AmlRoles {
@@ -183,7 +191,7 @@ impl SlowCache {
     }
 
     /// The reading of `name` to reuse at `now`: the complete one (`full`) taken less than
-    /// [`SLOW_READS_TTL`] ago, else the one that failed in part (`partial`) taken less than
+    /// its [`slow_ttl`] ago, else the one that failed in part (`partial`) taken less than
     /// [`SLOW_RETRY_TTL`] ago.
     fn reusable<T: Clone>(
         (full, partial): (&Kept<T>, &Kept<T>),
@@ -191,7 +199,7 @@ impl SlowCache {
         now: time::OffsetDateTime,
         at: impl Fn(&T) -> time::OffsetDateTime + Copy,
     ) -> Option<T> {
-        SlowCache::within(full, name, (now, Some(SLOW_READS_TTL)), at)
+        SlowCache::within(full, name, (now, Some(slow_ttl(name))), at)
             .or_else(|| SlowCache::within(partial, name, (now, Some(SLOW_RETRY_TTL)), at))
     }
 
@@ -691,7 +699,7 @@ async fn cached_roles(
     sw: Option<&Workspace>,
 ) -> AmlRoles {
     let now = x.c.server_now();
-    if let Some(r) = SlowCache::within(&cache.roles, name, (now, Some(SLOW_READS_TTL)), |x| {
+    if let Some(r) = SlowCache::within(&cache.roles, name, (now, Some(slow_ttl(name))), |x| {
         x.read_at
     }) {
         return r;

@@ -3,8 +3,9 @@
 //! of one GET each — the lists of these providers answer the same objects as their GETs. A
 //! resource the list does not carry (created since, in a region whose control plane does not
 //! answer, or a list that failed) is read on its own, so its error is its own, never a guess.
-//! Storage accounts are not listed (their replication statistics come only with a GET), nor
-//! SQL failover groups (each server's view is read), nor children of a resource.
+//! Storage accounts are listed only for the console's refreshes that reuse their replication
+//! statistics (those come only with a GET: `detail.rs`); SQL failover groups are not (each
+//! server's view is read), nor children of a resource.
 //!
 //! The kinds Azure Resource Graph serves (`resource_graph.rs`) come from its one query when the
 //! collection has one; their lists are read only when that query does not answer.
@@ -22,6 +23,13 @@ use crate::config::{ComponentKind, Config};
 
 /// The kinds read by list, with their type and api-version.
 const LISTED: &[(ComponentKind, &str, &str)] = &[
+    // Read only when the accounts' `geoReplicationStats` from an earlier read may be reused
+    // (`detail.rs`): Accounts_List answers every account as its GET does without `$expand`.
+    (
+        ComponentKind::Storage,
+        "Microsoft.Storage/storageAccounts",
+        v::STORAGE,
+    ),
     (
         ComponentKind::CosmosDb,
         "Microsoft.DocumentDB/databaseAccounts",

@@ -42,6 +42,7 @@ impl Obs {
                 events: Ok(Vec::new()),
                 reads: HashMap::new(),
                 sql_partners: HashMap::new(),
+                details_read_at: HashMap::new(),
                 aml: HashMap::new(),
                 aml_quota: None,
             },

@@ -169,6 +169,7 @@ mod tests {
             events: Ok(Vec::new()),
             reads,
             sql_partners,
+            details_read_at: HashMap::new(),
             aml: HashMap::new(),
             aml_quota: None,
         };
