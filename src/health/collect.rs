@@ -640,7 +640,7 @@ async fn read(
             if let Some(d) = reusing
                 && let Some((detail::Detail::SqlPartner(p), at)) = d.reuse(&key, base, now)
             {
-                return Ok((Reading::SqlFg(fg, Some(Ok(p))), Some(at)));
+                return Ok((Reading::SqlFg(fg, Some(Ok(*p))), Some(at)));
             }
             let partner = fg
                 .properties
@@ -652,7 +652,7 @@ async fn read(
                 None => None,
             };
             if let Some(Ok(p)) = &partner {
-                keep(base, detail::Detail::SqlPartner(p.clone()));
+                keep(base, detail::Detail::SqlPartner(Box::new(p.clone())));
             }
             Reading::SqlFg(fg, partner)
         }

@@ -50,7 +50,7 @@ pub fn detail_name(kind: crate::config::ComponentKind) -> &'static str {
 #[derive(Debug, Clone)]
 pub(super) enum Detail {
     Geo(Option<GeoReplicationStats>),
-    SqlPartner(FailoverGroup),
+    SqlPartner(Box<FailoverGroup>),
     Replications(Vec<RegistryReplication>),
     Computes(Vec<Compute>),
 }
