@@ -1398,15 +1398,27 @@ async fn the_console_reuses_unchanged_details_while_all_is_healthy_and_reads_the
         rg("rg-w/providers/Microsoft.MachineLearningServices/workspaces/ws6w/computes"),
     ];
     let reads = |sim: &Sim| details.iter().map(|p| gets(sim, p)).collect::<Vec<_>>();
-    let storage_list = format!("/subscriptions/{BENCH_SUB}/providers/Microsoft.Storage/storageAccounts");
+    let storage_list =
+        format!("/subscriptions/{BENCH_SUB}/providers/Microsoft.Storage/storageAccounts");
 
     let first = console.collect().await.unwrap();
     // (Readiness reads an account a workspace keeps its data in too: st0 and st10 twice.)
     let read_first = reads(&sim);
-    assert!(read_first.iter().all(|n| *n >= 1), "the first refresh reads every detail");
-    assert_eq!(gets(&sim, &storage_list), 0, "nothing to reuse yet: no list of accounts");
+    assert!(
+        read_first.iter().all(|n| *n >= 1),
+        "the first refresh reads every detail"
+    );
+    assert_eq!(
+        gets(&sim, &storage_list),
+        0,
+        "nothing to reuse yet: no list of accounts"
+    );
     let second = console.collect().await.unwrap();
-    assert_eq!(reads(&sim), read_first, "all healthy: the details are reused");
+    assert_eq!(
+        reads(&sim),
+        read_first,
+        "all healthy: the details are reused"
+    );
     assert_eq!(gets(&sim, &storage_list), 1, "the accounts from one list");
     assert!(
         second.requests + 30 <= first.requests,
@@ -1422,7 +1434,10 @@ async fn the_console_reuses_unchanged_details_while_all_is_healthy_and_reads_the
         .find(|(k, _)| k == "geo-replication statistics")
         .map(|(_, v)| v.clone())
         .expect("the reused statistics are dated");
-    assert!(dated.starts_with("read ") && dated.contains(" s ago"), "{dated}");
+    assert!(
+        dated.starts_with("read ") && dated.contains(" s ago"),
+        "{dated}"
+    );
     assert!(
         !comp(&fresh, "c0")
             .properties
@@ -1442,7 +1457,11 @@ async fn the_console_reuses_unchanged_details_while_all_is_healthy_and_reads_the
     let now = reads(&sim);
     assert_eq!(now[0], before[0] + 1, "the changed account is read again");
     assert_eq!(now[1..], before[1..], "the unchanged ones are not");
-    assert_same(&third, &everything.collect().await.unwrap(), "one account down");
+    assert_same(
+        &third,
+        &everything.collect().await.unwrap(),
+        "one account down",
+    );
 
     // A region under a Service Health incident: nothing is calm, every detail is read again.
     sim.inject(Fault::RegionDegrade {
