@@ -145,13 +145,79 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
+    let paths = std::env::args()
+        .skip_while(|a| a != "paths")
+        .nth(1)
+        .and_then(|n| n.parse::<usize>().ok());
     rt.block_on(async {
+        if let Some(n) = paths {
+            return where_requests_go(n).await;
+        }
         if !only_fleet {
             single().await;
         }
         fleet().await;
     });
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// `-- paths N`: where the requests of a console's first and second refresh of N components go,
+/// by path with its names' digits folded (`st#`), most first.
+async fn where_requests_go(components: usize) {
+    let (sim, cfg, client) = simulated(components, None).await;
+    let collector = Collector::with_options(cfg, client, CollectOptions::console());
+    for pass in ["first", "second"] {
+        sim.world().lock().unwrap().get_log = Some(Vec::new());
+        let snap = collector.collect().await.unwrap();
+        let log = sim
+            .world()
+            .lock()
+            .unwrap()
+            .get_log
+            .take()
+            .unwrap_or_default();
+        let mut by: std::collections::BTreeMap<String, usize> = Default::default();
+        for url in log {
+            let path = url
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let folded: String = path
+                .split('/')
+                .map(|seg| {
+                    if seg.len() > 30 {
+                        "{id}".to_string()
+                    } else {
+                        let mut out = String::new();
+                        for ch in seg.chars() {
+                            if ch.is_ascii_digit() {
+                                if !out.ends_with('#') {
+                                    out.push('#');
+                                }
+                            } else {
+                                out.push(ch);
+                            }
+                        }
+                        out
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            *by.entry(folded).or_default() += 1;
+        }
+        let mut rows: Vec<(String, usize)> = by.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1));
+        println!(
+            "{pass} refresh: {} requests ({} GETs logged)",
+            snap.requests,
+            rows.iter().map(|r| r.1).sum::<usize>()
+        );
+        for (p, n) in rows {
+            println!("{n:6}  {p}");
+        }
+    }
+    sim.stop().await;
 }
 
 /// The deployments of the fleet, and their components each.

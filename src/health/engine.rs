@@ -87,10 +87,13 @@ pub const RUN_STRETCH: u32 = 4;
 pub const RUN_QUIET_AFTER_429: Duration = Duration::from_secs(10);
 
 /// How long to wait before the next refresh so that it finds `spent` reads (what the last one
-/// took) above the reserve: the time ARM's read bucket takes to refill that far. Zero when ARM
-/// said nothing of the budget or it is full enough.
+/// took, at most a bucket's worth) above the reserve: the time ARM's read bucket takes to refill
+/// that far. Zero when ARM said nothing of the budget or it is full enough.
 pub fn paced(budget: crate::azure::Budget, spent: u64) -> Duration {
-    paced_above(budget, spent, RESERVED_READS)
+    // A refresh that spent more than the bucket holds (a cold start's readiness reads) could
+    // never find it "above the reserve": the next one, cheaper, waits at most for a full bucket.
+    let most = crate::azure::Budget::READ_BUCKET.saturating_sub(RESERVED_READS);
+    paced_above(budget, spent.min(u64::from(most)), RESERVED_READS)
 }
 
 /// As [`paced`], keeping `reserve` reads in the bucket.
@@ -427,6 +430,10 @@ mod tests {
         // 40 left, 100 to spend + 60 reserved: 120 more at 25/s = 4.8 s.
         let w = paced(with_reads(40), 100).as_secs_f64();
         assert!((4.7..=4.8).contains(&w), "{w}");
+        // A cold start spent 2,400: the next waits for a full bucket (210 more: 8.4 s), not
+        // for 2,460 that it could never hold.
+        let w = paced(with_reads(40), 2_400).as_secs_f64();
+        assert!((8.3..=8.4).contains(&w), "{w}");
     }
 
     #[test]

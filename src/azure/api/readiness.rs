@@ -115,6 +115,22 @@ impl ArmClient {
         .await
     }
 
+    /// Every role assignment of the subscription, unfiltered: at, above and below it
+    /// (RoleAssignments_ListForSubscription without `$filter`).
+    pub async fn role_assignments_all(
+        &self,
+        subscription: &str,
+    ) -> Result<Vec<RoleAssignment>, AzureError> {
+        self.list(
+            &format!(
+                "/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments"
+            ),
+            v::AUTHORIZATION,
+            &[],
+        )
+        .await
+    }
+
     /// Every role assignment of one principal in the subscription, at any scope.
     pub async fn role_assignments_of(
         &self,

@@ -260,7 +260,16 @@ pub(super) struct Shared {
     zones: Once<Result<Vec<PrivateDnsZone>, ReadError>>,
     links: Once<Result<Vec<VirtualNetworkLink>, ReadError>>,
     principals: Once<Result<Vec<RoleAssignment>, ReadError>>,
+    /// Every role assignment of a subscription (unfiltered: at, above and below it), by
+    /// lowercase subscription id, when the collection has [`ASSIGNMENTS_LIST_FROM`] pairs.
+    assignments: Once<Result<std::sync::Arc<Vec<RoleAssignment>>, ReadError>>,
 }
+
+/// From this many workspace pairs, a collection reads the subscription's role assignments with
+/// one unfiltered list (RoleAssignments_ListForSubscription: at, above and below it, as
+/// `az role assignment list --all --include-inherited` shows them) instead of two lists per
+/// pair and one per identity: the same assignments, filtered here as ARM filters them.
+pub const ASSIGNMENTS_LIST_FROM: usize = 3;
 
 /// Read context of one collection: the client, the concurrency bound, the subscription-wide
 /// lists and the shared reads.
@@ -270,6 +279,8 @@ struct Ctx<'a> {
     sem: &'a Semaphore,
     lists: &'a super::lists::Lists,
     shared: &'a Shared,
+    /// The workspace pairs of the collection.
+    pairs: usize,
 }
 
 impl Ctx<'_> {
@@ -281,12 +292,88 @@ impl Ctx<'_> {
             .await
     }
 
-    /// A storage account without its replication statistics, read once.
+    /// A storage account without its replication statistics, read once: from the
+    /// subscription's list of accounts when the collection reads one, else its own GET.
     async fn storage(&self, id: &str) -> Result<StorageAccount, ReadError> {
         self.shared
             .storage
-            .get(id, || guarded(self.sem, self.c.storage_account_plain(id)))
+            .get(id, || {
+                guarded(self.sem, async {
+                    let listed = self.lists.get(self.c, ComponentKind::Storage, id).await;
+                    match listed.and_then(|v| serde_json::from_value(v).ok()) {
+                        Some(a) => Ok(a),
+                        None => self.c.storage_account_plain(id).await,
+                    }
+                })
+            })
             .await
+    }
+
+    /// Every role assignment of `sub` (one unfiltered list, read once).
+    async fn assignments(
+        &self,
+        sub: &str,
+    ) -> Result<std::sync::Arc<Vec<RoleAssignment>>, ReadError> {
+        self.shared
+            .assignments
+            .get(sub, || async {
+                guarded(self.sem, self.c.role_assignments_all(sub))
+                    .await
+                    .map(std::sync::Arc::new)
+            })
+            .await
+    }
+
+    /// The role assignments that apply at `scope` (at it and above, as `atScope()` lists
+    /// them): from the subscription's list from [`ASSIGNMENTS_LIST_FROM`] pairs, else asked.
+    async fn assignments_at(
+        &self,
+        sub: &str,
+        scope: &str,
+    ) -> Result<Vec<RoleAssignment>, ReadError> {
+        if self.pairs < ASSIGNMENTS_LIST_FROM {
+            return guarded(self.sem, self.c.role_assignments_at(scope)).await;
+        }
+        let scope = scope.trim_end_matches('/').to_ascii_lowercase();
+        Ok(self
+            .assignments(sub)
+            .await?
+            .iter()
+            .filter(|a| {
+                let own = a
+                    .properties
+                    .scope
+                    .trim_end_matches('/')
+                    .to_ascii_lowercase();
+                own == scope || own.is_empty() || scope.starts_with(&format!("{own}/"))
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// Every role assignment of `principal` in `sub` (at any scope): from the subscription's
+    /// list from [`ASSIGNMENTS_LIST_FROM`] pairs, else asked (once per principal).
+    async fn assignments_of(
+        &self,
+        sub: &str,
+        principal: &str,
+    ) -> Result<Vec<RoleAssignment>, ReadError> {
+        if self.pairs < ASSIGNMENTS_LIST_FROM {
+            return self
+                .shared
+                .principals
+                .get(&format!("{sub}/{principal}"), || {
+                    guarded(self.sem, self.c.role_assignments_of(sub, principal))
+                })
+                .await;
+        }
+        Ok(self
+            .assignments(sub)
+            .await?
+            .iter()
+            .filter(|a| a.properties.principal_id.eq_ignore_ascii_case(principal))
+            .cloned()
+            .collect())
     }
 
     /// The private endpoint connections of a workspace or a storage account: those its own
@@ -358,15 +445,8 @@ async fn roles(
     secondary: &str,
     secondary_ws: Option<&Workspace>,
 ) -> AmlRoles {
-    let (c, sem) = (x.c, x.sem);
-    let of_principal = |p: String| async move {
-        x.shared
-            .principals
-            .get(&format!("{sub}/{p}"), || {
-                guarded(sem, c.role_assignments_of(sub, &p))
-            })
-            .await
-    };
+    let c = x.c;
+    let of_principal = |p: String| async move { x.assignments_of(sub, &p).await };
     let of = |ws: Option<&Workspace>| {
         ws.and_then(|w| w.identity.as_ref())
             .and_then(|i| i.principal())
@@ -375,8 +455,8 @@ async fn roles(
     let s_principal = of(secondary_ws);
     let (pw, at_primary, at_secondary, secondary_identity) = tokio::join!(
         x.workspace(primary),
-        guarded(sem, c.role_assignments_at(primary)),
-        guarded(sem, c.role_assignments_at(secondary)),
+        x.assignments_at(sub, primary),
+        x.assignments_at(sub, secondary),
         async {
             match s_principal {
                 Some(p) => Some(of_principal(p).await),
@@ -604,6 +684,7 @@ pub(super) async fn readiness(
         sem,
         lists,
         shared: &shared,
+        pairs: pairs.clone().count(),
     };
     let workspaces = futures_util::future::join_all(pairs.map(|(name, p, s)| {
         let configured = &configured;
