@@ -207,7 +207,7 @@ async fn where_requests_go(components: usize) {
             *by.entry(folded).or_default() += 1;
         }
         let mut rows: Vec<(String, usize)> = by.into_iter().collect();
-        rows.sort_by(|a, b| b.1.cmp(&a.1));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.1));
         println!(
             "{pass} refresh: {} requests ({} GETs logged)",
             snap.requests,
