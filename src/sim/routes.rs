@@ -244,32 +244,52 @@ pub fn not_found(_: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
 }
 
 impl World {
+    /// Whether resource `i`'s control plane answers now: its region is not down, or ARM goes
+    /// on answering for it.
+    fn control_plane_answers(&self, i: usize) -> bool {
+        let id = self.resources[i].id.to_string();
+        self.outage_region(i, &id).is_none_or(|r| {
+            self.regions.get(&r).is_none_or(|s| {
+                s.status != crate::sim::world::RegionStatus::Down
+                    || s.arm == crate::sim::world::ArmBehaviour::Up
+            })
+        })
+    }
+
     /// `GET /subscriptions/{s}/providers/{namespace}/{type}`: every top-level resource of that
     /// type, each as its GET answers it — less those whose region's control plane does not
     /// answer now (their GET would fail: a list from the regions that answer, as ARM's fan-out
     /// gives). One page (the simulator's worlds are small enough).
     pub(crate) fn list_by_subscription(&self, namespace: &str, kind: &str) -> Reply {
         let suffix = format!("/providers/{namespace}/{kind}/");
-        let value: Vec<serde_json::Value> = (0..self.resources.len())
+        let mut value: Vec<serde_json::Value> = (0..self.resources.len())
             .filter(|&i| {
                 let id = self.resources[i].id.to_string().to_ascii_lowercase();
                 id.find(&suffix)
                     .is_some_and(|at| !id[at + suffix.len()..].contains('/'))
             })
-            .filter(|&i| {
-                let id = self.resources[i].id.to_string();
-                self.outage_region(i, &id).is_none_or(|r| {
-                    self.regions.get(&r).is_none_or(|s| {
-                        s.status != crate::sim::world::RegionStatus::Down
-                            || s.arm == crate::sim::world::ArmBehaviour::Up
-                    })
-                })
-            })
+            .filter(|&i| self.control_plane_answers(i))
             .map(|i| {
                 let id = self.resources[i].id.to_string();
                 self.render(i, &id, false)
             })
             .collect();
+        // The accounts the simulated workspaces keep their own data in are the subscription's
+        // too (their GET answers them): Accounts_List lists them beside the configured ones.
+        if namespace.eq_ignore_ascii_case("microsoft.storage")
+            && kind.eq_ignore_ascii_case("storageaccounts")
+        {
+            value.extend(
+                (0..self.resources.len())
+                    .filter(|&i| {
+                        self.resources[i].kind == crate::config::ComponentKind::MlWorkspace
+                    })
+                    .filter(|&i| self.control_plane_answers(i))
+                    .map(|i| {
+                        providers::aml_readiness::render_default_storage(self, &self.resources[i])
+                    }),
+            );
+        }
         Reply::ok(serde_json::json!({ "value": value }))
     }
 }
