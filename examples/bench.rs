@@ -16,7 +16,6 @@
 //! once, with the requests it took. `cargo run --release --example bench -- fleet` runs only
 //! the fleet's part.
 
-use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use azfailover::azure::{Access, ClientOptions, connect};
@@ -24,104 +23,12 @@ use azfailover::config::{AuthMethod, Config};
 use azfailover::health::collect::{CollectOptions, Collector};
 use azfailover::sim::{Fault, SimOptions, SimServer};
 
-const SUB: &str = "00000000-0000-0000-0000-0000000000b0";
+#[path = "../tests/integration/common/bench_like.rs"]
+mod bench_like;
 
-/// 200 components of every kind, half paired (one resource per region), half replicated.
+/// The benchmark's deployment of `n` components (one generator with the tests).
 fn config(n: usize) -> String {
-    let mut t = format!(
-        "[deployment]\nname = \"bench\"\nsubscription_id = \"{SUB}\"\nprimary_region = \"eastus\"\nsecondary_region = \"westus\"\nrto_minutes = 60\nrpo_minutes = 15\narm_endpoint = \"http://127.0.0.1:1\"\n\n[auth]\nmethod = \"simulator\"\n"
-    );
-    let rid = |rg: &str, p: &str| format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/{p}");
-    for i in 0..n {
-        let (kind, body) = match i % 10 {
-            0 => (
-                "storage",
-                format!(
-                    "resource = \"{}\"",
-                    rid(
-                        "rg-data",
-                        &format!("Microsoft.Storage/storageAccounts/st{i}")
-                    )
-                ),
-            ),
-            1 => (
-                "sql-failover-group",
-                format!(
-                    "resource = \"{}\"",
-                    rid(
-                        "rg-data",
-                        &format!("Microsoft.Sql/servers/sql{i}-eastus/failoverGroups/fog{i}")
-                    )
-                ),
-            ),
-            2 => (
-                "cosmos-db",
-                format!(
-                    "resource = \"{}\"",
-                    rid(
-                        "rg-data",
-                        &format!("Microsoft.DocumentDB/databaseAccounts/cos{i}")
-                    )
-                ),
-            ),
-            3 => (
-                "container-registry",
-                format!(
-                    "resource = \"{}\"",
-                    rid(
-                        "rg-g",
-                        &format!("Microsoft.ContainerRegistry/registries/acr{i}")
-                    )
-                ),
-            ),
-            4 => (
-                "traffic-manager",
-                format!(
-                    "resource = \"{}\"\nprimary_endpoint = \"e\"\nsecondary_endpoint = \"w\"",
-                    rid(
-                        "rg-g",
-                        &format!("Microsoft.Network/trafficManagerProfiles/tm{i}")
-                    )
-                ),
-            ),
-            5 => (
-                "aks",
-                paired(&rid, "Microsoft.ContainerService/managedClusters/aks", i),
-            ),
-            6 => (
-                "ml-workspace",
-                paired(&rid, "Microsoft.MachineLearningServices/workspaces/ws", i),
-            ),
-            7 => (
-                "postgres-flexible",
-                paired(&rid, "Microsoft.DBforPostgreSQL/flexibleServers/pg", i),
-            ),
-            8 => (
-                "app-insights",
-                paired(&rid, "Microsoft.Insights/components/ai", i),
-            ),
-            _ => (
-                "key-vault",
-                format!(
-                    "resource = \"{}\"",
-                    rid("rg-g", &format!("Microsoft.KeyVault/vaults/kv{i}"))
-                ),
-            ),
-        };
-        let _ = write!(
-            t,
-            "\n[[components]]\nname = \"c{i}\"\nkind = \"{kind}\"\nmode = \"hot-cold\"\n{body}\n"
-        );
-    }
-    t
-}
-
-fn paired(rid: &dyn Fn(&str, &str) -> String, prefix: &str, i: usize) -> String {
-    format!(
-        "primary = \"{}\"\nsecondary = \"{}\"",
-        rid("rg-e", &format!("{prefix}{i}e")),
-        rid("rg-w", &format!("{prefix}{i}w"))
-    )
+    bench_like::toml(n)
 }
 
 fn rss_mb() -> f64 {

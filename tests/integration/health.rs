@@ -1114,104 +1114,12 @@ async fn a_demo_refresh_in_an_outage_fits_the_documented_read_refill() {
 
 // ---- inventory from Azure Resource Graph ------------------------------------------------------
 
-const BENCH_SUB: &str = "00000000-0000-0000-0000-0000000000b0";
+const BENCH_SUB: &str = common::bench_like::SUB;
 
-/// A deployment like the benchmark's (`examples/bench.rs`): `n` components cycling through ten
-/// kinds, half paired, half replicated.
+/// A deployment like the benchmark's (`examples/bench.rs`, the same generator): `n` components
+/// cycling through ten kinds, half paired, half replicated.
 fn bench_like(n: usize) -> Config {
-    let rid =
-        |rg: &str, p: &str| format!("/subscriptions/{BENCH_SUB}/resourceGroups/{rg}/providers/{p}");
-    let paired = |prefix: &str, i: usize| {
-        format!(
-            "primary = \"{}\"\nsecondary = \"{}\"",
-            rid("rg-e", &format!("{prefix}{i}e")),
-            rid("rg-w", &format!("{prefix}{i}w"))
-        )
-    };
-    let mut t = format!(
-        "[deployment]\nname = \"bench\"\nsubscription_id = \"{BENCH_SUB}\"\nprimary_region = \"eastus\"\nsecondary_region = \"westus\"\nrto_minutes = 60\nrpo_minutes = 15\narm_endpoint = \"http://127.0.0.1:1\"\n\n[auth]\nmethod = \"simulator\"\n"
-    );
-    for i in 0..n {
-        let (kind, body) = match i % 10 {
-            0 => (
-                "storage",
-                format!(
-                    "resource = \"{}\"",
-                    rid(
-                        "rg-data",
-                        &format!("Microsoft.Storage/storageAccounts/st{i}")
-                    )
-                ),
-            ),
-            1 => (
-                "sql-failover-group",
-                format!(
-                    "resource = \"{}\"",
-                    rid(
-                        "rg-data",
-                        &format!("Microsoft.Sql/servers/sql{i}-eastus/failoverGroups/fog{i}")
-                    )
-                ),
-            ),
-            2 => (
-                "cosmos-db",
-                format!(
-                    "resource = \"{}\"",
-                    rid(
-                        "rg-data",
-                        &format!("Microsoft.DocumentDB/databaseAccounts/cos{i}")
-                    )
-                ),
-            ),
-            3 => (
-                "container-registry",
-                format!(
-                    "resource = \"{}\"",
-                    rid(
-                        "rg-g",
-                        &format!("Microsoft.ContainerRegistry/registries/acr{i}")
-                    )
-                ),
-            ),
-            4 => (
-                "traffic-manager",
-                format!(
-                    "resource = \"{}\"\nprimary_endpoint = \"e\"\nsecondary_endpoint = \"w\"",
-                    rid(
-                        "rg-g",
-                        &format!("Microsoft.Network/trafficManagerProfiles/tm{i}")
-                    )
-                ),
-            ),
-            5 => (
-                "aks",
-                paired("Microsoft.ContainerService/managedClusters/aks", i),
-            ),
-            6 => (
-                "ml-workspace",
-                paired("Microsoft.MachineLearningServices/workspaces/ws", i),
-            ),
-            7 => (
-                "postgres-flexible",
-                paired("Microsoft.DBforPostgreSQL/flexibleServers/pg", i),
-            ),
-            8 => (
-                "app-insights",
-                paired("Microsoft.Insights/components/ai", i),
-            ),
-            _ => (
-                "key-vault",
-                format!(
-                    "resource = \"{}\"",
-                    rid("rg-g", &format!("Microsoft.KeyVault/vaults/kv{i}"))
-                ),
-            ),
-        };
-        t.push_str(&format!(
-            "\n[[components]]\nname = \"c{i}\"\nkind = \"{kind}\"\nmode = \"hot-cold\"\n{body}\n"
-        ));
-    }
-    Config::parse(&t, "bench-like").expect("a valid configuration")
+    Config::parse(&common::bench_like::toml(n), "bench-like").expect("a valid configuration")
 }
 
 /// What a responder sees of a snapshot, without what moves between two of them (times, lag,

@@ -7,6 +7,8 @@ use azfailover::config::Config;
 use azfailover::sim::{Fault, SimOptions, SimServer};
 use serde_json::Value;
 
+pub mod bench_like;
+
 pub const SUB: &str = "8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b";
 
 /// A resource id of the demo deployment: `rg` group, then the provider path.
