@@ -56,6 +56,16 @@ fn main() {
         .skip_while(|a| a != "paths")
         .nth(1)
         .and_then(|n| n.parse::<usize>().ok());
+    // `-- rss-child URL N`: the console's side alone, in a process of its own (see `rss_alone`).
+    if let Some(url) = std::env::args().skip_while(|a| a != "rss-child").nth(1) {
+        let n = std::env::args()
+            .skip_while(|a| a != "rss-child")
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
+        rt.block_on(rss_child(&url, n));
+        return;
+    }
     rt.block_on(async {
         if let Some(n) = paths {
             return where_requests_go(n).await;
@@ -66,6 +76,66 @@ fn main() {
         fleet().await;
     });
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// The console's side of `n` components in this process, against the simulator at `url`: its
+/// engine's first two snapshots, then the overview drawn as in the frame measure; prints the
+/// resident memory now and at its peak (MB).
+async fn rss_child(url: &str, n: usize) {
+    let mut cfg = Config::parse(&config(n), "bench").expect("bench config");
+    cfg.deployment.arm_endpoint = url.to_string();
+    cfg.auth.method = AuthMethod::Simulator;
+    let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::default()).unwrap();
+    let mut engine = azfailover::health::spawn(cfg, client, Duration::from_millis(100));
+    let mut got = 0;
+    while got < 2 {
+        match engine.rx.recv().await {
+            Some(azfailover::health::HealthMsg::Snapshot(_)) => got += 1,
+            Some(_) => {}
+            None => break,
+        }
+    }
+    azfailover::console::bench_frame(n);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    println!("{:.1} {:.1}", kb("VmRSS:"), kb("VmHWM:"));
+    engine.stop();
+}
+
+/// The resident memory of the console's side of 1,000 components in a process of its own (this
+/// binary again, `rss-child`), against a simulator in this one: what a responder's console
+/// holds, without the simulator's world.
+async fn rss_alone(components: usize) {
+    let (sim, _, _) = simulated(components, None).await;
+    let url = sim.url().to_string();
+    let exe = std::env::current_exe().expect("the bench binary");
+    let out = tokio::process::Command::new(exe)
+        .args(["rss-child", &url, &components.to_string()])
+        .output()
+        .await;
+    let text = match out {
+        Ok(o) if o.status.success() => {
+            let s = String::from_utf8_lossy(&o.stdout).to_string();
+            let mut it = s.split_whitespace();
+            match (it.next(), it.next()) {
+                (Some(now), Some(peak)) => format!("{now} MB ({peak} MB at its peak)"),
+                _ => format!("not measured: {s}"),
+            }
+        }
+        Ok(o) => format!("not measured: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => format!("not measured: {e}"),
+    };
+    println!(
+        "| console process RSS on its own: {components} components, two refreshes and the overview drawn | {text} | ≤ 50 MB |"
+    );
+    sim.stop().await;
 }
 
 /// `-- paths N`: where the requests of a console's first and second refresh of N components go,
@@ -526,8 +596,9 @@ async fn single() {
         "| one overview frame, 1,000 components | {:.2} ms | ≤ 2 ms (release) |",
         frame.as_secs_f64() * 1000.0
     );
+    rss_alone(1000).await;
     println!(
-        "| process RSS (console state with 1,000 components + the simulators, stopped) | {:.1} MB | ≤ 50 MB |",
+        "| this process's RSS (console state with 1,000 components + the simulators, stopped) | {:.1} MB | for comparison |",
         rss_mb()
     );
 }
