@@ -258,7 +258,7 @@ fn reused_details(ctx: &Ctx<'_>, c: &Component, d: &mut Derived) {
         d.prop(
             crate::health::collect::detail_name(c.kind),
             format!(
-                "read {age} s ago (reused while all is healthy and nothing changed, at most {} min)",
+                "read {age} s ago (reused while healthy, ≤ {} min)",
                 crate::health::collect::DETAIL_MAX_AGE.as_secs() / 60
             ),
         );
