@@ -378,7 +378,10 @@ async fn a_cold_first_collection_larger_than_the_read_bucket_is_never_refused() 
         "the first collection sent {reads} requests: more than the bucket holds"
     );
     assert!(gated > 0, "reads waited at the gate");
-    assert_eq!(first.reads_waited, gated, "the snapshot says how many waited");
+    assert_eq!(
+        first.reads_waited, gated,
+        "the snapshot says how many waited"
+    );
     assert_eq!(client.reads_waiting(), 0);
     assert_eq!(client.reads_in_flight(), 0);
     // The console's reserve is left: the last figure, at most a few reads below it.
