@@ -483,10 +483,11 @@ async fn single() {
         .await
         .unwrap();
     println!(
-        "| first refresh of 210 components under ARM's documented buckets (250 reads, +25/s) | {:.1} s, {} requests, {} answered 429, {} reads left | no 429 |",
+        "| first refresh of 210 components under ARM's documented buckets (250 reads, +25/s) | {:.1} s, {} requests, {} answered 429, {} waited at the read gate, {} reads left | no 429 |",
         t.elapsed().as_secs_f64(),
         snap.requests,
         client.budget().throttled,
+        snap.reads_waited,
         client
             .budget()
             .reads_now()
@@ -511,8 +512,9 @@ async fn single() {
         }
         engine.stop();
         println!(
-            "| 15 s refresh sustained {secs} s, 210 components, documented buckets | {snapshots} snapshots, {} answered 429 | zero 429 |",
-            client.budget().throttled
+            "| 15 s refresh sustained {secs} s, 210 components, documented buckets | {snapshots} snapshots, {} answered 429, {} reads waited at the read gate | zero 429 |",
+            client.budget().throttled,
+            client.reads_gated()
         );
     }
     sim.stop().await;
