@@ -473,10 +473,11 @@ async fn under_documented_buckets(components: usize, secs: Option<u64>) {
         if let Ok(Some(azfailover::health::HealthMsg::Snapshot(snap))) = msg {
             if snaps.is_empty() {
                 println!(
-                    "| first refresh of {components} components under ARM's documented buckets (250 reads, +25/s) | {:.1} s, {} requests, {} answered 429 | no 429 |",
+                    "| first refresh of {components} components under ARM's documented buckets (250 reads, +25/s) | {:.1} s, {} requests, {} answered 429, {} waited at the read gate | no 429 |",
                     t.elapsed().as_secs_f64(),
                     snap.requests,
                     client.budget().throttled,
+                    snap.reads_waited,
                 );
             }
             snaps.push((snap.requests, snap.duration_ms));
@@ -501,10 +502,11 @@ async fn under_documented_buckets(components: usize, secs: Option<u64>) {
     let took = later.iter().map(|s| s.1).max().unwrap_or(0);
     let refused: u64 = sim.world().lock().unwrap().throttle.refused.values().sum();
     println!(
-        "| 15 s refresh sustained {secs} s, {components} components, documented buckets | {} snapshots; later refreshes {mean:.0} requests on average, {max} at most, each within {:.1} s; {} answered 429 (simulator: {refused} refused) | zero 429{} |",
+        "| 15 s refresh sustained {secs} s, {components} components, documented buckets | {} snapshots; later refreshes {mean:.0} requests on average, {max} at most, each within {:.1} s; {} answered 429 (simulator: {refused} refused); {} reads waited at the read gate | zero 429{} |",
         snaps.len(),
         took as f64 / 1000.0,
         client.budget().throttled,
+        client.reads_gated(),
         if components >= 1000 {
             ", ≤ 250 requests"
         } else {

@@ -83,6 +83,91 @@ struct Inner {
     /// Until when ARM said (429 with Retry-After) not to come back, per bucket (reads,
     /// writes, deletes): every request of that kind waits for it, not only the refused one.
     holds: std::sync::Mutex<[Option<Instant>; 3]>,
+    /// Reads sent by every clone whose answer has not come back yet ([`InFlight`]).
+    reads_in_flight: AtomicU32,
+    /// Reads held at the read gate now ([`ArmClient::reads_waiting`]).
+    reads_waiting: AtomicU32,
+    /// Reads that waited at the read gate so far ([`ArmClient::reads_gated`]).
+    reads_gated: AtomicU64,
+    /// Told whenever a read's answer (or failure) comes back: the reads held at the gate look
+    /// at the budget again.
+    read_done: tokio::sync::Notify,
+}
+
+/// The reads a background client (the console's refreshes and probes) leaves in ARM's read
+/// bucket: it sends a read only while more than these are left (the last figure ARM gave,
+/// refilled since, less the reads in flight), so that a run's reads always find them there.
+/// The health engine keeps the same reserve when it paces whole refreshes.
+pub const BACKGROUND_READ_RESERVE: u32 = 60;
+
+/// The longest a read waits at the read gate ([`read_gate`]); past it, it is sent anyway (a
+/// 429 is then waited out as ARM says).
+pub const READ_GATE_MAX_WAIT: Duration = Duration::from_secs(30);
+
+/// The shortest and longest sleep of a read held at the gate before it looks again (an answer
+/// coming back makes it look at once).
+const READ_GATE_MIN_SLEEP: Duration = Duration::from_millis(20);
+const READ_GATE_MAX_SLEEP: Duration = Duration::from_secs(1);
+
+/// Whether a read may be sent now without emptying ARM's read bucket below `reserve`: None to
+/// send, else how long to sleep before asking again. The estimate of what is left is the last
+/// figure ARM gave (`remaining`, read `age` ago) refilled since at the documented rate (up to
+/// the bucket's size), less the reads `in_flight` (sent, not answered: ARM may not have counted
+/// them in that figure). A read goes while the estimate is above `reserve`; the sleep is what
+/// the documented refill needs to make room (at least 20 ms, at most 1 s). With no figure yet
+/// it goes: the first answers tell. A bucket that refills slower than documented is corrected
+/// by every answer's figure.
+pub fn read_gate(
+    remaining: Option<u32>,
+    age: Duration,
+    in_flight: u32,
+    reserve: u32,
+) -> Option<Duration> {
+    let remaining = remaining?;
+    let left = refilled_after(
+        remaining,
+        age,
+        Budget::READ_REFILL_PER_S,
+        Budget::READ_BUCKET,
+    );
+    let estimate = i64::from(left) - i64::from(in_flight);
+    if estimate > i64::from(reserve) {
+        return None;
+    }
+    if left >= Budget::READ_BUCKET.max(remaining) {
+        // Full by the estimate: refill makes no room, only answers coming back do.
+        return Some(READ_GATE_MAX_SLEEP);
+    }
+    // Tokens short of one above the reserve and the reads in flight, at the documented refill.
+    let rate = Budget::READ_REFILL_PER_S;
+    let now = f64::from(remaining) + age.as_secs_f64() * rate;
+    let short = f64::from(reserve) + 1.0 + f64::from(in_flight) - now;
+    let sleep = Duration::from_secs_f64((short / rate).clamp(0.0, 1.0));
+    Some(sleep.clamp(READ_GATE_MIN_SLEEP, READ_GATE_MAX_SLEEP))
+}
+
+/// A read in flight: counted in [`Inner::reads_in_flight`] until dropped (its answer or its
+/// failure came back, or the call was cancelled), which tells the reads held at the gate.
+struct InFlight {
+    inner: Arc<Inner>,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.inner.reads_in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.inner.read_done.notify_waiters();
+    }
+}
+
+/// A read held at the gate: counted in [`Inner::reads_waiting`] until dropped.
+struct Waiting {
+    inner: Arc<Inner>,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.inner.reads_waiting.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// The bucket a method draws on: reads (GET, HEAD), deletes, writes.
@@ -215,8 +300,13 @@ fn quota_resets_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// A figure read `at`, refilled since at `per_s` up to `size` (or the figure, if larger).
 fn refilled(left: u32, at: Instant, per_s: f64, size: u32) -> Option<u32> {
-    let refill = at.elapsed().as_secs_f64() * per_s;
-    Some(((f64::from(left) + refill) as u32).min(size.max(left)))
+    Some(refilled_after(left, at.elapsed(), per_s, size))
+}
+
+/// A figure read `age` ago, refilled since at `per_s` up to `size` (or the figure, if larger).
+fn refilled_after(left: u32, age: Duration, per_s: f64, size: u32) -> u32 {
+    let refill = age.as_secs_f64() * per_s;
+    ((f64::from(left) + refill) as u32).min(size.max(left))
 }
 
 /// Held while a run is in flight through a client ([`ArmClient::run_priority`]): the console's
@@ -314,6 +404,10 @@ pub fn connect(
             runs: AtomicU32::new(0),
             foreground_reads: AtomicU64::new(0),
             holds: std::sync::Mutex::new([None; 3]),
+            reads_in_flight: AtomicU32::new(0),
+            reads_waiting: AtomicU32::new(0),
+            reads_gated: AtomicU64::new(0),
+            read_done: tokio::sync::Notify::new(),
         }),
         opts: Arc::new(opts),
         background: false,
@@ -433,6 +527,75 @@ impl ArmClient {
     /// reads, while one is in flight.
     pub fn foreground_reads(&self) -> u64 {
         self.inner.foreground_reads.load(Ordering::Relaxed)
+    }
+
+    /// Reads (GET) held at the read gate now, by every clone: they wait for ARM's read bucket
+    /// to refill (a background clone's above [`BACKGROUND_READ_RESERVE`]; see [`read_gate`]).
+    pub fn reads_waiting(&self) -> u32 {
+        self.inner.reads_waiting.load(Ordering::SeqCst)
+    }
+
+    /// Reads (GET) that waited at the read gate so far, by every clone (each attempt counts).
+    pub fn reads_gated(&self) -> u64 {
+        self.inner.reads_gated.load(Ordering::Relaxed)
+    }
+
+    /// Reads (GET) sent by every clone whose answer has not come back yet.
+    pub fn reads_in_flight(&self) -> u32 {
+        self.inner.reads_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Waits at the read gate until [`read_gate`] lets a read go (at most
+    /// [`READ_GATE_MAX_WAIT`]), and counts it in flight: the budget is looked at and the read
+    /// counted under one lock, so that reads held together do not all go at once. Returns the
+    /// read in flight and how long it waited.
+    async fn read_credit(&self) -> (InFlight, Duration) {
+        let reserve = if self.background {
+            BACKGROUND_READ_RESERVE
+        } else {
+            0
+        };
+        let started = Instant::now();
+        let mut waiting: Option<Waiting> = None;
+        loop {
+            // Registered before the budget is looked at, so that no answer in between is missed.
+            let answered = self.inner.read_done.notified();
+            tokio::pin!(answered);
+            answered.as_mut().enable();
+            let sleep = {
+                let budget = self
+                    .inner
+                    .budget
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let in_flight = self.inner.reads_in_flight.load(Ordering::SeqCst);
+                let age = budget.reads_at.map_or(Duration::ZERO, |at| at.elapsed());
+                let waited = started.elapsed();
+                match read_gate(budget.reads, age, in_flight, reserve) {
+                    Some(sleep) if waited < READ_GATE_MAX_WAIT => {
+                        sleep.min(READ_GATE_MAX_WAIT - waited)
+                    }
+                    _ => {
+                        self.inner.reads_in_flight.fetch_add(1, Ordering::SeqCst);
+                        let credit = InFlight {
+                            inner: self.inner.clone(),
+                        };
+                        return (credit, waited);
+                    }
+                }
+            };
+            if waiting.is_none() {
+                self.inner.reads_waiting.fetch_add(1, Ordering::SeqCst);
+                self.inner.reads_gated.fetch_add(1, Ordering::Relaxed);
+                waiting = Some(Waiting {
+                    inner: self.inner.clone(),
+                });
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(sleep) => {}
+                _ = answered => {}
+            }
+        }
     }
 
     /// Who is signed in.
@@ -576,7 +739,9 @@ impl ArmClient {
             .next()
             .unwrap_or_default()
             .to_string();
-        let started = Instant::now();
+        // When the call started, for its deadline: moved on by the time its reads wait at the
+        // read gate (the deadline is the network's; a read sent late still gets all of it).
+        let mut started = Instant::now();
         let client_request_id = client_request_id
             .map(str::to_string)
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -590,6 +755,21 @@ impl ArmClient {
             {
                 tokio::time::sleep(wait).await;
             }
+            // A read waits until ARM's read bucket has room for it (above the console's reserve
+            // for a background client), and is counted in flight until its answer is back.
+            let mut credit = if bucket_of(&method) == 0 {
+                let (credit, waited) = self.read_credit().await;
+                if !waited.is_zero() {
+                    started += waited;
+                    tracing::debug!(
+                        "{method} {path}: waited {:.2} s at the read gate (ARM's read budget)",
+                        waited.as_secs_f64()
+                    );
+                }
+                Some(credit)
+            } else {
+                None
+            };
             let token = self.inner.tokens.token().await.map_err(|e| {
                 let mut err =
                     AzureError::new(ErrorKind::Auth(e.to_string()), method.as_str(), &path);
@@ -643,6 +823,8 @@ impl ArmClient {
                             b.throttled_at = Some(Instant::now());
                         }
                     }
+                    // The figure is taken: the read is no longer in flight.
+                    drop(credit.take());
                     let request_id = headers
                         .get("x-ms-request-id")
                         .and_then(|v| v.to_str().ok())
@@ -710,6 +892,8 @@ impl ArmClient {
                     }
                 }
             };
+            // Failed without an answer's figure: no longer in flight either.
+            drop(credit);
             let fail = |kind: ErrorKind| AzureError {
                 kind,
                 method: method.to_string(),

@@ -12,7 +12,7 @@ pub mod ops;
 pub use api::{EndpointUpdate, PromoteOptions, SqlFailover};
 pub use auth::Identity;
 pub use client::{
-    Access, ArmClient, ArmWriter, Budget, ClientOptions, Lro, LroProgress, LroState, RunPriority,
-    Submitted, connect,
+    Access, ArmClient, ArmWriter, BACKGROUND_READ_RESERVE, Budget, ClientOptions, Lro, LroProgress,
+    LroState, READ_GATE_MAX_WAIT, RunPriority, Submitted, connect, read_gate,
 };
 pub use error::{AzureError, ErrorKind};

@@ -81,6 +81,7 @@ pub fn synthetic_snapshot(n: usize) -> Snapshot {
         verdict: Default::default(),
         facts: Default::default(),
         reads_left: None,
+        reads_waited: 0,
     };
     snap.verdict = crate::health::verdict::verdict(&snap);
     snap

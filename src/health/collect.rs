@@ -276,6 +276,7 @@ impl Collector {
     pub async fn try_collect(&self) -> Result<(Observations, Snapshot), CollectError> {
         let started = Instant::now();
         let requests_before = self.client.requests_sent();
+        let gated_before = self.client.reads_gated();
         let obs = self.observe().await;
         if let Some(why) = total_failure(&obs) {
             return Err(if why.auth {
@@ -298,6 +299,7 @@ impl Collector {
         snap.requests = self.client.requests_sent() - requests_before;
         snap.identity = Some(self.client.identity().to_string());
         snap.reads_left = self.client.budget().reads_now();
+        snap.reads_waited = self.client.reads_gated() - gated_before;
         if self.opts.reuse_details {
             self.details.learn(&self.cfg, &snap);
         }

@@ -112,6 +112,7 @@ pub fn snapshot(
         verdict: Default::default(),
         facts: facts(obs),
         reads_left: None,
+        reads_waited: 0,
     };
     snap.verdict = super::verdict::verdict(&snap);
     snap

@@ -69,7 +69,9 @@ impl Drop for AbortOnDrop {
 
 /// ARM reads the console never spends on its own refreshes and probes: a run's steps (their
 /// live checks and polls) always find them in the bucket, so a refresh never delays a failover.
-pub const RESERVED_READS: u32 = 60;
+/// The background client's reserve, one number: the client holds each of the console's reads
+/// above it ([`crate::azure::read_gate`]), the engine paces whole refreshes above it.
+pub const RESERVED_READS: u32 = crate::azure::BACKGROUND_READ_RESERVE;
 
 /// While a run is in flight (in this process, through the same client), the reads it keeps:
 /// what it read in the last minute, at least this many (and at most [`RUN_RESERVE_MAX`]).

@@ -280,6 +280,7 @@ mod tests {
             verdict: Default::default(),
             facts: Default::default(),
             reads_left: None,
+            reads_waited: 0,
         };
         s.verdict = crate::health::verdict::verdict(&s);
         s

@@ -211,6 +211,10 @@ pub struct Snapshot {
     /// (not in JSON: a figure of the moment, not of the deployment).
     #[serde(skip)]
     pub reads_left: Option<u32>,
+    /// Reads that waited at the client's read gate while it was taken (ARM's read bucket had no
+    /// room for them yet: `azure::read_gate`), by every clone of its client. Not in JSON.
+    #[serde(skip)]
+    pub reads_waited: u64,
 }
 
 /// Facts about the deployment that a forced failover needs from the primary's side, each with

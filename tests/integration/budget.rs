@@ -231,3 +231,268 @@ async fn a_failover_under_a_nearly_empty_read_bucket_finishes_without_its_steps_
     assert!(after, "the engine refreshes again after the run");
     engine.stop();
 }
+
+/// A deployment of `n` components of every kind (as the benchmark's): half paired (one
+/// resource per region), half replicated, in eastus → westus.
+fn many(n: usize) -> Config {
+    let rid = |rg: &str, p: &str| format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/{p}");
+    let paired = |p: &str, i: usize| {
+        format!(
+            "primary = \"{}\"\nsecondary = \"{}\"",
+            rid("rg-e", &format!("{p}{i}e")),
+            rid("rg-w", &format!("{p}{i}w"))
+        )
+    };
+    let mut t = format!(
+        "[deployment]\nname = \"many\"\nsubscription_id = \"{SUB}\"\nprimary_region = \"eastus\"\nsecondary_region = \"westus\"\nrto_minutes = 60\nrpo_minutes = 15\narm_endpoint = \"http://127.0.0.1:1\"\n\n[auth]\nmethod = \"simulator\"\n"
+    );
+    for i in 0..n {
+        let (kind, body) = match i % 10 {
+            0 => (
+                "storage",
+                format!(
+                    "resource = \"{}\"",
+                    rid(
+                        "rg-data",
+                        &format!("Microsoft.Storage/storageAccounts/st{i}")
+                    )
+                ),
+            ),
+            1 => (
+                "sql-failover-group",
+                format!(
+                    "resource = \"{}\"",
+                    rid(
+                        "rg-data",
+                        &format!("Microsoft.Sql/servers/sql{i}-eastus/failoverGroups/fog{i}")
+                    )
+                ),
+            ),
+            2 => (
+                "cosmos-db",
+                format!(
+                    "resource = \"{}\"",
+                    rid(
+                        "rg-data",
+                        &format!("Microsoft.DocumentDB/databaseAccounts/cos{i}")
+                    )
+                ),
+            ),
+            3 => (
+                "container-registry",
+                format!(
+                    "resource = \"{}\"",
+                    rid(
+                        "rg-g",
+                        &format!("Microsoft.ContainerRegistry/registries/acr{i}")
+                    )
+                ),
+            ),
+            4 => (
+                "traffic-manager",
+                format!(
+                    "resource = \"{}\"\nprimary_endpoint = \"e\"\nsecondary_endpoint = \"w\"",
+                    rid(
+                        "rg-g",
+                        &format!("Microsoft.Network/trafficManagerProfiles/tm{i}")
+                    )
+                ),
+            ),
+            5 => (
+                "aks",
+                paired("Microsoft.ContainerService/managedClusters/aks", i),
+            ),
+            6 => (
+                "ml-workspace",
+                paired("Microsoft.MachineLearningServices/workspaces/ws", i),
+            ),
+            7 => (
+                "postgres-flexible",
+                paired("Microsoft.DBforPostgreSQL/flexibleServers/pg", i),
+            ),
+            8 => (
+                "app-insights",
+                paired("Microsoft.Insights/components/ai", i),
+            ),
+            _ => (
+                "key-vault",
+                format!(
+                    "resource = \"{}\"",
+                    rid("rg-g", &format!("Microsoft.KeyVault/vaults/kv{i}"))
+                ),
+            ),
+        };
+        t.push_str(&format!(
+            "\n[[components]]\nname = \"c{i}\"\nkind = \"{kind}\"\nmode = \"hot-cold\"\n{body}\n"
+        ));
+    }
+    Config::parse(&t, "many").expect("the deployment parses")
+}
+
+/// A simulator of `cfg` whose read bucket holds `size` and refills `refill` a second (slower
+/// than ARM's documented 25: the client's estimate is corrected by every answer's figure).
+async fn small_bucket(cfg: &mut Config, size: u32, refill: f64) -> Sim {
+    use azfailover::sim::{RateLimits, SimOptions, throttle::Kind};
+    let limits = RateLimits::documented()
+        .with(Kind::Read, Some(size), Some(refill))
+        .unwrap();
+    let sim = Sim::with_options(
+        cfg,
+        SimOptions {
+            time_scale: Some(1000.0),
+            rate_limits: Some(limits),
+            ..Default::default()
+        },
+    )
+    .await;
+    cfg.use_simulator(sim.url());
+    sim
+}
+
+/// A cold start: the console's collector (through a background client, as the engine's) takes
+/// its first snapshot of a deployment whose reads are more than ARM's read bucket holds, with
+/// 32 reads at a time. The client's read gate holds each read until the bucket has room above
+/// the console's reserve: not one is refused, and the next snapshots neither.
+#[tokio::test]
+async fn a_cold_first_collection_larger_than_the_read_bucket_is_never_refused() {
+    use azfailover::health::collect::Collector;
+    let mut cfg = many(60);
+    let sim = small_bucket(&mut cfg, 100, 20.0).await;
+    let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::from_config(&cfg)).unwrap();
+    let collector = Collector::new(cfg.clone(), client.background());
+    let started = Instant::now();
+    let first = collector.collect().await.expect("a snapshot");
+    let took = started.elapsed();
+    let reads = client.requests_sent();
+    let gated = client.reads_gated();
+    eprintln!(
+        "first collection: {:.1} s, {} requests, {gated} reads waited at the gate, {:?} reads left",
+        took.as_secs_f64(),
+        first.requests,
+        client.budget().reads_now(),
+    );
+    assert_eq!(refused(&sim, "reads").await, 0, "no read was refused");
+    assert_eq!(client.budget().throttled, 0);
+    assert!(
+        reads > 100,
+        "the first collection sent {reads} requests: more than the bucket holds"
+    );
+    assert!(gated > 0, "reads waited at the gate");
+    assert_eq!(
+        first.reads_waited, gated,
+        "the snapshot says how many waited"
+    );
+    assert_eq!(client.reads_waiting(), 0);
+    assert_eq!(client.reads_in_flight(), 0);
+    // The console's reserve is left: the last figure, at most a few reads below it.
+    let left = client.budget().reads.unwrap();
+    assert!(left >= 50, "{left} reads left after the first collection");
+    for n in 2..=4 {
+        let t = Instant::now();
+        let snap = collector.collect().await.expect("a snapshot");
+        eprintln!(
+            "collection {n}: {:.1} s, {} requests",
+            t.elapsed().as_secs_f64(),
+            snap.requests
+        );
+        assert_eq!(
+            refused(&sim, "reads").await,
+            0,
+            "collection {n} ({} requests) was never refused",
+            snap.requests
+        );
+    }
+    assert_eq!(client.budget().throttled, 0);
+}
+
+/// While the console's background reads are held at their reserve (many of them waiting at
+/// the gate), a run's read (the foreground client) goes at once: the reserve is the run's.
+#[tokio::test]
+async fn a_foreground_read_goes_while_background_reads_are_held_at_the_reserve() {
+    let mut cfg = Config::demo();
+    let sim = small_bucket(&mut cfg, 100, 1.0).await;
+    let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::from_config(&cfg)).unwrap();
+    let storage = storage_id();
+    let api = "2023-05-01";
+    // One read tells the client what is left.
+    client.get_raw(&storage, api, &[]).await.unwrap();
+    let background = client.background();
+    let tasks: Vec<_> = (0..80)
+        .map(|_| {
+            let c = background.clone();
+            let id = storage.clone();
+            tokio::spawn(async move { c.get_raw(&id, api, &[]).await.map(|_| ()) })
+        })
+        .collect();
+    // The background drains the bucket down to its reserve, then waits.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while client.reads_waiting() < 10 {
+        assert!(
+            Instant::now() < deadline,
+            "the background reads were never held"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let sent_before = client.requests_sent();
+    assert!(
+        (30..=50).contains(&sent_before),
+        "{sent_before} reads sent before the background was held"
+    );
+    let t = Instant::now();
+    for _ in 0..5 {
+        client.get_raw(&storage, api, &[]).await.unwrap();
+    }
+    let took = t.elapsed();
+    let waiting = client.reads_waiting();
+    assert!(
+        took < Duration::from_millis(500),
+        "five foreground reads took {took:?} behind the background's"
+    );
+    assert!(waiting >= 10, "{waiting} background reads still held");
+    assert_eq!(refused(&sim, "reads").await, 0, "no read was refused");
+    for t in tasks {
+        t.abort();
+    }
+    // Cancelled reads leave the gate and the in-flight count.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(client.reads_waiting(), 0);
+    assert_eq!(client.reads_in_flight(), 0);
+}
+
+/// A read held at the gate longer than its call's deadline is still sent, with the whole
+/// deadline (the deadline is the network's, and a region that hangs still shows within it).
+#[tokio::test]
+async fn time_at_the_read_gate_does_not_count_against_the_deadline() {
+    let mut cfg = Config::demo();
+    let sim = small_bucket(&mut cfg, 65, 25.0).await;
+    let opts = ClientOptions {
+        total_deadline: Duration::from_millis(1000),
+        ..ClientOptions::from_config(&cfg)
+    };
+    let (client, _) = connect(&cfg, Access::ReadOnly, opts).unwrap();
+    let storage = storage_id();
+    let api = "2023-05-01";
+    // Foreground reads take the bucket to a few above nothing.
+    for _ in 0..200 {
+        client.get_raw(&storage, api, &[]).await.unwrap();
+        if client.budget().reads.is_some_and(|l| l <= 5) {
+            break;
+        }
+    }
+    let left = client.budget().reads.unwrap();
+    assert!(left <= 5, "{left} left");
+    // Each answer now takes 150 ms: within the deadline, if the deadline is the network's.
+    sim.inject(Fault::Latency {
+        millis: 150,
+        region: None,
+        methods: None,
+    });
+    // A background read waits for the bucket to hold more than the reserve: over 2 s.
+    let t = Instant::now();
+    let got = client.background().get_raw(&storage, api, &[]).await;
+    let took = t.elapsed();
+    assert!(got.is_ok(), "{:?}", got.err());
+    assert!(took > Duration::from_millis(1500), "it took {took:?}");
+    assert_eq!(client.reads_gated(), 1);
+    assert_eq!(refused(&sim, "reads").await, 0);
+}

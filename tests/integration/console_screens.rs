@@ -492,3 +492,30 @@ fn the_sorted_column_carries_its_arrow() {
         assert!(on_screen(&draw(&app), "HA STATUS ▼"));
     }
 }
+
+#[test]
+fn the_status_line_says_when_reads_wait_for_the_read_budget() {
+    let status = |left: Option<u32>, waited: u64| {
+        let mut snap = healthy();
+        snap.reads_left = left;
+        snap.reads_waited = waited;
+        let app = app_with(&options(Badge::Live), (200, 40), &[snap]);
+        let t = draw(&app);
+        rows(&t).last().cloned().unwrap_or_default()
+    };
+    // The last refresh's reads waited at the client's gate: said, with what is left.
+    let row = status(Some(58), 12);
+    assert!(
+        row.contains("· reading slowly to stay within ARM's read budget (58 of 250 left)"),
+        "{row}"
+    );
+    // None waited, but little is left: the engine's pacing is said.
+    let row = status(Some(58), 0);
+    assert!(
+        row.contains("· ARM read budget low: 58 of 250 left, refreshes slowed"),
+        "{row}"
+    );
+    // Plenty left and nothing waited: nothing said of the budget.
+    let row = status(Some(200), 0);
+    assert!(!row.contains("budget"), "{row}");
+}

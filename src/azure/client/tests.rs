@@ -133,3 +133,50 @@ fn the_writes_left_refill_at_the_documented_rate_from_the_last_figure() {
     assert_eq!(full.writes_now(), Some(Budget::WRITE_BUCKET));
     assert_eq!(Budget::default().writes_now(), None);
 }
+
+#[test]
+fn the_read_gate_sends_while_the_estimate_is_above_the_reserve() {
+    // No figure yet: the read goes (its answer tells), however many are in flight.
+    assert_eq!(read_gate(None, Duration::ZERO, 500, 60), None);
+    // 200 left, 10 in flight: 190 above a reserve of 60.
+    assert_eq!(read_gate(Some(200), Duration::ZERO, 10, 60), None);
+    // 61 left and nothing in flight is one above the reserve; 60 is not.
+    assert_eq!(read_gate(Some(61), Duration::ZERO, 0, 60), None);
+    assert!(read_gate(Some(60), Duration::ZERO, 0, 60).is_some());
+    // A foreground client keeps no reserve: 5 left with 4 in flight goes, with 5 it waits.
+    assert_eq!(read_gate(Some(5), Duration::ZERO, 4, 0), None);
+    assert!(read_gate(Some(5), Duration::ZERO, 5, 0).is_some());
+    // 50 left a second ago is 75 now at the documented 25/s: above 60.
+    assert_eq!(read_gate(Some(50), Duration::from_secs(1), 0, 60), None);
+}
+
+#[test]
+fn the_read_gate_waits_what_the_documented_refill_needs() {
+    let ms = |m: u64| Duration::from_millis(m);
+    let close = |got: Option<Duration>, want: Duration| {
+        let got = got.expect("it waits");
+        assert!(
+            got.abs_diff(want) <= ms(2),
+            "waits {got:?}, expected {want:?}"
+        );
+    };
+    // 70 left and 10 in flight is 60: one token short of going, 40 ms at 25/s.
+    close(read_gate(Some(70), Duration::ZERO, 10, 60), ms(40));
+    // 50 left 200 ms ago is 55 now: 6 short, 240 ms.
+    close(read_gate(Some(50), ms(200), 0, 60), ms(240));
+    // Far short (none left, a reserve of 60): at most a second before looking again.
+    close(
+        read_gate(Some(0), Duration::ZERO, 0, 60),
+        Duration::from_secs(1),
+    );
+    // A fraction of a token short: at least 20 ms.
+    close(read_gate(Some(60), ms(39), 0, 60), ms(20));
+    // A full bucket by the estimate, but 200 in flight: refill cannot make room, only answers
+    // (which wake the read at once): a second.
+    close(
+        read_gate(Some(250), Duration::ZERO, 200, 60),
+        Duration::from_secs(1),
+    );
+    // The reserve is the engine's: one number.
+    assert_eq!(BACKGROUND_READ_RESERVE, 60);
+}

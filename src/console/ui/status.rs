@@ -85,12 +85,19 @@ fn context(app: &App, room: usize) -> Vec<Span<'static>> {
             " · {} ARM requests in {} ms",
             snap.requests, snap.duration_ms
         ));
-        // A low read budget is said (refreshes slow down to keep a run's reserve).
-        if let Some(left) = snap.reads_left.filter(|l| *l < LOW_READS) {
-            let budget = format!(
-                "{text} · ARM read budget low: {left} of {} left, refreshes slowed",
-                crate::azure::Budget::READ_BUCKET
-            );
+        // A low read budget is said (refreshes slow down to keep a run's reserve), and so is
+        // a refresh whose reads waited for ARM's read bucket to refill (the client's gate).
+        let bucket = crate::azure::Budget::READ_BUCKET;
+        let budget = match snap.reads_left {
+            Some(left) if snap.reads_waited > 0 => Some(format!(
+                "{text} · reading slowly to stay within ARM's read budget ({left} of {bucket} left)"
+            )),
+            Some(left) if left < LOW_READS => Some(format!(
+                "{text} · ARM read budget low: {left} of {bucket} left, refreshes slowed"
+            )),
+            _ => None,
+        };
+        if let Some(budget) = budget {
             return vec![Span::styled(
                 fit(&budget, room).into_owned(),
                 t.tone(Tone::Warn),

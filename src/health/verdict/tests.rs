@@ -133,6 +133,7 @@ fn healthy() -> Snapshot {
         verdict: Verdict::default(),
         facts: Default::default(),
         reads_left: None,
+        reads_waited: 0,
     }
 }
 

@@ -385,6 +385,7 @@ pub fn healthy() -> Snapshot {
         verdict: Verdict::default(),
         facts: Default::default(),
         reads_left: None,
+        reads_waited: 0,
     }
 }
 
