@@ -579,17 +579,23 @@ async fn single() {
     }
     // Under ARM's documented buckets: the first refresh of the console's engine (nothing
     // cached), and with `sustain SECS` its 15 s refresh for that long — of 210 components, and
-    // of 1,000 (`BENCH_SUSTAIN=210` for the smaller only).
+    // of 1,000 (`BENCH_SUSTAIN=210` for the smaller only; `210:60,1000:600` for a size's own).
     let secs = std::env::args()
         .skip_while(|a| a != "sustain")
         .nth(1)
         .and_then(|s| s.parse::<u64>().ok());
-    let sustained: Vec<usize> = std::env::var("BENCH_SUSTAIN")
+    // `BENCH_SUSTAIN=210:60,1000:600`: a size's own duration after its colon.
+    let sustained: Vec<(usize, Option<u64>)> = std::env::var("BENCH_SUSTAIN")
         .unwrap_or_else(|_| "210,1000".into())
         .split(',')
-        .filter_map(|s| s.trim().parse().ok())
+        .filter_map(|s| {
+            let mut it = s.trim().split(':');
+            let n = it.next()?.parse().ok()?;
+            let own = it.next().and_then(|d| d.parse().ok());
+            Some((n, secs.and(own).or(secs)))
+        })
         .collect();
-    for components in sustained {
+    for (components, secs) in sustained {
         under_documented_buckets(components, secs).await;
     }
 
