@@ -351,12 +351,12 @@ async fn small_bucket(cfg: &mut Config, size: u32, refill: f64) -> Sim {
 
 /// A cold start: the console's collector (through a background client, as the engine's) takes
 /// its first snapshot of a deployment whose reads are more than ARM's read bucket holds, with
-/// 32 reads at a time. The client's read gate holds each read until the bucket has room above
+/// 64 reads at a time. The client's read gate holds each read until the bucket has room above
 /// the console's reserve: not one is refused, and the next snapshots neither.
 #[tokio::test]
 async fn a_cold_first_collection_larger_than_the_read_bucket_is_never_refused() {
     use azfailover::health::collect::Collector;
-    let mut cfg = many(60);
+    let mut cfg = many(100);
     let sim = small_bucket(&mut cfg, 100, 20.0).await;
     let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::from_config(&cfg)).unwrap();
     let collector = Collector::new(cfg.clone(), client.background());

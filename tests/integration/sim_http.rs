@@ -2213,7 +2213,9 @@ async fn answers_say_what_is_left_of_the_documented_token_buckets() {
     );
     let b = sim.call("GET", &cosmos_id(), None).await;
     assert_eq!(remaining(&b, "subscription-reads"), 248);
-    assert_eq!(remaining(&b, "subscription-global-reads"), 3748);
+    // The subscription's bucket refills 375 a second: a token comes back within 3 ms.
+    let global = remaining(&b, "subscription-global-reads");
+    assert!((3748..=3749).contains(&global), "{global}");
     // A 404 is an ARM answer too, and counts.
     let missing = sim
         .call(
