@@ -80,7 +80,8 @@ fn main() {
 
 /// The console's side of `n` components in this process, against the simulator at `url`: its
 /// engine's first two snapshots, then the overview drawn as in the frame measure; prints the
-/// resident memory now and at its peak (MB).
+/// resident memory now and at its peak (MB), each phase's on stderr. `BENCH_RSS_PROBE=1` then
+/// stops the engine and takes one cold collection without and one with Azure ML readiness.
 async fn rss_child(url: &str, n: usize) {
     let mut cfg = Config::parse(&config(n), "bench").expect("bench config");
     cfg.deployment.arm_endpoint = url.to_string();
@@ -90,12 +91,16 @@ async fn rss_child(url: &str, n: usize) {
     let mut got = 0;
     while got < 2 {
         match engine.rx.recv().await {
-            Some(azfailover::health::HealthMsg::Snapshot(_)) => got += 1,
+            Some(azfailover::health::HealthMsg::Snapshot(_)) => {
+                got += 1;
+                eprintln!("rss after snapshot {got}: {:.1} MB", rss_mb());
+            }
             Some(_) => {}
             None => break,
         }
     }
     azfailover::console::bench_frame(n);
+    eprintln!("rss after the frame: {:.1} MB", rss_mb());
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = |key: &str| {
         status
@@ -107,6 +112,30 @@ async fn rss_child(url: &str, n: usize) {
     };
     println!("{:.1} {:.1}", kb("VmRSS:"), kb("VmHWM:"));
     engine.stop();
+    if std::env::var("BENCH_RSS_PROBE").is_ok() {
+        drop(engine);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        eprintln!("rss after the engine stopped: {:.1} MB", rss_mb());
+        let mut cfg = Config::parse(&config(n), "bench").expect("bench config");
+        cfg.deployment.arm_endpoint = url.to_string();
+        cfg.auth.method = AuthMethod::Simulator;
+        let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::default()).unwrap();
+        for readiness in [false, true] {
+            let c = Collector::with_options(
+                cfg.clone(),
+                client.clone(),
+                CollectOptions {
+                    readiness,
+                    ..CollectOptions::console()
+                },
+            );
+            c.collect().await.unwrap();
+            eprintln!(
+                "rss after a collection (readiness {readiness}): {:.1} MB",
+                rss_mb()
+            );
+        }
+    }
 }
 
 /// The resident memory of the console's side of 1,000 components in a process of its own (this
@@ -122,6 +151,7 @@ async fn rss_alone(components: usize) {
         .await;
     let text = match out {
         Ok(o) if o.status.success() => {
+            eprint!("{}", String::from_utf8_lossy(&o.stderr));
             let s = String::from_utf8_lossy(&o.stdout).to_string();
             let mut it = s.split_whitespace();
             match (it.next(), it.next()) {
