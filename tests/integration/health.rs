@@ -1122,6 +1122,21 @@ fn bench_like(n: usize) -> Config {
     Config::parse(&common::bench_like::toml(n), "bench-like").expect("a valid configuration")
 }
 
+/// A simulator of a bench-like `cfg` without ARM's buckets (several collections of it at once
+/// would empty them), on a clock at real time (the lag an outage freezes must not grow between
+/// two collections compared).
+async fn bench_like_sim(cfg: &Config) -> Sim {
+    Sim::with_options(
+        cfg,
+        azfailover::sim::SimOptions {
+            time_scale: Some(1.0),
+            rate_limits: Some(azfailover::sim::RateLimits::unlimited()),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 /// What a responder sees of a snapshot, without what moves between two of them (times, lag,
 /// request ids).
 fn statuses(s: &Snapshot) -> Vec<String> {
@@ -1208,17 +1223,7 @@ fn graph_queries(sim: &Sim) -> u64 {
 #[tokio::test]
 async fn a_bench_like_deployment_reads_the_same_with_resource_graph_in_fewer_requests() {
     let cfg = bench_like(40);
-    // Without ARM's buckets (four collections of 40 components at once would empty them), on
-    // a clock at real time (the lag the outage freezes must not grow between the two).
-    let sim = Sim::with_options(
-        &cfg,
-        azfailover::sim::SimOptions {
-            time_scale: Some(1.0),
-            rate_limits: Some(azfailover::sim::RateLimits::unlimited()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let sim = bench_like_sim(&cfg).await;
     let (with, without) = (
         collector_of(&sim, &cfg, true),
         collector_of(&sim, &cfg, false),
@@ -1332,15 +1337,7 @@ async fn a_resource_graph_that_lacks_a_resource_or_fails_leaves_it_to_the_provid
 #[tokio::test]
 async fn the_console_reuses_unchanged_details_while_all_is_healthy_and_reads_them_on_any_change() {
     let cfg = bench_like(40);
-    let sim = Sim::with_options(
-        &cfg,
-        azfailover::sim::SimOptions {
-            time_scale: Some(1.0),
-            rate_limits: Some(azfailover::sim::RateLimits::unlimited()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let sim = bench_like_sim(&cfg).await;
     let mut c = cfg.clone();
     c.use_simulator(sim.url());
     let (client, _) = connect(&c, Access::ReadOnly, ClientOptions::default()).unwrap();
