@@ -168,21 +168,30 @@ async fn rss_alone(components: usize) {
     sim.stop().await;
 }
 
+/// One collection by `collector` and the GETs the simulator saw it send (path and query).
+async fn logged(
+    sim: &SimServer,
+    collector: &Collector,
+) -> (azfailover::health::Snapshot, Vec<String>) {
+    sim.world().lock().unwrap().get_log = Some(Vec::new());
+    let snap = collector.collect().await.unwrap();
+    let log = sim
+        .world()
+        .lock()
+        .unwrap()
+        .get_log
+        .take()
+        .unwrap_or_default();
+    (snap, log)
+}
+
 /// `-- paths N`: where the requests of a console's first and second refresh of N components go,
 /// by path with its names' digits folded (`st#`), most first.
 async fn where_requests_go(components: usize) {
     let (sim, cfg, client) = simulated(components, None).await;
     let collector = Collector::with_options(cfg, client, CollectOptions::console());
     for pass in ["first", "second"] {
-        sim.world().lock().unwrap().get_log = Some(Vec::new());
-        let snap = collector.collect().await.unwrap();
-        let log = sim
-            .world()
-            .lock()
-            .unwrap()
-            .get_log
-            .take()
-            .unwrap_or_default();
+        let (snap, log) = logged(&sim, &collector).await;
         let mut by: std::collections::BTreeMap<String, usize> = Default::default();
         for url in log {
             let path = url
@@ -433,15 +442,7 @@ async fn sdk_side_by_side(
 ) {
     let collector = Collector::with_options(cfg.clone(), client.clone(), CollectOptions::default());
     collector.collect().await.unwrap();
-    sim.world().lock().unwrap().get_log = Some(Vec::new());
-    collector.collect().await.unwrap();
-    let urls = sim
-        .world()
-        .lock()
-        .unwrap()
-        .get_log
-        .take()
-        .unwrap_or_default();
+    let (_, urls) = logged(sim, &collector).await;
     let file =
         std::env::temp_dir().join(format!("azfailover-bench-gets-{}.json", std::process::id()));
     std::fs::write(&file, serde_json::to_string(&urls).unwrap()).unwrap();
