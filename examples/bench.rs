@@ -4,10 +4,13 @@
 //!
 //! With the simulator at a fixed 50 ms per request (without ARM's token buckets, to measure the
 //! collector's own time): a full snapshot of 210 and of 1,000 components by the collector as it
-//! ships, its requests, the 210 collected one request at a time for comparison; then one
-//! refresh of 1,000 under ARM's documented buckets (`-- sustain SECONDS`: the console's engine
-//! refreshing every 15 s for that long under them, and its 429s); one overview frame with 1,000
-//! components; the resident memory.
+//! ships (`BENCH_SIZES`), its requests, Microsoft's Python SDK sending the same GETs, the 210
+//! collected one request at a time for comparison; then the console's engine under ARM's
+//! documented buckets — its first refresh of 210 and of 1,000 components and, with
+//! `-- sustain SECONDS` (`BENCH_SUSTAIN=210:60,1000:600` for each size's own), its 15 s refresh
+//! for that long: requests per refresh, time, 429s; one overview frame with 1,000 components;
+//! the console's resident memory in a process of its own (`rss-child`; `BENCH_RSS_PROBE=1`
+//! for it by phase). `-- paths N` only lists where N components' first two refreshes go.
 //!
 //! Then a fleet of 20 deployments × 50 components (each its own simulator at 50 ms per request,
 //! in this process): the fleet overview's first frame from the 20 snapshots cached on disk
