@@ -175,6 +175,24 @@ pub enum Postcondition {
     },
 }
 
+impl Postcondition {
+    /// The one component it is about (None: `DataWritableIn`, about every data store).
+    pub fn component(&self) -> Option<&str> {
+        match self {
+            Postcondition::DataWritableIn { .. } => None,
+            Postcondition::ActiveIn { component, .. }
+            | Postcondition::InstanceAvailable { component, .. }
+            | Postcondition::GeoRedundant { component }
+            | Postcondition::PlannedFailoverPossible { component }
+            | Postcondition::ComputeMax { component, .. }
+            | Postcondition::AksRunning { component, .. }
+            | Postcondition::DeploymentCapacity { component, .. }
+            | Postcondition::TrafficIn { component, .. }
+            | Postcondition::EndpointEnabled { component, .. } => Some(component),
+        }
+    }
+}
+
 /// One step.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {

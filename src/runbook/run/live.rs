@@ -192,8 +192,9 @@ pub(super) fn unreadable_post(
     obs: &Observations,
     snap: &Snapshot,
 ) -> Option<String> {
-    let names: Vec<&str> = match p {
-        Postcondition::DataWritableIn { .. } => cfg
+    let names: Vec<&str> = match p.component() {
+        Some(component) => vec![component],
+        None => cfg
             .components
             .iter()
             .filter(|c| {
@@ -209,15 +210,6 @@ pub(super) fn unreadable_post(
             })
             .map(|c| c.name.as_str())
             .collect(),
-        Postcondition::ActiveIn { component, .. }
-        | Postcondition::InstanceAvailable { component, .. }
-        | Postcondition::GeoRedundant { component }
-        | Postcondition::PlannedFailoverPossible { component }
-        | Postcondition::ComputeMax { component, .. }
-        | Postcondition::AksRunning { component, .. }
-        | Postcondition::DeploymentCapacity { component, .. }
-        | Postcondition::TrafficIn { component, .. }
-        | Postcondition::EndpointEnabled { component, .. } => vec![component.as_str()],
     };
     names.into_iter().find_map(|n| {
         let c = cfg.component(n)?;

@@ -129,21 +129,14 @@ pub(super) fn of_pre(p: &Precondition, cfg: &Config) -> Scope {
 
 /// What a postcondition is judged from.
 pub(super) fn of_post(p: &Postcondition, cfg: &Config) -> Scope {
-    match p {
+    match (p, p.component()) {
         // Every data store and online endpoint, and the target region not in an outage (which
         // counts every resource in it).
-        Postcondition::DataWritableIn { .. } => Scope::every_resource(cfg),
-        Postcondition::EndpointEnabled { component, .. } => Scope::one(component, false),
+        (_, None) => Scope::every_resource(cfg),
+        (Postcondition::EndpointEnabled { .. }, Some(component)) => Scope::one(component, false),
         // The component; the health lists say which regions are down (a read that fails there
         // is the outage, not an unreadable check) and how its instances are.
-        Postcondition::ActiveIn { component, .. }
-        | Postcondition::InstanceAvailable { component, .. }
-        | Postcondition::GeoRedundant { component }
-        | Postcondition::PlannedFailoverPossible { component }
-        | Postcondition::ComputeMax { component, .. }
-        | Postcondition::AksRunning { component, .. }
-        | Postcondition::DeploymentCapacity { component, .. }
-        | Postcondition::TrafficIn { component, .. } => Scope::one(component, true),
+        (_, Some(component)) => Scope::one(component, true),
     }
 }
 
