@@ -69,22 +69,6 @@ async fn the_console_engine_never_empties_the_read_bucket() {
     assert!(low, "the snapshots said the budget ran low");
 }
 
-/// What the simulator applied (its operation log): (method, lowercase path, status).
-async fn applied(sim: &Sim) -> Vec<(String, String, u64)> {
-    sim.state().await["operations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| {
-            (
-                o["method"].as_str().unwrap().to_string(),
-                o["path"].as_str().unwrap().to_ascii_lowercase(),
-                o["status"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
-}
-
 /// A forced failover of the demo run in this process while the console's engine refreshes
 /// every 100 ms against the same simulator and principal (one client, as the console shares
 /// it with the runs it starts), under a nearly empty read bucket (60 reads, +5 a second)
@@ -187,7 +171,7 @@ async fn a_failover_under_a_nearly_empty_read_bucket_finishes_without_its_steps_
         result.message,
         std::fs::read_to_string(&result.report_markdown).unwrap_or_default()
     );
-    let ops = applied(&sim).await;
+    let ops = sim.applied().await;
     for (what, method, path) in [
         ("storage failover", "POST", "stcontosotraindata/failover"),
         ("SQL forced failover", "POST", "/forcefailoverallowdataloss"),

@@ -94,22 +94,6 @@ impl Run {
     }
 }
 
-/// The mutations the simulator applied (its operation log), as (method, lowercase path, status).
-async fn applied(sim: &Sim) -> Vec<(String, String, u64)> {
-    sim.state().await["operations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| {
-            (
-                o["method"].as_str().unwrap().to_string(),
-                o["path"].as_str().unwrap().to_ascii_lowercase(),
-                o["status"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
-}
-
 fn count(ops: &[(String, String, u64)], method: &str, path: &str) -> usize {
     ops.iter()
         .filter(|(m, p, status)| m == method && p.contains(path) && (200..300).contains(status))
@@ -120,7 +104,7 @@ fn count(ops: &[(String, String, u64)], method: &str, path: &str) -> usize {
 async fn until_applied(sim: &Sim, method: &str, path: &str, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        if count(&applied(sim).await, method, path) >= 1 {
+        if count(&sim.applied().await, method, path) >= 1 {
             return;
         }
         if let Ok(Some(status)) = child.try_wait() {
@@ -190,7 +174,7 @@ async fn a_kill_between_apply_and_answer_of_each_one_shot_action_never_sends_it_
         child.kill().unwrap();
         child.wait().unwrap();
         assert_eq!(
-            count(&applied(&sim).await, method, path),
+            count(&sim.applied().await, method, path),
             1,
             "{what}: applied once before the kill"
         );
@@ -200,7 +184,7 @@ async fn a_kill_between_apply_and_answer_of_each_one_shot_action_never_sends_it_
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("resuming"), "{err}");
-    let ops = applied(&sim).await;
+    let ops = sim.applied().await;
     for (what, method, path) in ONE_SHOT {
         assert_eq!(
             count(&ops, method, path),
@@ -296,14 +280,14 @@ async fn a_journal_disk_that_fills_mid_run_stops_it_before_anything_else_is_sent
     )
     .await;
     let filler = disk.fill();
-    let at_fill = applied(&sim).await.len();
+    let at_fill = sim.applied().await.len();
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(74), "{err}");
     assert!(err.contains("cannot be written"), "{err}");
-    let after = applied(&sim).await;
+    let after = sim.applied().await;
     assert!(
         after.len() <= at_fill + 1,
         "mutations went out after the journal could not be written: {:#?}",
@@ -315,7 +299,7 @@ async fn a_journal_disk_that_fills_mid_run_stops_it_before_anything_else_is_sent
     let out = run.run().await;
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    let ops = applied(&sim).await;
+    let ops = sim.applied().await;
     for (what, method, path) in ONE_SHOT {
         assert_eq!(count(&ops, method, path), 1, "{what} applied exactly once");
     }
@@ -367,7 +351,7 @@ async fn flaky_writes_with_lost_answers_never_apply_a_one_shot_action_twice() {
         if code == Some(75) {
             assert!(err.contains("in doubt"), "round {round}: {err}");
         }
-        let ops = applied(&sim).await;
+        let ops = sim.applied().await;
         for (what, method, path) in ONE_SHOT {
             assert!(
                 count(&ops, method, path) <= 1,

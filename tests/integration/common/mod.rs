@@ -189,6 +189,22 @@ impl Sim {
         self.server.inject(&f).expect("fault applies");
     }
 
+    /// What the simulator applied (its operation log): (method, lowercase path, status).
+    pub async fn applied(&self) -> Vec<(String, String, u64)> {
+        self.state().await["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["method"].as_str().unwrap().to_string(),
+                    o["path"].as_str().unwrap().to_ascii_lowercase(),
+                    o["status"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    }
+
     pub async fn state(&self) -> Value {
         let r = self
             .http
