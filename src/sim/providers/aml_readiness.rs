@@ -1,6 +1,6 @@
 //! Azure ML readiness, simulated: what a workspace holds beyond its own resource — its
-//! datastores (the workspace's own on its default storage, and one per simulated storage account
-//! of the deployment, the same in both workspaces) — and the subscription's regional Azure ML
+//! datastores (the workspace's own on its default storage, and one per storage account it keeps
+//! data on, [`data_accounts`], the same in both workspaces) — and the subscription's regional Azure ML
 //! quota (usages computed from what the simulated clusters and deployments hold, VM sizes from a
 //! small catalogue). The `workspace-drift` and `quota` faults change them; what they change is
 //! kept in [`AmlSim`], so a healthy world holds nothing here.
@@ -353,9 +353,37 @@ fn drifted(w: &World, i: usize, item: &str, name: &str) -> bool {
     })
 }
 
-/// Workspace `i`'s datastores: its own four on its default storage, then one per simulated
-/// storage account (named after its component: `training-data` → `training_data`), less what
-/// drift removed.
+/// How many of its deployment's storage accounts a workspace keeps data on, at most.
+pub const DATA_ACCOUNTS_PER_WORKSPACE: usize = 3;
+
+/// The storage accounts workspace `i` keeps data on: those of its own deployment nearest to its
+/// component in the configuration, at most [`DATA_ACCOUNTS_PER_WORKSPACE`] — every account of a
+/// small deployment (the demo's one), a workspace's few in a large one, the same for both
+/// workspaces of a pair. A world where every workspace used every account would be quadratic,
+/// and impossible in Azure: 200 workspaces on 100 accounts would need 20,000 role assignments,
+/// and Azure allows 4,000 per subscription.
+pub fn data_accounts(w: &World, i: usize) -> Vec<&crate::sim::world::Resource> {
+    let r = &w.resources[i];
+    let anchor = w
+        .resources
+        .iter()
+        .position(|x| x.component == r.component && x.deployment == r.deployment)
+        .unwrap_or(i);
+    let mut accounts: Vec<(usize, &crate::sim::world::Resource)> = w
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == ComponentKind::Storage && s.deployment == r.deployment)
+        .collect();
+    accounts.sort_by_key(|(j, _)| (j.abs_diff(anchor), *j));
+    accounts.truncate(DATA_ACCOUNTS_PER_WORKSPACE);
+    accounts.sort_by_key(|(j, _)| *j);
+    accounts.into_iter().map(|(_, s)| s).collect()
+}
+
+/// Workspace `i`'s datastores: its own four on its default storage, then one per storage account
+/// it keeps data on ([`data_accounts`]; named after its component: `training-data` →
+/// `training_data`), less what drift removed.
 fn all_datastores(w: &World, i: usize) -> Vec<Value> {
     let r = &w.resources[i];
     let ws = r.id.name();
@@ -389,11 +417,7 @@ fn all_datastores(w: &World, i: usize) -> Vec<Value> {
             &format!("code-{wsid}"),
         ),
     ];
-    for s in w
-        .resources
-        .iter()
-        .filter(|s| s.kind == ComponentKind::Storage)
-    {
+    for s in data_accounts(w, i) {
         let name = s.component.replace('-', "_");
         if drifted(w, i, "datastore", &name) {
             continue;

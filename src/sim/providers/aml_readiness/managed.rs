@@ -7,7 +7,6 @@
 use serde_json::{Value, json};
 
 use super::drifted;
-use crate::config::ComponentKind;
 use crate::sim::providers::aml;
 use crate::sim::reply::{ArmError, Reply};
 use crate::sim::routes::Call;
@@ -79,11 +78,7 @@ fn rules(w: &World, i: usize) -> Vec<(String, &'static str, &'static str, Value)
         ));
     }
     out.push(("pypi".into(), "UserDefined", "FQDN", json!("pypi.org")));
-    if let Some(data) = w
-        .resources
-        .iter()
-        .find(|r| r.kind == ComponentKind::Storage)
-    {
+    if let Some(data) = super::data_accounts(w, i).first() {
         let dest = private_endpoint(data.id.as_str(), "blob");
         out.push(("data-blob".into(), "UserDefined", "PrivateEndpoint", dest));
     }

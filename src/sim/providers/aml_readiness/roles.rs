@@ -111,10 +111,8 @@ fn healthy(w: &World, i: usize) -> Vec<Assignment> {
     let ws = w.resources[i].id.to_string();
     let links = aml::links(w, i);
     let principal = workspace_principal(&ws);
-    let data = w
-        .resources
-        .iter()
-        .filter(|r| r.kind == ComponentKind::Storage)
+    let data = super::data_accounts(w, i)
+        .into_iter()
         .map(|r| r.id.to_string());
     let mut identity: Vec<(String, &'static str)> = vec![(ws.clone(), CONTRIBUTOR)];
     identity.extend(
