@@ -67,13 +67,44 @@ pub enum Access {
     ReadWrite,
 }
 
+/// Azure's clock as the client knows it: the last `Date` header and when it came, and the time
+/// last given.
+#[derive(Debug, Default)]
+struct ServerClock {
+    date: Option<(time::OffsetDateTime, Instant)>,
+    given: Option<time::OffsetDateTime>,
+}
+
+/// How far behind the time already given a new `Date` header may read and still be the same
+/// clock: it is to the second, and it was written a round trip before it came.
+const DATE_SLACK: time::Duration = time::Duration::seconds(2);
+
+impl ServerClock {
+    /// Azure's time at `at`: the last header's date plus the time since it came (the local clock
+    /// before any came). Held at the time already given when that is up to [`DATE_SLACK`] ahead,
+    /// so it never steps back on a header's rounding; a larger step back is a real change of
+    /// Azure's clock (a restarted or rewound simulator) and is followed.
+    fn now(&mut self, at: Instant) -> time::OffsetDateTime {
+        let estimate = match self.date {
+            Some((date, came)) => date + at.saturating_duration_since(came),
+            None => time::OffsetDateTime::now_utc(),
+        };
+        let now = match self.given {
+            Some(given) if estimate < given && given - estimate <= DATE_SLACK => given,
+            _ => estimate,
+        };
+        self.given = Some(now);
+        now
+    }
+}
+
 struct Inner {
     http: reqwest::Client,
     base: String,
     tokens: TokenSource,
     requests: AtomicU64,
-    /// Azure's clock from the last answer's `Date` header, and when it was read.
-    server_clock: std::sync::Mutex<Option<(time::OffsetDateTime, Instant)>>,
+    /// Azure's clock, from the answers' `Date` headers.
+    server_clock: std::sync::Mutex<ServerClock>,
     /// What ARM last said is left of this principal's request budget.
     budget: std::sync::Mutex<Budget>,
     /// Runs in flight through this client ([`RunPriority`]).
@@ -399,7 +430,7 @@ pub fn connect(
             base,
             tokens,
             requests: AtomicU64::new(0),
-            server_clock: std::sync::Mutex::new(None),
+            server_clock: std::sync::Mutex::new(ServerClock::default()),
             budget: std::sync::Mutex::new(Budget::default()),
             runs: AtomicU32::new(0),
             foreground_reads: AtomicU64::new(0),
@@ -621,16 +652,16 @@ impl ArmClient {
     /// Azure's current time, from the last answer's `Date` header (the local clock until one
     /// came). Lags such as `now - lastSyncTime` are computed on Azure's clock, so a skewed local
     /// clock — or the simulator's accelerated one — does not distort them.
+    ///
+    /// It never steps back by a second or two, which a `Date` header (to the second) can read
+    /// behind the time already given ([`ServerClock`]), so "read N s ago" is never negative and
+    /// a reading just taken is never "from the future".
     pub fn server_now(&self) -> time::OffsetDateTime {
-        match *self
-            .inner
+        self.inner
             .server_clock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-        {
-            Some((date, at)) => date + at.elapsed(),
-            None => time::OffsetDateTime::now_utc(),
-        }
+            .now(Instant::now())
     }
 
     fn note_server_date(&self, headers: &HeaderMap) {
@@ -638,11 +669,11 @@ impl ArmClient {
             return;
         };
         if let Some(t) = crate::timefmt::parse_http_date(v) {
-            *self
-                .inner
+            self.inner
                 .server_clock
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((t, Instant::now()));
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .date = Some((t, Instant::now()));
         }
     }
 

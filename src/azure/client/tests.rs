@@ -180,3 +180,25 @@ fn the_read_gate_waits_what_the_documented_refill_needs() {
     // The reserve is the engine's: one number.
     assert_eq!(BACKGROUND_READ_RESERVE, 60);
 }
+
+#[test]
+fn azure_time_never_steps_back_on_a_date_header_s_rounding_but_follows_a_real_change() {
+    let t0 = time::macros::datetime!(2026-12-02 03:00:00 UTC);
+    let start = Instant::now();
+    let mut clock = ServerClock {
+        date: Some((t0, start)),
+        given: None,
+    };
+    let at = |ms: u64| start + Duration::from_millis(ms);
+    assert_eq!(clock.now(at(900)), t0 + time::Duration::milliseconds(900));
+    // The next answer says 03:00:00 again (to the second), 100 ms later: held, not 0.8 s back.
+    clock.date = Some((t0, at(1_000)));
+    assert_eq!(clock.now(at(1_000)), t0 + time::Duration::milliseconds(900));
+    assert_eq!(clock.now(at(1_050)), t0 + time::Duration::milliseconds(900));
+    // It goes on from the header once that is ahead again.
+    assert_eq!(clock.now(at(1_950)), t0 + time::Duration::milliseconds(950));
+    // A clock rewound by an hour (a restarted simulator) is followed, not held.
+    let rewound = t0 - time::Duration::hours(1);
+    clock.date = Some((rewound, at(2_000)));
+    assert_eq!(clock.now(at(2_000)), rewound);
+}

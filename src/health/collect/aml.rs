@@ -182,11 +182,10 @@ impl SlowCache {
     ) -> Option<T> {
         locked(map)
             .get(name)
-            // Azure's clock is known to a second (its Date header): a reading a second "ahead"
-            // is not from the future.
-            .filter(|x| {
-                ttl.is_none_or(|ttl| now - at(x) < ttl && now >= at(x) - time::Duration::seconds(2))
-            })
+            // Azure's clock as the client gives it never steps back on a `Date` header's
+            // rounding (`ArmClient::server_now`): a reading "after" now is from a clock that
+            // changed, and is read again.
+            .filter(|x| ttl.is_none_or(|ttl| now - at(x) < ttl && now >= at(x)))
             .cloned()
     }
 
