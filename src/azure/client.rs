@@ -360,6 +360,9 @@ pub struct ArmClient {
     /// The console's own reads (refreshes, probes): not counted in
     /// [`ArmClient::foreground_reads`].
     background: bool,
+    /// A bound on this clone's requests in flight ([`ArmClient::bounded`]), taken by each
+    /// attempt for as long as it is on the wire.
+    limit: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 /// Sends mutating requests. Only [`connect`] creates one, and only with [`Access::ReadWrite`].
@@ -442,6 +445,7 @@ pub fn connect(
         }),
         opts: Arc::new(opts),
         background: false,
+        limit: None,
     };
     let writer = (access == Access::ReadWrite).then(|| ArmWriter {
         client: client.clone(),
@@ -527,6 +531,19 @@ impl ArmClient {
                 ..(*self.opts).clone()
             }),
             background: self.background,
+            limit: self.limit.clone(),
+        }
+    }
+
+    /// A client sharing this one's connections, tokens and budget that has at most `n`
+    /// requests on the wire at once (at least 1): one collection's bound. It counts requests,
+    /// not the reads that make them — a read waiting for a list, for its page or for an
+    /// earlier answer holds no place — and the time a request waits for a place is not
+    /// counted against its deadline.
+    pub fn bounded(&self, n: usize) -> ArmClient {
+        ArmClient {
+            limit: Some(Arc::new(tokio::sync::Semaphore::new(n.max(1)))),
+            ..self.clone()
         }
     }
 
@@ -786,6 +803,16 @@ impl ArmClient {
             {
                 tokio::time::sleep(wait).await;
             }
+            // A place within the clone's bound on requests on the wire, if it has one.
+            let slot = match &self.limit {
+                Some(limit) => {
+                    let asked = Instant::now();
+                    let slot = limit.clone().acquire_owned().await.ok();
+                    started += asked.elapsed();
+                    slot
+                }
+                None => None,
+            };
             // A read waits until ARM's read bucket has room for it (above the console's reserve
             // for a background client), and is counted in flight until its answer is back.
             let mut credit = if bucket_of(&method) == 0 {
@@ -925,6 +952,7 @@ impl ArmClient {
             };
             // Failed without an answer's figure: no longer in flight either.
             drop(credit);
+            drop(slot);
             let fail = |kind: ErrorKind| AzureError {
                 kind,
                 method: method.to_string(),

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use time::OffsetDateTime;
-use tokio::sync::Semaphore;
 
 use super::derive;
 use super::model::Snapshot;
@@ -234,11 +233,9 @@ impl Collector {
             }
         }
         let (kind, id) = choice?;
-        let sem = Semaphore::new(1);
         Some(
             read(
-                &self.client,
-                &sem,
+                &self.client.bounded(1),
                 kind,
                 &id,
                 &lists::Lists::default(),
@@ -306,21 +303,22 @@ impl Collector {
         Ok((obs, snap))
     }
 
-    /// Reads everything concurrently — never many more requests at once than ARM last said its
-    /// read bucket holds (at least 4): a burst into an empty bucket is refused request by request.
+    /// Reads everything concurrently — never more requests on the wire at once than the
+    /// collection's concurrency, nor than ARM last said its read bucket holds (at least 4): a
+    /// burst into an empty bucket is refused request by request. The bound counts requests
+    /// ([`ArmClient::bounded`]): a read waiting for its kind's list holds no place.
     pub async fn observe(&self) -> Observations {
         let left = self
             .client
             .budget()
             .reads_now()
             .map_or(usize::MAX, |l| l as usize);
-        let sem = Arc::new(Semaphore::new(self.opts.concurrency.min(left.max(4))));
+        let client = self.client.bounded(self.opts.concurrency.min(left.max(4)));
         let sub = self.cfg.deployment.subscription_id.clone();
         let lists_on = self.opts.health_lists;
         let avail = {
-            let c = self.client.clone();
+            let c = client.clone();
             let sub = sub.clone();
-            let sem = sem.clone();
             let ids: Vec<String> = if self.opts.subscription_availability {
                 Vec::new()
             } else {
@@ -336,25 +334,21 @@ impl Collector {
                     return Ok(Vec::new());
                 }
                 if ids.is_empty() {
-                    let _p = sem.acquire_owned().await;
                     return c.availability_statuses(&sub).await;
                 }
                 let mut out = Vec::new();
                 for id in ids {
-                    let _p = sem.acquire().await;
                     out.push(c.availability(&id).await?);
                 }
                 Ok(out)
             })
         };
         let events = {
-            let c = self.client.clone();
-            let sem = sem.clone();
+            let c = client.clone();
             tokio::spawn(async move {
                 if !lists_on {
                     return Ok(Vec::new());
                 }
-                let _p = sem.acquire_owned().await;
                 c.service_health_events(&sub).await
             })
         };
@@ -367,13 +361,12 @@ impl Collector {
         for comp in &self.cfg.components {
             let ids: Vec<String> = comp.resource_ids().iter().map(|i| i.to_string()).collect();
             for id in ids {
-                let c = self.client.clone();
-                let sem = sem.clone();
+                let c = client.clone();
                 let kind = comp.kind;
                 let lists = lists.clone();
                 let details = details.clone();
                 reads.spawn(async move {
-                    let r = read(&c, &sem, kind, &id, &lists, details.as_deref()).await;
+                    let r = read(&c, kind, &id, &lists, details.as_deref()).await;
                     (id.to_ascii_lowercase(), r)
                 });
             }
@@ -400,7 +393,7 @@ impl Collector {
         };
         let readiness = async {
             if self.opts.readiness {
-                aml::readiness(&self.client, &sem, &self.cfg, &self.slow, &lists).await
+                aml::readiness(&client, &self.cfg, &self.slow, &lists).await
             } else {
                 (HashMap::new(), None)
             }
@@ -597,18 +590,11 @@ fn total_failure(obs: &Observations) -> Option<ReadError> {
 /// from `details` (None: everything read now).
 async fn read(
     c: &ArmClient,
-    sem: &Semaphore,
     kind: ComponentKind,
     id: &str,
     lists: &lists::Lists,
     details: Option<&detail::Details>,
 ) -> Result<(Reading, Option<OffsetDateTime>), ReadError> {
-    let _permit = sem.acquire().await.map_err(|e| ReadError {
-        message: e.to_string(),
-        not_responding: false,
-        auth: false,
-        transient: true,
-    })?;
     let key = id.to_ascii_lowercase();
     // The detail may be reused: the resource is read first, and the detail only if it changed.
     let now = c.server_now();

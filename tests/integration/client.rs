@@ -276,6 +276,36 @@ async fn a_hanging_region_fires_the_deadline_and_names_the_resource() {
 }
 
 #[tokio::test]
+async fn a_bounded_client_counts_requests_on_the_wire_and_a_wait_for_a_place_is_not_deadline() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::Latency {
+        millis: 150,
+        region: None,
+        methods: None,
+    });
+    let cfg = pointed_at(&Config::demo(), sim.url());
+    let opts = ClientOptions {
+        request_timeout: Duration::from_secs(2),
+        total_deadline: Duration::from_millis(600),
+        ..fast()
+    };
+    let (c, _) = connect(&cfg, Access::ReadOnly, opts).unwrap();
+    // Warm the connection and the token, so that only the five reads are timed.
+    c.storage_account(&storage_id()).await.unwrap();
+    let one = c.bounded(1);
+    let id = storage_id();
+    let t = Instant::now();
+    let reads = futures_util::future::join_all((0..5).map(|_| one.storage_account(&id))).await;
+    let took = t.elapsed();
+    // One on the wire at a time: five answers of 150 ms each take at least 750 ms…
+    assert!(took >= Duration::from_millis(750), "{took:?}");
+    // …beyond the 600 ms deadline, which only a request's own time counts against.
+    for r in reads {
+        r.expect("a read that waited for its place still has its whole deadline");
+    }
+}
+
+#[tokio::test]
 async fn a_mutation_is_never_resent_after_an_ambiguous_failure() {
     let sim = Sim::start(SCALE).await;
     let cfg = pointed_at(&Config::demo(), sim.url());

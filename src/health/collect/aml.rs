@@ -7,8 +7,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use tokio::sync::Semaphore;
-
 use super::ReadError;
 use crate::azure::ArmClient;
 use crate::azure::models::*;
@@ -270,12 +268,11 @@ pub(super) struct Shared {
 /// pair and one per identity: the same assignments, filtered here as ARM filters them.
 pub const ASSIGNMENTS_LIST_FROM: usize = 3;
 
-/// Read context of one collection: the client, the concurrency bound, the subscription-wide
-/// lists and the shared reads.
+/// Read context of one collection: the client (with the collection's bound on requests in
+/// flight), the subscription-wide lists and the shared reads.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     c: &'a ArmClient,
-    sem: &'a Semaphore,
     lists: &'a super::lists::Lists,
     shared: &'a Shared,
     /// The workspace pairs of the collection.
@@ -287,7 +284,7 @@ impl Ctx<'_> {
     async fn workspace(&self, id: &str) -> Result<Workspace, ReadError> {
         self.shared
             .workspaces
-            .get(id, || guarded(self.sem, workspace(self.c, self.lists, id)))
+            .get(id, || guarded(workspace(self.c, self.lists, id)))
             .await
     }
 
@@ -297,7 +294,7 @@ impl Ctx<'_> {
         self.shared
             .storage
             .get(id, || {
-                guarded(self.sem, async {
+                guarded(async {
                     let listed = self.lists.get(self.c, ComponentKind::Storage, id).await;
                     match listed.and_then(|v| serde_json::from_value(v).ok()) {
                         Some(a) => Ok(a),
@@ -316,7 +313,7 @@ impl Ctx<'_> {
         self.shared
             .assignments
             .get(sub, || async {
-                guarded(self.sem, self.c.role_assignments_all(sub))
+                guarded(self.c.role_assignments_all(sub))
                     .await
                     .map(std::sync::Arc::new)
             })
@@ -331,7 +328,7 @@ impl Ctx<'_> {
         scope: &str,
     ) -> Result<Vec<RoleAssignment>, ReadError> {
         if self.pairs < ASSIGNMENTS_LIST_FROM {
-            return guarded(self.sem, self.c.role_assignments_at(scope)).await;
+            return guarded(self.c.role_assignments_at(scope)).await;
         }
         let scope = scope.trim_end_matches('/').to_ascii_lowercase();
         Ok(self
@@ -362,7 +359,7 @@ impl Ctx<'_> {
                 .shared
                 .principals
                 .get(&format!("{sub}/{principal}"), || {
-                    guarded(self.sem, self.c.role_assignments_of(sub, principal))
+                    guarded(self.c.role_assignments_of(sub, principal))
                 })
                 .await;
         }
@@ -387,9 +384,7 @@ impl Ctx<'_> {
         }
         self.shared
             .connections
-            .get(id, || {
-                guarded(self.sem, self.c.private_endpoint_connections(id))
-            })
+            .get(id, || guarded(self.c.private_endpoint_connections(id)))
             .await
     }
 
@@ -404,9 +399,7 @@ impl Ctx<'_> {
                 .shared
                 .endpoint_lists
                 .get(&sub, || async {
-                    let items = guarded(self.sem, self.c.private_endpoints(&sub))
-                        .await
-                        .ok()?;
+                    let items = guarded(self.c.private_endpoints(&sub)).await.ok()?;
                     Some(std::sync::Arc::new(
                         items
                             .into_iter()
@@ -421,7 +414,7 @@ impl Ctx<'_> {
         }
         self.shared
             .endpoints
-            .get(id, || guarded(self.sem, self.c.private_endpoint(id)))
+            .get(id, || guarded(self.c.private_endpoint(id)))
             .await
     }
 }
@@ -488,7 +481,7 @@ async fn network(
     private: bool,
     accounts: &[String],
 ) -> AmlNetwork {
-    let (c, sem) = (x.c, x.sem);
+    let c = x.c;
     let read_at = c.server_now();
     let pecs_of = |id: &str| {
         let id = id.to_string();
@@ -551,7 +544,7 @@ async fn network(
         ),
         x.shared
             .zones
-            .get(sub, || guarded(sem, c.private_dns_zones(sub)))
+            .get(sub, || guarded(c.private_dns_zones(sub)))
     );
     n.endpoints = endpoints.into_iter().collect();
     let wanted: Vec<(String, String)> = zones
@@ -566,7 +559,7 @@ async fn network(
             name.clone(),
             x.shared
                 .links
-                .get(id, || guarded(sem, c.virtual_network_links(id)))
+                .get(id, || guarded(c.virtual_network_links(id)))
                 .await,
         )
     }))
@@ -582,15 +575,9 @@ pub const SYSTEM_REGISTRY: &str = "azureml";
 
 /// The primary's deployments, the registries they use, and the secondary's copies of their
 /// workspace assets.
-async fn assets(
-    c: &ArmClient,
-    sem: &Semaphore,
-    sub: &str,
-    primary: &str,
-    secondary: &str,
-) -> AmlReadiness {
+async fn assets(c: &ArmClient, sub: &str, primary: &str, secondary: &str) -> AmlReadiness {
     let mut r = AmlReadiness::default();
-    let endpoints = match guarded(sem, c.workspace_endpoints(primary)).await {
+    let endpoints = match guarded(c.workspace_endpoints(primary)).await {
         Ok(e) => e,
         Err(e) => {
             r.deployments = Some(Err(e));
@@ -600,7 +587,7 @@ async fn assets(
     let lists = futures_util::future::join_all(
         endpoints
             .iter()
-            .map(|e| guarded(sem, c.deployment_assets(&e.id))),
+            .map(|e| guarded(c.deployment_assets(&e.id))),
     )
     .await;
     let deployments: Result<Vec<DeploymentAssets>, ReadError> =
@@ -620,7 +607,7 @@ async fn assets(
     });
     let registries = async {
         if wants_registries {
-            Some(guarded(sem, c.ml_registries(sub)).await)
+            Some(guarded(c.ml_registries(sub)).await)
         } else {
             None
         }
@@ -629,7 +616,7 @@ async fn assets(
         AssetRef::Workspace { name, version } => Some(async move {
             (
                 (*k, name.to_ascii_lowercase(), version.to_ascii_lowercase()),
-                guarded(sem, c.asset_version_exists(secondary, *k, name, version)).await,
+                guarded(c.asset_version_exists(secondary, *k, name, version)).await,
             )
         }),
         _ => None,
@@ -651,7 +638,6 @@ pub struct AmlQuota {
 /// assignments and the private network come from `cache` while they are fresh.
 pub(super) async fn readiness(
     c: &ArmClient,
-    sem: &Semaphore,
     cfg: &Config,
     cache: &SlowCache,
     lists: &super::lists::Lists,
@@ -680,7 +666,6 @@ pub(super) async fn readiness(
     let shared = Shared::default();
     let x = Ctx {
         c,
-        sem,
         lists,
         shared: &shared,
         pairs: pairs.clone().count(),
@@ -761,8 +746,8 @@ pub(super) async fn readiness(
             return None;
         }
         let (usages, vm_sizes) = tokio::join!(
-            guarded(sem, c.aml_usages(sub, region)),
-            guarded(sem, c.aml_vm_sizes(sub, region))
+            guarded(c.aml_usages(sub, region)),
+            guarded(c.aml_vm_sizes(sub, region))
         );
         Some(AmlQuota { usages, vm_sizes })
     };
@@ -848,8 +833,8 @@ async fn outbound_rules(
 ) -> Option<(RulesRead, RulesRead)> {
     sw.and_then(|w| w.properties.managed_isolation())?;
     let (pr, sr) = tokio::join!(
-        guarded(x.sem, x.c.outbound_rules(p)),
-        guarded(x.sem, x.c.outbound_rules(s))
+        guarded(x.c.outbound_rules(p)),
+        guarded(x.c.outbound_rules(s))
     );
     Some((pr, sr))
 }
@@ -869,9 +854,9 @@ async fn cached_setup(
         return v;
     }
     let (pd, sd, a, (outbound, secondary_storage)) = tokio::join!(
-        guarded(x.sem, x.c.datastores(p)),
-        guarded(x.sem, x.c.datastores(s)),
-        assets(x.c, x.sem, sub, p, s),
+        guarded(x.c.datastores(p)),
+        guarded(x.c.datastores(s)),
+        assets(x.c, sub, p, s),
         async {
             let sw = x.workspace(s).await;
             tokio::join!(
@@ -912,16 +897,10 @@ async fn workspace(
     }
 }
 
-/// One read under the collection's concurrency bound.
+/// One read, its error as a reading's (the collection's bound on requests in flight is the
+/// client's: [`ArmClient::bounded`]).
 async fn guarded<T>(
-    sem: &Semaphore,
     f: impl std::future::Future<Output = Result<T, crate::azure::AzureError>>,
 ) -> Result<T, ReadError> {
-    let _permit = sem.acquire().await.map_err(|e| ReadError {
-        message: e.to_string(),
-        not_responding: false,
-        auth: false,
-        transient: true,
-    })?;
     f.await.map_err(ReadError::from)
 }

@@ -133,8 +133,8 @@ impl Lists {
 
     /// The listed object of `id` (a `kind` resource): its Resource Graph row when the
     /// collection's query serves the kind and answered, else its kind's list when the kind is
-    /// listed; None: read it on its own. The query or list is read under the caller's permit
-    /// of the collection's bound (the first caller's: the others wait for it, holding theirs).
+    /// listed; None: read it on its own. The query or list is read once, by the first caller
+    /// (the others wait for it, holding no place in the collection's bound).
     pub(super) async fn get(&self, c: &ArmClient, kind: ComponentKind, id: &str) -> Option<Value> {
         let id = crate::config::ResourceId::parse(id).ok()?;
         if let Some(graph) = self.graph.as_ref().filter(|g| g.serves(kind))
