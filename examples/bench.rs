@@ -10,7 +10,8 @@
 //! `-- sustain SECONDS` (`BENCH_SUSTAIN=210:60,1000:600` for each size's own), its 15 s refresh
 //! for that long: requests per refresh, time, 429s; one overview frame with 1,000 components;
 //! the console's resident memory in a process of its own (`rss-child`; `BENCH_RSS_PROBE=1`
-//! for it by phase). `-- paths N` only lists where N components' first two refreshes go.
+//! for it by phase). `-- paths N` only lists where N components' first two refreshes go;
+//! `-- rss N` only measures that resident memory for N components.
 //!
 //! Then a fleet of 20 deployments × 50 components (each its own simulator at 50 ms per request,
 //! in this process): the fleet overview's first frame from the 20 snapshots cached on disk
@@ -69,9 +70,16 @@ fn main() {
         rt.block_on(rss_child(&url, n));
         return;
     }
+    let rss = std::env::args()
+        .skip_while(|a| a != "rss")
+        .nth(1)
+        .and_then(|n| n.parse::<usize>().ok());
     rt.block_on(async {
         if let Some(n) = paths {
             return where_requests_go(n).await;
+        }
+        if let Some(n) = rss {
+            return rss_alone(n).await;
         }
         if !only_fleet {
             single().await;
@@ -90,20 +98,29 @@ async fn rss_child(url: &str, n: usize) {
     cfg.deployment.arm_endpoint = url.to_string();
     cfg.auth.method = AuthMethod::Simulator;
     let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::default()).unwrap();
-    let mut engine = azfailover::health::spawn(cfg, client, Duration::from_millis(100));
+    eprintln!("rss before the engine: {:.1} MB", rss_mb());
+    let mut engine = azfailover::health::spawn(cfg.clone(), client, Duration::from_millis(100));
     let mut got = 0;
+    let mut last = None;
     while got < 2 {
         match engine.rx.recv().await {
-            Some(azfailover::health::HealthMsg::Snapshot(_)) => {
+            Some(azfailover::health::HealthMsg::Snapshot(snap)) => {
                 got += 1;
-                eprintln!("rss after snapshot {got}: {:.1} MB", rss_mb());
+                last = Some(*snap);
+                eprintln!("rss on snapshot {got}: {:.1} MB", rss_mb());
+                // The engine gives the collection's freed pages back beside it.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                eprintln!("rss 50 ms after snapshot {got}: {:.1} MB", rss_mb());
             }
             Some(_) => {}
             None => break,
         }
     }
-    azfailover::console::bench_frame(n);
-    eprintln!("rss after the frame: {:.1} MB", rss_mb());
+    // The console holds the engine's last snapshot and draws it.
+    if let Some(snap) = last {
+        azfailover::console::frames_of(cfg, snap);
+    }
+    eprintln!("rss after the frames: {:.1} MB", rss_mb());
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = |key: &str| {
         status

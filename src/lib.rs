@@ -33,6 +33,7 @@ pub mod config;
 pub mod console;
 pub mod exit;
 pub mod health;
+pub mod memory;
 pub mod paths;
 pub mod region;
 pub mod runbook;

@@ -19,8 +19,17 @@ const FRAMES: u32 = 200;
 
 /// The average time to draw one 200×50 overview frame with `components` components.
 pub fn bench_frame(components: usize) -> Duration {
+    frames_of(
+        crate::config::Config::demo(),
+        synthetic_snapshot(components),
+    )
+}
+
+/// The average time to draw one 200×50 overview frame of `snap`, a snapshot of `config`, in a
+/// console that holds it (as the console does the engine's latest).
+pub fn frames_of(config: crate::config::Config, snap: Snapshot) -> Duration {
     let opts = ConsoleOptions {
-        config: crate::config::Config::demo(),
+        config,
         badge: Badge::Demo,
         read_only: false,
         identity: Some("simulator".into()),
@@ -31,7 +40,6 @@ pub fn bench_frame(components: usize) -> Duration {
         host: None,
         sim_clock: None,
     };
-    let snap = synthetic_snapshot(components);
     let now = snap.taken_at;
     let mut app = App::new(&opts, Theme::color(), now, (200, 50));
     update(

@@ -384,6 +384,8 @@ fn start(
             if tx.send(msg).is_err() {
                 return;
             }
+            // The collection's answers are dropped: their pages go back to the system.
+            tokio::task::spawn_blocking(crate::memory::release_free_heap);
             drop(_turn);
             let every = if run.in_flight() {
                 interval * RUN_STRETCH
