@@ -334,7 +334,7 @@ impl Collector {
                     return Ok(Vec::new());
                 }
                 if ids.is_empty() {
-                    return c.availability_statuses(&sub).await;
+                    return c.listing().availability_statuses(&sub).await;
                 }
                 let mut out = Vec::new();
                 for id in ids {
@@ -349,7 +349,7 @@ impl Collector {
                 if !lists_on {
                     return Ok(Vec::new());
                 }
-                c.service_health_events(&sub).await
+                c.listing().service_health_events(&sub).await
             })
         };
         let mut reads = tokio::task::JoinSet::new();

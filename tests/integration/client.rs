@@ -306,6 +306,36 @@ async fn a_bounded_client_counts_requests_on_the_wire_and_a_wait_for_a_place_is_
 }
 
 #[tokio::test]
+async fn a_bounded_client_s_lists_do_not_queue_behind_its_per_resource_reads() {
+    let sim = Sim::start(SCALE).await;
+    sim.inject(Fault::Latency {
+        millis: 200,
+        region: None,
+        methods: None,
+    });
+    let cfg = pointed_at(&Config::demo(), sim.url());
+    let (c, _) = connect(&cfg, Access::ReadOnly, fast()).unwrap();
+    c.storage_account(&storage_id()).await.unwrap();
+    let one = c.bounded(1);
+    let id = storage_id();
+    let sub = cfg.deployment.subscription_id.clone();
+    let t = Instant::now();
+    let reads = async {
+        futures_util::future::join_all((0..4).map(|_| one.storage_account(&id))).await;
+        t.elapsed()
+    };
+    let list = async {
+        one.listing().availability_statuses(&sub).await.unwrap();
+        t.elapsed()
+    };
+    let (reads, list) = tokio::join!(reads, list);
+    // The four reads go one at a time (at least 800 ms); the list has a place of its own and
+    // is answered before they are.
+    assert!(reads >= Duration::from_millis(800), "{reads:?}");
+    assert!(list < reads, "the list waited behind the reads: {list:?} vs {reads:?}");
+}
+
+#[tokio::test]
 async fn a_mutation_is_never_resent_after_an_ambiguous_failure() {
     let sim = Sim::start(SCALE).await;
     let cfg = pointed_at(&Config::demo(), sim.url());

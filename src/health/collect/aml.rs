@@ -313,7 +313,7 @@ impl Ctx<'_> {
         self.shared
             .assignments
             .get(sub, || async {
-                guarded(self.c.role_assignments_all(sub))
+                guarded(self.c.listing().role_assignments_all(sub))
                     .await
                     .map(std::sync::Arc::new)
             })
@@ -399,7 +399,9 @@ impl Ctx<'_> {
                 .shared
                 .endpoint_lists
                 .get(&sub, || async {
-                    let items = guarded(self.c.private_endpoints(&sub)).await.ok()?;
+                    let items = guarded(self.c.listing().private_endpoints(&sub))
+                        .await
+                        .ok()?;
                     Some(std::sync::Arc::new(
                         items
                             .into_iter()
@@ -482,6 +484,8 @@ async fn network(
     accounts: &[String],
 ) -> AmlNetwork {
     let c = x.c;
+    let listing = c.listing();
+    let listing = &listing;
     let read_at = c.server_now();
     let pecs_of = |id: &str| {
         let id = id.to_string();
@@ -544,7 +548,7 @@ async fn network(
         ),
         x.shared
             .zones
-            .get(sub, || guarded(c.private_dns_zones(sub)))
+            .get(sub, || guarded(listing.private_dns_zones(sub)))
     );
     n.endpoints = endpoints.into_iter().collect();
     let wanted: Vec<(String, String)> = zones
@@ -559,7 +563,7 @@ async fn network(
             name.clone(),
             x.shared
                 .links
-                .get(id, || guarded(c.virtual_network_links(id)))
+                .get(id, || guarded(listing.virtual_network_links(id)))
                 .await,
         )
     }))

@@ -148,6 +148,7 @@ impl Lists {
         let listed = cell
             .get_or_init(|| async {
                 let items: Vec<Value> = c
+                    .listing()
                     .list(
                         &format!("/subscriptions/{sub}/providers/{path}"),
                         version,

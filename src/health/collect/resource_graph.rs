@@ -142,7 +142,11 @@ impl Inventory {
             );
             return None;
         }
-        match c.resource_graph(&self.subscriptions, &self.query).await {
+        match c
+            .listing()
+            .resource_graph(&self.subscriptions, &self.query)
+            .await
+        {
             Ok(answer) => Some(Arc::new(self.by_id(answer))),
             Err(e) => {
                 tracing::info!("Resource Graph: {e}; reading from the resource providers");
