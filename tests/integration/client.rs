@@ -332,7 +332,10 @@ async fn a_bounded_client_s_lists_do_not_queue_behind_its_per_resource_reads() {
     // The four reads go one at a time (at least 800 ms); the list has a place of its own and
     // is answered before they are.
     assert!(reads >= Duration::from_millis(800), "{reads:?}");
-    assert!(list < reads, "the list waited behind the reads: {list:?} vs {reads:?}");
+    assert!(
+        list < reads,
+        "the list waited behind the reads: {list:?} vs {reads:?}"
+    );
 }
 
 #[tokio::test]
