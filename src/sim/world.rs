@@ -195,6 +195,11 @@ pub struct World {
     /// answers while the resource's control plane is down.
     #[serde(skip)]
     pub graph_rows: HashMap<String, Vec<serde_json::Value>>,
+    /// Every private endpoint of the world, built once: they follow from its resources alone,
+    /// and each workspace's and storage account's answer lists its own (rebuilt for each, a
+    /// list of 1,000 components took the simulator a second).
+    #[serde(skip)]
+    pub endpoints: std::sync::OnceLock<Vec<super::providers::aml_readiness::network::PrivateEndpoint>>,
     /// Tags of the resource groups (the runbook lock lives there).
     pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.
@@ -253,6 +258,7 @@ impl World {
             get_log: None,
             graph_queries: 0,
             graph_rows: HashMap::new(),
+            endpoints: std::sync::OnceLock::new(),
             token_fingerprints: Default::default(),
             persist_to: None,
             rg_tags: HashMap::new(),
@@ -354,6 +360,7 @@ impl World {
         state: State,
     ) -> usize {
         self.index.insert(id.key(), self.resources.len());
+        self.endpoints = std::sync::OnceLock::new();
         self.resources.push(Resource {
             id,
             component,

@@ -34,7 +34,7 @@ const SUBNET: &str = "snet-private-endpoints";
 
 /// One simulated private endpoint.
 #[derive(Debug, Clone)]
-struct PrivateEndpoint {
+pub struct PrivateEndpoint {
     name: String,
     /// Its resource group, as the resource ids write it.
     rg: String,
@@ -90,8 +90,14 @@ fn vnet_id(w: &World, region: &Region) -> Option<String> {
     ))
 }
 
-/// Every private endpoint of a healthy world, each region's addresses in order.
-fn all_endpoints(w: &World) -> Vec<PrivateEndpoint> {
+/// Every private endpoint of a healthy world, each region's addresses in order (built once
+/// per world: [`World::endpoints`]).
+fn all_endpoints(w: &World) -> &[PrivateEndpoint] {
+    w.endpoints.get_or_init(|| build_endpoints(w))
+}
+
+/// [`all_endpoints`], built.
+fn build_endpoints(w: &World) -> Vec<PrivateEndpoint> {
     let mut out = Vec::new();
     for (i, r) in w.resources.iter().enumerate() {
         if r.kind != ComponentKind::MlWorkspace {
@@ -181,9 +187,9 @@ fn blob_endpoint(
 }
 
 /// The private endpoints there are: all, less the workspaces' own that drift removed.
-fn endpoints(w: &World) -> Vec<PrivateEndpoint> {
+fn endpoints(w: &World) -> Vec<&PrivateEndpoint> {
     all_endpoints(w)
-        .into_iter()
+        .iter()
         .filter(|e| {
             e.owner
                 .is_none_or(|i| !drifted(w, i, "private-endpoint", "*"))
