@@ -199,7 +199,8 @@ pub struct World {
     /// and each workspace's and storage account's answer lists its own (rebuilt for each, a
     /// list of 1,000 components took the simulator a second).
     #[serde(skip)]
-    pub endpoints: std::sync::OnceLock<Vec<super::providers::aml_readiness::network::PrivateEndpoint>>,
+    pub endpoints:
+        std::sync::OnceLock<Vec<super::providers::aml_readiness::network::PrivateEndpoint>>,
     /// Tags of the resource groups (the runbook lock lives there).
     pub rg_tags: HashMap<String, BTreeMap<String, String>>,
     /// Fingerprints (not values) of the bearer tokens seen, so tests can tell whose token arrived.

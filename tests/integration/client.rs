@@ -275,23 +275,29 @@ async fn a_hanging_region_fires_the_deadline_and_names_the_resource() {
     assert!(e.client_request_id.is_some());
 }
 
-#[tokio::test]
-async fn a_bounded_client_counts_requests_on_the_wire_and_a_wait_for_a_place_is_not_deadline() {
+/// The demo's simulator answering every request in `millis`, and a read-only client of it
+/// whose connection and token are warm (so that only what a test sends next is timed).
+async fn answering_in(millis: u64, opts: ClientOptions) -> (Sim, azfailover::azure::ArmClient) {
     let sim = Sim::start(SCALE).await;
     sim.inject(Fault::Latency {
-        millis: 150,
+        millis,
         region: None,
         methods: None,
     });
     let cfg = pointed_at(&Config::demo(), sim.url());
+    let (c, _) = connect(&cfg, Access::ReadOnly, opts).unwrap();
+    c.storage_account(&storage_id()).await.unwrap();
+    (sim, c)
+}
+
+#[tokio::test]
+async fn a_bounded_client_counts_requests_on_the_wire_and_a_wait_for_a_place_is_not_deadline() {
     let opts = ClientOptions {
         request_timeout: Duration::from_secs(2),
         total_deadline: Duration::from_millis(600),
         ..fast()
     };
-    let (c, _) = connect(&cfg, Access::ReadOnly, opts).unwrap();
-    // Warm the connection and the token, so that only the five reads are timed.
-    c.storage_account(&storage_id()).await.unwrap();
+    let (_sim, c) = answering_in(150, opts).await;
     let one = c.bounded(1);
     let id = storage_id();
     let t = Instant::now();
@@ -307,18 +313,10 @@ async fn a_bounded_client_counts_requests_on_the_wire_and_a_wait_for_a_place_is_
 
 #[tokio::test]
 async fn a_bounded_client_s_lists_do_not_queue_behind_its_per_resource_reads() {
-    let sim = Sim::start(SCALE).await;
-    sim.inject(Fault::Latency {
-        millis: 200,
-        region: None,
-        methods: None,
-    });
-    let cfg = pointed_at(&Config::demo(), sim.url());
-    let (c, _) = connect(&cfg, Access::ReadOnly, fast()).unwrap();
-    c.storage_account(&storage_id()).await.unwrap();
+    let (_sim, c) = answering_in(200, fast()).await;
     let one = c.bounded(1);
     let id = storage_id();
-    let sub = cfg.deployment.subscription_id.clone();
+    let sub = Config::demo().deployment.subscription_id;
     let t = Instant::now();
     let reads = async {
         futures_util::future::join_all((0..4).map(|_| one.storage_account(&id))).await;
