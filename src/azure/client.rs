@@ -361,7 +361,7 @@ pub struct ArmClient {
     /// [`ArmClient::foreground_reads`].
     background: bool,
     /// A bound on this clone's requests in flight ([`ArmClient::bounded`]), taken by each
-    /// attempt for as long as it is on the wire.
+    /// attempt from before the read gate until its answer (or failure) is in.
     limit: Option<Arc<tokio::sync::Semaphore>>,
     /// The places of the same collection's lists ([`ArmClient::listing`]).
     lists_limit: Option<Arc<tokio::sync::Semaphore>>,
@@ -531,14 +531,11 @@ impl ArmClient {
     /// must not wait on it).
     pub fn with_max_attempts(&self, max_attempts: u32) -> ArmClient {
         ArmClient {
-            inner: self.inner.clone(),
             opts: Arc::new(ClientOptions {
                 max_attempts: max_attempts.max(1),
                 ..(*self.opts).clone()
             }),
-            background: self.background,
-            limit: self.limit.clone(),
-            lists_limit: self.lists_limit.clone(),
+            ..self.clone()
         }
     }
 
