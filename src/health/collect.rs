@@ -32,7 +32,8 @@ pub use aml::{
 /// How a collection pass reads.
 #[derive(Debug, Clone, Copy)]
 pub struct CollectOptions {
-    /// Concurrent ARM requests at most.
+    /// ARM requests on the wire at once at most, besides the [`crate::azure::LIST_PLACES`]
+    /// of the collection's subscription-wide lists (`ArmClient::bounded`).
     pub concurrency: usize,
     /// One subscription-wide list of availability statuses (true), or one call per resource
     /// (false: the naive way, kept to measure the difference).
@@ -234,15 +235,9 @@ impl Collector {
         }
         let (kind, id) = choice?;
         Some(
-            read(
-                &self.client.bounded(1),
-                kind,
-                &id,
-                &lists::Lists::default(),
-                None,
-            )
-            .await
-            .map(|_| ()),
+            read(&self.client, kind, &id, &lists::Lists::default(), None)
+                .await
+                .map(|_| ()),
         )
     }
 
@@ -303,10 +298,11 @@ impl Collector {
         Ok((obs, snap))
     }
 
-    /// Reads everything concurrently — never more requests on the wire at once than the
-    /// collection's concurrency, nor than ARM last said its read bucket holds (at least 4): a
-    /// burst into an empty bucket is refused request by request. The bound counts requests
-    /// ([`ArmClient::bounded`]): a read waiting for its kind's list holds no place.
+    /// Reads everything concurrently — never more per-resource requests on the wire at once
+    /// than the collection's concurrency, nor than ARM last said its read bucket holds (at
+    /// least 4): a burst into an empty bucket is refused request by request. The bound counts
+    /// requests ([`ArmClient::bounded`]): a read waiting for its kind's list holds no place;
+    /// the lists have their own few places ([`ArmClient::listing`]).
     pub async fn observe(&self) -> Observations {
         let left = self
             .client

@@ -284,7 +284,7 @@ impl Ctx<'_> {
     async fn workspace(&self, id: &str) -> Result<Workspace, ReadError> {
         self.shared
             .workspaces
-            .get(id, || guarded(workspace(self.c, self.lists, id)))
+            .get(id, || as_reading(workspace(self.c, self.lists, id)))
             .await
     }
 
@@ -294,7 +294,7 @@ impl Ctx<'_> {
         self.shared
             .storage
             .get(id, || {
-                guarded(async {
+                as_reading(async {
                     let listed = self.lists.get(self.c, ComponentKind::Storage, id).await;
                     match listed.and_then(|v| serde_json::from_value(v).ok()) {
                         Some(a) => Ok(a),
@@ -313,7 +313,7 @@ impl Ctx<'_> {
         self.shared
             .assignments
             .get(sub, || async {
-                guarded(self.c.listing().role_assignments_all(sub))
+                as_reading(self.c.listing().role_assignments_all(sub))
                     .await
                     .map(std::sync::Arc::new)
             })
@@ -328,7 +328,7 @@ impl Ctx<'_> {
         scope: &str,
     ) -> Result<Vec<RoleAssignment>, ReadError> {
         if self.pairs < ASSIGNMENTS_LIST_FROM {
-            return guarded(self.c.role_assignments_at(scope)).await;
+            return as_reading(self.c.role_assignments_at(scope)).await;
         }
         let scope = scope.trim_end_matches('/').to_ascii_lowercase();
         Ok(self
@@ -359,7 +359,7 @@ impl Ctx<'_> {
                 .shared
                 .principals
                 .get(&format!("{sub}/{principal}"), || {
-                    guarded(self.c.role_assignments_of(sub, principal))
+                    as_reading(self.c.role_assignments_of(sub, principal))
                 })
                 .await;
         }
@@ -384,7 +384,7 @@ impl Ctx<'_> {
         }
         self.shared
             .connections
-            .get(id, || guarded(self.c.private_endpoint_connections(id)))
+            .get(id, || as_reading(self.c.private_endpoint_connections(id)))
             .await
     }
 
@@ -399,7 +399,7 @@ impl Ctx<'_> {
                 .shared
                 .endpoint_lists
                 .get(&sub, || async {
-                    let items = guarded(self.c.listing().private_endpoints(&sub))
+                    let items = as_reading(self.c.listing().private_endpoints(&sub))
                         .await
                         .ok()?;
                     Some(std::sync::Arc::new(
@@ -416,7 +416,7 @@ impl Ctx<'_> {
         }
         self.shared
             .endpoints
-            .get(id, || guarded(self.c.private_endpoint(id)))
+            .get(id, || as_reading(self.c.private_endpoint(id)))
             .await
     }
 }
@@ -484,8 +484,6 @@ async fn network(
     accounts: &[String],
 ) -> AmlNetwork {
     let c = x.c;
-    let listing = c.listing();
-    let listing = &listing;
     let read_at = c.server_now();
     let pecs_of = |id: &str| {
         let id = id.to_string();
@@ -517,6 +515,7 @@ async fn network(
         n.read_at = c.server_now();
         return n;
     }
+    let listing = &c.listing();
     // An account's own answer carries its connections: the account is read (once per
     // collection), and its list only when the answer does not carry them.
     let lists = futures_util::future::join_all(accounts.iter().map(|a| async move {
@@ -548,7 +547,7 @@ async fn network(
         ),
         x.shared
             .zones
-            .get(sub, || guarded(listing.private_dns_zones(sub)))
+            .get(sub, || as_reading(listing.private_dns_zones(sub)))
     );
     n.endpoints = endpoints.into_iter().collect();
     let wanted: Vec<(String, String)> = zones
@@ -563,7 +562,7 @@ async fn network(
             name.clone(),
             x.shared
                 .links
-                .get(id, || guarded(listing.virtual_network_links(id)))
+                .get(id, || as_reading(listing.virtual_network_links(id)))
                 .await,
         )
     }))
@@ -581,7 +580,7 @@ pub const SYSTEM_REGISTRY: &str = "azureml";
 /// workspace assets.
 async fn assets(c: &ArmClient, sub: &str, primary: &str, secondary: &str) -> AmlReadiness {
     let mut r = AmlReadiness::default();
-    let endpoints = match guarded(c.workspace_endpoints(primary)).await {
+    let endpoints = match as_reading(c.workspace_endpoints(primary)).await {
         Ok(e) => e,
         Err(e) => {
             r.deployments = Some(Err(e));
@@ -591,7 +590,7 @@ async fn assets(c: &ArmClient, sub: &str, primary: &str, secondary: &str) -> Aml
     let lists = futures_util::future::join_all(
         endpoints
             .iter()
-            .map(|e| guarded(c.deployment_assets(&e.id))),
+            .map(|e| as_reading(c.deployment_assets(&e.id))),
     )
     .await;
     let deployments: Result<Vec<DeploymentAssets>, ReadError> =
@@ -611,7 +610,7 @@ async fn assets(c: &ArmClient, sub: &str, primary: &str, secondary: &str) -> Aml
     });
     let registries = async {
         if wants_registries {
-            Some(guarded(c.ml_registries(sub)).await)
+            Some(as_reading(c.listing().ml_registries(sub)).await)
         } else {
             None
         }
@@ -620,7 +619,7 @@ async fn assets(c: &ArmClient, sub: &str, primary: &str, secondary: &str) -> Aml
         AssetRef::Workspace { name, version } => Some(async move {
             (
                 (*k, name.to_ascii_lowercase(), version.to_ascii_lowercase()),
-                guarded(c.asset_version_exists(secondary, *k, name, version)).await,
+                as_reading(c.asset_version_exists(secondary, *k, name, version)).await,
             )
         }),
         _ => None,
@@ -750,8 +749,8 @@ pub(super) async fn readiness(
             return None;
         }
         let (usages, vm_sizes) = tokio::join!(
-            guarded(c.aml_usages(sub, region)),
-            guarded(c.aml_vm_sizes(sub, region))
+            as_reading(c.aml_usages(sub, region)),
+            as_reading(c.aml_vm_sizes(sub, region))
         );
         Some(AmlQuota { usages, vm_sizes })
     };
@@ -837,8 +836,8 @@ async fn outbound_rules(
 ) -> Option<(RulesRead, RulesRead)> {
     sw.and_then(|w| w.properties.managed_isolation())?;
     let (pr, sr) = tokio::join!(
-        guarded(x.c.outbound_rules(p)),
-        guarded(x.c.outbound_rules(s))
+        as_reading(x.c.outbound_rules(p)),
+        as_reading(x.c.outbound_rules(s))
     );
     Some((pr, sr))
 }
@@ -858,8 +857,8 @@ async fn cached_setup(
         return v;
     }
     let (pd, sd, a, (outbound, secondary_storage)) = tokio::join!(
-        guarded(x.c.datastores(p)),
-        guarded(x.c.datastores(s)),
+        as_reading(x.c.datastores(p)),
+        as_reading(x.c.datastores(s)),
         assets(x.c, sub, p, s),
         async {
             let sw = x.workspace(s).await;
@@ -901,9 +900,8 @@ async fn workspace(
     }
 }
 
-/// One read, its error as a reading's (the collection's bound on requests in flight is the
-/// client's: [`ArmClient::bounded`]).
-async fn guarded<T>(
+/// A read's error as a reading's.
+async fn as_reading<T>(
     f: impl std::future::Future<Output = Result<T, crate::azure::AzureError>>,
 ) -> Result<T, ReadError> {
     f.await.map_err(ReadError::from)
