@@ -5,11 +5,30 @@
 //! derived. glibc's allocator keeps the freed pages of such a peak mapped for the next
 //! allocation (it returns only the top of its main heap, and little of its other arenas), so a
 //! console left open at 3 a.m. would keep the peak's size for good. After each collection the
-//! engine hands those free pages back ([`release_free_heap`]).
+//! engine hands those free pages back ([`release_free_heap_soon`]).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A release is queued or running (one serves every engine of the process: a fleet's).
+static PENDING: AtomicBool = AtomicBool::new(false);
+
+/// [`release_free_heap`] on a blocking thread of the current Tokio runtime, unless one is
+/// already queued: it works on the whole process, so a fleet's engines finishing together
+/// need one, not twenty.
+pub fn release_free_heap_soon() {
+    if PENDING.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    tokio::task::spawn_blocking(|| {
+        release_free_heap();
+        PENDING.store(false, Ordering::Release);
+    });
+}
 
 /// Returns the allocator's free pages to the system (glibc's `malloc_trim`): what the last
 /// collection freed stops counting as the console's memory. Live data is not touched. It takes
-/// a few milliseconds for a heap of ~100 MB, so the engine runs it on a blocking thread.
+/// a few milliseconds for a heap of ~100 MB, so the engine runs it on a blocking thread
+/// ([`release_free_heap_soon`]).
 /// Elsewhere than Linux with glibc it does nothing (other allocators return memory themselves).
 pub fn release_free_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -385,7 +385,7 @@ fn start(
                 return;
             }
             // The collection's answers are dropped: their pages go back to the system.
-            tokio::task::spawn_blocking(crate::memory::release_free_heap);
+            crate::memory::release_free_heap_soon();
             drop(_turn);
             let every = if run.in_flight() {
                 interval * RUN_STRETCH
