@@ -66,7 +66,7 @@ impl CollectOptions {
 impl Default for CollectOptions {
     fn default() -> Self {
         CollectOptions {
-            concurrency: 64,
+            concurrency: 128,
             subscription_availability: true,
             resource_graph: true,
             readiness: true,

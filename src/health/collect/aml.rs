@@ -257,6 +257,9 @@ pub(super) struct Shared {
     zones: Once<Result<Vec<PrivateDnsZone>, ReadError>>,
     links: Once<Result<Vec<VirtualNetworkLink>, ReadError>>,
     principals: Once<Result<Vec<RoleAssignment>, ReadError>>,
+    /// A workspace's datastores: the setup compares them, the network and the data accounts
+    /// start from the primary's as soon as they answer.
+    datastores: Once<Result<Vec<Datastore>, ReadError>>,
     /// Every role assignment of a subscription (unfiltered: at, above and below it), by
     /// lowercase subscription id, when the collection has [`ASSIGNMENTS_LIST_FROM`] pairs.
     assignments: Once<Result<std::sync::Arc<Vec<RoleAssignment>>, ReadError>>,
@@ -285,6 +288,14 @@ impl Ctx<'_> {
         self.shared
             .workspaces
             .get(id, || as_reading(workspace(self.c, self.lists, id)))
+            .await
+    }
+
+    /// A workspace's datastores, read once.
+    async fn datastores(&self, id: &str) -> Result<Vec<Datastore>, ReadError> {
+        self.shared
+            .datastores
+            .get(id, || as_reading(self.c.datastores(id)))
             .await
     }
 
@@ -516,58 +527,69 @@ async fn network(
         return n;
     }
     let listing = &c.listing();
-    // An account's own answer carries its connections: the account is read (once per
-    // collection), and its list only when the answer does not carry them.
-    let lists = futures_util::future::join_all(accounts.iter().map(|a| async move {
-        let pecs = match x.storage(a).await {
-            Ok(s) => {
-                x.connections(a, s.properties.private_endpoint_connections.as_ref())
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        (a.to_ascii_lowercase(), pecs)
-    }))
-    .await;
-    n.account_pecs = lists.into_iter().collect();
-    let endpoint_ids: BTreeSet<String> = [&n.primary_pecs, &n.secondary_pecs]
-        .into_iter()
-        .chain(n.account_pecs.values())
-        .flat_map(|r| r.iter().flatten())
-        .filter(|x| x.is_approved())
-        .filter_map(|x| x.endpoint_id().map(str::to_string))
-        .collect();
-    // From LIST_FROM endpoints, one list of the subscription's private endpoints costs less.
-    let by_list = endpoint_ids.len() >= super::LIST_FROM;
-    let (endpoints, zones) = tokio::join!(
-        futures_util::future::join_all(
+    // The endpoints behind the connections, and the DNS zones and their links, at once: the
+    // zones are the subscription's, whatever the connections say.
+    let endpoints = async {
+        // An account's own answer carries its connections: the account is read (once per
+        // collection), and its list only when the answer does not carry them.
+        let lists = futures_util::future::join_all(accounts.iter().map(|a| async move {
+            let pecs = match x.storage(a).await {
+                Ok(s) => {
+                    x.connections(a, s.properties.private_endpoint_connections.as_ref())
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            (a.to_ascii_lowercase(), pecs)
+        }))
+        .await;
+        let account_pecs: HashMap<_, _> = lists.into_iter().collect();
+        let endpoint_ids: BTreeSet<String> = [&n.primary_pecs, &n.secondary_pecs]
+            .into_iter()
+            .chain(account_pecs.values())
+            .flat_map(|r| r.iter().flatten())
+            .filter(|x| x.is_approved())
+            .filter_map(|x| x.endpoint_id().map(str::to_string))
+            .collect();
+        // From LIST_FROM endpoints, one list of the subscription's private endpoints costs less.
+        let by_list = endpoint_ids.len() >= super::LIST_FROM;
+        let endpoints = futures_util::future::join_all(
             endpoint_ids
                 .iter()
-                .map(|id| async move { (id.to_ascii_lowercase(), x.endpoint(id, by_list).await) })
-        ),
-        x.shared
+                .map(|id| async move { (id.to_ascii_lowercase(), x.endpoint(id, by_list).await) }),
+        )
+        .await;
+        (account_pecs, endpoints.into_iter().collect())
+    };
+    let dns = async {
+        let zones = x
+            .shared
             .zones
             .get(sub, || as_reading(listing.private_dns_zones(sub)))
-    );
-    n.endpoints = endpoints.into_iter().collect();
-    let wanted: Vec<(String, String)> = zones
-        .iter()
-        .flatten()
-        .filter(|z| AML_DNS_ZONES.iter().any(|n| z.name.eq_ignore_ascii_case(n)))
-        .map(|z| (z.name.to_ascii_lowercase(), z.id.clone()))
-        .collect();
+            .await;
+        let wanted: Vec<(String, String)> = zones
+            .iter()
+            .flatten()
+            .filter(|z| AML_DNS_ZONES.iter().any(|n| z.name.eq_ignore_ascii_case(n)))
+            .map(|z| (z.name.to_ascii_lowercase(), z.id.clone()))
+            .collect();
+        let links = futures_util::future::join_all(wanted.iter().map(|(name, id)| async move {
+            (
+                name.clone(),
+                x.shared
+                    .links
+                    .get(id, || as_reading(listing.virtual_network_links(id)))
+                    .await,
+            )
+        }))
+        .await;
+        (zones, links.into_iter().collect())
+    };
+    let ((account_pecs, endpoints), (zones, links)) = tokio::join!(endpoints, dns);
+    n.account_pecs = account_pecs;
+    n.endpoints = endpoints;
     n.zones = Some(zones);
-    let links = futures_util::future::join_all(wanted.iter().map(|(name, id)| async move {
-        (
-            name.clone(),
-            x.shared
-                .links
-                .get(id, || as_reading(listing.virtual_network_links(id)))
-                .await,
-        )
-    }))
-    .await;
-    n.links = links.into_iter().collect();
+    n.links = links;
     // Dated once answered: Azure's clock is known from its answers by then.
     n.read_at = c.server_now();
     n
@@ -677,20 +699,39 @@ pub(super) async fn readiness(
         let configured = &configured;
         async move {
             // The secondary workspace again (readiness runs beside the workspace's own read),
-            // the setup and the roles at once, and the primary when the network will need it:
-            // a region that answers errors costs one wait, not a chain of them.
-            let network_stale = cache.network_stale(&name, c.server_now());
-            let (sw, setup, roles, _) = tokio::join!(
+            // the setup and the roles at once, and the network and the data accounts as soon
+            // as the primary's datastores answer (not after the whole setup: its deployments'
+            // assets are a chain of three reads), with the primary workspace when the network
+            // will need it: a region that answers errors costs one wait, not a chain of them.
+            let now = c.server_now();
+            let network_stale = cache.network_stale(&name, now);
+            let kept = SlowCache::reusable((&cache.setup, &cache.setup_partial), &name, now, |v| {
+                v.read_at
+            });
+            let primary_datastores = async {
+                match &kept {
+                    Some(v) => v.primary_datastores.clone(),
+                    None => x.datastores(&p).await,
+                }
+            };
+            let keys = (name.as_str(), sub, p.as_str(), s.as_str());
+            let (sw, setup, roles, (accounts, network)) = tokio::join!(
                 x.workspace(&s),
-                cached_setup(x, cache, (&name, sub, &p, &s)),
+                cached_setup(x, cache, keys, kept.clone()),
                 async {
                     let sw = x.workspace(&s).await;
-                    cached_roles(x, cache, (&name, sub, &p, &s), sw.as_ref().ok()).await
+                    cached_roles(x, cache, keys, sw.as_ref().ok()).await
                 },
                 async {
-                    if network_stale {
-                        let _ = x.workspace(&p).await;
-                    }
+                    let (pd, sw, _) = tokio::join!(primary_datastores, x.workspace(&s), async {
+                        if network_stale {
+                            let _ = x.workspace(&p).await;
+                        }
+                    });
+                    tokio::join!(
+                        data_accounts(x, configured, &pd),
+                        cached_network(x, cache, keys, &pd, sw.as_ref().ok()),
+                    )
                 }
             );
             let mut r = AmlReadiness {
@@ -703,33 +744,6 @@ pub(super) async fn readiness(
                 outbound: setup.outbound.clone(),
                 ..AmlReadiness::default()
             };
-            let wanted: Vec<(String, String)> = r
-                .primary_datastores
-                .iter()
-                .flatten()
-                .flatten()
-                .filter(|d| !d.is_workspace_own())
-                .filter_map(|d| {
-                    let account = d.properties.account_name.as_deref()?.to_ascii_lowercase();
-                    if configured.contains(&account) {
-                        return None;
-                    }
-                    Some((account, d.properties.account_id()?))
-                })
-                .collect::<std::collections::BTreeMap<_, _>>()
-                .into_iter()
-                .collect();
-            let accounts = async {
-                let mut out = HashMap::new();
-                for (account, id) in &wanted {
-                    out.insert(account.clone(), x.storage(id).await);
-                }
-                out
-            };
-            let (accounts, network) = tokio::join!(
-                accounts,
-                cached_network(x, cache, (&name, sub, &p, &s), &r, sw.as_ref().ok()),
-            );
             r.accounts = accounts;
             r.roles = Some(roles);
             r.network = Some(network);
@@ -791,13 +805,43 @@ async fn cached_roles(
     SlowCache::within(&cache.roles, name, (now, None), |x| x.read_at).unwrap_or(r)
 }
 
+/// The storage accounts the primary's datastores (`pd`) point at that no configured component
+/// reads (`configured`: lowercase account names), by lowercase account name.
+async fn data_accounts(
+    x: Ctx<'_>,
+    configured: &BTreeSet<String>,
+    pd: &Result<Vec<Datastore>, ReadError>,
+) -> HashMap<String, Result<StorageAccount, ReadError>> {
+    let wanted: std::collections::BTreeMap<String, String> = pd
+        .iter()
+        .flatten()
+        .filter(|d| !d.is_workspace_own())
+        .filter_map(|d| {
+            let account = d.properties.account_name.as_deref()?.to_ascii_lowercase();
+            if configured.contains(&account) {
+                return None;
+            }
+            Some((account, d.properties.account_id()?))
+        })
+        .collect();
+    futures_util::future::join_all(
+        wanted
+            .into_iter()
+            .map(|(account, id)| async move { (account, x.storage(&id).await) }),
+    )
+    .await
+    .into_iter()
+    .collect()
+}
+
 /// A pair's private network: the cached one while fresh, else read. The data accounts are
-/// the primary's datastores' accounts (beyond the built-in ones) and both default storages.
+/// the primary's datastores' (`pd`) accounts (beyond the built-in ones) and both default
+/// storages.
 async fn cached_network(
     x: Ctx<'_>,
     cache: &SlowCache,
     (name, sub, p, s): (&str, &str, &str, &str),
-    r: &AmlReadiness,
+    pd: &Result<Vec<Datastore>, ReadError>,
     sw: Option<&Workspace>,
 ) -> AmlNetwork {
     let now = x.c.server_now();
@@ -806,10 +850,8 @@ async fn cached_network(
     }) {
         return n;
     }
-    let mut accounts: BTreeSet<String> = r
-        .primary_datastores
+    let mut accounts: BTreeSet<String> = pd
         .iter()
-        .flatten()
         .flatten()
         .filter(|d| !d.is_workspace_own())
         .filter_map(|d| d.properties.account_id())
@@ -843,22 +885,20 @@ async fn outbound_rules(
 }
 
 /// A pair's setup: both workspaces' datastores, the primary's deployments' assets and the
-/// secondary's copies, both managed networks' outbound rules — the cached one while fresh
-/// ([`SLOW_READS_TTL`]; one that failed in part for [`SLOW_RETRY_TTL`]), else read.
+/// secondary's copies, both managed networks' outbound rules — `kept`, the cached one while
+/// fresh ([`SLOW_READS_TTL`]; one that failed in part for [`SLOW_RETRY_TTL`]), else read.
 async fn cached_setup(
     x: Ctx<'_>,
     cache: &SlowCache,
     (name, sub, p, s): (&str, &str, &str, &str),
+    kept: Option<AmlSetup>,
 ) -> AmlSetup {
-    let now = x.c.server_now();
-    if let Some(v) = SlowCache::reusable((&cache.setup, &cache.setup_partial), name, now, |v| {
-        v.read_at
-    }) {
+    if let Some(v) = kept {
         return v;
     }
     let (pd, sd, a, (outbound, secondary_storage)) = tokio::join!(
-        as_reading(x.c.datastores(p)),
-        as_reading(x.c.datastores(s)),
+        x.datastores(p),
+        x.datastores(s),
         assets(x.c, sub, p, s),
         async {
             let sw = x.workspace(s).await;
