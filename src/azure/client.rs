@@ -233,6 +233,11 @@ pub struct Budget {
     pub graph_resets_at: Option<Instant>,
     /// When the writes figure was last read.
     pub writes_at: Option<Instant>,
+    /// The place in sending order ([`Inner::requests`]) of the request whose answer gave the
+    /// reads figure, and the writes figure: an answer to a request sent earlier, which ARM
+    /// counted before, does not replace them ([`Budget::note`]).
+    pub reads_sent: u64,
+    pub writes_sent: u64,
 }
 
 impl Budget {
@@ -273,8 +278,12 @@ impl Budget {
         self.graph_queries == Some(0) && self.graph_resets_at.is_some_and(|t| Instant::now() < t)
     }
 
-    /// Takes the figures an answer's headers carry.
-    fn note(&mut self, headers: &HeaderMap) {
+    /// Takes the figures the headers of the answer to the `sent`-th request carry. ARM counts a
+    /// request when it arrives, so the figure of a request sent before the one that gave the
+    /// current figure is older, however late its answer comes back (answers cross when many
+    /// are on the wire): it is not taken. Taking it would raise the estimate by what was spent
+    /// in between, and the read gate would let a burst through into an empty bucket.
+    fn note(&mut self, headers: &HeaderMap, sent: u64) {
         let get = |name: &str| {
             headers
                 .get(name)
@@ -291,13 +300,19 @@ impl Budget {
                 (a, b) => a.or(b),
             }
         };
-        if let Some(r) = pick("reads") {
+        if let Some(r) = pick("reads")
+            && (self.reads.is_none() || sent >= self.reads_sent)
+        {
             self.reads = Some(r);
             self.reads_at = Some(Instant::now());
+            self.reads_sent = sent;
         }
-        if let Some(w) = pick("writes") {
+        if let Some(w) = pick("writes")
+            && (self.writes.is_none() || sent >= self.writes_sent)
+        {
             self.writes = Some(w);
             self.writes_at = Some(Instant::now());
+            self.writes_sent = sent;
         }
         if let Some(d) = pick("deletes") {
             self.deletes = Some(d);
@@ -869,7 +884,7 @@ impl ArmClient {
             } else if mutating {
                 req = req.header(reqwest::header::CONTENT_LENGTH, "0");
             }
-            self.inner.requests.fetch_add(1, Ordering::Relaxed);
+            let sent = self.inner.requests.fetch_add(1, Ordering::SeqCst);
             if !mutating && !self.background {
                 self.inner.foreground_reads.fetch_add(1, Ordering::Relaxed);
             }
@@ -894,7 +909,7 @@ impl ArmClient {
                             .budget
                             .lock()
                             .unwrap_or_else(std::sync::PoisonError::into_inner);
-                        b.note(&headers);
+                        b.note(&headers, sent);
                         if status == 429 {
                             b.throttled += 1;
                             b.throttled_at = Some(Instant::now());

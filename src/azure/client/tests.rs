@@ -57,7 +57,7 @@ fn the_budget_reads_the_smaller_of_the_principal_and_global_buckets() {
         "199".parse().unwrap(),
     );
     let mut b = Budget::default();
-    b.note(&h);
+    b.note(&h, 0);
     assert_eq!(b.reads, Some(120));
     assert_eq!(b.writes, Some(199));
     assert_eq!(b.deletes, None);
@@ -69,8 +69,39 @@ fn the_budget_reads_the_smaller_of_the_principal_and_global_buckets() {
         "x-ms-ratelimit-remaining-subscription-reads",
         "lots".parse().unwrap(),
     );
-    b.note(&h);
+    b.note(&h, 0);
     assert_eq!(b.reads, Some(120));
+}
+
+#[test]
+fn a_late_answer_to_an_earlier_request_does_not_raise_the_budget() {
+    let reads = |n: u32| {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-ms-ratelimit-remaining-subscription-reads",
+            n.to_string().parse().unwrap(),
+        );
+        h
+    };
+    let mut b = Budget::default();
+    // Request 10 was counted when 100 were left; request 5, sent before it, when 200 were
+    // (its answer crossed 10's on the way back).
+    b.note(&reads(100), 10);
+    b.note(&reads(200), 5);
+    assert_eq!(b.reads, Some(100));
+    // A later request's figure is taken, higher (refilled) or lower.
+    b.note(&reads(120), 11);
+    assert_eq!(b.reads, Some(120));
+    b.note(&reads(90), 12);
+    assert_eq!(b.reads, Some(90));
+    // The writes figure keeps its own order.
+    let mut h = HeaderMap::new();
+    h.insert(
+        "x-ms-ratelimit-remaining-subscription-writes",
+        "150".parse().unwrap(),
+    );
+    b.note(&h, 3);
+    assert_eq!((b.writes, b.reads), (Some(150), Some(90)));
 }
 
 #[test]
@@ -80,7 +111,7 @@ fn resource_graph_quota_headers_are_read_and_name_the_wait_of_a_429() {
     h.insert("x-ms-user-quota-resets-after", "00:00:03".parse().unwrap());
     let mut b = Budget::default();
     assert!(!b.graph_exhausted());
-    b.note(&h);
+    b.note(&h, 0);
     assert_eq!(b.graph_queries, Some(0));
     assert!(b.graph_exhausted());
     // ARG's 429 names its window's end, not a Retry-After.
@@ -97,7 +128,7 @@ fn resource_graph_quota_headers_are_read_and_name_the_wait_of_a_429() {
     assert_eq!(quota_resets_after(&h), None);
     // Queries left: not exhausted; ARM's read figure is untouched.
     h.insert("x-ms-user-quota-remaining", "14".parse().unwrap());
-    b.note(&h);
+    b.note(&h, 0);
     assert!(!b.graph_exhausted());
     assert_eq!(b.reads, None);
 }
