@@ -5,7 +5,8 @@
 //! derived. glibc's allocator keeps the freed pages of such a peak mapped for the next
 //! allocation (it returns only the top of its main heap, and little of its other arenas), so a
 //! console left open at 3 a.m. would keep the peak's size for good. After each collection the
-//! engine hands those free pages back ([`release_free_heap_soon`]).
+//! engine hands those free pages back ([`release_free_heap_soon`]), and so does the console
+//! once it has drawn a new snapshot (the old one and its rows are freed by then).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -30,7 +30,7 @@ mod view;
 
 pub use crate::text::sanitize;
 pub use app::{Action, App, Effect, Screen, SortKey, update};
-pub use bench::{bench_frame, frames_of, synthetic_snapshot};
+pub use bench::{bench_frame, frames_holding, frames_of, synthetic_snapshot};
 
 /// What the header says this console is connected to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
