@@ -35,14 +35,38 @@ fn config(n: usize) -> String {
     bench_like::toml(n)
 }
 
-fn rss_mb() -> f64 {
+/// A figure of this process's `/proc/self/status` in MB (`key`: `VmRSS:`, `VmHWM:`).
+fn status_mb(key: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(key))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+/// The resident memory, and (with glibc) what of the heap is live and what is free but held.
+fn memory_now() -> String {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 takes no pointer and only reads the allocator's own counters.
+        let m = unsafe { libc::mallinfo2() };
+        let mb = |b: usize| b as f64 / 1024.0 / 1024.0;
+        format!(
+            "{:.1} MB (heap: {:.1} MB live, {:.1} MB free but held, {:.1} MB mapped on its own)",
+            rss_mb(),
+            mb(m.uordblks + m.hblkhd),
+            mb(m.fordblks),
+            mb(m.hblkhd)
+        )
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    format!("{:.1} MB", rss_mb())
 }
 
 fn main() {
@@ -98,8 +122,11 @@ async fn rss_child(url: &str, n: usize) {
     cfg.deployment.arm_endpoint = url.to_string();
     cfg.auth.method = AuthMethod::Simulator;
     let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::default()).unwrap();
-    eprintln!("rss before the engine: {:.1} MB", rss_mb());
-    let mut engine = azfailover::health::spawn(cfg.clone(), client, Duration::from_millis(100));
+    eprintln!("rss before the engine: {}", memory_now());
+    // The console's own interval: between refreshes the engine is idle, as it is most of the
+    // time in a console (the second refresh is asked for at once, as `r` asks).
+    let every = Duration::from_secs(cfg.console.refresh_seconds.into());
+    let mut engine = azfailover::health::spawn(cfg.clone(), client, every);
     let mut got = 0;
     let mut last = None;
     while got < 2 {
@@ -107,35 +134,32 @@ async fn rss_child(url: &str, n: usize) {
             Some(azfailover::health::HealthMsg::Snapshot(snap)) => {
                 got += 1;
                 last = Some(*snap);
-                eprintln!("rss on snapshot {got}: {:.1} MB", rss_mb());
+                eprintln!("rss on snapshot {got}: {}", memory_now());
                 // The engine gives the collection's freed pages back beside it.
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                eprintln!("rss 50 ms after snapshot {got}: {:.1} MB", rss_mb());
+                eprintln!("rss 50 ms after snapshot {got}: {}", memory_now());
+                if got == 1 {
+                    engine.refresh_now();
+                }
             }
             Some(_) => {}
             None => break,
         }
     }
-    // The console holds the engine's last snapshot and draws it.
+    // The console holds the engine's last snapshot and draws it; measured while it holds it.
+    let mut figures = (rss_mb(), status_mb("VmHWM:"));
     if let Some(snap) = last {
-        azfailover::console::frames_of(cfg, snap);
+        azfailover::console::frames_holding(cfg, snap, || {
+            eprintln!("rss after the frames: {}", memory_now());
+            figures = (rss_mb(), status_mb("VmHWM:"));
+        });
     }
-    eprintln!("rss after the frames: {:.1} MB", rss_mb());
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
-    };
-    println!("{:.1} {:.1}", kb("VmRSS:"), kb("VmHWM:"));
+    println!("{:.1} {:.1}", figures.0, figures.1);
     engine.stop();
     if std::env::var("BENCH_RSS_PROBE").is_ok() {
         drop(engine);
         tokio::time::sleep(Duration::from_secs(1)).await;
-        eprintln!("rss after the engine stopped: {:.1} MB", rss_mb());
+        eprintln!("rss after the engine stopped: {}", memory_now());
         let mut cfg = Config::parse(&config(n), "bench").expect("bench config");
         cfg.deployment.arm_endpoint = url.to_string();
         cfg.auth.method = AuthMethod::Simulator;
@@ -149,11 +173,17 @@ async fn rss_child(url: &str, n: usize) {
                     ..CollectOptions::console()
                 },
             );
-            c.collect().await.unwrap();
+            let (obs, snap) = c.collect_full().await.unwrap();
             eprintln!(
-                "rss after a collection (readiness {readiness}): {:.1} MB",
-                rss_mb()
+                "rss after a collection (readiness {readiness}), its observations and snapshot held: {}",
+                memory_now()
             );
+            drop(obs);
+            eprintln!("  the observations dropped: {}", memory_now());
+            drop(snap);
+            eprintln!("  the snapshot dropped: {}", memory_now());
+            drop(c);
+            eprintln!("  the collector dropped: {}", memory_now());
         }
     }
 }
