@@ -8,22 +8,44 @@
 //! engine hands those free pages back ([`release_free_heap_soon`]), and so does the console
 //! once it has drawn a new snapshot (the old one and its rows are freed by then).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// A release is queued or running (one serves every engine of the process: a fleet's).
 static PENDING: AtomicBool = AtomicBool::new(false);
+/// Releases asked for so far: one asked while another runs makes it run again once done (what
+/// was freed since it started is handed back too).
+static ASKED: AtomicU64 = AtomicU64::new(0);
 
-/// [`release_free_heap`] on a blocking thread of the current Tokio runtime, unless one is
-/// already queued: it works on the whole process, so a fleet's engines finishing together
-/// need one, not twenty.
+/// [`release_free_heap`] on a blocking thread of the current Tokio runtime (at once outside
+/// one), unless one is already queued: it works on the whole process, so a fleet's engines
+/// finishing together need one, not twenty. One asked while another runs is not lost: that one
+/// runs again.
 pub fn release_free_heap_soon() {
+    ASKED.fetch_add(1, Ordering::AcqRel);
     if PENDING.swap(true, Ordering::AcqRel) {
         return;
     }
-    tokio::task::spawn_blocking(|| {
-        release_free_heap();
-        PENDING.store(false, Ordering::Release);
-    });
+    let work = || {
+        loop {
+            let seen = ASKED.load(Ordering::Acquire);
+            release_free_heap();
+            if ASKED.load(Ordering::Acquire) != seen {
+                continue;
+            }
+            PENDING.store(false, Ordering::Release);
+            // One asked between the last look and the store found PENDING set and left: run
+            // again for it, unless a new release has started since.
+            if ASKED.load(Ordering::Acquire) == seen || PENDING.swap(true, Ordering::AcqRel) {
+                break;
+            }
+        }
+    };
+    match tokio::runtime::Handle::try_current() {
+        Ok(rt) => {
+            rt.spawn_blocking(work);
+        }
+        Err(_) => work(),
+    }
 }
 
 /// Returns the allocator's free pages to the system (glibc's `malloc_trim`): what the last

@@ -131,10 +131,13 @@ struct Inner {
 /// The health engine keeps the same reserve when it paces whole refreshes.
 pub const BACKGROUND_READ_RESERVE: u32 = 60;
 
-/// Connections kept open between requests (per host). A collection's burst opens up to its
-/// bound (128, and the lists' places) over HTTP/1.1; each connection kept idle holds tens of
-/// kilobytes of buffers (5 MB for 128 of them at 1,000 components), so only this many wait for
-/// the next refresh, which opens the others again. Over HTTP/2 one connection carries them all.
+/// Connections kept open between requests (per host). The client speaks HTTP/1.1 (reqwest
+/// without its `http2` feature): a request on the wire is a connection, and each one kept idle
+/// holds its buffers, grown to the largest answer it carried (tens to hundreds of kilobytes:
+/// 5 MB for the 136 of a `status` burst at 1,000 components, 5 MB more for 40 instead of 16
+/// after the console's refreshes). A console refresh (`CollectOptions::console`: 32 and its
+/// lists' 8) opens at most 24 again, and a one-shot burst's others (`status`, a runbook's
+/// checks) close.
 pub const IDLE_CONNECTIONS: usize = 16;
 
 /// The longest a read waits at the read gate ([`read_gate`]); past it, it is sent anyway (a
@@ -285,10 +288,12 @@ impl Budget {
     }
 
     /// Takes the figures the headers of the answer to the `sent`-th request carry. ARM counts a
-    /// request when it arrives, so the figure of a request sent before the one that gave the
-    /// current figure is older, however late its answer comes back (answers cross when many
-    /// are on the wire): it is not taken. Taking it would raise the estimate by what was spent
-    /// in between, and the read gate would let a burst through into an empty bucket.
+    /// request when it arrives, and answers cross on the way back when many are on the wire: a
+    /// higher figure from a request sent before the one that gave the current figure is older,
+    /// however late it comes back, and is not taken (it would raise the estimate by what was
+    /// spent in between, and the read gate would let a burst into an empty bucket). A lower
+    /// figure is always taken: sending order is only close to ARM's order (a request that opens
+    /// a connection arrives after one sent later on an open one), and the lower is the safe one.
     fn note(&mut self, headers: &HeaderMap, sent: u64) {
         let get = |name: &str| {
             headers
@@ -307,18 +312,18 @@ impl Budget {
             }
         };
         if let Some(r) = pick("reads")
-            && (self.reads.is_none() || sent >= self.reads_sent)
+            && (self.reads.is_none_or(|held| r < held) || sent >= self.reads_sent)
         {
             self.reads = Some(r);
             self.reads_at = Some(Instant::now());
-            self.reads_sent = sent;
+            self.reads_sent = self.reads_sent.max(sent);
         }
         if let Some(w) = pick("writes")
-            && (self.writes.is_none() || sent >= self.writes_sent)
+            && (self.writes.is_none_or(|held| w < held) || sent >= self.writes_sent)
         {
             self.writes = Some(w);
             self.writes_at = Some(Instant::now());
-            self.writes_sent = sent;
+            self.writes_sent = self.writes_sent.max(sent);
         }
         if let Some(d) = pick("deletes") {
             self.deletes = Some(d);

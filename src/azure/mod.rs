@@ -12,7 +12,8 @@ pub mod ops;
 pub use api::{EndpointUpdate, PromoteOptions, SqlFailover};
 pub use auth::Identity;
 pub use client::{
-    Access, ArmClient, ArmWriter, BACKGROUND_READ_RESERVE, Budget, ClientOptions, LIST_PLACES, Lro,
-    LroProgress, LroState, READ_GATE_MAX_WAIT, RunPriority, Submitted, connect, read_gate,
+    Access, ArmClient, ArmWriter, BACKGROUND_READ_RESERVE, Budget, ClientOptions, IDLE_CONNECTIONS,
+    LIST_PLACES, Lro, LroProgress, LroState, READ_GATE_MAX_WAIT, RunPriority, Submitted, connect,
+    read_gate,
 };
 pub use error::{AzureError, ErrorKind};

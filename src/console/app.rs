@@ -49,6 +49,8 @@ pub struct App {
     pub stale: bool,
     /// When (wall clock) the current snapshot arrived.
     pub received_at: Option<OffsetDateTime>,
+    /// Snapshots taken so far (the event loop hands freed memory back after a new one).
+    pub snapshots_taken: u64,
     pub refreshing: bool,
     /// The last failed refresh (wall clock, reason); cleared by the next snapshot.
     pub last_error: Option<(OffsetDateTime, String)>,
@@ -214,6 +216,7 @@ impl App {
             snapshot: None,
             stale: false,
             received_at: None,
+            snapshots_taken: 0,
             refreshing: false,
             last_error: None,
             lag_history: HashMap::new(),
@@ -403,6 +406,7 @@ impl App {
         self.refreshing = false;
         self.last_error = None;
         self.received_at = Some(self.now);
+        self.snapshots_taken += 1;
         self.refresh_view();
     }
 }

@@ -213,7 +213,7 @@ async fn run_loop(
             _ = recv_signal(&mut term_signal) => Some(Action::Interrupt),
         };
         let clock_before = ui::clock_signature(app);
-        let snapshot_before = app.received_at;
+        let snapshots_before = app.snapshots_taken;
         let mut step = Step {
             app,
             engine,
@@ -234,7 +234,7 @@ async fn run_loop(
         if !only_tick || ui::clock_signature(app) != clock_before {
             term.draw(|f| ui::draw(f, app))?;
         }
-        if app.received_at != snapshot_before {
+        if app.snapshots_taken != snapshots_before {
             // The old snapshot, its rows and the first frame of the new one have been freed:
             // their pages go back to the system, as the engine's collection's did.
             crate::memory::release_free_heap_soon();

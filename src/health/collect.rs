@@ -29,6 +29,12 @@ pub use aml::{
     SYSTEM_REGISTRY, SlowCache,
 };
 
+/// Requests on the wire at once of the console's refreshes: a background refresh needs no
+/// burst (ARM's bucket paces a large one anyway), and each refresh then opens few connections
+/// again beyond those the client keeps ([`crate::azure::IDLE_CONNECTIONS`]). `status` and a
+/// runbook's checks, which someone waits for, send 128.
+pub const CONSOLE_CONCURRENCY: usize = 32;
+
 /// How a collection pass reads.
 #[derive(Debug, Clone, Copy)]
 pub struct CollectOptions {
@@ -54,10 +60,12 @@ pub struct CollectOptions {
 }
 
 impl CollectOptions {
-    /// How the console's health engine reads: as the default, reusing details.
+    /// How the console's health engine reads: as the default, reusing details, with
+    /// [`CONSOLE_CONCURRENCY`] requests on the wire.
     pub fn console() -> CollectOptions {
         CollectOptions {
             reuse_details: true,
+            concurrency: CONSOLE_CONCURRENCY,
             ..CollectOptions::default()
         }
     }

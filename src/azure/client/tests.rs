@@ -89,6 +89,12 @@ fn a_late_answer_to_an_earlier_request_does_not_raise_the_budget() {
     b.note(&reads(100), 10);
     b.note(&reads(200), 5);
     assert_eq!(b.reads, Some(100));
+    // A lower figure from an earlier request is taken (it reached ARM later: a new
+    // connection), and a later one's figure still replaces it.
+    b.note(&reads(95), 9);
+    assert_eq!(b.reads, Some(95));
+    b.note(&reads(99), 8);
+    assert_eq!(b.reads, Some(95));
     // A later request's figure is taken, higher (refilled) or lower.
     b.note(&reads(120), 11);
     assert_eq!(b.reads, Some(120));

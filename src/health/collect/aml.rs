@@ -723,15 +723,21 @@ pub(super) async fn readiness(
                     cached_roles(x, cache, keys, sw.as_ref().ok()).await
                 },
                 async {
-                    let (pd, sw, _) = tokio::join!(primary_datastores, x.workspace(&s), async {
+                    let prefetch = async {
                         if network_stale {
                             let _ = x.workspace(&p).await;
                         }
-                    });
-                    tokio::join!(
-                        data_accounts(x, configured, &pd),
-                        cached_network(x, cache, keys, &pd, sw.as_ref().ok()),
-                    )
+                    };
+                    let read = async {
+                        let pd = primary_datastores.await;
+                        // The secondary is already being read (the first branch): one read.
+                        let network = async {
+                            let sw = x.workspace(&s).await;
+                            cached_network(x, cache, keys, &pd, sw.as_ref().ok()).await
+                        };
+                        tokio::join!(data_accounts(x, configured, &pd), network)
+                    };
+                    tokio::join!(prefetch, read).1
                 }
             );
             let mut r = AmlReadiness {
