@@ -311,19 +311,19 @@ impl Budget {
                 (a, b) => a.or(b),
             }
         };
-        if let Some(r) = pick("reads")
-            && (self.reads.is_none_or(|held| r < held) || sent >= self.reads_sent)
-        {
-            self.reads = Some(r);
-            self.reads_at = Some(Instant::now());
-            self.reads_sent = self.reads_sent.max(sent);
+        if let Some(r) = pick("reads") {
+            take(
+                (&mut self.reads, &mut self.reads_at, &mut self.reads_sent),
+                r,
+                sent,
+            );
         }
-        if let Some(w) = pick("writes")
-            && (self.writes.is_none_or(|held| w < held) || sent >= self.writes_sent)
-        {
-            self.writes = Some(w);
-            self.writes_at = Some(Instant::now());
-            self.writes_sent = self.writes_sent.max(sent);
+        if let Some(w) = pick("writes") {
+            take(
+                (&mut self.writes, &mut self.writes_at, &mut self.writes_sent),
+                w,
+                sent,
+            );
         }
         if let Some(d) = pick("deletes") {
             self.deletes = Some(d);
@@ -332,6 +332,21 @@ impl Budget {
             self.graph_queries = Some(q);
             self.graph_resets_at = quota_resets_after(headers).map(|d| Instant::now() + d);
         }
+    }
+}
+
+/// Takes `figure`, from the answer to the `sent`-th request, into a bucket's held figure, when
+/// it was read then and in which request's answer ([`Budget::note`]): a lower figure always, a
+/// higher one only from a request sent since the held one's.
+fn take(
+    (held, at, held_sent): (&mut Option<u32>, &mut Option<Instant>, &mut u64),
+    figure: u32,
+    sent: u64,
+) {
+    if held.is_none_or(|h| figure < h) || sent >= *held_sent {
+        *held = Some(figure);
+        *at = Some(Instant::now());
+        *held_sent = (*held_sent).max(sent);
     }
 }
 

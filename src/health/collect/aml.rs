@@ -708,16 +708,18 @@ pub(super) async fn readiness(
             let kept = SlowCache::reusable((&cache.setup, &cache.setup_partial), &name, now, |v| {
                 v.read_at
             });
+            // The kept setup's datastores alone (the setup itself goes to `cached_setup`).
+            let kept_datastores = kept.as_ref().map(|v| v.primary_datastores.clone());
             let primary_datastores = async {
-                match &kept {
-                    Some(v) => v.primary_datastores.clone(),
+                match kept_datastores {
+                    Some(pd) => pd,
                     None => x.datastores(&p).await,
                 }
             };
             let keys = (name.as_str(), sub, p.as_str(), s.as_str());
             let (sw, setup, roles, (accounts, network)) = tokio::join!(
                 x.workspace(&s),
-                cached_setup(x, cache, keys, kept.clone()),
+                cached_setup(x, cache, keys, kept),
                 async {
                     let sw = x.workspace(&s).await;
                     cached_roles(x, cache, keys, sw.as_ref().ok()).await
