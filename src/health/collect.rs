@@ -753,5 +753,5 @@ async fn listed<T: serde::de::DeserializeOwned>(
     kind: ComponentKind,
     id: &str,
 ) -> Option<T> {
-    serde_json::from_value(lists.get(c, kind, id).await?).ok()
+    lists.get(c, kind, id).await
 }

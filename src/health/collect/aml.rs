@@ -262,7 +262,67 @@ pub(super) struct Shared {
     datastores: Once<Result<Vec<Datastore>, ReadError>>,
     /// Every role assignment of a subscription (unfiltered: at, above and below it), by
     /// lowercase subscription id, when the collection has [`ASSIGNMENTS_LIST_FROM`] pairs.
-    assignments: Once<Result<std::sync::Arc<Vec<RoleAssignment>>, ReadError>>,
+    assignments: Once<Result<std::sync::Arc<Assignments>, ReadError>>,
+}
+
+/// A subscription's role assignments, indexed by scope and by principal (both lowercase):
+/// every pair asks for a few scopes and identities, and a deployment of hundreds of pairs has
+/// thousands of assignments, so each question is answered from the index, not a scan.
+struct Assignments {
+    all: Vec<RoleAssignment>,
+    /// Indexes into `all` by scope (no trailing `/`; "" for the root).
+    by_scope: HashMap<String, Vec<usize>>,
+    by_principal: HashMap<String, Vec<usize>>,
+}
+
+impl Assignments {
+    fn new(all: Vec<RoleAssignment>) -> Assignments {
+        let mut by_scope: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_principal: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in all.iter().enumerate() {
+            let scope = a
+                .properties
+                .scope
+                .trim_end_matches('/')
+                .to_ascii_lowercase();
+            by_scope.entry(scope).or_default().push(i);
+            by_principal
+                .entry(a.properties.principal_id.to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+        Assignments {
+            all,
+            by_scope,
+            by_principal,
+        }
+    }
+
+    /// The assignments that apply at `scope`, as `atScope()` lists them: at it and at every
+    /// scope above it (the root's included), in the list's order.
+    fn at(&self, scope: &str) -> Vec<RoleAssignment> {
+        let scope = scope.trim_end_matches('/').to_ascii_lowercase();
+        let above = scope.match_indices('/').map(|(i, _)| &scope[..i]);
+        let mut found: Vec<usize> = std::iter::once(scope.as_str())
+            .chain(above)
+            .filter_map(|s| self.by_scope.get(s))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| self.all[i].clone()).collect()
+    }
+
+    /// Every assignment of `principal`, in the list's order.
+    fn of(&self, principal: &str) -> Vec<RoleAssignment> {
+        self.by_principal
+            .get(&principal.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+            .map(|&i| self.all[i].clone())
+            .collect()
+    }
 }
 
 /// From this many workspace pairs, a collection reads the subscription's role assignments with
@@ -306,8 +366,7 @@ impl Ctx<'_> {
             .storage
             .get(id, || {
                 as_reading(async {
-                    let listed = self.lists.get(self.c, ComponentKind::Storage, id).await;
-                    match listed.and_then(|v| serde_json::from_value(v).ok()) {
+                    match self.lists.get(self.c, ComponentKind::Storage, id).await {
                         Some(a) => Ok(a),
                         None => self.c.storage_account_plain(id).await,
                     }
@@ -317,16 +376,13 @@ impl Ctx<'_> {
     }
 
     /// Every role assignment of `sub` (one unfiltered list, read once).
-    async fn assignments(
-        &self,
-        sub: &str,
-    ) -> Result<std::sync::Arc<Vec<RoleAssignment>>, ReadError> {
+    async fn assignments(&self, sub: &str) -> Result<std::sync::Arc<Assignments>, ReadError> {
         self.shared
             .assignments
             .get(sub, || async {
                 as_reading(self.c.listing().role_assignments_all(sub))
                     .await
-                    .map(std::sync::Arc::new)
+                    .map(|all| std::sync::Arc::new(Assignments::new(all)))
             })
             .await
     }
@@ -341,21 +397,7 @@ impl Ctx<'_> {
         if self.pairs < ASSIGNMENTS_LIST_FROM {
             return as_reading(self.c.role_assignments_at(scope)).await;
         }
-        let scope = scope.trim_end_matches('/').to_ascii_lowercase();
-        Ok(self
-            .assignments(sub)
-            .await?
-            .iter()
-            .filter(|a| {
-                let own = a
-                    .properties
-                    .scope
-                    .trim_end_matches('/')
-                    .to_ascii_lowercase();
-                own == scope || own.is_empty() || scope.starts_with(&format!("{own}/"))
-            })
-            .cloned()
-            .collect())
+        Ok(self.assignments(sub).await?.at(scope))
     }
 
     /// Every role assignment of `principal` in `sub` (at any scope): from the subscription's
@@ -374,13 +416,7 @@ impl Ctx<'_> {
                 })
                 .await;
         }
-        Ok(self
-            .assignments(sub)
-            .await?
-            .iter()
-            .filter(|a| a.properties.principal_id.eq_ignore_ascii_case(principal))
-            .cloned()
-            .collect())
+        Ok(self.assignments(sub).await?.of(principal))
     }
 
     /// The private endpoint connections of a workspace or a storage account: those its own
@@ -953,4 +989,58 @@ async fn as_reading<T>(
     f: impl std::future::Future<Output = Result<T, crate::azure::AzureError>>,
 ) -> Result<T, ReadError> {
     f.await.map_err(ReadError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assignment(scope: &str, principal: &str) -> RoleAssignment {
+        serde_json::from_value(serde_json::json!({
+            "id": format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{principal}"),
+            "name": principal,
+            "properties": {"roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/r", "principalId": principal, "scope": scope}
+        }))
+        .unwrap()
+    }
+
+    /// The index answers as a scan with the model's own rule does, in the list's order.
+    #[test]
+    fn the_index_finds_what_a_scan_finds() {
+        let sub = "/subscriptions/S";
+        let ws = "/subscriptions/s/resourceGroups/RG/providers/Microsoft.MachineLearningServices/workspaces/ws";
+        let all = vec![
+            assignment("/", "root"),
+            assignment(sub, "p1"),
+            assignment(&format!("{sub}/resourceGroups/rg"), "P2"),
+            assignment(&format!("{sub}/resourceGroups/rg2"), "p2"),
+            assignment(&format!("{ws}/"), "p3"),
+            assignment(&format!("{ws}/computes/c"), "p1"),
+            assignment(
+                &format!(
+                    "{sub}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws2"
+                ),
+                "p4",
+            ),
+        ];
+        let index = Assignments::new(all.clone());
+        let names = |v: Vec<RoleAssignment>| v.into_iter().map(|a| a.name).collect::<Vec<_>>();
+        for scope in [
+            ws,
+            sub,
+            "/subscriptions/other",
+            &format!("{ws}/computes/c"),
+            "/",
+        ] {
+            let scanned: Vec<RoleAssignment> = all
+                .iter()
+                .filter(|a| a.properties.covers(scope))
+                .cloned()
+                .collect();
+            assert_eq!(names(index.at(scope)), names(scanned), "at {scope}");
+        }
+        assert_eq!(names(index.at(ws)), ["root", "p1", "P2", "p3"]);
+        assert_eq!(names(index.of("p2")), ["P2", "p2"]);
+        assert!(index.of("nobody").is_empty());
+    }
 }

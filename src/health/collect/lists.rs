@@ -135,7 +135,12 @@ impl Lists {
     /// collection's query serves the kind and answered, else its kind's list when the kind is
     /// listed; None: read it on its own. The query or list is read once, by the first caller
     /// (the others wait for it, holding no place in the collection's bound).
-    pub(super) async fn get(&self, c: &ArmClient, kind: ComponentKind, id: &str) -> Option<Value> {
+    pub(super) async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        c: &ArmClient,
+        kind: ComponentKind,
+        id: &str,
+    ) -> Option<T> {
         let id = crate::config::ResourceId::parse(id).ok()?;
         if let Some(graph) = self.graph.as_ref().filter(|g| g.serves(kind))
             && let Some(row) = graph.get(c, &id.key()).await
@@ -165,7 +170,8 @@ impl Lists {
             })
             .await
             .clone()?;
-        listed.get(&id.key()).cloned()
+        // Read from the list where it is (an item that does not read as `T` is as none).
+        listed.get(&id.key()).and_then(|x| T::deserialize(x).ok())
     }
 }
 

@@ -125,13 +125,18 @@ impl Inventory {
     /// The row of `id` (lowercase), as the resource's GET would carry it: Some(None) when the
     /// answer lacks it (read it on its own); None when the query did not answer (read as
     /// without ARG).
-    pub(super) async fn get(&self, c: &ArmClient, key: &str) -> Option<Option<Value>> {
+    pub(super) async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        c: &ArmClient,
+        key: &str,
+    ) -> Option<Option<T>> {
         let rows = self
             .rows
             .get_or_init(|| async { self.query(c).await })
             .await
             .clone()?;
-        Some(rows.get(key).cloned())
+        // Read from the row where it is (a row that does not read as `T` is as none).
+        Some(rows.get(key).and_then(|row| T::deserialize(row).ok()))
     }
 
     /// Sends the query (unless ARG's quota says it would be refused) and keeps its rows.
