@@ -142,7 +142,7 @@ impl World {
             .unwrap_or(0);
         let total = items.len();
         let rest: Vec<Value> = items.drain(..).skip(skip).take(page).collect();
-        let mut body = json!({"value": rest});
+        let mut body = crate::sim::reply::list_body(rest);
         if skip + page < total {
             body["nextLink"] = json!(format!(
                 "{}{}?api-version={}&$top={page}&$skipToken={}",
@@ -189,6 +189,6 @@ impl World {
                 }
             })
         }).collect();
-        json!({ "value": value })
+        crate::sim::reply::list_body(value)
     }
 }

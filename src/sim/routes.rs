@@ -290,7 +290,7 @@ impl World {
                     }),
             );
         }
-        Reply::ok(serde_json::json!({ "value": value }))
+        Reply::ok(crate::sim::reply::list_body(value))
     }
 }
 

@@ -167,7 +167,7 @@ fn resources(w: &World, req: &Request<'_>, rg: Option<&str>) -> Result<Reply, Ar
         .filter(|&n| n > 0)
         .unwrap_or(1000);
     let page: Vec<Value> = all.iter().skip(skip).take(top).cloned().collect();
-    let mut body = json!({ "value": page });
+    let mut body = crate::sim::reply::list_body(page);
     if skip + top < all.len() {
         let mut q = form_urlencoded::Serializer::new(String::new());
         q.append_pair("api-version", req.api_version);

@@ -458,12 +458,15 @@ impl World {
     pub fn refresh_replication(&mut self) {
         let now = self.now();
         for i in 0..self.resources.len() {
-            let src_up = self.resources[i]
-                .state
-                .provider()
-                .replication_source(self)
-                .map(|r| self.region_up(&r) && !self.resources[i].down);
-            if let (Some(up), Some(rep)) = (src_up, self.replication_mut(i)) {
+            // Most resources do not replicate: asked first, it spares asking for a source.
+            if self.replication_mut(i).is_none() {
+                continue;
+            }
+            let Some(source) = self.resources[i].state.provider().replication_source(self) else {
+                continue;
+            };
+            let up = self.region_up(&source) && !self.resources[i].down;
+            if let Some(rep) = self.replication_mut(i) {
                 match (up, rep.frozen_at) {
                     (false, None) => rep.frozen_at = Some(now),
                     (true, Some(_)) => rep.frozen_at = None,

@@ -230,7 +230,7 @@ fn pools(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
         .zip(&a.pools)
         .map(|(p, pool)| agent_pool(&id, &pool.name, p))
         .collect();
-    Ok(Reply::ok(json!({"value": value})))
+    Ok(Reply::ok(crate::sim::reply::list_body(value)))
 }
 
 /// `GET` or `PUT .../agentPools/{pool}`: one pool, or scaling it to `properties.count` (a

@@ -385,10 +385,14 @@ fn children(w: &World, i: usize, child: &str) -> Result<Reply, ArmError> {
         .resources
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.id.key().starts_with(&prefix))
+        .filter(|(_, r)| {
+            r.id.as_str()
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(&prefix))
+        })
         .map(|(k, r)| w.render(k, r.id.as_str(), false))
         .collect();
-    Ok(Reply::ok(json!({"value": value})))
+    Ok(Reply::ok(crate::sim::reply::list_body(value)))
 }
 
 /// `PATCH` a compute cluster's scale settings (ClusterUpdateParameters nests `properties`
@@ -542,7 +546,7 @@ fn deployments(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
         .iter()
         .map(|d| render_deployment(w, &w.resources[call.i], d))
         .collect();
-    Ok(Reply::ok(json!({"value": value})))
+    Ok(Reply::ok(crate::sim::reply::list_body(value)))
 }
 
 /// `GET .../deployments/{name}`: one deployment (names match in any case).

@@ -514,7 +514,7 @@ fn page(req: &Request<'_>, items: Vec<Value>, default_top: usize) -> Value {
         .unwrap_or(0);
     let total = items.len();
     let value: Vec<Value> = items.into_iter().skip(skip).take(top).collect();
-    let mut body = json!({"value": value});
+    let mut body = crate::sim::reply::list_body(value);
     if skip + top < total {
         let filter: String = req
             .query
@@ -687,7 +687,7 @@ pub fn subscription_get(w: &World, req: &Request<'_>, segs: &[&str]) -> Option<R
             "registries",
         ] => {
             let value: Vec<Value> = render_registry(w).into_iter().collect();
-            return Some(Reply::ok(json!({ "value": value })));
+            return Some(Reply::ok(crate::sim::reply::list_body(value)));
         }
         [
             "resourcegroups",

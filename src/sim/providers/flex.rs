@@ -195,7 +195,7 @@ fn replicas(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
         .filter(|(_, r)| FlexServer::of(&r.state).is_some_and(|f| f.source == Some(i)))
         .map(|(k, r)| w.render(k, r.id.as_str(), false))
         .collect();
-    Ok(Reply::ok(json!({"value": value})))
+    Ok(Reply::ok(crate::sim::reply::list_body(value)))
 }
 
 /// PostgreSQL's promotion: `properties.replica.promoteMode` (standalone by default) and

@@ -206,7 +206,7 @@ fn replications(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
         .iter()
         .map(|(r, e)| render_replication(w, &w.resources[call.i], r, *e))
         .collect();
-    Ok(Reply::ok(json!({"value": value})))
+    Ok(Reply::ok(crate::sim::reply::list_body(value)))
 }
 
 /// `GET` or `PATCH .../replications/{region}` (the region's name in lower case):

@@ -456,7 +456,7 @@ fn origins(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
         .iter()
         .map(|o| render_origin(&w.resources[call.i], o))
         .collect();
-    Ok(Reply::ok(json!({"value": value})))
+    Ok(Reply::ok(crate::sim::reply::list_body(value)))
 }
 
 /// `GET`, `PATCH` or `PUT .../origins/{name}`: an origin, or changing its state, priority

@@ -232,7 +232,7 @@ pub fn list_servers(w: &World) -> Reply {
             }));
         }
     }
-    Reply::ok(json!({ "value": value }))
+    Reply::ok(crate::sim::reply::list_body(value))
 }
 
 /// `POST .../failover`: the planned failover, which synchronises first and loses nothing.

@@ -295,7 +295,7 @@ pub fn workspace_connection(w: &mut World, call: &Call<'_>) -> Result<Reply, Arm
 /// `GET {storage account}/privateEndpointConnections`: one per region for a data account.
 pub fn storage_connections_list(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmError> {
     let value = connections(w, w.resources[call.i].id.as_str(), true);
-    Ok(Reply::ok(json!({ "value": value })))
+    Ok(Reply::ok(crate::sim::reply::list_body(value)))
 }
 
 /// `GET {storage account}/privateEndpointConnections/{name}`.
@@ -309,7 +309,7 @@ pub fn storage_connection(w: &mut World, call: &Call<'_>) -> Result<Reply, ArmEr
 pub fn default_storage_get(w: &World, req: &Request<'_>, i: usize, rest: &[&str]) -> Option<Reply> {
     let items = connections(w, &aml::links(w, i).storage, true);
     match rest {
-        ["privateendpointconnections"] => Some(Reply::ok(json!({ "value": items }))),
+        ["privateendpointconnections"] => Some(Reply::ok(crate::sim::reply::list_body(items))),
         ["privateendpointconnections", name] => {
             Some(named(items, name, req.path).unwrap_or_else(Reply::from))
         }
@@ -457,7 +457,7 @@ pub fn subscription_get(w: &World, req: &Request<'_>, segs: &[&str]) -> Option<R
 /// `{"value": items}` when `name` is empty, else the item so named (404 if none).
 fn list_or_one(items: Vec<Value>, name: &[&str], path: &str) -> Result<Reply, ArmError> {
     match name {
-        [] => Ok(Reply::ok(json!({ "value": items }))),
+        [] => Ok(Reply::ok(crate::sim::reply::list_body(items))),
         [n] => named(items, n, path),
         _ => Err(ArmError::not_found(path)),
     }
