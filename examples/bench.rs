@@ -11,7 +11,8 @@
 //! for that long: requests per refresh, time, 429s; one overview frame with 1,000 components;
 //! the console's resident memory in a process of its own (`rss-child`; `BENCH_RSS_PROBE=1`
 //! for it by phase). `-- paths N` only lists where N components' first two refreshes go;
-//! `-- rss N` only measures that resident memory for N components.
+//! `-- rss N` only measures that resident memory for N components; `-- snapshot N` only the
+//! full snapshot of N components.
 //!
 //! Then a fleet of 20 deployments × 50 components (each its own simulator at 50 ms per request,
 //! in this process): the fleet overview's first frame from the 20 snapshots cached on disk
@@ -98,9 +99,22 @@ fn main() {
         .skip_while(|a| a != "rss")
         .nth(1)
         .and_then(|n| n.parse::<usize>().ok());
+    let snapshot = std::env::args()
+        .skip_while(|a| a != "snapshot")
+        .nth(1)
+        .and_then(|n| n.parse::<usize>().ok());
     rt.block_on(async {
         if let Some(n) = paths {
             return where_requests_go(n).await;
+        }
+        if let Some(n) = snapshot {
+            let (sim, cfg, client) = simulated(n, None).await;
+            let (best, requests) = best_snapshot(&cfg, &client, CollectOptions::default()).await;
+            println!(
+                "full snapshot, {n} components: {:.0} ms, {requests} requests (best of 3)",
+                best.as_secs_f64() * 1000.0
+            );
+            return sim.stop().await;
         }
         if let Some(n) = rss {
             return rss_alone(n).await;
@@ -359,15 +373,14 @@ async fn fleet() {
         let text =
             config(FLEET_COMPONENTS).replace("name = \"bench\"", &format!("name = \"{name}\""));
         let mut cfg = Config::parse(&text, &format!("{name}.toml")).expect("bench config");
-        let sim = SimServer::start(
+        let sim = start_sim(
             &cfg,
             SimOptions {
                 time_scale: Some(1.0),
                 ..SimOptions::default()
             },
         )
-        .await
-        .unwrap();
+        .await;
         sim.inject(&Fault::Latency {
             millis: 50,
             region: None,
@@ -484,6 +497,27 @@ async fn fleet() {
     }
 }
 
+/// A simulator serving `cfg` on threads of its own, as Azure's servers are not the console's:
+/// on the console's runtime, a simulator answering under its world's lock would hold the
+/// console's own worker threads and the measure would count the simulator's waits as the
+/// product's. Both share this machine's cores all the same.
+async fn start_sim(cfg: &Config, opts: SimOptions) -> SimServer {
+    static SIM_RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    let rt = SIM_RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("simulator")
+            .enable_all()
+            .build()
+            .expect("the simulator's runtime")
+    });
+    let cfg = cfg.clone();
+    rt.spawn(async move { SimServer::start(&cfg, opts).await })
+        .await
+        .expect("the simulator starts")
+        .expect("the simulator binds")
+}
+
 /// A simulator of `components` components at 50 ms per request (without ARM's token buckets
 /// unless `limits`), and a read-only client of it.
 async fn simulated(
@@ -491,7 +525,7 @@ async fn simulated(
     limits: Option<azfailover::sim::RateLimits>,
 ) -> (SimServer, Config, azfailover::azure::ArmClient) {
     let mut cfg = Config::parse(&config(components), "bench").expect("bench config");
-    let sim = SimServer::start(
+    let sim = start_sim(
         &cfg,
         SimOptions {
             time_scale: Some(1.0),
@@ -499,8 +533,7 @@ async fn simulated(
             ..SimOptions::default()
         },
     )
-    .await
-    .unwrap();
+    .await;
     sim.inject(&Fault::Latency {
         millis: 50,
         region: None,
