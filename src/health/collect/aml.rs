@@ -303,7 +303,9 @@ impl Assignments {
     fn at(&self, scope: &str) -> Vec<RoleAssignment> {
         let scope = scope.trim_end_matches('/').to_ascii_lowercase();
         let above = scope.match_indices('/').map(|(i, _)| &scope[..i]);
-        let mut found: Vec<usize> = std::iter::once(scope.as_str())
+        // The root ("" after trimming: `/`, or no scope given) applies everywhere.
+        let mut found: Vec<usize> = [scope.as_str(), ""]
+            .into_iter()
             .chain(above)
             .filter_map(|s| self.by_scope.get(s))
             .flatten()
