@@ -458,7 +458,7 @@ impl World {
     pub fn refresh_replication(&mut self) {
         let now = self.now();
         for i in 0..self.resources.len() {
-            // Most resources do not replicate: asked first, it spares asking for a source.
+            // A resource that does not replicate is passed over before its source is asked.
             if self.replication_mut(i).is_none() {
                 continue;
             }
