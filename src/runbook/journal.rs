@@ -34,8 +34,12 @@ pub enum Event {
         forced: bool,
         operator: String,
         scenario: Option<String>,
-        /// Declared start of the outage (drills: the scenario's; otherwise the run's start).
+        /// Start of the outage the RTO is counted from (`run::outage::outage_start`).
         outage_started_at: String,
+        /// What dates it (`run::outage::OutageSource::key`); None in older journals (their
+        /// start was the drill's declared incident or the run's start).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outage_start_source: Option<String>,
         rto_target_seconds: u64,
         rpo_target_seconds: u64,
         steps: Vec<String>,

@@ -216,6 +216,14 @@ fn render_operations(frame: &mut Frame, r: &Saved, t: Theme, area: Rect) {
                 sanitize(&op.method),
                 sanitize(short_path(&op.path))
             )),
+            Span::styled(
+                if op.answer.as_deref() == Some("lost") {
+                    "  answer lost"
+                } else {
+                    ""
+                },
+                t.tone(Tone::Warn),
+            ),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), area);

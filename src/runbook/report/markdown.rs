@@ -48,7 +48,13 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
         ),
         ("Started", at(&r["started_at"])),
         ("Finished", at(&r["finished_at"])),
-        ("Outage declared at", at(&r["outage_started_at"])),
+        (
+            "RTO counted from",
+            match r["rto_counted_from_words"].as_str() {
+                Some(words) => format!("{} — {}", at(&r["outage_started_at"]), sanitize(words)),
+                None => at(&r["outage_started_at"]),
+            },
+        ),
         ("Duration", saved.took()),
     ];
     if let (Some(a), Some(b)) = (&saved.wall_started_at, &saved.wall_finished_at)
@@ -91,7 +97,14 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
         if simulated { ", simulated time" } else { "" },
         rto.map_or("-".into(), human),
         human(rto_t),
-        verdict(saved.rto_met(), "not reached")
+        verdict(
+            saved.rto_met(),
+            if rto.is_some() {
+                "unknown (the outage was not dated: at least this)"
+            } else {
+                "not reached"
+            }
+        )
     );
     let _ = writeln!(
         out,
@@ -176,10 +189,13 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
             s(&op["at"]),
             s(&op["method"]),
             s(&op["path"]),
-            op["request_id"]
-                .as_str()
-                .map(|i| format!("(request id {i})"))
-                .unwrap_or_default()
+            match (op["request_id"].as_str(), op["answer"].as_str()) {
+                (Some(i), _) => format!("(request id {})", sanitize(i)),
+                (None, Some("lost")) => {
+                    "(its answer was lost: it may have taken effect; the step's note says what live state showed)".to_string()
+                }
+                _ => String::new(),
+            }
         );
     }
     let dev = r["deviations"].as_array().cloned().unwrap_or_default();

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::journal::{Entry, Event};
 use super::model::Runbook;
+use super::run::outage::OutageSource;
 use super::run::step_states;
 use crate::config::Config;
 use crate::health::report::sanitize;
@@ -26,6 +27,65 @@ pub fn reports_dir() -> PathBuf {
     crate::paths::data_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join("reports")
+}
+
+/// Whether the RTO was met: false past the target, or when the run ended past the deadline
+/// without shifting the traffic; None when the RTO is only a lower bound (nothing dated the
+/// outage) within the target, when the shift was skipped (done outside the run, when is not
+/// known), or when the run ended before the deadline without it.
+fn rto_met(
+    rto: Option<i64>,
+    target: u64,
+    counted_from: OutageSource,
+    outage_to_end: Option<i64>,
+    shift_skipped: bool,
+) -> Option<bool> {
+    let target = target as i64;
+    match rto {
+        Some(r) if r > target => Some(false),
+        Some(_) if counted_from.lower_bound() => None,
+        Some(_) => Some(true),
+        None if shift_skipped => None,
+        None => outage_to_end.filter(|s| *s > target).map(|_| false),
+    }
+}
+
+/// The mutating requests the run sent: each `request-sent` (its answer came back), and each
+/// `request-intent` that none followed — its answer was lost (or the run stopped before it
+/// left): ARM may have carried it out, and the step's note says what live state showed.
+fn operations(entries: &[Entry]) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    // The intent each step has outstanding: (when, method, path).
+    let mut pending: std::collections::HashMap<&str, (&str, &str, &str)> = Default::default();
+    let lost = |(at, method, path): (&str, &str, &str), step: &str| json!({"method": method, "path": path, "at": at, "step": step, "request_id": null, "answer": "lost"});
+    for e in entries {
+        match &e.event {
+            Event::RequestIntent {
+                step, method, path, ..
+            } => {
+                if let Some(before) = pending.insert(step, (&e.at, method, path)) {
+                    out.push(lost(before, step));
+                }
+            }
+            Event::RequestSent {
+                method,
+                path,
+                request_id,
+                step,
+                ..
+            } => {
+                pending.remove(step.as_str());
+                out.push(json!({"method": method, "path": path, "at": e.at, "step": step, "request_id": request_id, "answer": "received"}));
+            }
+            _ => {}
+        }
+    }
+    let mut left: Vec<(&str, (&str, &str, &str))> = pending.into_iter().collect();
+    left.sort();
+    out.extend(left.into_iter().map(|(step, op)| lost(op, step)));
+    // In the order they left (RFC 3339 times of one clock sort as text); stable for ties.
+    out.sort_by(|a, b| a["at"].as_str().cmp(&b["at"].as_str()));
+    out
 }
 
 fn secs_between(a: &str, b: &str) -> Option<i64> {
@@ -51,6 +111,7 @@ pub fn build_on(
             operator,
             scenario,
             outage_started_at,
+            outage_start_source,
             rto_target_seconds,
             rpo_target_seconds,
             findings,
@@ -59,15 +120,31 @@ pub fn build_on(
             e.at.clone(),
             operator.clone(),
             scenario.clone(),
-            outage_started_at.clone(),
+            (outage_started_at.clone(), outage_start_source.clone()),
             *rto_target_seconds,
             *rpo_target_seconds,
             findings.clone(),
         )),
         _ => None,
     });
-    let (started_at, operator, scenario, outage_at, rto_target, rpo_target, findings) =
-        start.unwrap_or_default();
+    let (
+        started_at,
+        operator,
+        scenario,
+        (outage_at, outage_source),
+        rto_target,
+        rpo_target,
+        findings,
+    ) = start.unwrap_or_default();
+    // What the RTO is counted from; an older journal's start was the drill's or the run's.
+    let counted_from = outage_source
+        .as_deref()
+        .and_then(OutageSource::of_key)
+        .unwrap_or(if scenario.is_some() {
+            OutageSource::Drill
+        } else {
+            OutageSource::RunStartHealthy
+        });
     let finished = entries.iter().rev().find_map(|e| match &e.event {
         Event::RunFinished { outcome } => Some((e.at.clone(), outcome.clone())),
         _ => None,
@@ -124,14 +201,19 @@ pub fn build_on(
         .as_ref()
         .and_then(|t| secs_between(&outage_at, t))
         .map(|s| s.max(0));
+    let shift_skipped = shift
+        .as_ref()
+        .and_then(|id| states.get(id))
+        .is_some_and(|s| s.2 == "skipped");
+    let rto_met = rto_met(
+        rto,
+        rto_target,
+        counted_from,
+        secs_between(&outage_at, &finished_at),
+        shift_skipped,
+    );
     let loss = DataLossFigure::of(rb, entries, losses);
-    let operations: Vec<Value> = entries
-        .iter()
-        .filter_map(|e| match &e.event {
-            Event::RequestSent { method, path, request_id, step, .. } => Some(json!({"method": method, "path": path, "at": e.at, "step": step, "request_id": request_id})),
-            _ => None,
-        })
-        .collect();
+    let operations = operations(entries);
     let deviations = deviations(rb, entries, &outcome, &interrupted);
     let rpo_met = loss.met(rpo_target);
     // The journal's times are Azure's clock (the simulator's in a drill); each entry also has
@@ -164,7 +246,8 @@ pub fn build_on(
         "started_at": started_at, "finished_at": finished_at, "outage_started_at": outage_at,
         "clock": clock, "duration_seconds": duration,
         "wall_started_at": wall_started_at, "wall_finished_at": wall_finished_at, "wall_duration_seconds": wall_duration,
-        "rto_target_seconds": rto_target, "rto_seconds": rto, "rto_met": rto.map(|r| r <= rto_target as i64),
+        "rto_target_seconds": rto_target, "rto_seconds": rto, "rto_met": rto_met,
+        "rto_counted_from": counted_from.key(), "rto_counted_from_words": counted_from.words(),
         "rpo_target_seconds": rpo_target, "data_loss_window_seconds": loss.seconds.round() as i64, "rpo_met": rpo_met,
         "data_loss_source": if losses.is_some() { "simulator (measured)" } else { "lastSyncTime at the forced steps (estimated)" },
         "data_loss_unmeasured": loss.unmeasured,

@@ -64,6 +64,8 @@ pub struct SavedOperation {
     pub path: String,
     pub at: String,
     pub step: Option<String>,
+    /// "received", or "lost" (sent or not, no answer came back); None in older reports.
+    pub answer: Option<String>,
 }
 
 /// One step of a saved report.

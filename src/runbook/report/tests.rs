@@ -122,6 +122,7 @@ fn a_built_report_reads_back_typed() {
             operator: "alice".into(),
             scenario: Some("eastus-outage".into()),
             outage_started_at: "2026-11-26T02:40:00Z".into(),
+            outage_start_source: None,
             rto_target_seconds: 3600,
             rpo_target_seconds: 900,
             steps: Vec::new(),
@@ -212,6 +213,7 @@ impl Script {
                 operator: operator.into(),
                 scenario: None,
                 outage_started_at: "2026-11-26T01:00:00Z".into(),
+                outage_start_source: None,
                 rto_target_seconds: 3600,
                 rpo_target_seconds: 900,
                 steps: Vec::new(),
@@ -448,9 +450,13 @@ fn a_run_stopped_at_a_question_is_aborted_there_and_the_step_not_run() {
     assert_eq!(st["confirmed_by"], "alice");
     assert_eq!(step_of(&r, "verify.gate")["outcome"], "not-run");
     assert_eq!(step_of(&r, "verify.gate")["confirmed_by"], Value::Null);
-    assert_eq!(r["rto_met"], Value::Null, "traffic never shifted");
+    // Traffic never shifted, and the run ended 1 h 02 min after the outage: past the RTO.
+    assert_eq!(r["rto_met"], false, "traffic not shifted within the RTO");
     assert_eq!(r["rpo_met"], true);
-    assert_eq!(r["headline"], "ABORTED AT data.training-data.failover");
+    assert_eq!(
+        r["headline"],
+        "ABORTED AT data.training-data.failover · RTO MISSED"
+    );
     assert_eq!(
         r["deviations"],
         json!([
@@ -487,7 +493,7 @@ fn a_step_left_after_its_request_was_sent_is_not_reported_as_not_run() {
     assert!(st["note"].as_str().unwrap().contains("never verified"));
     assert_eq!(
         r["headline"],
-        "ABORTED AT data.training-data.failover · RPO MISSED"
+        "ABORTED AT data.training-data.failover · RTO MISSED · RPO MISSED"
     );
     assert_eq!(r["rpo_met"], false);
 }
@@ -654,7 +660,7 @@ fn a_drill_says_its_times_are_simulated_and_gives_the_wall_clock_too() {
     for line in [
         "| Started | 2026-11-26T02:00:00Z (simulated) |",
         "| Finished | 2026-11-26T08:21:00Z (simulated) |",
-        "| Outage declared at | 2026-11-26T01:00:00Z (simulated) |",
+        "| RTO counted from | 2026-11-26T01:00:00Z (simulated) — the drill's declared incident |",
         "| Duration | 6 h 21 min simulated · 13 min wall-clock |",
         "| Wall clock (real time) | 2026-12-01T10:00:00Z → 2026-12-01T10:13:00Z |",
         "Times are simulated (the simulator's clock, which ran about ×29 as fast as real time), except those marked wall-clock.",
@@ -691,4 +697,101 @@ fn a_real_run_gives_one_duration_and_no_simulated_label() {
     assert!(older["wall_duration_seconds"].is_null());
     let saved: Saved = serde_json::from_value(older).unwrap();
     assert_eq!(saved.took(), "13 min");
+}
+
+/// A console run started at 02:00 into an outage whose incident began at 01:00 (`Script`):
+/// the traffic shifted at 02:30 is 1 h 30 min after the outage, not 30 min after the run.
+fn shifted_at_0230(source: Option<&str>, outage_at: &str) -> Value {
+    let rb = forced_runbook();
+    let mut j = Script::new("alice");
+    if let Event::RunStarted {
+        outage_started_at,
+        outage_start_source,
+        ..
+    } = &mut j.0[0].event
+    {
+        *outage_started_at = outage_at.into();
+        *outage_start_source = source.map(str::to_string);
+    }
+    j.done("prepare.confirm-outage", "alice", "02:00:10", "02:01:00")
+        .done("traffic.scoring.shift", "alice", "02:10:00", "02:30:00");
+    build(&rb, &j.finished("02:31:00", "completed"), None)
+}
+
+#[test]
+fn the_rto_is_counted_from_the_outage_the_evidence_dates_not_from_the_run() {
+    let r = shifted_at_0230(Some("service-health-incident"), "2026-11-26T01:00:00Z");
+    assert_eq!(r["rto_seconds"], 5400);
+    assert_eq!(r["rto_met"], false);
+    assert_eq!(r["rto_counted_from"], "service-health-incident");
+    let md = markdown(&r, &Config::demo());
+    assert!(
+        md.contains("| RTO counted from | 2026-11-26T01:00:00Z — the start of the Service Health incident in the region left |"),
+        "{md}"
+    );
+    // Nothing dated the outage: counted from the run's start, 30 min is only a lower bound.
+    let r = shifted_at_0230(Some("run-start-unknown"), "2026-11-26T02:00:00Z");
+    assert_eq!(r["rto_seconds"], 1800);
+    assert_eq!(r["rto_met"], Value::Null);
+    assert!(r["headline"].as_str().unwrap().contains("RTO UNKNOWN"));
+    // A planned switchover (the region was healthy) is counted from the run's start.
+    let r = shifted_at_0230(Some("run-start"), "2026-11-26T02:00:00Z");
+    assert_eq!(r["rto_met"], true);
+    // A journal older than the source: its start is taken as it was written.
+    let r = shifted_at_0230(None, "2026-11-26T02:00:00Z");
+    assert_eq!(
+        (r["rto_met"].clone(), r["rto_counted_from"].clone()),
+        (Value::Bool(true), "run-start".into())
+    );
+}
+
+#[test]
+fn a_request_whose_answer_was_lost_is_listed_among_the_operations_sent() {
+    let rb = forced_runbook();
+    let intent = |step: &str, id: &str| Event::RequestIntent {
+        step: step.into(),
+        method: "POST".into(),
+        path: format!("/subscriptions/s/{step}"),
+        client_request_id: id.into(),
+    };
+    let mut j = Script::new("alice");
+    j.done("prepare.confirm-outage", "alice", "02:00:10", "02:01:00")
+        .at("02:02:00", intent("data.training-data.failover", "a"))
+        .sent("data.training-data.failover", "02:02:01")
+        // The SQL failover's answer was lost; the step verified live state and went on.
+        .at("02:03:00", intent("data.feature-store.failover", "b"))
+        .at(
+            "02:04:00",
+            Event::StepDone {
+                step: "data.feature-store.failover".into(),
+                note: Some("the request whose answer was lost took effect".into()),
+            },
+        )
+        // The traffic shift's answer was lost too, and the run stopped there.
+        .at("02:05:00", intent("traffic.scoring.shift", "c"));
+    let r = build(&rb, &j.finished("02:06:00", "aborted"), None);
+    let ops: Vec<(String, String)> = r["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["step"].as_str().unwrap().to_string(),
+                o["answer"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("data.training-data.failover".into(), "received".into()),
+            ("data.feature-store.failover".into(), "lost".into()),
+            ("traffic.scoring.shift".into(), "lost".into()),
+        ]
+    );
+    let md = markdown(&r, &Config::demo());
+    assert!(
+        md.contains("- 2026-11-26T02:03:00Z POST `/subscriptions/s/data.feature-store.failover` (its answer was lost"),
+        "{md}"
+    );
 }

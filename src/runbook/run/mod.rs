@@ -15,6 +15,7 @@ mod begin;
 mod checks;
 mod doubt;
 mod live;
+pub mod outage;
 mod reserve;
 mod resume;
 mod runner;
@@ -297,7 +298,8 @@ pub async fn execute(
                 .filter(|c| !c.ready)
                 .map(|c| format!("{}: {}", c.name, c.ha_status))
                 .collect();
-            let started = ctx.outage_started_at.unwrap_or(snap.taken_at);
+            let (started, counted_from) =
+                outage::outage_start(&snap, rb.from_region.as_str(), ctx.outage_started_at);
             let first = j
                 .append(
                     &now(),
@@ -310,6 +312,7 @@ pub async fn execute(
                         operator: operator.name(),
                         scenario: ctx.scenario.clone(),
                         outage_started_at: rfc3339(started),
+                        outage_start_source: Some(counted_from.key().to_string()),
                         rto_target_seconds: u64::from(ctx.cfg.deployment.rto_minutes) * 60,
                         rpo_target_seconds: u64::from(ctx.cfg.deployment.rpo_minutes) * 60,
                         steps: rb.steps.iter().map(|s| s.id.clone()).collect(),
