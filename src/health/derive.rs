@@ -827,7 +827,40 @@ fn facts(obs: &Observations) -> super::model::Facts {
         })
         .collect();
     sql_partners.sort_by(|a, b| a.group.cmp(&b.group));
-    super::model::Facts { sql_partners }
+    let mut capacities: Vec<super::model::CapacityFact> = obs
+        .reads
+        .iter()
+        .filter_map(|(id, r)| {
+            let capacity = match r.as_ref().ok()? {
+                Reading::Compute(c) => {
+                    let s = c.properties.properties.as_ref()?.scale_settings.as_ref()?;
+                    super::model::Capacity::Compute {
+                        min: s.min_node_count,
+                        max: s.max_node_count,
+                    }
+                }
+                Reading::Aks(a) => super::model::Capacity::NodePools {
+                    pools: a
+                        .properties
+                        .agent_pool_profiles
+                        .iter()
+                        .map(|p| (p.name.clone(), p.count.unwrap_or(0)))
+                        .collect(),
+                },
+                _ => return None,
+            };
+            Some(super::model::CapacityFact {
+                resource: id.clone(),
+                capacity,
+                seen_at: obs.now,
+            })
+        })
+        .collect();
+    capacities.sort_by(|a, b| a.resource.cmp(&b.resource));
+    super::model::Facts {
+        sql_partners,
+        capacities,
+    }
 }
 
 /// The `az rest` command that reads the resource's Resource Health (a relative URL: the CLI

@@ -224,6 +224,30 @@ pub struct Facts {
     /// The partner (secondary) server of each SQL failover group.
     #[serde(default)]
     pub sql_partners: Vec<PartnerFact>,
+    /// The capacity of each compute cluster and AKS cluster (what a standby is scaled to).
+    #[serde(default)]
+    pub capacities: Vec<CapacityFact>,
+}
+
+/// A cluster's capacity, as last seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityFact {
+    /// The cluster's id, as configured.
+    pub resource: String,
+    pub capacity: Capacity,
+    /// When it was last seen live.
+    #[serde(with = "time::serde::rfc3339")]
+    pub seen_at: OffsetDateTime,
+}
+
+/// What a standby is scaled to match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Capacity {
+    /// An Azure ML compute cluster's scale settings.
+    Compute { min: u32, max: u32 },
+    /// An AKS cluster's node pools: name and node count.
+    NodePools { pools: Vec<(String, u32)> },
 }
 
 /// The partner server of a SQL failover group, as last seen.
@@ -251,6 +275,22 @@ impl Facts {
                 self.sql_partners.push(f.clone());
             }
         }
+        for f in &older.capacities {
+            if !self
+                .capacities
+                .iter()
+                .any(|n| n.resource.eq_ignore_ascii_case(&f.resource))
+            {
+                self.capacities.push(f.clone());
+            }
+        }
+    }
+
+    /// The last capacity seen of `resource`.
+    pub fn capacity(&self, resource: &str) -> Option<&CapacityFact> {
+        self.capacities
+            .iter()
+            .find(|f| f.resource.eq_ignore_ascii_case(resource))
     }
 }
 

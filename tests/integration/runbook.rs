@@ -126,6 +126,66 @@ async fn planned_failover_of_the_demo_loses_nothing() {
 }
 
 #[tokio::test]
+async fn a_forced_failover_scales_the_standby_to_the_primarys_capacity_as_last_seen() {
+    let sim = Sim::start(1000.0).await;
+    let cfg = pointed(&Config::demo(), sim.url());
+    let (client, _) = connect(&cfg, Access::ReadOnly, ClientOptions::default()).unwrap();
+    let collector = Collector::new(cfg.clone(), client);
+    let (_, healthy) = collector.collect_full().await.unwrap();
+    let healthy_plan = plan(
+        &cfg,
+        &collector.collect_full().await.unwrap().0,
+        &healthy,
+        RunbookKind::Failover,
+    );
+    sim.inject(Fault::RegionOutage {
+        region: "eastus".into(),
+        title: None,
+        arm: None,
+        control_plane: None,
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (obs, mut snap) = collector.collect_full().await.unwrap();
+    // Nothing seen before: the step says its count is not the primary's, and that no step
+    // scales the AKS pools.
+    let blind = plan(&cfg, &obs, &snap, RunbookKind::Failover);
+    assert!(blind.forced);
+    let scale = blind.step("compute.train-cluster.scale").unwrap();
+    assert!(
+        scale.why.contains("its capacity was never seen")
+            && scale.why.contains("not the primary's capacity"),
+        "{}",
+        scale.why
+    );
+    let start = blind.step("compute.batch-aks.start").unwrap();
+    assert!(
+        start.why.contains("node pools were never seen"),
+        "{}",
+        start.why
+    );
+    // With the facts of the healthy snapshot (the cache keeps them): the primary's own counts.
+    snap.facts.keep_from(&healthy.facts);
+    let seen = plan(&cfg, &obs, &snap, RunbookKind::Failover);
+    let scale_of = |rb: &Runbook| match &rb.step("compute.train-cluster.scale").unwrap().action {
+        Some(Action::ComputeScale { max, .. }) => *max,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(scale_of(&seen), scale_of(&healthy_plan));
+    let scale = seen.step("compute.train-cluster.scale").unwrap();
+    assert!(scale.why.contains("as last seen"), "{}", scale.why);
+    let pools = |rb: &Runbook| -> Vec<String> {
+        rb.steps
+            .iter()
+            .filter(|s| s.id.starts_with("compute.batch-aks.scale-"))
+            .map(|s| s.title.clone())
+            .collect()
+    };
+    assert!(!pools(&healthy_plan).is_empty());
+    assert_eq!(pools(&seen), pools(&healthy_plan));
+    assert!(pools(&blind).is_empty());
+}
+
+#[tokio::test]
 async fn forced_failover_in_an_outage_is_typed_and_states_the_loss() {
     let sim = Sim::start(1000.0).await;
     sim.inject(Fault::RegionOutage {

@@ -9,6 +9,7 @@ use crate::azure::az::aks as az;
 use crate::azure::models::PowerState;
 use crate::config::{Component, Phase, ResourceId};
 use crate::health::collect::Reading;
+use crate::health::model::Capacity;
 use crate::region::Region;
 use crate::runbook::model::*;
 
@@ -17,6 +18,34 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
     let to = g.to.clone();
     let running =
         matches!(g.reading(target), Some(Reading::Aks(a)) if a.power() == PowerState::Running);
+    // The source's node pools: read now, else as last seen (it is down), else unknown.
+    let seen = g
+        .snap
+        .facts
+        .capacity(source.as_str())
+        .and_then(|f| match &f.capacity {
+            Capacity::NodePools { pools } => Some((pools.clone(), f.seen_at)),
+            Capacity::Compute { .. } => None,
+        });
+    let (wanted, whence): (Vec<(String, u32)>, String) = match (g.reading(source), seen) {
+        (Some(Reading::Aks(a)), _) => (
+            a.properties
+                .agent_pool_profiles
+                .iter()
+                .map(|p| (p.name.clone(), p.count.unwrap_or(0)))
+                .collect(),
+            String::new(),
+        ),
+        (_, Some((pools, at))) => (
+            pools,
+            format!(
+                " The primary cluster cannot be read now: its node counts are as last seen, {} ago.",
+                super::aml::seen_ago(g, at)
+            ),
+        ),
+        _ => (Vec::new(), String::new()),
+    };
+    let unknown = wanted.is_empty() && !matches!(g.reading(source), Some(Reading::Aks(_)));
     let start_id = format!("compute.{}.start", c.name);
     if !running {
         let mut s = step(
@@ -26,6 +55,9 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
             StepKind::Action,
         );
         s.why = "The cold standby cluster is stopped (no cost, state kept). Starting it takes several minutes.".into();
+        if unknown {
+            s.why.push_str(&unknown_pools(source));
+        }
         s.action = Some(Action::AksPower {
             id: target.to_string(),
             start: true,
@@ -39,15 +71,6 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
         s.timeout = Duration::from_secs(30 * 60);
         g.push(s, Some(c));
     }
-    let wanted: Vec<(String, u32)> = match g.reading(source) {
-        Some(Reading::Aks(a)) => a
-            .properties
-            .agent_pool_profiles
-            .iter()
-            .map(|p| (p.name.clone(), p.count.unwrap_or(0)))
-            .collect(),
-        _ => Vec::new(),
-    };
     let have: BTreeMap<String, u32> = match g.reading(target) {
         Some(Reading::Aks(a)) => a
             .properties
@@ -67,7 +90,7 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
             Phase::Compute,
             StepKind::Action,
         );
-        s.why = format!("Matches the primary's capacity so {to} can carry the full load.");
+        s.why = format!("Matches the primary's capacity so {to} can carry the full load.{whence}");
         s.action = Some(Action::AksScale {
             id: target.to_string(),
             pool: pool.clone(),
@@ -86,6 +109,14 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
         s.timeout = Duration::from_secs(30 * 60);
         g.push(s, Some(c));
     }
+}
+
+/// What a start step says when the primary's node pools are unknown (no step can scale them).
+fn unknown_pools(source: &ResourceId) -> String {
+    format!(
+        " The primary cluster {} cannot be read now and its node pools were never seen: no step scales the standby's pools to match; check them once it runs (az aks nodepool list) and scale by hand if the load needs it.",
+        source.name()
+    )
 }
 
 /// A failback stops the secondary cluster again (no cost while idle).

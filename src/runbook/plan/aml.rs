@@ -9,22 +9,56 @@ use super::{ColdAgain, Gen, step};
 use crate::azure::az::aml as az;
 use crate::config::{Component, ComponentKind, Config, Phase, ResourceId, Targets};
 use crate::health::collect::Reading;
+use crate::health::model::Capacity;
 use crate::region::Region;
 use crate::runbook::model::*;
+
+/// How long ago a fact was seen, in words.
+pub(super) fn seen_ago(g: &Gen<'_>, at: time::OffsetDateTime) -> String {
+    let age = (g.obs.now - at).as_seconds_f64().max(0.0);
+    crate::timefmt::human(Duration::from_secs_f64(age))
+}
+
+/// The nodes a standby cluster is scaled to when the primary's capacity is not known.
+const UNKNOWN_MAX: u32 = 4;
 
 /// The compute step of a compute cluster pair: scale the target to the source's maximum.
 pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, target: &ResourceId) {
     let to = g.to.clone();
-    let (min, max) = match (g.reading(source), g.reading(target)) {
-        (Some(Reading::Compute(src)), _) => {
-            let sc = src
-                .properties
-                .properties
-                .as_ref()
-                .and_then(|p| p.scale_settings.clone());
-            sc.map_or((0, 4), |s| (s.min_node_count, s.max_node_count.max(1)))
-        }
-        (_, Some(Reading::Compute(_))) | (None, None) | (_, _) => (0, 4),
+    // The source's capacity: read now, else as last seen (it is down), else unknown.
+    let live = match g.reading(source) {
+        Some(Reading::Compute(src)) => src
+            .properties
+            .properties
+            .as_ref()
+            .and_then(|p| p.scale_settings.as_ref())
+            .map(|s| (s.min_node_count, s.max_node_count.max(1))),
+        _ => None,
+    };
+    let seen = g
+        .snap
+        .facts
+        .capacity(source.as_str())
+        .and_then(|f| match f.capacity {
+            Capacity::Compute { min, max } => Some(((min, max.max(1)), f.seen_at)),
+            Capacity::NodePools { .. } => None,
+        });
+    let ((min, max), whence) = match (live, seen) {
+        (Some(mm), _) => (mm, String::new()),
+        (None, Some((mm, at))) => (
+            mm,
+            format!(
+                " The primary cluster cannot be read now: {} nodes is its capacity as last seen, {} ago.",
+                mm.1,
+                seen_ago(g, at)
+            ),
+        ),
+        (None, None) => (
+            (0, UNKNOWN_MAX),
+            format!(
+                " The primary cluster cannot be read now and its capacity was never seen: {UNKNOWN_MAX} nodes is a starting point, not the primary's capacity — scale further by hand if the load needs it."
+            ),
+        ),
     };
     let target_max = match g.reading(target) {
         Some(Reading::Compute(t)) => t
@@ -48,7 +82,7 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
         StepKind::Action,
     );
     s.why = format!(
-        "The standby cluster waits at {target_max} nodes; training resubmitted to {to} needs the primary's capacity (quota for the VM size must exist in {to})."
+        "The standby cluster waits at {target_max} nodes; training resubmitted to {to} needs the primary's capacity (quota for the VM size must exist in {to}).{whence}"
     );
     s.action = Some(Action::ComputeScale {
         id: target.to_string(),
