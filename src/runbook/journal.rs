@@ -171,6 +171,10 @@ impl Journal {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(format!("{}-{kind}-{run_id}.jsonl", safe(deployment)));
         let file = create_private(&path)?;
+        hold(&file, &path)?;
+        // The new file's name is in its directory before anything is sent (a power cut
+        // must not lose the journal of requests that left).
+        sync_dir(dir);
         let len = file.metadata()?.len();
         Ok(Journal {
             path,
@@ -183,9 +187,11 @@ impl Journal {
 
     /// Reopens an existing journal to append to it (resume). A torn last line (a crash or a full
     /// disk in the middle of a write) is cut off first, so the next entry starts on its own line.
+    /// Refused (`WouldBlock`) while another process has the journal open: its run is live.
     pub fn reopen(path: &Path, run_id: &str) -> std::io::Result<Journal> {
-        repair_tail(path)?;
         let file = create_private(path)?;
+        hold(&file, path)?;
+        repair_tail(path)?;
         let len = file.metadata()?.len();
         Ok(Journal {
             path: path.to_path_buf(),
@@ -244,6 +250,38 @@ impl Journal {
                 Err(e)
             }
         }
+    }
+}
+
+/// Takes the journal for this process: an exclusive advisory lock that the system releases
+/// when the process ends, however it ends (`kill -9` included) — so a live run's journal is
+/// never resumed, closed or appended to by another process, and a dead run's never blocks.
+fn hold(file: &File, path: &Path) -> std::io::Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            format!(
+                "the run journaled in {} is still running in another process of this machine (a console or another azfailover): let it finish or stop it there; nothing was done here",
+                path.display()
+            ),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// Whether another process has this journal open for its run (see [`hold`]). Only looks:
+/// a shared lock taken and dropped at once, nothing written.
+pub fn in_use(path: &Path) -> bool {
+    File::open(path)
+        .is_ok_and(|f| matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock)))
+}
+
+/// Syncs a directory, so that a file created in it survives a power cut (best effort: not
+/// every file system can).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 
@@ -529,6 +567,44 @@ pub fn view(dir: &Path, run: Option<&str>, list: bool) -> Result<View, JournalEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_live_runs_journal_is_refused_to_every_other_opener_until_it_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut live = Journal::create(dir.path(), "contoso-ml", "failover", "r1").unwrap();
+        live.append(
+            "2026-11-26T02:41:07Z",
+            Event::StepStarted { step: "a".into() },
+        )
+        .unwrap();
+        let path = live.path().to_path_buf();
+        assert!(in_use(&path), "a journal held by a run is in use");
+        let other = Journal::reopen(&path, "r1")
+            .err()
+            .expect("refused while live");
+        assert_eq!(other.kind(), std::io::ErrorKind::WouldBlock);
+        assert!(
+            other
+                .to_string()
+                .contains("still running in another process"),
+            "{other}"
+        );
+        // Refused, nothing was written: the live run's entry is whole and alone.
+        assert_eq!(read(&path).unwrap().len(), 1);
+        // The run ends (or its process dies): the journal is free, resumable.
+        drop(live);
+        assert!(!in_use(&path));
+        let mut resumed = Journal::reopen(&path, "r1").unwrap();
+        resumed
+            .append(
+                "2026-11-26T02:42:00Z",
+                Event::RunResumed {
+                    operator: "bob".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(read(&path).unwrap().len(), 2);
+    }
 
     #[test]
     fn entries_round_trip_and_files_are_private() {

@@ -712,3 +712,41 @@ fn a_drifted_standby_stops_the_failover_at_the_target_check() {
         assert_eq!(step(&r, later)["outcome"], "not-run", "{later}");
     }
 }
+
+#[test]
+fn a_run_still_live_in_another_process_is_neither_resumed_nor_closed() {
+    let s = Scratch::new();
+    let mut first = s
+        .drill("tests/drills/eastus-outage.toml", "30")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    while !s.journal_text().contains("\"request-sent\"") {
+        assert!(std::time::Instant::now() < deadline, "nothing was sent");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let before = s.journal_text();
+    // The same drill again while the first runs: it offers to resume the unfinished journal,
+    // which is live — refused, nothing done.
+    let out = s
+        .drill("tests/drills/eastus-outage.toml", "30")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("still running in another process"),
+        "{stderr}"
+    );
+    let after = s.journal_text();
+    assert!(
+        after.starts_with(&before)
+            && !after.contains("run-resumed")
+            && !after.contains("run-finished"),
+        "the live journal was neither resumed nor closed:\n{after}"
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+}

@@ -175,6 +175,13 @@ pub async fn execute(
         if let Some((path, entries)) =
             journal::find_unfinished(&journal_dir, &deployment, journal_kind)
         {
+            // A run still live in another process is neither resumed nor closed from here.
+            if journal::in_use(&path) {
+                return Err(RunError::LockHeld(format!(
+                    "the {journal_kind} journaled in {} is still running in another process of this machine (a console or another azfailover): let it finish or stop it there; nothing was done here",
+                    path.display()
+                )));
+            }
             let choice = if journal_kind == "drill" {
                 ResumeChoice::Resume
             } else {
@@ -239,6 +246,15 @@ pub async fn execute(
                     path.display()
                 ))
             })?;
+            // The journal is this process's before the lock is: of two processes resuming
+            // the same run, one goes on and the other stops here, having done nothing.
+            let mut j = Journal::reopen(&path, &run_id).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::WouldBlock {
+                    RunError::LockHeld(e.to_string())
+                } else {
+                    RunError::Io(format!("cannot reopen the journal {}: {e}", path.display()))
+                }
+            })?;
             if let Some(w) = &ctx.writer {
                 super::lock::acquire(
                     w,
@@ -252,9 +268,6 @@ pub async fn execute(
                 .await
                 .map_err(lock_error)?;
             }
-            let mut j = Journal::reopen(&path, &run_id).map_err(|e| {
-                RunError::Io(format!("cannot reopen the journal {}: {e}", path.display()))
-            })?;
             let resumed = j
                 .append(
                     &now(),
