@@ -333,12 +333,19 @@ pub fn read_checked(path: &Path) -> std::io::Result<(Vec<Entry>, Vec<String>)> {
     Ok((entries, skipped))
 }
 
-/// Keeps the full runbook beside the journal, so that a resumed run executes exactly it.
-pub fn write_runbook(journal: &Path, rb: &super::model::Runbook) {
-    if let Ok(mut f) = create_private(&journal.with_extension("runbook.json")) {
-        let _ = f.write_all(serde_json::to_string(rb).unwrap_or_default().as_bytes());
-        let _ = f.sync_all();
+/// Keeps the full runbook beside the journal, so that a resumed run executes exactly it:
+/// written whole and synced (file and directory) before the run may send anything.
+pub fn write_runbook(journal: &Path, rb: &super::model::Runbook) -> std::io::Result<()> {
+    let path = journal.with_extension("runbook.json");
+    let text = serde_json::to_string(rb).map_err(std::io::Error::other)?;
+    let mut f = create_private(&path)?;
+    f.set_len(0)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    if let Some(dir) = path.parent() {
+        sync_dir(dir);
     }
+    Ok(())
 }
 
 /// The runbook kept beside a journal, if it reads.

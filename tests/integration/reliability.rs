@@ -362,6 +362,55 @@ async fn flaky_writes_with_lost_answers_never_apply_a_one_shot_action_twice() {
 }
 
 #[tokio::test]
+async fn an_idempotent_request_whose_answers_are_all_lost_is_sent_a_few_times_then_the_run_stops() {
+    let sim = Sim::start(1000.0).await;
+    outage(&sim);
+    let run = Run::new(&sim, FORCED);
+    let mut child = run
+        .command(&run.data())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once every one-shot request is sent (the AKS start is the last; the lock, a PATCH of
+    // tags, long taken), every PATCH — declarative changes, safe to send again: the compute
+    // scale, the traffic shift — loses its connection before it takes effect.
+    until_applied(&sim, "POST", "/start", &mut child).await;
+    sim.inject(Fault::Flaky {
+        error_rate: 0.0,
+        drop_rate: 1.0,
+        seconds: None,
+        after_apply: Some(0.0),
+        methods: Some(vec!["PATCH".into()]),
+    });
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(75), "{err}");
+    assert!(
+        err.contains("sent 3 times and every answer was lost"),
+        "{err}"
+    );
+    // Per step, at most three intents: never an endless stream of requests and journal lines.
+    let dir = run.data().join("azfailover/journals");
+    let mut intents: std::collections::HashMap<String, usize> = Default::default();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "jsonl") {
+            for entry in azfailover::runbook::journal::read(&p).unwrap() {
+                if let azfailover::runbook::journal::Event::RequestIntent { step, .. } = entry.event
+                {
+                    *intents.entry(step).or_default() += 1;
+                }
+            }
+        }
+    }
+    assert!(intents.values().any(|n| *n == 3), "{intents:?}");
+    assert!(intents.values().all(|n| *n <= 3), "{intents:?}");
+}
+
+#[tokio::test]
 async fn a_write_whose_answer_is_lost_and_whose_effect_does_not_show_stops_in_doubt() {
     let sim = Sim::start(1000.0).await;
     outage(&sim);
@@ -391,6 +440,19 @@ async fn a_write_whose_answer_is_lost_and_whose_effect_does_not_show_stops_in_do
             .any(|d| d.as_str().unwrap().contains("in doubt")),
         "{:#}",
         r["deviations"]
+    );
+    // Run again, the network healthy: the run is resumed, not planned afresh — the step is
+    // judged again from what was sent, and a one-shot request is still not sent on a guess.
+    sim.inject(Fault::Clear);
+    let again = run.run().await;
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("resuming the unfinished failover"), "{err}");
+    assert_eq!(again.status.code(), Some(75), "{err}");
+    let ops = sim.applied().await;
+    assert_eq!(
+        count(&ops, "POST", "storageaccounts/stcontosotraindata/failover"),
+        0,
+        "{ops:#?}"
     );
 }
 

@@ -16,6 +16,9 @@ use super::doubt::{Doubt, in_doubt};
 use super::resume::Prior;
 use super::runner::{ActError, PreFail, Runner, StepEnd, Waited};
 
+/// How many times one step sends an idempotent request whose answers are all lost.
+const MAX_SENDS_IN_DOUBT: u32 = 3;
+
 impl Runner<'_> {
     /// A step up to its request: resume checks, preconditions, confirmation, then the action.
     /// With `defer`, an accepted request is returned to be followed later (`Begun::Sent`);
@@ -287,6 +290,10 @@ impl Runner<'_> {
         if step.data_loss.is_some() {
             self.record_loss_estimate(step, action).await;
         }
+        // An idempotent request in doubt is sent again while live state shows it did not take
+        // effect — a few times, not for ever: answers that keep getting lost are a network to
+        // look at, and the run stops there (resumable) instead of writing on and on.
+        let mut resends = 0u32;
         loop {
             // ARM's write bucket keeps the run's reserve: wait for it before the intent.
             self.spare_writes(step).await;
@@ -327,7 +334,22 @@ impl Runner<'_> {
             match self.resolve_doubt(step, &e.to_string()).await {
                 Doubt::Done => return Ok(None),
                 Doubt::Follow => return Ok(Some(Sent::Answered)),
-                Doubt::Resend => continue,
+                Doubt::Resend if resends + 1 < MAX_SENDS_IN_DOUBT => resends += 1,
+                Doubt::Resend => {
+                    let msg = format!(
+                        "{}: sent {MAX_SENDS_IN_DOUBT} times and every answer was lost ({e}); live state does not show it applied. Check the network to Azure, then run again: the step is judged again from live state",
+                        step.id
+                    );
+                    self.log(Event::InDoubt {
+                        step: step.id.clone(),
+                        evidence: msg.clone(),
+                    });
+                    self.log(Event::StepFailed {
+                        step: step.id.clone(),
+                        error: msg.clone(),
+                    });
+                    return Err(ActError::End(StepEnd::Stopped(Stopped::InDoubt, msg)));
+                }
                 Doubt::End(end) => return Err(ActError::End(end)),
             }
         }

@@ -50,14 +50,16 @@ impl Runner<'_> {
                     return Doubt::Resend;
                 }
                 Judged::NotApplied(seen) => format!(
-                    "the answer to {} was lost ({why}) and live state does not show its effect yet ({seen}); a one-shot request is never sent again on a guess",
+                    "the outcome of {} is unknown ({why}) and live state does not show its effect yet ({seen}); a one-shot request is never sent again on a guess",
                     step.action
                         .as_ref()
                         .map(|a| describe(a).0)
                         .unwrap_or_default()
                 ),
                 Judged::Unknown(read) => {
-                    format!("the answer was lost ({why}) and live state could not be read ({read})")
+                    format!(
+                        "its outcome is unknown ({why}) and live state could not be read ({read})"
+                    )
                 }
             };
             let check = step.az.first().cloned().unwrap_or_default();

@@ -302,6 +302,17 @@ pub async fn execute(
                         journal_dir.display()
                     ))
                 })?;
+            // The runbook is on disk before the run is journaled as started: a resumed run
+            // executes exactly it, so a run that could not keep it never starts.
+            if let Err(e) = journal::write_runbook(j.path(), &rb) {
+                let path = j.path().to_path_buf();
+                drop(j);
+                discard_journal(&path);
+                return Err(RunError::Io(format!(
+                    "cannot keep the runbook beside the journal {} ({e}): nothing was sent; make room, then run again",
+                    path.display()
+                )));
+            }
             if let Some(hook) = &ctx.journal_opened {
                 hook(j.path());
             }
@@ -333,7 +344,6 @@ pub async fn execute(
                     },
                 )
                 .map_err(|e| RunError::Io(format!("cannot write {}: {e}", j.path().display())))?;
-            journal::write_runbook(j.path(), &rb);
             // The journal exists before the lock: a crash from here on leaves a run the next
             // one resumes (with this lock), never a lock that names a run nobody can find.
             if let Some(w) = &ctx.writer
@@ -415,7 +425,10 @@ pub async fn execute(
             }
             StepEnd::Stopped(kind, why) => {
                 outcome = Outcome::Failed;
-                message = Some(why);
+                message = Some(format!(
+                    "{why} (the run's journal is left open: `azfailover {}` resumes it there, with what it sent)",
+                    journal_kind
+                ));
                 stopped = Some(kind);
                 break;
             }
@@ -444,9 +457,15 @@ pub async fn execute(
             kind.as_str()
         )));
     }
-    runner.log(Event::RunFinished {
-        outcome: outcome.as_str().into(),
-    });
+    // A run stopped because live state could not tell what a request did stays open: the
+    // next run resumes it and judges that step again from what it sent, never planning it
+    // afresh (which would send a one-shot request again on a guess). Its report is written
+    // as of now.
+    if stopped.is_none() {
+        runner.log(Event::RunFinished {
+            outcome: outcome.as_str().into(),
+        });
+    }
     let journal = runner
         .journal
         .into_inner()
@@ -455,8 +474,19 @@ pub async fn execute(
         super::lock::release(w, &ctx.cfg, journal.run_id()).await;
     }
     let path = journal.path().to_path_buf();
-    let entries = journal::read(&path)
+    let mut entries = journal::read(&path)
         .map_err(|e| RunError::Io(format!("cannot read {}: {e}", path.display())))?;
+    if stopped.is_some() {
+        // The report says how it stopped; the journal stays open to be resumed.
+        entries.push(journal::Entry {
+            run_id: journal.run_id().to_string(),
+            at: now(),
+            wall_at: None,
+            event: Event::RunFinished {
+                outcome: outcome.as_str().into(),
+            },
+        });
+    }
     let losses = ctx.loss_probe.as_ref().map(|p| p());
     let (json_path, md_path) =
         report::write(&reports_dir, &rb, &entries, losses.as_deref(), &ctx.cfg).map_err(|e| {

@@ -69,12 +69,17 @@ impl Runner<'_> {
                     }
                     // Its status could not be read this time: the operation goes on in Azure
                     // whatever this client sees; look again (the step's timeout bounds it).
+                    // Only the operation's own end says it failed: a monitor that answers an
+                    // error says nothing of the operation, which may have been carried out. A
+                    // monitor that keeps answering errors (three times, each after the
+                    // client's own retries) leaves the outcome unknown: live state decides,
+                    // and a one-shot request is never sent again on that guess.
                     Ok(Err(e)) => {
-                        if matches!(e.kind, ErrorKind::Api { .. }) {
+                        if monitor_answered(&e) {
                             answered_errors += 1;
                             if answered_errors >= 3 {
-                                return Err(NotSettled::failed(format!(
-                                    "the operation failed: its monitor answers {e}"
+                                return Err(NotSettled::unknown(format!(
+                                    "its operation's status could not be read: the monitor answers {e}; whether it took effect is decided from live state"
                                 )));
                             }
                         } else {
@@ -130,6 +135,14 @@ impl Runner<'_> {
     }
 }
 
+/// Whether an operation's monitor answered with an error (after the client's retries): what,
+/// three times in a row, leaves the operation's outcome unknown. No answer at all (a timeout,
+/// a broken connection) starts the count again: a region that does not answer is waited for
+/// within the step's timeout.
+fn monitor_answered(e: &crate::azure::AzureError) -> bool {
+    matches!(e.kind, ErrorKind::Api { .. })
+}
+
 /// Why an accepted request did not settle: `definite` when Azure reported the operation failed
 /// (sending it again is safe), else its outcome is unknown (in doubt: never re-sent on a guess).
 pub(super) struct NotSettled {
@@ -150,5 +163,32 @@ impl NotSettled {
             msg,
             definite: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::AzureError;
+
+    fn api(status: u16) -> AzureError {
+        AzureError::new(
+            ErrorKind::Api {
+                status,
+                code: "X".into(),
+                message: String::new(),
+            },
+            "GET",
+            "/subscriptions/s/providers/Microsoft.Storage/locations/eastus/asyncoperations/1",
+        )
+    }
+
+    #[test]
+    fn a_monitor_that_answers_errors_counts_and_one_that_is_silent_does_not() {
+        for status in [500, 503, 429, 404, 403] {
+            assert!(monitor_answered(&api(status)), "{status}");
+        }
+        let deadline = AzureError::new(ErrorKind::Deadline { after_ms: 10 }, "GET", "/x");
+        assert!(!monitor_answered(&deadline));
     }
 }
