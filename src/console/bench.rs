@@ -154,5 +154,6 @@ fn synthetic_component(i: usize) -> ComponentStatus {
         az_commands: Vec::new(),
         errors: Vec::new(),
         standby: Vec::new(),
+        idle: Vec::new(),
     }
 }

@@ -328,6 +328,15 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
     } else {
         ("standby ready".to_string(), true)
     };
+    // Up and taking no traffic (what every other reader of the snapshot must not count as
+    // serving: `words::serves_in`).
+    let mut idle: Vec<String> = d
+        .serving
+        .iter()
+        .filter(|(_, serving)| !**serving)
+        .map(|(region, _)| region.clone())
+        .collect();
+    idle.sort();
     ComponentStatus {
         name: c.name.clone(),
         kind: c.kind,
@@ -344,6 +353,7 @@ fn component(ctx: &Ctx<'_>, c: &Component) -> ComponentStatus {
         az_commands: d.az,
         errors: d.errors,
         standby: d.standby,
+        idle,
     }
 }
 

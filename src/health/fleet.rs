@@ -259,6 +259,7 @@ mod tests {
             az_commands: Vec::new(),
             errors: Vec::new(),
             standby: Vec::new(),
+            idle: Vec::new(),
         }
     }
 

@@ -131,6 +131,10 @@ pub struct ComponentStatus {
     /// Left out of JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub standby: Vec<StandbyItem>,
+    /// Regions where its instance is up but takes no traffic (a disabled endpoint or origin).
+    /// Left out of JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub idle: Vec<String>,
 }
 
 /// One thing a standby workspace must hold, as each workspace has it: the rows of the detail

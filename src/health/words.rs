@@ -10,6 +10,9 @@ use crate::config::Mode;
 /// slower, still serving) and it is either the active region or a hot/hot component (without
 /// an instance there: the active region only).
 pub fn serves_in(c: &ComponentStatus, region: &str) -> bool {
+    if c.idle.iter().any(|r| r == region) {
+        return false;
+    }
     match c.instance(region) {
         Some(i) => {
             let up = matches!(
@@ -47,9 +50,17 @@ pub fn serving_words(c: &ComponentStatus, primary: &str, secondary: &str) -> Str
     let other = [primary, secondary]
         .into_iter()
         .find(|r| *r != active && serves_in(c, r));
+    let why = if c.idle.iter().any(|r| r == active) {
+        "takes no traffic"
+    } else {
+        "is down"
+    };
     match other {
-        Some(o) => format!("serves from {o} only ({active}, its active region, is down)"),
-        None => format!("nothing serves: {active} is down"),
+        Some(o) if why == "is down" => {
+            format!("serves from {o} only ({active}, its active region, is down)")
+        }
+        Some(o) => format!("serves from {o} only ({active} {why})"),
+        None => format!("nothing serves: {active} {why}"),
     }
 }
 
@@ -140,7 +151,22 @@ mod tests {
             az_commands: vec![],
             errors: vec![],
             standby: vec![],
+            idle: vec![],
         }
+    }
+
+    #[test]
+    fn an_instance_that_takes_no_traffic_does_not_serve() {
+        use InstanceHealth::*;
+        // Traffic moved off eastus (its endpoint disabled): up, but not serving.
+        let mut moved = hot_hot(Available, Available);
+        moved.idle = vec!["eastus".into()];
+        assert!(!serves_in(&moved, "eastus"));
+        assert_eq!(active_word(&moved, "eastus", "westus"), "westus");
+        assert_eq!(
+            serving_words(&moved, "eastus", "westus"),
+            "serves from westus only (eastus takes no traffic)"
+        );
     }
 
     #[test]

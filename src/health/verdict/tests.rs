@@ -47,6 +47,7 @@ fn comp(name: &str, kind: &str, mode: &str, checks: Vec<Check>) -> ComponentStat
         az_commands: Vec::new(),
         errors: Vec::new(),
         standby: Vec::new(),
+        idle: Vec::new(),
     }
 }
 

@@ -136,6 +136,7 @@ fn comp(name: &str, kind: &str, mode: &str, instances: Vec<InstanceStatus>) -> C
         az_commands: Vec::new(),
         errors: Vec::new(),
         standby: Vec::new(),
+        idle: Vec::new(),
     }
 }
 
