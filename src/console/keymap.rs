@@ -244,7 +244,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[ch('A')], "A", "sort by ACTIVE region (again: reverse)", None, OVERVIEW, Action::SortBy(SortKey::Active)),
     bind(&[ch('C')], "C", "the configuration's order (again: reverse)", None, OVERVIEW, Action::SortBy(SortKey::Config)),
     bind(&[ch('s')], "s", "cycle the sort column", Some("sort"), OVERVIEW, Action::CycleSort),
-    bind(&[ch('F')], "F", "start the run the verdict recommends (asks first)", None, OVERVIEW, Action::ActOnVerdict),
+    bind(&[ch('F')], "F", "start the run the verdict recommends (asks first)", Some("start the run"), OVERVIEW, Action::ActOnVerdict),
     bind(&[ch('j'), key(KeyCode::Down)], "j / ↓", "move down (scroll in detail)", None, ALL, Action::Down),
     bind(&[ch('k'), key(KeyCode::Up)], "k / ↑", "move up (scroll in detail)", None, ALL, Action::Up),
     bind(&[ctrl('d'), key(KeyCode::PageDown)], "Ctrl-d / PgDn", "half a page down", None, ALL, Action::HalfPageDown),
@@ -450,6 +450,16 @@ pub fn works_now(app: &App, binding: &Binding) -> bool {
     match binding.action {
         // From a fleet, q goes back to it, a run or not.
         Action::Quit => app.meta.in_fleet || !app.run_active(),
+        // Shown while the verdict recommends a run this console can start.
+        Action::ActOnVerdict => {
+            app.can_run
+                && !app.run_active()
+                && matches!(
+                    app.summary.verdict.recommendation,
+                    crate::health::Recommendation::Failover
+                        | crate::health::Recommendation::Failback
+                )
+        }
         Action::Open => match app.screen {
             Screen::Overview => app.selected_component().is_some(),
             Screen::Timeline => app

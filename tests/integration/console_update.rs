@@ -1171,3 +1171,23 @@ fn every_key_description_fits_the_help_at_80_columns() {
         );
     }
 }
+
+#[test]
+fn the_status_bar_names_f_while_the_verdict_recommends_a_run_this_console_can_start() {
+    let mut snap = outage();
+    snap.verdict = azfailover::health::verdict::verdict(&snap);
+    let mut app = app_with(&options(Badge::Demo), (80, 24), &[snap]);
+    let shown = |app: &App| {
+        azfailover::console::keymap::hints(app)
+            .iter()
+            .any(|(k, h)| *k == "F" && *h == "start the run")
+    };
+    assert!(!shown(&app), "a console that cannot run says nothing of F");
+    app.can_run = true;
+    assert!(
+        shown(&app),
+        "at 80 columns the verdict's own hint may be cut: the bar keeps F"
+    );
+    let healthy = app_with(&options(Badge::Demo), (80, 24), &[healthy()]);
+    assert!(!shown(&healthy), "nothing to run: no F");
+}
