@@ -342,6 +342,31 @@ fn progress_shows_on_the_running_step() {
 }
 
 #[test]
+fn a_running_step_counts_its_time_on_the_clock_of_the_screen() {
+    let mut app = run_app((120, 40));
+    // A drill: the simulator's clock, 30 times as fast, is hours ahead of this machine's.
+    let sim_start = time::macros::datetime!(2026-11-26 09:00:00 UTC);
+    update(&mut app, Action::SimTime(sim_start, 30.0));
+    let id = "compute.gpu-train.scale".to_string();
+    update(
+        &mut app,
+        run_ev(RunEvent::Entry(entry(Event::StepStarted {
+            step: id.clone(),
+        }))),
+    );
+    update(
+        &mut app,
+        Action::SimTime(sim_start + time::Duration::seconds(150), 30.0),
+    );
+    let t = draw(&app);
+    assert!(
+        rows(&t).iter().any(|r| r.contains("running 2 min")),
+        "the step ran 150 simulated seconds (was: \"running 0 s\", the start in simulated time and now in wall time):\n{}",
+        rows(&t).join("\n")
+    );
+}
+
+#[test]
 fn runbook_screen_with_a_typed_confirmation() {
     for size in [(120, 40), (80, 24)] {
         let mut app = run_app(size);

@@ -115,11 +115,11 @@ pub fn clock_signature(app: &App) -> String {
         .iter()
         .filter(|s| run.status(&s.id) == StepStatus::Running)
         .filter_map(|s| run.seen_started.get(&s.id))
-        .map(|t| seconds_between(*t, app.now).to_string())
+        .map(|t| seconds_between(*t, app.clock_now()).to_string())
         .collect();
     // A wait's dialog counts its seconds too.
     if let Some(p) = run.pending.as_ref().filter(|p| p.dialog == Dialog::Waiting) {
-        sig.push(seconds_between(p.opened, app.now).to_string());
+        sig.push(seconds_between(p.opened, app.clock_now()).to_string());
     }
     sig.join(",")
 }
@@ -188,7 +188,10 @@ fn render_steps(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
                 right = format!("{pct:.0}%");
             }
             if let Some(at) = run.seen_started.get(&s.id) {
-                right.push_str(&format!(" {}", human_secs(seconds_between(*at, app.now))));
+                right.push_str(&format!(
+                    " {}",
+                    human_secs(seconds_between(*at, app.clock_now()))
+                ));
             }
         }
         let left_room = width.saturating_sub(right.chars().count() + 4);
@@ -342,7 +345,7 @@ fn render_detail(frame: &mut Frame, app: &App, run: &RunView, area: Rect) {
         let elapsed = run
             .seen_started
             .get(&step.id)
-            .map(|at| human_secs(seconds_between(*at, app.now)))
+            .map(|at| human_secs(seconds_between(*at, app.clock_now())))
             .unwrap_or_default();
         let gauge = Gauge::default()
             .gauge_style(t.tone(Tone::Good))
@@ -794,7 +797,7 @@ fn dialog_lines(app: &App, p: &Pending) -> (String, Vec<Line<'static>>, Vec<Span
                     format!("Waiting: {}", sanitize(why)),
                     t.tone(Tone::Warn),
                 )));
-                let waited = (app.now - p.opened).whole_seconds().max(0) as u64;
+                let waited = (app.clock_now() - p.opened).whole_seconds().max(0) as u64;
                 lines.push(Line::from(format!(
                     "waiting for {} (since {} UTC); it goes on by itself once the condition holds",
                     human_secs(waited),
