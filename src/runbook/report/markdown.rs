@@ -115,6 +115,20 @@ pub fn markdown(r: &Value, cfg: &Config) -> String {
         verdict(saved.rpo_met(), "unknown")
     );
     let _ = write!(out, "\nData loss: {}", s(&r["data_loss_source"]));
+    // Which store the window is, and the others': each lost its own writes.
+    if let Some(by) = r["data_loss_by"].as_array().filter(|b| !b.is_empty()) {
+        let each: Vec<String> = by
+            .iter()
+            .map(|x| {
+                format!(
+                    "`{}` {}",
+                    s(&x["what"]),
+                    human(x["seconds"].as_i64().unwrap_or(0))
+                )
+            })
+            .collect();
+        let _ = write!(out, "; by store, largest first: {}", each.join(", "));
+    }
     if let Some(u) = r["data_loss_unmeasured"]
         .as_array()
         .filter(|u| !u.is_empty())

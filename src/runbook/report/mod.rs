@@ -251,6 +251,7 @@ pub fn build_on(
         "rpo_target_seconds": rpo_target, "data_loss_window_seconds": loss.seconds.round() as i64, "rpo_met": rpo_met,
         "data_loss_source": if losses.is_some() { "simulator (measured)" } else { "lastSyncTime at the forced steps (estimated)" },
         "data_loss_unmeasured": loss.unmeasured,
+        "data_loss_by": loss.each.iter().map(|(what, secs)| json!({"what": what, "seconds": secs.round() as i64})).collect::<Vec<_>>(),
         "operations": operations, "steps": steps, "readiness_findings": findings, "deviations": deviations,
     });
     // The headline reads the report as every later reader does: one derivation for all.
@@ -287,6 +288,9 @@ struct DataLossFigure {
     seconds: f64,
     /// Forced steps that journaled no figure of their own (only the loss they risk).
     unmeasured: Vec<String>,
+    /// Each figure the window is the largest of: the resource (drills: as the simulator
+    /// measured it) or the step (the estimates journaled), and its seconds; largest first.
+    each: Vec<(String, f64)>,
 }
 
 impl DataLossFigure {
@@ -297,11 +301,13 @@ impl DataLossFigure {
             return DataLossFigure {
                 seconds: l.iter().map(|(_, s)| *s).fold(0.0_f64, f64::max),
                 unmeasured: Vec::new(),
+                each: largest_first(l.iter().map(|(r, s)| (resource_name(r), *s)).collect()),
             };
         }
         let mut figure = DataLossFigure {
             seconds: 0.0,
             unmeasured: Vec::new(),
+            each: Vec::new(),
         };
         for e in entries {
             let Event::DataLoss {
@@ -313,6 +319,9 @@ impl DataLossFigure {
                 continue;
             };
             figure.seconds = figure.seconds.max(*seconds);
+            if *seconds > 0.0 {
+                figure.each.push((step.clone(), *seconds));
+            }
             let forced_storage = rb.steps.iter().any(|s| {
                 s.id == *step
                     && matches!(
@@ -326,6 +335,7 @@ impl DataLossFigure {
                 figure.unmeasured.push(step.clone());
             }
         }
+        figure.each = largest_first(std::mem::take(&mut figure.each));
         figure
     }
 
@@ -339,6 +349,20 @@ impl DataLossFigure {
             None
         }
     }
+}
+
+/// Figures, largest first (ties by name).
+fn largest_first(mut each: Vec<(String, f64)>) -> Vec<(String, f64)> {
+    each.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    each
+}
+
+/// A resource id's last segment (the account, server or database name), else the whole.
+fn resource_name(id: &str) -> String {
+    id.rsplit('/')
+        .find(|x| !x.is_empty())
+        .unwrap_or(id)
+        .to_string()
 }
 
 /// What did not go as planned, one line each, in the order it happened.

@@ -795,3 +795,24 @@ fn a_request_whose_answer_was_lost_is_listed_among_the_operations_sent() {
         "{md}"
     );
 }
+
+#[test]
+fn the_report_names_the_store_its_data_loss_window_is_and_each_other() {
+    let rb = forced_runbook();
+    let j = Script::new("alice");
+    let losses = [
+        ("/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/sttrain".to_string(), 4336.0),
+        ("/subscriptions/s/resourceGroups/g/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-sessions".to_string(), 4865.0),
+    ];
+    let r = build(&rb, &j.0, Some(&losses));
+    assert_eq!(r["data_loss_window_seconds"], 4865);
+    assert_eq!(
+        r["data_loss_by"],
+        json!([{"what": "cosmos-sessions", "seconds": 4865}, {"what": "sttrain", "seconds": 4336}])
+    );
+    let md = markdown(&r, &Config::demo());
+    assert!(
+        md.contains("by store, largest first: `cosmos-sessions` 1 h 21 min, `sttrain` 1 h 12 min"),
+        "{md}"
+    );
+}
