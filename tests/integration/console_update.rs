@@ -1188,6 +1188,9 @@ fn the_status_bar_names_f_while_the_verdict_recommends_a_run_this_console_can_st
         shown(&app),
         "at 80 columns the verdict's own hint may be cut: the bar keeps F"
     );
+    let t = draw(&app);
+    let bar = rows(&t).last().cloned().unwrap_or_default();
+    assert!(bar.contains("F start the run"), "{bar}");
     let healthy = app_with(&options(Badge::Demo), (80, 24), &[healthy()]);
     assert!(!shown(&healthy), "nothing to run: no F");
 }

@@ -118,8 +118,8 @@ fn context(app: &App, room: usize) -> Vec<Span<'static>> {
 const LOW_READS: u32 = 100;
 
 /// The hints of what works now, from the key table: while typing or in a dialog all of them;
-/// on a screen, "? help" and "q quit" (when q works) always, the others as they fit in half
-/// the width.
+/// on a screen, "? help" and "q quit" (when q works) always, "F start the run" first while it
+/// applies, the others as they fit in half the width.
 fn hints(app: &App, width: usize) -> Vec<Span<'static>> {
     let t = app.theme;
     let all = keymap::hints(app);
@@ -135,7 +135,10 @@ fn hints(app: &App, width: usize) -> Vec<Span<'static>> {
         };
         let budget = width / 2;
         let mut shown: Vec<(&str, &str)> = Vec::new();
-        for h in first {
+        // The key that starts the run the verdict recommends comes first: at 3 a.m. it is
+        // the one that matters (it is only a hint while it applies).
+        let (urgent, rest): (Vec<_>, Vec<_>) = first.into_iter().partition(|(k, _)| *k == "F");
+        for h in urgent.into_iter().chain(rest) {
             if cells(&shown) + cells(std::slice::from_ref(&h)) + cells(&last) <= budget {
                 shown.push(h);
             }
