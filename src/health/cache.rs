@@ -25,6 +25,15 @@ pub fn load(deployment: &str) -> Option<Snapshot> {
     serde_json::from_str(&text).ok()
 }
 
+/// The cached snapshot of `cfg`'s deployment, if one is readable and of its subscription (a
+/// deployment of the same name elsewhere is not this one).
+pub fn load_of(cfg: &crate::config::Config) -> Option<Snapshot> {
+    load(&cfg.deployment.name).filter(|s| {
+        s.subscription_id
+            .eq_ignore_ascii_case(&cfg.deployment.subscription_id)
+    })
+}
+
 /// Saves a snapshot (best effort: a cache that cannot be written only costs a slower start),
 /// keeping the facts of the cached one that this one lacks (the last good facts survive a
 /// snapshot taken during an outage).

@@ -547,13 +547,7 @@ impl Collector {
 /// The partner of `group` in the last good snapshot cached on disk, if it is of this
 /// deployment's subscription.
 fn cached_partner(cfg: &Config, group: &ResourceId) -> Option<SqlPartner> {
-    let snap = super::cache::load(&cfg.deployment.name)?;
-    if !snap
-        .subscription_id
-        .eq_ignore_ascii_case(&cfg.deployment.subscription_id)
-    {
-        return None;
-    }
+    let snap = super::cache::load_of(cfg)?;
     let fact = snap
         .facts
         .sql_partners

@@ -261,13 +261,18 @@ fn hold(file: &File, path: &Path) -> std::io::Result<()> {
         Ok(()) => Ok(()),
         Err(std::fs::TryLockError::WouldBlock) => Err(std::io::Error::new(
             std::io::ErrorKind::WouldBlock,
-            format!(
-                "the run journaled in {} is still running in another process of this machine (a console or another azfailover): let it finish or stop it there; nothing was done here",
-                path.display()
-            ),
+            live_elsewhere(path),
         )),
         Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
+}
+
+/// What is said of a journal another process holds (see [`hold`]).
+pub fn live_elsewhere(path: &Path) -> String {
+    format!(
+        "the run journaled in {} is still running in another process of this machine (a console or another azfailover): let it finish or stop it there; nothing was done here",
+        path.display()
+    )
 }
 
 /// Whether another process has this journal open for its run (see [`hold`]). Only looks:

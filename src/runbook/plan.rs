@@ -129,6 +129,12 @@ fn step(id: String, title: String, phase: Phase, kind: StepKind) -> Step {
 
 impl Gen<'_> {
     /// What was read of `id`, if it could be.
+    /// How long before this reading something was seen, in words ("12 min").
+    fn ago(&self, at: time::OffsetDateTime) -> String {
+        let age = (self.obs.now - at).as_seconds_f64().max(0.0);
+        crate::timefmt::human(std::time::Duration::from_secs_f64(age))
+    }
+
     fn reading(&self, id: &ResourceId) -> Option<&Reading> {
         self.obs.reads.get(&id.key()).and_then(|r| r.as_ref().ok())
     }

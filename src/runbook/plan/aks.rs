@@ -40,7 +40,7 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
             pools,
             format!(
                 " The primary cluster cannot be read now: its node counts are as last seen, {} ago.",
-                super::aml::seen_ago(g, at)
+                g.ago(at)
             ),
         ),
         _ => (Vec::new(), String::new()),

@@ -13,12 +13,6 @@ use crate::health::model::Capacity;
 use crate::region::Region;
 use crate::runbook::model::*;
 
-/// How long ago a fact was seen, in words.
-pub(super) fn seen_ago(g: &Gen<'_>, at: time::OffsetDateTime) -> String {
-    let age = (g.obs.now - at).as_seconds_f64().max(0.0);
-    crate::timefmt::human(Duration::from_secs_f64(age))
-}
-
 /// The nodes a standby cluster is scaled to when the primary's capacity is not known.
 const UNKNOWN_MAX: u32 = 4;
 
@@ -50,7 +44,7 @@ pub(super) fn compute(g: &mut Gen<'_>, c: &Component, source: &ResourceId, targe
             format!(
                 " The primary cluster cannot be read now: {} nodes is its capacity as last seen, {} ago.",
                 mm.1,
-                seen_ago(g, at)
+                g.ago(at)
             ),
         ),
         (None, None) => (

@@ -15,7 +15,6 @@ use crate::azure::az::sql as az;
 use crate::config::{Component, Phase, ResourceId, Targets};
 use crate::health::collect::PartnerSource;
 use crate::runbook::model::*;
-use crate::timefmt::human;
 
 /// The failover step of a group; by hand when its partner is not known.
 pub(super) fn data(g: &mut Gen<'_>, c: &Component) {
@@ -109,13 +108,10 @@ fn basis(g: &Gen<'_>, server: &ResourceId, source: &PartnerSource) -> Option<Str
             "Partner {name} found in {}: the primary's failover group could not be read, the group of the same name answers there.",
             g.to
         )),
-        PartnerSource::Cache { seen_at } => {
-            let age = (g.obs.now - *seen_at).as_seconds_f64().max(0.0);
-            Some(format!(
-                "Partner {name} from the snapshot cached {} ago: neither the primary nor the secondary region could confirm it now.",
-                human(Duration::from_secs_f64(age))
-            ))
-        }
+        PartnerSource::Cache { seen_at } => Some(format!(
+            "Partner {name} from the snapshot cached {} ago: neither the primary nor the secondary region could confirm it now.",
+            g.ago(*seen_at)
+        )),
     }
 }
 

@@ -103,11 +103,7 @@ pub(super) async fn plan_reading(
         snap = crate::health::derive::snapshot(cfg, &obs, &mut BTreeMap::new());
     }
     // What the primary's side no longer says (it is down), as last seen: the cached facts.
-    if let Some(cached) = crate::health::cache::load(&cfg.deployment.name)
-        && cached
-            .subscription_id
-            .eq_ignore_ascii_case(&cfg.deployment.subscription_id)
-    {
+    if let Some(cached) = crate::health::cache::load_of(cfg) {
         snap.facts.keep_from(&cached.facts);
     }
     Ok((obs, snap))

@@ -177,10 +177,7 @@ pub async fn execute(
         {
             // A run still live in another process is neither resumed nor closed from here.
             if journal::in_use(&path) {
-                return Err(RunError::LockHeld(format!(
-                    "the {journal_kind} journaled in {} is still running in another process of this machine (a console or another azfailover): let it finish or stop it there; nothing was done here",
-                    path.display()
-                )));
+                return Err(RunError::LockHeld(journal::live_elsewhere(&path)));
             }
             let choice = if journal_kind == "drill" {
                 ResumeChoice::Resume
